@@ -1,0 +1,468 @@
+//! The intermediate representation: what the generated crate contains, as
+//! plain data, after every name has been chosen and every reference resolved.
+//!
+//! Lowering (`lower`) builds it from the spec; rendering (`render`) turns it
+//! into Rust. Nothing here knows about tokens or about openapiv3.
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The OpenAPI version the document declared (before any normalisation).
+    pub openapi_version: String,
+    /// The first server, as a template with variables.
+    pub server: Server,
+    /// Security schemes, in document order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// One module per tag, sorted by module name.
+    pub modules: Vec<ApiModule>,
+}
+
+/// A server URL template and its variables.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// E.g. `https://{yourOktaDomain}`.
+    pub url: String,
+    /// Variables with their defaults.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// One `{name}` of a server URL.
+#[derive(Debug, Clone)]
+pub struct ServerVariable {
+    /// Name in the URL template.
+    pub name: String,
+    /// Builder method that sets it.
+    pub method_name: String,
+    /// Default value.
+    pub default: String,
+    /// Allowed values, if the spec lists them.
+    pub allowed: Vec<String>,
+    /// Spec description.
+    pub description: Option<String>,
+}
+
+/// A security scheme the client builder can be given credentials for.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// The scheme's name in `components.securitySchemes`.
+    pub name: String,
+    /// Builder method that sets its credentials.
+    pub method_name: String,
+    /// Spec description.
+    pub description: Option<String>,
+    /// How credentials are sent.
+    pub kind: SecurityKind,
+}
+
+/// How a security scheme sends credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// An API key in a header, query parameter or cookie, with an optional prefix.
+    ApiKey {
+        /// `header`, `query` or `cookie`.
+        location: ApiKeyLocation,
+        /// Header, parameter or cookie name.
+        param_name: String,
+        /// Prefix before the key, from the settings (`SSWS` for Okta).
+        prefix: Option<String>,
+    },
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2.0 or OpenID Connect tokens).
+    Bearer,
+    /// HTTP basic.
+    Basic,
+    /// OAuth 2.0 client credentials, fetched by the client from `token_url`.
+    ClientCredentials {
+        /// Token endpoint.
+        token_url: String,
+        /// Scopes the spec declares for the flow.
+        scopes: Vec<String>,
+    },
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// Base64 text on the wire, bytes in Rust.
+    Base64,
+    /// Raw bytes (a binary body).
+    Binary,
+    /// Any JSON.
+    Json,
+    /// `()`: no body.
+    Unit,
+    /// The runtime's multipart parts (a `multipart/form-data` body).
+    Multipart,
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// A named type from [`Api::types`].
+    Named(String),
+}
+
+/// Documentation carried from the spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// Summary or title, first line.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Extra notes the generator adds (defaults, formats, approximations).
+    pub notes: Vec<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Where it comes from, e.g. `#/components/schemas/ApiToken`.
+    pub origin: String,
+    /// Docs.
+    pub docs: Docs,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// What a named type is.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct {
+        /// Fields, in spec order.
+        fields: Vec<Field>,
+        /// What happens to properties the spec does not list.
+        extra: ExtraProperties,
+        /// Every field's type has a `Default`, so the struct derives it.
+        derive_default: bool,
+    },
+    /// A string or integer enum with a catch-all for unlisted values.
+    Enum {
+        /// Listed values.
+        variants: Vec<EnumVariant>,
+        /// Integer (not string) values.
+        integer: bool,
+    },
+    /// `oneOf`/`anyOf`.
+    Union {
+        /// Members.
+        variants: Vec<UnionVariant>,
+        /// Discriminator property name, if any.
+        discriminator: Option<String>,
+    },
+    /// Another name for a type. Emitted as a newtype when `newtype` is set
+    /// (a type alias cannot refer to itself).
+    Alias {
+        /// The aliased type.
+        target: Ty,
+        /// Emit `struct Name(pub target)` instead of `type Name = target`.
+        newtype: bool,
+    },
+}
+
+/// What a struct does with properties its schema does not list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExtraProperties {
+    /// Keeps them as JSON, and sends them back unchanged.
+    Keep,
+    /// Keeps them, typed (`additionalProperties: <schema>`).
+    Typed(Ty),
+    /// `additionalProperties: false`: none are expected; any are ignored.
+    Closed,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust name.
+    pub name: String,
+    /// JSON name.
+    pub wire_name: String,
+    /// Type, without the `Option`s that [`Presence`] adds.
+    pub ty: Ty,
+    /// Required/nullable combination.
+    pub presence: Presence,
+    /// The value is a credential: `Debug` redacts it.
+    pub secret: bool,
+    /// Boxed to break a recursive type.
+    pub boxed: bool,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// Whether a field must be present, and whether it may be `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`.
+    Required,
+    /// `Option<T>`, always sent (`null` for `None`).
+    RequiredNullable,
+    /// `Option<T>`, left out when `None`.
+    Optional,
+    /// `Option<Option<T>>`: left out, explicit `null`, or a value.
+    OptionalNullable,
+}
+
+/// A listed enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// Rust name.
+    pub name: String,
+    /// The wire value.
+    pub value: EnumValue,
+}
+
+/// An enum's wire value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnumValue {
+    /// A string.
+    String(String),
+    /// An integer.
+    Integer(i64),
+}
+
+/// A `oneOf`/`anyOf` member.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Its type.
+    pub ty: Ty,
+    /// Discriminator values that select it.
+    pub tags: Vec<String>,
+    /// Boxed to break a recursive type.
+    pub boxed: bool,
+}
+
+/// The operations of one tag.
+#[derive(Debug, Clone)]
+pub struct ApiModule {
+    /// Module name (snake case).
+    pub name: String,
+    /// The tag as written in the spec.
+    pub tag: String,
+    /// Struct grouping the tag's methods, e.g. `ApiTokenApi`.
+    pub api_struct: String,
+    /// Method on `Client` returning that struct.
+    pub accessor: String,
+    /// Tag description.
+    pub description: Option<String>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// operationId (or one derived from method and path).
+    pub id: String,
+    /// Method name on the tag struct.
+    pub method_name: String,
+    /// Request builder struct name.
+    pub builder_name: String,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// Path template.
+    pub path: String,
+    /// Docs.
+    pub docs: Docs,
+    /// Parameters: required ones first (in spec order), then optional ones.
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<RequestBody>,
+    /// Successful outcomes.
+    pub success: Success,
+    /// Type of the error body (`E` in `Error<E>`).
+    pub error_ty: Ty,
+    /// Security alternatives: each is a set of scheme names that together authorize.
+    pub security: Vec<Vec<String>>,
+    /// How a list operation pages, if it returns a list.
+    pub paging: Option<Paging>,
+}
+
+/// A parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Wire name.
+    pub wire_name: String,
+    /// Rust name.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Must be given (an argument, not a builder setter).
+    pub required: bool,
+    /// Type.
+    pub ty: Ty,
+    /// Serialization of arrays and objects in the query.
+    pub style: QueryStyle,
+    /// The value the server assumes when the parameter is left out, as JSON text.
+    pub default: Option<String>,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// Query serialization style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form` (the default), exploded or not.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// Media type to send.
+    pub media_type: String,
+    /// Type (for multipart: the runtime's part list; for binary: bytes).
+    pub ty: Ty,
+    /// Must be given.
+    pub required: bool,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// Request body encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Raw bytes with the media type.
+    Binary,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone)]
+pub enum Success {
+    /// One type for every success status.
+    Single {
+        /// Documented success statuses (`None` means any 2xx).
+        statuses: Vec<StatusMatch>,
+        /// Response type.
+        ty: Ty,
+        /// How the body is read.
+        read: BodyRead,
+    },
+    /// Several success statuses with different bodies: an enum per operation.
+    Several {
+        /// Enum name.
+        enum_name: String,
+        /// One variant per status.
+        variants: Vec<SuccessVariant>,
+    },
+}
+
+/// A success status with its own body type.
+#[derive(Debug, Clone)]
+pub struct SuccessVariant {
+    /// Variant name (`Ok`, `Created`...).
+    pub name: String,
+    /// Status it matches.
+    pub status: StatusMatch,
+    /// Body type (`Unit` for none).
+    pub ty: Ty,
+    /// How the body is read.
+    pub read: BodyRead,
+    /// Response description.
+    pub description: Option<String>,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One code.
+    Code(u16),
+    /// `2XX` and the like: the first digit.
+    Range(u16),
+}
+
+/// How a response body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyRead {
+    /// Decoded from JSON.
+    Json,
+    /// Taken as text.
+    Text,
+    /// Taken as bytes.
+    Bytes,
+    /// Ignored.
+    Empty,
+}
+
+/// How a list operation's pages are found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paging {
+    /// `Link: <...>; rel="next"` response headers.
+    LinkHeader,
+    /// Offset and limit query parameters.
+    Offset {
+        /// The offset parameter's wire name (`skip`, `offset`).
+        offset_param: String,
+        /// The limit parameter's wire name (`count`, `limit`).
+        limit_param: String,
+        /// The page size when the caller sets none.
+        default_limit: u64,
+    },
+}

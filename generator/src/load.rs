@@ -1,0 +1,295 @@
+//! Stage 1: text -> checked `openapiv3::OpenAPI`.
+//!
+//! Parses YAML or JSON into an untyped tree (so syntax errors carry a line and
+//! column), checks the OpenAPI version, normalises what OpenAPI 3.0 cannot
+//! express, then parses the typed document (so type errors carry a JSON
+//! pointer) and checks what the typed parser does not: references, reference
+//! cycles with no structure in them, and duplicate operationIds. All problems
+//! are collected before the stage gives up.
+
+use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::normalize::normalize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A loaded document.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The typed document.
+    pub api: openapiv3::OpenAPI,
+    /// The normalised untyped document, for references the typed model cannot follow.
+    pub raw: Value,
+    /// The `openapi` version the document declared before normalisation.
+    pub original_version: String,
+    /// What was approximated on the way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses and checks a document; `Err` holds every error found (and the warnings before them).
+pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    let mut raw = parse_untyped(text).map_err(|d| vec![d])?;
+    check_version(&raw).map_err(|d| vec![d])?;
+    let normalized = normalize(&mut raw);
+    let mut diagnostics = normalized.warnings;
+    let api = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
+        Ok(api) => Some(api),
+        Err(err) => {
+            let precise = locate_type_errors(&raw);
+            if precise.is_empty() {
+                let pointer = path_to_pointer(err.path());
+                diagnostics.push(Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document here: {}", err.inner())));
+            }
+            diagnostics.extend(precise);
+            None
+        }
+    };
+    check_references(&raw, &mut diagnostics);
+    check_operation_ids(&raw, &mut diagnostics);
+    match api {
+        Some(api) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok(Loaded { api, raw, original_version: normalized.original_version, warnings: diagnostics })
+        }
+        _ => Err(diagnostics),
+    }
+}
+
+/// YAML or JSON text -> untyped tree. JSON goes through serde_json for exact
+/// positions; YAML through serde_yaml with merge keys (`<<`) applied.
+fn parse_untyped(text: &str) -> Result<Value, Diagnostic> {
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|err| Diagnostic {
+            line_col: Some((err.line(), err.column())),
+            ..Diagnostic::error("", format!("invalid JSON: {err}"))
+        });
+    }
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
+        let line_col = err.location().map(|l| (l.line(), l.column()));
+        Diagnostic { line_col, ..Diagnostic::error("", format!("invalid YAML: {err}")) }
+    })?;
+    yaml.apply_merge().map_err(|err| Diagnostic::error("", format!("invalid YAML merge key: {err}")))?;
+    serde_json::to_value(yaml).map_err(|err| Diagnostic::error("", format!("YAML that JSON cannot represent: {err}")))
+}
+
+fn check_version(raw: &Value) -> Result<(), Diagnostic> {
+    if !raw.is_object() {
+        return Err(Diagnostic::error("", "an OpenAPI document must be a mapping at the top level"));
+    }
+    if let Some(swagger) = raw.get("swagger") {
+        return Err(Diagnostic::error(
+            "/swagger",
+            format!(
+                "this is a Swagger {} document; only OpenAPI 3.0 and 3.1 are supported (convert it first, e.g. with swagger2openapi)",
+                swagger.as_str().map(str::to_string).unwrap_or_else(|| swagger.to_string())
+            ),
+        ));
+    }
+    match raw.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
+        Some(other) => Err(Diagnostic::error("/openapi", format!("unsupported OpenAPI version {other}; expected 3.0.x or 3.1.x"))),
+        None => Err(Diagnostic::error("", "missing `openapi` version field; is this an OpenAPI document?")),
+    }
+}
+
+/// openapiv3 flattens path items and components, which hides where a type
+/// error stands; parsing each path item and component alone finds every
+/// one of them, with a precise pointer.
+fn locate_type_errors(raw: &Value) -> Vec<Diagnostic> {
+    fn check<T: serde::de::DeserializeOwned>(node: &Value, base: &str, out: &mut Vec<Diagnostic>) {
+        if let Err(err) = serde_path_to_error::deserialize::<_, T>(node) {
+            let pointer = format!("{base}{}", path_to_pointer(err.path()));
+            out.push(Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document here: {}", err.inner())));
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(info) = raw.get("info") {
+        check::<openapiv3::Info>(info, "/info", &mut out);
+    }
+    for (path, item) in raw.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let item_pointer = pointer_join("/paths", path);
+        let before = out.len();
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                check::<openapiv3::Operation>(operation, &pointer_join(&item_pointer, method), &mut out);
+            }
+        }
+        if out.len() == before {
+            check::<openapiv3::ReferenceOr<openapiv3::PathItem>>(item, &item_pointer, &mut out);
+        }
+    }
+    let components = raw.get("components");
+    let section = |name: &str| components.and_then(|c| c.get(name)).and_then(Value::as_object).into_iter().flatten();
+    for (name, node) in section("schemas") {
+        check::<openapiv3::ReferenceOr<openapiv3::Schema>>(node, &pointer_join("/components/schemas", name), &mut out);
+    }
+    for (name, node) in section("parameters") {
+        check::<openapiv3::ReferenceOr<openapiv3::Parameter>>(node, &pointer_join("/components/parameters", name), &mut out);
+    }
+    for (name, node) in section("responses") {
+        check::<openapiv3::ReferenceOr<openapiv3::Response>>(node, &pointer_join("/components/responses", name), &mut out);
+    }
+    for (name, node) in section("requestBodies") {
+        check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(node, &pointer_join("/components/requestBodies", name), &mut out);
+    }
+    for (name, node) in section("securitySchemes") {
+        check::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(node, &pointer_join("/components/securitySchemes", name), &mut out);
+    }
+    out
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = pointer_join(&pointer, &index.to_string()),
+            Segment::Map { key } => pointer = pointer_join(&pointer, key),
+            Segment::Enum { variant } => pointer = pointer_join(&pointer, variant),
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Resolves a local reference (`#/a/b`) in `raw`.
+pub fn resolve_local<'a>(raw: &'a Value, reference: &str) -> Option<&'a Value> {
+    let pointer = reference.strip_prefix('#')?;
+    raw.pointer(&percent_decode(pointer))
+}
+
+/// References may percent-encode characters (`#/paths/~1pets~1%7Bid%7D`).
+fn percent_decode(pointer: &str) -> String {
+    if !pointer.contains('%') {
+        return pointer.to_string();
+    }
+    let bytes = pointer.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Every `$ref` must be local and resolve; chains of pure references (and
+/// `allOf` lists, which merge their members) must not loop back.
+fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
+    let mut refs = Vec::new();
+    collect_refs(raw, String::new(), &mut refs);
+    for (pointer, target) in &refs {
+        if !target.starts_with('#') {
+            diagnostics.push(Diagnostic::error(
+                pointer.clone(),
+                format!("external reference `{target}` is not supported; bundle the spec into one file first (e.g. `redocly bundle`)"),
+            ));
+        } else if resolve_local(raw, target).is_none() {
+            diagnostics.push(Diagnostic::error(pointer.clone(), format!("unresolved reference `{target}`")));
+        }
+    }
+    check_alias_cycles(raw, diagnostics);
+}
+
+fn collect_refs(node: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                out.push((pointer_join(&pointer, "$ref"), target.clone()));
+            }
+            for (key, child) in map {
+                // An `example` holds data, where a `$ref` key is just data.
+                if key != "example" {
+                    collect_refs(child, pointer_join(&pointer, key), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                collect_refs(child, pointer_join(&pointer, &index.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A schema that is only a reference, or an `allOf`, has no structure of its
+/// own to stop at: `A = B`, `B = A` describes no value at all.
+fn check_alias_cycles(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(schemas) = raw.pointer("/components/schemas").and_then(Value::as_object) else { return };
+    let prefix = "#/components/schemas/";
+    let alias_targets = |schema: &Value| -> Vec<String> {
+        let mut targets = Vec::new();
+        if let Some(Value::String(r)) = schema.get("$ref") {
+            targets.push(r.clone());
+        }
+        for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(Value::String(r)) = member.get("$ref") {
+                targets.push(r.clone());
+            }
+        }
+        targets.into_iter().filter_map(|r| r.strip_prefix(prefix).map(str::to_string)).collect()
+    };
+    let graph: BTreeMap<&str, Vec<String>> = schemas.iter().map(|(name, schema)| (name.as_str(), alias_targets(schema))).collect();
+    let mut reported = BTreeSet::new();
+    for start in graph.keys() {
+        // Depth-first walk from each schema, looking for a way back to it.
+        let mut stack = vec![(start.to_string(), vec![start.to_string()])];
+        let mut seen = BTreeSet::new();
+        while let Some((node, trail)) = stack.pop() {
+            for next in graph.get(node.as_str()).into_iter().flatten() {
+                if next == start {
+                    let mut cycle = trail.clone();
+                    cycle.sort();
+                    if reported.insert(cycle) {
+                        let mut shown = trail.clone();
+                        shown.push(next.clone());
+                        diagnostics.push(Diagnostic::error(
+                            pointer_join("/components/schemas", start),
+                            format!("reference cycle with no structure in it: {}", shown.join(" -> ")),
+                        ));
+                    }
+                } else if seen.insert(next.clone()) {
+                    let mut longer = trail.clone();
+                    longer.push(next.clone());
+                    stack.push((next.clone(), longer));
+                }
+            }
+        }
+    }
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+fn check_operation_ids(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(paths) = raw.get("paths").and_then(Value::as_object) else { return };
+    let mut first_seen: BTreeMap<&str, String> = BTreeMap::new();
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(id) = item.get(method).and_then(|op| op.get("operationId")).and_then(Value::as_str) else { continue };
+            let pointer = pointer_join(&pointer_join(&pointer_join("/paths", path), method), "operationId");
+            if let Some(previous) = first_seen.get(id) {
+                diagnostics.push(Diagnostic::error(pointer, format!("duplicate operationId `{id}`, first used at #{previous}")));
+            } else {
+                first_seen.insert(id, pointer);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_encoded_reference_tokens_are_decoded() {
+        assert_eq!(percent_decode("/paths/~1pets~1%7Bid%7D"), "/paths/~1pets~1{id}");
+        assert_eq!(percent_decode("/a%2"), "/a%2");
+    }
+}

@@ -1,0 +1,174 @@
+//! Stage 2: `openapiv3::OpenAPI` -> [`crate::ir::Api`].
+//!
+//! Types and operations are lowered in document order, so every name (and
+//! every collision suffix) comes out the same on every run.
+
+mod operations;
+mod types;
+
+use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::ir::{Api, ApiKeyLocation, ApiModule, SecurityKind, SecurityScheme, Server, ServerVariable};
+use crate::load::Loaded;
+use crate::naming::{snake_name, type_name, UniqueNames};
+use crate::settings::Settings;
+use operations::{lower_operation, OperationSite};
+use openapiv3::ReferenceOr;
+use std::collections::BTreeMap;
+use types::TypeLowering;
+
+/// Builder methods of the runtime's `ClientBuilder` that generated setters must not shadow.
+const BUILDER_METHODS: &[&str] = &[
+    "new", "base_url", "server_variable", "timeout", "connect_timeout", "user_agent", "default_user_agent", "http_client",
+    "retry_policy", "credentials", "build", "token_refresh_margin",
+];
+
+/// Methods of the runtime's `Client` that tag accessors must not shadow.
+const CLIENT_METHODS: &[&str] = &["builder", "base_url", "execute", "paginate", "from_builder", "clone"];
+
+/// Lowers a loaded document; returns the API and the warnings lowering added.
+pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
+    let api = &loaded.api;
+    let raw = &loaded.raw;
+    let mut warnings = Vec::new();
+    let mut types = TypeLowering::new(raw, api, settings);
+    types.lower_components();
+
+    let mut modules: BTreeMap<String, ApiModule> = BTreeMap::new();
+    let mut method_names = UniqueNames::default();
+    let tag_descriptions: BTreeMap<&str, Option<&String>> = api.tags.iter().map(|t| (t.name.as_str(), t.description.as_ref())).collect();
+    for (path, item) in &api.paths.paths {
+        let path_pointer = pointer_join("/paths", path);
+        let ReferenceOr::Item(item) = item else {
+            warnings.push(Diagnostic::warning(path_pointer, "path item references are not supported; path skipped"));
+            continue;
+        };
+        let methods = [
+            ("get", &item.get),
+            ("put", &item.put),
+            ("post", &item.post),
+            ("delete", &item.delete),
+            ("options", &item.options),
+            ("head", &item.head),
+            ("patch", &item.patch),
+            ("trace", &item.trace),
+        ];
+        for (method, operation) in methods {
+            let Some(operation) = operation else { continue };
+            let site = OperationSite {
+                method,
+                path,
+                operation,
+                path_params: &item.parameters,
+                pointer: pointer_join(&path_pointer, method),
+            };
+            let lowered = lower_operation(&mut types, raw, api, &site, &mut method_names, &mut warnings);
+            let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".to_string());
+            modules
+                .entry(snake_name(&tag))
+                .or_insert_with(|| ApiModule {
+                    name: String::new(),
+                    tag: tag.clone(),
+                    api_struct: String::new(),
+                    accessor: String::new(),
+                    description: tag_descriptions.get(tag.as_str()).copied().flatten().cloned(),
+                    operations: Vec::new(),
+                })
+                .operations
+                .push(lowered);
+        }
+    }
+    let mut accessors = UniqueNames::with_reserved(CLIENT_METHODS.iter().copied());
+    let mut module_names = UniqueNames::with_reserved(["models", "runtime", "apis"]);
+    let modules = modules
+        .into_iter()
+        .map(|(key, mut module)| {
+            module.name = module_names.claim(key.trim_end_matches('_').to_string());
+            module.accessor = accessors.claim(snake_name(&module.tag));
+            module.api_struct = format!("{}Api", type_name(&module.tag));
+            module
+        })
+        .collect();
+
+    let mut builder_methods = UniqueNames::with_reserved(BUILDER_METHODS.iter().copied());
+    let server = lower_server(api, &mut builder_methods);
+    let security_schemes = lower_security(api, settings, &mut builder_methods, &mut warnings);
+    let (type_defs, type_warnings) = types.finish();
+    warnings.extend(type_warnings);
+    let lowered = Api {
+        title: api.info.title.clone(),
+        version: api.info.version.clone(),
+        description: api.info.description.clone(),
+        openapi_version: loaded.original_version.clone(),
+        server,
+        security_schemes,
+        types: type_defs,
+        modules,
+    };
+    (lowered, warnings)
+}
+
+fn lower_server(api: &openapiv3::OpenAPI, methods: &mut UniqueNames) -> Server {
+    let Some(server) = api.servers.first() else {
+        return Server { url: String::new(), variables: Vec::new() };
+    };
+    let variables = server
+        .variables
+        .iter()
+        .flatten()
+        .map(|(name, var)| ServerVariable {
+            name: name.clone(),
+            method_name: methods.claim(snake_name(name)),
+            default: var.default.clone(),
+            allowed: var.enumeration.clone(),
+            description: var.description.clone(),
+        })
+        .collect();
+    Server { url: server.url.trim_end_matches('/').to_string(), variables }
+}
+
+fn lower_security(
+    api: &openapiv3::OpenAPI,
+    settings: &Settings,
+    methods: &mut UniqueNames,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<SecurityScheme> {
+    let Some(components) = &api.components else { return Vec::new() };
+    let mut schemes = Vec::new();
+    for (name, scheme) in &components.security_schemes {
+        let pointer = pointer_join("/components/securitySchemes", name);
+        let ReferenceOr::Item(scheme) = scheme else {
+            warnings.push(Diagnostic::warning(pointer, "security scheme references are not supported; scheme skipped"));
+            continue;
+        };
+        let mut push = |method: String, kind: SecurityKind, description: &Option<String>| {
+            schemes.push(SecurityScheme { name: name.clone(), method_name: methods.claim(method), description: description.clone(), kind })
+        };
+        match scheme {
+            openapiv3::SecurityScheme::APIKey { location, name: param_name, description, .. } => {
+                let location = match location {
+                    openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
+                    openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
+                    openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                };
+                let prefix = settings.api_key_prefixes.get(name).cloned();
+                push(snake_name(name), SecurityKind::ApiKey { location, param_name: param_name.clone(), prefix }, description);
+            }
+            openapiv3::SecurityScheme::HTTP { scheme: http, description, .. } => match http.to_ascii_lowercase().as_str() {
+                "basic" => push(snake_name(name), SecurityKind::Basic, description),
+                "bearer" => push(snake_name(name), SecurityKind::Bearer, description),
+                other => warnings.push(Diagnostic::warning(pointer, format!("HTTP `{other}` authentication is not supported; scheme skipped"))),
+            },
+            openapiv3::SecurityScheme::OAuth2 { flows, description, .. } => {
+                push(format!("{}_token", snake_name(name)), SecurityKind::Bearer, description);
+                if let Some(flow) = &flows.client_credentials {
+                    let kind = SecurityKind::ClientCredentials { token_url: flow.token_url.clone(), scopes: flow.scopes.keys().cloned().collect() };
+                    push(format!("{}_client_credentials", snake_name(name)), kind, description);
+                }
+            }
+            openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                push(format!("{}_token", snake_name(name)), SecurityKind::Bearer, description)
+            }
+        }
+    }
+    schemes
+}

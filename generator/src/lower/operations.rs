@@ -1,0 +1,360 @@
+//! Paths -> operations grouped by tag.
+
+use super::types::TypeLowering;
+use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::ir::{
+    BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch, Success,
+    SuccessVariant, Ty,
+};
+use crate::load::resolve_local;
+use crate::naming::{snake_name, type_name, UniqueNames};
+use indexmap::IndexMap;
+use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Resolves a component (parameter, request body, response) that may be a reference.
+fn resolve<'a, T: DeserializeOwned + Clone>(
+    raw: &Value,
+    item: &'a ReferenceOr<T>,
+    pointer: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<std::borrow::Cow<'a, T>> {
+    match item {
+        ReferenceOr::Item(value) => Some(std::borrow::Cow::Borrowed(value)),
+        ReferenceOr::Reference { reference } => {
+            // Follow reference chains (a reference to a reference) a bounded number of times.
+            let mut target = resolve_local(raw, reference)?;
+            for _ in 0..16 {
+                match target.get("$ref").and_then(Value::as_str) {
+                    Some(next) => target = resolve_local(raw, next)?,
+                    None => break,
+                }
+            }
+            match serde_json::from_value::<T>(target.clone()) {
+                Ok(value) => Some(std::borrow::Cow::Owned(value)),
+                Err(err) => {
+                    warnings.push(Diagnostic::warning(pointer, format!("`{reference}` could not be read ({err}); skipped")));
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// Everything lowering one operation needs to know about where it stands.
+pub struct OperationSite<'o> {
+    /// HTTP method, lower case.
+    pub method: &'static str,
+    /// Path template.
+    pub path: &'o str,
+    /// The operation.
+    pub operation: &'o openapiv3::Operation,
+    /// Parameters declared on the path item.
+    pub path_params: &'o [ReferenceOr<Parameter>],
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// Lowers one operation; `method_names` keeps method names unique across the API.
+pub fn lower_operation(
+    types: &mut TypeLowering<'_>,
+    raw: &Value,
+    api: &openapiv3::OpenAPI,
+    site: &OperationSite<'_>,
+    method_names: &mut UniqueNames,
+    warnings: &mut Vec<Diagnostic>,
+) -> Operation {
+    let op = site.operation;
+    let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {}", site.method, site.path));
+    let method_name = method_names.claim(snake_name(&id));
+    let builder_name = type_name(&method_name);
+
+    // Operation parameters override path-item ones with the same name and location.
+    let mut by_key: IndexMap<(String, &'static str), Parameter> = IndexMap::new();
+    let all = site.path_params.iter().map(|p| (p, "parameters")).chain(op.parameters.iter().map(|p| (p, "op")));
+    for (index, (param, _)) in all.enumerate() {
+        let pointer = pointer_join(&site.pointer, &format!("parameters/{index}"));
+        if let Some(param) = resolve(raw, param, &pointer, warnings) {
+            let param = param.into_owned();
+            let key = (param.parameter_data_ref().name.clone(), location_key(&param));
+            by_key.insert(key, param);
+        }
+    }
+    let mut param_names = UniqueNames::with_reserved(["body", "client", "send", "request", "stream", "collect_all", "decode"]);
+    let mut params = Vec::new();
+    for (index, param) in by_key.values().enumerate() {
+        let pointer = pointer_join(&pointer_join(&site.pointer, "parameters"), &index.to_string());
+        params.push(lower_param(types, param, &builder_name, &pointer, &mut param_names));
+    }
+    // Required parameters become arguments in spec order; optional ones builder setters.
+    params.sort_by_key(|p| !p.required);
+
+    let body = op.request_body.as_ref().and_then(|body| {
+        let pointer = pointer_join(&site.pointer, "requestBody");
+        let body = resolve(raw, body, &pointer, warnings)?;
+        lower_body(types, &body, &builder_name, &pointer, warnings)
+    });
+
+    let (success, error_ty) = lower_responses(types, raw, op, &builder_name, &site.pointer, warnings);
+    let paging = detect_paging(site.method, &params, &success);
+
+    let security = op.security.as_ref().or(api.security.as_ref()).map(|reqs| {
+        let alternatives: Vec<Vec<String>> = reqs.iter().map(|req| req.keys().cloned().collect()).collect();
+        // An anonymous alternative (`{}`) beside real ones must not win over them.
+        if alternatives.iter().any(|a| !a.is_empty()) {
+            alternatives.into_iter().filter(|a| !a.is_empty()).collect()
+        } else {
+            Vec::new()
+        }
+    });
+
+    Operation {
+        id,
+        method_name,
+        builder_name,
+        http_method: site.method.to_ascii_uppercase(),
+        path: site.path.to_string(),
+        docs: Docs { summary: op.summary.clone(), description: op.description.clone(), notes: Vec::new(), deprecated: op.deprecated },
+        params,
+        body,
+        success,
+        error_ty,
+        security: security.unwrap_or_default(),
+        paging,
+    }
+}
+
+fn location_key(param: &Parameter) -> &'static str {
+    match param {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+fn lower_param(types: &mut TypeLowering<'_>, param: &Parameter, builder: &str, pointer: &str, names: &mut UniqueNames) -> Param {
+    let data = param.parameter_data_ref();
+    let (location, style) = match param {
+        Parameter::Query { style, .. } => (
+            ParamLocation::Query,
+            match style {
+                openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+                _ => QueryStyle::Form { explode: data.explode.unwrap_or(true) },
+            },
+        ),
+        Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::Form { explode: false }),
+        Parameter::Path { .. } => (ParamLocation::Path, QueryStyle::Form { explode: false }),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, QueryStyle::Form { explode: data.explode.unwrap_or(true) }),
+    };
+    let hint = format!("{builder}{}", type_name(&data.name));
+    let (ty, default) = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => {
+            let default = match schema {
+                ReferenceOr::Item(s) => s.schema_data.default.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            (types.lower(schema, &hint, &pointer_join(pointer, "schema")).ty, default)
+        }
+        ParameterSchemaOrContent::Content(content) => {
+            let schema = content.values().next().and_then(|m| m.schema.as_ref());
+            (schema.map(|s| types.lower(s, &hint, &pointer_join(pointer, "content")).ty).unwrap_or(Ty::Json), None)
+        }
+    };
+    let docs = Docs { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), ..Docs::default() };
+    Param {
+        default: default.map(|d| d.to_string()),
+        wire_name: data.name.clone(),
+        name: names.claim(snake_name(&data.name)),
+        location,
+        // A path parameter is always required, whatever the spec says.
+        required: data.required || location == ParamLocation::Path,
+        ty,
+        style,
+        docs,
+    }
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
+}
+
+fn lower_body(
+    types: &mut TypeLowering<'_>,
+    body: &openapiv3::RequestBody,
+    builder: &str,
+    pointer: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<RequestBody> {
+    let pick = |pred: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| pred(&media.to_ascii_lowercase()));
+    let (media_type, media, encoding) = if let Some((m, v)) = pick(&|m| is_json(m)) {
+        (m, v, BodyEncoding::Json)
+    } else if let Some((m, v)) = pick(&|m| m.starts_with("application/x-www-form-urlencoded")) {
+        (m, v, BodyEncoding::Form)
+    } else if let Some((m, v)) = pick(&|m| m.starts_with("multipart/")) {
+        (m, v, BodyEncoding::Multipart)
+    } else if let Some((m, v)) = body.content.first() {
+        (m, v, BodyEncoding::Binary)
+    } else {
+        warnings.push(Diagnostic::warning(pointer, "request body without content; ignored"));
+        return None;
+    };
+    let content_pointer = pointer_join(&pointer_join(pointer, "content"), media_type);
+    let ty = match encoding {
+        BodyEncoding::Json | BodyEncoding::Form => media
+            .schema
+            .as_ref()
+            .map(|s| types.lower(s, &format!("{builder}Body"), &pointer_join(&content_pointer, "schema")).ty)
+            .unwrap_or(Ty::Json),
+        BodyEncoding::Multipart => Ty::Multipart,
+        BodyEncoding::Binary => Ty::Binary,
+    };
+    let mut docs = Docs { description: body.description.clone(), ..Docs::default() };
+    if encoding == BodyEncoding::Multipart {
+        if let Some(ReferenceOr::Item(schema)) = &media.schema {
+            if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) = &schema.schema_kind {
+                let fields: Vec<String> = o.properties.keys().map(|k| format!("`{k}`")).collect();
+                docs.notes.push(format!("Parts the spec describes: {}.", fields.join(", ")));
+            }
+        }
+    }
+    Some(RequestBody { encoding, media_type: media_type.clone(), ty, required: body.required, docs })
+}
+
+/// One documented response, lowered.
+struct Outcome {
+    status: StatusMatch,
+    ty: Ty,
+    read: BodyRead,
+    description: String,
+}
+
+fn lower_responses(
+    types: &mut TypeLowering<'_>,
+    raw: &Value,
+    op: &openapiv3::Operation,
+    builder: &str,
+    op_pointer: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> (Success, Ty) {
+    let responses_pointer = pointer_join(op_pointer, "responses");
+    let mut successes = Vec::new();
+    let mut errors = Vec::new();
+    let several_success = op.responses.responses.keys().filter(|code| is_success(code)).count() > 1;
+    for (code, response) in &op.responses.responses {
+        let pointer = pointer_join(&responses_pointer, &code.to_string());
+        let Some(response) = resolve(raw, response, &pointer, warnings) else { continue };
+        let status = match code {
+            StatusCode::Code(n) => StatusMatch::Code(*n),
+            StatusCode::Range(n) => StatusMatch::Range(*n),
+        };
+        if is_success(code) {
+            let hint = if several_success { format!("{builder}{}", success_variant_name(status)) } else { format!("{builder}Response") };
+            let (ty, read) = response_body(types, &response, &hint, &pointer);
+            successes.push(Outcome { status, ty, read, description: response.description.clone() });
+        } else {
+            let (ty, read) = response_body(types, &response, &format!("{builder}Error"), &pointer);
+            errors.push((ty, read));
+        }
+    }
+    let default = op.responses.default.as_ref().and_then(|d| {
+        let pointer = pointer_join(&responses_pointer, "default");
+        let response = resolve(raw, d, &pointer, warnings)?;
+        Some(response_body(types, &response, &format!("{builder}Default"), &pointer))
+    });
+    if let Some(default) = &default {
+        errors.push(default.clone());
+        if successes.is_empty() {
+            // Only a `default` response: it describes success as well as failure.
+            successes.push(Outcome { status: StatusMatch::Range(2), ty: default.0.clone(), read: default.1, description: String::new() });
+        }
+    }
+    let mut error_types: Vec<Ty> = errors.into_iter().filter(|(_, read)| *read == BodyRead::Json).map(|(ty, _)| ty).collect();
+    error_types.dedup();
+    let error_ty = match error_types.as_slice() {
+        [only] => only.clone(),
+        _ => Ty::Json,
+    };
+    let success = if successes.is_empty() {
+        Success::Single { statuses: vec![StatusMatch::Range(2)], ty: Ty::Unit, read: BodyRead::Empty }
+    } else if successes.iter().all(|s| s.ty == successes[0].ty && s.read == successes[0].read) {
+        Success::Single { statuses: successes.iter().map(|s| s.status).collect(), ty: successes[0].ty.clone(), read: successes[0].read }
+    } else {
+        let mut names = UniqueNames::default();
+        let variants = successes
+            .into_iter()
+            .map(|s| SuccessVariant {
+                name: names.claim(success_variant_name(s.status)),
+                status: s.status,
+                ty: s.ty,
+                read: s.read,
+                description: Some(s.description).filter(|d| !d.is_empty()),
+            })
+            .collect();
+        Success::Several { enum_name: types.claim_name(&format!("{builder}Response")), variants }
+    };
+    (success, error_ty)
+}
+
+fn is_success(code: &StatusCode) -> bool {
+    match code {
+        StatusCode::Code(n) => (200..300).contains(n),
+        StatusCode::Range(n) => *n == 2,
+    }
+}
+
+fn success_variant_name(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(200) => "Ok".into(),
+        StatusMatch::Code(201) => "Created".into(),
+        StatusMatch::Code(202) => "Accepted".into(),
+        StatusMatch::Code(203) => "NonAuthoritative".into(),
+        StatusMatch::Code(204) => "NoContent".into(),
+        StatusMatch::Code(205) => "ResetContent".into(),
+        StatusMatch::Code(206) => "PartialContent".into(),
+        StatusMatch::Code(n) => format!("Status{n}"),
+        StatusMatch::Range(n) => format!("Status{n}xx"),
+    }
+}
+
+fn response_body(types: &mut TypeLowering<'_>, response: &Response, hint: &str, pointer: &str) -> (Ty, BodyRead) {
+    let content_pointer = pointer_join(pointer, "content");
+    let pick = |pred: &dyn Fn(&str) -> bool| response.content.iter().find(|(media, _)| pred(&media.to_ascii_lowercase()));
+    let lower_schema = |types: &mut TypeLowering<'_>, media_type: &str, media: &MediaType| {
+        media.schema.as_ref().map(|s| types.lower(s, hint, &pointer_join(&pointer_join(&content_pointer, media_type), "schema")).ty)
+    };
+    if let Some((media_type, media)) = pick(&|m| is_json(m)) {
+        return (lower_schema(types, media_type, media).unwrap_or(Ty::Json), BodyRead::Json);
+    }
+    if let Some(_text) = pick(&|m| m.starts_with("text/")) {
+        return (Ty::String, BodyRead::Text);
+    }
+    if !response.content.is_empty() {
+        return (Ty::Binary, BodyRead::Bytes);
+    }
+    (Ty::Unit, BodyRead::Empty)
+}
+
+/// List operations can stream every page: by `skip`/`count`-style
+/// parameters when they exist, else by following `Link` headers (which is
+/// harmless when the server sends none: the stream ends after one page).
+fn detect_paging(method: &str, params: &[Param], success: &Success) -> Option<Paging> {
+    let Success::Single { ty: Ty::Vec(_), .. } = success else { return None };
+    if method != "get" {
+        return None;
+    }
+    let query_int = |names: &[&str]| {
+        params.iter().find(|p| {
+            p.location == ParamLocation::Query && matches!(p.ty, Ty::I32 | Ty::I64) && names.contains(&p.wire_name.to_ascii_lowercase().as_str())
+        })
+    };
+    match (query_int(&["skip", "offset"]), query_int(&["count", "limit", "top"])) {
+        (Some(offset), Some(limit)) => {
+            let default_limit = limit.default.as_deref().and_then(|d| d.parse().ok()).unwrap_or(100);
+            Some(Paging::Offset { offset_param: offset.wire_name.clone(), limit_param: limit.wire_name.clone(), default_limit })
+        }
+        _ => Some(Paging::LinkHeader),
+    }
+}

@@ -1,0 +1,787 @@
+//! Schemas -> named types and type expressions.
+//!
+//! Component schemas keep their names; inline schemas that need a type of
+//! their own (objects, enums, unions) are named after where they stand
+//! (`<Parent><Field>`, `<Operation>Response`...). Whatever cannot be typed
+//! falls back to `serde_json::Value` with a note, never to an error.
+
+use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::ir::{Docs, EnumValue, EnumVariant, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
+use crate::load::resolve_local;
+use crate::naming::{snake_name, type_name, variant_name, UniqueNames};
+use crate::settings::Settings;
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, AnySchema, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+const COMPONENT_SCHEMAS: &str = "#/components/schemas/";
+
+/// A lowered schema: its type, and whether `null` is allowed.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    /// The Rust type (without `Option` for nullability).
+    pub ty: Ty,
+    /// The schema allows `null`.
+    pub nullable: bool,
+}
+
+/// What a schema becomes before it has a name.
+enum Shape {
+    /// A type expression, no definition needed.
+    Inline(Ty),
+    /// A definition that needs a name.
+    Def(TypeKind, Vec<String>),
+}
+
+/// Object parts shared by `type: object`, untyped schemas with properties, and merged `allOf`s.
+#[derive(Default)]
+struct ObjectParts {
+    properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
+    required: BTreeSet<String>,
+    additional: Option<AdditionalProperties>,
+}
+
+/// Lowers schemas into [`TypeDef`]s, collecting them by name.
+pub struct TypeLowering<'a> {
+    raw: &'a Value,
+    schemas: IndexMap<String, ReferenceOr<Schema>>,
+    settings: &'a Settings,
+    names: UniqueNames,
+    component_names: BTreeMap<String, String>,
+    /// Types defined so far, by name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Approximations made.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl<'a> TypeLowering<'a> {
+    /// Names every component schema up front (in document order, so
+    /// collisions resolve the same way every time).
+    pub fn new(raw: &'a Value, api: &openapiv3::OpenAPI, settings: &'a Settings) -> Self {
+        let schemas = api.components.as_ref().map(|c| c.schemas.clone()).unwrap_or_default();
+        let mut names = UniqueNames::default();
+        let component_names = schemas.keys().map(|key| (key.clone(), names.claim(type_name(key)))).collect();
+        Self { raw, schemas, settings, names, component_names, types: BTreeMap::new(), warnings: Vec::new() }
+    }
+
+    /// Defines every component schema.
+    pub fn lower_components(&mut self) {
+        // Cloned: lowering looks other schemas up in `self.schemas` while it walks these.
+        let schemas = self.schemas.clone();
+        for (key, schema) in &schemas {
+            let name = self.component_names[key].clone();
+            let pointer = pointer_join("/components/schemas", key);
+            let origin = format!("#{pointer}");
+            match schema {
+                ReferenceOr::Item(schema) => self.define(name, origin, schema, &pointer),
+                ReferenceOr::Reference { reference } => {
+                    let target = self.lower_reference(reference, &name, &pointer).ty;
+                    let docs = Docs::default();
+                    self.types.insert(name.clone(), TypeDef { name, origin, docs, kind: TypeKind::Alias { target, newtype: false } });
+                }
+            }
+        }
+    }
+
+    /// Claims a fresh type name derived from `hint`.
+    pub fn claim_name(&mut self, hint: &str) -> String {
+        self.names.claim(type_name(hint))
+    }
+
+    /// Lowers a schema standing at `pointer`; inline definitions are named from `hint`.
+    pub fn lower(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Lowered {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, hint, pointer),
+            ReferenceOr::Item(schema) => self.lower_inline(schema, hint, pointer),
+        }
+    }
+
+    /// [`Self::lower`] for the boxed schemas openapiv3 uses in properties and items.
+    pub fn lower_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Lowered {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, hint, pointer),
+            ReferenceOr::Item(schema) => self.lower_inline(schema, hint, pointer),
+        }
+    }
+
+    fn lower_reference(&mut self, reference: &str, hint: &str, pointer: &str) -> Lowered {
+        if let Some(key) = reference.strip_prefix(COMPONENT_SCHEMAS) {
+            let key = unescape_pointer_token(key);
+            if let Some(name) = self.component_names.get(&key) {
+                let nullable = matches!(self.schemas.get(&key), Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
+                return Lowered { ty: Ty::Named(name.clone()), nullable };
+            }
+        }
+        // A reference elsewhere in the document (load checked that it resolves): lower what it points at.
+        match resolve_local(self.raw, reference).map(|v| serde_json::from_value::<Schema>(v.clone())) {
+            Some(Ok(schema)) => {
+                let target_hint = reference.rsplit('/').next().filter(|t| !t.is_empty()).unwrap_or(hint);
+                self.lower_inline(&schema, target_hint, pointer)
+            }
+            _ => {
+                self.warnings.push(Diagnostic::warning(pointer, format!("`{reference}` is not a schema; typed as any JSON value")));
+                Lowered { ty: Ty::Json, nullable: false }
+            }
+        }
+    }
+
+    fn lower_inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Lowered {
+        let nullable = schema.schema_data.nullable || self.allows_null_member(schema);
+        let ty = match self.shape(schema, hint, pointer) {
+            Shape::Inline(ty) => ty,
+            Shape::Def(kind, notes) => {
+                let name = self.claim_name(hint);
+                let mut docs = schema_docs(schema);
+                docs.notes.extend(notes);
+                self.types.insert(name.clone(), TypeDef { name: name.clone(), origin: format!("#{pointer}"), docs, kind });
+                Ty::Named(name)
+            }
+        };
+        Lowered { ty, nullable }
+    }
+
+    /// Defines a named type (a component schema) as whatever its schema is.
+    fn define(&mut self, name: String, origin: String, schema: &Schema, pointer: &str) {
+        let mut docs = schema_docs(schema);
+        let kind = match self.shape(schema, &name, pointer) {
+            Shape::Inline(target) => TypeKind::Alias { target, newtype: false },
+            Shape::Def(kind, notes) => {
+                docs.notes.extend(notes);
+                kind
+            }
+        };
+        self.types.insert(name.clone(), TypeDef { name, origin, docs, kind });
+    }
+
+    fn shape(&mut self, schema: &Schema, name: &str, pointer: &str) -> Shape {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
+                if values.is_empty() {
+                    Shape::Inline(self.string_format(&s.format, pointer))
+                } else {
+                    Shape::Def(string_enum(&values), Vec::new())
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+                if values.is_empty() {
+                    Shape::Inline(match &i.format {
+                        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
+                        _ => Ty::I64,
+                    })
+                } else {
+                    Shape::Def(integer_enum(&values), Vec::new())
+                }
+            }
+            SchemaKind::Type(Type::Number(n)) => Shape::Inline(match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::F32,
+                _ => Ty::F64,
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Inline(Ty::Bool),
+            SchemaKind::Type(Type::Object(o)) => {
+                let mut parts = ObjectParts::default();
+                self.add_object_parts(&mut parts, &o.properties, &o.required, o.additional_properties.as_ref(), pointer);
+                self.object(parts, name)
+            }
+            SchemaKind::Type(Type::Array(a)) => Shape::Inline(self.array(a.items.as_ref(), name, pointer)),
+            SchemaKind::OneOf { one_of } => self.union(one_of, "oneOf", schema.schema_data.discriminator.as_ref(), name, pointer),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, "anyOf", schema.schema_data.discriminator.as_ref(), name, pointer),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, None, name, pointer),
+            SchemaKind::Not { .. } => Shape::Def(
+                TypeKind::Alias { target: Ty::Json, newtype: false },
+                vec!["The spec describes this value with `not`, which has no Rust type; it is kept as any JSON value.".into()],
+            ),
+            SchemaKind::Any(any) => self.any(any, schema.schema_data.discriminator.as_ref(), name, pointer),
+        }
+    }
+
+    /// Untyped or mixed schemas: take the most specific reading the keywords allow.
+    fn any(&mut self, any: &AnySchema, discriminator: Option<&Discriminator>, name: &str, pointer: &str) -> Shape {
+        if !any.all_of.is_empty() {
+            return self.all_of(&any.all_of, Some(any), name, pointer);
+        }
+        if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+            if !any.one_of.is_empty() || !any.any_of.is_empty() {
+                // Properties beside a oneOf: the shared part is what can be typed safely.
+                self.warnings.push(Diagnostic::warning(pointer, "properties beside oneOf/anyOf: typed as the shared properties; the rest is kept as extra properties"));
+            }
+            let mut parts = ObjectParts::default();
+            self.add_object_parts(&mut parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer);
+            return self.object(parts, name);
+        }
+        if !any.one_of.is_empty() {
+            return self.union(&any.one_of, "oneOf", discriminator, name, pointer);
+        }
+        if !any.any_of.is_empty() {
+            return self.union(&any.any_of, "anyOf", discriminator, name, pointer);
+        }
+        if any.items.is_some() || any.typ.as_deref() == Some("array") {
+            return Shape::Inline(self.array(any.items.as_ref(), name, pointer));
+        }
+        let strings: Option<Vec<&str>> = any.enumeration.iter().filter(|v| !v.is_null()).map(Value::as_str).collect();
+        match (any.typ.as_deref(), strings) {
+            (Some("string") | None, Some(values)) if !values.is_empty() => Shape::Def(string_enum(&values), Vec::new()),
+            (Some("string"), _) => {
+                let format = match any.format.as_deref() {
+                    Some(f) => serde_json::from_value(Value::String(f.into())).unwrap_or(VariantOrUnknownOrEmpty::Unknown(f.into())),
+                    None => VariantOrUnknownOrEmpty::Empty,
+                };
+                Shape::Inline(self.string_format(&format, pointer))
+            }
+            (Some("integer"), _) => Shape::Inline(if any.format.as_deref() == Some("int32") { Ty::I32 } else { Ty::I64 }),
+            (Some("number"), _) => Shape::Inline(if any.format.as_deref() == Some("float") { Ty::F32 } else { Ty::F64 }),
+            (Some("boolean"), _) => Shape::Inline(Ty::Bool),
+            _ => Shape::Inline(Ty::Json),
+        }
+    }
+
+    fn string_format(&mut self, format: &VariantOrUnknownOrEmpty<StringFormat>, pointer: &str) -> Ty {
+        match format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Ty::Base64,
+            // Inside JSON a binary string is still text; binary bodies are handled per media type.
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Password) => Ty::String,
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Ty::Uuid,
+            VariantOrUnknownOrEmpty::Unknown(_) | VariantOrUnknownOrEmpty::Empty => {
+                let _ = pointer;
+                Ty::String
+            }
+        }
+    }
+
+    fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, name: &str, pointer: &str) -> Ty {
+        match items {
+            Some(items) => {
+                let item = self.lower_boxed(items, &format!("{name}Item"), &pointer_join(pointer, "items"));
+                Ty::Vec(Box::new(item.ty))
+            }
+            None => Ty::Vec(Box::new(Ty::Json)),
+        }
+    }
+
+    fn add_object_parts(
+        &mut self,
+        parts: &mut ObjectParts,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        pointer: &str,
+    ) {
+        let properties_pointer = pointer_join(pointer, "properties");
+        for (wire, schema) in properties {
+            // A later allOf branch redefines a property in place: the more specific definition wins.
+            parts.properties.insert(wire.clone(), (schema.clone(), pointer_join(&properties_pointer, wire)));
+        }
+        parts.required.extend(required.iter().cloned());
+        if additional.is_some() {
+            parts.additional = additional.cloned();
+        }
+    }
+
+    fn object(&mut self, parts: ObjectParts, name: &str) -> Shape {
+        let extra = match &parts.additional {
+            Some(AdditionalProperties::Any(false)) => ExtraProperties::Closed,
+            Some(AdditionalProperties::Schema(schema)) => {
+                let lowered = self.lower(schema, &format!("{name}Value"), "");
+                ExtraProperties::Typed(lowered.ty)
+            }
+            Some(AdditionalProperties::Any(true)) | None => ExtraProperties::Keep,
+        };
+        if parts.properties.is_empty() {
+            return match extra {
+                ExtraProperties::Typed(value) => Shape::Inline(Ty::Map(Box::new(value))),
+                ExtraProperties::Keep => Shape::Inline(Ty::Json),
+                ExtraProperties::Closed => Shape::Def(TypeKind::Struct { fields: Vec::new(), extra, derive_default: true }, Vec::new()),
+            };
+        }
+        let mut field_names = UniqueNames::with_reserved(["additional_properties"]);
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (wire, (schema, pointer)) in &parts.properties {
+            let lowered = self.lower_boxed(schema, &format!("{name}{}", type_name(wire)), pointer);
+            let (data, description) = match schema {
+                ReferenceOr::Item(s) => (Some(&s.schema_data), s.schema_data.description.clone()),
+                ReferenceOr::Reference { .. } => (None, None),
+            };
+            let read_only = data.is_some_and(|d| d.read_only);
+            let write_only = data.is_some_and(|d| d.write_only);
+            // A request never has to carry readOnly fields, nor a response writeOnly ones.
+            let required = parts.required.contains(wire) && !read_only && !write_only;
+            let presence = match (required, lowered.nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, false) => Presence::Optional,
+                (false, true) => Presence::OptionalNullable,
+            };
+            let is_password = matches!(schema, ReferenceOr::Item(s) if matches!(&s.schema_kind,
+                SchemaKind::Type(Type::String(st)) if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)));
+            let mut docs = Docs { description, deprecated: data.is_some_and(|d| d.deprecated), ..Docs::default() };
+            if read_only {
+                docs.notes.push("Read-only: set by the server, never required in a request.".into());
+            }
+            if write_only {
+                docs.notes.push("Write-only: sent in requests, never returned.".into());
+            }
+            if let Some(default) = data.and_then(|d| d.default.as_ref()) {
+                docs.notes.push(format!("Defaults to `{}` when absent.", compact_json(default)));
+            }
+            fields.push(Field {
+                name: field_names.claim(snake_name(wire)),
+                wire_name: wire.clone(),
+                ty: lowered.ty,
+                presence,
+                secret: is_password || self.settings.is_secret_property(wire),
+                boxed: false,
+                docs,
+            });
+        }
+        Shape::Def(TypeKind::Struct { fields, extra, derive_default: false }, Vec::new())
+    }
+
+    /// `allOf`: one struct with the properties and required lists of every
+    /// branch (references and nested allOfs included).
+    fn all_of(&mut self, members: &[ReferenceOr<Schema>], beside: Option<&AnySchema>, name: &str, pointer: &str) -> Shape {
+        let mut parts = ObjectParts::default();
+        let mut others: Vec<Ty> = Vec::new();
+        let mut refs: Vec<Ty> = Vec::new();
+        let mut visiting = BTreeSet::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &index.to_string());
+            self.collect_all_of_member(member, &mut parts, &mut others, &mut refs, &mut visiting, name, &member_pointer);
+        }
+        if let Some(any) = beside {
+            self.add_object_parts(&mut parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer);
+        }
+        if parts.properties.is_empty() && parts.additional.is_none() {
+            // `allOf: [$ref]` (often with a description or nullable beside it) is that type.
+            match (refs.as_slice(), others.as_slice()) {
+                ([only], []) | ([], [only]) => return Shape::Inline(only.clone()),
+                ([], []) => return Shape::Inline(Ty::Json),
+                _ => {
+                    self.warnings.push(Diagnostic::warning(pointer, "allOf of types that are not objects cannot be merged; typed as any JSON value"));
+                    return Shape::Inline(Ty::Json);
+                }
+            }
+        }
+        let notes = if others.is_empty() {
+            Vec::new()
+        } else {
+            self.warnings.push(Diagnostic::warning(pointer, "allOf mixes objects with other types; only the object properties are typed"));
+            vec!["Some allOf members of this schema are not objects; only the object properties are typed.".into()]
+        };
+        match self.object(parts, name) {
+            Shape::Def(kind, mut more) => {
+                more.extend(notes);
+                Shape::Def(kind, more)
+            }
+            inline => inline,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect_all_of_member(
+        &mut self,
+        member: &ReferenceOr<Schema>,
+        parts: &mut ObjectParts,
+        others: &mut Vec<Ty>,
+        refs: &mut Vec<Ty>,
+        visiting: &mut BTreeSet<String>,
+        name: &str,
+        pointer: &str,
+    ) {
+        let (schema, schema_pointer) = match member {
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix(COMPONENT_SCHEMAS).map(unescape_pointer_token);
+                let target = key.as_ref().and_then(|k| self.schemas.get(k)).cloned();
+                match (key, target) {
+                    (Some(key), Some(ReferenceOr::Item(schema))) if is_object_like(&schema) => {
+                        if !visiting.insert(key.clone()) {
+                            return; // load reports allOf cycles; never loop here
+                        }
+                        refs.push(Ty::Named(self.component_names[&key].clone()));
+                        (schema, pointer_join("/components/schemas", &key))
+                    }
+                    _ => {
+                        let lowered = self.lower(member, name, pointer);
+                        refs.push(lowered.ty);
+                        return;
+                    }
+                }
+            }
+            ReferenceOr::Item(schema) => (schema.clone(), pointer.to_string()),
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                self.add_object_parts(parts, &o.properties, &o.required, o.additional_properties.as_ref(), &schema_pointer)
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (index, inner) in all_of.iter().enumerate() {
+                    let inner_pointer = pointer_join(&pointer_join(&schema_pointer, "allOf"), &index.to_string());
+                    self.collect_all_of_member(inner, parts, others, refs, visiting, name, &inner_pointer);
+                }
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty() || any.typ.as_deref() == Some("object") => {
+                for (index, inner) in any.all_of.iter().enumerate() {
+                    let inner_pointer = pointer_join(&pointer_join(&schema_pointer, "allOf"), &index.to_string());
+                    self.collect_all_of_member(inner, parts, others, refs, visiting, name, &inner_pointer);
+                }
+                self.add_object_parts(parts, &any.properties, &any.required, any.additional_properties.as_ref(), &schema_pointer)
+            }
+            // Annotation-only members (`{description: ...}`, `{nullable: true}`) add nothing.
+            SchemaKind::Any(any) if any_is_empty(any) => {}
+            _ => {
+                let lowered = self.lower_inline(&schema, name, &schema_pointer);
+                others.push(lowered.ty);
+            }
+        }
+    }
+
+    fn union(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        keyword: &str,
+        discriminator: Option<&Discriminator>,
+        name: &str,
+        pointer: &str,
+    ) -> Shape {
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut variant_names = UniqueNames::with_reserved(["Other"]);
+        for (index, member) in members.iter().enumerate() {
+            if self.is_null_schema(member) {
+                continue;
+            }
+            let member_pointer = pointer_join(&pointer_join(pointer, keyword), &index.to_string());
+            let lowered = self.lower(member, &format!("{name}Variant{}", index + 1), &member_pointer);
+            if variants.iter().any(|v| v.ty == lowered.ty) {
+                continue; // the same type twice can never select the second
+            }
+            let base = match &lowered.ty {
+                Ty::Named(n) => n.strip_prefix(name).filter(|rest| !rest.is_empty() && !rest.starts_with("Variant")).unwrap_or(n).to_string(),
+                other => ty_variant_label(other).to_string(),
+            };
+            let tags = match (discriminator, member) {
+                (Some(d), ReferenceOr::Reference { reference }) => discriminator_tags(d, reference),
+                _ => Vec::new(),
+            };
+            variants.push(UnionVariant { name: variant_names.claim(variant_name(&base)), ty: lowered.ty, tags, boxed: false });
+        }
+        match variants.len() {
+            0 => Shape::Inline(Ty::Json),
+            1 => Shape::Inline(variants.remove(0).ty),
+            _ => {
+                let discriminator = discriminator.filter(|_| variants.iter().all(|v| !v.tags.is_empty())).map(|d| d.property_name.clone());
+                Shape::Def(TypeKind::Union { variants, discriminator }, Vec::new())
+            }
+        }
+    }
+
+    /// `{type: 'null'}`-like members (after 3.1 normalisation: `{nullable: true}` alone).
+    fn is_null_schema(&self, member: &ReferenceOr<Schema>) -> bool {
+        matches!(member, ReferenceOr::Item(s) if s.schema_data.nullable && matches!(&s.schema_kind, SchemaKind::Any(any) if any_is_empty(any)))
+    }
+
+    fn allows_null_member(&self, schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members.iter().any(|m| self.is_null_schema(m)),
+            _ => false,
+        }
+    }
+
+    /// Marks boxes that break recursive types, newtypes for self-referring
+    /// aliases, and which structs can derive `Default`.
+    pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+        break_cycles(&mut self.types);
+        (self.types.into_values().collect(), self.warnings)
+    }
+}
+
+fn string_enum(values: &[&str]) -> TypeKind {
+    let mut names = UniqueNames::default();
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .iter()
+        .filter(|v| seen.insert(**v))
+        .map(|v| EnumVariant { name: names.claim(variant_name(v)), value: EnumValue::String((*v).to_string()) })
+        .collect();
+    TypeKind::Enum { variants, integer: false }
+}
+
+fn integer_enum(values: &[i64]) -> TypeKind {
+    let mut names = UniqueNames::default();
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .iter()
+        .filter(|v| seen.insert(**v))
+        .map(|v| {
+            let label = if *v < 0 { format!("Minus{}", v.unsigned_abs()) } else { format!("V{v}") };
+            EnumVariant { name: names.claim(label), value: EnumValue::Integer(*v) }
+        })
+        .collect();
+    TypeKind::Enum { variants, integer: true }
+}
+
+fn discriminator_tags(discriminator: &Discriminator, reference: &str) -> Vec<String> {
+    let key = reference.rsplit('/').next().unwrap_or(reference);
+    let mapped: Vec<String> = discriminator
+        .mapping
+        .iter()
+        .filter(|(_, target)| *target == reference || target.as_str() == key)
+        .map(|(tag, _)| tag.clone())
+        .collect();
+    if mapped.is_empty() {
+        vec![unescape_pointer_token(key)]
+    } else {
+        mapped
+    }
+}
+
+fn ty_variant_label(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::String | Ty::Uuid => "String",
+        Ty::Bool => "Boolean",
+        Ty::I32 | Ty::I64 => "Integer",
+        Ty::F32 | Ty::F64 => "Number",
+        Ty::DateTime => "DateTime",
+        Ty::Date => "Date",
+        Ty::Base64 | Ty::Binary => "Bytes",
+        Ty::Vec(_) => "Array",
+        Ty::Map(_) => "Map",
+        Ty::Json | Ty::Named(_) | Ty::Unit | Ty::Multipart => "Value",
+    }
+}
+
+fn is_object_like(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty() || o.additional_properties.is_some(),
+        SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(any) => !any.properties.is_empty() || !any.all_of.is_empty(),
+        _ => false,
+    }
+}
+
+fn any_is_empty(any: &AnySchema) -> bool {
+    any.typ.is_none()
+        && any.properties.is_empty()
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.one_of.is_empty()
+        && any.all_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+        && any.additional_properties.is_none()
+}
+
+fn schema_docs(schema: &Schema) -> Docs {
+    let data = &schema.schema_data;
+    Docs { summary: data.title.clone(), description: data.description.clone(), notes: Vec::new(), deprecated: data.deprecated }
+}
+
+fn compact_json(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() > 80 {
+        format!("{}…", text.chars().take(77).collect::<String>())
+    } else {
+        text
+    }
+}
+
+fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// The named types a value of `ty` contains inline (not behind a `Vec` or map).
+fn direct_named(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Named(name) => Some(name),
+        _ => None,
+    }
+}
+
+fn all_named<'t>(ty: &'t Ty, out: &mut Vec<&'t str>) {
+    match ty {
+        Ty::Named(name) => out.push(name),
+        Ty::Vec(inner) | Ty::Map(inner) => all_named(inner, out),
+        _ => {}
+    }
+}
+
+fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
+    // By-value containment graph: fields, variants and aliases hold their
+    // type inline; a cycle there has infinite size unless boxed.
+    let graph: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .map(|(name, def)| {
+            let targets = match &def.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| direct_named(&f.ty)).map(str::to_string).collect(),
+                TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct_named(&v.ty)).map(str::to_string).collect(),
+                TypeKind::Alias { target, .. } => direct_named(target).map(str::to_string).into_iter().collect(),
+                TypeKind::Enum { .. } => Vec::new(),
+            };
+            (name.clone(), targets)
+        })
+        .collect();
+    let component = strongly_connected(&graph);
+    let cyclic = |a: &str, b: &str| component.get(a).is_some_and(|ca| component.get(b) == Some(ca));
+    // Aliases that mention themselves through other aliases must be newtypes.
+    let alias_graph: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .filter_map(|(name, def)| match &def.kind {
+            TypeKind::Alias { target, .. } => {
+                let mut mentioned = Vec::new();
+                all_named(target, &mut mentioned);
+                let aliases = mentioned.into_iter().filter(|m| matches!(types.get(*m).map(|d| &d.kind), Some(TypeKind::Alias { .. })));
+                Some((name.clone(), aliases.map(str::to_string).collect()))
+            }
+            _ => None,
+        })
+        .collect();
+    let alias_component = strongly_connected(&alias_graph);
+    let in_alias_cycle = |name: &str| {
+        let Some(c) = alias_component.get(name) else { return false };
+        alias_component.values().filter(|other| *other == c).count() > 1 || alias_graph[name].iter().any(|t| t == name)
+    };
+    let newtypes: BTreeSet<String> = alias_graph.keys().filter(|n| in_alias_cycle(n)).cloned().collect();
+    let self_loop = |name: &str| graph.get(name).is_some_and(|t| t.iter().any(|x| x == name));
+    let component_size = |name: &str| component.get(name).map_or(0, |c| component.values().filter(|o| *o == c).count());
+    let recursive_edge = |from: &str, to: &str| (from == to && self_loop(from)) || (from != to && cyclic(from, to) && component_size(from) > 1);
+    for (name, def) in types.iter_mut() {
+        match &mut def.kind {
+            TypeKind::Struct { fields, .. } => {
+                for field in fields {
+                    if let Some(target) = direct_named(&field.ty) {
+                        field.boxed = recursive_edge(name, target);
+                    }
+                }
+            }
+            TypeKind::Union { variants, .. } => {
+                for variant in variants {
+                    if let Some(target) = direct_named(&variant.ty) {
+                        variant.boxed = recursive_edge(name, target);
+                    }
+                }
+            }
+            TypeKind::Alias { newtype, .. } => *newtype = newtypes.contains(name),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+    mark_default_derivable(types);
+}
+
+/// Least fixpoint: a struct derives `Default` when each required field's type has one.
+fn mark_default_derivable(types: &mut BTreeMap<String, TypeDef>) {
+    let mut defaultable: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let before = defaultable.len();
+        for (name, def) in types.iter() {
+            if defaultable.contains(name) {
+                continue;
+            }
+            let ok = match &def.kind {
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter().all(|f| f.presence != Presence::Required || has_default(&f.ty, types, &defaultable))
+                }
+                TypeKind::Alias { target, .. } => has_default(target, types, &defaultable),
+                TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
+            };
+            if ok {
+                defaultable.insert(name.clone());
+            }
+        }
+        if defaultable.len() == before {
+            break;
+        }
+    }
+    for (name, def) in types.iter_mut() {
+        if let TypeKind::Struct { derive_default, .. } = &mut def.kind {
+            *derive_default = defaultable.contains(name);
+        }
+    }
+}
+
+fn has_default(ty: &Ty, types: &BTreeMap<String, TypeDef>, defaultable: &BTreeSet<String>) -> bool {
+    match ty {
+        Ty::Named(name) => defaultable.contains(name) && types.contains_key(name),
+        Ty::DateTime | Ty::Date => false,
+        _ => true,
+    }
+}
+
+/// Tarjan's algorithm: component index per node.
+fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, usize> {
+    struct State<'g> {
+        graph: &'g BTreeMap<String, Vec<String>>,
+        index: BTreeMap<&'g str, usize>,
+        low: BTreeMap<&'g str, usize>,
+        stack: Vec<&'g str>,
+        on_stack: BTreeSet<&'g str>,
+        next: usize,
+        component: BTreeMap<String, usize>,
+        components: usize,
+    }
+    // Iterative to survive deep specs without blowing the stack. A work item
+    // is (node, index of the next edge to follow, whether the previous edge
+    // was a descent whose low-link must be folded in).
+    fn visit<'g>(state: &mut State<'g>, root: &'g str) {
+        let mut work: Vec<(&'g str, usize, bool)> = vec![(root, 0, false)];
+        while let Some((node, child, descended)) = work.pop() {
+            if child == 0 {
+                state.index.insert(node, state.next);
+                state.low.insert(node, state.next);
+                state.next += 1;
+                state.stack.push(node);
+                state.on_stack.insert(node);
+            }
+            let edges = state.graph.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            if descended {
+                let previous = edges[child - 1].as_str();
+                let low = state.low[node].min(state.low[previous]);
+                state.low.insert(node, low);
+            }
+            if let Some(next) = edges.get(child) {
+                let next = next.as_str();
+                if state.graph.contains_key(next) && !state.index.contains_key(next) {
+                    work.push((node, child + 1, true));
+                    work.push((next, 0, false));
+                } else {
+                    if state.on_stack.contains(next) {
+                        let low = state.low[node].min(state.index[next]);
+                        state.low.insert(node, low);
+                    }
+                    work.push((node, child + 1, false));
+                }
+                continue;
+            }
+            if state.low[node] == state.index[node] {
+                while let Some(member) = state.stack.pop() {
+                    state.on_stack.remove(member);
+                    state.component.insert(member.to_string(), state.components);
+                    if member == node {
+                        break;
+                    }
+                }
+                state.components += 1;
+            }
+        }
+    }
+    let mut state = State {
+        graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on_stack: BTreeSet::new(),
+        next: 0,
+        component: BTreeMap::new(),
+        components: 0,
+    };
+    for node in graph.keys() {
+        if !state.index.contains_key(node.as_str()) {
+            visit(&mut state, node);
+        }
+    }
+    state.component
+}

@@ -1,0 +1,470 @@
+//! IR operations -> `src/apis/<tag>.rs`: one struct per tag, one method per
+//! operation, and a request builder per operation.
+
+use super::docs::{doc_attrs, lines_to_attrs};
+use super::{ident, ty_tokens, Scope};
+use crate::ir::{
+    ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, StatusMatch, Success, Ty,
+    TypeDef, TypeKind,
+};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// How a parameter value is written into a request.
+enum ParamShape {
+    /// One value with a `ParamValue` impl.
+    Scalar,
+    /// A list of such values.
+    List,
+    /// Anything else: serialized to JSON, then spread into the query.
+    Object,
+}
+
+/// Looks through aliases to decide how a type is sent as a parameter.
+fn param_shape(ty: &Ty, types: &BTreeMap<&str, &TypeDef>) -> ParamShape {
+    match ty {
+        Ty::Vec(inner) if matches!(param_shape(inner, types), ParamShape::Scalar) => ParamShape::List,
+        Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::Unit | Ty::Multipart | Ty::Binary => ParamShape::Object,
+        Ty::Named(name) => match types.get(name.as_str()).map(|d| &d.kind) {
+            Some(TypeKind::Enum { .. }) => ParamShape::Scalar,
+            Some(TypeKind::Alias { target, newtype: false }) => param_shape(target, types),
+            _ => ParamShape::Object,
+        },
+        _ => ParamShape::Scalar,
+    }
+}
+
+/// The `src/apis/<module>.rs` file of one tag.
+pub fn render_module(module: &ApiModule, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+    let api_struct = ident(&module.api_struct);
+    let accessor = ident(&module.accessor);
+    let tag = &module.tag;
+    let module_doc = format!(" Operations tagged `{tag}`.");
+    let struct_docs = doc_attrs(&Docs {
+        summary: Some(format!("Operations tagged `{tag}`; get one with [`Client::{}`].", module.accessor)),
+        description: module.description.clone(),
+        ..Docs::default()
+    });
+    let methods = module.operations.iter().map(render_method);
+    let builders = module.operations.iter().map(|op| render_builder(op, &module.api_struct, types));
+    let accessor_doc = format!(" Operations tagged `{tag}`.");
+    let uses_models = module.operations.iter().any(mentions_models);
+    let models_import = if uses_models { quote! { use crate::models; } } else { quote! {} };
+    quote! {
+        #![doc = #module_doc]
+        #models_import
+        use crate::runtime::{Client, Error, RawResponse, Request};
+
+        #struct_docs
+        #[derive(Debug, Clone, Copy)]
+        pub struct #api_struct<'a> {
+            client: &'a Client,
+        }
+
+        impl Client {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #api_struct<'_> {
+                #api_struct { client: self }
+            }
+        }
+
+        impl<'a> #api_struct<'a> {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn mentions_models(op: &Operation) -> bool {
+    fn named(ty: &Ty) -> bool {
+        match ty {
+            Ty::Named(_) => true,
+            Ty::Vec(inner) | Ty::Map(inner) => named(inner),
+            _ => false,
+        }
+    }
+    op.params.iter().any(|p| named(&p.ty))
+        || op.body.as_ref().is_some_and(|b| named(&b.ty))
+        || named(&op.error_ty)
+        || match &op.success {
+            Success::Single { ty, .. } => named(ty),
+            Success::Several { variants, .. } => variants.iter().any(|v| named(&v.ty)),
+        }
+}
+
+/// Argument type for a required value: strings and bytes take anything that converts.
+fn argument(ty: &Ty) -> (TokenStream, bool) {
+    match ty {
+        Ty::String => (quote! { impl Into<String> }, true),
+        Ty::Binary => (quote! { impl Into<bytes::Bytes> }, true),
+        other => (ty_tokens(other, Scope::Apis), false),
+    }
+}
+
+fn required_inputs(op: &Operation) -> Vec<(proc_macro2::Ident, &Ty)> {
+    let mut inputs: Vec<(proc_macro2::Ident, &Ty)> = op.params.iter().filter(|p| p.required).map(|p| (ident(&p.name), &p.ty)).collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        inputs.push((ident("body"), &body.ty));
+    }
+    inputs
+}
+
+fn optional_inputs(op: &Operation) -> Vec<(proc_macro2::Ident, &Ty, &Docs)> {
+    let mut inputs: Vec<(proc_macro2::Ident, &Ty, &Docs)> =
+        op.params.iter().filter(|p| !p.required).map(|p| (ident(&p.name), &p.ty, &p.docs)).collect();
+    if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
+        inputs.push((ident("body"), &body.ty, &body.docs));
+    }
+    inputs
+}
+
+fn operation_docs(op: &Operation) -> TokenStream {
+    let mut docs = op.docs.clone();
+    if docs.summary.is_none() {
+        docs.summary = Some(format!("`{}`", op.id));
+    }
+    docs.notes.push(format!("Sends `{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    if !required.is_empty() || op.body.as_ref().is_some_and(|b| b.required) {
+        let mut lines = vec!["Arguments:".to_string()];
+        for p in required {
+            let what = p.docs.description.as_deref().map(|d| format!(": {}", first_line(d))).unwrap_or_default();
+            lines.push(format!("- `{}`: `{}` {}{what}", p.name, p.wire_name, location_label(p.location)));
+        }
+        if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+            let what = body.docs.description.as_deref().map(|d| format!(": {}", first_line(d))).unwrap_or_default();
+            lines.push(format!("- `body`: the `{}` request body{what}", body.media_type));
+        }
+        docs.notes.push(lines.join("\n"));
+    }
+    doc_attrs(&docs)
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or("").trim().to_string()
+}
+
+fn location_label(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path parameter",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+fn render_method(op: &Operation) -> TokenStream {
+    let docs = operation_docs(op);
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let required = required_inputs(op);
+    let args = required.iter().map(|(name, ty)| {
+        let (ty, _) = argument(ty);
+        quote! { #name: #ty }
+    });
+    let inits = required.iter().map(|(name, ty)| {
+        if argument(ty).1 {
+            quote! { #name: #name.into() }
+        } else {
+            quote! { #name }
+        }
+    });
+    let optional = optional_inputs(op).into_iter().map(|(name, _, _)| quote! { #name: None });
+    quote! {
+        #docs
+        pub fn #method(&self, #(#args),*) -> #builder<'a> {
+            #builder { client: self.client, #(#inits,)* #(#optional,)* }
+        }
+    }
+}
+
+/// `(success type, error body type)` tokens.
+fn result_types(op: &Operation) -> (TokenStream, TokenStream) {
+    let success = match &op.success {
+        Success::Single { ty, .. } => ty_tokens(ty, Scope::Apis),
+        Success::Several { enum_name, .. } => {
+            let name = ident(enum_name);
+            quote! { #name }
+        }
+    };
+    (success, ty_tokens(&op.error_ty, Scope::Apis))
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote! { #code }
+        }
+        StatusMatch::Range(first) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(first * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(first * 100 + 99);
+            quote! { #low..=#high }
+        }
+    }
+}
+
+fn read_body(read: BodyRead) -> TokenStream {
+    match read {
+        BodyRead::Json => quote! { response.json() },
+        BodyRead::Text => quote! { response.text() },
+        BodyRead::Bytes => quote! { Ok(response.bytes()) },
+        BodyRead::Empty => quote! { Ok(()) },
+    }
+}
+
+fn decode_arms(op: &Operation) -> TokenStream {
+    match &op.success {
+        // Every success status is read the same way, documented or not.
+        Success::Single { read, .. } => {
+            let read = read_body(*read);
+            quote! { 200..=299 => #read, }
+        }
+        Success::Several { enum_name, variants } => {
+            let enum_ident = ident(enum_name);
+            let mut ordered: Vec<_> = variants.iter().collect();
+            ordered.sort_by_key(|v| v.status);
+            let arms = ordered.iter().map(|v| {
+                let pattern = status_pattern(v.status);
+                let variant = ident(&v.name);
+                match v.read {
+                    BodyRead::Empty => quote! { #pattern => Ok(#enum_ident::#variant), },
+                    read => {
+                        let read = read_body(read);
+                        quote! { #pattern => #read.map(#enum_ident::#variant), }
+                    }
+                }
+            });
+            quote! { #(#arms)* }
+        }
+    }
+}
+
+fn success_enum(op: &Operation) -> TokenStream {
+    let Success::Several { enum_name, variants } = &op.success else { return quote! {} };
+    let name = ident(enum_name);
+    let doc = format!(" What a successful `{}` returns, by status.", op.id);
+    let decls = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let status = match v.status {
+            StatusMatch::Code(code) => format!("`{code}`"),
+            StatusMatch::Range(first) => format!("`{first}XX`"),
+        };
+        let doc = lines_to_attrs(&[format!("{status}{}", v.description.as_deref().map(|d| format!(": {}", first_line(d))).unwrap_or_default())]);
+        match v.ty {
+            Ty::Unit => quote! { #doc #variant, },
+            ref ty => {
+                let ty = ty_tokens(ty, Scope::Apis);
+                quote! { #doc #variant(#ty), }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#decls)*
+        }
+    }
+}
+
+/// Statements that put one parameter into `request`; `value` is a reference.
+fn param_statement(param: &Param, value: TokenStream, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+    let wire = &param.wire_name;
+    let shape = param_shape(&param.ty, types);
+    let joined = quote! {
+        &#value.iter().map(crate::runtime::ParamValue::to_param).collect::<Vec<_>>().join(",")
+    };
+    match (param.location, shape) {
+        (ParamLocation::Query, ParamShape::Scalar) => quote! { request.query(#wire, #value); },
+        (ParamLocation::Query, ParamShape::List) => {
+            let explode = matches!(param.style, QueryStyle::Form { explode: true });
+            quote! {
+                request.query_array(#wire, &#value.iter().map(|item| item as &dyn crate::runtime::ParamValue).collect::<Vec<_>>(), #explode);
+            }
+        }
+        (ParamLocation::Query, ParamShape::Object) => {
+            let style = match param.style {
+                QueryStyle::DeepObject => quote! { crate::runtime::QueryObjectStyle::DeepObject },
+                QueryStyle::Form { explode } => quote! { crate::runtime::QueryObjectStyle::Form { explode: #explode } },
+            };
+            quote! { request.query_object(#wire, &serde_json::to_value(#value).unwrap_or_default(), #style); }
+        }
+        (location, ParamShape::Scalar) => location_call(location, wire, value),
+        (location, ParamShape::List) => location_call(location, wire, joined),
+        (location, ParamShape::Object) => {
+            location_call(location, wire, quote! { &serde_json::to_value(#value).unwrap_or_default() })
+        }
+    }
+}
+
+fn location_call(location: ParamLocation, wire: &str, value: TokenStream) -> TokenStream {
+    match location {
+        ParamLocation::Path => quote! { request.path_param(#wire, #value); },
+        ParamLocation::Header => quote! { request.header(#wire, #value); },
+        ParamLocation::Cookie => quote! { request.cookie(#wire, #value); },
+        ParamLocation::Query => quote! { request.query(#wire, #value); },
+    }
+}
+
+fn body_statement(op: &Operation, value: TokenStream) -> TokenStream {
+    let Some(body) = &op.body else { return quote! {} };
+    let media_type = &body.media_type;
+    match body.encoding {
+        BodyEncoding::Json => quote! { request.json_body(#value)?; },
+        BodyEncoding::Form => quote! { request.form_body(#value)?; },
+        BodyEncoding::Multipart => quote! { request.multipart_body(#value.clone()); },
+        BodyEncoding::Binary => quote! { request.binary_body(#value.clone(), #media_type); },
+    }
+}
+
+fn render_builder(op: &Operation, api_struct: &str, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let builder_doc = format!(" Request builder for [`{api_struct}::{}`]: set optional inputs, then `.send().await` (or just `.await`).", op.method_name);
+    let (success_ty, error_ty) = result_types(op);
+    let required_fields = required_inputs(op).into_iter().map(|(name, ty)| {
+        let ty = ty_tokens(ty, Scope::Apis);
+        quote! { #name: #ty, }
+    });
+    let optional = optional_inputs(op);
+    let optional_fields = optional.iter().map(|(name, ty, _)| {
+        let ty = ty_tokens(ty, Scope::Apis);
+        quote! { #name: Option<#ty>, }
+    });
+    let setters = optional.iter().map(|(name, ty, docs)| {
+        let mut docs = (*docs).clone();
+        if let Some(param) = op.params.iter().find(|p| ident(&p.name) == *name) {
+            if docs.summary.is_none() && docs.description.is_none() {
+                docs.summary = Some(format!("Sets the `{}` {}.", param.wire_name, location_label(param.location)));
+            }
+            if let Some(default) = &param.default {
+                docs.notes.push(format!("The server assumes `{default}` when this is not set."));
+            }
+        } else if docs.summary.is_none() && docs.description.is_none() {
+            docs.summary = Some("Sets the request body.".into());
+        }
+        let docs = doc_attrs(&docs);
+        let (arg, converts) = argument(ty);
+        let value = if converts { quote! { value.into() } } else { quote! { value } };
+        quote! {
+            #docs
+            pub fn #name(mut self, value: #arg) -> Self {
+                self.#name = Some(#value);
+                self
+            }
+        }
+    });
+    let method = match op.http_method.as_str() {
+        "GET" | "PUT" | "POST" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH" | "TRACE" => {
+            let m = ident(&op.http_method);
+            quote! { reqwest::Method::#m }
+        }
+        other => quote! { reqwest::Method::from_bytes(#other.as_bytes()).unwrap_or(reqwest::Method::GET) },
+    };
+    let path = &op.path;
+    let id = &op.id;
+    let param_statements = op.params.iter().map(|p| {
+        let name = ident(&p.name);
+        if p.required {
+            param_statement(p, quote! { &self.#name }, types)
+        } else {
+            let statement = param_statement(p, quote! { value }, types);
+            quote! { if let Some(value) = &self.#name { #statement } }
+        }
+    });
+    let body = match &op.body {
+        Some(b) if b.required => body_statement(op, quote! { &self.body }),
+        Some(_) => {
+            let statement = body_statement(op, quote! { value });
+            quote! { if let Some(value) = &self.body { #statement } }
+        }
+        None => quote! {},
+    };
+    let security = op.security.iter().map(|alternative| quote! { &[#(#alternative),*] });
+    let fallible = op.body.as_ref().is_some_and(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
+    let (request_ty, request_ok, request_call) = if fallible {
+        (quote! { Result<Request, Error<#error_ty>> }, quote! { Ok(request) }, quote! { self.request()? })
+    } else {
+        (quote! { Request }, quote! { request }, quote! { self.request() })
+    };
+    let decode = decode_arms(op);
+    let stream = render_stream(op, &success_ty, &error_ty, fallible);
+    let success_enum = success_enum(op);
+    quote! {
+        #success_enum
+
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#required_fields)*
+            #(#optional_fields)*
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            fn request(&self) -> #request_ty {
+                let mut request = Request::new(#method, #path, #id);
+                #(#param_statements)*
+                #body
+                request.security(&[#(#security),*]);
+                #request_ok
+            }
+
+            fn decode(response: RawResponse) -> Result<#success_ty, Error<#error_ty>> {
+                match response.status().as_u16() {
+                    #decode
+                    _ => Err(response.into_error()),
+                }
+            }
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<#success_ty, Error<#error_ty>> {
+                let response = self.client.execute(#request_call).await?;
+                Self::decode(response)
+            }
+
+            #stream
+        }
+
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = Result<#success_ty, Error<#error_ty>>;
+            type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn render_stream(op: &Operation, success_ty: &TokenStream, error_ty: &TokenStream, fallible: bool) -> TokenStream {
+    let (Some(paging), Success::Single { ty: Ty::Vec(item), .. }, false) = (&op.paging, &op.success, fallible) else {
+        return quote! {};
+    };
+    let _ = success_ty;
+    let item = ty_tokens(item, Scope::Apis);
+    let (paging_tokens, how) = match paging {
+        Paging::LinkHeader => (quote! { crate::runtime::Paging::LinkHeader }, "following the `Link: <...>; rel=\"next\"` response headers".to_string()),
+        Paging::Offset { offset_param, limit_param, default_limit } => (
+            quote! { crate::runtime::Paging::Offset { offset_param: #offset_param, limit_param: #limit_param, default_limit: #default_limit } },
+            format!("advancing `{offset_param}` by the items received, `{limit_param}` at a time"),
+        ),
+    };
+    let stream_doc = format!(" Streams every item of every page, {how}.");
+    quote! {
+        #[doc = #stream_doc]
+        pub fn stream(self) -> crate::runtime::Pages<#item, #error_ty> {
+            self.client.paginate(self.request(), #paging_tokens, Self::decode)
+        }
+
+        /// Fetches every page and returns all the items.
+        pub async fn collect_all(self) -> Result<Vec<#item>, Error<#error_ty>> {
+            crate::runtime::collect_all(self.stream()).await
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! The generated crate's Cargo.toml.
+//!
+//! `RUNTIME_DEPENDENCIES` must equal the `[dependencies]` of
+//! templates/Cargo.toml, where the runtime is compiled as it stands; a test
+//! in tests/ checks that they agree.
+
+use crate::settings::Settings;
+
+/// The runtime's dependencies, as TOML lines.
+pub const RUNTIME_DEPENDENCIES: &str = r#"backon = { version = "1", default-features = false, features = ["tokio-sleep"] }
+base64 = "0.22"
+bytes = "1"
+chrono = { version = "0.4", default-features = false, features = ["serde", "clock", "std"] }
+futures = { version = "0.3", default-features = false, features = ["std"] }
+httpdate = "1"
+parse_link_header = "0.4"
+percent-encoding = "2"
+reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls", "multipart", "http2"] }
+secrecy = "0.10"
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+serde_path_to_error = "0.1"
+tokio = { version = "1", features = ["sync", "time"] }
+tracing = "0.1"
+uuid = { version = "1", features = ["serde"] }
+"#;
+
+/// Cargo.toml of the generated crate.
+pub fn manifest(settings: &Settings, title: &str, header: &str) -> String {
+    let description = format!("Rust client for {title}, generated from its OpenAPI document.").replace('"', "'");
+    let workspace = if settings.standalone_workspace { "\n[workspace]\n" } else { "" };
+    format!(
+        "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\ndescription = \"{description}\"\n\
+         license = \"MIT OR Apache-2.0\"\npublish = false\n{workspace}\n[dependencies]\n{RUNTIME_DEPENDENCIES}\n\
+         [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
+        name = settings.crate_name,
+        version = settings.crate_version,
+    )
+}

@@ -1,0 +1,289 @@
+//! Stage 3: [`Api`] -> tokens per file of the generated crate.
+
+mod apis;
+pub mod cargo;
+pub mod docs;
+mod models;
+
+use crate::ir::{Api, SecurityKind, Ty, TypeDef};
+use crate::settings::Settings;
+use docs::{doc_attrs, lines_to_attrs, sanitize_markdown};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use std::collections::BTreeMap;
+
+include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
+
+/// Where a type is written: models name their siblings directly, API modules through `models::`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Inside `models.rs`.
+    Models,
+    /// Inside `apis/<tag>.rs`.
+    Apis,
+}
+
+/// An identifier the naming module produced (always valid, never a keyword).
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// Tokens for a type expression.
+pub fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
+    match ty {
+        Ty::String => quote! { String },
+        Ty::Bool => quote! { bool },
+        Ty::I32 => quote! { i32 },
+        Ty::I64 => quote! { i64 },
+        Ty::F32 => quote! { f32 },
+        Ty::F64 => quote! { f64 },
+        Ty::DateTime => quote! { chrono::DateTime<chrono::Utc> },
+        Ty::Date => quote! { chrono::NaiveDate },
+        Ty::Uuid => quote! { uuid::Uuid },
+        Ty::Base64 => quote! { crate::runtime::Base64 },
+        Ty::Binary => quote! { bytes::Bytes },
+        Ty::Json => quote! { serde_json::Value },
+        Ty::Unit => quote! { () },
+        Ty::Multipart => quote! { Vec<crate::runtime::MultipartPart> },
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote! { Vec<#inner> }
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote! { std::collections::BTreeMap<String, #inner> }
+        }
+        Ty::Named(name) => {
+            let name = ident(name);
+            match scope {
+                Scope::Models => quote! { #name },
+                Scope::Apis => quote! { models::#name },
+            }
+        }
+    }
+}
+
+/// One file of the generated crate, before formatting.
+pub enum RenderedFile {
+    /// Rust tokens, formatted later.
+    Rust(TokenStream),
+    /// Text written as it is (Cargo.toml, copied runtime files).
+    Text(String),
+}
+
+/// Every file of the crate: (path relative to the crate root, content).
+pub fn render_crate(api: &Api, settings: &Settings, header: &str) -> Vec<(String, RenderedFile)> {
+    let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut files = vec![
+        ("Cargo.toml".to_string(), RenderedFile::Text(cargo::manifest(settings, &api.title, header))),
+        ("src/lib.rs".to_string(), RenderedFile::Rust(render_lib(api, settings))),
+        ("src/models.rs".to_string(), RenderedFile::Rust(models::render_models(&api.types))),
+        ("src/apis/mod.rs".to_string(), RenderedFile::Rust(render_apis_mod(api))),
+    ];
+    for module in &api.modules {
+        files.push((format!("src/apis/{}.rs", module.name), RenderedFile::Rust(apis::render_module(module, &types))));
+    }
+    for (name, contents) in RUNTIME_FILES {
+        files.push((format!("src/runtime/{name}"), RenderedFile::Text(format!("// {header}\n{contents}"))));
+    }
+    files
+}
+
+fn render_apis_mod(api: &Api) -> TokenStream {
+    let mods = api.modules.iter().map(|m| {
+        let name = ident(&m.name);
+        let doc = format!(" Operations tagged `{}`.", m.tag);
+        quote! { #[doc = #doc] pub mod #name; }
+    });
+    let reexports = api.modules.iter().map(|m| {
+        let name = ident(&m.name);
+        let api_struct = ident(&m.api_struct);
+        quote! { pub use #name::#api_struct; }
+    });
+    quote! {
+        //! The API's operations, one module per tag. Reach them through [`crate::Client`].
+        #(#mods)*
+        #(#reexports)*
+    }
+}
+
+fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
+    let crate_ident = settings.crate_name.replace('-', "_");
+    let mut lines = vec![format!("# {} client", api.title.trim())];
+    if let Some(description) = &api.description {
+        lines.push(String::new());
+        lines.extend(sanitize_markdown(description));
+    }
+    lines.push(String::new());
+    lines.push(format!("API version `{}`, generated from an OpenAPI {} document.", api.version, api.openapi_version));
+    if !api.openapi_version.starts_with("3.0") {
+        lines.push(format!(
+            "The document was converted to OpenAPI 3.0 for generation; the generator reported each construct it approximated."
+        ));
+    }
+    lines.push(String::new());
+    lines.extend(usage_example(api, &crate_ident));
+    let crate_docs = lines.iter().map(|line| {
+        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #![doc = #text] }
+    });
+
+    let url = &api.server.url;
+    let defaults = api.server.variables.iter().map(|v| {
+        let (name, default) = (&v.name, &v.default);
+        quote! { (#name, #default) }
+    });
+    let variable_setters = api.server.variables.iter().map(|v| {
+        let method = ident(&v.method_name);
+        let name = &v.name;
+        let mut doc_lines = vec![format!("Sets the `{name}` server variable (default `{}`).", v.default)];
+        if let Some(description) = &v.description {
+            doc_lines.push(String::new());
+            doc_lines.extend(sanitize_markdown(description));
+        }
+        if !v.allowed.is_empty() {
+            doc_lines.push(String::new());
+            doc_lines.push(format!("Allowed values: `{}`.", v.allowed.join("`, `")));
+        }
+        let docs = lines_to_attrs(&doc_lines);
+        quote! {
+            #docs
+            pub fn #method(self, value: impl Into<String>) -> Self {
+                self.server_variable(#name, value)
+            }
+        }
+    });
+    let credential_setters = api.security_schemes.iter().map(|scheme| {
+        let method = ident(&scheme.method_name);
+        let name = &scheme.name;
+        let mut docs = crate::ir::Docs { description: scheme.description.clone(), ..Default::default() };
+        let (summary, args, value) = match &scheme.kind {
+            SecurityKind::ApiKey { location, param_name, prefix } => {
+                let (place, location_tokens) = match location {
+                    crate::ir::ApiKeyLocation::Header => ("header", quote! { crate::runtime::ApiKeyLocation::Header }),
+                    crate::ir::ApiKeyLocation::Query => ("query parameter", quote! { crate::runtime::ApiKeyLocation::Query }),
+                    crate::ir::ApiKeyLocation::Cookie => ("cookie", quote! { crate::runtime::ApiKeyLocation::Cookie }),
+                };
+                let shown = match prefix {
+                    Some(p) => format!("`{p} <key>`"),
+                    None => "the key".to_string(),
+                };
+                let prefix_tokens = match prefix {
+                    Some(p) => quote! { Some(#p) },
+                    None => quote! { None },
+                };
+                (
+                    format!("Authenticates with the `{name}` API key, sent as {shown} in the `{param_name}` {place}."),
+                    quote! { key: impl Into<String> },
+                    quote! { crate::runtime::Credentials::api_key(#location_tokens, #param_name, #prefix_tokens, key) },
+                )
+            }
+            SecurityKind::Bearer => (
+                format!("Authenticates with the `{name}` scheme: sends `Authorization: Bearer <token>`."),
+                quote! { token: impl Into<String> },
+                quote! { crate::runtime::Credentials::bearer(token) },
+            ),
+            SecurityKind::Basic => (
+                format!("Authenticates with the `{name}` scheme (HTTP basic)."),
+                quote! { username: impl Into<String>, password: impl Into<String> },
+                quote! { crate::runtime::Credentials::basic(username, password) },
+            ),
+            SecurityKind::ClientCredentials { token_url, scopes } => (
+                format!(
+                    "Authenticates with the `{name}` scheme's OAuth 2.0 client-credentials flow: the client fetches a token from `{token_url}`, caches it, and refreshes it before it expires."
+                ),
+                quote! { client_id: impl Into<String>, client_secret: impl Into<String> },
+                quote! { crate::runtime::Credentials::client_credentials(#token_url, client_id, client_secret, &[#(#scopes),*]) },
+            ),
+        };
+        docs.summary = Some(summary);
+        let docs = doc_attrs(&docs);
+        quote! {
+            #docs
+            pub fn #method(self, #args) -> Self {
+                self.credentials(#name, #value)
+            }
+        }
+    });
+    let setters: Vec<TokenStream> = variable_setters.chain(credential_setters).collect();
+    let builder_impl = if setters.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            /// Server variables and credentials of this API's security schemes.
+            impl ClientBuilder {
+                #(#setters)*
+            }
+        }
+    };
+    let title_doc = format!(" A builder for a client of {}, with the spec's server and its defaults.", api.title.trim());
+    quote! {
+        #(#crate_docs)*
+        // Spec prose is Markdown written for people, not tidy rustdoc; and
+        // the shapes of specs decide argument counts, variant sizes and names.
+        #![allow(
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::too_long_first_doc_paragraph,
+            clippy::large_enum_variant,
+            clippy::too_many_arguments,
+            clippy::enum_variant_names,
+            clippy::should_implement_trait,
+            clippy::wrong_self_convention,
+            clippy::type_complexity
+        )]
+
+        pub mod apis;
+        pub mod models;
+        pub mod runtime;
+
+        pub use runtime::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
+
+        /// The server the spec names, with its variables' defaults.
+        pub const SERVER: runtime::ServerTemplate = runtime::ServerTemplate {
+            url: #url,
+            variables: &[#(#defaults),*],
+        };
+
+        impl Client {
+            #[doc = #title_doc]
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(SERVER).default_user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            }
+        }
+
+        #builder_impl
+    }
+}
+
+/// A `no_run` doctest: build a client and call the first operation that needs only strings.
+fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
+    let mut lines = vec!["```no_run".to_string(), "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string()];
+    lines.push(format!("let client = {crate_ident}::Client::builder()"));
+    for v in &api.server.variables {
+        lines.push(format!("    .{}({:?})", v.method_name, v.default));
+    }
+    if api.server.url.is_empty() || !api.server.url.contains("://") {
+        lines.push("    .base_url(\"https://api.example.com\")".to_string());
+    }
+    if let Some(scheme) = api.security_schemes.first() {
+        let args = match scheme.kind {
+            SecurityKind::Basic | SecurityKind::ClientCredentials { .. } => "\"id\", \"secret\"",
+            _ => "\"secret-token\"",
+        };
+        lines.push(format!("    .{}({args})", scheme.method_name));
+    }
+    lines.push("    .build()?;".to_string());
+    let call = api.modules.iter().flat_map(|m| m.operations.iter().map(move |op| (m, op))).find(|(_, op)| {
+        op.http_method == "GET" && op.body.as_ref().is_none_or(|b| !b.required) && op.params.iter().filter(|p| p.required).all(|p| p.ty == Ty::String)
+    });
+    if let Some((module, op)) = call {
+        let args: Vec<String> = op.params.iter().filter(|p| p.required).map(|p| format!("{:?}", p.name)).collect();
+        lines.push(format!("let response = client.{}().{}({}).await?;", module.accessor, op.method_name, args.join(", ")));
+        lines.push("println!(\"{response:?}\");".to_string());
+    }
+    lines.push("# Ok(())".to_string());
+    lines.push("# }".to_string());
+    lines.push("```".to_string());
+    lines
+}

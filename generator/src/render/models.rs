@@ -1,0 +1,358 @@
+//! IR types -> `src/models.rs`.
+
+use super::docs::{doc_attrs, lines_to_attrs};
+use super::{ident, ty_tokens, Scope};
+use crate::ir::{EnumValue, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Every named type, in name order.
+pub fn render_models(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(render_type);
+    quote! {
+        //! The API's data types: one per schema the spec names, and one per inline schema that needs a name.
+        #(#items)*
+    }
+}
+
+fn render_type(def: &TypeDef) -> TokenStream {
+    let docs = doc_attrs(&def.docs);
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields, extra, derive_default } => render_struct(def, &docs, fields, extra, *derive_default),
+        TypeKind::Enum { variants, integer: false } => render_string_enum(&docs, &name, variants),
+        TypeKind::Enum { variants, integer: true } => render_integer_enum(&docs, &name, variants),
+        TypeKind::Union { variants, discriminator } => render_union(&docs, &name, variants, discriminator.as_deref()),
+        TypeKind::Alias { target, newtype: false } => {
+            let target = ty_tokens(target, Scope::Models);
+            quote! { #docs pub type #name = #target; }
+        }
+        TypeKind::Alias { target, newtype: true } => {
+            let target = ty_tokens(target, Scope::Models);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
+    }
+}
+
+fn field_type(field: &Field) -> TokenStream {
+    let mut ty = ty_tokens(&field.ty, Scope::Models);
+    if field.boxed {
+        ty = quote! { Box<#ty> };
+    }
+    match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote! { Option<#ty> },
+        Presence::OptionalNullable => quote! { Option<Option<#ty>> },
+    }
+}
+
+fn render_struct(def: &TypeDef, docs: &TokenStream, fields: &[Field], extra: &ExtraProperties, derive_default: bool) -> TokenStream {
+    let name = ident(&def.name);
+    let field_items = fields.iter().map(|field| {
+        let field_docs = doc_attrs(&field.docs);
+        let field_name = ident(&field.name);
+        let ty = field_type(field);
+        let mut serde_args = Vec::new();
+        if field.name.trim_end_matches('_') != field.wire_name || field.name.ends_with('_') {
+            let wire = &field.wire_name;
+            serde_args.push(quote! { rename = #wire });
+        }
+        match field.presence {
+            Presence::Required => {}
+            Presence::RequiredNullable => serde_args.push(quote! { default }),
+            Presence::Optional => serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" }),
+            Presence::OptionalNullable => serde_args.push(quote! {
+                default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::deserialize_nullable"
+            }),
+        }
+        let serde_attr = if serde_args.is_empty() { quote! {} } else { quote! { #[serde(#(#serde_args),*)] } };
+        quote! { #field_docs #serde_attr pub #field_name: #ty, }
+    });
+    let extra_field = match extra {
+        ExtraProperties::Keep => quote! {
+            /// Properties the spec does not list, kept as received and sent back unchanged.
+            #[serde(flatten)]
+            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        },
+        ExtraProperties::Typed(value) => {
+            let value = ty_tokens(value, Scope::Models);
+            quote! {
+                /// Properties beyond the listed ones (`additionalProperties`).
+                #[serde(flatten)]
+                pub additional_properties: std::collections::BTreeMap<String, #value>,
+            }
+        }
+        ExtraProperties::Closed => quote! {},
+    };
+    let has_secret = fields.iter().any(|f| f.secret);
+    let mut derives = vec![quote! { Clone }, quote! { PartialEq }, quote! { serde::Serialize }, quote! { serde::Deserialize }];
+    if !has_secret {
+        derives.insert(0, quote! { Debug });
+    }
+    if derive_default {
+        derives.push(quote! { Default });
+    }
+    let debug_impl = if has_secret { redacting_debug(def, fields, extra) } else { quote! {} };
+    quote! {
+        #docs
+        #[derive(#(#derives),*)]
+        pub struct #name {
+            #(#field_items)*
+            #extra_field
+        }
+        #debug_impl
+    }
+}
+
+/// `Debug` that shows secret fields as `[redacted]`.
+fn redacting_debug(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) -> TokenStream {
+    let name = ident(&def.name);
+    let label = &def.name;
+    let entries = fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let shown = field.name.as_str();
+        if !field.secret {
+            return quote! { .field(#shown, &self.#field_name) };
+        }
+        match field.presence {
+            Presence::Required => quote! { .field(#shown, &"[redacted]") },
+            Presence::RequiredNullable | Presence::Optional => {
+                quote! { .field(#shown, &self.#field_name.as_ref().map(|_| "[redacted]")) }
+            }
+            Presence::OptionalNullable => {
+                quote! { .field(#shown, &self.#field_name.as_ref().map(|value| value.as_ref().map(|_| "[redacted]"))) }
+            }
+        }
+    });
+    let extra_entry = match extra {
+        ExtraProperties::Closed => quote! {},
+        _ => quote! { .field("additional_properties", &self.additional_properties) },
+    };
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #(#entries)* #extra_entry .finish()
+            }
+        }
+    }
+}
+
+/// The catch-all variant's name: `Unknown`, unless a listed value took it.
+fn catch_all_name(variants: &[crate::ir::EnumVariant]) -> proc_macro2::Ident {
+    let taken = |n: &str| variants.iter().any(|v| v.name == n);
+    let name = ["Unknown", "UnknownValue", "Unlisted"].into_iter().find(|n| !taken(n)).unwrap_or("UnlistedValue");
+    format_ident!("{}", name)
+}
+
+fn render_string_enum(docs: &TokenStream, name: &proc_macro2::Ident, variants: &[crate::ir::EnumVariant]) -> TokenStream {
+    let unknown = catch_all_name(variants);
+    let listed: Vec<(proc_macro2::Ident, &str)> = variants
+        .iter()
+        .filter_map(|v| match &v.value {
+            EnumValue::String(s) => Some((ident(&v.name), s.as_str())),
+            EnumValue::Integer(_) => None,
+        })
+        .collect();
+    let decls = listed.iter().map(|(variant, wire)| quote! { #[serde(rename = #wire)] #variant, });
+    let as_str = listed.iter().map(|(variant, wire)| quote! { Self::#variant => #wire, });
+    let from_str = listed.iter().map(|(variant, wire)| quote! { #wire => Self::#variant, });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        pub enum #name {
+            #(#decls)*
+            /// A value this client does not know (the API may add values); kept and sent back as received.
+            #[serde(untagged)]
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    #(#from_str)*
+                    other => Self::#unknown(other.to_string()),
+                })
+            }
+        }
+
+        impl crate::runtime::ParamValue for #name {
+            fn to_param(&self) -> String {
+                self.as_str().to_string()
+            }
+        }
+    }
+}
+
+fn render_integer_enum(docs: &TokenStream, name: &proc_macro2::Ident, variants: &[crate::ir::EnumVariant]) -> TokenStream {
+    let unknown = catch_all_name(variants);
+    let listed: Vec<(proc_macro2::Ident, i64)> = variants
+        .iter()
+        .filter_map(|v| match &v.value {
+            EnumValue::Integer(n) => Some((ident(&v.name), *n)),
+            EnumValue::String(_) => None,
+        })
+        .collect();
+    let decls = listed.iter().map(|(variant, value)| {
+        let doc = format!(" `{value}`");
+        quote! { #[doc = #doc] #variant, }
+    });
+    let to_value = listed.iter().map(|(variant, value)| quote! { Self::#variant => #value, });
+    let from_value = listed.iter().map(|(variant, value)| quote! { #value => Self::#variant, });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#decls)*
+            /// A value this client does not know; kept and sent back as received.
+            #unknown(i64),
+        }
+
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#to_value)*
+                    Self::#unknown(value) => *value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_value)*
+                    other => Self::#unknown(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        impl crate::runtime::ParamValue for #name {
+            fn to_param(&self) -> String {
+                self.value().to_string()
+            }
+        }
+    }
+}
+
+fn variant_payload(variant: &UnionVariant) -> TokenStream {
+    let ty = ty_tokens(&variant.ty, Scope::Models);
+    if variant.boxed {
+        quote! { Box<#ty> }
+    } else {
+        ty
+    }
+}
+
+fn render_union(docs: &TokenStream, name: &proc_macro2::Ident, variants: &[UnionVariant], discriminator: Option<&str>) -> TokenStream {
+    let has_json = variants.iter().any(|v| v.ty == Ty::Json);
+    let decls = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let payload = variant_payload(v);
+        let doc = match (&v.ty, v.tags.as_slice()) {
+            (_, []) => String::new(),
+            (_, tags) => format!(" Selected by `{}`.", tags.join("`, `")),
+        };
+        let doc = if doc.is_empty() { quote! {} } else { lines_to_attrs(&[doc.trim().to_string()]) };
+        quote! { #doc #variant(#payload), }
+    });
+    let other_decl = if has_json {
+        quote! {}
+    } else {
+        quote! {
+            /// A value matching none of the listed schemas, kept as received.
+            Other(serde_json::Value),
+        }
+    };
+    let Some(tag_property) = discriminator else {
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#decls)*
+                #other_decl
+            }
+        };
+    };
+    let serialize_arms = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote! { Self::#variant(value) => serde::Serialize::serialize(value, serializer), }
+    });
+    let deserialize_arms = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let tags = &v.tags;
+        quote! {
+            #(Some(#tags))|* => serde_json::from_value(value).map(Self::#variant).map_err(serde::de::Error::custom),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#decls)*
+            /// A value whose discriminator this client does not know, kept as received.
+            Other(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::Other(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag_property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#deserialize_arms)*
+                    _ => Ok(Self::Other(value)),
+                }
+            }
+        }
+    }
+}

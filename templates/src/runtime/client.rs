@@ -1,0 +1,609 @@
+//! The client: configuration, authentication, retries and tracing.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{StatusCode, Url};
+use secrecy::{ExposeSecret, SecretString};
+use tracing::Instrument as _;
+
+use super::auth::{sensitive_value, Credentials, Scheme};
+use super::error::Error;
+use super::params::{encode_component, encode_cookie_value};
+use super::request::{multipart_form, Body, Request};
+use super::response::RawResponse;
+use super::retry::{is_idempotent, server_delay, RetryPolicy};
+
+/// Default connect timeout of the client's own `reqwest::Client`.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default read timeout (between two reads) of the client's own `reqwest::Client`.
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time before expiry at which a cached OAuth 2.0 token is refreshed.
+const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(30);
+
+/// A server URL from the spec with `{name}` variables and their default values,
+/// e.g. `https://{yourOktaDomain}` with `("yourOktaDomain", "subdomain.okta.com")`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerTemplate {
+    /// The URL template.
+    pub url: &'static str,
+    /// The variables and their default values.
+    pub variables: &'static [(&'static str, &'static str)],
+}
+
+/// Configures a [`Client`].
+///
+/// Generated crates start from their spec's first server:
+///
+/// ```ignore
+/// let client = ClientBuilder::new(SERVER)
+///     .server_variable("yourOktaDomain", "example.okta.com")
+///     .credentials("apiToken", Credentials::api_key(ApiKeyLocation::Header, "Authorization", Some("SSWS"), token))
+///     .build()?;
+/// ```
+#[derive(Debug)]
+pub struct ClientBuilder {
+    server: ServerTemplate,
+    base_url: Option<String>,
+    variables: Vec<(String, String)>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    default_user_agent: Option<&'static str>,
+    http_client: Option<reqwest::Client>,
+    retry_policy: RetryPolicy,
+    credentials: Vec<(&'static str, Credentials)>,
+    token_refresh_margin: Duration,
+}
+
+impl ClientBuilder {
+    /// A builder for the API served at `server` (variables at their defaults).
+    pub fn new(server: ServerTemplate) -> Self {
+        ClientBuilder {
+            server,
+            base_url: None,
+            variables: Vec::new(),
+            timeout: None,
+            connect_timeout: None,
+            user_agent: None,
+            default_user_agent: None,
+            http_client: None,
+            retry_policy: RetryPolicy::default(),
+            credentials: Vec::new(),
+            token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
+        }
+    }
+
+    /// Uses `url` as the base URL instead of the server template (a trailing
+    /// `/` is removed). Server variables still fill OAuth 2.0 token URLs.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sets a server variable of the template (checked by [`ClientBuilder::build`]).
+    pub fn server_variable(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.variables.retain(|(n, _)| n != name);
+        self.variables.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// Total timeout of each attempt, from connecting until the body is read.
+    /// Default: none (a 60 s read timeout and a 10 s connect timeout apply).
+    /// With [`ClientBuilder::http_client`] it is applied to each request.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+
+    /// Connect timeout (default 10 s). Not applicable together with
+    /// [`ClientBuilder::http_client`]: configure that client instead.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = Some(d);
+        self
+    }
+
+    /// Sets the `User-Agent` header; takes precedence over the default one.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+
+    /// The generated crate's default `User-Agent` (e.g. `okta-client/1.2.0`),
+    /// used unless [`ClientBuilder::user_agent`] is set. Not applied to a
+    /// caller-provided [`ClientBuilder::http_client`], which keeps its own.
+    pub fn default_user_agent(mut self, ua: &'static str) -> Self {
+        self.default_user_agent = Some(ua);
+        self
+    }
+
+    /// Uses the caller's own `reqwest::Client` (its connect and read timeouts,
+    /// proxy, TLS settings and user agent then apply).
+    pub fn http_client(mut self, c: reqwest::Client) -> Self {
+        self.http_client = Some(c);
+        self
+    }
+
+    /// Sets the retry policy (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
+        self.retry_policy = p;
+        self
+    }
+
+    /// Registers credentials for the security scheme named `scheme` in the spec
+    /// (`components.securitySchemes`). Replaces earlier credentials for it.
+    pub fn credentials(mut self, scheme: &'static str, c: Credentials) -> Self {
+        self.credentials.retain(|(n, _)| *n != scheme);
+        self.credentials.push((scheme, c));
+        self
+    }
+
+    /// How long before expiry a cached OAuth 2.0 token is refreshed (default 30 s).
+    pub fn token_refresh_margin(mut self, d: Duration) -> Self {
+        self.token_refresh_margin = d;
+        self
+    }
+
+    /// Builds the client; fails with [`Error::Config`] on an invalid base URL,
+    /// an unknown server variable, invalid credentials or timeouts that cannot
+    /// be applied.
+    pub fn build(self) -> Result<Client, Error> {
+        Client::from_builder(self)
+    }
+}
+
+/// Shared state of a [`Client`] and its clones.
+struct Inner {
+    http: reqwest::Client,
+    /// The base URL without trailing `/`.
+    base_url: String,
+    /// The parsed base URL (for origin checks).
+    base: Url,
+    user_agent: Option<HeaderValue>,
+    /// Per-request timeout (only with a caller-provided reqwest client).
+    request_timeout: Option<Duration>,
+    retry_policy: RetryPolicy,
+    schemes: HashMap<&'static str, Scheme>,
+    /// Response headers whose values are redacted (API key headers).
+    sensitive_headers: Vec<HeaderName>,
+}
+
+/// A client for one API; cheap to clone (clones share connections and cached tokens).
+///
+/// `Debug` never shows credentials.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut schemes: Vec<_> = self.inner.schemes.iter().collect();
+        schemes.sort_by_key(|(name, _)| **name);
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("schemes", &schemes)
+            .field("retry_policy", &self.inner.retry_policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Replaces `{name}` placeholders; fails on a placeholder left unfilled.
+fn substitute(template: &str, variables: &[(&str, &str)]) -> Result<String, String> {
+    let mut out = template.to_owned();
+    for (name, value) in variables {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    match (out.find('{'), out.find('}')) {
+        (Some(start), Some(end)) if start < end => Err(format!(
+            "no value for server variable `{}` in `{template}`",
+            &out[start + 1..end]
+        )),
+        _ => Ok(out),
+    }
+}
+
+/// Whether two URLs share scheme, host and port.
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// What one attempt authenticated with: the OAuth 2.0 tokens it used.
+type UsedTokens = Vec<(&'static str, SecretString)>;
+
+impl Client {
+    /// Builds a client from `b` (same as [`ClientBuilder::build`]).
+    pub fn from_builder(b: ClientBuilder) -> Result<Client, Error> {
+        let config = |m: String| Error::Config(m);
+
+        // Server variables: defaults, overridden by the caller's values.
+        let mut variables: Vec<(&str, &str)> = b.server.variables.to_vec();
+        for (name, value) in &b.variables {
+            match variables.iter_mut().find(|(n, _)| n == name) {
+                Some(slot) => slot.1 = value,
+                None => {
+                    let known: Vec<&str> = b.server.variables.iter().map(|(n, _)| *n).collect();
+                    return Err(config(format!(
+                        "unknown server variable `{name}` (known: {})",
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    )));
+                }
+            }
+        }
+
+        let base_url = match &b.base_url {
+            Some(url) => url.clone(),
+            None => substitute(b.server.url, &variables).map_err(config)?,
+        };
+        let base_url = base_url.trim().trim_end_matches('/').to_owned();
+        let base = Url::parse(&base_url)
+            .map_err(|e| config(format!("invalid base URL `{base_url}`: {e}")))?;
+        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+            return Err(config(format!(
+                "invalid base URL `{base_url}`: expected an http(s) URL with a host"
+            )));
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(config(format!(
+                "invalid base URL `{base_url}`: it must not have a query or fragment"
+            )));
+        }
+
+        let mut schemes = HashMap::new();
+        let mut sensitive_headers = Vec::new();
+        for (name, credentials) in b.credentials {
+            let token_url = match &credentials {
+                Credentials::OAuth2ClientCredentials { token_url, .. } => {
+                    let url = substitute(token_url, &variables)
+                        .map_err(|m| config(format!("security scheme `{name}`: {m}")))?;
+                    let resolved = match Url::parse(&url) {
+                        Ok(absolute) => absolute,
+                        Err(_) => Url::parse(&format!("{base_url}/"))
+                            .and_then(|b| b.join(&url))
+                            .map_err(|e| {
+                                config(format!("security scheme `{name}`: invalid token URL: {e}"))
+                            })?,
+                    };
+                    Some(resolved)
+                }
+                _ => None,
+            };
+            let scheme = Scheme::new(name, credentials, token_url, b.token_refresh_margin)
+                .map_err(config)?;
+            if let Scheme::HeaderKey { name, .. } = &scheme {
+                sensitive_headers.push(name.clone());
+            }
+            schemes.insert(name, scheme);
+        }
+
+        let own_client = b.http_client.is_none();
+        let http = match b.http_client {
+            Some(c) => {
+                if b.connect_timeout.is_some() {
+                    return Err(config(
+                        "connect_timeout cannot be applied to a caller-provided reqwest::Client; \
+                         configure it on that client"
+                            .to_owned(),
+                    ));
+                }
+                c
+            }
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(b.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .read_timeout(DEFAULT_READ_TIMEOUT);
+                if let Some(t) = b.timeout {
+                    builder = builder.timeout(t);
+                }
+                builder.build().map_err(|e| {
+                    config(format!("cannot build the HTTP client: {}", e.without_url()))
+                })?
+            }
+        };
+
+        let user_agent = match (&b.user_agent, b.default_user_agent) {
+            (Some(ua), _) => Some(ua.as_str()),
+            (None, Some(ua)) if own_client => Some(ua),
+            _ => None,
+        };
+        let user_agent = user_agent
+            .map(|ua| {
+                HeaderValue::from_str(ua).map_err(|_| config(format!("invalid user agent `{ua}`")))
+            })
+            .transpose()?;
+
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                base,
+                user_agent,
+                request_timeout: if own_client { None } else { b.timeout },
+                retry_policy: b.retry_policy,
+                schemes,
+                sensitive_headers,
+            }),
+        })
+    }
+
+    /// The base URL (without trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The underlying `reqwest::Client`.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The parsed base URL.
+    pub(crate) fn base(&self) -> &Url {
+        &self.inner.base
+    }
+
+    /// Sends one operation request and returns the raw response for any status.
+    ///
+    /// Resolves base URL, path and query; applies the credentials of the first
+    /// security alternative of the request whose schemes all have credentials
+    /// configured; retries according to the [`RetryPolicy`]; records an
+    /// `http.request` span (method, path template, operation id, status,
+    /// attempt, duration) that never contains secrets, query strings or header
+    /// values. Turning the status into a typed result is the caller's job.
+    pub async fn execute<E>(&self, req: Request) -> Result<RawResponse, Error<E>> {
+        let span = tracing::info_span!(
+            "http.request",
+            method = %req.method,
+            path = req.path_template,
+            operation_id = req.operation_id,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self.run(&req, &span).instrument(span.clone()).await;
+        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        span.record("duration_ms", duration_ms);
+        match &result {
+            Ok(raw) => {
+                span.record("status", raw.status().as_u16());
+            }
+            Err(e) => {
+                if let Some(status) = e.status() {
+                    span.record("status", status.as_u16());
+                }
+            }
+        }
+        result.map_err(Error::widen)
+    }
+
+    /// The first security alternative whose schemes all have credentials.
+    fn select_alternative(
+        &self,
+        security: &'static [&'static [&'static str]],
+    ) -> &'static [&'static str] {
+        let chosen = security
+            .iter()
+            .find(|alt| alt.iter().all(|s| self.inner.schemes.contains_key(s)));
+        match chosen {
+            Some(alt) => alt,
+            None => {
+                if !security.is_empty() {
+                    tracing::debug!(
+                        "no credentials configured for any security alternative; sending the request unauthenticated"
+                    );
+                }
+                &[]
+            }
+        }
+    }
+
+    /// Builds one attempt: URL with query credentials, headers, cookies, body.
+    async fn prepare(
+        &self,
+        req: &Request,
+        url: &Url,
+        alternative: &[&'static str],
+    ) -> Result<(reqwest::RequestBuilder, UsedTokens), Error<Infallible>> {
+        let inner = &*self.inner;
+        let mut url = url.clone();
+        let mut headers = HeaderMap::new();
+        for (name, value) in &req.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        if !req.accept.is_empty() {
+            let accept = HeaderValue::from_str(&req.accept.join(", "))
+                .map_err(|_| Error::InvalidRequest("invalid Accept media type".to_owned()))?;
+            headers.insert(header::ACCEPT, accept);
+        }
+        if let Some(ua) = &inner.user_agent {
+            headers.insert(header::USER_AGENT, ua.clone());
+        }
+        let mut cookies = req.cookies.clone();
+        let mut used_tokens = UsedTokens::new();
+
+        for scheme_name in alternative {
+            let Some(scheme) = inner.schemes.get(scheme_name) else {
+                continue;
+            };
+            match scheme {
+                Scheme::HeaderKey { name, value } => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                Scheme::QueryKey { name, value } => {
+                    let pair = format!(
+                        "{}={}",
+                        encode_component(name),
+                        encode_component(value.expose_secret())
+                    );
+                    let query = match url.query() {
+                        Some(q) if !q.is_empty() => format!("{q}&{pair}"),
+                        _ => pair,
+                    };
+                    url.set_query(Some(&query));
+                }
+                Scheme::CookieKey { name, value } => {
+                    cookies.push(format!(
+                        "{name}={}",
+                        encode_cookie_value(value.expose_secret())
+                    ));
+                }
+                Scheme::Authorization { value, .. } => {
+                    headers.insert(header::AUTHORIZATION, value.clone());
+                }
+                Scheme::OAuth2(oauth) => {
+                    let token = oauth.token(&inner.http).await.map_err(|m| {
+                        Error::Auth(format!("security scheme `{scheme_name}`: {m}"))
+                    })?;
+                    let value = sensitive_value(&format!("Bearer {}", token.expose_secret()))
+                        .map_err(|_| {
+                            Error::Auth(format!(
+                                "security scheme `{scheme_name}`: the access token is not a valid header value"
+                            ))
+                        })?;
+                    headers.insert(header::AUTHORIZATION, value);
+                    used_tokens.push((scheme_name, token));
+                }
+            }
+        }
+        if !cookies.is_empty() {
+            let value = sensitive_value(&cookies.join("; "))
+                .map_err(|_| Error::InvalidRequest("invalid cookie value".to_owned()))?;
+            headers.insert(header::COOKIE, value);
+        }
+
+        let mut builder = inner.http.request(req.method.clone(), url);
+        match &req.body {
+            Body::Empty => {}
+            Body::Bytes { data, content_type } => {
+                let content_type = HeaderValue::from_str(content_type).map_err(|_| {
+                    Error::InvalidRequest(format!("invalid content type `{content_type}`"))
+                })?;
+                headers.insert(header::CONTENT_TYPE, content_type);
+                builder = builder.body(data.clone());
+            }
+            Body::Multipart(parts) => {
+                builder = builder.multipart(multipart_form(parts).map_err(Error::InvalidRequest)?);
+            }
+        }
+        builder = builder.headers(headers);
+        if let Some(t) = inner.request_timeout {
+            builder = builder.timeout(t);
+        }
+        Ok((builder, used_tokens))
+    }
+
+    /// Sends the request, reading the whole body.
+    async fn send(&self, builder: reqwest::RequestBuilder) -> Result<RawResponse, reqwest::Error> {
+        let response = builder.send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok(RawResponse::from_parts(
+            status,
+            headers,
+            body,
+            &self.inner.sensitive_headers,
+        ))
+    }
+
+    /// The attempt loop of [`Client::execute`].
+    async fn run(
+        &self,
+        req: &Request,
+        span: &tracing::Span,
+    ) -> Result<RawResponse, Error<Infallible>> {
+        if let Some(message) = &req.error {
+            return Err(Error::InvalidRequest(message.clone()));
+        }
+        let url = req
+            .url(&self.inner.base_url)
+            .map_err(Error::InvalidRequest)?;
+        let alternative = self.select_alternative(req.security);
+        let policy = &self.inner.retry_policy;
+        let mut backoff = policy.backoff();
+        let mut retries = 0u32;
+        let mut reauthenticated = false;
+
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let (builder, used_tokens) = self.prepare(req, &url, alternative).await?;
+            match self.send(builder).await {
+                Ok(raw) => {
+                    let status = raw.status();
+                    if status == StatusCode::UNAUTHORIZED
+                        && !used_tokens.is_empty()
+                        && !reauthenticated
+                    {
+                        // The cached token may have been revoked: fetch a new one, once.
+                        reauthenticated = true;
+                        for (scheme_name, token) in &used_tokens {
+                            if let Some(Scheme::OAuth2(oauth)) = self.inner.schemes.get(scheme_name)
+                            {
+                                oauth.invalidate(token).await;
+                            }
+                        }
+                        tracing::debug!(
+                            attempt,
+                            "401 with a cached access token; refetching the token"
+                        );
+                        continue;
+                    }
+                    let retryable = status == StatusCode::TOO_MANY_REQUESTS
+                        || status == StatusCode::SERVICE_UNAVAILABLE;
+                    if !retryable || retries >= policy.retries() {
+                        return Ok(raw);
+                    }
+                    let delay = match server_delay(raw.headers()) {
+                        Some(d) if d > policy.max_server_wait() => {
+                            tracing::debug!(
+                                attempt,
+                                status = status.as_u16(),
+                                requested_delay_ms =
+                                    u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
+                                "server asked to wait longer than max_retry_after; not retrying"
+                            );
+                            return Ok(raw);
+                        }
+                        Some(d) => d,
+                        None => backoff.next_delay(),
+                    };
+                    retries += 1;
+                    tracing::debug!(
+                        attempt,
+                        status = status.as_u16(),
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        "retrying request"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                Err(err) => {
+                    let retryable = err.is_connect() || is_idempotent(&req.method);
+                    if !retryable || retries >= policy.retries() {
+                        return Err(Error::transport(err));
+                    }
+                    let delay = backoff.next_delay();
+                    retries += 1;
+                    tracing::debug!(
+                        attempt,
+                        error = %err.without_url(),
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        "retrying request after transport error"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! HTTP runtime shared by every generated client.
+//!
+//! This module is copied verbatim into each generated crate as `src/runtime/`.
+//! It knows nothing about any particular API: generated operations build a
+//! [`Request`], hand it to [`Client::execute`] (or [`Client::paginate`] for list
+//! operations) and turn the [`RawResponse`] into typed values or a typed
+//! [`Error`].
+//!
+//! What the runtime takes care of:
+//!
+//! - base URL resolution from the spec's server template ([`ServerTemplate`],
+//!   [`ClientBuilder::server_variable`], [`ClientBuilder::base_url`]);
+//! - parameter serialization (path, query, header, cookie) and request bodies
+//!   (JSON, form, multipart, binary);
+//! - authentication ([`Credentials`]): API keys, bearer tokens, HTTP basic and
+//!   OAuth 2.0 client credentials with a shared, automatically refreshed token;
+//! - retries ([`RetryPolicy`]) on 429/503 (honouring `Retry-After` and
+//!   `X-Rate-Limit-Reset`) and on transport errors where that is safe;
+//! - pagination ([`Paging`]) by `Link` header or by offset/limit;
+//! - one `tracing` span per request (`http.request`) that never records
+//!   secrets, query strings or header values.
+
+mod auth;
+mod client;
+mod codec;
+mod error;
+mod paging;
+mod params;
+mod request;
+mod response;
+mod retry;
+
+pub use auth::{ApiKeyLocation, Credentials};
+pub use client::{Client, ClientBuilder, ServerTemplate};
+pub use codec::{deserialize_nullable, Base64};
+pub use error::{ApiError, DecodeError, Error};
+pub use paging::{collect_all, Pages, Paging};
+pub use params::{ParamValue, QueryObjectStyle};
+pub use request::{MultipartPart, Request};
+pub use response::RawResponse;
+pub use retry::RetryPolicy;
+
+/// Re-export of the `secrecy` string type used for secret values in [`Credentials`].
+pub use secrecy::SecretString;

@@ -1,0 +1,462 @@
+//! The description of one operation call, built by generated code.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+
+use super::error::Error;
+use super::params::{encode_component, encode_cookie_value, ParamValue, QueryObjectStyle};
+
+/// One query-string pair, kept both as plain text (for pagination, which needs
+/// to read and rewrite offsets) and in its final encoded form.
+#[derive(Clone)]
+pub(crate) struct QueryPair {
+    /// The parameter name as given by the caller (e.g. `limit`, `filter`).
+    pub(crate) name: String,
+    /// The plain value for scalar parameters; `None` for arrays and objects.
+    pub(crate) value: Option<String>,
+    /// The encoded `key=value` text (possibly several pairs joined by `&`).
+    pub(crate) encoded: String,
+}
+
+/// The body of a request.
+#[derive(Clone)]
+pub(crate) enum Body {
+    /// No body.
+    Empty,
+    /// A fully serialized body with its media type.
+    Bytes { data: Bytes, content_type: String },
+    /// A multipart/form-data body, rebuilt for every attempt.
+    Multipart(Vec<MultipartPart>),
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Clone)]
+pub struct MultipartPart {
+    /// The form field name.
+    pub name: String,
+    /// The content of the part.
+    pub data: Bytes,
+    /// The file name sent in the part's `Content-Disposition`, if any.
+    pub file_name: Option<String>,
+    /// The part's media type, if any (e.g. `image/png`).
+    pub content_type: Option<String>,
+}
+
+impl MultipartPart {
+    /// A plain text field.
+    pub fn text(name: impl Into<String>, value: impl Into<String>) -> Self {
+        MultipartPart {
+            name: name.into(),
+            data: Bytes::from(value.into()),
+            file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// A binary field (a file upload when a file name is set with [`MultipartPart::file_name`]).
+    pub fn bytes(name: impl Into<String>, data: impl Into<Bytes>) -> Self {
+        MultipartPart {
+            name: name.into(),
+            data: data.into(),
+            file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// Sets the file name of the part.
+    pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
+        self.file_name = Some(file_name.into());
+        self
+    }
+
+    /// Sets the media type of the part.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+impl fmt::Debug for MultipartPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The content may be anything (including secrets); show only its size.
+        f.debug_struct("MultipartPart")
+            .field("name", &self.name)
+            .field("len", &self.data.len())
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+/// One operation call: method, path, parameters, body and security requirements.
+///
+/// Generated code creates it with [`Request::new`], adds parameters and a body,
+/// and passes it to [`Client::execute`](super::Client::execute). Parameter
+/// methods never fail: the first problem (an invalid header value, a `..`
+/// path segment, ...) is remembered and reported by `execute` as
+/// [`Error::InvalidRequest`]. Body methods that serialize return it at once.
+#[derive(Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) operation_id: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Vec<QueryPair>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) cookies: Vec<String>,
+    pub(crate) accept: Vec<&'static str>,
+    pub(crate) body: Body,
+    pub(crate) security: &'static [&'static [&'static str]],
+    /// Set by pagination: the absolute URL of the next page (path and query included).
+    pub(crate) absolute_url: Option<Url>,
+    pub(crate) error: Option<String>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Parameter values may be credentials: show names only.
+        let query: Vec<&str> = self.query.iter().map(|q| q.name.as_str()).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path_template)
+            .field("operation_id", &self.operation_id)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("security", &self.security)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Request {
+    /// A request for `method` on `path_template` (e.g. `/api/v1/users/{userId}`),
+    /// relative to the client's base URL.
+    pub fn new(method: Method, path_template: &'static str, operation_id: &'static str) -> Self {
+        Request {
+            method,
+            path_template,
+            operation_id,
+            path: path_template.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            accept: Vec::new(),
+            body: Body::Empty,
+            security: &[],
+            absolute_url: None,
+            error: None,
+        }
+    }
+
+    /// The operation id this request was built for.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.error.is_none() {
+            self.error = Some(message);
+        }
+    }
+
+    /// Replaces `{name}` in the path with the percent-encoded value (everything
+    /// that is not an unreserved character is encoded, including `/`).
+    pub fn path_param(&mut self, name: &str, value: &dyn ParamValue) {
+        let value = value.to_param();
+        if value.is_empty() || value == "." || value == ".." {
+            // An empty or dot segment would address a different resource.
+            self.fail(format!(
+                "path parameter `{name}` must not be empty, `.` or `..`"
+            ));
+            return;
+        }
+        let placeholder = format!("{{{name}}}");
+        if !self.path.contains(&placeholder) {
+            self.fail(format!(
+                "path `{}` has no parameter `{name}`",
+                self.path_template
+            ));
+            return;
+        }
+        self.path = self.path.replace(&placeholder, &encode_component(&value));
+    }
+
+    fn push_query(&mut self, name: &str, value: Option<String>, encoded: String) {
+        self.query.push(QueryPair {
+            name: name.to_owned(),
+            value,
+            encoded,
+        });
+    }
+
+    /// Adds a scalar query parameter (`name=value`).
+    pub fn query(&mut self, name: &str, value: &dyn ParamValue) {
+        let value = value.to_param();
+        let encoded = format!("{}={}", encode_component(name), encode_component(&value));
+        self.push_query(name, Some(value), encoded);
+    }
+
+    /// Adds an array query parameter in form style: `name=a&name=b` when
+    /// `explode`, `name=a,b` otherwise. An empty array adds nothing.
+    pub fn query_array(&mut self, name: &str, values: &[&dyn ParamValue], explode: bool) {
+        if values.is_empty() {
+            return;
+        }
+        let key = encode_component(name);
+        let encoded = if explode {
+            values
+                .iter()
+                .map(|v| format!("{key}={}", encode_component(&v.to_param())))
+                .collect::<Vec<_>>()
+                .join("&")
+        } else {
+            let joined = values
+                .iter()
+                .map(|v| encode_component(&v.to_param()))
+                .collect::<Vec<_>>()
+                .join(",");
+            format!("{key}={joined}")
+        };
+        self.push_query(name, None, encoded);
+    }
+
+    /// Adds an object query parameter; see [`QueryObjectStyle`]. `null` members
+    /// are omitted; a non-object value is sent as a scalar `name=value`.
+    pub fn query_object(&mut self, name: &str, value: &serde_json::Value, style: QueryObjectStyle) {
+        let serde_json::Value::Object(map) = value else {
+            if !value.is_null() {
+                self.query(name, value);
+            }
+            return;
+        };
+        let mut pairs: Vec<String> = Vec::new();
+        match style {
+            QueryObjectStyle::DeepObject => deep_object_pairs(name, value, &mut pairs),
+            QueryObjectStyle::Form { explode: true } => {
+                for (k, v) in map {
+                    push_form_member(k, v, &mut pairs);
+                }
+            }
+            QueryObjectStyle::Form { explode: false } => {
+                let joined = map
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .flat_map(|(k, v)| [encode_component(k), encode_component(&v.to_param())])
+                    .collect::<Vec<_>>()
+                    .join(",");
+                if !joined.is_empty() {
+                    pairs.push(format!("{}={joined}", encode_component(name)));
+                }
+            }
+        }
+        if !pairs.is_empty() {
+            self.push_query(name, None, pairs.join("&"));
+        }
+    }
+
+    /// Adds a header parameter. Values that are not valid header values make
+    /// the request fail with `Error::InvalidRequest`.
+    pub fn header(&mut self, name: &'static str, value: &dyn ParamValue) {
+        let header_name = match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(n) => n,
+            Err(_) => return self.fail(format!("invalid header name `{name}`")),
+        };
+        match HeaderValue::from_str(&value.to_param()) {
+            Ok(v) => self.headers.push((header_name, v)),
+            // Never echo the value: header parameters may be credentials.
+            Err(_) => self.fail(format!("invalid value for header `{name}`")),
+        }
+    }
+
+    /// Adds a cookie parameter (sent in the `Cookie` header).
+    pub fn cookie(&mut self, name: &str, value: &dyn ParamValue) {
+        self.cookies
+            .push(format!("{name}={}", encode_cookie_value(&value.to_param())));
+    }
+
+    /// Sets a JSON body (`application/json`).
+    ///
+    /// Fails with [`Error::InvalidRequest`] when the value does not serialize
+    /// (e.g. a map with non-string keys). Generic over `E` so that generated
+    /// code can `?` it into the operation's `Error<E>`.
+    pub fn json_body<B: serde::Serialize + ?Sized, E>(&mut self, body: &B) -> Result<(), Error<E>> {
+        let data = serde_json::to_vec(body).map_err(|e| {
+            Error::InvalidRequest(format!("request body does not serialize to JSON: {e}"))
+        })?;
+        self.body = Body::Bytes {
+            data: Bytes::from(data),
+            content_type: "application/json".to_owned(),
+        };
+        Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from a struct or map:
+    /// scalars as `k=v`, arrays as repeated keys, nested objects as JSON text,
+    /// `null` members omitted.
+    ///
+    /// Fails with [`Error::InvalidRequest`] when the value does not serialize
+    /// to an object.
+    pub fn form_body<B: serde::Serialize + ?Sized, E>(&mut self, body: &B) -> Result<(), Error<E>> {
+        let value = serde_json::to_value(body)
+            .map_err(|e| Error::InvalidRequest(format!("request body does not serialize: {e}")))?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(Error::InvalidRequest(
+                "a form body must serialize to an object".to_owned(),
+            ));
+        };
+        let mut pairs = Vec::new();
+        for (k, v) in &map {
+            push_form_member(k, v, &mut pairs);
+        }
+        self.body = Body::Bytes {
+            data: Bytes::from(pairs.join("&")),
+            content_type: "application/x-www-form-urlencoded".to_owned(),
+        };
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body. The form is rebuilt for every attempt.
+    pub fn multipart_body(&mut self, parts: Vec<MultipartPart>) {
+        self.body = Body::Multipart(parts);
+    }
+
+    /// Sets a raw body with the given media type.
+    pub fn binary_body(&mut self, data: Bytes, content_type: &str) {
+        self.body = Body::Bytes {
+            data,
+            content_type: content_type.to_owned(),
+        };
+    }
+
+    /// Sets the operation's security requirement: a list of alternatives, each
+    /// a list of security scheme names that must all be applied. The client uses
+    /// the first alternative whose schemes all have credentials configured. An
+    /// empty list (the default) means no authentication.
+    pub fn security(&mut self, alternatives: &'static [&'static [&'static str]]) {
+        self.security = alternatives;
+    }
+
+    /// Adds a media type to the `Accept` header.
+    pub fn accept(&mut self, media_type: &'static str) {
+        if !self.accept.contains(&media_type) {
+            self.accept.push(media_type);
+        }
+    }
+
+    /// The plain value of a scalar query parameter, if set.
+    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .rev()
+            .find(|q| q.name == name)
+            .and_then(|q| q.value.as_deref())
+    }
+
+    /// Replaces every occurrence of the query parameter `name` with `name=value`.
+    pub(crate) fn set_query(&mut self, name: &str, value: &dyn ParamValue) {
+        self.query.retain(|q| q.name != name);
+        self.query(name, value);
+    }
+
+    /// The full URL of the request (without authentication parameters).
+    pub(crate) fn url(&self, base_url: &str) -> Result<Url, String> {
+        if let Some(url) = &self.absolute_url {
+            return Ok(url.clone());
+        }
+        if let Some(start) = self.path.find('{') {
+            let end = self.path[start..]
+                .find('}')
+                .map_or(self.path.len(), |e| start + e + 1);
+            return Err(format!(
+                "missing path parameter `{}`",
+                &self.path[start..end]
+            ));
+        }
+        let mut url = String::with_capacity(base_url.len() + self.path.len() + 64);
+        url.push_str(base_url);
+        if !self.path.starts_with('/') {
+            url.push('/');
+        }
+        url.push_str(&self.path);
+        let mut first = true;
+        for pair in &self.query {
+            url.push(if first { '?' } else { '&' });
+            url.push_str(&pair.encoded);
+            first = false;
+        }
+        // The message must not contain the URL: it may hold parameter values.
+        Url::parse(&url)
+            .map_err(|e| format!("cannot build a URL for `{}`: {e}", self.path_template))
+    }
+}
+
+/// `name[k]=v` pairs for a deepObject value, recursing into nested objects;
+/// array members repeat the key.
+fn deep_object_pairs(prefix: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                deep_object_pairs(&format!("{prefix}[{k}]"), v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                deep_object_pairs(prefix, item, out);
+            }
+        }
+        scalar => out.push(format!(
+            "{}={}",
+            encode_component(prefix),
+            encode_component(&scalar.to_param())
+        )),
+    }
+}
+
+/// `k=v` pairs for one member of a form-style object: arrays repeat the key,
+/// `null` is omitted, nested objects are sent as JSON text.
+fn push_form_member(key: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+    let key_enc = encode_component(key);
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Array(items) => {
+            for item in items.iter().filter(|i| !i.is_null()) {
+                out.push(format!("{key_enc}={}", encode_component(&item.to_param())));
+            }
+        }
+        other => out.push(format!("{key_enc}={}", encode_component(&other.to_param()))),
+    }
+}
+
+/// Builds the multipart form for one attempt.
+pub(crate) fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, String> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        let len = part.data.len() as u64;
+        let mut p = reqwest::multipart::Part::stream_with_length(
+            reqwest::Body::from(part.data.clone()),
+            len,
+        );
+        if let Some(file_name) = &part.file_name {
+            p = p.file_name(file_name.clone());
+        }
+        if let Some(content_type) = &part.content_type {
+            p = p.mime_str(content_type).map_err(|_| {
+                format!(
+                    "invalid media type `{content_type}` for part `{}`",
+                    part.name
+                )
+            })?;
+        }
+        form = form.part(part.name.clone(), p);
+    }
+    Ok(form)
+}

@@ -1,0 +1,333 @@
+//! Error contents, decoding errors, secret redaction and tracing output.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use reqwest::Method;
+use runtime_template::runtime::{
+    ApiKeyLocation, Client, ClientBuilder, Credentials, Error, RawResponse, Request,
+};
+use serde::Deserialize;
+use serde_json::json;
+use wiremock::matchers::{any, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+struct OktaError {
+    error_code: String,
+    error_summary: String,
+}
+
+fn get(p: &'static str) -> Request {
+    Request::new(Method::GET, p, "op")
+}
+
+#[tokio::test]
+async fn api_error_carries_status_headers_and_parsed_body() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/x"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("X-Okta-Request-Id", "req-1")
+                .set_body_json(json!({"errorCode": "E0000007", "errorSummary": "Not found: x"})),
+        )
+        .mount(&server)
+        .await;
+    let raw = common::client(&server)
+        .execute::<OktaError>(get("/users/x"))
+        .await
+        .unwrap();
+    let err: Error<OktaError> = raw.into_error();
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.status(), 404);
+    assert_eq!(api.headers().get("x-okta-request-id").unwrap(), "req-1");
+    assert_eq!(
+        api.body(),
+        Some(&OktaError {
+            error_code: "E0000007".into(),
+            error_summary: "Not found: x".into()
+        })
+    );
+    assert!(api.raw_body().contains("E0000007"));
+    assert_eq!(err.status().unwrap(), 404);
+    assert!(err.to_string().contains("404"), "{err}");
+}
+
+#[tokio::test]
+async fn api_error_keeps_raw_body_when_it_does_not_parse() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(502).set_body_string("<html>bad gateway</html>"))
+        .mount(&server)
+        .await;
+    let raw = common::client(&server)
+        .execute::<OktaError>(get("/x"))
+        .await
+        .unwrap();
+    let Error::Api(api) = raw.into_error::<OktaError>() else {
+        panic!()
+    };
+    assert_eq!(api.status(), 502);
+    assert!(api.body().is_none());
+    assert_eq!(api.raw_body(), "<html>bad gateway</html>");
+}
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)] // Fields exist to be decoded.
+struct Listing {
+    items: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)] // Fields exist to be decoded.
+struct Entry {
+    created: chrono::DateTime<chrono::Utc>,
+}
+
+#[tokio::test]
+async fn decode_error_names_the_failing_field() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": [
+            {"created": "2024-01-01T00:00:00Z"},
+            {"created": "2024-01-02T00:00:00Z"},
+            {"created": "yesterday"}
+        ]})))
+        .mount(&server)
+        .await;
+    let raw = common::client(&server)
+        .execute::<()>(get("/x"))
+        .await
+        .unwrap();
+    let err = raw.json::<Listing, ()>().unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.path(), "items[2].created");
+    assert_eq!(decode.status(), 200);
+    assert!(err.to_string().contains("items[2].created"), "{err}");
+    assert!(raw.json::<Listing, ()>().is_err());
+    let trailing = RawResponse::new(reqwest::StatusCode::OK, Default::default(), "[] x".into());
+    assert!(matches!(
+        trailing.json::<Vec<u8>, ()>(),
+        Err(Error::Decode(_))
+    ));
+}
+
+/// What generated operation code looks like: `?` must work without annotations.
+async fn generated_operation(
+    client: &Client,
+    id: &str,
+) -> Result<serde_json::Value, Error<OktaError>> {
+    let mut req = Request::new(Method::GET, "/users/{id}", "getUser");
+    req.path_param("id", &id);
+    let raw = client.execute(req).await?;
+    if raw.status().is_success() {
+        let value: serde_json::Value = raw.json()?;
+        Ok(value)
+    } else {
+        Err(raw.into_error())
+    }
+}
+
+#[tokio::test]
+async fn generated_code_shape_compiles_and_works() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/a"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "a"})))
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+    assert_eq!(generated_operation(&client, "a").await.unwrap()["id"], "a");
+    let err = generated_operation(&client, "b").await.unwrap_err();
+    assert_eq!(err.status().unwrap(), 404);
+}
+
+const SECRET: &str = "secret-value";
+
+fn every_credential_kind(base_url: &str) -> Client {
+    ClientBuilder::new(common::SERVER)
+        .base_url(base_url)
+        .retry_policy(runtime_template::runtime::RetryPolicy::none())
+        .credentials(
+            "header",
+            Credentials::api_key(ApiKeyLocation::Header, "X-Api-Key", Some("Key"), SECRET),
+        )
+        .credentials(
+            "query",
+            Credentials::api_key(ApiKeyLocation::Query, "api_key", None, SECRET),
+        )
+        .credentials(
+            "cookie",
+            Credentials::api_key(ApiKeyLocation::Cookie, "sid", None, SECRET),
+        )
+        .credentials("bearer", Credentials::bearer(SECRET))
+        .credentials("basic", Credentials::basic("user", SECRET))
+        .credentials(
+            "oauth",
+            Credentials::client_credentials("/token", "id", SECRET, &[]),
+        )
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn debug_of_client_builder_and_credentials_hides_secrets() {
+    let client = every_credential_kind("https://api.example.com");
+    let shown = format!("{client:?}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(shown.contains("api.example.com"));
+    for c in [
+        Credentials::api_key(
+            ApiKeyLocation::Header,
+            "Authorization",
+            Some("SSWS"),
+            SECRET,
+        ),
+        Credentials::bearer(SECRET),
+        Credentials::basic("user", SECRET),
+        Credentials::client_credentials("https://x/token", "id", SECRET, &["s"]),
+    ] {
+        let shown = format!("{c:?}");
+        assert!(!shown.contains(SECRET), "{shown}");
+    }
+    let builder = ClientBuilder::new(common::SERVER).credentials("b", Credentials::bearer(SECRET));
+    assert!(!format!("{builder:?}").contains(SECRET));
+    let mut req = get("/x");
+    req.query("token", &SECRET);
+    req.header("X-Secret", &SECRET);
+    assert!(!format!("{req:?}").contains(SECRET));
+}
+
+#[tokio::test]
+async fn errors_never_show_secrets() {
+    // Transport error on a URL carrying the query api key.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let client = every_credential_kind(&format!("http://{addr}"));
+    let mut req = get("/x");
+    req.security(&[&["header", "query", "cookie", "basic"]]);
+    let err = client.execute::<()>(req).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    let shown = format!("{err:?} {err}");
+    assert!(!shown.contains(SECRET), "{shown}");
+
+    // API error whose response echoes credential headers.
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("X-Api-Key", format!("Key {SECRET}").as_str())
+                .insert_header("Set-Cookie", format!("sid={SECRET}").as_str())
+                .insert_header("Authorization", format!("Bearer {SECRET}").as_str()),
+        )
+        .mount(&server)
+        .await;
+    let client = every_credential_kind(&server.uri());
+    let mut req = get("/x");
+    req.security(&[&["header"]]);
+    let raw = client.execute::<()>(req).await.unwrap();
+    assert!(!format!("{raw:?}").contains(SECRET));
+    let err = raw.into_error::<serde_json::Value>();
+    let shown = format!("{err:?} {err}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    // The values are still readable by code that asks for them.
+    let Error::Api(api) = &err else { panic!() };
+    assert_eq!(api.headers().get("x-api-key").unwrap(), "Key secret-value");
+}
+
+/// A minimal subscriber that records span names and every field value.
+#[derive(Clone, Default)]
+struct Recorder {
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+struct FieldsToString<'a>(&'a mut String);
+
+impl tracing::field::Visit for FieldsToString<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={:?}", field.name(), value));
+    }
+}
+
+impl tracing::Subscriber for Recorder {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut line = format!("span {}", span.metadata().name());
+        span.record(&mut FieldsToString(&mut line));
+        self.lines.lock().unwrap().push(line);
+        let n = self.lines.lock().unwrap().len() as u64;
+        tracing::span::Id::from_u64(n)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut line = "record".to_owned();
+        values.record(&mut FieldsToString(&mut line));
+        self.lines.lock().unwrap().push(line);
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut line = "event".to_owned();
+        event.record(&mut FieldsToString(&mut line));
+        self.lines.lock().unwrap().push(line);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn tracing_records_the_template_and_no_secrets() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    let client = ClientBuilder::new(common::SERVER)
+        .base_url(server.uri())
+        .retry_policy(common::fast_retries())
+        .credentials(
+            "query",
+            Credentials::api_key(ApiKeyLocation::Query, "api_key", None, SECRET),
+        )
+        .credentials("bearer", Credentials::bearer(SECRET))
+        .build()
+        .unwrap();
+    let mut req = Request::new(Method::GET, "/users/{userId}", "getUser");
+    req.path_param("userId", &"u-42");
+    req.query("search", &"private-query");
+    req.header("X-Custom", &"private-header");
+    req.security(&[&["query", "bearer"]]);
+    let raw = client.execute::<()>(req).await.unwrap();
+    assert_eq!(raw.status(), 204);
+    drop(_guard);
+
+    let lines = recorder.lines.lock().unwrap().join("\n");
+    assert!(lines.contains("span http.request"), "{lines}");
+    assert!(lines.contains("path=\"/users/{userId}\""), "{lines}");
+    assert!(lines.contains("operation_id=\"getUser\""), "{lines}");
+    assert!(lines.contains("method=GET"), "{lines}");
+    assert!(lines.contains("status=204"), "{lines}");
+    assert!(lines.contains("attempt=2"), "{lines}");
+    assert!(lines.contains("duration_ms="), "{lines}");
+    assert!(lines.contains("delay_ms="), "{lines}");
+    for private in [SECRET, "u-42", "private-query", "private-header", "api_key"] {
+        assert!(
+            !lines.contains(private),
+            "{private} leaked into tracing:\n{lines}"
+        );
+    }
+}
