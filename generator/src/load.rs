@@ -204,9 +204,24 @@ fn collect_refs(node: &Value, pointer: String, out: &mut Vec<(String, String)>) 
                 out.push((pointer_join(&pointer, "$ref"), target.clone()));
             }
             for (key, child) in map {
-                // An `example` holds data, where a `$ref` key is just data.
-                if key != "example" {
-                    collect_refs(child, pointer_join(&pointer, key), out);
+                let child_pointer = pointer_join(&pointer, key);
+                match key.as_str() {
+                    // Example data may contain anything, `$ref` keys included.
+                    "example" => {}
+                    "examples" => match child {
+                        Value::Object(entries) => {
+                            for (name, entry) in entries {
+                                let entry_pointer = pointer_join(&child_pointer, name);
+                                if let Value::Object(fields) = entry {
+                                    if let Some(Value::String(target)) = fields.get("$ref") {
+                                        out.push((pointer_join(&entry_pointer, "$ref"), target.clone()));
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    },
+                    _ => collect_refs(child, child_pointer, out),
                 }
             }
         }

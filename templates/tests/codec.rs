@@ -19,9 +19,15 @@ struct Model {
 fn base64_round_trip_and_lenient_decoding() {
     let m: Model = serde_json::from_value(json!({"data": "aGVsbG8/Pz4+"})).unwrap();
     assert_eq!(m.data.as_bytes(), b"hello??>>");
-    assert_eq!(serde_json::to_value(&m).unwrap(), json!({"data": "aGVsbG8/Pz4+"}));
+    assert_eq!(
+        serde_json::to_value(&m).unwrap(),
+        json!({"data": "aGVsbG8/Pz4+"})
+    );
     // URL-safe alphabet, no padding, line breaks.
-    assert_eq!(Base64::decode("aGVsbG8_Pz4-").unwrap().as_bytes(), b"hello??>>");
+    assert_eq!(
+        Base64::decode("aGVsbG8_Pz4-").unwrap().as_bytes(),
+        b"hello??>>"
+    );
     assert_eq!(Base64::decode("aGk").unwrap().as_bytes(), b"hi");
     assert_eq!(Base64::decode("aG\r\nk=").unwrap().as_bytes(), b"hi");
     assert!(serde_json::from_value::<Model>(json!({"data": "***"})).is_err());

@@ -190,3 +190,24 @@ pub fn default_crate_name(spec: &Path) -> String {
     let cleaned = if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) { format!("api-{cleaned}") } else { cleaned.to_string() };
     format!("{}-client", cleaned.trim_end_matches('-'))
 }
+
+#[cfg(test)]
+mod tests {
+    /// The drift check inside plain `cargo test`: the checked-in crates must
+    /// be exactly what `cargo xtask codegen` makes of the specs.
+    #[test]
+    fn generated_crates_match_the_specs() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the project root");
+        std::env::set_current_dir(root).expect("enter the project root");
+        if let Err(message) = super::run_codegen(&["--check".to_string()]) {
+            panic!("{message}");
+        }
+    }
+
+    #[test]
+    fn crate_names_derive_from_spec_file_names() {
+        use std::path::Path;
+        assert_eq!(super::default_crate_name(Path::new("specs/Pet Store.v2.yaml")), "pet-store-v2-client");
+        assert_eq!(super::default_crate_name(Path::new("3d.json")), "api-3d-client");
+    }
+}

@@ -3,11 +3,9 @@
 //! - `codegen [--check]`: regenerate every crate listed in codegen.toml (or check for drift).
 //! - `generate <SPEC> --out <DIR> [--name <CRATE>] ...`: generate a crate from any spec.
 //! - `corpus [DIR]`: generate and `cargo check` a crate for every spec in DIR.
-//! - `bench [SPEC]`: time the generator (parse alone vs the whole run) and report peak memory.
 //!
 //! xtask is the only writer of `generated/`.
 
-mod bench;
 mod codegen;
 mod corpus;
 mod output;
@@ -17,8 +15,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--api-key-prefix SCHEME=PREFIX]... [--secret PROPERTY]... [--workspace-member]
-  cargo xtask corpus [DIR]
-  cargo xtask bench [SPEC] [--runs N]";
+  cargo xtask corpus [DIR]";
 
 fn main() -> ExitCode {
     // Every path in codegen.toml is relative to the project root.
@@ -32,7 +29,6 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run_codegen(&args[1..]),
         Some("generate") => codegen::run_generate(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
-        Some("bench") => bench::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {

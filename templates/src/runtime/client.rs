@@ -45,7 +45,6 @@ pub struct ServerTemplate {
 ///     .credentials("apiToken", Credentials::api_key(ApiKeyLocation::Header, "Authorization", Some("SSWS"), token))
 ///     .build()?;
 /// ```
-#[derive(Debug)]
 pub struct ClientBuilder {
     server: ServerTemplate,
     base_url: Option<String>,
@@ -58,6 +57,26 @@ pub struct ClientBuilder {
     retry_policy: RetryPolicy,
     credentials: Vec<(&'static str, Credentials)>,
     token_refresh_margin: Duration,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Credentials' Debug redacts secrets; a caller's reqwest client (whose
+        // proxy settings may hold credentials) is only noted.
+        f.debug_struct("ClientBuilder")
+            .field("server", &self.server)
+            .field("base_url", &self.base_url)
+            .field("variables", &self.variables)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("default_user_agent", &self.default_user_agent)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("retry_policy", &self.retry_policy)
+            .field("credentials", &self.credentials)
+            .field("token_refresh_margin", &self.token_refresh_margin)
+            .finish()
+    }
 }
 
 impl ClientBuilder {

@@ -1,1 +1,0 @@
-pub fn run(_args: &[String]) -> Result<(), String> { Err("not yet".into()) }
