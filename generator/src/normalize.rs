@@ -1,9 +1,1818 @@
-//! Placeholder until the normalisation stage lands (being written in parallel).
-use crate::diagnostics::Diagnostic;
-/// Result of normalisation.
-pub struct Normalized { /** version */ pub original_version: String, /** warnings */ pub warnings: Vec<Diagnostic> }
-/// Rewrites `doc` into OpenAPI 3.0.
-pub fn normalize(doc: &mut serde_json::Value) -> Normalized {
-    let original_version = doc.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    Normalized { original_version, warnings: Vec::new() }
+//! Normalisation: rewrites a parsed OpenAPI document, still an untyped
+//! [`serde_json::Value`], into the OpenAPI 3.0.3 that `openapiv3` can read.
+//!
+//! `openapiv3` models OpenAPI 3.0 only, and it reads even 3.0 documents with
+//! some limits (integer bounds must fit `i64`, a `$ref` hides its sibling
+//! keywords, callbacks cannot be references). Rather than fail on a 3.1
+//! document, or quietly lose what `openapiv3` ignores, this stage rewrites each
+//! such construct into its nearest 3.0 equivalent before the typed parse, and
+//! reports every rewrite, drop or loss of meaning as a [`Diagnostic`] warning
+//! located by the JSON pointer of the construct in the original document.
+//!
+//! Which rewrites apply depends on the declared version:
+//!
+//! * 3.1.x: everything. The version becomes `3.0.3`; 3.1 / JSON Schema 2020-12
+//!   constructs (type arrays, `const`, schema `examples`, numeric
+//!   `exclusiveMinimum`, `prefixItems`, `$defs`, boolean schemas, webhooks,
+//!   ...) are rewritten or dropped.
+//! * 3.0.x: only fixes for constructs that are valid 3.0 but that `openapiv3`
+//!   cannot represent: out-of-range and float-spelled integers, `$ref` with
+//!   sibling keywords in schemas, keywords that do not apply to a schema's
+//!   type, and referenced callbacks. 3.1 syntax in a document that declares
+//!   3.0 is a mistake in the spec, left for the typed parser to report. A 3.0
+//!   document with nothing to fix is left exactly as it was.
+//! * anything else: left untouched (the caller reports Swagger 2.0 documents
+//!   and missing versions before calling [`normalize`]).
+//!
+//! The stage never fails and never panics: a node of an unexpected shape (a
+//! string where a schema should be, say) is left as it is, for the typed
+//! parser to report with its own error.
+//!
+//! Warnings come in document order of the nodes they point at (a node before
+//! the nodes inside it), whatever order the rewrites ran in.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Map, Value};
+
+use crate::diagnostics::{escape_pointer_token, pointer_join, Diagnostic};
+
+/// What [`normalize`] did to a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    /// The `openapi` version the document declared (`""` when it had none or
+    /// it was not a string); the document itself may now say `3.0.3`.
+    pub original_version: String,
+    /// One warning per rewritten, dropped or weakened construct, in document order.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Rewrites `doc` in place into an OpenAPI 3.0.3 document that openapiv3 can read.
+///
+/// Applies to documents declaring OpenAPI 3.0.x or 3.1.x; any other document
+/// is returned unchanged, without warnings. See the module documentation for
+/// what is rewritten in which version.
+pub fn normalize(doc: &mut Value) -> Normalized {
+    let original_version = doc.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
+    let is_v31 = match version_family(&original_version) {
+        Some(VersionFamily::V30) => false,
+        Some(VersionFamily::V31) => true,
+        None => return Normalized { original_version, warnings: Vec::new() },
+    };
+    let Some(root) = doc.as_object_mut() else {
+        return Normalized { original_version, warnings: Vec::new() };
+    };
+    let original = root.clone();
+    let mut normalizer = Normalizer::new(is_v31, root);
+    normalizer.document(root, &original_version);
+    let mut warnings = normalizer.warnings;
+    // Rewrites run in a fixed order, some before others (nested schemas
+    // before the schema holding them): report in document order instead.
+    warnings.sort_by_cached_key(|warning| document_position(&original, &warning.pointer));
+    Normalized { original_version, warnings }
+}
+
+/// Where `pointer` lies in `doc`: the index of each token among its siblings.
+/// Sorting by it puts pointers in document order, a node before its children.
+fn document_position(doc: &Map<String, Value>, pointer: &str) -> Vec<usize> {
+    let mut position = Vec::new();
+    let mut children = Some(doc);
+    let mut items: Option<&Vec<Value>> = None;
+    for token in pointer.split('/').skip(1) {
+        let token = unescape_pointer_token(token);
+        let (index, next) = if let Some(map) = children {
+            let index = map.keys().position(|key| *key == token);
+            (index, map.get(&token))
+        } else if let Some(list) = items {
+            let index = token.parse::<usize>().ok().filter(|index| *index < list.len());
+            (index, index.and_then(|index| list.get(index)))
+        } else {
+            (None, None)
+        };
+        position.push(index.unwrap_or(usize::MAX));
+        children = next.and_then(Value::as_object);
+        items = next.and_then(Value::as_array);
+    }
+    position
+}
+
+/// The two OpenAPI versions this stage understands.
+enum VersionFamily {
+    V30,
+    V31,
+}
+
+fn version_family(version: &str) -> Option<VersionFamily> {
+    let is = |family: &str| version == family || version.strip_prefix(family).is_some_and(|rest| rest.starts_with('.'));
+    if is("3.0") {
+        Some(VersionFamily::V30)
+    } else if is("3.1") {
+        Some(VersionFamily::V31)
+    } else {
+        None
+    }
+}
+
+/// The version every normalised 3.1 document declares.
+const TARGET_VERSION: &str = "3.0.3";
+
+/// Path Item keys that hold operations.
+const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// JSON Schema 2020-12 keywords that OpenAPI 3.0 lacks and that have no
+/// rewrite: dropped, with the meaning lost. `$comment` is dropped without a
+/// warning (it never meant anything to a client); `unevaluatedProperties` and
+/// `patternProperties` are dropped only when they cannot become
+/// `additionalProperties` (see [`Normalizer::drop_unsupported_keywords`]).
+const UNSUPPORTED_KEYWORDS: &[(&str, &str)] = &[
+    ("$schema", "OpenAPI 3.0 schemas have a fixed dialect"),
+    ("$id", "OpenAPI 3.0 has no schema identifiers"),
+    ("$anchor", "OpenAPI 3.0 has no schema anchors"),
+    ("$dynamicAnchor", "OpenAPI 3.0 has no dynamic anchors"),
+    ("$dynamicRef", "OpenAPI 3.0 has no dynamic references; the value is no longer constrained by it"),
+    ("$vocabulary", "OpenAPI 3.0 schemas have a fixed vocabulary"),
+    ("dependentRequired", "OpenAPI 3.0 cannot require properties only when another one is present"),
+    ("dependentSchemas", "OpenAPI 3.0 cannot apply a schema only when a property is present"),
+    ("dependencies", "OpenAPI 3.0 cannot express property dependencies"),
+    ("if", "OpenAPI 3.0 has no conditional schemas"),
+    ("then", "OpenAPI 3.0 has no conditional schemas"),
+    ("else", "OpenAPI 3.0 has no conditional schemas"),
+    ("unevaluatedItems", "OpenAPI 3.0 has no equivalent"),
+    ("additionalItems", "OpenAPI 3.0 has no tuple arrays"),
+    ("contains", "OpenAPI 3.0 cannot require an array to contain a matching item"),
+    ("minContains", "OpenAPI 3.0 cannot count matching array items"),
+    ("maxContains", "OpenAPI 3.0 cannot count matching array items"),
+    ("propertyNames", "OpenAPI 3.0 cannot constrain property names"),
+    ("contentSchema", "OpenAPI 3.0 cannot describe the decoded content of a string"),
+];
+
+/// Keywords that make a schema evaluate properties: next to any of them,
+/// `unevaluatedProperties` means more than `additionalProperties` would.
+const PROPERTY_EVALUATING_KEYWORDS: &[&str] =
+    &["allOf", "anyOf", "oneOf", "$ref", "$dynamicRef", "if", "then", "else", "dependentSchemas", "patternProperties"];
+
+/// `format` values that describe numbers (every other format goes with strings).
+const NUMERIC_FORMATS: &[&str] = &["int32", "int64", "float", "double"];
+
+/// Keywords whose value must be a non-negative integer (`openapiv3` reads them as `usize`).
+const COUNT_KEYWORDS: &[&str] = &["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"];
+
+/// The types a validation keyword applies to, or `None` for keywords that
+/// apply to every type. JSON Schema ignores a keyword for instances of other
+/// types, so dropping it from a schema of another type changes nothing, while
+/// `openapiv3` reads such a schema only as an untyped "any" schema.
+fn keyword_types(keyword: &str) -> Option<&'static [&'static str]> {
+    match keyword {
+        "minLength" | "maxLength" | "pattern" => Some(&["string"]),
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => Some(&["integer", "number"]),
+        "properties" | "required" | "additionalProperties" | "minProperties" | "maxProperties" => Some(&["object"]),
+        "items" | "minItems" | "maxItems" | "uniqueItems" => Some(&["array"]),
+        _ => None,
+    }
+}
+
+/// The schema types OpenAPI 3.0 knows.
+const SCHEMA_TYPES: &[&str] = &["string", "number", "integer", "boolean", "object", "array"];
+
+/// The root schema (one not nested in another schema) a schema belongs to:
+/// `#/$defs/...` references inside it point into its `$defs`.
+struct SchemaRoot {
+    /// JSON pointer of the root schema.
+    pointer: String,
+    /// Names in the root schema's `$defs`.
+    def_names: Vec<String>,
+    /// Name of the root schema when it is a component schema, used to name
+    /// its `$defs` when they move to the components.
+    component_name: Option<String>,
+}
+
+/// A `$defs` entry moved to `components.schemas`.
+struct HoistedDef {
+    /// The reference that used to point at it, e.g. `#/components/schemas/A/$defs/B`.
+    old_reference: String,
+    /// Its name in `components.schemas`.
+    new_name: String,
+    /// The (already normalised) schema.
+    schema: Value,
+}
+
+/// Walks one document, rewriting it and collecting warnings.
+struct Normalizer {
+    is_v31: bool,
+    warnings: Vec<Diagnostic>,
+    /// Names taken in `components.schemas`, including those given to moved `$defs`.
+    schema_names: BTreeSet<String>,
+    /// Whether moved `$defs` have a place to go (`components` and its
+    /// `schemas` are objects or absent).
+    can_hoist_defs: bool,
+    hoisted_defs: Vec<HoistedDef>,
+    /// Names of `mutualTLS` security schemes (3.1), which OpenAPI 3.0 lacks.
+    mutual_tls_schemes: Vec<String>,
+    /// `components.pathItems` (3.1), normalised, to inline where `paths` refer to them.
+    path_item_components: Map<String, Value>,
+    /// `components.schemas` as the document declared them, to tell which
+    /// `$ref` siblings repeat the target.
+    component_schemas: Map<String, Value>,
+}
+
+impl Normalizer {
+    /// Collects what the walk needs to know about the whole document up front.
+    fn new(is_v31: bool, root: &Map<String, Value>) -> Self {
+        let components = root.get("components");
+        let schemas = components.and_then(|c| c.get("schemas"));
+        let component_schemas = schemas.and_then(Value::as_object).cloned().unwrap_or_default();
+        let schema_names = component_schemas.keys().cloned().collect();
+        let is_object_or_absent = |value: Option<&Value>| matches!(value, None | Some(Value::Object(_)));
+        let can_hoist_defs = is_object_or_absent(components) && is_object_or_absent(schemas);
+        let mut mutual_tls_schemes = Vec::new();
+        if is_v31 {
+            if let Some(schemes) = components.and_then(|c| c.get("securitySchemes")).and_then(Value::as_object) {
+                mutual_tls_schemes = schemes
+                    .iter()
+                    .filter(|(_, scheme)| scheme.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+                    .map(|(name, _)| name.clone())
+                    .collect();
+            }
+        }
+        Self {
+            is_v31,
+            warnings: Vec::new(),
+            schema_names,
+            can_hoist_defs,
+            hoisted_defs: Vec::new(),
+            mutual_tls_schemes,
+            path_item_components: Map::new(),
+            component_schemas,
+        }
+    }
+
+    fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::warning(pointer, message));
+    }
+
+    // ----- document structure -------------------------------------------------
+
+    fn document(&mut self, root: &mut Map<String, Value>, original_version: &str) {
+        if self.is_v31 {
+            root.insert("openapi".into(), Value::String(TARGET_VERSION.into()));
+            self.warn(
+                "/openapi",
+                format!(
+                    "OpenAPI {original_version} document converted to {TARGET_VERSION}; each construct that \
+                     3.0 cannot express is reported where it was rewritten or dropped"
+                ),
+            );
+            self.normalize_path_item_components(root);
+        }
+        let keys: Vec<String> = root.keys().cloned().collect();
+        for key in keys {
+            let pointer = pointer_join("", &key);
+            match key.as_str() {
+                "info" if self.is_v31 => {
+                    if let Some(info) = root.get_mut("info") {
+                        self.info(info, &pointer);
+                    }
+                }
+                "jsonSchemaDialect" if self.is_v31 => {
+                    root.shift_remove("jsonSchemaDialect");
+                    self.warn(pointer, "`jsonSchemaDialect` dropped: OpenAPI 3.0 schemas have a fixed dialect");
+                }
+                "paths" => {
+                    if let Some(paths) = root.get_mut("paths") {
+                        self.paths(paths, &pointer);
+                    }
+                }
+                "webhooks" if self.is_v31 => {
+                    let names = root
+                        .get("webhooks")
+                        .and_then(Value::as_object)
+                        .map(|hooks| hooks.keys().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", "))
+                        .unwrap_or_default();
+                    root.shift_remove("webhooks");
+                    self.warn(
+                        pointer,
+                        format!(
+                            "`webhooks` dropped ({names}): OpenAPI 3.0 has no webhooks, and a client does not \
+                             receive them"
+                        ),
+                    );
+                }
+                "components" => {
+                    if let Some(components) = root.get_mut("components") {
+                        self.components(components, &pointer);
+                    }
+                }
+                "security" if self.is_v31 => {
+                    if let Some(security) = root.get_mut("security") {
+                        self.security_requirements(security, &pointer);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if self.is_v31 && !root.contains_key("paths") {
+            // OpenAPI 3.1 makes `paths` optional (a document may hold only
+            // components or webhooks); 3.0 and openapiv3 require it.
+            insert_after(root, "info", "paths", Value::Object(Map::new()));
+        }
+        self.place_hoisted_defs(root);
+    }
+
+    /// Normalises `components.pathItems` (3.1) before `paths`, which may
+    /// refer to them: they are inlined there, already normalised, because
+    /// OpenAPI 3.0 has no reusable path items. Their warnings point at the
+    /// components (once, however often they are inlined).
+    fn normalize_path_item_components(&mut self, root: &mut Map<String, Value>) {
+        let Some(items) = root.get_mut("components").and_then(|c| c.get_mut("pathItems")) else { return };
+        let Some(items) = items.as_object_mut() else { return };
+        for (name, item) in items.iter_mut() {
+            self.path_item(item, &pointer_join("/components/pathItems", name));
+        }
+        self.path_item_components = items.clone();
+    }
+
+    fn info(&mut self, info: &mut Value, pointer: &str) {
+        let Some(info) = info.as_object_mut() else { return };
+        if info.contains_key("summary") {
+            info.shift_remove("summary");
+            self.warn(pointer_join(pointer, "summary"), "`summary` dropped: OpenAPI 3.0 `info` has no summary");
+        }
+        let license_pointer = pointer_join(pointer, "license");
+        let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) else { return };
+        let Some(identifier) = license.get("identifier").cloned() else { return };
+        let identifier_pointer = pointer_join(&license_pointer, "identifier");
+        match identifier.as_str() {
+            Some(id) if !license.contains_key("url") => {
+                // 3.1 names a license by SPDX identifier or by URL; the SPDX
+                // page of the identifier is the nearest 3.0 equivalent.
+                let url = format!("https://spdx.org/licenses/{id}.html");
+                replace_entry(license, "identifier", "url", Value::String(url.clone()));
+                self.warn(identifier_pointer, format!("license `identifier: {id}` rewritten to `url: {url}`"));
+            }
+            _ => {
+                license.shift_remove("identifier");
+                self.warn(identifier_pointer, "license `identifier` dropped: OpenAPI 3.0 licenses have no identifier");
+            }
+        }
+    }
+
+    fn paths(&mut self, paths: &mut Value, pointer: &str) {
+        let Some(paths) = paths.as_object_mut() else { return };
+        for (path, item) in paths.iter_mut() {
+            if path.starts_with('/') {
+                self.path_item(item, &pointer_join(pointer, path));
+            }
+        }
+    }
+
+    fn path_item(&mut self, item: &mut Value, pointer: &str) {
+        // Fields inlined from `components.pathItems` are normalised already.
+        let own_fields = if self.is_v31 { self.inline_path_item_reference(item, pointer) } else { None };
+        let Some(item) = item.as_object_mut() else { return };
+        if item.contains_key("$ref") {
+            // A reference to another document: nothing here to normalise.
+            return;
+        }
+        for (key, value) in item.iter_mut() {
+            if own_fields.as_ref().is_some_and(|own_fields| !own_fields.contains(key)) {
+                continue;
+            }
+            let value_pointer = pointer_join(pointer, key);
+            if key == "parameters" {
+                self.parameter_list(value, &value_pointer);
+            } else if HTTP_METHODS.contains(&key.as_str()) {
+                self.operation(value, &value_pointer);
+            }
+        }
+    }
+
+    /// Replaces a reference to `#/components/pathItems/...` (3.1) with a copy
+    /// of the (normalised) path item, since 3.0 has no reusable path items.
+    /// Returns the fields the referring object had next to `$ref`, which are
+    /// not normalised yet.
+    fn inline_path_item_reference(&mut self, item: &mut Value, pointer: &str) -> Option<Vec<String>> {
+        let map = item.as_object()?;
+        let reference = map.get("$ref").and_then(Value::as_str)?;
+        let name = reference.strip_prefix("#/components/pathItems/")?;
+        let Some(Value::Object(target)) = self.path_item_components.get(&unescape_pointer_token(name)) else {
+            return None;
+        };
+        let own_fields: Vec<String> = map.keys().filter(|key| *key != "$ref").cloned().collect();
+        let mut inlined = target.clone();
+        // The referring object's own fields win (3.1 leaves the merge
+        // undefined; keeping what the author wrote next to `$ref` loses least).
+        for (key, value) in map.iter().filter(|(key, _)| *key != "$ref") {
+            inlined.insert(key.clone(), value.clone());
+        }
+        let message = format!("path item `$ref: {reference}` inlined: OpenAPI 3.0 has no reusable path items");
+        *item = Value::Object(inlined);
+        self.warn(pointer, message);
+        Some(own_fields)
+    }
+
+    fn operation(&mut self, operation: &mut Value, pointer: &str) {
+        let Some(operation) = operation.as_object_mut() else { return };
+        for (key, value) in operation.iter_mut() {
+            let value_pointer = pointer_join(pointer, key);
+            match key.as_str() {
+                "parameters" => self.parameter_list(value, &value_pointer),
+                "requestBody" => self.request_body(value, &value_pointer),
+                "responses" => self.responses(value, &value_pointer),
+                "callbacks" => self.operation_callbacks(value, &value_pointer),
+                "security" if self.is_v31 => self.security_requirements(value, &value_pointer),
+                _ => {}
+            }
+        }
+        if self.is_v31 && !operation.contains_key("responses") {
+            // 3.1 makes `responses` optional; 3.0 and openapiv3 require it.
+            operation.insert("responses".into(), json!({ "default": { "description": "Unspecified response" } }));
+            self.warn(
+                pointer,
+                "operation has no `responses`; added `default: {description: Unspecified response}`, so the \
+                 client does not know what the operation returns",
+            );
+        }
+    }
+
+    fn parameter_list(&mut self, parameters: &mut Value, pointer: &str) {
+        let Some(parameters) = parameters.as_array_mut() else { return };
+        for (index, parameter) in parameters.iter_mut().enumerate() {
+            self.parameter_or_header(parameter, &pointer_join(pointer, &index.to_string()));
+        }
+    }
+
+    /// A Parameter or Header Object (they share the fields that matter here).
+    fn parameter_or_header(&mut self, parameter: &mut Value, pointer: &str) {
+        if self.reference(parameter, pointer) {
+            return;
+        }
+        let Some(parameter) = parameter.as_object_mut() else { return };
+        for (key, value) in parameter.iter_mut() {
+            let value_pointer = pointer_join(pointer, key);
+            match key.as_str() {
+                "schema" => self.root_schema(value, &value_pointer, None),
+                "content" => self.content(value, &value_pointer),
+                "examples" => self.map_of_references(value, &value_pointer),
+                _ => {}
+            }
+        }
+    }
+
+    fn headers(&mut self, headers: &mut Value, pointer: &str) {
+        let Some(headers) = headers.as_object_mut() else { return };
+        for (name, header) in headers.iter_mut() {
+            self.parameter_or_header(header, &pointer_join(pointer, name));
+        }
+    }
+
+    fn content(&mut self, content: &mut Value, pointer: &str) {
+        let Some(content) = content.as_object_mut() else { return };
+        for (media_type_name, media_type) in content.iter_mut() {
+            let media_type_pointer = pointer_join(pointer, media_type_name);
+            let Some(media_type) = media_type.as_object_mut() else { continue };
+            for (key, value) in media_type.iter_mut() {
+                let value_pointer = pointer_join(&media_type_pointer, key);
+                match key.as_str() {
+                    "schema" => self.root_schema(value, &value_pointer, None),
+                    "examples" => self.map_of_references(value, &value_pointer),
+                    "encoding" => {
+                        let Some(encodings) = value.as_object_mut() else { continue };
+                        for (property, encoding) in encodings.iter_mut() {
+                            let encoding_pointer = pointer_join(&value_pointer, property);
+                            if let Some(headers) = encoding.get_mut("headers") {
+                                self.headers(headers, &pointer_join(&encoding_pointer, "headers"));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn request_body(&mut self, body: &mut Value, pointer: &str) {
+        if self.reference(body, pointer) {
+            return;
+        }
+        if let Some(content) = body.get_mut("content") {
+            self.content(content, &pointer_join(pointer, "content"));
+        }
+    }
+
+    fn responses(&mut self, responses: &mut Value, pointer: &str) {
+        let Some(responses) = responses.as_object_mut() else { return };
+        for (status, response) in responses.iter_mut() {
+            if !status.starts_with("x-") {
+                self.response(response, &pointer_join(pointer, status));
+            }
+        }
+    }
+
+    fn response(&mut self, response: &mut Value, pointer: &str) {
+        if self.reference(response, pointer) {
+            return;
+        }
+        let Some(response) = response.as_object_mut() else { return };
+        for (key, value) in response.iter_mut() {
+            let value_pointer = pointer_join(pointer, key);
+            match key.as_str() {
+                "headers" => self.headers(value, &value_pointer),
+                "content" => self.content(value, &value_pointer),
+                "links" => self.map_of_references(value, &value_pointer),
+                _ => {}
+            }
+        }
+    }
+
+    /// The `callbacks` of an operation: openapiv3 reads them only inline.
+    fn operation_callbacks(&mut self, callbacks: &mut Value, pointer: &str) {
+        let Some(callbacks) = callbacks.as_object_mut() else { return };
+        let mut referenced = Vec::new();
+        for (name, callback) in callbacks.iter_mut() {
+            let callback_pointer = pointer_join(pointer, name);
+            if callback.get("$ref").is_some() {
+                referenced.push((name.clone(), callback_pointer));
+            } else {
+                self.callback(callback, &callback_pointer);
+            }
+        }
+        for (name, callback_pointer) in referenced {
+            callbacks.shift_remove(&name);
+            self.warn(
+                callback_pointer,
+                "referenced callback dropped: openapiv3 reads operation callbacks only inline, and a client \
+                 does not serve callbacks",
+            );
+        }
+    }
+
+    /// A component callback, which (unlike an operation's) may be a reference.
+    fn callback_or_reference(&mut self, callback: &mut Value, pointer: &str) {
+        if !self.reference(callback, pointer) {
+            self.callback(callback, pointer);
+        }
+    }
+
+    /// A Callback Object: runtime expressions mapped to path items.
+    fn callback(&mut self, callback: &mut Value, pointer: &str) {
+        let Some(callback) = callback.as_object_mut() else { return };
+        for (expression, item) in callback.iter_mut() {
+            if !expression.starts_with("x-") {
+                self.path_item(item, &pointer_join(pointer, expression));
+            }
+        }
+    }
+
+    fn components(&mut self, components: &mut Value, pointer: &str) {
+        let Some(components) = components.as_object_mut() else { return };
+        let mut drop_path_items = false;
+        for (section, entries) in components.iter_mut() {
+            let section_pointer = pointer_join(pointer, section);
+            if section == "pathItems" {
+                drop_path_items = self.is_v31;
+                continue;
+            }
+            if section == "securitySchemes" {
+                self.security_schemes(entries, &section_pointer);
+                continue;
+            }
+            let Some(entries) = entries.as_object_mut() else { continue };
+            for (name, entry) in entries.iter_mut() {
+                let entry_pointer = pointer_join(&section_pointer, name);
+                match section.as_str() {
+                    "schemas" => self.root_schema(entry, &entry_pointer, Some(name)),
+                    "responses" => self.response(entry, &entry_pointer),
+                    "parameters" | "headers" => self.parameter_or_header(entry, &entry_pointer),
+                    "requestBodies" => self.request_body(entry, &entry_pointer),
+                    "examples" | "links" => {
+                        self.reference(entry, &entry_pointer);
+                    }
+                    "callbacks" => self.callback_or_reference(entry, &entry_pointer),
+                    _ => {}
+                }
+            }
+        }
+        if drop_path_items {
+            components.shift_remove("pathItems");
+            self.warn(
+                pointer_join(pointer, "pathItems"),
+                "`pathItems` dropped: OpenAPI 3.0 has no reusable path items (references to them from `paths` \
+                 were inlined)",
+            );
+        }
+    }
+
+    fn security_schemes(&mut self, schemes: &mut Value, pointer: &str) {
+        let Some(schemes) = schemes.as_object_mut() else { return };
+        for (name, scheme) in schemes.iter_mut() {
+            self.reference(scheme, &pointer_join(pointer, name));
+        }
+        for name in &self.mutual_tls_schemes {
+            schemes.shift_remove(name);
+            self.warnings.push(Diagnostic::warning(
+                pointer_join(pointer, name),
+                "`mutualTLS` security scheme dropped: OpenAPI 3.0 cannot express it; configure the client \
+                 certificate on the HTTP client instead",
+            ));
+        }
+    }
+
+    /// A list of Security Requirement Objects (3.1): drops the alternatives
+    /// that need a dropped `mutualTLS` scheme.
+    fn security_requirements(&mut self, requirements: &mut Value, pointer: &str) {
+        if self.mutual_tls_schemes.is_empty() {
+            return;
+        }
+        let Some(list) = requirements.as_array_mut() else { return };
+        let was_empty = list.is_empty();
+        let mut index = 0;
+        let mut dropped = Vec::new();
+        list.retain(|requirement| {
+            let needs_mutual_tls = requirement
+                .as_object()
+                .is_some_and(|names| names.keys().any(|name| self.mutual_tls_schemes.contains(name)));
+            if needs_mutual_tls {
+                dropped.push(index);
+            }
+            index += 1;
+            !needs_mutual_tls
+        });
+        let left_none = !was_empty && list.is_empty();
+        for index in dropped {
+            let mut message =
+                "security requirement dropped: it needs a `mutualTLS` scheme, which OpenAPI 3.0 cannot express"
+                    .to_string();
+            if left_none {
+                message.push_str("; no alternative is left, so no authentication is declared here");
+            }
+            self.warn(pointer_join(pointer, &index.to_string()), message);
+        }
+    }
+
+    /// A map whose values may be Reference Objects (examples, links).
+    fn map_of_references(&mut self, map: &mut Value, pointer: &str) {
+        let Some(map) = map.as_object_mut() else { return };
+        for (name, value) in map.iter_mut() {
+            self.reference(value, &pointer_join(pointer, name));
+        }
+    }
+
+    /// Whether `value` is a Reference Object (outside schemas). In 3.1 a
+    /// reference may carry `summary` and `description` that override the
+    /// target's; openapiv3 reads only `$ref`, so the siblings are dropped with
+    /// a warning. (3.0 says siblings are ignored; openapiv3 ignores them too.)
+    fn reference(&mut self, value: &mut Value, pointer: &str) -> bool {
+        let Some(map) = value.as_object_mut() else { return false };
+        if !map.contains_key("$ref") {
+            return false;
+        }
+        if self.is_v31 && map.len() > 1 {
+            let siblings = quoted_list(map.keys().filter(|key| *key != "$ref"));
+            map.retain(|key, _| key == "$ref");
+            self.warn(
+                pointer,
+                format!(
+                    "{siblings} next to `$ref` dropped: OpenAPI 3.0 references cannot override their target's fields"
+                ),
+            );
+        }
+        true
+    }
+
+    // ----- schemas ------------------------------------------------------------
+
+    /// A schema that is not nested in another schema.
+    fn root_schema(&mut self, schema: &mut Value, pointer: &str, component_name: Option<&str>) {
+        let def_names = match schema.get("$defs").and_then(Value::as_object) {
+            Some(defs) if self.is_v31 => defs.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let root =
+            SchemaRoot { pointer: pointer.to_string(), def_names, component_name: component_name.map(str::to_string) };
+        self.schema(schema, pointer, &root);
+    }
+
+    /// Normalises one schema and, first, the schemas nested in it, each at its
+    /// original pointer (rewrites move nested schemas around).
+    fn schema(&mut self, schema: &mut Value, pointer: &str, root: &SchemaRoot) {
+        if self.is_v31 {
+            if let Value::Bool(accepts_all) = *schema {
+                let (replacement, shown) =
+                    if accepts_all { (json!({}), "{}") } else { (json!({ "not": {} }), "{not: {}}") };
+                *schema = replacement;
+                self.warn(pointer, format!("boolean schema `{accepts_all}` rewritten to `{shown}`"));
+                return;
+            }
+        }
+        let Some(map) = schema.as_object_mut() else { return };
+        let mut null_branches = NullBranches::default();
+        if self.is_v31 {
+            self.drop_unsupported_keywords(map, pointer);
+            null_branches = NullBranches::find(map);
+        }
+        self.nested_schemas(map, pointer, root, &null_branches);
+
+        if self.is_v31 {
+            self.resolve_local_defs_reference(map, pointer, root);
+            self.map_to_additional_properties(map, pointer);
+            self.const_to_enum(map, pointer);
+            self.examples_to_example(map, pointer);
+            self.exclusive_bounds(map, pointer);
+            self.content_encoding(map, pointer);
+            self.prefix_items(map, pointer);
+            self.null_branches_to_nullable(map, pointer, &null_branches);
+        }
+        self.numbers(map, pointer);
+        if self.is_v31 {
+            self.type_arrays(map, pointer);
+            self.hoist_defs(map, pointer, root);
+        }
+        self.inapplicable_keywords(map, pointer);
+        self.reference_siblings(map, pointer);
+    }
+
+    fn nested_schemas(&mut self, map: &mut Map<String, Value>, pointer: &str, root: &SchemaRoot, skip: &NullBranches) {
+        for (keyword, value) in map.iter_mut() {
+            let keyword_pointer = pointer_join(pointer, keyword);
+            match keyword.as_str() {
+                "properties" => self.schema_map(value, &keyword_pointer, root),
+                "patternProperties" | "$defs" if self.is_v31 => self.schema_map(value, &keyword_pointer, root),
+                // Booleans are valid (3.0) `additionalProperties`; they stay.
+                "additionalProperties" | "unevaluatedProperties" if value.is_object() => {
+                    self.schema(value, &keyword_pointer, root)
+                }
+                "items" => match value {
+                    Value::Object(_) => self.schema(value, &keyword_pointer, root),
+                    Value::Array(_) if self.is_v31 => self.schema_list(value, &keyword_pointer, root, &[]),
+                    _ => {}
+                },
+                "not" => self.schema(value, &keyword_pointer, root),
+                "allOf" => self.schema_list(value, &keyword_pointer, root, &[]),
+                "prefixItems" if self.is_v31 => self.schema_list(value, &keyword_pointer, root, &[]),
+                "anyOf" => self.schema_list(value, &keyword_pointer, root, &skip.any_of),
+                "oneOf" => self.schema_list(value, &keyword_pointer, root, &skip.one_of),
+                _ => {}
+            }
+        }
+    }
+
+    fn schema_map(&mut self, schemas: &mut Value, pointer: &str, root: &SchemaRoot) {
+        let Some(schemas) = schemas.as_object_mut() else { return };
+        for (name, schema) in schemas.iter_mut() {
+            self.schema(schema, &pointer_join(pointer, name), root);
+        }
+    }
+
+    fn schema_list(&mut self, schemas: &mut Value, pointer: &str, root: &SchemaRoot, skip: &[usize]) {
+        let Some(schemas) = schemas.as_array_mut() else { return };
+        for (index, schema) in schemas.iter_mut().enumerate() {
+            if !skip.contains(&index) {
+                self.schema(schema, &pointer_join(pointer, &index.to_string()), root);
+            }
+        }
+    }
+
+    /// Drops the 2020-12 keywords that have no 3.0 equivalent, before the
+    /// nested schemas are walked (so nothing is reported inside them).
+    fn drop_unsupported_keywords(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        // Decided before any keyword goes: whether unevaluatedProperties
+        // means exactly what additionalProperties would.
+        let unevaluated_is_additional = !map.contains_key("additionalProperties")
+            && !PROPERTY_EVALUATING_KEYWORDS.iter().any(|keyword| map.contains_key(*keyword));
+        let keywords: Vec<String> = map.keys().cloned().collect();
+        for keyword in keywords {
+            let reason = match keyword.as_str() {
+                "$comment" => {
+                    map.shift_remove("$comment");
+                    continue;
+                }
+                "unevaluatedProperties" if !unevaluated_is_additional => {
+                    "OpenAPI 3.0 has no equivalent next to `additionalProperties` or keywords that evaluate \
+                     properties (`allOf`, `anyOf`, `oneOf`, `$ref`, `if`, `dependentSchemas`, `patternProperties`)"
+                }
+                "patternProperties" if map.contains_key("additionalProperties") => {
+                    "OpenAPI 3.0 has no pattern properties, and `additionalProperties` is already set"
+                }
+                other => match UNSUPPORTED_KEYWORDS.iter().find(|(name, _)| *name == other) {
+                    Some((_, reason)) => reason,
+                    None => continue,
+                },
+            };
+            map.shift_remove(&keyword);
+            self.warn(pointer_join(pointer, &keyword), format!("`{keyword}` dropped: {reason}"));
+        }
+    }
+
+    /// `$ref: '#/$defs/Name'`: in an OpenAPI document `#` is the document,
+    /// which has no `$defs`; authors mean the `$defs` of the enclosing schema.
+    /// Rewritten to the absolute pointer, which [`Self::place_hoisted_defs`]
+    /// then maps to the definition's new place.
+    fn resolve_local_defs_reference(&mut self, map: &mut Map<String, Value>, pointer: &str, root: &SchemaRoot) {
+        let Some(Value::String(reference)) = map.get_mut("$ref") else { return };
+        let Some(rest) = reference.strip_prefix("#/$defs/") else { return };
+        let name = unescape_pointer_token(rest.split('/').next().unwrap_or_default());
+        if !root.def_names.contains(&name) {
+            return;
+        }
+        let resolved = format!("#{}/$defs/{rest}", root.pointer);
+        let message = format!("`$ref: {reference}` taken to mean the `$defs` of the schema at `#{}`", root.pointer);
+        *reference = resolved;
+        self.warn(pointer_join(pointer, "$ref"), message);
+    }
+
+    /// `unevaluatedProperties` (when nothing else evaluates properties) and
+    /// `patternProperties` (when there is no `additionalProperties`) become
+    /// `additionalProperties`; [`Self::drop_unsupported_keywords`] dropped them otherwise.
+    fn map_to_additional_properties(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        if let Some(unevaluated) = map.get("unevaluatedProperties").cloned() {
+            replace_entry(map, "unevaluatedProperties", "additionalProperties", unevaluated);
+            self.warn(
+                pointer_join(pointer, "unevaluatedProperties"),
+                "`unevaluatedProperties` rewritten to `additionalProperties` (the same here: no other keyword \
+                 evaluates properties)",
+            );
+        }
+        let Some(patterns) = map.get("patternProperties").and_then(Value::as_object).cloned() else { return };
+        let keyword_pointer = pointer_join(pointer, "patternProperties");
+        let pattern_list = quoted_list(patterns.keys());
+        let mut schemas: Vec<Value> = patterns.into_iter().map(|(_, schema)| schema).collect();
+        let (replacement, shown) = match schemas.len() {
+            0 => {
+                map.shift_remove("patternProperties");
+                return;
+            }
+            1 => (schemas.remove(0), "its schema".to_string()),
+            count => (json!({ "anyOf": schemas }), format!("`anyOf` of its {count} schemas")),
+        };
+        replace_entry(map, "patternProperties", "additionalProperties", replacement);
+        self.warn(
+            keyword_pointer,
+            format!(
+                "`patternProperties` rewritten to `additionalProperties` ({shown}): OpenAPI 3.0 has no pattern \
+                 properties; the key patterns {pattern_list} are lost"
+            ),
+        );
+    }
+
+    fn const_to_enum(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        let Some(value) = map.get("const").cloned() else { return };
+        let shown = compact(&value);
+        let replaced = map.get("enum").map(|old| format!(", replacing `enum: {}`", compact(old))).unwrap_or_default();
+        let is_null = value.is_null();
+        replace_entry(map, "const", "enum", Value::Array(vec![value]));
+        let mut message = format!("`const: {shown}` rewritten to `enum: [{shown}]`{replaced}");
+        if is_null {
+            // 3.0 admits null only in nullable schemas.
+            insert_after(map, "enum", "nullable", Value::Bool(true));
+            message.push_str(" with `nullable: true`");
+        }
+        self.warn(pointer_join(pointer, "const"), message);
+    }
+
+    /// Schema `examples` (an array in 2020-12) becomes the single 3.0 `example`.
+    /// (`examples` of parameters and media types is a map in 3.0 too, and
+    /// never reaches this function.)
+    fn examples_to_example(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        let Some(Value::Array(examples)) = map.get("examples") else { return };
+        let examples = examples.clone();
+        let keyword_pointer = pointer_join(pointer, "examples");
+        if map.contains_key("example") {
+            map.shift_remove("examples");
+            self.warn(
+                keyword_pointer,
+                format!("`examples` dropped ({} value(s) lost): `example` is already set", examples.len()),
+            );
+            return;
+        }
+        let Some(first) = examples.first().cloned() else {
+            map.shift_remove("examples");
+            self.warn(keyword_pointer, "empty `examples` dropped");
+            return;
+        };
+        replace_entry(map, "examples", "example", first);
+        let message = match examples.len() {
+            1 => "`examples` rewritten to `example`".to_string(),
+            count => format!(
+                "`examples` rewritten to `example` (the first of {count}; {} dropped: 3.0 schemas hold one example)",
+                count - 1
+            ),
+        };
+        self.warn(keyword_pointer, message);
+    }
+
+    /// Numeric `exclusiveMinimum: n` (2020-12) becomes `minimum: n,
+    /// exclusiveMinimum: true` (3.0), unless `minimum` is already stricter.
+    /// Boolean `exclusiveMinimum` is 3.0 syntax and stays.
+    fn exclusive_bounds(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        for (exclusive_keyword, bound_keyword, is_lower) in
+            [("exclusiveMinimum", "minimum", true), ("exclusiveMaximum", "maximum", false)]
+        {
+            let Some(Value::Number(exclusive)) = map.get(exclusive_keyword).cloned() else { continue };
+            let keyword_pointer = pointer_join(pointer, exclusive_keyword);
+            let bound = map.get(bound_keyword).and_then(Value::as_number).cloned();
+            let bound_is_stricter = bound.as_ref().is_some_and(|bound| {
+                let (bound, exclusive) = (bound.as_f64().unwrap_or(0.0), exclusive.as_f64().unwrap_or(0.0));
+                if is_lower {
+                    bound > exclusive
+                } else {
+                    bound < exclusive
+                }
+            });
+            if bound_is_stricter {
+                map.shift_remove(exclusive_keyword);
+                let bound = bound.map(|bound| bound.to_string()).unwrap_or_default();
+                self.warn(
+                    keyword_pointer,
+                    format!("`{exclusive_keyword}: {exclusive}` dropped: `{bound_keyword}: {bound}` is stricter"),
+                );
+                continue;
+            }
+            map.insert(exclusive_keyword.into(), Value::Bool(true));
+            if map.contains_key(bound_keyword) {
+                map.insert(bound_keyword.into(), Value::Number(exclusive.clone()));
+            } else {
+                insert_before(map, exclusive_keyword, bound_keyword, Value::Number(exclusive.clone()));
+            }
+            let replaced =
+                bound.map(|bound| format!(" (replacing the weaker `{bound_keyword}: {bound}`)")).unwrap_or_default();
+            self.warn(
+                keyword_pointer,
+                format!(
+                    "`{exclusive_keyword}: {exclusive}` rewritten to `{bound_keyword}: {exclusive}, \
+                     {exclusive_keyword}: true`{replaced}"
+                ),
+            );
+        }
+    }
+
+    /// `contentEncoding: base64` -> `format: byte`; `contentMediaType` of
+    /// binary data on a plain string -> `format: binary`; both keywords go.
+    fn content_encoding(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        let encoding = map.get("contentEncoding").cloned();
+        let media_type = map.get("contentMediaType").cloned();
+        if encoding.is_none() && media_type.is_none() {
+            return;
+        }
+        let is_string = match map.get("type") {
+            None => true,
+            Some(Value::String(name)) => name == "string",
+            Some(Value::Array(names)) => names.iter().any(|name| name == "string"),
+            Some(_) => false,
+        };
+        let existing_format = map.get("format").map(compact);
+        if let Some(encoding) = &encoding {
+            let keyword_pointer = pointer_join(pointer, "contentEncoding");
+            let shown = compact(encoding);
+            let is_base64 = encoding.as_str().is_some_and(|name| name.eq_ignore_ascii_case("base64"));
+            if is_base64 && is_string && existing_format.is_none() {
+                replace_entry(map, "contentEncoding", "format", Value::String("byte".into()));
+                self.warn(keyword_pointer, format!("`contentEncoding: {shown}` rewritten to `format: byte`"));
+            } else {
+                map.shift_remove("contentEncoding");
+                let reason = match &existing_format {
+                    Some(format) if is_base64 => format!("`format: {format}` is kept"),
+                    _ => "OpenAPI 3.0 has no equivalent".to_string(),
+                };
+                self.warn(keyword_pointer, format!("`contentEncoding: {shown}` dropped: {reason}"));
+            }
+        }
+        if let Some(media_type) = &media_type {
+            let keyword_pointer = pointer_join(pointer, "contentMediaType");
+            let shown = compact(media_type);
+            let is_binary = media_type.as_str().is_some_and(is_binary_media_type);
+            if encoding.is_none() && is_string && is_binary && existing_format.is_none() {
+                replace_entry(map, "contentMediaType", "format", Value::String("binary".into()));
+                self.warn(keyword_pointer, format!("`contentMediaType: {shown}` rewritten to `format: binary`"));
+            } else {
+                map.shift_remove("contentMediaType");
+                let reason = if encoding.is_some() {
+                    "OpenAPI 3.0 cannot name the media type of encoded content"
+                } else {
+                    "OpenAPI 3.0 cannot name the media type of a string's content"
+                };
+                self.warn(keyword_pointer, format!("`contentMediaType: {shown}` dropped: {reason}"));
+            }
+        }
+    }
+
+    /// `prefixItems` (tuples) becomes `items` with a `oneOf` of the tuple's
+    /// schemas; boolean `items` becomes a length limit or nothing.
+    fn prefix_items(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        // Drafts 4 to 7 wrote tuples as an `items` array: read it like `prefixItems`.
+        let tuple_keyword = if map.get("prefixItems").is_some_and(Value::is_array) {
+            "prefixItems"
+        } else if map.get("items").is_some_and(Value::is_array) {
+            "items"
+        } else {
+            self.boolean_items(map, pointer);
+            return;
+        };
+        let keyword_pointer = pointer_join(pointer, tuple_keyword);
+        let tuple = map.get(tuple_keyword).and_then(Value::as_array).cloned().unwrap_or_default();
+        let tuple_length = tuple.len();
+        let mut schemas = tuple;
+        let mut notes = Vec::new();
+        if tuple_keyword == "prefixItems" {
+            match map.get("items").cloned() {
+                Some(rest @ Value::Object(_)) => {
+                    schemas.push(rest);
+                    notes.push("the `items` schema (for the positions after the tuple) joined them".to_string());
+                }
+                Some(Value::Bool(false)) => {
+                    map.shift_remove("items");
+                    if map.contains_key("maxItems") {
+                        notes.push("`items: false` dropped (`maxItems` is set)".to_string());
+                    } else {
+                        insert_after(map, tuple_keyword, "maxItems", json!(tuple_length));
+                        notes.push(format!("`items: false` rewritten to `maxItems: {tuple_length}`"));
+                    }
+                }
+                Some(Value::Bool(true)) => {
+                    // Allows anything after the tuple, as no `items` does.
+                    map.shift_remove("items");
+                }
+                _ => {}
+            }
+        }
+        let distinct = merge_alike_schemas(schemas);
+        if distinct.merged {
+            notes.push("schemas alike but for annotations were merged into one, without the annotations".to_string());
+        }
+        let mut schemas = distinct.schemas;
+        let (items, shape) = match schemas.len() {
+            0 => {
+                map.shift_remove(tuple_keyword);
+                self.warn(keyword_pointer, format!("empty `{tuple_keyword}` dropped"));
+                return;
+            }
+            1 => (schemas.remove(0), "`items`".to_string()),
+            count => (json!({ "oneOf": schemas }), format!("`items` with a `oneOf` of {count} schemas")),
+        };
+        replace_entry(map, tuple_keyword, "items", items);
+        let mut message = format!(
+            "`{tuple_keyword}` (a tuple of {tuple_length}) rewritten to {shape} (OpenAPI 3.0 has no tuples: which \
+             position holds which schema is lost)"
+        );
+        for note in notes {
+            message.push_str("; ");
+            message.push_str(&note);
+        }
+        self.warn(keyword_pointer, message);
+    }
+
+    /// `items: true` allows anything (like no `items`); `items: false` allows
+    /// no items at all (like `maxItems: 0`).
+    fn boolean_items(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        let Some(Value::Bool(allows_items)) = map.get("items").cloned() else { return };
+        let keyword_pointer = pointer_join(pointer, "items");
+        if allows_items {
+            map.shift_remove("items");
+            self.warn(keyword_pointer, "`items: true` dropped: it allows any item, like no `items`");
+        } else if map.contains_key("maxItems") {
+            map.shift_remove("items");
+            map.insert("maxItems".into(), json!(0));
+            self.warn(keyword_pointer, "`items: false` rewritten to `maxItems: 0`");
+        } else {
+            replace_entry(map, "items", "maxItems", json!(0));
+            self.warn(keyword_pointer, "`items: false` rewritten to `maxItems: 0`");
+        }
+    }
+
+    /// `anyOf: [X, {type: 'null'}]`, the 3.1 way to make a reference nullable,
+    /// becomes `allOf: [X], nullable: true`, the 3.0 way.
+    fn null_branches_to_nullable(&mut self, map: &mut Map<String, Value>, pointer: &str, null_branches: &NullBranches) {
+        for (keyword, indices) in [("anyOf", &null_branches.any_of), ("oneOf", &null_branches.one_of)] {
+            if indices.is_empty() {
+                continue;
+            }
+            let Some(Value::Array(branches)) = map.get_mut(keyword) else { continue };
+            let mut index = 0;
+            branches.retain(|_| {
+                let keep = !indices.contains(&index);
+                index += 1;
+                keep
+            });
+            let remaining = branches.len();
+            let mut message = format!("`{{type: 'null'}}` branch of `{keyword}` rewritten to `nullable: true`");
+            set_nullable_after(map, keyword);
+            if remaining == 0 {
+                map.shift_remove(keyword);
+            } else if remaining == 1 && !map.contains_key("allOf") {
+                if let Some(branches) = map.get(keyword).cloned() {
+                    replace_entry(map, keyword, "allOf", branches);
+                    message.push_str("; the one remaining branch is kept as `allOf`");
+                }
+            }
+            self.warn(pointer_join(pointer, keyword), message);
+        }
+    }
+
+    /// Type arrays (2020-12) become one 3.0 type plus `nullable`, or a `oneOf`
+    /// with one schema per type; `type: 'null'` becomes `nullable: true`.
+    fn type_arrays(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        let keyword_pointer = pointer_join(pointer, "type");
+        let types: Vec<String> = match map.get("type") {
+            Some(Value::String(name)) if name == "null" => vec![name.clone()],
+            Some(Value::Array(names)) if !names.is_empty() => {
+                match names.iter().map(|name| name.as_str().map(str::to_string)).collect::<Option<Vec<_>>>() {
+                    Some(names) => names,
+                    None => return, // not a list of type names: for the typed parser to report
+                }
+            }
+            _ => return,
+        };
+        let shown = map.get("type").map(Value::to_string).unwrap_or_default();
+        let nullable = types.iter().any(|name| name == "null");
+        let mut concrete: Vec<String> = Vec::new();
+        for name in types.into_iter().filter(|name| name != "null") {
+            if !concrete.contains(&name) {
+                concrete.push(name);
+            }
+        }
+        let mut notes = Vec::new();
+        if concrete.iter().any(|name| name == "number") && concrete.iter().any(|name| name == "integer") {
+            // Every integer is a number: the pair is just `number`.
+            concrete.retain(|name| name != "integer");
+            notes.push("`integer` folded into `number`".to_string());
+        }
+        let nullable_note = if nullable { ", with `nullable: true`" } else { "" };
+        match concrete.as_slice() {
+            [] => {
+                if map.contains_key("nullable") {
+                    map.shift_remove("type");
+                    map.insert("nullable".into(), Value::Bool(true));
+                } else {
+                    replace_entry(map, "type", "nullable", Value::Bool(true));
+                }
+                self.warn(keyword_pointer, format!("`type: {shown}` rewritten to `nullable: true` without a type"));
+                return;
+            }
+            [single] => {
+                let single = single.clone();
+                replace_entry(map, "type", "type", Value::String(single.clone()));
+                if nullable {
+                    set_nullable_after(map, "type");
+                }
+                notes.insert(0, format!("`type: {shown}` rewritten to `type: {single}`{nullable_note}"));
+            }
+            several => {
+                let (outcome, split_notes) = split_by_type(map, several);
+                if nullable {
+                    let anchor =
+                        ["oneOf", "allOf", "type"].into_iter().find(|key| map.contains_key(*key)).unwrap_or("enum");
+                    set_nullable_after(map, anchor);
+                }
+                notes.insert(
+                    0,
+                    format!("`type: {shown}` rewritten to {outcome}{nullable_note} (OpenAPI 3.0 has no type lists)"),
+                );
+                notes.extend(split_notes);
+            }
+        }
+        self.warn(keyword_pointer, notes.join("; "));
+    }
+
+    /// Moves `$defs` (2020-12) to `components.schemas`, where 3.0 keeps
+    /// reusable schemas; references to them are rewritten at the end.
+    fn hoist_defs(&mut self, map: &mut Map<String, Value>, pointer: &str, root: &SchemaRoot) {
+        if !self.can_hoist_defs {
+            return;
+        }
+        let Some(Value::Object(_)) = map.get("$defs") else { return };
+        let Some(Value::Object(defs)) = map.shift_remove("$defs") else { return };
+        let defs_pointer = pointer_join(pointer, "$defs");
+        for (name, schema) in defs {
+            let new_name = self.unique_schema_name(&name, root.component_name.as_deref());
+            let def_pointer = pointer_join(&defs_pointer, &name);
+            self.warn(
+                def_pointer.clone(),
+                format!(
+                    "`$defs` entry moved to `#/components/schemas/{new_name}` (OpenAPI 3.0 keeps reusable \
+                     schemas there); references to it were rewritten"
+                ),
+            );
+            self.hoisted_defs.push(HoistedDef { old_reference: format!("#{def_pointer}"), new_name, schema });
+        }
+    }
+
+    fn unique_schema_name(&mut self, name: &str, parent: Option<&str>) -> String {
+        let mut candidates = vec![name.to_string()];
+        if let Some(parent) = parent {
+            candidates.push(format!("{parent}{name}"));
+        }
+        let base = candidates.last().cloned().unwrap_or_default();
+        let chosen = candidates
+            .into_iter()
+            .chain((2..).map(|number| format!("{base}{number}")))
+            .find(|candidate| !self.schema_names.contains(candidate))
+            .unwrap_or_default();
+        self.schema_names.insert(chosen.clone());
+        chosen
+    }
+
+    /// Appends the moved `$defs` to `components.schemas` and points the
+    /// references to them (and into them) at their new place.
+    fn place_hoisted_defs(&mut self, root: &mut Map<String, Value>) {
+        if self.hoisted_defs.is_empty() {
+            return;
+        }
+        let moves: Vec<(String, String)> = self
+            .hoisted_defs
+            .iter()
+            .map(|def| {
+                (def.old_reference.clone(), format!("#/components/schemas/{}", escape_pointer_token(&def.new_name)))
+            })
+            .collect();
+        let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+        let Some(components) = components.as_object_mut() else { return };
+        let schemas = components.entry("schemas").or_insert_with(|| Value::Object(Map::new()));
+        let Some(schemas) = schemas.as_object_mut() else { return };
+        for def in self.hoisted_defs.drain(..) {
+            schemas.insert(def.new_name, def.schema);
+        }
+        for value in root.values_mut() {
+            rewrite_moved_references(value, &moves);
+        }
+    }
+
+    /// Integer bounds must be `i64` for openapiv3 (which otherwise reads the
+    /// schema as an untyped "any" schema), and counts must be `usize`.
+    fn numbers(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        for keyword in COUNT_KEYWORDS {
+            let Some(Value::Number(count)) = map.get(*keyword) else { continue };
+            let Some(value) = count.as_f64().filter(|value| count.is_f64() && value.fract() == 0.0 && *value >= 0.0)
+            else {
+                continue;
+            };
+            if value > u64::MAX as f64 {
+                continue;
+            }
+            let shown = count.to_string();
+            let integer = value as u64;
+            map.insert((*keyword).into(), json!(integer));
+            self.warn(
+                pointer_join(pointer, keyword),
+                format!("`{keyword}: {shown}` rewritten to the integer {integer}"),
+            );
+        }
+        if is_integer_schema(map) {
+            self.integer_bounds(map, pointer);
+            self.integer_values(map, pointer);
+        } else {
+            // YAML spells numbers beyond f64 (`1e400`) as strings; the nearest
+            // finite bound is the largest f64.
+            for keyword in ["minimum", "maximum", "multipleOf"] {
+                let Some(Value::String(text)) = map.get(keyword) else { continue };
+                let Some(infinite) = text.parse::<f64>().ok().filter(|value| value.is_infinite()) else { continue };
+                let shown = text.clone();
+                let finite = if infinite > 0.0 { f64::MAX } else { f64::MIN };
+                map.insert(keyword.into(), json!(finite));
+                self.warn(
+                    pointer_join(pointer, keyword),
+                    format!("`{keyword}: {shown}` is beyond the range of a 64-bit float; clamped to {finite:e}"),
+                );
+            }
+        }
+    }
+
+    fn integer_bounds(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        for keyword in ["minimum", "maximum", "multipleOf"] {
+            let Some(value) = map.get(keyword) else { continue };
+            let shown = compact(value);
+            let keyword_pointer = pointer_join(pointer, keyword);
+            match fit_integer(value) {
+                IntegerFit::Exact | IntegerFit::NotANumber => {}
+                IntegerFit::IntegralFloat(integer) => {
+                    map.insert(keyword.into(), json!(integer));
+                    let note = rounding_note(integer);
+                    self.warn(
+                        keyword_pointer,
+                        format!("`{keyword}: {shown}` rewritten to the integer {integer}{note}"),
+                    );
+                }
+                IntegerFit::OutOfRange(clamped) => {
+                    map.insert(keyword.into(), json!(clamped));
+                    self.warn(
+                        keyword_pointer,
+                        format!("`{keyword}: {shown}` is outside the 64-bit integer range; clamped to {clamped}"),
+                    );
+                }
+                IntegerFit::Fraction(fraction) if keyword == "multipleOf" => {
+                    map.shift_remove(keyword);
+                    self.warn(
+                        keyword_pointer,
+                        format!("`multipleOf: {fraction}` dropped: integer schemas need an integer `multipleOf`"),
+                    );
+                }
+                IntegerFit::Fraction(fraction) => {
+                    // The integers >= 2.5 (or > 2.5) are those >= 3.
+                    let (rounded, exclusive_keyword) = if keyword == "minimum" {
+                        (fraction.ceil(), "exclusiveMinimum")
+                    } else {
+                        (fraction.floor(), "exclusiveMaximum")
+                    };
+                    let integer = match fit_float(rounded) {
+                        IntegerFit::IntegralFloat(integer) | IntegerFit::OutOfRange(integer) => integer,
+                        _ => continue,
+                    };
+                    map.insert(keyword.into(), json!(integer));
+                    let mut message = format!(
+                        "`{keyword}: {shown}` is not an integer; rewritten to {integer}, the same bound for integers"
+                    );
+                    if map.get(exclusive_keyword) == Some(&Value::Bool(true)) {
+                        map.shift_remove(exclusive_keyword);
+                        message.push_str(&format!(" (`{exclusive_keyword}: true` dropped: it excluded no integer)"));
+                    }
+                    self.warn(keyword_pointer, message);
+                }
+            }
+        }
+    }
+
+    /// `default`, `example` and `enum` of an integer schema: float-spelled
+    /// integers become integers, out-of-range ones are clamped, and enum
+    /// values with a fraction (which no integer can equal) are dropped.
+    fn integer_values(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        for keyword in ["default", "example"] {
+            let Some(value) = map.get(keyword) else { continue };
+            let shown = compact(value);
+            let keyword_pointer = pointer_join(pointer, keyword);
+            match fit_integer(value) {
+                IntegerFit::IntegralFloat(integer) => {
+                    map.insert(keyword.into(), json!(integer));
+                    let note = rounding_note(integer);
+                    self.warn(
+                        keyword_pointer,
+                        format!("`{keyword}: {shown}` rewritten to the integer {integer}{note}"),
+                    );
+                }
+                IntegerFit::OutOfRange(clamped) => {
+                    map.insert(keyword.into(), json!(clamped));
+                    self.warn(
+                        keyword_pointer,
+                        format!("`{keyword}: {shown}` is outside the 64-bit integer range; clamped to {clamped}"),
+                    );
+                }
+                _ => {}
+            }
+        }
+        let enum_pointer = pointer_join(pointer, "enum");
+        let Some(Value::Array(values)) = map.get_mut("enum") else { return };
+        let mut notes = Vec::new();
+        let mut kept = Vec::with_capacity(values.len());
+        for value in values.drain(..) {
+            let shown = compact(&value);
+            match fit_integer(&value) {
+                IntegerFit::IntegralFloat(integer) => {
+                    notes.push(format!("{shown} rewritten to the integer {integer}{}", rounding_note(integer)));
+                    kept.push(json!(integer));
+                }
+                IntegerFit::OutOfRange(clamped) => {
+                    notes.push(format!("{shown} is outside the 64-bit integer range, clamped to {clamped}"));
+                    kept.push(json!(clamped));
+                }
+                IntegerFit::Fraction(_) => notes.push(format!("{shown} dropped: no integer equals it")),
+                IntegerFit::Exact | IntegerFit::NotANumber => kept.push(value),
+            }
+        }
+        *values = kept;
+        if !notes.is_empty() {
+            self.warn(enum_pointer, format!("`enum` of an integer schema: {}", notes.join("; ")));
+        }
+    }
+
+    /// Keywords that cannot apply to the declared type (`minLength` on an
+    /// integer, say) are ignored by JSON Schema; dropping them keeps the
+    /// meaning and lets openapiv3 read the schema as its type.
+    fn inapplicable_keywords(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        let Some(type_name) = map.get("type").and_then(Value::as_str) else { return };
+        if !SCHEMA_TYPES.contains(&type_name) {
+            return;
+        }
+        let type_name = type_name.to_string();
+        let inapplicable: Vec<String> = map
+            .keys()
+            .filter(|keyword| keyword_types(keyword).is_some_and(|types| !types.contains(&type_name.as_str())))
+            .cloned()
+            .collect();
+        if inapplicable.is_empty() {
+            return;
+        }
+        map.retain(|keyword, _| !inapplicable.contains(keyword));
+        self.warn(
+            pointer,
+            format!("keywords that do not apply to `type: {type_name}` dropped: {}", quoted_list(inapplicable.iter())),
+        );
+    }
+
+    /// `$ref` with sibling keywords: 3.1 applies both, 3.0 ignores the
+    /// siblings, and many 3.0 specs rely on them anyway (`description`,
+    /// `nullable`). `allOf: [{$ref}]` plus the siblings keeps both, in 3.0
+    /// terms. Siblings that repeat the referenced component schema's own value
+    /// (`type: string` next to a string enum) add nothing and are dropped, so
+    /// that such a schema stays a plain reference.
+    fn reference_siblings(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        let Some(reference) = map.get("$ref").and_then(Value::as_str).map(str::to_string) else { return };
+        if map.len() == 1 || map.get("allOf").is_some_and(|all_of| !all_of.is_array()) {
+            return;
+        }
+        let target = reference
+            .strip_prefix("#/components/schemas/")
+            .filter(|name| !name.contains('/'))
+            .and_then(|name| self.component_schemas.get(&unescape_pointer_token(name)))
+            .and_then(Value::as_object);
+        let redundant: Vec<String> = map
+            .iter()
+            .filter(|(keyword, value)| {
+                *keyword != "$ref" && target.and_then(|target| target.get(keyword.as_str())) == Some(*value)
+            })
+            .map(|(keyword, _)| keyword.clone())
+            .collect();
+        map.retain(|keyword, _| !redundant.contains(keyword));
+        let redundant_note = if redundant.is_empty() {
+            String::new()
+        } else {
+            format!("{} next to `$ref` dropped: `{reference}` has the same value", quoted_list(redundant.iter()))
+        };
+        if map.len() == 1 {
+            self.warn(pointer, redundant_note);
+            return;
+        }
+        let siblings = quoted_list(map.keys().filter(|key| *key != "$ref"));
+        let mut all_of = vec![json!({ "$ref": reference })];
+        if let Some(Value::Array(existing)) = map.get("allOf") {
+            all_of.extend(existing.iter().cloned());
+        }
+        replace_entry(map, "$ref", "allOf", Value::Array(all_of));
+        let mut message = format!(
+            "`$ref` with sibling keywords ({siblings}) rewritten to `allOf: [{{$ref}}]` next to the siblings, \
+             which 3.0 would ignore"
+        );
+        if !redundant.is_empty() {
+            message.push_str("; ");
+            message.push_str(&redundant_note);
+        }
+        self.warn(pointer, message);
+    }
+}
+
+/// Schemas for one position after merging those that differ only in annotations.
+struct AlikeSchemas {
+    schemas: Vec<Value>,
+    /// Whether any schemas were merged.
+    merged: bool,
+}
+
+/// Merges schemas that differ only in annotations (a tuple of two numbers,
+/// `Longitude` and `Latitude`, becomes items that are numbers), so that the
+/// `oneOf` replacing a tuple has no two branches matching the same values.
+fn merge_alike_schemas(schemas: Vec<Value>) -> AlikeSchemas {
+    const ANNOTATIONS: &[&str] =
+        &["title", "description", "example", "examples", "default", "deprecated", "externalDocs"];
+    let without_annotations = |schema: &Value| match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(keyword, _)| !ANNOTATIONS.contains(&keyword.as_str()) && !keyword.starts_with("x-"))
+                .map(|(keyword, value)| (keyword.clone(), value.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    let mut distinct: Vec<(Value, Value, usize)> = Vec::new(); // (bare, first original, count)
+    for schema in schemas {
+        let bare = without_annotations(&schema);
+        match distinct.iter_mut().find(|(existing, _, _)| *existing == bare) {
+            Some((_, _, count)) => *count += 1,
+            None => distinct.push((bare, schema, 1)),
+        }
+    }
+    let merged = distinct.iter().any(|(_, _, count)| *count > 1);
+    let schemas = distinct.into_iter().map(|(bare, original, count)| if count > 1 { bare } else { original }).collect();
+    AlikeSchemas { schemas, merged }
+}
+
+/// Indices of `{type: 'null'}` branches in a schema's `anyOf` and `oneOf`.
+#[derive(Default)]
+struct NullBranches {
+    any_of: Vec<usize>,
+    one_of: Vec<usize>,
+}
+
+impl NullBranches {
+    fn find(map: &Map<String, Value>) -> Self {
+        let find = |keyword: &str| -> Vec<usize> {
+            let Some(Value::Array(branches)) = map.get(keyword) else { return Vec::new() };
+            branches
+                .iter()
+                .enumerate()
+                .filter(|(_, branch)| is_null_type_schema(branch))
+                .map(|(index, _)| index)
+                .collect()
+        };
+        Self { any_of: find("anyOf"), one_of: find("oneOf") }
+    }
+}
+
+/// `{type: 'null'}` or `{type: ['null']}`, and nothing else.
+fn is_null_type_schema(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else { return false };
+    map.len() == 1
+        && match map.get("type") {
+            Some(Value::String(name)) => name == "null",
+            Some(Value::Array(names)) => names.len() == 1 && names[0] == "null",
+            _ => false,
+        }
+}
+
+/// Replaces `type` (a list of several types) with a `oneOf` holding one
+/// schema per type, moving each type's keywords into its branch. Returns what
+/// became of the schema and notes on what was left out, for the warning.
+fn split_by_type(map: &mut Map<String, Value>, types: &[String]) -> (String, Vec<String>) {
+    let format_types: &[&str] = match map.get("format").and_then(Value::as_str) {
+        Some(format) if NUMERIC_FORMATS.contains(&format) => &["integer", "number"],
+        Some(_) => &["string"],
+        None => &[],
+    };
+    let applies = |keyword: &str, type_name: &str| match keyword {
+        "format" => format_types.contains(&type_name),
+        keyword => keyword_types(keyword).is_some_and(|types| types.contains(&type_name)),
+    };
+    let is_type_specific = |keyword: &str| keyword == "format" || keyword == "enum" || keyword_types(keyword).is_some();
+    let enumeration = map.get("enum").and_then(Value::as_array).cloned();
+
+    let mut notes = Vec::new();
+    let mut branches = Vec::new();
+    for type_name in types {
+        let mut branch = Map::new();
+        branch.insert("type".into(), Value::String(type_name.clone()));
+        for (keyword, value) in map.iter() {
+            if applies(keyword, type_name) {
+                branch.insert(keyword.clone(), value.clone());
+            }
+        }
+        if let Some(values) = &enumeration {
+            let matching: Vec<Value> =
+                values.iter().filter(|value| value_has_type(value, type_name)).cloned().collect();
+            if matching.is_empty() {
+                notes.push(format!("no `enum` value is of type `{type_name}`, so that type was left out"));
+                continue;
+            }
+            branch.insert("enum".into(), Value::Array(matching));
+        }
+        branches.push(branch);
+    }
+    let unplaced: Vec<String> = map
+        .keys()
+        .filter(|keyword| {
+            *keyword != "enum" && is_type_specific(keyword) && !types.iter().any(|name| applies(keyword, name))
+        })
+        .cloned()
+        .collect();
+    if !unplaced.is_empty() {
+        notes.push(format!("keywords that apply to none of the types dropped: {}", quoted_list(unplaced.iter())));
+    }
+
+    let outcome = match branches.len() {
+        0 => {
+            // Every enum value is null: the enum alone says it all.
+            map.retain(|keyword, _| keyword == "enum" || !is_type_specific(keyword));
+            map.shift_remove("type");
+            "no type".to_string()
+        }
+        1 => {
+            // The enum left one type: its branch is the whole schema.
+            map.retain(|keyword, _| keyword == "type" || !is_type_specific(keyword));
+            let branch = branches.pop().unwrap_or_default();
+            let type_name = branch.get("type").map(compact).unwrap_or_default();
+            for (keyword, existing) in std::mem::take(map) {
+                if keyword == "type" {
+                    map.extend(branch.clone());
+                } else {
+                    map.insert(keyword, existing);
+                }
+            }
+            format!("`type: {type_name}`")
+        }
+        count => {
+            map.retain(|keyword, _| keyword == "type" || !is_type_specific(keyword));
+            let branches = Value::Array(branches.into_iter().map(Value::Object).collect());
+            if map.contains_key("oneOf") {
+                // Both the existing `oneOf` and the type split must hold.
+                let mut all_of = map.get("allOf").and_then(Value::as_array).cloned().unwrap_or_default();
+                all_of.push(json!({ "oneOf": branches }));
+                replace_entry(map, "type", "allOf", Value::Array(all_of));
+                format!(
+                    "an `allOf` entry holding a `oneOf` of {count} schemas, one per type (the schema already had \
+                     a `oneOf`)"
+                )
+            } else {
+                replace_entry(map, "type", "oneOf", branches);
+                format!("a `oneOf` of {count} schemas, one per type, holding the keywords of their type")
+            }
+        }
+    };
+    (outcome, notes)
+}
+
+/// Whether an enum value is an instance of the JSON Schema type `type_name`.
+fn value_has_type(value: &Value, type_name: &str) -> bool {
+    match type_name {
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.as_f64().is_some_and(|number| number.fract() == 0.0),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        _ => false,
+    }
+}
+
+/// Whether a schema (after the type-array rewrite, or about to undergo it)
+/// reads its bounds as integers.
+fn is_integer_schema(map: &Map<String, Value>) -> bool {
+    match map.get("type") {
+        Some(Value::String(name)) => name == "integer",
+        Some(Value::Array(names)) => {
+            names.iter().any(|name| name == "integer") && !names.iter().any(|name| name == "number")
+        }
+        _ => false,
+    }
+}
+
+/// How a JSON value fits an `i64`.
+enum IntegerFit {
+    /// It is an `i64` already.
+    Exact,
+    /// A float without fraction (`1e3`, `5.0`) that fits.
+    IntegralFloat(i64),
+    /// Beyond the `i64` range: the nearest `i64`.
+    OutOfRange(i64),
+    /// A finite number with a fraction.
+    Fraction(f64),
+    /// Not a number at all: for someone else to judge.
+    NotANumber,
+}
+
+fn fit_integer(value: &Value) -> IntegerFit {
+    match value {
+        Value::Number(number) if number.is_i64() => IntegerFit::Exact,
+        // A u64 that is no i64 is above i64::MAX.
+        Value::Number(number) if number.is_u64() => IntegerFit::OutOfRange(i64::MAX),
+        Value::Number(number) => number.as_f64().map_or(IntegerFit::NotANumber, fit_float),
+        // YAML spells numbers beyond f64 (`1e400`) as strings.
+        Value::String(text) => match text.parse::<f64>() {
+            Ok(number) if number.is_infinite() => fit_float(number),
+            _ => IntegerFit::NotANumber,
+        },
+        _ => IntegerFit::NotANumber,
+    }
+}
+
+/// For an integer read from a float literal: a note when the float may have
+/// been rounded (beyond 2^53, not every integer is a float).
+fn rounding_note(integer: i64) -> &'static str {
+    if integer.unsigned_abs() > 1 << 53 {
+        " (as read: an integer this large may have been rounded)"
+    } else {
+        ""
+    }
+}
+
+fn fit_float(number: f64) -> IntegerFit {
+    // -2^63 and 2^63 are exact in f64; i64 holds [-2^63, 2^63).
+    const LOWEST: f64 = -9_223_372_036_854_775_808.0;
+    const PAST_HIGHEST: f64 = 9_223_372_036_854_775_808.0;
+    if number.is_nan() {
+        IntegerFit::NotANumber
+    } else if number < LOWEST {
+        IntegerFit::OutOfRange(i64::MIN)
+    } else if number >= PAST_HIGHEST {
+        IntegerFit::OutOfRange(i64::MAX)
+    } else if number.fract() == 0.0 {
+        IntegerFit::IntegralFloat(number as i64)
+    } else {
+        IntegerFit::Fraction(number)
+    }
+}
+
+/// Whether a media type (of a string's content) is binary data rather than text.
+fn is_binary_media_type(media_type: &str) -> bool {
+    let media_type = media_type.to_ascii_lowercase();
+    let textual = media_type.starts_with("text/")
+        || ["json", "xml", "yaml", "javascript", "x-www-form-urlencoded", "csv", "html"]
+            .iter()
+            .any(|marker| media_type.contains(marker));
+    !textual
+}
+
+/// Rewrites every `$ref` that points at (or into) a moved definition.
+fn rewrite_moved_references(value: &mut Value, moves: &[(String, String)]) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                let best = moves
+                    .iter()
+                    .filter(|(old, _)| {
+                        reference
+                            .strip_prefix(old.as_str())
+                            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                    })
+                    .max_by_key(|(old, _)| old.len());
+                if let Some((old, new)) = best {
+                    *reference = format!("{new}{}", &reference[old.len()..]);
+                }
+            }
+            for child in map.values_mut() {
+                rewrite_moved_references(child, moves);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                rewrite_moved_references(child, moves);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Sets `nullable: true`, placing it after `anchor` when it is new.
+fn set_nullable_after(map: &mut Map<String, Value>, anchor: &str) {
+    if map.contains_key("nullable") {
+        map.insert("nullable".into(), Value::Bool(true));
+    } else {
+        insert_after(map, anchor, "nullable", Value::Bool(true));
+    }
+}
+
+/// Puts `new_key: value` where `old_key` was (dropping any other `new_key`
+/// entry), or at the end when there is no `old_key`: rewrites keep the
+/// author's key order.
+fn replace_entry(map: &mut Map<String, Value>, old_key: &str, new_key: &str, value: Value) {
+    let mut value = Some(value);
+    for (key, existing) in std::mem::take(map) {
+        if key == old_key {
+            if let Some(value) = value.take() {
+                map.insert(new_key.to_string(), value);
+            }
+        } else if key != new_key {
+            map.insert(key, existing);
+        }
+    }
+    if let Some(value) = value {
+        map.insert(new_key.to_string(), value);
+    }
+}
+
+/// Inserts `key: value` right after `anchor` (at the end without `anchor`),
+/// replacing any other `key` entry.
+fn insert_after(map: &mut Map<String, Value>, anchor: &str, key: &str, value: Value) {
+    insert_next_to(map, anchor, key, value, true);
+}
+
+/// Inserts `key: value` right before `anchor` (at the end without `anchor`),
+/// replacing any other `key` entry.
+fn insert_before(map: &mut Map<String, Value>, anchor: &str, key: &str, value: Value) {
+    insert_next_to(map, anchor, key, value, false);
+}
+
+fn insert_next_to(map: &mut Map<String, Value>, anchor: &str, key: &str, value: Value, after: bool) {
+    let mut value = Some(value);
+    for (existing_key, existing) in std::mem::take(map) {
+        if existing_key == key {
+            continue;
+        }
+        let is_anchor = existing_key == anchor;
+        if is_anchor && !after {
+            if let Some(value) = value.take() {
+                map.insert(key.to_string(), value);
+            }
+        }
+        map.insert(existing_key, existing);
+        if is_anchor && after {
+            if let Some(value) = value.take() {
+                map.insert(key.to_string(), value);
+            }
+        }
+    }
+    if let Some(value) = value {
+        map.insert(key.to_string(), value);
+    }
+}
+
+/// A JSON value as it would read inline in a message.
+fn compact(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `` `a`, `b` `` for a list of keywords.
+fn quoted_list<'a>(items: impl Iterator<Item = &'a String>) -> String {
+    items.map(|item| format!("`{item}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Undoes [`escape_pointer_token`].
+fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }

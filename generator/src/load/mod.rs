@@ -7,6 +7,10 @@
 //! cycles with no structure in them, and duplicate operationIds. All problems
 //! are collected before the stage gives up.
 
+mod yaml;
+
+pub use yaml::parse_yaml;
+
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::normalize::normalize;
 use serde_json::Value;
@@ -54,7 +58,8 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 }
 
 /// YAML or JSON text -> untyped tree. JSON goes through serde_json for exact
-/// positions; YAML through serde_yaml with merge keys (`<<`) applied.
+/// positions; YAML through serde_yaml with merge keys (`<<`) applied and
+/// integers beyond 64 bits kept (as floats) for normalisation to clamp.
 fn parse_untyped(text: &str) -> Result<Value, Diagnostic> {
     if text.trim_start().starts_with('{') {
         return serde_json::from_str(text).map_err(|err| Diagnostic {
@@ -62,12 +67,10 @@ fn parse_untyped(text: &str) -> Result<Value, Diagnostic> {
             ..Diagnostic::error("", format!("invalid JSON: {err}"))
         });
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
+    parse_yaml(text).map_err(|err| {
         let line_col = err.location().map(|l| (l.line(), l.column()));
         Diagnostic { line_col, ..Diagnostic::error("", format!("invalid YAML: {err}")) }
-    })?;
-    yaml.apply_merge().map_err(|err| Diagnostic::error("", format!("invalid YAML merge key: {err}")))?;
-    serde_json::to_value(yaml).map_err(|err| Diagnostic::error("", format!("YAML that JSON cannot represent: {err}")))
+    })
 }
 
 fn check_version(raw: &Value) -> Result<(), Diagnostic> {
