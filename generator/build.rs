@@ -17,7 +17,12 @@ fn main() {
     for name in names {
         let path = dir.join(&name);
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(out, "    ({name:?}, include_str!({:?})),", path.canonicalize().expect("template path").display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            path.canonicalize().expect("template path").display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     let target = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("runtime_files.rs");

@@ -8,7 +8,8 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/specs");
     println!("cargo:rerun-if-changed={}", dir.display());
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo");
-    let mut specs: Vec<_> = std::fs::read_dir(&dir).expect("fixtures/specs").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut specs: Vec<_> =
+        std::fs::read_dir(&dir).expect("fixtures/specs").filter_map(|e| e.ok().map(|e| e.path())).collect();
     specs.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
     specs.sort();
     let mut modules = String::new();
@@ -22,7 +23,11 @@ fn main() {
         // `include!` cannot take a file's inner attributes (`//!` docs).
         let body: String = models.lines().filter(|l| !l.starts_with("//!")).map(|l| format!("{l}\n")).collect();
         std::fs::write(Path::new(&out_dir).join(format!("{stem}.rs")), body).expect("write models");
-        writeln!(modules, "/// Models of `{stem}.yaml`.\npub mod {stem} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{stem}.rs\")); }}").unwrap();
+        writeln!(
+            modules,
+            "/// Models of `{stem}.yaml`.\npub mod {stem} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{stem}.rs\")); }}"
+        )
+        .unwrap();
     }
     std::fs::write(Path::new(&out_dir).join("fixtures.rs"), modules).expect("write fixtures.rs");
 }

@@ -56,7 +56,10 @@ fn main() {
     println!("parse alone (serde_yaml -> openapiv3): {:>8.1} ms", ms(parse));
     println!("load (parse + normalise + checks):     {:>8.1} ms", ms(load));
     println!("whole run (load+lower+render+format):  {:>8.1} ms", ms(whole));
-    println!("ratio whole / parse alone:             {:>8.2}x (target: <= 4x)", whole.as_secs_f64() / parse.as_secs_f64());
+    println!(
+        "ratio whole / parse alone:             {:>8.2}x (target: <= 4x)",
+        whole.as_secs_f64() / parse.as_secs_f64()
+    );
     println!("output: {} files, {} KiB, {} warnings", generated.files.len(), bytes / 1024, generated.warnings.len());
     if let (Some(parse_peak), Some(whole_peak)) = (parse_peak, whole_peak) {
         println!("peak memory: {parse_peak:.0} MiB after parsing, {whole_peak:.0} MiB after the whole run");

@@ -8,7 +8,11 @@ use proc_macro2::TokenStream;
 
 /// Formats one generated file; `path` only names it in an error.
 pub fn format_file(tokens: TokenStream, header: &str, path: &str) -> Result<String, Diagnostic> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|err| Diagnostic::error("", format!("internal error: generated {path} is not valid Rust ({err}); please report this with the spec")))?;
+    let file: syn::File = syn::parse2(tokens).map_err(|err| {
+        Diagnostic::error(
+            "",
+            format!("internal error: generated {path} is not valid Rust ({err}); please report this with the spec"),
+        )
+    })?;
     Ok(format!("// {header}\n{}", prettyplease::unparse(&file)))
 }

@@ -210,6 +210,8 @@ struct Normalizer {
     mutual_tls_schemes: Vec<String>,
     /// `components.pathItems` (3.1), normalised, to inline where `paths` refer to them.
     path_item_components: Map<String, Value>,
+    /// How often each component path item has been inlined so far.
+    path_item_uses: std::collections::BTreeMap<String, usize>,
     /// `components.schemas` as the document declared them, to tell which
     /// `$ref` siblings repeat the target.
     component_schemas: Map<String, Value>,
@@ -242,6 +244,7 @@ impl Normalizer {
             hoisted_defs: Vec::new(),
             mutual_tls_schemes,
             path_item_components: Map::new(),
+            path_item_uses: std::collections::BTreeMap::new(),
             component_schemas,
         }
     }
@@ -405,9 +408,32 @@ impl Normalizer {
             inlined.insert(key.clone(), value.clone());
         }
         let message = format!("path item `$ref: {reference}` inlined: OpenAPI 3.0 has no reusable path items");
+        let uses = self.path_item_uses.entry(unescape_pointer_token(name)).or_insert(0);
+        *uses += 1;
+        let uses = *uses;
         *item = Value::Object(inlined);
         self.warn(pointer, message);
+        if uses > 1 {
+            self.rename_reused_operation_ids(item, pointer, uses);
+        }
         Some(own_fields)
+    }
+
+    /// The second and later copies of a reused path item would repeat its
+    /// operationIds, which must be unique: they get the copy's number.
+    fn rename_reused_operation_ids(&mut self, item: &mut Value, pointer: &str, copy: usize) {
+        let Some(item) = item.as_object_mut() else { return };
+        for method in HTTP_METHODS {
+            let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else { continue };
+            let Some(Value::String(id)) = operation.get("operationId").cloned() else { continue };
+            let renamed = format!("{id}{copy}");
+            operation.insert("operationId".into(), Value::String(renamed.clone()));
+            // The warning points at the referring path item: the renamed copy is not in the original document.
+            self.warn(
+                pointer,
+                format!("`{method}` operationId `{id}` renamed to `{renamed}`: the path item is used by several paths, and operationIds must be unique"),
+            );
+        }
     }
 
     fn operation(&mut self, operation: &mut Value, pointer: &str) {

@@ -24,16 +24,10 @@ async fn api_key_header_with_prefix() {
         .mount(&server)
         .await;
     let client = common::builder(&server)
-        .credentials(
-            "apiToken",
-            Credentials::api_key(ApiKeyLocation::Header, "Authorization", Some("SSWS"), "abc"),
-        )
+        .credentials("apiToken", Credentials::api_key(ApiKeyLocation::Header, "Authorization", Some("SSWS"), "abc"))
         .build()
         .unwrap();
-    let raw = client
-        .execute::<()>(get("/api/v1/users", &[&["apiToken"]]))
-        .await
-        .unwrap();
+    let raw = client.execute::<()>(get("/api/v1/users", &[&["apiToken"]])).await.unwrap();
     assert_eq!(raw.status(), 200);
 }
 
@@ -49,10 +43,7 @@ async fn api_key_in_query_keeps_other_parameters() {
         .mount(&server)
         .await;
     let client = common::builder(&server)
-        .credentials(
-            "key",
-            Credentials::api_key(ApiKeyLocation::Query, "api_key", None, "k 1"),
-        )
+        .credentials("key", Credentials::api_key(ApiKeyLocation::Query, "api_key", None, "k 1"))
         .build()
         .unwrap();
     let mut req = get("/things", &[&["key"]]);
@@ -69,10 +60,7 @@ async fn api_key_in_cookie_joins_cookie_parameters() {
         .mount(&server)
         .await;
     let client = common::builder(&server)
-        .credentials(
-            "cookieAuth",
-            Credentials::api_key(ApiKeyLocation::Cookie, "sid", None, "abc"),
-        )
+        .credentials("cookieAuth", Credentials::api_key(ApiKeyLocation::Cookie, "sid", None, "abc"))
         .build()
         .unwrap();
     let mut req = get("/things", &[&["cookieAuth"]]);
@@ -83,19 +71,9 @@ async fn api_key_in_cookie_joins_cookie_parameters() {
 #[tokio::test]
 async fn bearer_token_header() {
     let server = MockServer::start().await;
-    Mock::given(bearer_token("tok-123"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = common::builder(&server)
-        .credentials("bearerAuth", Credentials::bearer("tok-123"))
-        .build()
-        .unwrap();
-    let raw = client
-        .execute::<()>(get("/me", &[&["bearerAuth"]]))
-        .await
-        .unwrap();
+    Mock::given(bearer_token("tok-123")).respond_with(ResponseTemplate::new(200)).expect(1).mount(&server).await;
+    let client = common::builder(&server).credentials("bearerAuth", Credentials::bearer("tok-123")).build().unwrap();
+    let raw = client.execute::<()>(get("/me", &[&["bearerAuth"]])).await.unwrap();
     assert_eq!(raw.status(), 200);
 }
 
@@ -107,54 +85,32 @@ async fn basic_credentials() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = common::builder(&server)
-        .credentials("basicAuth", Credentials::basic("alice", "p@ss:word"))
-        .build()
-        .unwrap();
-    let raw = client
-        .execute::<()>(get("/me", &[&["basicAuth"]]))
-        .await
-        .unwrap();
+    let client =
+        common::builder(&server).credentials("basicAuth", Credentials::basic("alice", "p@ss:word")).build().unwrap();
+    let raw = client.execute::<()>(get("/me", &[&["basicAuth"]])).await.unwrap();
     assert_eq!(raw.status(), 200);
 }
 
 #[tokio::test]
 async fn first_satisfiable_alternative_is_used() {
     let server = MockServer::start().await;
-    Mock::given(bearer_token("tok"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(bearer_token("tok")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     // "oauth" has no credentials, and the first alternative needs both schemes:
     // only the third alternative can be satisfied.
     let client = common::builder(&server)
-        .credentials(
-            "apiToken",
-            Credentials::api_key(ApiKeyLocation::Header, "X-Api-Key", None, "k"),
-        )
+        .credentials("apiToken", Credentials::api_key(ApiKeyLocation::Header, "X-Api-Key", None, "k"))
         .credentials("bearerAuth", Credentials::bearer("tok"))
         .build()
         .unwrap();
-    static SECURITY: &[&[&str]] = &[
-        &["oauth", "apiToken"],
-        &["oauth"],
-        &["bearerAuth"],
-        &["apiToken"],
-    ];
+    static SECURITY: &[&[&str]] = &[&["oauth", "apiToken"], &["oauth"], &["bearerAuth"], &["apiToken"]];
     let raw = client.execute::<()>(get("/me", SECURITY)).await.unwrap();
     assert_eq!(raw.status(), 200);
     let requests = common::received(&server).await;
     assert_eq!(requests.len(), 1);
-    assert!(
-        requests[0].headers.get("x-api-key").is_none(),
-        "only one alternative is applied"
-    );
+    assert!(requests[0].headers.get("x-api-key").is_none(), "only one alternative is applied");
 
     // An alternative requiring two schemes applies both.
-    let raw = client
-        .execute::<()>(get("/me", &[&["apiToken", "bearerAuth"]]))
-        .await
-        .unwrap();
+    let raw = client.execute::<()>(get("/me", &[&["apiToken", "bearerAuth"]])).await.unwrap();
     assert_eq!(raw.status(), 200);
     let requests = common::received(&server).await;
     assert_eq!(requests[1].headers.get("x-api-key").unwrap(), "k");
@@ -163,16 +119,10 @@ async fn first_satisfiable_alternative_is_used() {
 #[tokio::test]
 async fn no_auth_without_security() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let client = common::builder(&server)
         .credentials("bearerAuth", Credentials::bearer("tok"))
-        .credentials(
-            "apiToken",
-            Credentials::api_key(ApiKeyLocation::Query, "api_key", None, "k"),
-        )
+        .credentials("apiToken", Credentials::api_key(ApiKeyLocation::Query, "api_key", None, "k"))
         .build()
         .unwrap();
     client.execute::<()>(get("/public", &[])).await.unwrap();
@@ -185,37 +135,21 @@ async fn no_auth_without_security() {
 #[tokio::test]
 async fn user_agent_default_and_override() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    let default_ua = common::builder(&server)
-        .default_user_agent("okta-client/1.0.0")
-        .build()
-        .unwrap();
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let default_ua = common::builder(&server).default_user_agent("okta-client/1.0.0").build().unwrap();
     default_ua.execute::<()>(get("/a", &[])).await.unwrap();
-    let custom_ua = common::builder(&server)
-        .default_user_agent("okta-client/1.0.0")
-        .user_agent("my-app/2")
-        .build()
-        .unwrap();
+    let custom_ua =
+        common::builder(&server).default_user_agent("okta-client/1.0.0").user_agent("my-app/2").build().unwrap();
     custom_ua.execute::<()>(get("/b", &[])).await.unwrap();
     let requests = common::received(&server).await;
-    assert_eq!(
-        requests[0].headers.get("user-agent").unwrap(),
-        "okta-client/1.0.0"
-    );
+    assert_eq!(requests[0].headers.get("user-agent").unwrap(), "okta-client/1.0.0");
     assert_eq!(requests[1].headers.get("user-agent").unwrap(), "my-app/2");
 }
 
 #[tokio::test]
 async fn server_template_variables() {
     let server = MockServer::start().await;
-    Mock::given(path("/api/v1/users"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(path("/api/v1/users")).respond_with(ResponseTemplate::new(200)).expect(1).mount(&server).await;
     let addr = server.address().to_string();
     let client = runtime_template::runtime::ClientBuilder::new(common::SERVER)
         .server_variable("host", addr.clone())
@@ -226,9 +160,7 @@ async fn server_template_variables() {
     assert_eq!(raw.status(), 200);
 
     // Defaults apply when no value is given; a trailing slash is trimmed.
-    let default = runtime_template::runtime::ClientBuilder::new(common::SERVER)
-        .build()
-        .unwrap();
+    let default = runtime_template::runtime::ClientBuilder::new(common::SERVER).build().unwrap();
     assert_eq!(default.base_url(), "http://example.invalid/api");
     let trimmed = runtime_template::runtime::ClientBuilder::new(common::SERVER)
         .base_url("https://x.example.com/base/")
@@ -240,19 +172,11 @@ async fn server_template_variables() {
 #[test]
 fn configuration_errors() {
     use runtime_template::runtime::{ClientBuilder, ServerTemplate};
-    let unknown = ClientBuilder::new(common::SERVER)
-        .server_variable("nope", "x")
-        .build();
+    let unknown = ClientBuilder::new(common::SERVER).server_variable("nope", "x").build();
     assert!(matches!(unknown, Err(Error::Config(m)) if m.contains("nope")));
-    let unfilled = ClientBuilder::new(ServerTemplate {
-        url: "https://{tenant}.example.com",
-        variables: &[],
-    })
-    .build();
+    let unfilled = ClientBuilder::new(ServerTemplate { url: "https://{tenant}.example.com", variables: &[] }).build();
     assert!(matches!(unfilled, Err(Error::Config(m)) if m.contains("tenant")));
-    let bad = ClientBuilder::new(common::SERVER)
-        .base_url("not a url")
-        .build();
+    let bad = ClientBuilder::new(common::SERVER).base_url("not a url").build();
     assert!(matches!(bad, Err(Error::Config(_))));
     let custom_with_connect_timeout = ClientBuilder::new(common::SERVER)
         .http_client(reqwest::Client::new())

@@ -7,11 +7,7 @@ use serde_json::json;
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct Model {
     data: Base64,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "deserialize_nullable"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "deserialize_nullable")]
     note: Option<Option<String>>,
 }
 
@@ -19,15 +15,9 @@ struct Model {
 fn base64_round_trip_and_lenient_decoding() {
     let m: Model = serde_json::from_value(json!({"data": "aGVsbG8/Pz4+"})).unwrap();
     assert_eq!(m.data.as_bytes(), b"hello??>>");
-    assert_eq!(
-        serde_json::to_value(&m).unwrap(),
-        json!({"data": "aGVsbG8/Pz4+"})
-    );
+    assert_eq!(serde_json::to_value(&m).unwrap(), json!({"data": "aGVsbG8/Pz4+"}));
     // URL-safe alphabet, no padding, line breaks.
-    assert_eq!(
-        Base64::decode("aGVsbG8_Pz4-").unwrap().as_bytes(),
-        b"hello??>>"
-    );
+    assert_eq!(Base64::decode("aGVsbG8_Pz4-").unwrap().as_bytes(), b"hello??>>");
     assert_eq!(Base64::decode("aGk").unwrap().as_bytes(), b"hi");
     assert_eq!(Base64::decode("aG\r\nk=").unwrap().as_bytes(), b"hi");
     assert!(serde_json::from_value::<Model>(json!({"data": "***"})).is_err());
@@ -43,8 +33,5 @@ fn nullable_optional_fields_distinguish_absent_and_null() {
     assert_eq!(null.note, Some(None));
     let value: Model = serde_json::from_value(json!({"data": "", "note": "x"})).unwrap();
     assert_eq!(value.note, Some(Some("x".to_owned())));
-    assert_eq!(
-        serde_json::to_value(&null).unwrap(),
-        json!({"data": "", "note": null})
-    );
+    assert_eq!(serde_json::to_value(&null).unwrap(), json!({"data": "", "note": null}));
 }

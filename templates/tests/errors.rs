@@ -5,9 +5,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use reqwest::Method;
-use runtime_template::runtime::{
-    ApiKeyLocation, Client, ClientBuilder, Credentials, Error, RawResponse, Request,
-};
+use runtime_template::runtime::{ApiKeyLocation, Client, ClientBuilder, Credentials, Error, RawResponse, Request};
 use serde::Deserialize;
 use serde_json::json;
 use wiremock::matchers::{any, path};
@@ -35,23 +33,12 @@ async fn api_error_carries_status_headers_and_parsed_body() {
         )
         .mount(&server)
         .await;
-    let raw = common::client(&server)
-        .execute::<OktaError>(get("/users/x"))
-        .await
-        .unwrap();
+    let raw = common::client(&server).execute::<OktaError>(get("/users/x")).await.unwrap();
     let err: Error<OktaError> = raw.into_error();
-    let Error::Api(api) = &err else {
-        panic!("{err:?}")
-    };
+    let Error::Api(api) = &err else { panic!("{err:?}") };
     assert_eq!(api.status(), 404);
     assert_eq!(api.headers().get("x-okta-request-id").unwrap(), "req-1");
-    assert_eq!(
-        api.body(),
-        Some(&OktaError {
-            error_code: "E0000007".into(),
-            error_summary: "Not found: x".into()
-        })
-    );
+    assert_eq!(api.body(), Some(&OktaError { error_code: "E0000007".into(), error_summary: "Not found: x".into() }));
     assert!(api.raw_body().contains("E0000007"));
     assert_eq!(err.status().unwrap(), 404);
     assert!(err.to_string().contains("404"), "{err}");
@@ -64,13 +51,8 @@ async fn api_error_keeps_raw_body_when_it_does_not_parse() {
         .respond_with(ResponseTemplate::new(502).set_body_string("<html>bad gateway</html>"))
         .mount(&server)
         .await;
-    let raw = common::client(&server)
-        .execute::<OktaError>(get("/x"))
-        .await
-        .unwrap();
-    let Error::Api(api) = raw.into_error::<OktaError>() else {
-        panic!()
-    };
+    let raw = common::client(&server).execute::<OktaError>(get("/x")).await.unwrap();
+    let Error::Api(api) = raw.into_error::<OktaError>() else { panic!() };
     assert_eq!(api.status(), 502);
     assert!(api.body().is_none());
     assert_eq!(api.raw_body(), "<html>bad gateway</html>");
@@ -99,30 +81,19 @@ async fn decode_error_names_the_failing_field() {
         ]})))
         .mount(&server)
         .await;
-    let raw = common::client(&server)
-        .execute::<()>(get("/x"))
-        .await
-        .unwrap();
+    let raw = common::client(&server).execute::<()>(get("/x")).await.unwrap();
     let err = raw.json::<Listing, ()>().unwrap_err();
-    let Error::Decode(decode) = &err else {
-        panic!("{err:?}")
-    };
+    let Error::Decode(decode) = &err else { panic!("{err:?}") };
     assert_eq!(decode.path(), "items[2].created");
     assert_eq!(decode.status(), 200);
     assert!(err.to_string().contains("items[2].created"), "{err}");
     assert!(raw.json::<Listing, ()>().is_err());
     let trailing = RawResponse::new(reqwest::StatusCode::OK, Default::default(), "[] x".into());
-    assert!(matches!(
-        trailing.json::<Vec<u8>, ()>(),
-        Err(Error::Decode(_))
-    ));
+    assert!(matches!(trailing.json::<Vec<u8>, ()>(), Err(Error::Decode(_))));
 }
 
 /// What generated operation code looks like: `?` must work without annotations.
-async fn generated_operation(
-    client: &Client,
-    id: &str,
-) -> Result<serde_json::Value, Error<OktaError>> {
+async fn generated_operation(client: &Client, id: &str) -> Result<serde_json::Value, Error<OktaError>> {
     let mut req = Request::new(Method::GET, "/users/{id}", "getUser");
     req.path_param("id", &id);
     let raw = client.execute(req).await?;
@@ -153,24 +124,12 @@ fn every_credential_kind(base_url: &str) -> Client {
     ClientBuilder::new(common::SERVER)
         .base_url(base_url)
         .retry_policy(runtime_template::runtime::RetryPolicy::none())
-        .credentials(
-            "header",
-            Credentials::api_key(ApiKeyLocation::Header, "X-Api-Key", Some("Key"), SECRET),
-        )
-        .credentials(
-            "query",
-            Credentials::api_key(ApiKeyLocation::Query, "api_key", None, SECRET),
-        )
-        .credentials(
-            "cookie",
-            Credentials::api_key(ApiKeyLocation::Cookie, "sid", None, SECRET),
-        )
+        .credentials("header", Credentials::api_key(ApiKeyLocation::Header, "X-Api-Key", Some("Key"), SECRET))
+        .credentials("query", Credentials::api_key(ApiKeyLocation::Query, "api_key", None, SECRET))
+        .credentials("cookie", Credentials::api_key(ApiKeyLocation::Cookie, "sid", None, SECRET))
         .credentials("bearer", Credentials::bearer(SECRET))
         .credentials("basic", Credentials::basic("user", SECRET))
-        .credentials(
-            "oauth",
-            Credentials::client_credentials("/token", "id", SECRET, &[]),
-        )
+        .credentials("oauth", Credentials::client_credentials("/token", "id", SECRET, &[]))
         .build()
         .unwrap()
 }
@@ -182,12 +141,7 @@ fn debug_of_client_builder_and_credentials_hides_secrets() {
     assert!(!shown.contains(SECRET), "{shown}");
     assert!(shown.contains("api.example.com"));
     for c in [
-        Credentials::api_key(
-            ApiKeyLocation::Header,
-            "Authorization",
-            Some("SSWS"),
-            SECRET,
-        ),
+        Credentials::api_key(ApiKeyLocation::Header, "Authorization", Some("SSWS"), SECRET),
         Credentials::bearer(SECRET),
         Credentials::basic("user", SECRET),
         Credentials::client_credentials("https://x/token", "id", SECRET, &["s"]),
@@ -206,10 +160,7 @@ fn debug_of_client_builder_and_credentials_hides_secrets() {
 #[tokio::test]
 async fn errors_never_show_secrets() {
     // Transport error on a URL carrying the query api key.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let client = every_credential_kind(&format!("http://{addr}"));
     let mut req = get("/x");
     req.security(&[&["header", "query", "cookie", "basic"]]);
@@ -285,24 +236,14 @@ impl tracing::Subscriber for Recorder {
 #[tokio::test]
 async fn tracing_records_the_template_and_no_secrets() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let recorder = Recorder::default();
     let _guard = tracing::subscriber::set_default(recorder.clone());
     let client = ClientBuilder::new(common::SERVER)
         .base_url(server.uri())
         .retry_policy(common::fast_retries())
-        .credentials(
-            "query",
-            Credentials::api_key(ApiKeyLocation::Query, "api_key", None, SECRET),
-        )
+        .credentials("query", Credentials::api_key(ApiKeyLocation::Query, "api_key", None, SECRET))
         .credentials("bearer", Credentials::bearer(SECRET))
         .build()
         .unwrap();
@@ -325,9 +266,6 @@ async fn tracing_records_the_template_and_no_secrets() {
     assert!(lines.contains("duration_ms="), "{lines}");
     assert!(lines.contains("delay_ms="), "{lines}");
     for private in [SECRET, "u-42", "private-query", "private-header", "api_key"] {
-        assert!(
-            !lines.contains(private),
-            "{private} leaked into tracing:\n{lines}"
-        );
+        assert!(!lines.contains(private), "{private} leaked into tracing:\n{lines}");
     }
 }

@@ -37,25 +37,15 @@ async fn token_endpoint(server: &MockServer, expires_in: u64) -> Arc<AtomicUsize
         .and(body_string_contains("grant_type=client_credentials"))
         .and(body_string_contains("client_id=my-client"))
         .and(body_string_contains("client_secret=secret-value"))
-        .and(body_string_contains(
-            "scope=okta.users.read+okta.groups.read",
-        ))
-        .respond_with(TokenIssuer {
-            hits: hits.clone(),
-            expires_in,
-        })
+        .and(body_string_contains("scope=okta.users.read+okta.groups.read"))
+        .respond_with(TokenIssuer { hits: hits.clone(), expires_in })
         .mount(server)
         .await;
     hits
 }
 
 fn credentials(token_url: &str) -> Credentials {
-    Credentials::client_credentials(
-        token_url,
-        "my-client",
-        "secret-value",
-        &["okta.users.read", "okta.groups.read"],
-    )
+    Credentials::client_credentials(token_url, "my-client", "secret-value", &["okta.users.read", "okta.groups.read"])
 }
 
 fn get_users() -> Request {
@@ -75,10 +65,7 @@ async fn token_is_fetched_once_and_reused_by_concurrent_requests_and_clones() {
         .mount(&server)
         .await;
     let client = common::builder(&server)
-        .credentials(
-            "oauth2",
-            credentials(&format!("{}/oauth2/v1/token", server.uri())),
-        )
+        .credentials("oauth2", credentials(&format!("{}/oauth2/v1/token", server.uri())))
         .build()
         .unwrap();
     let clone = client.clone();
@@ -90,10 +77,7 @@ async fn token_is_fetched_once_and_reused_by_concurrent_requests_and_clones() {
     for r in results {
         assert_eq!(r.unwrap().status(), 200);
     }
-    assert_eq!(
-        clone.execute::<()>(get_users()).await.unwrap().status(),
-        200
-    );
+    assert_eq!(clone.execute::<()>(get_users()).await.unwrap().status(), 200);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
@@ -114,10 +98,7 @@ async fn expired_token_is_refetched() {
         .mount(&server)
         .await;
     let client = common::builder(&server)
-        .credentials(
-            "oauth2",
-            credentials(&format!("{}/oauth2/v1/token", server.uri())),
-        )
+        .credentials("oauth2", credentials(&format!("{}/oauth2/v1/token", server.uri())))
         .token_refresh_margin(Duration::ZERO)
         .build()
         .unwrap();
@@ -125,10 +106,7 @@ async fn expired_token_is_refetched() {
     client.execute::<()>(get_users()).await.unwrap();
     assert_eq!(hits.load(Ordering::SeqCst), 1);
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(
-        client.execute::<()>(get_users()).await.unwrap().status(),
-        200
-    );
+    assert_eq!(client.execute::<()>(get_users()).await.unwrap().status(), 200);
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 }
 
@@ -137,15 +115,9 @@ async fn refresh_margin_refetches_tokens_about_to_expire() {
     let server = MockServer::start().await;
     // expires_in 10 s is inside the default 30 s margin: every request refetches.
     let hits = token_endpoint(&server, 10).await;
-    Mock::given(path("/api/v1/users"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(path("/api/v1/users")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let client = common::builder(&server)
-        .credentials(
-            "oauth2",
-            credentials(&format!("{}/oauth2/v1/token", server.uri())),
-        )
+        .credentials("oauth2", credentials(&format!("{}/oauth2/v1/token", server.uri())))
         .build()
         .unwrap();
     client.execute::<()>(get_users()).await.unwrap();
@@ -163,23 +135,15 @@ async fn token_url_placeholders_use_server_variables() {
         .expect(1)
         .mount(&server)
         .await;
-    const TEMPLATE: ServerTemplate = ServerTemplate {
-        url: "http://{yourOktaDomain}",
-        variables: &[("yourOktaDomain", "subdomain.okta.com")],
-    };
+    const TEMPLATE: ServerTemplate =
+        ServerTemplate { url: "http://{yourOktaDomain}", variables: &[("yourOktaDomain", "subdomain.okta.com")] };
     let client = ClientBuilder::new(TEMPLATE)
         .server_variable("yourOktaDomain", server.address().to_string())
         .retry_policy(common::fast_retries())
-        .credentials(
-            "oauth2",
-            credentials("http://{yourOktaDomain}/oauth2/v1/token"),
-        )
+        .credentials("oauth2", credentials("http://{yourOktaDomain}/oauth2/v1/token"))
         .build()
         .unwrap();
-    assert_eq!(
-        client.execute::<()>(get_users()).await.unwrap().status(),
-        200
-    );
+    assert_eq!(client.execute::<()>(get_users()).await.unwrap().status(), 200);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
@@ -187,18 +151,9 @@ async fn token_url_placeholders_use_server_variables() {
 async fn relative_token_url_resolves_against_base_url() {
     let server = MockServer::start().await;
     let hits = token_endpoint(&server, 3600).await;
-    Mock::given(path("/api/v1/users"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    let client = common::builder(&server)
-        .credentials("oauth2", credentials("/oauth2/v1/token"))
-        .build()
-        .unwrap();
-    assert_eq!(
-        client.execute::<()>(get_users()).await.unwrap().status(),
-        200
-    );
+    Mock::given(path("/api/v1/users")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let client = common::builder(&server).credentials("oauth2", credentials("/oauth2/v1/token")).build().unwrap();
+    assert_eq!(client.execute::<()>(get_users()).await.unwrap().status(), 200);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
@@ -220,20 +175,11 @@ async fn unauthorized_with_cached_token_refetches_once() {
         .mount(&server)
         .await;
     let client = common::builder(&server)
-        .credentials(
-            "oauth2",
-            credentials(&format!("{}/oauth2/v1/token", server.uri())),
-        )
+        .credentials("oauth2", credentials(&format!("{}/oauth2/v1/token", server.uri())))
         .build()
         .unwrap();
-    assert_eq!(
-        client.execute::<()>(get_users()).await.unwrap().status(),
-        200
-    );
-    assert_eq!(
-        client.execute::<()>(get_users()).await.unwrap().status(),
-        200
-    );
+    assert_eq!(client.execute::<()>(get_users()).await.unwrap().status(), 200);
+    assert_eq!(client.execute::<()>(get_users()).await.unwrap().status(), 200);
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 }
 
@@ -241,22 +187,12 @@ async fn unauthorized_with_cached_token_refetches_once() {
 async fn persistent_unauthorized_is_returned_after_one_refetch() {
     let server = MockServer::start().await;
     let hits = token_endpoint(&server, 3600).await;
-    Mock::given(path("/api/v1/users"))
-        .respond_with(ResponseTemplate::new(401))
-        .expect(2)
-        .mount(&server)
-        .await;
+    Mock::given(path("/api/v1/users")).respond_with(ResponseTemplate::new(401)).expect(2).mount(&server).await;
     let client = common::builder(&server)
-        .credentials(
-            "oauth2",
-            credentials(&format!("{}/oauth2/v1/token", server.uri())),
-        )
+        .credentials("oauth2", credentials(&format!("{}/oauth2/v1/token", server.uri())))
         .build()
         .unwrap();
-    assert_eq!(
-        client.execute::<()>(get_users()).await.unwrap().status(),
-        401
-    );
+    assert_eq!(client.execute::<()>(get_users()).await.unwrap().status(), 401);
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 }
 
@@ -266,22 +202,14 @@ async fn token_endpoint_failure_is_an_auth_error_without_the_secret() {
     // A misbehaving server that echoes the request body.
     Mock::given(path("/oauth2/v1/token"))
         .respond_with(
-            ResponseTemplate::new(401).set_body_string(
-                r#"{"error":"invalid_client","echo":"client_secret=secret-value"}"#,
-            ),
+            ResponseTemplate::new(401)
+                .set_body_string(r#"{"error":"invalid_client","echo":"client_secret=secret-value"}"#),
         )
         .mount(&server)
         .await;
-    Mock::given(path("/api/v1/users"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    Mock::given(path("/api/v1/users")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
     let client = common::builder(&server)
-        .credentials(
-            "oauth2",
-            credentials(&format!("{}/oauth2/v1/token", server.uri())),
-        )
+        .credentials("oauth2", credentials(&format!("{}/oauth2/v1/token", server.uri())))
         .build()
         .unwrap();
     let err = client.execute::<()>(get_users()).await.unwrap_err();
@@ -302,10 +230,7 @@ async fn token_response_without_access_token_is_an_auth_error() {
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"token": "x"})))
         .mount(&server)
         .await;
-    let client = common::builder(&server)
-        .credentials("oauth2", credentials("/oauth2/v1/token"))
-        .build()
-        .unwrap();
+    let client = common::builder(&server).credentials("oauth2", credentials("/oauth2/v1/token")).build().unwrap();
     let err = client.execute::<()>(get_users()).await.unwrap_err();
     assert!(matches!(err, Error::Auth(m) if m.contains("access_token")));
 }

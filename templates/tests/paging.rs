@@ -32,14 +32,8 @@ async fn link_header_pages_are_followed_in_order() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(page(&[1, 2]))
-                .append_header(
-                    "Link",
-                    format!("<{base}/api/v1/users?limit=2>; rel=\"self\"").as_str(),
-                )
-                .append_header(
-                    "Link",
-                    format!("<{base}/api/v1/users?after=2&limit=2>; rel=\"next\"").as_str(),
-                ),
+                .append_header("Link", format!("<{base}/api/v1/users?limit=2>; rel=\"self\"").as_str())
+                .append_header("Link", format!("<{base}/api/v1/users?after=2&limit=2>; rel=\"next\"").as_str()),
         )
         .expect(1)
         .mount(&server)
@@ -63,30 +57,17 @@ async fn link_header_pages_are_followed_in_order() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(page(&[5]))
-                .insert_header(
-                    "Link",
-                    format!("<{base}/api/v1/users?after=4&limit=2>; rel=\"self\"").as_str(),
-                ),
+                .insert_header("Link", format!("<{base}/api/v1/users?after=4&limit=2>; rel=\"self\"").as_str()),
         )
         .expect(1)
         .mount(&server)
         .await;
     let client = common::builder(&server)
-        .credentials(
-            "apiToken",
-            Credentials::api_key(ApiKeyLocation::Header, "Authorization", Some("SSWS"), "abc"),
-        )
+        .credentials("apiToken", Credentials::api_key(ApiKeyLocation::Header, "Authorization", Some("SSWS"), "abc"))
         .build()
         .unwrap();
-    let items = client
-        .paginate(list_users(), Paging::LinkHeader, decode_items)
-        .collect_all()
-        .await
-        .unwrap();
-    assert_eq!(
-        items.iter().map(|i| i.id).collect::<Vec<_>>(),
-        [1, 2, 3, 4, 5]
-    );
+    let items = client.paginate(list_users(), Paging::LinkHeader, decode_items).collect_all().await.unwrap();
+    assert_eq!(items.iter().map(|i| i.id).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
     // Every page carried the credentials.
     for r in common::received(&server).await {
         assert_eq!(r.headers.get("authorization").unwrap(), "SSWS abc");
@@ -100,19 +81,13 @@ async fn foreign_origin_next_link_is_refused() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(page(&[1, 2]))
-                .insert_header(
-                    "Link",
-                    "<https://evil.example.com/api/v1/users?after=2>; rel=\"next\"",
-                ),
+                .insert_header("Link", "<https://evil.example.com/api/v1/users?after=2>; rel=\"next\""),
         )
         .expect(1)
         .mount(&server)
         .await;
     let client = common::builder(&server)
-        .credentials(
-            "apiToken",
-            Credentials::api_key(ApiKeyLocation::Header, "Authorization", Some("SSWS"), "abc"),
-        )
+        .credentials("apiToken", Credentials::api_key(ApiKeyLocation::Header, "Authorization", Some("SSWS"), "abc"))
         .build()
         .unwrap();
     let mut pages = client.paginate(list_users(), Paging::LinkHeader, decode_items);
@@ -120,10 +95,7 @@ async fn foreign_origin_next_link_is_refused() {
     assert_eq!(pages.next().await.unwrap().unwrap(), Item { id: 1 });
     assert_eq!(pages.next().await.unwrap().unwrap(), Item { id: 2 });
     let err = pages.next().await.unwrap().unwrap_err();
-    assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("evil.example.com")),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("evil.example.com")), "{err:?}");
     assert!(pages.next().await.is_none());
 
     // Same host, other port: another origin too.
@@ -133,19 +105,11 @@ async fn foreign_origin_next_link_is_refused() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(page(&[1, 2]))
-                .insert_header(
-                    "Link",
-                    format!("<{}/api/v1/users?after=2>; rel=\"next\"", other_port.uri()).as_str(),
-                ),
+                .insert_header("Link", format!("<{}/api/v1/users?after=2>; rel=\"next\"", other_port.uri()).as_str()),
         )
         .mount(&server2)
         .await;
-    let result = collect_all(common::client(&server2).paginate(
-        list_users(),
-        Paging::LinkHeader,
-        decode_items,
-    ))
-    .await;
+    let result = collect_all(common::client(&server2).paginate(list_users(), Paging::LinkHeader, decode_items)).await;
     assert!(matches!(result, Err(Error::InvalidRequest(_))));
     assert!(common::received(&other_port).await.is_empty());
 }
@@ -167,11 +131,8 @@ async fn relative_next_link_resolves_against_the_current_page() {
         .respond_with(ResponseTemplate::new(200).set_body_json(page(&[3])))
         .mount(&server)
         .await;
-    let items = common::client(&server)
-        .paginate(list_users(), Paging::LinkHeader, decode_items)
-        .collect_all()
-        .await
-        .unwrap();
+    let items =
+        common::client(&server).paginate(list_users(), Paging::LinkHeader, decode_items).collect_all().await.unwrap();
     assert_eq!(items.len(), 3);
 }
 
@@ -187,18 +148,12 @@ async fn page_error_ends_the_stream_with_the_typed_error() {
         .collect_all()
         .await
         .unwrap_err();
-    let Error::Api(api) = err else {
-        panic!("expected Error::Api")
-    };
+    let Error::Api(api) = err else { panic!("expected Error::Api") };
     assert_eq!(api.status(), 403);
     assert_eq!(api.body().unwrap()["errorCode"], "E0000006");
 }
 
-const OFFSET: Paging = Paging::Offset {
-    offset_param: "skip",
-    limit_param: "count",
-    default_limit: 2,
-};
+const OFFSET: Paging = Paging::Offset { offset_param: "skip", limit_param: "count", default_limit: 2 };
 
 #[tokio::test]
 async fn offset_paging_stops_on_a_short_page() {
@@ -228,15 +183,8 @@ async fn offset_paging_stops_on_a_short_page() {
         .await;
     let mut req = Request::new(Method::GET, "/ocs/items", "listItems");
     req.query("q", &"x");
-    let items = common::client(&server)
-        .paginate(req, OFFSET, decode_items)
-        .collect_all()
-        .await
-        .unwrap();
-    assert_eq!(
-        items.iter().map(|i| i.id).collect::<Vec<_>>(),
-        [1, 2, 3, 4, 5]
-    );
+    let items = common::client(&server).paginate(req, OFFSET, decode_items).collect_all().await.unwrap();
+    assert_eq!(items.iter().map(|i| i.id).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
 }
 
 #[tokio::test]
@@ -259,8 +207,6 @@ async fn offset_paging_respects_caller_offset_and_limit_and_stops_on_empty_page(
     let mut req = Request::new(Method::GET, "/ocs/items", "listItems");
     req.query("skip", &10i64);
     req.query("count", &3i32);
-    let items = collect_all(common::client(&server).paginate(req, OFFSET, decode_items))
-        .await
-        .unwrap();
+    let items = collect_all(common::client(&server).paginate(req, OFFSET, decode_items)).await.unwrap();
     assert_eq!(items.len(), 3);
 }

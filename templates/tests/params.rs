@@ -12,10 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn ok_server() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     server
 }
 
@@ -36,10 +33,7 @@ async fn path_params_are_percent_encoded() {
     req.path_param("groupId", &"a/b c");
     req.path_param("userId", &"x?y#z%50é");
     let received = send(req).await;
-    assert_eq!(
-        received.url.path(),
-        "/groups/a%2Fb%20c/users/x%3Fy%23z%2550%C3%A9"
-    );
+    assert_eq!(received.url.path(), "/groups/a%2Fb%20c/users/x%3Fy%23z%2550%C3%A9");
 }
 
 #[tokio::test]
@@ -50,17 +44,11 @@ async fn dangerous_or_missing_path_params_are_invalid_requests() {
         let mut req = Request::new(Method::DELETE, "/users/{id}", "deleteUser");
         req.path_param("id", &value);
         let err = client.execute::<()>(req).await.unwrap_err();
-        assert!(
-            matches!(err, Error::InvalidRequest(_)),
-            "{value:?}: {err:?}"
-        );
+        assert!(matches!(err, Error::InvalidRequest(_)), "{value:?}: {err:?}");
     }
     let missing = Request::new(Method::DELETE, "/users/{id}", "deleteUser");
     let err = client.execute::<()>(missing).await.unwrap_err();
-    assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("{id}")),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("{id}")), "{err:?}");
     assert!(common::received(&server).await.is_empty());
 }
 
@@ -69,15 +57,9 @@ async fn scalar_query_values_are_encoded() {
     let mut req = get();
     req.query("q", &"a b&c=d");
     req.query("active", &true);
-    req.query(
-        "since",
-        &Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap(),
-    );
+    req.query("since", &Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap());
     let received = send(req).await;
-    assert_eq!(
-        received.url.query().unwrap(),
-        "q=a%20b%26c%3Dd&active=true&since=2024-05-01T12%3A00%3A00Z"
-    );
+    assert_eq!(received.url.query().unwrap(), "q=a%20b%26c%3Dd&active=true&since=2024-05-01T12%3A00%3A00Z");
 }
 
 #[tokio::test]
@@ -99,43 +81,21 @@ async fn query_objects_deep_object_and_form() {
         QueryObjectStyle::DeepObject,
     );
     let received = send(req).await;
-    let pairs: Vec<(String, String)> = received
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect();
-    let expected = [
-        ("filter[name]", "bob"),
-        ("filter[addr][city]", "Paris"),
-        ("filter[ids]", "1"),
-        ("filter[ids]", "2"),
-    ];
+    let pairs: Vec<(String, String)> = received.url.query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
+    let expected =
+        [("filter[name]", "bob"), ("filter[addr][city]", "Paris"), ("filter[ids]", "1"), ("filter[ids]", "2")];
     assert_eq!(pairs.len(), expected.len(), "{pairs:?}");
     for (k, v) in expected {
-        assert!(
-            pairs.contains(&(k.to_owned(), v.to_owned())),
-            "missing {k}={v} in {pairs:?}"
-        );
+        assert!(pairs.contains(&(k.to_owned(), v.to_owned())), "missing {k}={v} in {pairs:?}");
     }
 
     let mut req = get();
-    req.query_object(
-        "color",
-        &json!({"R": 100, "G": 200}),
-        QueryObjectStyle::Form { explode: false },
-    );
-    req.query_object(
-        "point",
-        &json!({"x": 1, "y": "a b"}),
-        QueryObjectStyle::Form { explode: true },
-    );
+    req.query_object("color", &json!({"R": 100, "G": 200}), QueryObjectStyle::Form { explode: false });
+    req.query_object("point", &json!({"x": 1, "y": "a b"}), QueryObjectStyle::Form { explode: true });
     let received = send(req).await;
     let query = received.url.query().unwrap();
     // Member order follows the JSON map (sorted unless preserve_order is on).
-    assert!(
-        query == "color=G,200,R,100&x=1&y=a%20b" || query == "color=R,100,G,200&x=1&y=a%20b",
-        "{query}"
-    );
+    assert!(query == "color=G,200,R,100&x=1&y=a%20b" || query == "color=R,100,G,200&x=1&y=a%20b", "{query}");
 }
 
 #[tokio::test]
@@ -147,16 +107,10 @@ async fn header_and_cookie_params_and_accept() {
     req.accept("application/json");
     req.accept("application/problem+json");
     let received = send(req).await;
-    assert_eq!(
-        received.headers.get("x-request-id").unwrap(),
-        "00000000-0000-0000-0000-000000000000"
-    );
+    assert_eq!(received.headers.get("x-request-id").unwrap(), "00000000-0000-0000-0000-000000000000");
     assert_eq!(received.headers.get("x-date").unwrap(), "2024-02-29");
     assert_eq!(received.headers.get("cookie").unwrap(), "session=a%20b%3Bc");
-    assert_eq!(
-        received.headers.get("accept").unwrap(),
-        "application/json, application/problem+json"
-    );
+    assert_eq!(received.headers.get("accept").unwrap(), "application/json, application/problem+json");
 }
 
 #[tokio::test]
@@ -164,14 +118,8 @@ async fn invalid_header_value_is_an_invalid_request_without_the_value() {
     let server = ok_server().await;
     let mut req = get();
     req.header("X-Token", &"secret-value\r\nInjected: yes");
-    let err = common::client(&server)
-        .execute::<()>(req)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("X-Token")),
-        "{err:?}"
-    );
+    let err = common::client(&server).execute::<()>(req).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("X-Token")), "{err:?}");
     assert!(!format!("{err:?} {err}").contains("secret-value"));
     assert!(common::received(&server).await.is_empty());
 }
@@ -209,8 +157,7 @@ async fn json_form_and_binary_bodies() {
     assert_eq!(client.execute::<()>(req).await.unwrap().status(), 201);
 
     let mut req = Request::new(Method::POST, "/things", "createForm");
-    req.form_body::<_, ()>(&json!({"a": 1, "b": "x y", "tags": ["t1", "t2"], "skip": null}))
-        .unwrap();
+    req.form_body::<_, ()>(&json!({"a": 1, "b": "x y", "tags": ["t1", "t2"], "skip": null})).unwrap();
     assert_eq!(client.execute::<()>(req).await.unwrap().status(), 202);
 
     let mut req = Request::new(Method::PUT, "/things/blob", "upload");
@@ -254,10 +201,5 @@ fn param_values() {
     assert_eq!(json!(3).to_param(), "3");
     assert_eq!(Box::new(7u8).to_param(), "7");
     assert_eq!((&&"ref").to_param(), "ref");
-    assert_eq!(
-        Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5)
-            .unwrap()
-            .to_param(),
-        "2024-01-02T03:04:05Z"
-    );
+    assert_eq!(Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap().to_param(), "2024-01-02T03:04:05Z");
 }

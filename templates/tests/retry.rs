@@ -20,35 +20,21 @@ fn request(m: Method) -> Request {
 #[tokio::test]
 async fn rate_limited_429_waits_for_x_rate_limit_reset() {
     let server = MockServer::start().await;
-    let reset = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 1;
+    let reset = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() + 1;
     Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("X-Rate-Limit-Reset", reset.to_string().as_str()),
-        )
+        .respond_with(ResponseTemplate::new(429).insert_header("X-Rate-Limit-Reset", reset.to_string().as_str()))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).expect(1).mount(&server).await;
     let client = common::client(&server);
     let started = Instant::now();
     // POST: a 429 is retried whatever the method (the server has not acted).
     let raw = client.execute::<()>(request(Method::POST)).await.unwrap();
     assert_eq!(raw.status(), 200);
     let reset_at = UNIX_EPOCH + Duration::from_secs(reset);
-    assert!(
-        SystemTime::now() + Duration::from_millis(50) >= reset_at,
-        "retried before the reset time"
-    );
+    assert!(SystemTime::now() + Duration::from_millis(50) >= reset_at, "retried before the reset time");
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
@@ -71,11 +57,7 @@ async fn unavailable_503_waits_for_retry_after() {
     let raw = client.execute::<()>(request(Method::GET)).await.unwrap();
     assert_eq!(raw.status(), 200);
     assert_eq!(raw.text::<()>().unwrap(), "ok");
-    assert!(
-        started.elapsed() >= Duration::from_millis(950),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(950), "{:?}", started.elapsed());
 }
 
 #[tokio::test]
@@ -87,14 +69,8 @@ async fn retry_after_http_date_is_honoured() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    let raw = common::client(&server)
-        .execute::<()>(request(Method::GET))
-        .await
-        .unwrap();
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let raw = common::client(&server).execute::<()>(request(Method::GET)).await.unwrap();
     assert_eq!(raw.status(), 200);
     assert_eq!(common::received(&server).await.len(), 2);
 }
@@ -108,10 +84,7 @@ async fn server_wait_above_max_retry_after_returns_the_response() {
         .mount(&server)
         .await;
     let started = Instant::now();
-    let raw = common::client(&server)
-        .execute::<()>(request(Method::GET))
-        .await
-        .unwrap();
+    let raw = common::client(&server).execute::<()>(request(Method::GET)).await.unwrap();
     assert_eq!(raw.status(), 429);
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -124,10 +97,7 @@ async fn retry_limit_is_respected_and_last_response_returned() {
         .expect(3)
         .mount(&server)
         .await;
-    let client = common::builder(&server)
-        .retry_policy(common::fast_retries().max_retries(2))
-        .build()
-        .unwrap();
+    let client = common::builder(&server).retry_policy(common::fast_retries().max_retries(2)).build().unwrap();
     let raw = client.execute::<()>(request(Method::GET)).await.unwrap();
     assert_eq!(raw.status(), 503);
     assert_eq!(raw.body().as_ref(), b"busy");
@@ -136,64 +106,30 @@ async fn retry_limit_is_respected_and_last_response_returned() {
 #[tokio::test]
 async fn backoff_delays_grow_exponentially() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(3)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).expect(3).mount(&server).await;
     let client = common::builder(&server)
-        .retry_policy(
-            RetryPolicy::default()
-                .max_retries(2)
-                .initial_delay(Duration::from_millis(100))
-                .jitter(false),
-        )
+        .retry_policy(RetryPolicy::default().max_retries(2).initial_delay(Duration::from_millis(100)).jitter(false))
         .build()
         .unwrap();
     let started = Instant::now();
     client.execute::<()>(request(Method::GET)).await.unwrap();
     // 100 ms + 200 ms.
-    assert!(
-        started.elapsed() >= Duration::from_millis(300),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
 }
 
 #[tokio::test]
 async fn retry_policy_none_sends_once() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = common::builder(&server)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
-    assert_eq!(
-        client
-            .execute::<()>(request(Method::GET))
-            .await
-            .unwrap()
-            .status(),
-        429
-    );
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(429)).expect(1).mount(&server).await;
+    let client = common::builder(&server).retry_policy(RetryPolicy::none()).build().unwrap();
+    assert_eq!(client.execute::<()>(request(Method::GET)).await.unwrap().status(), 429);
 }
 
 #[tokio::test]
 async fn other_statuses_are_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let raw = common::client(&server)
-        .execute::<()>(request(Method::GET))
-        .await
-        .unwrap();
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).expect(1).mount(&server).await;
+    let raw = common::client(&server).execute::<()>(request(Method::GET)).await.unwrap();
     assert_eq!(raw.status(), 500);
 }
 
@@ -218,23 +154,13 @@ async fn multipart_body_is_rebuilt_for_each_attempt() {
     let mut req = request(Method::POST);
     req.multipart_body(vec![
         MultipartPart::text("description", "a file"),
-        MultipartPart::bytes("file", &b"hello file"[..])
-            .file_name("a.txt")
-            .content_type("text/plain"),
+        MultipartPart::bytes("file", &b"hello file"[..]).file_name("a.txt").content_type("text/plain"),
     ]);
     let raw = common::client(&server).execute::<()>(req).await.unwrap();
     assert_eq!(raw.status(), 201);
     let requests = common::received(&server).await;
-    let content_type = requests[1]
-        .headers
-        .get("content-type")
-        .unwrap()
-        .to_str()
-        .unwrap();
-    assert!(
-        content_type.starts_with("multipart/form-data; boundary="),
-        "{content_type}"
-    );
+    let content_type = requests[1].headers.get("content-type").unwrap().to_str().unwrap();
+    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
 }
 
 /// A server that accepts connections, reads the request and hangs up without answering.
@@ -258,14 +184,9 @@ fn hang_up_server() -> (String, Arc<AtomicUsize>) {
 #[tokio::test]
 async fn post_answered_by_dropped_connection_is_not_retried() {
     let (url, accepted) = hang_up_server();
-    let client = ClientBuilder::new(common::SERVER)
-        .base_url(url)
-        .retry_policy(common::fast_retries())
-        .build()
-        .unwrap();
+    let client = ClientBuilder::new(common::SERVER).base_url(url).retry_policy(common::fast_retries()).build().unwrap();
     let mut req = request(Method::POST);
-    req.json_body::<_, ()>(&serde_json::json!({"name": "x"}))
-        .unwrap();
+    req.json_body::<_, ()>(&serde_json::json!({"name": "x"})).unwrap();
     let err = client.execute::<()>(req).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
@@ -279,10 +200,7 @@ async fn get_answered_by_dropped_connection_is_retried() {
         .retry_policy(common::fast_retries().max_retries(2))
         .build()
         .unwrap();
-    let err = client
-        .execute::<()>(request(Method::GET))
-        .await
-        .unwrap_err();
+    let err = client.execute::<()>(request(Method::GET)).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(accepted.load(Ordering::SeqCst), 3);
 }
@@ -290,33 +208,16 @@ async fn get_answered_by_dropped_connection_is_retried() {
 #[tokio::test]
 async fn connect_errors_are_retried_even_for_post() {
     // Bind then drop a listener: nothing listens on that port any more.
-    let addr = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let client = ClientBuilder::new(common::SERVER)
         .base_url(format!("http://{addr}"))
-        .retry_policy(
-            RetryPolicy::default()
-                .max_retries(2)
-                .initial_delay(Duration::from_millis(100))
-                .jitter(false),
-        )
+        .retry_policy(RetryPolicy::default().max_retries(2).initial_delay(Duration::from_millis(100)).jitter(false))
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client
-        .execute::<()>(request(Method::POST))
-        .await
-        .unwrap_err();
-    let Error::Transport(e) = &err else {
-        panic!("{err:?}")
-    };
+    let err = client.execute::<()>(request(Method::POST)).await.unwrap_err();
+    let Error::Transport(e) = &err else { panic!("{err:?}") };
     assert!(e.is_connect());
     // Two retries: 100 ms + 200 ms of backoff.
-    assert!(
-        started.elapsed() >= Duration::from_millis(300),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
 }

@@ -6,7 +6,8 @@ use generator::{generate, Settings};
 fn each_invalid_spec_is_reported_with_its_location() {
     insta::glob!("../fixtures/invalid", "*.{yaml,json}", |path| {
         let spec = std::fs::read_to_string(path).expect("fixture is readable");
-        let errors = generate(&spec, &Settings::new("bad-client", "bad.yaml")).expect_err("an invalid spec must not generate");
+        let errors =
+            generate(&spec, &Settings::new("bad-client", "bad.yaml")).expect_err("an invalid spec must not generate");
         assert!(errors.iter().any(|d| d.is_error()), "at least one error");
         let report: Vec<String> = errors.iter().map(ToString::to_string).collect();
         insta::assert_snapshot!(report.join("\n"));

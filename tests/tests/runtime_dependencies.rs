@@ -3,7 +3,8 @@
 
 #[test]
 fn template_dependencies_match_the_generated_manifest() {
-    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../templates/Cargo.toml")).expect("templates/Cargo.toml");
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../templates/Cargo.toml"))
+        .expect("templates/Cargo.toml");
     let templates: toml::Table = toml::from_str(&manifest).expect("valid TOML");
     let generated: toml::Table = toml::from_str(generator::render::cargo::RUNTIME_DEPENDENCIES).expect("valid TOML");
     assert_eq!(templates["dependencies"].as_table().expect("a table"), &generated);

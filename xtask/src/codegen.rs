@@ -75,7 +75,10 @@ pub fn run_codegen(args: &[String]) -> Result<(), String> {
             })
             .collect();
         if !stale.is_empty() {
-            return Err(format!("error: generated code differs from the specs:\n{}\nrun `cargo xtask codegen` to update it", stale.join("\n")));
+            return Err(format!(
+                "error: generated code differs from the specs:\n{}\nrun `cargo xtask codegen` to update it",
+                stale.join("\n")
+            ));
         }
         println!("generated code is up to date ({} crates, {} ms)", plans.len(), started.elapsed().as_millis());
         return Ok(());
@@ -102,12 +105,14 @@ pub fn run_codegen(args: &[String]) -> Result<(), String> {
 }
 
 fn read_examples(dir: &Path) -> Result<Vec<(String, String)>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("error: cannot read examples folder {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("error: cannot read examples folder {}: {e}", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| format!("error: {}: {e}", dir.display()))?.path();
         if path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
             let name = path.file_name().expect("a file has a name").to_string_lossy();
             files.push((format!("examples/{name}"), text));
         }
@@ -118,11 +123,14 @@ fn read_examples(dir: &Path) -> Result<Vec<(String, String)>, String> {
 
 /// Reads and generates one spec, with diagnostics that name the file.
 pub fn generate_from_file(spec: &Path, settings: &Settings) -> Result<(Generated, std::time::Duration), String> {
-    let text = std::fs::read_to_string(spec).map_err(|e| format!("error: {}: cannot read the spec: {e}", spec.display()))?;
+    let text =
+        std::fs::read_to_string(spec).map_err(|e| format!("error: {}: cannot read the spec: {e}", spec.display()))?;
     let started = Instant::now();
     match generator::generate(&text, settings) {
         Ok(generated) => Ok((generated, started.elapsed())),
-        Err(diagnostics) => Err(diagnostics.iter().map(|d| format!("{}: {d}", spec.display())).collect::<Vec<_>>().join("\n")),
+        Err(diagnostics) => {
+            Err(diagnostics.iter().map(|d| format!("{}: {d}", spec.display())).collect::<Vec<_>>().join("\n"))
+        }
     }
 }
 
@@ -148,7 +156,9 @@ pub fn run_generate(args: &[String]) -> Result<(), String> {
             "--name" => name = Some(iter.next().ok_or_else(usage)?.clone()),
             "--api-key-prefix" => {
                 let pair = iter.next().ok_or_else(usage)?;
-                let (scheme, prefix) = pair.split_once('=').ok_or_else(|| format!("error: --api-key-prefix wants SCHEME=PREFIX, got `{pair}`"))?;
+                let (scheme, prefix) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("error: --api-key-prefix wants SCHEME=PREFIX, got `{pair}`"))?;
                 prefixes.insert(scheme.to_string(), prefix.to_string());
             }
             "--secret" => secrets.push(iter.next().ok_or_else(usage)?.clone()),
@@ -161,7 +171,8 @@ pub fn run_generate(args: &[String]) -> Result<(), String> {
     let (Some(spec), Some(out)) = (spec, out) else { return Err(usage()) };
     let name = name.unwrap_or_else(|| default_crate_name(&spec));
     let command = format!("cargo xtask generate {} --out {}", spec.display(), out.display());
-    let mut settings = Settings::new(&name, spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
+    let mut settings =
+        Settings::new(&name, spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
     settings.command = command;
     settings.api_key_prefixes = prefixes;
     settings.secret_properties = secrets;
@@ -185,9 +196,14 @@ pub fn run_generate(args: &[String]) -> Result<(), String> {
 /// `specs/petstore.yaml` -> `petstore-client`.
 pub fn default_crate_name(spec: &Path) -> String {
     let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let cleaned: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let cleaned = cleaned.trim_matches('-');
-    let cleaned = if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) { format!("api-{cleaned}") } else { cleaned.to_string() };
+    let cleaned = if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{cleaned}")
+    } else {
+        cleaned.to_string()
+    };
     format!("{}-client", cleaned.trim_end_matches('-'))
 }
 

@@ -69,7 +69,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "# Throwaway workspace of `cargo xtask corpus`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.iter().map(|m| format!("\"crates/{m}\"")).collect::<Vec<_>>().join(", ")
     );
-    std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| format!("error: cannot write the corpus manifest: {e}"))?;
+    std::fs::write(workspace.join("Cargo.toml"), manifest)
+        .map_err(|e| format!("error: cannot write the corpus manifest: {e}"))?;
     // The same dependency versions as the project's own generated crates.
     if !workspace.join("Cargo.lock").exists() {
         let _ = std::fs::copy("Cargo.lock", workspace.join("Cargo.lock"));
@@ -84,18 +85,32 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .output()
             .map_err(|e| format!("error: cannot run cargo: {e}"))?;
         let diagnostics = String::from_utf8_lossy(&output.stderr);
-        let first = diagnostics.lines().find(|l| l.contains("warning:") || l.contains("error:") || l.contains("error["));
+        let first =
+            diagnostics.lines().find(|l| l.contains("warning:") || l.contains("error:") || l.contains("error["));
         row.result = match (output.status.success(), first) {
             (true, None) => "ok".into(),
             (true, Some(_)) => "warnings".into(),
             (false, _) => "does not compile".into(),
         };
-        row.detail = format!("{}{}", first.unwrap_or(""), if first.is_none() { format!("checked in {} s", started.elapsed().as_secs()) } else { String::new() });
+        row.detail = format!(
+            "{}{}",
+            first.unwrap_or(""),
+            if first.is_none() { format!("checked in {} s", started.elapsed().as_secs()) } else { String::new() }
+        );
     }
-    let mut table = String::from("| spec | generate | spec warnings | result | first error or warning |\n|---|---|---|---|---|\n");
+    let mut table =
+        String::from("| spec | generate | spec warnings | result | first error or warning |\n|---|---|---|---|---|\n");
     for row in &rows {
         let ms = row.generate_ms.map(|ms| format!("{ms} ms")).unwrap_or_else(|| "-".into());
-        writeln!(table, "| {} | {ms} | {} | {} | {} |", row.spec, row.warnings, row.result, row.detail.replace('|', "\\|")).unwrap();
+        writeln!(
+            table,
+            "| {} | {ms} | {} | {} | {} |",
+            row.spec,
+            row.warnings,
+            row.result,
+            row.detail.replace('|', "\\|")
+        )
+        .unwrap();
     }
     println!("{table}");
     let failed = rows.iter().filter(|r| r.result != "ok").count();

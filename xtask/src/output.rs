@@ -48,9 +48,11 @@ impl Plan {
         let result = (|| {
             for (path, contents) in &self.writes {
                 if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(|e| format!("error: cannot create {}: {e}", parent.display()))?;
+                    fs::create_dir_all(parent)
+                        .map_err(|e| format!("error: cannot create {}: {e}", parent.display()))?;
                 }
-                let temp = path.with_extension(format!("{}.codegen-tmp", path.extension().and_then(|e| e.to_str()).unwrap_or("")));
+                let temp = path
+                    .with_extension(format!("{}.codegen-tmp", path.extension().and_then(|e| e.to_str()).unwrap_or("")));
                 fs::write(&temp, contents).map_err(|e| format!("error: cannot write {}: {e}", temp.display()))?;
                 staged.push((temp, path.clone()));
             }
@@ -112,5 +114,80 @@ fn remove_empty_parents(path: &Path) {
             break;
         }
         dir = d.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Plan;
+    use generator::{generate, Settings};
+    use std::path::PathBuf;
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      tags: [pets]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        name: {type: string}\n";
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn snapshot(dir: &std::path::Path) -> Vec<(PathBuf, String)> {
+        let mut files: Vec<_> = super::list_files(dir)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.clone(), std::fs::read_to_string(p).unwrap()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn a_spec_edit_rewrites_exactly_the_affected_files() {
+        let dir = temp_dir("edit");
+        let settings = Settings::new("t-client", "t.yaml");
+        let first = generate(SPEC, &settings).unwrap();
+        Plan::new(&dir, &first.files).unwrap().apply().unwrap();
+        assert!(Plan::new(&dir, &first.files).unwrap().writes.is_empty(), "a second run changes nothing");
+
+        let edited = SPEC.replace("name: {type: string}", "name: {type: string}\n        age: {type: integer}");
+        let plan = Plan::new(&dir, &generate(&edited, &settings).unwrap().files).unwrap();
+        let written: Vec<_> = plan.writes.iter().map(|(p, _)| p.strip_prefix(&dir).unwrap().to_path_buf()).collect();
+        assert_eq!(written, [PathBuf::from("src/models.rs")]);
+        assert!(plan.removals.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stale_generated_files_are_removed_and_hand_written_ones_kept() {
+        let dir = temp_dir("stale");
+        let settings = Settings::new("t-client", "t.yaml");
+        let files = generate(SPEC, &settings).unwrap().files;
+        Plan::new(&dir, &files).unwrap().apply().unwrap();
+        let renamed = generate(&SPEC.replace("tags: [pets]", "tags: [animals]"), &settings).unwrap().files;
+        std::fs::write(dir.join("NOTES.md"), "mine").unwrap();
+        let plan = Plan::new(&dir, &renamed).unwrap();
+        assert_eq!(plan.removals, [dir.join("src/apis/pets.rs")]);
+        plan.apply().unwrap();
+        assert!(dir.join("src/apis/animals.rs").exists());
+        assert!(dir.join("NOTES.md").exists(), "files the generator did not write are never removed");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failing_generate_leaves_the_output_as_it_was() {
+        let dir = temp_dir("atomic");
+        let spec_path = dir.with_extension("yaml");
+        std::fs::write(&spec_path, SPEC).unwrap();
+        let args = |spec: &PathBuf| vec![spec.display().to_string(), "--out".into(), dir.display().to_string()];
+        crate::codegen::run_generate(&args(&spec_path)).unwrap();
+        let before = snapshot(&dir);
+        std::fs::write(&spec_path, SPEC.replace("'#/components/schemas/Pet'", "'#/components/schemas/Missing'"))
+            .unwrap();
+        let error = crate::codegen::run_generate(&args(&spec_path)).unwrap_err();
+        assert!(error.contains("unresolved reference `#/components/schemas/Missing`"), "{error}");
+        assert!(error.contains("nothing was written"), "{error}");
+        assert_eq!(snapshot(&dir), before);
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_file(&spec_path).unwrap();
     }
 }

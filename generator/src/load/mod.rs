@@ -41,7 +41,10 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             let precise = locate_type_errors(&raw);
             if precise.is_empty() {
                 let pointer = path_to_pointer(err.path());
-                diagnostics.push(Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document here: {}", err.inner())));
+                diagnostics.push(Diagnostic::error(
+                    pointer,
+                    format!("not a valid OpenAPI 3.0 document here: {}", err.inner()),
+                ));
             }
             diagnostics.extend(precise);
             None
@@ -88,7 +91,9 @@ fn check_version(raw: &Value) -> Result<(), Diagnostic> {
     }
     match raw.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
-        Some(other) => Err(Diagnostic::error("/openapi", format!("unsupported OpenAPI version {other}; expected 3.0.x or 3.1.x"))),
+        Some(other) => {
+            Err(Diagnostic::error("/openapi", format!("unsupported OpenAPI version {other}; expected 3.0.x or 3.1.x")))
+        }
         None => Err(Diagnostic::error("", "missing `openapi` version field; is this an OpenAPI document?")),
     }
 }
@@ -125,16 +130,32 @@ fn locate_type_errors(raw: &Value) -> Vec<Diagnostic> {
         check::<openapiv3::ReferenceOr<openapiv3::Schema>>(node, &pointer_join("/components/schemas", name), &mut out);
     }
     for (name, node) in section("parameters") {
-        check::<openapiv3::ReferenceOr<openapiv3::Parameter>>(node, &pointer_join("/components/parameters", name), &mut out);
+        check::<openapiv3::ReferenceOr<openapiv3::Parameter>>(
+            node,
+            &pointer_join("/components/parameters", name),
+            &mut out,
+        );
     }
     for (name, node) in section("responses") {
-        check::<openapiv3::ReferenceOr<openapiv3::Response>>(node, &pointer_join("/components/responses", name), &mut out);
+        check::<openapiv3::ReferenceOr<openapiv3::Response>>(
+            node,
+            &pointer_join("/components/responses", name),
+            &mut out,
+        );
     }
     for (name, node) in section("requestBodies") {
-        check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(node, &pointer_join("/components/requestBodies", name), &mut out);
+        check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(
+            node,
+            &pointer_join("/components/requestBodies", name),
+            &mut out,
+        );
     }
     for (name, node) in section("securitySchemes") {
-        check::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(node, &pointer_join("/components/securitySchemes", name), &mut out);
+        check::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(
+            node,
+            &pointer_join("/components/securitySchemes", name),
+            &mut out,
+        );
     }
     out
 }
@@ -254,7 +275,8 @@ fn check_alias_cycles(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
         }
         targets.into_iter().filter_map(|r| r.strip_prefix(prefix).map(str::to_string)).collect()
     };
-    let graph: BTreeMap<&str, Vec<String>> = schemas.iter().map(|(name, schema)| (name.as_str(), alias_targets(schema))).collect();
+    let graph: BTreeMap<&str, Vec<String>> =
+        schemas.iter().map(|(name, schema)| (name.as_str(), alias_targets(schema))).collect();
     let mut reported = BTreeSet::new();
     for start in graph.keys() {
         // Depth-first walk from each schema, looking for a way back to it.
@@ -290,10 +312,15 @@ fn check_operation_ids(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
     let mut first_seen: BTreeMap<&str, String> = BTreeMap::new();
     for (path, item) in paths {
         for method in METHODS {
-            let Some(id) = item.get(method).and_then(|op| op.get("operationId")).and_then(Value::as_str) else { continue };
+            let Some(id) = item.get(method).and_then(|op| op.get("operationId")).and_then(Value::as_str) else {
+                continue;
+            };
             let pointer = pointer_join(&pointer_join(&pointer_join("/paths", path), method), "operationId");
             if let Some(previous) = first_seen.get(id) {
-                diagnostics.push(Diagnostic::error(pointer, format!("duplicate operationId `{id}`, first used at #{previous}")));
+                diagnostics.push(Diagnostic::error(
+                    pointer,
+                    format!("duplicate operationId `{id}`, first used at #{previous}"),
+                ));
             } else {
                 first_seen.insert(id, pointer);
             }

@@ -11,15 +11,25 @@ use crate::ir::{Api, ApiKeyLocation, ApiModule, SecurityKind, SecurityScheme, Se
 use crate::load::Loaded;
 use crate::naming::{snake_name, type_name, UniqueNames};
 use crate::settings::Settings;
-use operations::{lower_operation, OperationSite};
 use openapiv3::ReferenceOr;
+use operations::{lower_operation, OperationSite};
 use std::collections::BTreeMap;
 use types::TypeLowering;
 
 /// Builder methods of the runtime's `ClientBuilder` that generated setters must not shadow.
 const BUILDER_METHODS: &[&str] = &[
-    "new", "base_url", "server_variable", "timeout", "connect_timeout", "user_agent", "default_user_agent", "http_client",
-    "retry_policy", "credentials", "build", "token_refresh_margin",
+    "new",
+    "base_url",
+    "server_variable",
+    "timeout",
+    "connect_timeout",
+    "user_agent",
+    "default_user_agent",
+    "http_client",
+    "retry_policy",
+    "credentials",
+    "build",
+    "token_refresh_margin",
 ];
 
 /// Methods of the runtime's `Client` that tag accessors must not shadow.
@@ -35,7 +45,8 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
 
     let mut modules: BTreeMap<String, ApiModule> = BTreeMap::new();
     let mut method_names = UniqueNames::default();
-    let tag_descriptions: BTreeMap<&str, Option<&String>> = api.tags.iter().map(|t| (t.name.as_str(), t.description.as_ref())).collect();
+    let tag_descriptions: BTreeMap<&str, Option<&String>> =
+        api.tags.iter().map(|t| (t.name.as_str(), t.description.as_ref())).collect();
     for (path, item) in &api.paths.paths {
         let path_pointer = pointer_join("/paths", path);
         let ReferenceOr::Item(item) = item else {
@@ -141,7 +152,12 @@ fn lower_security(
             continue;
         };
         let mut push = |method: String, kind: SecurityKind, description: &Option<String>| {
-            schemes.push(SecurityScheme { name: name.clone(), method_name: methods.claim(method), description: description.clone(), kind })
+            schemes.push(SecurityScheme {
+                name: name.clone(),
+                method_name: methods.claim(method),
+                description: description.clone(),
+                kind,
+            })
         };
         match scheme {
             openapiv3::SecurityScheme::APIKey { location, name: param_name, description, .. } => {
@@ -151,17 +167,29 @@ fn lower_security(
                     openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
                 };
                 let prefix = settings.api_key_prefixes.get(name).cloned();
-                push(snake_name(name), SecurityKind::ApiKey { location, param_name: param_name.clone(), prefix }, description);
+                push(
+                    snake_name(name),
+                    SecurityKind::ApiKey { location, param_name: param_name.clone(), prefix },
+                    description,
+                );
             }
-            openapiv3::SecurityScheme::HTTP { scheme: http, description, .. } => match http.to_ascii_lowercase().as_str() {
-                "basic" => push(snake_name(name), SecurityKind::Basic, description),
-                "bearer" => push(snake_name(name), SecurityKind::Bearer, description),
-                other => warnings.push(Diagnostic::warning(pointer, format!("HTTP `{other}` authentication is not supported; scheme skipped"))),
-            },
+            openapiv3::SecurityScheme::HTTP { scheme: http, description, .. } => {
+                match http.to_ascii_lowercase().as_str() {
+                    "basic" => push(snake_name(name), SecurityKind::Basic, description),
+                    "bearer" => push(snake_name(name), SecurityKind::Bearer, description),
+                    other => warnings.push(Diagnostic::warning(
+                        pointer,
+                        format!("HTTP `{other}` authentication is not supported; scheme skipped"),
+                    )),
+                }
+            }
             openapiv3::SecurityScheme::OAuth2 { flows, description, .. } => {
                 push(format!("{}_token", snake_name(name)), SecurityKind::Bearer, description);
                 if let Some(flow) = &flows.client_credentials {
-                    let kind = SecurityKind::ClientCredentials { token_url: flow.token_url.clone(), scopes: flow.scopes.keys().cloned().collect() };
+                    let kind = SecurityKind::ClientCredentials {
+                        token_url: flow.token_url.clone(),
+                        scopes: flow.scopes.keys().cloned().collect(),
+                    };
                     push(format!("{}_client_credentials", snake_name(name)), kind, description);
                 }
             }

@@ -3,8 +3,8 @@
 use super::types::TypeLowering;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{
-    BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch, Success,
-    SuccessVariant, Ty,
+    BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch,
+    Success, SuccessVariant, Ty,
 };
 use crate::load::resolve_local;
 use crate::naming::{snake_name, type_name, UniqueNames};
@@ -34,7 +34,10 @@ fn resolve<'a, T: DeserializeOwned + Clone>(
             match serde_json::from_value::<T>(target.clone()) {
                 Ok(value) => Some(std::borrow::Cow::Owned(value)),
                 Err(err) => {
-                    warnings.push(Diagnostic::warning(pointer, format!("`{reference}` could not be read ({err}); skipped")));
+                    warnings.push(Diagnostic::warning(
+                        pointer,
+                        format!("`{reference}` could not be read ({err}); skipped"),
+                    ));
                     None
                 }
             }
@@ -81,7 +84,8 @@ pub fn lower_operation(
             by_key.insert(key, param);
         }
     }
-    let mut param_names = UniqueNames::with_reserved(["body", "client", "send", "request", "stream", "collect_all", "decode"]);
+    let mut param_names =
+        UniqueNames::with_reserved(["body", "client", "send", "request", "stream", "collect_all", "decode"]);
     let mut params = Vec::new();
     for (index, param) in by_key.values().enumerate() {
         let pointer = pointer_join(&pointer_join(&site.pointer, "parameters"), &index.to_string());
@@ -115,7 +119,12 @@ pub fn lower_operation(
         builder_name,
         http_method: site.method.to_ascii_uppercase(),
         path: site.path.to_string(),
-        docs: Docs { summary: op.summary.clone(), description: op.description.clone(), notes: Vec::new(), deprecated: op.deprecated },
+        docs: Docs {
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            notes: Vec::new(),
+            deprecated: op.deprecated,
+        },
         params,
         body,
         success,
@@ -134,7 +143,13 @@ fn location_key(param: &Parameter) -> &'static str {
     }
 }
 
-fn lower_param(types: &mut TypeLowering<'_>, param: &Parameter, builder: &str, pointer: &str, names: &mut UniqueNames) -> Param {
+fn lower_param(
+    types: &mut TypeLowering<'_>,
+    param: &Parameter,
+    builder: &str,
+    pointer: &str,
+    names: &mut UniqueNames,
+) -> Param {
     let data = param.parameter_data_ref();
     let (location, style) = match param {
         Parameter::Query { style, .. } => (
@@ -162,7 +177,8 @@ fn lower_param(types: &mut TypeLowering<'_>, param: &Parameter, builder: &str, p
             (schema.map(|s| types.lower(s, &hint, &pointer_join(pointer, "content")).ty).unwrap_or(Ty::Json), None)
         }
     };
-    let docs = Docs { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), ..Docs::default() };
+    let docs =
+        Docs { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), ..Docs::default() };
     Param {
         default: default.map(|d| d.to_string()),
         wire_name: data.name.clone(),
@@ -251,7 +267,11 @@ fn lower_responses(
             StatusCode::Range(n) => StatusMatch::Range(*n),
         };
         if is_success(code) {
-            let hint = if several_success { format!("{builder}{}", success_variant_name(status)) } else { format!("{builder}Response") };
+            let hint = if several_success {
+                format!("{builder}{}", success_variant_name(status))
+            } else {
+                format!("{builder}Response")
+            };
             let (ty, read) = response_body(types, &response, &hint, &pointer);
             successes.push(Outcome { status, ty, read, description: response.description.clone() });
         } else {
@@ -268,10 +288,16 @@ fn lower_responses(
         errors.push(default.clone());
         if successes.is_empty() {
             // Only a `default` response: it describes success as well as failure.
-            successes.push(Outcome { status: StatusMatch::Range(2), ty: default.0.clone(), read: default.1, description: String::new() });
+            successes.push(Outcome {
+                status: StatusMatch::Range(2),
+                ty: default.0.clone(),
+                read: default.1,
+                description: String::new(),
+            });
         }
     }
-    let mut error_types: Vec<Ty> = errors.into_iter().filter(|(_, read)| *read == BodyRead::Json).map(|(ty, _)| ty).collect();
+    let mut error_types: Vec<Ty> =
+        errors.into_iter().filter(|(_, read)| *read == BodyRead::Json).map(|(ty, _)| ty).collect();
     error_types.dedup();
     let error_ty = match error_types.as_slice() {
         [only] => only.clone(),
@@ -280,7 +306,11 @@ fn lower_responses(
     let success = if successes.is_empty() {
         Success::Single { statuses: vec![StatusMatch::Range(2)], ty: Ty::Unit, read: BodyRead::Empty }
     } else if successes.iter().all(|s| s.ty == successes[0].ty && s.read == successes[0].read) {
-        Success::Single { statuses: successes.iter().map(|s| s.status).collect(), ty: successes[0].ty.clone(), read: successes[0].read }
+        Success::Single {
+            statuses: successes.iter().map(|s| s.status).collect(),
+            ty: successes[0].ty.clone(),
+            read: successes[0].read,
+        }
     } else {
         let mut names = UniqueNames::default();
         let variants = successes
@@ -321,9 +351,13 @@ fn success_variant_name(status: StatusMatch) -> String {
 
 fn response_body(types: &mut TypeLowering<'_>, response: &Response, hint: &str, pointer: &str) -> (Ty, BodyRead) {
     let content_pointer = pointer_join(pointer, "content");
-    let pick = |pred: &dyn Fn(&str) -> bool| response.content.iter().find(|(media, _)| pred(&media.to_ascii_lowercase()));
+    let pick =
+        |pred: &dyn Fn(&str) -> bool| response.content.iter().find(|(media, _)| pred(&media.to_ascii_lowercase()));
     let lower_schema = |types: &mut TypeLowering<'_>, media_type: &str, media: &MediaType| {
-        media.schema.as_ref().map(|s| types.lower(s, hint, &pointer_join(&pointer_join(&content_pointer, media_type), "schema")).ty)
+        media
+            .schema
+            .as_ref()
+            .map(|s| types.lower(s, hint, &pointer_join(&pointer_join(&content_pointer, media_type), "schema")).ty)
     };
     if let Some((media_type, media)) = pick(&|m| is_json(m)) {
         return (lower_schema(types, media_type, media).unwrap_or(Ty::Json), BodyRead::Json);
@@ -347,13 +381,19 @@ fn detect_paging(method: &str, params: &[Param], success: &Success) -> Option<Pa
     }
     let query_int = |names: &[&str]| {
         params.iter().find(|p| {
-            p.location == ParamLocation::Query && matches!(p.ty, Ty::I32 | Ty::I64) && names.contains(&p.wire_name.to_ascii_lowercase().as_str())
+            p.location == ParamLocation::Query
+                && matches!(p.ty, Ty::I32 | Ty::I64)
+                && names.contains(&p.wire_name.to_ascii_lowercase().as_str())
         })
     };
     match (query_int(&["skip", "offset"]), query_int(&["count", "limit", "top"])) {
         (Some(offset), Some(limit)) => {
             let default_limit = limit.default.as_deref().and_then(|d| d.parse().ok()).unwrap_or(100);
-            Some(Paging::Offset { offset_param: offset.wire_name.clone(), limit_param: limit.wire_name.clone(), default_limit })
+            Some(Paging::Offset {
+                offset_param: offset.wire_name.clone(),
+                limit_param: limit.wire_name.clone(),
+                default_limit,
+            })
         }
         _ => Some(Paging::LinkHeader),
     }

@@ -81,7 +81,10 @@ impl<'a> TypeLowering<'a> {
                 ReferenceOr::Reference { reference } => {
                     let target = self.lower_reference(reference, &name, &pointer).ty;
                     let docs = Docs::default();
-                    self.types.insert(name.clone(), TypeDef { name, origin, docs, kind: TypeKind::Alias { target, newtype: false } });
+                    self.types.insert(
+                        name.clone(),
+                        TypeDef { name, origin, docs, kind: TypeKind::Alias { target, newtype: false } },
+                    );
                 }
             }
         }
@@ -123,7 +126,10 @@ impl<'a> TypeLowering<'a> {
                 self.lower_inline(&schema, target_hint, pointer)
             }
             _ => {
-                self.warnings.push(Diagnostic::warning(pointer, format!("`{reference}` is not a schema; typed as any JSON value")));
+                self.warnings.push(Diagnostic::warning(
+                    pointer,
+                    format!("`{reference}` is not a schema; typed as any JSON value"),
+                ));
                 Lowered { ty: Ty::Json, nullable: false }
             }
         }
@@ -137,7 +143,8 @@ impl<'a> TypeLowering<'a> {
                 let name = self.claim_name(hint);
                 let mut docs = schema_docs(schema);
                 docs.notes.extend(notes);
-                self.types.insert(name.clone(), TypeDef { name: name.clone(), origin: format!("#{pointer}"), docs, kind });
+                self.types
+                    .insert(name.clone(), TypeDef { name: name.clone(), origin: format!("#{pointer}"), docs, kind });
                 Ty::Named(name)
             }
         };
@@ -185,16 +192,27 @@ impl<'a> TypeLowering<'a> {
             SchemaKind::Type(Type::Boolean(_)) => Shape::Inline(Ty::Bool),
             SchemaKind::Type(Type::Object(o)) => {
                 let mut parts = ObjectParts::default();
-                self.add_object_parts(&mut parts, &o.properties, &o.required, o.additional_properties.as_ref(), pointer);
+                self.add_object_parts(
+                    &mut parts,
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    pointer,
+                );
                 self.object(parts, name)
             }
             SchemaKind::Type(Type::Array(a)) => Shape::Inline(self.array(a.items.as_ref(), name, pointer)),
-            SchemaKind::OneOf { one_of } => self.union(one_of, "oneOf", schema.schema_data.discriminator.as_ref(), name, pointer),
-            SchemaKind::AnyOf { any_of } => self.union(any_of, "anyOf", schema.schema_data.discriminator.as_ref(), name, pointer),
+            SchemaKind::OneOf { one_of } => {
+                self.union(one_of, "oneOf", schema.schema_data.discriminator.as_ref(), name, pointer)
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(any_of, "anyOf", schema.schema_data.discriminator.as_ref(), name, pointer)
+            }
             SchemaKind::AllOf { all_of } => self.all_of(all_of, None, name, pointer),
             SchemaKind::Not { .. } => Shape::Def(
                 TypeKind::Alias { target: Ty::Json, newtype: false },
-                vec!["The spec describes this value with `not`, which has no Rust type; it is kept as any JSON value.".into()],
+                vec!["The spec describes this value with `not`, which has no Rust type; it is kept as any JSON value."
+                    .into()],
             ),
             SchemaKind::Any(any) => self.any(any, schema.schema_data.discriminator.as_ref(), name, pointer),
         }
@@ -211,7 +229,13 @@ impl<'a> TypeLowering<'a> {
                 self.warnings.push(Diagnostic::warning(pointer, "properties beside oneOf/anyOf: typed as the shared properties; the rest is kept as extra properties"));
             }
             let mut parts = ObjectParts::default();
-            self.add_object_parts(&mut parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer);
+            self.add_object_parts(
+                &mut parts,
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                pointer,
+            );
             return self.object(parts, name);
         }
         if !any.one_of.is_empty() {
@@ -228,13 +252,18 @@ impl<'a> TypeLowering<'a> {
             (Some("string") | None, Some(values)) if !values.is_empty() => Shape::Def(string_enum(&values), Vec::new()),
             (Some("string"), _) => {
                 let format = match any.format.as_deref() {
-                    Some(f) => serde_json::from_value(Value::String(f.into())).unwrap_or(VariantOrUnknownOrEmpty::Unknown(f.into())),
+                    Some(f) => serde_json::from_value(Value::String(f.into()))
+                        .unwrap_or(VariantOrUnknownOrEmpty::Unknown(f.into())),
                     None => VariantOrUnknownOrEmpty::Empty,
                 };
                 Shape::Inline(self.string_format(&format, pointer))
             }
-            (Some("integer"), _) => Shape::Inline(if any.format.as_deref() == Some("int32") { Ty::I32 } else { Ty::I64 }),
-            (Some("number"), _) => Shape::Inline(if any.format.as_deref() == Some("float") { Ty::F32 } else { Ty::F64 }),
+            (Some("integer"), _) => {
+                Shape::Inline(if any.format.as_deref() == Some("int32") { Ty::I32 } else { Ty::I64 })
+            }
+            (Some("number"), _) => {
+                Shape::Inline(if any.format.as_deref() == Some("float") { Ty::F32 } else { Ty::F64 })
+            }
             (Some("boolean"), _) => Shape::Inline(Ty::Bool),
             _ => Shape::Inline(Ty::Json),
         }
@@ -297,7 +326,9 @@ impl<'a> TypeLowering<'a> {
             return match extra {
                 ExtraProperties::Typed(value) => Shape::Inline(Ty::Map(Box::new(value))),
                 ExtraProperties::Keep => Shape::Inline(Ty::Json),
-                ExtraProperties::Closed => Shape::Def(TypeKind::Struct { fields: Vec::new(), extra, derive_default: true }, Vec::new()),
+                ExtraProperties::Closed => {
+                    Shape::Def(TypeKind::Struct { fields: Vec::new(), extra, derive_default: true }, Vec::new())
+                }
             };
         }
         let mut field_names = UniqueNames::with_reserved(["additional_properties"]);
@@ -345,17 +376,37 @@ impl<'a> TypeLowering<'a> {
 
     /// `allOf`: one struct with the properties and required lists of every
     /// branch (references and nested allOfs included).
-    fn all_of(&mut self, members: &[ReferenceOr<Schema>], beside: Option<&AnySchema>, name: &str, pointer: &str) -> Shape {
+    fn all_of(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        beside: Option<&AnySchema>,
+        name: &str,
+        pointer: &str,
+    ) -> Shape {
         let mut parts = ObjectParts::default();
         let mut others: Vec<Ty> = Vec::new();
         let mut refs: Vec<Ty> = Vec::new();
         let mut visiting = BTreeSet::new();
         for (index, member) in members.iter().enumerate() {
             let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &index.to_string());
-            self.collect_all_of_member(member, &mut parts, &mut others, &mut refs, &mut visiting, name, &member_pointer);
+            self.collect_all_of_member(
+                member,
+                &mut parts,
+                &mut others,
+                &mut refs,
+                &mut visiting,
+                name,
+                &member_pointer,
+            );
         }
         if let Some(any) = beside {
-            self.add_object_parts(&mut parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer);
+            self.add_object_parts(
+                &mut parts,
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                pointer,
+            );
         }
         if parts.properties.is_empty() && parts.additional.is_none() {
             // `allOf: [$ref]` (often with a description or nullable beside it) is that type.
@@ -363,7 +414,10 @@ impl<'a> TypeLowering<'a> {
                 ([only], []) | ([], [only]) => return Shape::Inline(only.clone()),
                 ([], []) => return Shape::Inline(Ty::Json),
                 _ => {
-                    self.warnings.push(Diagnostic::warning(pointer, "allOf of types that are not objects cannot be merged; typed as any JSON value"));
+                    self.warnings.push(Diagnostic::warning(
+                        pointer,
+                        "allOf of types that are not objects cannot be merged; typed as any JSON value",
+                    ));
                     return Shape::Inline(Ty::Json);
                 }
             }
@@ -371,7 +425,10 @@ impl<'a> TypeLowering<'a> {
         let notes = if others.is_empty() {
             Vec::new()
         } else {
-            self.warnings.push(Diagnostic::warning(pointer, "allOf mixes objects with other types; only the object properties are typed"));
+            self.warnings.push(Diagnostic::warning(
+                pointer,
+                "allOf mixes objects with other types; only the object properties are typed",
+            ));
             vec!["Some allOf members of this schema are not objects; only the object properties are typed.".into()]
         };
         match self.object(parts, name) {
@@ -416,21 +473,33 @@ impl<'a> TypeLowering<'a> {
             ReferenceOr::Item(schema) => (schema.clone(), pointer.to_string()),
         };
         match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => {
-                self.add_object_parts(parts, &o.properties, &o.required, o.additional_properties.as_ref(), &schema_pointer)
-            }
+            SchemaKind::Type(Type::Object(o)) => self.add_object_parts(
+                parts,
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+                &schema_pointer,
+            ),
             SchemaKind::AllOf { all_of } => {
                 for (index, inner) in all_of.iter().enumerate() {
                     let inner_pointer = pointer_join(&pointer_join(&schema_pointer, "allOf"), &index.to_string());
                     self.collect_all_of_member(inner, parts, others, refs, visiting, name, &inner_pointer);
                 }
             }
-            SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty() || any.typ.as_deref() == Some("object") => {
+            SchemaKind::Any(any)
+                if !any.properties.is_empty() || !any.all_of.is_empty() || any.typ.as_deref() == Some("object") =>
+            {
                 for (index, inner) in any.all_of.iter().enumerate() {
                     let inner_pointer = pointer_join(&pointer_join(&schema_pointer, "allOf"), &index.to_string());
                     self.collect_all_of_member(inner, parts, others, refs, visiting, name, &inner_pointer);
                 }
-                self.add_object_parts(parts, &any.properties, &any.required, any.additional_properties.as_ref(), &schema_pointer)
+                self.add_object_parts(
+                    parts,
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    &schema_pointer,
+                )
             }
             // Annotation-only members (`{description: ...}`, `{nullable: true}`) add nothing.
             SchemaKind::Any(any) if any_is_empty(any) => {}
@@ -461,20 +530,31 @@ impl<'a> TypeLowering<'a> {
                 continue; // the same type twice can never select the second
             }
             let base = match &lowered.ty {
-                Ty::Named(n) => n.strip_prefix(name).filter(|rest| !rest.is_empty() && !rest.starts_with("Variant")).unwrap_or(n).to_string(),
+                Ty::Named(n) => n
+                    .strip_prefix(name)
+                    .filter(|rest| !rest.is_empty() && !rest.starts_with("Variant"))
+                    .unwrap_or(n)
+                    .to_string(),
                 other => ty_variant_label(other).to_string(),
             };
             let tags = match (discriminator, member) {
                 (Some(d), ReferenceOr::Reference { reference }) => discriminator_tags(d, reference),
                 _ => Vec::new(),
             };
-            variants.push(UnionVariant { name: variant_names.claim(variant_name(&base)), ty: lowered.ty, tags, boxed: false });
+            variants.push(UnionVariant {
+                name: variant_names.claim(variant_name(&base)),
+                ty: lowered.ty,
+                tags,
+                boxed: false,
+            });
         }
         match variants.len() {
             0 => Shape::Inline(Ty::Json),
             1 => Shape::Inline(variants.remove(0).ty),
             _ => {
-                let discriminator = discriminator.filter(|_| variants.iter().all(|v| !v.tags.is_empty())).map(|d| d.property_name.clone());
+                let discriminator = discriminator
+                    .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
+                    .map(|d| d.property_name.clone());
                 Shape::Def(TypeKind::Union { variants, discriminator }, Vec::new())
             }
         }
@@ -487,7 +567,9 @@ impl<'a> TypeLowering<'a> {
 
     fn allows_null_member(&self, schema: &Schema) -> bool {
         match &schema.schema_kind {
-            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members.iter().any(|m| self.is_null_schema(m)),
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                members.iter().any(|m| self.is_null_schema(m))
+            }
             _ => false,
         }
     }
@@ -578,7 +660,12 @@ fn any_is_empty(any: &AnySchema) -> bool {
 
 fn schema_docs(schema: &Schema) -> Docs {
     let data = &schema.schema_data;
-    Docs { summary: data.title.clone(), description: data.description.clone(), notes: Vec::new(), deprecated: data.deprecated }
+    Docs {
+        summary: data.title.clone(),
+        description: data.description.clone(),
+        notes: Vec::new(),
+        deprecated: data.deprecated,
+    }
 }
 
 fn compact_json(value: &Value) -> String {
@@ -617,8 +704,12 @@ fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
         .iter()
         .map(|(name, def)| {
             let targets = match &def.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| direct_named(&f.ty)).map(str::to_string).collect(),
-                TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct_named(&v.ty)).map(str::to_string).collect(),
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter().filter_map(|f| direct_named(&f.ty)).map(str::to_string).collect()
+                }
+                TypeKind::Union { variants, .. } => {
+                    variants.iter().filter_map(|v| direct_named(&v.ty)).map(str::to_string).collect()
+                }
                 TypeKind::Alias { target, .. } => direct_named(target).map(str::to_string).into_iter().collect(),
                 TypeKind::Enum { .. } => Vec::new(),
             };
@@ -634,7 +725,9 @@ fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
             TypeKind::Alias { target, .. } => {
                 let mut mentioned = Vec::new();
                 all_named(target, &mut mentioned);
-                let aliases = mentioned.into_iter().filter(|m| matches!(types.get(*m).map(|d| &d.kind), Some(TypeKind::Alias { .. })));
+                let aliases = mentioned
+                    .into_iter()
+                    .filter(|m| matches!(types.get(*m).map(|d| &d.kind), Some(TypeKind::Alias { .. })));
                 Some((name.clone(), aliases.map(str::to_string).collect()))
             }
             _ => None,
@@ -648,7 +741,9 @@ fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
     let newtypes: BTreeSet<String> = alias_graph.keys().filter(|n| in_alias_cycle(n)).cloned().collect();
     let self_loop = |name: &str| graph.get(name).is_some_and(|t| t.iter().any(|x| x == name));
     let component_size = |name: &str| component.get(name).map_or(0, |c| component.values().filter(|o| *o == c).count());
-    let recursive_edge = |from: &str, to: &str| (from == to && self_loop(from)) || (from != to && cyclic(from, to) && component_size(from) > 1);
+    let recursive_edge = |from: &str, to: &str| {
+        (from == to && self_loop(from)) || (from != to && cyclic(from, to) && component_size(from) > 1)
+    };
     for (name, def) in types.iter_mut() {
         match &mut def.kind {
             TypeKind::Struct { fields, .. } => {

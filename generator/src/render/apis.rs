@@ -4,8 +4,8 @@
 use super::docs::{doc_attrs, lines_to_attrs};
 use super::{ident, ty_tokens, Scope};
 use crate::ir::{
-    ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, StatusMatch, Success, Ty,
-    TypeDef, TypeKind,
+    ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, StatusMatch, Success,
+    Ty, TypeDef, TypeKind,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -50,7 +50,11 @@ pub fn render_module(module: &ApiModule, types: &BTreeMap<&str, &TypeDef>) -> To
     let builders = module.operations.iter().map(|op| render_builder(op, &module.api_struct, types));
     let accessor_doc = format!(" Operations tagged `{tag}`.");
     let uses_models = module.operations.iter().any(mentions_models);
-    let models_import = if uses_models { quote! { use crate::models; } } else { quote! {} };
+    let models_import = if uses_models {
+        quote! { use crate::models; }
+    } else {
+        quote! {}
+    };
     quote! {
         #![doc = #module_doc]
         #models_import
@@ -104,7 +108,8 @@ fn argument(ty: &Ty) -> (TokenStream, bool) {
 }
 
 fn required_inputs(op: &Operation) -> Vec<(proc_macro2::Ident, &Ty)> {
-    let mut inputs: Vec<(proc_macro2::Ident, &Ty)> = op.params.iter().filter(|p| p.required).map(|p| (ident(&p.name), &p.ty)).collect();
+    let mut inputs: Vec<(proc_macro2::Ident, &Ty)> =
+        op.params.iter().filter(|p| p.required).map(|p| (ident(&p.name), &p.ty)).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         inputs.push((ident("body"), &body.ty));
     }
@@ -252,7 +257,10 @@ fn success_enum(op: &Operation) -> TokenStream {
             StatusMatch::Code(code) => format!("`{code}`"),
             StatusMatch::Range(first) => format!("`{first}XX`"),
         };
-        let doc = lines_to_attrs(&[format!("{status}{}", v.description.as_deref().map(|d| format!(": {}", first_line(d))).unwrap_or_default())]);
+        let doc = lines_to_attrs(&[format!(
+            "{status}{}",
+            v.description.as_deref().map(|d| format!(": {}", first_line(d))).unwrap_or_default()
+        )]);
         match v.ty {
             Ty::Unit => quote! { #doc #variant, },
             ref ty => {
@@ -322,7 +330,10 @@ fn body_statement(op: &Operation, value: TokenStream) -> TokenStream {
 
 fn render_builder(op: &Operation, api_struct: &str, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
     let builder = ident(&op.builder_name);
-    let builder_doc = format!(" Request builder for [`{api_struct}::{}`]: set optional inputs, then `.send().await` (or just `.await`).", op.method_name);
+    let builder_doc = format!(
+        " Request builder for [`{api_struct}::{}`]: set optional inputs, then `.send().await` (or just `.await`).",
+        op.method_name
+    );
     let (success_ty, error_ty) = result_types(op);
     let required_fields = required_inputs(op).into_iter().map(|(name, ty)| {
         let ty = ty_tokens(ty, Scope::Apis);
@@ -347,7 +358,11 @@ fn render_builder(op: &Operation, api_struct: &str, types: &BTreeMap<&str, &Type
         }
         let docs = doc_attrs(&docs);
         let (arg, converts) = argument(ty);
-        let value = if converts { quote! { value.into() } } else { quote! { value } };
+        let value = if converts {
+            quote! { value.into() }
+        } else {
+            quote! { value }
+        };
         quote! {
             #docs
             pub fn #name(mut self, value: #arg) -> Self {
@@ -449,7 +464,10 @@ fn render_stream(op: &Operation, success_ty: &TokenStream, error_ty: &TokenStrea
     let _ = success_ty;
     let item = ty_tokens(item, Scope::Apis);
     let (paging_tokens, how) = match paging {
-        Paging::LinkHeader => (quote! { crate::runtime::Paging::LinkHeader }, "following the `Link: <...>; rel=\"next\"` response headers".to_string()),
+        Paging::LinkHeader => (
+            quote! { crate::runtime::Paging::LinkHeader },
+            "following the `Link: <...>; rel=\"next\"` response headers".to_string(),
+        ),
         Paging::Offset { offset_param, limit_param, default_limit } => (
             quote! { crate::runtime::Paging::Offset { offset_param: #offset_param, limit_param: #limit_param, default_limit: #default_limit } },
             format!("advancing `{offset_param}` by the items received, `{limit_param}` at a time"),

@@ -216,7 +216,8 @@ fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
             }
         }
     };
-    let title_doc = format!(" A builder for a client of {}, with the spec's server and its defaults.", api.title.trim());
+    let title_doc =
+        format!(" A builder for a client of {}, with the spec's server and its defaults.", api.title.trim());
     quote! {
         #(#crate_docs)*
         // Spec prose is Markdown written for people, not tidy rustdoc; and
@@ -258,7 +259,8 @@ fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
 
 /// A `no_run` doctest: build a client and call the first operation that needs only strings.
 fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
-    let mut lines = vec!["```no_run".to_string(), "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string()];
+    let mut lines =
+        vec!["```no_run".to_string(), "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string()];
     lines.push(format!("let client = {crate_ident}::Client::builder()"));
     for v in &api.server.variables {
         lines.push(format!("    .{}({:?})", v.method_name, v.default));
@@ -275,11 +277,18 @@ fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
     }
     lines.push("    .build()?;".to_string());
     let call = api.modules.iter().flat_map(|m| m.operations.iter().map(move |op| (m, op))).find(|(_, op)| {
-        op.http_method == "GET" && op.body.as_ref().is_none_or(|b| !b.required) && op.params.iter().filter(|p| p.required).all(|p| p.ty == Ty::String)
+        op.http_method == "GET"
+            && op.body.as_ref().is_none_or(|b| !b.required)
+            && op.params.iter().filter(|p| p.required).all(|p| p.ty == Ty::String)
     });
     if let Some((module, op)) = call {
         let args: Vec<String> = op.params.iter().filter(|p| p.required).map(|p| format!("{:?}", p.name)).collect();
-        lines.push(format!("let response = client.{}().{}({}).await?;", module.accessor, op.method_name, args.join(", ")));
+        lines.push(format!(
+            "let response = client.{}().{}({}).await?;",
+            module.accessor,
+            op.method_name,
+            args.join(", ")
+        ));
         lines.push("println!(\"{response:?}\");".to_string());
     }
     lines.push("# Ok(())".to_string());

@@ -51,7 +51,13 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn render_struct(def: &TypeDef, docs: &TokenStream, fields: &[Field], extra: &ExtraProperties, derive_default: bool) -> TokenStream {
+fn render_struct(
+    def: &TypeDef,
+    docs: &TokenStream,
+    fields: &[Field],
+    extra: &ExtraProperties,
+    derive_default: bool,
+) -> TokenStream {
     let name = ident(&def.name);
     let field_items = fields.iter().map(|field| {
         let field_docs = doc_attrs(&field.docs);
@@ -90,14 +96,19 @@ fn render_struct(def: &TypeDef, docs: &TokenStream, fields: &[Field], extra: &Ex
         ExtraProperties::Closed => quote! {},
     };
     let has_secret = fields.iter().any(|f| f.secret);
-    let mut derives = vec![quote! { Clone }, quote! { PartialEq }, quote! { serde::Serialize }, quote! { serde::Deserialize }];
+    let mut derives =
+        vec![quote! { Clone }, quote! { PartialEq }, quote! { serde::Serialize }, quote! { serde::Deserialize }];
     if !has_secret {
         derives.insert(0, quote! { Debug });
     }
     if derive_default {
         derives.push(quote! { Default });
     }
-    let debug_impl = if has_secret { redacting_debug(def, fields, extra) } else { quote! {} };
+    let debug_impl = if has_secret {
+        redacting_debug(def, fields, extra)
+    } else {
+        quote! {}
+    };
     quote! {
         #docs
         #[derive(#(#derives),*)]
@@ -149,7 +160,11 @@ fn catch_all_name(variants: &[crate::ir::EnumVariant]) -> proc_macro2::Ident {
     format_ident!("{}", name)
 }
 
-fn render_string_enum(docs: &TokenStream, name: &proc_macro2::Ident, variants: &[crate::ir::EnumVariant]) -> TokenStream {
+fn render_string_enum(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[crate::ir::EnumVariant],
+) -> TokenStream {
     let unknown = catch_all_name(variants);
     let listed: Vec<(proc_macro2::Ident, &str)> = variants
         .iter()
@@ -206,7 +221,11 @@ fn render_string_enum(docs: &TokenStream, name: &proc_macro2::Ident, variants: &
     }
 }
 
-fn render_integer_enum(docs: &TokenStream, name: &proc_macro2::Ident, variants: &[crate::ir::EnumVariant]) -> TokenStream {
+fn render_integer_enum(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[crate::ir::EnumVariant],
+) -> TokenStream {
     let unknown = catch_all_name(variants);
     let listed: Vec<(proc_macro2::Ident, i64)> = variants
         .iter()
@@ -284,7 +303,12 @@ fn variant_payload(variant: &UnionVariant) -> TokenStream {
     }
 }
 
-fn render_union(docs: &TokenStream, name: &proc_macro2::Ident, variants: &[UnionVariant], discriminator: Option<&str>) -> TokenStream {
+fn render_union(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+    discriminator: Option<&str>,
+) -> TokenStream {
     let has_json = variants.iter().any(|v| v.ty == Ty::Json);
     let decls = variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -293,7 +317,11 @@ fn render_union(docs: &TokenStream, name: &proc_macro2::Ident, variants: &[Union
             (_, []) => String::new(),
             (_, tags) => format!(" Selected by `{}`.", tags.join("`, `")),
         };
-        let doc = if doc.is_empty() { quote! {} } else { lines_to_attrs(&[doc.trim().to_string()]) };
+        let doc = if doc.is_empty() {
+            quote! {}
+        } else {
+            lines_to_attrs(&[doc.trim().to_string()])
+        };
         quote! { #doc #variant(#payload), }
     });
     let other_decl = if has_json {

@@ -107,20 +107,8 @@ struct ApiErrorInner<E> {
 }
 
 impl<E> ApiError<E> {
-    pub(crate) fn new(
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Option<E>,
-        raw_body: String,
-    ) -> Self {
-        ApiError {
-            inner: Box::new(ApiErrorInner {
-                status,
-                headers,
-                body,
-                raw_body,
-            }),
-        }
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Option<E>, raw_body: String) -> Self {
+        ApiError { inner: Box::new(ApiErrorInner { status, headers, body, raw_body }) }
     }
 
     /// The HTTP status of the response.
@@ -204,11 +192,7 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "failed to decode response body (HTTP {}) at `{}`: {}",
-            self.status, self.path, self.message
-        )
+        write!(f, "failed to decode response body (HTTP {}) at `{}`: {}", self.status, self.path, self.message)
     }
 }
 

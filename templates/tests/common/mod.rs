@@ -3,23 +3,17 @@
 
 use std::time::Duration;
 
-use runtime_template::runtime::{
-    Client, ClientBuilder, Error, RawResponse, RetryPolicy, ServerTemplate,
-};
+use runtime_template::runtime::{Client, ClientBuilder, Error, RawResponse, RetryPolicy, ServerTemplate};
 use serde::Deserialize;
 use wiremock::MockServer;
 
 /// A template whose default host is unreachable, so tests must override it.
-pub const SERVER: ServerTemplate = ServerTemplate {
-    url: "http://{host}/api",
-    variables: &[("host", "example.invalid")],
-};
+pub const SERVER: ServerTemplate =
+    ServerTemplate { url: "http://{host}/api", variables: &[("host", "example.invalid")] };
 
 /// A builder pointed at the mock server, with fast retries.
 pub fn builder(server: &MockServer) -> ClientBuilder {
-    ClientBuilder::new(SERVER)
-        .base_url(server.uri())
-        .retry_policy(fast_retries())
+    ClientBuilder::new(SERVER).base_url(server.uri()).retry_policy(fast_retries())
 }
 
 /// A client pointed at the mock server.
@@ -29,10 +23,7 @@ pub fn client(server: &MockServer) -> Client {
 
 /// Retries with millisecond delays and no jitter.
 pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_delay(Duration::from_millis(5))
-        .max_delay(Duration::from_millis(20))
-        .jitter(false)
+    RetryPolicy::default().initial_delay(Duration::from_millis(5)).max_delay(Duration::from_millis(20)).jitter(false)
 }
 
 /// A list item in the paging tests.
@@ -51,8 +42,5 @@ pub fn decode_items(raw: RawResponse) -> Result<Vec<Item>, Error> {
 
 /// The requests the mock server received.
 pub async fn received(server: &MockServer) -> Vec<wiremock::Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
+    server.received_requests().await.expect("request recording is on")
 }

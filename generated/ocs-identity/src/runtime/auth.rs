@@ -90,10 +90,7 @@ impl Credentials {
 
     /// HTTP basic credentials.
     pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
-        Credentials::Basic {
-            username: username.into(),
-            password: SecretString::from(password.into()),
-        }
+        Credentials::Basic { username: username.into(), password: SecretString::from(password.into()) }
     }
 
     /// OAuth 2.0 client credentials.
@@ -115,19 +112,13 @@ impl Credentials {
 /// A configured security scheme, ready to be applied.
 pub(crate) enum Scheme {
     /// An API key in a header; the value (prefix included) is marked sensitive.
-    HeaderKey {
-        name: HeaderName,
-        value: HeaderValue,
-    },
+    HeaderKey { name: HeaderName, value: HeaderValue },
     /// An API key in the query string.
     QueryKey { name: String, value: SecretString },
     /// An API key in a cookie.
     CookieKey { name: String, value: SecretString },
     /// A complete `Authorization` header value (bearer or basic), marked sensitive.
-    Authorization {
-        kind: &'static str,
-        value: HeaderValue,
-    },
+    Authorization { kind: &'static str, value: HeaderValue },
     /// OAuth 2.0 client credentials with a token cache.
     OAuth2(OAuth2),
 }
@@ -162,12 +153,7 @@ impl Scheme {
     ) -> Result<Scheme, String> {
         let invalid = |what: &str| format!("security scheme `{scheme_name}`: invalid {what}");
         Ok(match credentials {
-            Credentials::ApiKey {
-                location,
-                name,
-                prefix,
-                key,
-            } => {
+            Credentials::ApiKey { location, name, prefix, key } => {
                 let value = match prefix.as_deref() {
                     Some(p) if !p.is_empty() => format!("{p} {}", key.expose_secret()),
                     _ => key.expose_secret().to_owned(),
@@ -175,8 +161,7 @@ impl Scheme {
                 let value = SecretString::from(value);
                 match location {
                     ApiKeyLocation::Header => Scheme::HeaderKey {
-                        name: HeaderName::from_bytes(name.as_bytes())
-                            .map_err(|_| invalid("header name"))?,
+                        name: HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("header name"))?,
                         value: sensitive_value(value.expose_secret())
                             .map_err(|_| invalid("api key (not a valid header value)"))?,
                     },
@@ -194,16 +179,10 @@ impl Scheme {
                     .encode(format!("{username}:{}", password.expose_secret()));
                 Scheme::Authorization {
                     kind: "basic",
-                    value: sensitive_value(&format!("Basic {encoded}"))
-                        .map_err(|_| invalid("basic credentials"))?,
+                    value: sensitive_value(&format!("Basic {encoded}")).map_err(|_| invalid("basic credentials"))?,
                 }
             }
-            Credentials::OAuth2ClientCredentials {
-                client_id,
-                client_secret,
-                scopes,
-                ..
-            } => Scheme::OAuth2(OAuth2 {
+            Credentials::OAuth2ClientCredentials { client_id, client_secret, scopes, .. } => Scheme::OAuth2(OAuth2 {
                 token_url: token_url.ok_or_else(|| invalid("token URL"))?,
                 client_id,
                 client_secret,
@@ -266,10 +245,7 @@ impl OAuth2 {
     /// already have replaced it).
     pub(crate) async fn invalidate(&self, used: &SecretString) {
         let mut cache = self.cache.lock().await;
-        if cache
-            .as_ref()
-            .is_some_and(|c| c.token.expose_secret() == used.expose_secret())
-        {
+        if cache.as_ref().is_some_and(|c| c.token.expose_secret() == used.expose_secret()) {
             *cache = None;
         }
     }
@@ -305,21 +281,15 @@ impl OAuth2 {
             .await
             .map_err(|e| format!("token request to {url} failed: {}", e.without_url()))?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| format!("token request to {url} failed: {}", e.without_url()))?;
+        let body = response.bytes().await.map_err(|e| format!("token request to {url} failed: {}", e.without_url()))?;
         if !status.is_success() {
             let text = String::from_utf8_lossy(&body);
             let text: String = text.trim().chars().take(300).collect();
-            return Err(format!(
-                "token endpoint {url} answered HTTP {status}: {text}"
-            ));
+            return Err(format!("token endpoint {url} answered HTTP {status}: {text}"));
         }
         // Never include the body here: it holds the token.
-        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| {
-            format!("token endpoint {url} answered HTTP {status} without a valid JSON access_token")
-        })?;
+        let parsed: TokenResponse = serde_json::from_slice(&body)
+            .map_err(|_| format!("token endpoint {url} answered HTTP {status} without a valid JSON access_token"))?;
         let expires_in = parsed.expires_in.as_ref().and_then(|v| match v {
             serde_json::Value::Number(n) => n.as_u64(),
             serde_json::Value::String(s) => s.trim().parse().ok(),

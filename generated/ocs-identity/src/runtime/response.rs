@@ -13,12 +13,7 @@ use super::error::{ApiError, DecodeError, Error};
 /// Marks the values of credential-bearing headers as sensitive, so that
 /// `HeaderMap`'s `Debug` prints `Sensitive` instead of the value.
 pub(crate) fn mark_sensitive(headers: &mut HeaderMap, extra: &[HeaderName]) {
-    let standard = [
-        header::AUTHORIZATION,
-        header::PROXY_AUTHORIZATION,
-        header::COOKIE,
-        header::SET_COOKIE,
-    ];
+    let standard = [header::AUTHORIZATION, header::PROXY_AUTHORIZATION, header::COOKIE, header::SET_COOKIE];
     for name in standard.iter().chain(extra) {
         if let header::Entry::Occupied(mut entry) = headers.entry(name) {
             for value in entry.iter_mut() {
@@ -51,11 +46,7 @@ impl RawResponse {
     /// cookie and set-cookie header values are marked sensitive.
     pub fn new(status: StatusCode, mut headers: HeaderMap, body: Bytes) -> Self {
         mark_sensitive(&mut headers, &[]);
-        RawResponse {
-            status,
-            headers,
-            body,
-        }
+        RawResponse { status, headers, body }
     }
 
     /// The HTTP status.
@@ -90,11 +81,7 @@ impl RawResponse {
             })
         })?;
         de.end().map_err(|e| {
-            Error::Decode(DecodeError {
-                status: self.status,
-                path: ".".to_owned(),
-                message: e.to_string(),
-            })
+            Error::Decode(DecodeError { status: self.status, path: ".".to_owned(), message: e.to_string() })
         })?;
         Ok(value)
     }
@@ -113,11 +100,7 @@ impl RawResponse {
     /// Turns the response into [`Error::Api`]: the body is parsed as `E` where
     /// it parses, and the raw body is always kept.
     pub fn into_error<E: DeserializeOwned>(self) -> Error<E> {
-        let body = if self.body.is_empty() {
-            None
-        } else {
-            serde_json::from_slice::<E>(&self.body).ok()
-        };
+        let body = if self.body.is_empty() { None } else { serde_json::from_slice::<E>(&self.body).ok() };
         let raw_body = String::from_utf8_lossy(&self.body).into_owned();
         Error::Api(ApiError::new(self.status, self.headers, body, raw_body))
     }
@@ -130,10 +113,6 @@ impl RawResponse {
         sensitive: &[HeaderName],
     ) -> Self {
         mark_sensitive(&mut headers, sensitive);
-        RawResponse {
-            status,
-            headers,
-            body,
-        }
+        RawResponse { status, headers, body }
     }
 }

@@ -219,19 +219,16 @@ fn substitute(template: &str, variables: &[(&str, &str)]) -> Result<String, Stri
         out = out.replace(&format!("{{{name}}}"), value);
     }
     match (out.find('{'), out.find('}')) {
-        (Some(start), Some(end)) if start < end => Err(format!(
-            "no value for server variable `{}` in `{template}`",
-            &out[start + 1..end]
-        )),
+        (Some(start), Some(end)) if start < end => {
+            Err(format!("no value for server variable `{}` in `{template}`", &out[start + 1..end]))
+        }
         _ => Ok(out),
     }
 }
 
 /// Whether two URLs share scheme, host and port.
 pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
+    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// What one attempt authenticated with: the OAuth 2.0 tokens it used.
@@ -251,11 +248,7 @@ impl Client {
                     let known: Vec<&str> = b.server.variables.iter().map(|(n, _)| *n).collect();
                     return Err(config(format!(
                         "unknown server variable `{name}` (known: {})",
-                        if known.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            known.join(", ")
-                        }
+                        if known.is_empty() { "none".to_owned() } else { known.join(", ") }
                     )));
                 }
             }
@@ -266,17 +259,12 @@ impl Client {
             None => substitute(b.server.url, &variables).map_err(config)?,
         };
         let base_url = base_url.trim().trim_end_matches('/').to_owned();
-        let base = Url::parse(&base_url)
-            .map_err(|e| config(format!("invalid base URL `{base_url}`: {e}")))?;
+        let base = Url::parse(&base_url).map_err(|e| config(format!("invalid base URL `{base_url}`: {e}")))?;
         if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
-            return Err(config(format!(
-                "invalid base URL `{base_url}`: expected an http(s) URL with a host"
-            )));
+            return Err(config(format!("invalid base URL `{base_url}`: expected an http(s) URL with a host")));
         }
         if base.query().is_some() || base.fragment().is_some() {
-            return Err(config(format!(
-                "invalid base URL `{base_url}`: it must not have a query or fragment"
-            )));
+            return Err(config(format!("invalid base URL `{base_url}`: it must not have a query or fragment")));
         }
 
         let mut schemes = HashMap::new();
@@ -290,16 +278,13 @@ impl Client {
                         Ok(absolute) => absolute,
                         Err(_) => Url::parse(&format!("{base_url}/"))
                             .and_then(|b| b.join(&url))
-                            .map_err(|e| {
-                                config(format!("security scheme `{name}`: invalid token URL: {e}"))
-                            })?,
+                            .map_err(|e| config(format!("security scheme `{name}`: invalid token URL: {e}")))?,
                     };
                     Some(resolved)
                 }
                 _ => None,
             };
-            let scheme = Scheme::new(name, credentials, token_url, b.token_refresh_margin)
-                .map_err(config)?;
+            let scheme = Scheme::new(name, credentials, token_url, b.token_refresh_margin).map_err(config)?;
             if let Scheme::HeaderKey { name, .. } = &scheme {
                 sensitive_headers.push(name.clone());
             }
@@ -325,9 +310,7 @@ impl Client {
                 if let Some(t) = b.timeout {
                     builder = builder.timeout(t);
                 }
-                builder.build().map_err(|e| {
-                    config(format!("cannot build the HTTP client: {}", e.without_url()))
-                })?
+                builder.build().map_err(|e| config(format!("cannot build the HTTP client: {}", e.without_url())))?
             }
         };
 
@@ -337,9 +320,7 @@ impl Client {
             _ => None,
         };
         let user_agent = user_agent
-            .map(|ua| {
-                HeaderValue::from_str(ua).map_err(|_| config(format!("invalid user agent `{ua}`")))
-            })
+            .map(|ua| HeaderValue::from_str(ua).map_err(|_| config(format!("invalid user agent `{ua}`"))))
             .transpose()?;
 
         Ok(Client {
@@ -407,13 +388,8 @@ impl Client {
     }
 
     /// The first security alternative whose schemes all have credentials.
-    fn select_alternative(
-        &self,
-        security: &'static [&'static [&'static str]],
-    ) -> &'static [&'static str] {
-        let chosen = security
-            .iter()
-            .find(|alt| alt.iter().all(|s| self.inner.schemes.contains_key(s)));
+    fn select_alternative(&self, security: &'static [&'static [&'static str]]) -> &'static [&'static str] {
+        let chosen = security.iter().find(|alt| alt.iter().all(|s| self.inner.schemes.contains_key(s)));
         match chosen {
             Some(alt) => alt,
             None => {
@@ -460,11 +436,7 @@ impl Client {
                     headers.insert(name.clone(), value.clone());
                 }
                 Scheme::QueryKey { name, value } => {
-                    let pair = format!(
-                        "{}={}",
-                        encode_component(name),
-                        encode_component(value.expose_secret())
-                    );
+                    let pair = format!("{}={}", encode_component(name), encode_component(value.expose_secret()));
                     let query = match url.query() {
                         Some(q) if !q.is_empty() => format!("{q}&{pair}"),
                         _ => pair,
@@ -472,24 +444,21 @@ impl Client {
                     url.set_query(Some(&query));
                 }
                 Scheme::CookieKey { name, value } => {
-                    cookies.push(format!(
-                        "{name}={}",
-                        encode_cookie_value(value.expose_secret())
-                    ));
+                    cookies.push(format!("{name}={}", encode_cookie_value(value.expose_secret())));
                 }
                 Scheme::Authorization { value, .. } => {
                     headers.insert(header::AUTHORIZATION, value.clone());
                 }
                 Scheme::OAuth2(oauth) => {
-                    let token = oauth.token(&inner.http).await.map_err(|m| {
-                        Error::Auth(format!("security scheme `{scheme_name}`: {m}"))
+                    let token = oauth
+                        .token(&inner.http)
+                        .await
+                        .map_err(|m| Error::Auth(format!("security scheme `{scheme_name}`: {m}")))?;
+                    let value = sensitive_value(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
+                        Error::Auth(format!(
+                            "security scheme `{scheme_name}`: the access token is not a valid header value"
+                        ))
                     })?;
-                    let value = sensitive_value(&format!("Bearer {}", token.expose_secret()))
-                        .map_err(|_| {
-                            Error::Auth(format!(
-                                "security scheme `{scheme_name}`: the access token is not a valid header value"
-                            ))
-                        })?;
                     headers.insert(header::AUTHORIZATION, value);
                     used_tokens.push((scheme_name, token));
                 }
@@ -505,9 +474,8 @@ impl Client {
         match &req.body {
             Body::Empty => {}
             Body::Bytes { data, content_type } => {
-                let content_type = HeaderValue::from_str(content_type).map_err(|_| {
-                    Error::InvalidRequest(format!("invalid content type `{content_type}`"))
-                })?;
+                let content_type = HeaderValue::from_str(content_type)
+                    .map_err(|_| Error::InvalidRequest(format!("invalid content type `{content_type}`")))?;
                 headers.insert(header::CONTENT_TYPE, content_type);
                 builder = builder.body(data.clone());
             }
@@ -528,26 +496,15 @@ impl Client {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await?;
-        Ok(RawResponse::from_parts(
-            status,
-            headers,
-            body,
-            &self.inner.sensitive_headers,
-        ))
+        Ok(RawResponse::from_parts(status, headers, body, &self.inner.sensitive_headers))
     }
 
     /// The attempt loop of [`Client::execute`].
-    async fn run(
-        &self,
-        req: &Request,
-        span: &tracing::Span,
-    ) -> Result<RawResponse, Error<Infallible>> {
+    async fn run(&self, req: &Request, span: &tracing::Span) -> Result<RawResponse, Error<Infallible>> {
         if let Some(message) = &req.error {
             return Err(Error::InvalidRequest(message.clone()));
         }
-        let url = req
-            .url(&self.inner.base_url)
-            .map_err(Error::InvalidRequest)?;
+        let url = req.url(&self.inner.base_url).map_err(Error::InvalidRequest)?;
         let alternative = self.select_alternative(req.security);
         let policy = &self.inner.retry_policy;
         let mut backoff = policy.backoff();
@@ -562,26 +519,19 @@ impl Client {
             match self.send(builder).await {
                 Ok(raw) => {
                     let status = raw.status();
-                    if status == StatusCode::UNAUTHORIZED
-                        && !used_tokens.is_empty()
-                        && !reauthenticated
-                    {
+                    if status == StatusCode::UNAUTHORIZED && !used_tokens.is_empty() && !reauthenticated {
                         // The cached token may have been revoked: fetch a new one, once.
                         reauthenticated = true;
                         for (scheme_name, token) in &used_tokens {
-                            if let Some(Scheme::OAuth2(oauth)) = self.inner.schemes.get(scheme_name)
-                            {
+                            if let Some(Scheme::OAuth2(oauth)) = self.inner.schemes.get(scheme_name) {
                                 oauth.invalidate(token).await;
                             }
                         }
-                        tracing::debug!(
-                            attempt,
-                            "401 with a cached access token; refetching the token"
-                        );
+                        tracing::debug!(attempt, "401 with a cached access token; refetching the token");
                         continue;
                     }
-                    let retryable = status == StatusCode::TOO_MANY_REQUESTS
-                        || status == StatusCode::SERVICE_UNAVAILABLE;
+                    let retryable =
+                        status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE;
                     if !retryable || retries >= policy.retries() {
                         return Ok(raw);
                     }
@@ -590,8 +540,7 @@ impl Client {
                             tracing::debug!(
                                 attempt,
                                 status = status.as_u16(),
-                                requested_delay_ms =
-                                    u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
+                                requested_delay_ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
                                 "server asked to wait longer than max_retry_after; not retrying"
                             );
                             return Ok(raw);

@@ -40,9 +40,7 @@ impl Base64 {
 
     /// Decodes base64 text leniently (see the type's documentation).
     pub fn decode(text: &str) -> Result<Self, base64::DecodeError> {
-        use base64::engine::general_purpose::{
-            STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
-        };
+        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
         let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
         let url_safe = compact.contains(['-', '_']);
         let padded = compact.ends_with('=');
@@ -52,9 +50,7 @@ impl Base64 {
             (true, true) => URL_SAFE,
             (true, false) => URL_SAFE_NO_PAD,
         };
-        engine
-            .decode(compact.as_bytes())
-            .map(|v| Base64(Bytes::from(v)))
+        engine.decode(compact.as_bytes()).map(|v| Base64(Bytes::from(v)))
     }
 }
 

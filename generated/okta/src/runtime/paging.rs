@@ -87,18 +87,12 @@ enum Step<E> {
 
 /// The URL of the `rel="next"` link, if any, resolved against `current`.
 fn next_link<E>(raw: &RawResponse, current: &Url) -> Result<Option<Url>, Error<E>> {
-    let values: Vec<&str> = raw
-        .headers()
-        .get_all(LINK)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
+    let values: Vec<&str> = raw.headers().get_all(LINK).iter().filter_map(|v| v.to_str().ok()).collect();
     if values.is_empty() {
         return Ok(None);
     }
-    let links = parse_link_header::parse_with_rel(&values.join(", ")).map_err(|e| {
-        Error::InvalidRequest(format!("invalid Link header in a page response: {e}"))
-    })?;
+    let links = parse_link_header::parse_with_rel(&values.join(", "))
+        .map_err(|e| Error::InvalidRequest(format!("invalid Link header in a page response: {e}")))?;
     let Some(next) = links.get("next") else {
         return Ok(None);
     };
@@ -126,11 +120,7 @@ impl Client {
         let mut first = first;
         let (offset, limit) = match paging {
             Paging::LinkHeader => (0, 0),
-            Paging::Offset {
-                offset_param,
-                limit_param,
-                default_limit,
-            } => {
+            Paging::Offset { offset_param, limit_param, default_limit } => {
                 let limit = match first.query_value(limit_param).and_then(|v| v.parse().ok()) {
                     Some(limit) => limit,
                     None => {
@@ -138,18 +128,11 @@ impl Client {
                         default_limit
                     }
                 };
-                let offset = first
-                    .query_value(offset_param)
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
+                let offset = first.query_value(offset_param).and_then(|v| v.parse().ok()).unwrap_or(0);
                 (offset, limit)
             }
         };
-        let start = Step::Fetch(Box::new(Cursor {
-            request: first,
-            offset,
-            limit,
-        }));
+        let start = Step::Fetch(Box::new(Cursor { request: first, offset, limit }));
 
         let pages = stream::try_unfold(start, move |step| {
             let client = client.clone();
@@ -160,10 +143,7 @@ impl Client {
                     Step::Fail(err) => return Err(err),
                     Step::Done => return Ok(None),
                 };
-                let current_url = cursor
-                    .request
-                    .url(client.base_url())
-                    .map_err(Error::InvalidRequest)?;
+                let current_url = cursor.request.url(client.base_url()).map_err(Error::InvalidRequest)?;
                 let raw = client.execute::<E>(cursor.request.clone()).await?;
                 let link = match paging {
                     Paging::LinkHeader => next_link::<E>(&raw, &current_url),
@@ -182,11 +162,7 @@ impl Client {
                         Ok(Some(url)) => {
                             let mut request = cursor.request;
                             request.absolute_url = Some(url);
-                            Step::Fetch(Box::new(Cursor {
-                                request,
-                                offset: 0,
-                                limit: 0,
-                            }))
+                            Step::Fetch(Box::new(Cursor { request, offset: 0, limit: 0 }))
                         }
                         Ok(None) => Step::Done,
                     },
@@ -198,22 +174,14 @@ impl Client {
                             let mut request = cursor.request;
                             let offset = cursor.offset + received;
                             request.set_query(offset_param, &offset);
-                            Step::Fetch(Box::new(Cursor {
-                                request,
-                                offset,
-                                limit: cursor.limit,
-                            }))
+                            Step::Fetch(Box::new(Cursor { request, offset, limit: cursor.limit }))
                         }
                     }
                 };
                 Ok(Some((items, next)))
             }
         });
-        let items = pages
-            .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-            .try_flatten();
-        Pages {
-            inner: items.boxed(),
-        }
+        let items = pages.map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten();
+        Pages { inner: items.boxed() }
     }
 }

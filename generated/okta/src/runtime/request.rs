@@ -49,22 +49,12 @@ pub struct MultipartPart {
 impl MultipartPart {
     /// A plain text field.
     pub fn text(name: impl Into<String>, value: impl Into<String>) -> Self {
-        MultipartPart {
-            name: name.into(),
-            data: Bytes::from(value.into()),
-            file_name: None,
-            content_type: None,
-        }
+        MultipartPart { name: name.into(), data: Bytes::from(value.into()), file_name: None, content_type: None }
     }
 
     /// A binary field (a file upload when a file name is set with [`MultipartPart::file_name`]).
     pub fn bytes(name: impl Into<String>, data: impl Into<Bytes>) -> Self {
-        MultipartPart {
-            name: name.into(),
-            data: data.into(),
-            file_name: None,
-            content_type: None,
-        }
+        MultipartPart { name: name.into(), data: data.into(), file_name: None, content_type: None }
     }
 
     /// Sets the file name of the part.
@@ -174,28 +164,19 @@ impl Request {
         let value = value.to_param();
         if value.is_empty() || value == "." || value == ".." {
             // An empty or dot segment would address a different resource.
-            self.fail(format!(
-                "path parameter `{name}` must not be empty, `.` or `..`"
-            ));
+            self.fail(format!("path parameter `{name}` must not be empty, `.` or `..`"));
             return;
         }
         let placeholder = format!("{{{name}}}");
         if !self.path.contains(&placeholder) {
-            self.fail(format!(
-                "path `{}` has no parameter `{name}`",
-                self.path_template
-            ));
+            self.fail(format!("path `{}` has no parameter `{name}`", self.path_template));
             return;
         }
         self.path = self.path.replace(&placeholder, &encode_component(&value));
     }
 
     fn push_query(&mut self, name: &str, value: Option<String>, encoded: String) {
-        self.query.push(QueryPair {
-            name: name.to_owned(),
-            value,
-            encoded,
-        });
+        self.query.push(QueryPair { name: name.to_owned(), value, encoded });
     }
 
     /// Adds a scalar query parameter (`name=value`).
@@ -213,17 +194,9 @@ impl Request {
         }
         let key = encode_component(name);
         let encoded = if explode {
-            values
-                .iter()
-                .map(|v| format!("{key}={}", encode_component(&v.to_param())))
-                .collect::<Vec<_>>()
-                .join("&")
+            values.iter().map(|v| format!("{key}={}", encode_component(&v.to_param()))).collect::<Vec<_>>().join("&")
         } else {
-            let joined = values
-                .iter()
-                .map(|v| encode_component(&v.to_param()))
-                .collect::<Vec<_>>()
-                .join(",");
+            let joined = values.iter().map(|v| encode_component(&v.to_param())).collect::<Vec<_>>().join(",");
             format!("{key}={joined}")
         };
         self.push_query(name, None, encoded);
@@ -279,8 +252,7 @@ impl Request {
 
     /// Adds a cookie parameter (sent in the `Cookie` header).
     pub fn cookie(&mut self, name: &str, value: &dyn ParamValue) {
-        self.cookies
-            .push(format!("{name}={}", encode_cookie_value(&value.to_param())));
+        self.cookies.push(format!("{name}={}", encode_cookie_value(&value.to_param())));
     }
 
     /// Sets a JSON body (`application/json`).
@@ -289,13 +261,9 @@ impl Request {
     /// (e.g. a map with non-string keys). Generic over `E` so that generated
     /// code can `?` it into the operation's `Error<E>`.
     pub fn json_body<B: serde::Serialize + ?Sized, E>(&mut self, body: &B) -> Result<(), Error<E>> {
-        let data = serde_json::to_vec(body).map_err(|e| {
-            Error::InvalidRequest(format!("request body does not serialize to JSON: {e}"))
-        })?;
-        self.body = Body::Bytes {
-            data: Bytes::from(data),
-            content_type: "application/json".to_owned(),
-        };
+        let data = serde_json::to_vec(body)
+            .map_err(|e| Error::InvalidRequest(format!("request body does not serialize to JSON: {e}")))?;
+        self.body = Body::Bytes { data: Bytes::from(data), content_type: "application/json".to_owned() };
         Ok(())
     }
 
@@ -309,9 +277,7 @@ impl Request {
         let value = serde_json::to_value(body)
             .map_err(|e| Error::InvalidRequest(format!("request body does not serialize: {e}")))?;
         let serde_json::Value::Object(map) = value else {
-            return Err(Error::InvalidRequest(
-                "a form body must serialize to an object".to_owned(),
-            ));
+            return Err(Error::InvalidRequest("a form body must serialize to an object".to_owned()));
         };
         let mut pairs = Vec::new();
         for (k, v) in &map {
@@ -331,10 +297,7 @@ impl Request {
 
     /// Sets a raw body with the given media type.
     pub fn binary_body(&mut self, data: Bytes, content_type: &str) {
-        self.body = Body::Bytes {
-            data,
-            content_type: content_type.to_owned(),
-        };
+        self.body = Body::Bytes { data, content_type: content_type.to_owned() };
     }
 
     /// Sets the operation's security requirement: a list of alternatives, each
@@ -354,11 +317,7 @@ impl Request {
 
     /// The plain value of a scalar query parameter, if set.
     pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .rev()
-            .find(|q| q.name == name)
-            .and_then(|q| q.value.as_deref())
+        self.query.iter().rev().find(|q| q.name == name).and_then(|q| q.value.as_deref())
     }
 
     /// Replaces every occurrence of the query parameter `name` with `name=value`.
@@ -373,13 +332,8 @@ impl Request {
             return Ok(url.clone());
         }
         if let Some(start) = self.path.find('{') {
-            let end = self.path[start..]
-                .find('}')
-                .map_or(self.path.len(), |e| start + e + 1);
-            return Err(format!(
-                "missing path parameter `{}`",
-                &self.path[start..end]
-            ));
+            let end = self.path[start..].find('}').map_or(self.path.len(), |e| start + e + 1);
+            return Err(format!("missing path parameter `{}`", &self.path[start..end]));
         }
         let mut url = String::with_capacity(base_url.len() + self.path.len() + 64);
         url.push_str(base_url);
@@ -394,8 +348,7 @@ impl Request {
             first = false;
         }
         // The message must not contain the URL: it may hold parameter values.
-        Url::parse(&url)
-            .map_err(|e| format!("cannot build a URL for `{}`: {e}", self.path_template))
+        Url::parse(&url).map_err(|e| format!("cannot build a URL for `{}`: {e}", self.path_template))
     }
 }
 
@@ -414,11 +367,7 @@ fn deep_object_pairs(prefix: &str, value: &serde_json::Value, out: &mut Vec<Stri
                 deep_object_pairs(prefix, item, out);
             }
         }
-        scalar => out.push(format!(
-            "{}={}",
-            encode_component(prefix),
-            encode_component(&scalar.to_param())
-        )),
+        scalar => out.push(format!("{}={}", encode_component(prefix), encode_component(&scalar.to_param()))),
     }
 }
 
@@ -442,20 +391,14 @@ pub(crate) fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipa
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
         let len = part.data.len() as u64;
-        let mut p = reqwest::multipart::Part::stream_with_length(
-            reqwest::Body::from(part.data.clone()),
-            len,
-        );
+        let mut p = reqwest::multipart::Part::stream_with_length(reqwest::Body::from(part.data.clone()), len);
         if let Some(file_name) = &part.file_name {
             p = p.file_name(file_name.clone());
         }
         if let Some(content_type) = &part.content_type {
-            p = p.mime_str(content_type).map_err(|_| {
-                format!(
-                    "invalid media type `{content_type}` for part `{}`",
-                    part.name
-                )
-            })?;
+            p = p
+                .mime_str(content_type)
+                .map_err(|_| format!("invalid media type `{content_type}` for part `{}`", part.name))?;
         }
         form = form.part(part.name.clone(), p);
     }

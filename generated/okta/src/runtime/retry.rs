@@ -48,10 +48,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Never retry.
     pub fn none() -> Self {
-        RetryPolicy {
-            max_retries: 0,
-            ..RetryPolicy::default()
-        }
+        RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
     }
 
     /// Sets the number of retries after the first attempt.
@@ -107,10 +104,7 @@ impl RetryPolicy {
             // give every backoff its own so that clients do not retry in lockstep.
             builder = builder.with_jitter().with_jitter_seed(random_seed());
         }
-        Backoff {
-            inner: builder.build(),
-            max_delay: self.max_delay,
-        }
+        Backoff { inner: builder.build(), max_delay: self.max_delay }
     }
 }
 
@@ -123,19 +117,14 @@ pub(crate) struct Backoff {
 
 impl Backoff {
     pub(crate) fn next_delay(&mut self) -> Duration {
-        self.inner
-            .next()
-            .unwrap_or(self.max_delay)
-            .min(self.max_delay)
+        self.inner.next().unwrap_or(self.max_delay).min(self.max_delay)
     }
 }
 
 /// A per-process random value (std's `RandomState` keys are random), mixed with the clock.
 fn random_seed() -> u64 {
     let mut hasher = RandomState::new().build_hasher();
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     hasher.write_u128(nanos);
     hasher.finish()
 }
@@ -143,15 +132,7 @@ fn random_seed() -> u64 {
 /// Whether a transport error may be retried for this method without risking a
 /// repeated side effect.
 pub(crate) fn is_idempotent(method: &Method) -> bool {
-    [
-        Method::GET,
-        Method::HEAD,
-        Method::OPTIONS,
-        Method::PUT,
-        Method::DELETE,
-        Method::TRACE,
-    ]
-    .contains(method)
+    [Method::GET, Method::HEAD, Method::OPTIONS, Method::PUT, Method::DELETE, Method::TRACE].contains(method)
 }
 
 /// The wait the server asked for: `Retry-After` (delay-seconds or HTTP date),
@@ -167,10 +148,8 @@ pub(crate) fn server_delay(headers: &HeaderMap) -> Option<Duration> {
             return Some(at.duration_since(now).unwrap_or(Duration::ZERO));
         }
     }
-    let reset = headers
-        .get("x-rate-limit-reset")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())?;
+    let reset =
+        headers.get("x-rate-limit-reset").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())?;
     let at = UNIX_EPOCH + Duration::from_secs(reset);
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
