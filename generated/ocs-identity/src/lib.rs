@@ -40,70 +40,13 @@
     clippy::wrong_self_convention,
     clippy::type_complexity
 )]
+#[rustfmt::skip]
 pub mod apis;
+#[rustfmt::skip]
+pub mod client;
+#[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
 pub mod runtime;
+pub use client::SERVER;
 pub use runtime::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
-/// The server the spec names, with its variables' defaults.
-pub const SERVER: runtime::ServerTemplate = runtime::ServerTemplate {
-    url: "https://{host}",
-    variables: &[("host", "uswe.datahub.connect.aveva.com")],
-};
-impl Client {
-    /// A builder for a client of OCS Identity API - client secrets, with the spec's server and its defaults.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(SERVER)
-            .default_user_agent(
-                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-            )
-    }
-}
-/// Server variables and credentials of this API's security schemes.
-impl ClientBuilder {
-    /// Sets the `host` server variable (default `uswe.datahub.connect.aveva.com`).
-    ///
-    /// Host name of the OCS region, for example `uswe.datahub.connect.aveva.com` (West US),
-    /// `euno.datahub.connect.aveva.com` (North Europe) or, for tenants still on the legacy
-    /// OSIsoft Cloud Services address, `dat-b.osisoft.com`. The same host serves the token
-    /// endpoint (`https://{host}/identity/connect/token`).
-    pub fn host(self, value: impl Into<String>) -> Self {
-        self.server_variable("host", value)
-    }
-    /// Authenticates with the `bearer` scheme: sends `Authorization: Bearer <token>`.
-    ///
-    /// An access token issued by the OCS identity server (`https://{host}/identity/connect/token`),
-    /// sent as `Authorization: Bearer {access_token}`.
-    pub fn bearer(self, token: impl Into<String>) -> Self {
-        self.credentials("bearer", crate::runtime::Credentials::bearer(token))
-    }
-    /// Authenticates with the `oauth2` scheme: sends `Authorization: Bearer <token>`.
-    ///
-    /// OAuth 2.0 client credentials flow against the OCS identity server, with the client ID and a
-    /// secret of a Client Credential Client. `{host}` in the token URL is the server variable of the
-    /// same name. The token request carries no `scope` parameter (none is documented; the token
-    /// grants the roles assigned to the client), hence the empty scope list.
-    pub fn oauth2_token(self, token: impl Into<String>) -> Self {
-        self.credentials("oauth2", crate::runtime::Credentials::bearer(token))
-    }
-    /// Authenticates with the `oauth2` scheme's OAuth 2.0 client-credentials flow: the client fetches a token from `https://{host}/identity/connect/token`, caches it, and refreshes it before it expires.
-    ///
-    /// OAuth 2.0 client credentials flow against the OCS identity server, with the client ID and a
-    /// secret of a Client Credential Client. `{host}` in the token URL is the server variable of the
-    /// same name. The token request carries no `scope` parameter (none is documented; the token
-    /// grants the roles assigned to the client), hence the empty scope list.
-    pub fn oauth2_client_credentials(
-        self,
-        client_id: impl Into<String>,
-        client_secret: impl Into<String>,
-    ) -> Self {
-        self.credentials(
-            "oauth2",
-            crate::runtime::Credentials::client_credentials(
-                "https://{host}/identity/connect/token",
-                client_id,
-                client_secret,
-                &[],
-            ),
-        )
-    }
-}

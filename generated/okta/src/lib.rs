@@ -32,54 +32,13 @@
     clippy::wrong_self_convention,
     clippy::type_complexity
 )]
+#[rustfmt::skip]
 pub mod apis;
+#[rustfmt::skip]
+pub mod client;
+#[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
 pub mod runtime;
+pub use client::SERVER;
 pub use runtime::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
-/// The server the spec names, with its variables' defaults.
-pub const SERVER: runtime::ServerTemplate = runtime::ServerTemplate {
-    url: "https://{yourOktaDomain}",
-    variables: &[("yourOktaDomain", "subdomain.okta.com")],
-};
-impl Client {
-    /// A builder for a client of Okta Admin Management API (API tokens, hook keys, API service integration secrets), with the spec's server and its defaults.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(SERVER)
-            .default_user_agent(
-                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-            )
-    }
-}
-/// Server variables and credentials of this API's security schemes.
-impl ClientBuilder {
-    /// Sets the `yourOktaDomain` server variable (default `subdomain.okta.com`).
-    ///
-    /// The domain of your organization. This can be a provided subdomain of an official okta domain (okta.com, oktapreview.com, etc) or one of your configured custom domains.
-    pub fn your_okta_domain(self, value: impl Into<String>) -> Self {
-        self.server_variable("yourOktaDomain", value)
-    }
-    /// Authenticates with the `apiToken` API key, sent as `SSWS <key>` in the `Authorization` header.
-    ///
-    /// Pass the API token as the Authorization header value prefixed with SSWS: `Authorization: SSWS {API Token}`
-    pub fn api_token(self, key: impl Into<String>) -> Self {
-        self.credentials(
-            "apiToken",
-            crate::runtime::Credentials::api_key(
-                crate::runtime::ApiKeyLocation::Header,
-                "Authorization",
-                Some("SSWS"),
-                key,
-            ),
-        )
-    }
-    /// Authenticates with the `oauth2` scheme: sends `Authorization: Bearer <token>`.
-    ///
-    /// Pass the access_token as the value of the Authorization header: `Authorization: Bearer {access_token}`
-    ///
-    /// Access tokens with Okta API scopes are minted only by the org authorization server of your
-    /// Okta org (`https://{yourOktaDomain}/oauth2/v1/...`); `{yourOktaDomain}` in the URLs below is the
-    /// server variable of the same name.
-    pub fn oauth2_token(self, token: impl Into<String>) -> Self {
-        self.credentials("oauth2", crate::runtime::Credentials::bearer(token))
-    }
-}

@@ -77,6 +77,7 @@ pub fn render_crate(api: &Api, settings: &Settings, header: &str) -> Vec<(String
     let mut files = vec![
         ("Cargo.toml".to_string(), RenderedFile::Text(cargo::manifest(settings, &api.title, header))),
         ("src/lib.rs".to_string(), RenderedFile::Rust(render_lib(api, settings))),
+        ("src/client.rs".to_string(), RenderedFile::Rust(render_client(api))),
         ("src/models.rs".to_string(), RenderedFile::Rust(models::render_models(&api.types))),
         ("src/apis/mod.rs".to_string(), RenderedFile::Rust(render_apis_mod(api))),
     ];
@@ -128,6 +129,41 @@ fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
         quote! { #![doc = #text] }
     });
 
+    quote! {
+        #(#crate_docs)*
+        // Spec prose is Markdown written for people, not tidy rustdoc; and
+        // the shapes of specs decide argument counts, variant sizes and names.
+        #![allow(
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::too_long_first_doc_paragraph,
+            clippy::large_enum_variant,
+            clippy::too_many_arguments,
+            clippy::enum_variant_names,
+            clippy::should_implement_trait,
+            clippy::wrong_self_convention,
+            clippy::type_complexity
+        )]
+
+        // The generator formats these files itself; rustfmt must leave them
+        // as they are, or they would differ from what the spec generates.
+        #[rustfmt::skip]
+        pub mod apis;
+        #[rustfmt::skip]
+        pub mod client;
+        #[rustfmt::skip]
+        pub mod models;
+        #[rustfmt::skip]
+        pub mod runtime;
+
+        pub use client::SERVER;
+        pub use runtime::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
+    }
+}
+
+/// `src/client.rs`: the spec's server, and the builder methods for its
+/// server variables and security schemes.
+fn render_client(api: &Api) -> TokenStream {
     let url = &api.server.url;
     let defaults = api.server.variables.iter().map(|v| {
         let (name, default) = (&v.name, &v.default);
@@ -219,29 +255,11 @@ fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
     let title_doc =
         format!(" A builder for a client of {}, with the spec's server and its defaults.", api.title.trim());
     quote! {
-        #(#crate_docs)*
-        // Spec prose is Markdown written for people, not tidy rustdoc; and
-        // the shapes of specs decide argument counts, variant sizes and names.
-        #![allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::too_long_first_doc_paragraph,
-            clippy::large_enum_variant,
-            clippy::too_many_arguments,
-            clippy::enum_variant_names,
-            clippy::should_implement_trait,
-            clippy::wrong_self_convention,
-            clippy::type_complexity
-        )]
-
-        pub mod apis;
-        pub mod models;
-        pub mod runtime;
-
-        pub use runtime::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
+        //! The API's server and credentials: [`Client::builder`] and the builder methods this spec adds.
+        use crate::runtime::{Client, ClientBuilder};
 
         /// The server the spec names, with its variables' defaults.
-        pub const SERVER: runtime::ServerTemplate = runtime::ServerTemplate {
+        pub const SERVER: crate::runtime::ServerTemplate = crate::runtime::ServerTemplate {
             url: #url,
             variables: &[#(#defaults),*],
         };
