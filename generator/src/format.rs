@@ -14,5 +14,44 @@ pub fn format_file(tokens: TokenStream, header: &str, path: &str) -> Result<Stri
             format!("internal error: generated {path} is not valid Rust ({err}); please report this with the spec"),
         )
     })?;
-    Ok(format!("// {header}\n{}", prettyplease::unparse(&file)))
+    Ok(format!("// {header}\n{}", separate_items(&prettyplease::unparse(&file))))
+}
+
+/// prettyplease puts items flush against each other; a blank line between
+/// items (and between the members of an impl) is how people write Rust.
+/// Line-based is safe here: generated string literals never span lines.
+fn separate_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in code.lines() {
+        if let Some(prev) = previous {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let prev_trimmed = prev.trim();
+            let is_use = |l: &str| l.trim_start().starts_with("use ") || l.trim_start().starts_with("pub use ");
+            let ends_item = prev_trimmed == "}" || prev_trimmed.ends_with("{}") || prev_trimmed.ends_with(';');
+            let starts_item =
+                ["///", "#[", "pub ", "pub(", "fn ", "impl", "async fn ", "const ", "struct ", "enum ", "type "]
+                    .iter()
+                    .any(|start| line.trim_start().starts_with(start));
+            if ends_item && starts_item && indent(prev) == indent(line) && !(is_use(prev) && is_use(line)) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn items_and_impl_members_are_separated_by_a_blank_line() {
+        let code = "use a;\npub use b;\npub struct A;\nimpl A {\n    fn f() {}\n    fn g() {\n        x();\n    }\n    /// Doc\n    fn h() {}\n}\n";
+        assert_eq!(
+            super::separate_items(code),
+            "use a;\npub use b;\n\npub struct A;\n\nimpl A {\n    fn f() {}\n\n    fn g() {\n        x();\n    }\n\n    /// Doc\n    fn h() {}\n}\n"
+        );
+    }
 }

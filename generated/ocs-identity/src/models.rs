@@ -36,6 +36,7 @@ pub struct ClientSecret {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Object to write a client secret. On update, properties that are not set or are null are
 /// not changed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -70,6 +71,7 @@ pub struct ClientSecretCreateOrUpdate {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Object returned after a client secret is created; the only response that carries the value of the secret.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ClientSecretResponse {
@@ -116,6 +118,7 @@ pub struct ClientSecretResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl std::fmt::Debug for ClientSecretResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientSecretResponse")
@@ -131,6 +134,7 @@ impl std::fmt::Debug for ClientSecretResponse {
             .finish()
     }
 }
+
 /// Object returned whenever there is an error. Every property is optional and may be null, and
 /// the service may add further properties; some errors (for example a 401 from the
 /// authentication layer) come with an empty body.

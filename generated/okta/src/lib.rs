@@ -34,11 +34,15 @@
 )]
 #[rustfmt::skip]
 pub mod apis;
+
 #[rustfmt::skip]
 pub mod client;
+
 #[rustfmt::skip]
 pub mod models;
+
 #[rustfmt::skip]
 pub mod runtime;
+
 pub use client::SERVER;
 pub use runtime::{Client, ClientBuilder, Credentials, Error, RetryPolicy};

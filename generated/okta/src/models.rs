@@ -35,6 +35,7 @@ pub struct ApiServiceIntegrationInstanceSecret {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl std::fmt::Debug for ApiServiceIntegrationInstanceSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiServiceIntegrationInstanceSecret")
@@ -49,6 +50,7 @@ impl std::fmt::Debug for ApiServiceIntegrationInstanceSecret {
             .finish()
     }
 }
+
 /// Status of the API Service Integration instance Secret
 #[derive(
     Debug,
@@ -70,6 +72,7 @@ pub enum ApiServiceIntegrationInstanceSecretStatus {
     #[serde(untagged)]
     Unknown(String),
 }
+
 impl ApiServiceIntegrationInstanceSecretStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -80,13 +83,16 @@ impl ApiServiceIntegrationInstanceSecretStatus {
         }
     }
 }
+
 impl std::fmt::Display for ApiServiceIntegrationInstanceSecretStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl std::str::FromStr for ApiServiceIntegrationInstanceSecretStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -97,11 +103,13 @@ impl std::str::FromStr for ApiServiceIntegrationInstanceSecretStatus {
         )
     }
 }
+
 impl crate::runtime::ParamValue for ApiServiceIntegrationInstanceSecretStatus {
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
 }
+
 /// Specifies link relations (see [Web Linking](https://www.rfc-editor.org/rfc/rfc8288)) available for the current status of an application using the [JSON Hypertext Application Language](https://datatracker.ietf.org/doc/html/draft-kelly-json-hal-06) specification. This object is used for dynamic discovery of related resources and lifecycle operations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ApiServiceIntegrationSecretLinks {
@@ -115,6 +123,7 @@ pub struct ApiServiceIntegrationSecretLinks {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// API Token
 ///
 /// An API token for an Okta User. This token is NOT scoped any further and can be used for any API the user has permissions to call.
@@ -148,6 +157,7 @@ pub struct ApiToken {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Specifies link relations (see [Web Linking](https://www.rfc-editor.org/rfc/rfc8288)) available using the [JSON Hypertext Application Language](https://datatracker.ietf.org/doc/html/draft-kelly-json-hal-06) specification. This object is used for dynamic discovery of related resources and lifecycle operations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ApiTokenLinks {
@@ -159,6 +169,7 @@ pub struct ApiTokenLinks {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The Network Condition of the API Token
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ApiTokenNetwork {
@@ -175,6 +186,7 @@ pub struct ApiTokenNetwork {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// API Token Update
 ///
 /// An API Token Update Object for an Okta user. This token is NOT scoped any further and can be used for any API that the user has permissions to call.
@@ -202,6 +214,7 @@ pub struct ApiTokenUpdate {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// DetailedHookKeyInstance
 ///
 /// A key object with public key details
@@ -250,6 +263,7 @@ pub struct DetailedHookKeyInstance {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The Public Key Details are defined in the `_embedded` property of the Key object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct Embedded {
@@ -292,6 +306,7 @@ pub struct Embedded {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Error
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct Error {
@@ -313,6 +328,7 @@ pub struct Error {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ErrorCause {
     #[serde(rename = "errorSummary", default, skip_serializing_if = "Option::is_none")]
@@ -321,6 +337,7 @@ pub struct ErrorCause {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[derive(
     Debug,
     Clone,
@@ -339,6 +356,7 @@ pub enum GetHookKeyExpand {
     #[serde(untagged)]
     Unknown(String),
 }
+
 impl GetHookKeyExpand {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -348,13 +366,16 @@ impl GetHookKeyExpand {
         }
     }
 }
+
 impl std::fmt::Display for GetHookKeyExpand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl std::str::FromStr for GetHookKeyExpand {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -364,11 +385,13 @@ impl std::str::FromStr for GetHookKeyExpand {
         )
     }
 }
+
 impl crate::runtime::ParamValue for GetHookKeyExpand {
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
 }
+
 /// HookKeyInstance
 ///
 /// The `id` property in the response as `id` serves as the unique ID for the key, which you can specify when invoking other CRUD operations.
@@ -417,6 +440,7 @@ pub struct HookKey {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Describes allowed HTTP verbs for the `href`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct HrefHints {
@@ -426,6 +450,7 @@ pub struct HrefHints {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Link Object
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct HrefObject {
@@ -452,6 +477,7 @@ pub struct HrefObject {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct HrefObjectActivateLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -477,6 +503,7 @@ pub struct HrefObjectActivateLink {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct HrefObjectDeactivateLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -502,6 +529,7 @@ pub struct HrefObjectDeactivateLink {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct HrefObjectDeleteLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -527,6 +555,7 @@ pub struct HrefObjectDeleteLink {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct HrefObjectSelfLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -552,6 +581,7 @@ pub struct HrefObjectSelfLink {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct HrefObjectUserLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -577,6 +607,7 @@ pub struct HrefObjectUserLink {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[derive(
     Debug,
     Clone,
@@ -601,6 +632,7 @@ pub enum HttpMethod {
     #[serde(untagged)]
     Unknown(String),
 }
+
 impl HttpMethod {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -613,13 +645,16 @@ impl HttpMethod {
         }
     }
 }
+
 impl std::fmt::Display for HttpMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl std::str::FromStr for HttpMethod {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -632,11 +667,13 @@ impl std::str::FromStr for HttpMethod {
         )
     }
 }
+
 impl crate::runtime::ParamValue for HttpMethod {
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct KeyRequest {
     /// Display name for the key
@@ -645,5 +682,6 @@ pub struct KeyRequest {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// A time duration specified as an [ISO 8601 duration](https://en.wikipedia.org/wiki/ISO_8601#Durations).
 pub type TimeDuration = String;

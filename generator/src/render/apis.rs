@@ -323,8 +323,8 @@ fn body_statement(op: &Operation, value: TokenStream) -> TokenStream {
     match body.encoding {
         BodyEncoding::Json => quote! { request.json_body(#value)?; },
         BodyEncoding::Form => quote! { request.form_body(#value)?; },
-        BodyEncoding::Multipart => quote! { request.multipart_body(#value.clone()); },
-        BodyEncoding::Binary => quote! { request.binary_body(#value.clone(), #media_type); },
+        BodyEncoding::Multipart => quote! { request.multipart_body(Clone::clone(#value)); },
+        BodyEncoding::Binary => quote! { request.binary_body(Clone::clone(#value), #media_type); },
     }
 }
 

@@ -9,10 +9,7 @@ use wiremock::MockServer;
 
 /// Every request the mock server received, in order.
 pub async fn received(server: &MockServer) -> Vec<wiremock::Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is enabled")
+    server.received_requests().await.expect("request recording is enabled")
 }
 
 /// The one request the mock server received (fails if there were more or none).
@@ -23,10 +20,7 @@ pub async fn single_request(server: &MockServer) -> wiremock::Request {
         1,
         "expected exactly one request, got {}: {:?}",
         requests.len(),
-        requests
-            .iter()
-            .map(|r| format!("{} {}", r.method, r.url))
-            .collect::<Vec<_>>()
+        requests.iter().map(|r| format!("{} {}", r.method, r.url)).collect::<Vec<_>>()
     );
     requests.remove(0)
 }
@@ -51,12 +45,8 @@ pub fn assert_request(request: &wiremock::Request, expected: Expected<'_>) {
     assert_eq!(request.method.as_str(), expected.method, "HTTP method");
     assert_eq!(request.url.path(), expected.path, "percent-encoded path");
     assert_eq!(request.url.query(), expected.query, "query string");
-    let authorization: Vec<&str> = request
-        .headers
-        .get_all("authorization")
-        .iter()
-        .map(|v| v.to_str().expect("ASCII header"))
-        .collect();
+    let authorization: Vec<&str> =
+        request.headers.get_all("authorization").iter().map(|v| v.to_str().expect("ASCII header")).collect();
     assert_eq!(authorization, [expected.authorization], "Authorization header");
     match expected.json_body {
         Some(body) => {
@@ -69,11 +59,7 @@ pub fn assert_request(request: &wiremock::Request, expected: Expected<'_>) {
             assert_json_eq(&sent, &body);
         }
         None => {
-            assert!(
-                request.body.is_empty(),
-                "expected no body, got {:?}",
-                String::from_utf8_lossy(&request.body)
-            );
+            assert!(request.body.is_empty(), "expected no body, got {:?}", String::from_utf8_lossy(&request.body));
             assert_eq!(header(request, "content-type"), None, "Content-Type without a body");
         }
     }
@@ -81,28 +67,17 @@ pub fn assert_request(request: &wiremock::Request, expected: Expected<'_>) {
 
 /// A request header as text.
 pub fn header(request: &wiremock::Request, name: &str) -> Option<String> {
-    request
-        .headers
-        .get(name)
-        .map(|v| v.to_str().expect("ASCII header").to_owned())
+    request.headers.get(name).map(|v| v.to_str().expect("ASCII header").to_owned())
 }
 
 /// The decoded query pairs of a request, in order.
 pub fn query_pairs(request: &wiremock::Request) -> Vec<(String, String)> {
-    request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 /// One decoded query parameter of a request.
 pub fn query_param(request: &wiremock::Request, name: &str) -> Option<String> {
-    request
-        .url
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    request.url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// Rewrites every string that is an RFC 3339 date-time into one canonical
@@ -111,18 +86,11 @@ pub fn query_param(request: &wiremock::Request, name: &str) -> Option<String> {
 pub fn normalize_dates(value: &Value) -> Value {
     match value {
         Value::String(s) => match DateTime::parse_from_rfc3339(s) {
-            Ok(at) => Value::String(
-                at.with_timezone(&Utc)
-                    .to_rfc3339_opts(SecondsFormat::AutoSi, true),
-            ),
+            Ok(at) => Value::String(at.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::AutoSi, true)),
             Err(_) => value.clone(),
         },
         Value::Array(items) => Value::Array(items.iter().map(normalize_dates).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), normalize_dates(v)))
-                .collect(),
-        ),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), normalize_dates(v))).collect()),
         other => other.clone(),
     }
 }
@@ -146,16 +114,12 @@ pub fn assert_serializes_to<T: serde::Serialize>(typed: &T, example: &Value) {
 
 /// A UTC date-time from RFC 3339 text.
 pub fn utc(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .expect("an RFC 3339 date-time")
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text).expect("an RFC 3339 date-time").with_timezone(&Utc)
 }
 
 /// The decoded form fields of a request (for OAuth 2.0 token requests).
 pub fn form_fields(request: &wiremock::Request) -> Vec<(String, String)> {
     let body = std::str::from_utf8(&request.body).expect("a UTF-8 form body");
     let url = reqwest::Url::parse(&format!("http://form.invalid/?{body}")).expect("a form body");
-    url.query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }

@@ -2,6 +2,7 @@
 //! Operations tagged `ClientCredentialClientSecrets`.
 use crate::models;
 use crate::runtime::{Client, Error, RawResponse, Request};
+
 /// Operations tagged `ClientCredentialClientSecrets`; get one with [`Client::client_credential_client_secrets`].
 ///
 /// APIs for creating, getting, updating, and deleting Client Credential Client Secrets
@@ -9,6 +10,7 @@ use crate::runtime::{Client, Error, RawResponse, Request};
 pub struct ClientCredentialClientSecretsApi<'a> {
     client: &'a Client,
 }
+
 impl Client {
     /// Operations tagged `ClientCredentialClientSecrets`.
     pub fn client_credential_client_secrets(
@@ -19,6 +21,7 @@ impl Client {
         }
     }
 }
+
 impl<'a> ClientCredentialClientSecretsApi<'a> {
     /// Get Client Credential Client Secrets
     ///
@@ -45,6 +48,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
             count: None,
         }
     }
+
     /// Add Client Credential Client Secret
     ///
     /// Add a new secret for a Client Credential Client. The value of the secret (`Secret`) is
@@ -71,6 +75,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
             body,
         }
     }
+
     /// Get Client Credential Client Secret
     ///
     /// Get a specific Client Credential Client Secret.
@@ -96,6 +101,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
             secret_id,
         }
     }
+
     /// Update Client Credential Client Secret
     ///
     /// Update a Client Credential Client Secret.
@@ -124,6 +130,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
             body,
         }
     }
+
     /// Delete Client Credential Client Secret
     ///
     /// Delete a secret from a Client Credential Client.
@@ -150,6 +157,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
         }
     }
 }
+
 /// Request builder for [`ClientCredentialClientSecretsApi::get_client_credential_client_secrets`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -161,6 +169,7 @@ pub struct GetClientCredentialClientSecrets<'a> {
     skip: Option<i32>,
     count: Option<i32>,
 }
+
 impl<'a> GetClientCredentialClientSecrets<'a> {
     /// Query to execute. Currently not supported
     ///
@@ -169,6 +178,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         self.query = Some(value.into());
         self
     }
+
     /// Number of secrets to skip. From query.
     ///
     /// The server assumes `0` when this is not set.
@@ -176,6 +186,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         self.skip = Some(value);
         self
     }
+
     /// Max number of secrets to return
     ///
     /// The server assumes `100` when this is not set.
@@ -183,6 +194,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         self.count = Some(value);
         self
     }
+
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -203,6 +215,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         request.security(&[&["bearer"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>> {
@@ -211,6 +224,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -218,6 +232,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
+
     /// Streams every item of every page, advancing `skip` by the items received, `count` at a time.
     pub fn stream(
         self,
@@ -233,6 +248,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
                 Self::decode,
             )
     }
+
     /// Fetches every page and returns all the items.
     pub async fn collect_all(
         self,
@@ -240,13 +256,17 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         crate::runtime::collect_all(self.stream()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetClientCredentialClientSecrets<'a> {
     type Output = Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ClientCredentialClientSecretsApi::create_client_credential_client_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -256,6 +276,7 @@ pub struct CreateClientCredentialClientSecret<'a> {
     client_id: String,
     body: models::ClientSecretCreateOrUpdate,
 }
+
 impl<'a> CreateClientCredentialClientSecret<'a> {
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
@@ -269,6 +290,7 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
         request.security(&[&["bearer"], &["oauth2"]]);
         Ok(request)
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecretResponse, Error<models::ErrorResponse>> {
@@ -277,6 +299,7 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -285,13 +308,17 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateClientCredentialClientSecret<'a> {
     type Output = Result<models::ClientSecretResponse, Error<models::ErrorResponse>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ClientCredentialClientSecretsApi::get_client_credential_client_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -301,6 +328,7 @@ pub struct GetClientCredentialClientSecret<'a> {
     client_id: String,
     secret_id: i32,
 }
+
 impl<'a> GetClientCredentialClientSecret<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -314,6 +342,7 @@ impl<'a> GetClientCredentialClientSecret<'a> {
         request.security(&[&["bearer"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
@@ -322,6 +351,7 @@ impl<'a> GetClientCredentialClientSecret<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -330,13 +360,17 @@ impl<'a> GetClientCredentialClientSecret<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetClientCredentialClientSecret<'a> {
     type Output = Result<models::ClientSecret, Error<models::ErrorResponse>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ClientCredentialClientSecretsApi::update_client_credential_client_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -347,6 +381,7 @@ pub struct UpdateClientCredentialClientSecret<'a> {
     secret_id: i32,
     body: models::ClientSecretCreateOrUpdate,
 }
+
 impl<'a> UpdateClientCredentialClientSecret<'a> {
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
@@ -361,6 +396,7 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
         request.security(&[&["bearer"], &["oauth2"]]);
         Ok(request)
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
@@ -369,6 +405,7 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -377,13 +414,17 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for UpdateClientCredentialClientSecret<'a> {
     type Output = Result<models::ClientSecret, Error<models::ErrorResponse>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ClientCredentialClientSecretsApi::delete_client_credential_client_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -393,6 +434,7 @@ pub struct DeleteClientCredentialClientSecret<'a> {
     client_id: String,
     secret_id: i32,
 }
+
 impl<'a> DeleteClientCredentialClientSecret<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -406,21 +448,26 @@ impl<'a> DeleteClientCredentialClientSecret<'a> {
         request.security(&[&["bearer"], &["oauth2"]]);
         request
     }
+
     fn decode(response: RawResponse) -> Result<(), Error<models::ErrorResponse>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error<models::ErrorResponse>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for DeleteClientCredentialClientSecret<'a> {
     type Output = Result<(), Error<models::ErrorResponse>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -2,6 +2,7 @@
 //! Operations tagged `HybridClientSecrets`.
 use crate::models;
 use crate::runtime::{Client, Error, RawResponse, Request};
+
 /// Operations tagged `HybridClientSecrets`; get one with [`Client::hybrid_client_secrets`].
 ///
 /// APIs for creating, getting, updating, and deleting Hybrid Client Secrets
@@ -9,6 +10,7 @@ use crate::runtime::{Client, Error, RawResponse, Request};
 pub struct HybridClientSecretsApi<'a> {
     client: &'a Client,
 }
+
 impl Client {
     /// Operations tagged `HybridClientSecrets`.
     pub fn hybrid_client_secrets(&self) -> HybridClientSecretsApi<'_> {
@@ -17,6 +19,7 @@ impl Client {
         }
     }
 }
+
 impl<'a> HybridClientSecretsApi<'a> {
     /// Get Hybrid Client Secrets
     ///
@@ -43,6 +46,7 @@ impl<'a> HybridClientSecretsApi<'a> {
             count: None,
         }
     }
+
     /// Add Hybrid Client Secret
     ///
     /// Add a new secret for a Hybrid Client. The value of the secret (`Secret`) is returned only
@@ -69,6 +73,7 @@ impl<'a> HybridClientSecretsApi<'a> {
             body,
         }
     }
+
     /// Get Hybrid Client Secret
     ///
     /// Get a specific Hybrid Client Secret.
@@ -94,6 +99,7 @@ impl<'a> HybridClientSecretsApi<'a> {
             secret_id,
         }
     }
+
     /// Update Hybrid Client Secret
     ///
     /// Update a Hybrid Client Secret.
@@ -122,6 +128,7 @@ impl<'a> HybridClientSecretsApi<'a> {
             body,
         }
     }
+
     /// Delete Hybrid Client Secret
     ///
     /// Delete a secret from a Hybrid Client.
@@ -148,6 +155,7 @@ impl<'a> HybridClientSecretsApi<'a> {
         }
     }
 }
+
 /// Request builder for [`HybridClientSecretsApi::get_hybrid_client_secrets`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -159,6 +167,7 @@ pub struct GetHybridClientSecrets<'a> {
     skip: Option<i32>,
     count: Option<i32>,
 }
+
 impl<'a> GetHybridClientSecrets<'a> {
     /// Query to execute. Currently not supported
     ///
@@ -167,6 +176,7 @@ impl<'a> GetHybridClientSecrets<'a> {
         self.query = Some(value.into());
         self
     }
+
     /// Number of secrets to skip. From query.
     ///
     /// The server assumes `0` when this is not set.
@@ -174,6 +184,7 @@ impl<'a> GetHybridClientSecrets<'a> {
         self.skip = Some(value);
         self
     }
+
     /// Max number of secrets to return
     ///
     /// The server assumes `100` when this is not set.
@@ -181,6 +192,7 @@ impl<'a> GetHybridClientSecrets<'a> {
         self.count = Some(value);
         self
     }
+
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -201,6 +213,7 @@ impl<'a> GetHybridClientSecrets<'a> {
         request.security(&[&["bearer"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>> {
@@ -209,6 +222,7 @@ impl<'a> GetHybridClientSecrets<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -216,6 +230,7 @@ impl<'a> GetHybridClientSecrets<'a> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
+
     /// Streams every item of every page, advancing `skip` by the items received, `count` at a time.
     pub fn stream(
         self,
@@ -231,6 +246,7 @@ impl<'a> GetHybridClientSecrets<'a> {
                 Self::decode,
             )
     }
+
     /// Fetches every page and returns all the items.
     pub async fn collect_all(
         self,
@@ -238,13 +254,17 @@ impl<'a> GetHybridClientSecrets<'a> {
         crate::runtime::collect_all(self.stream()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetHybridClientSecrets<'a> {
     type Output = Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HybridClientSecretsApi::create_hybrid_client_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -254,6 +274,7 @@ pub struct CreateHybridClientSecret<'a> {
     client_id: String,
     body: models::ClientSecretCreateOrUpdate,
 }
+
 impl<'a> CreateHybridClientSecret<'a> {
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
@@ -267,6 +288,7 @@ impl<'a> CreateHybridClientSecret<'a> {
         request.security(&[&["bearer"], &["oauth2"]]);
         Ok(request)
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecretResponse, Error<models::ErrorResponse>> {
@@ -275,6 +297,7 @@ impl<'a> CreateHybridClientSecret<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -283,13 +306,17 @@ impl<'a> CreateHybridClientSecret<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateHybridClientSecret<'a> {
     type Output = Result<models::ClientSecretResponse, Error<models::ErrorResponse>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HybridClientSecretsApi::get_hybrid_client_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -299,6 +326,7 @@ pub struct GetHybridClientSecret<'a> {
     client_id: String,
     secret_id: i32,
 }
+
 impl<'a> GetHybridClientSecret<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -312,6 +340,7 @@ impl<'a> GetHybridClientSecret<'a> {
         request.security(&[&["bearer"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
@@ -320,6 +349,7 @@ impl<'a> GetHybridClientSecret<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -328,13 +358,17 @@ impl<'a> GetHybridClientSecret<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetHybridClientSecret<'a> {
     type Output = Result<models::ClientSecret, Error<models::ErrorResponse>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HybridClientSecretsApi::update_hybrid_client_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -345,6 +379,7 @@ pub struct UpdateHybridClientSecret<'a> {
     secret_id: i32,
     body: models::ClientSecretCreateOrUpdate,
 }
+
 impl<'a> UpdateHybridClientSecret<'a> {
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
@@ -359,6 +394,7 @@ impl<'a> UpdateHybridClientSecret<'a> {
         request.security(&[&["bearer"], &["oauth2"]]);
         Ok(request)
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
@@ -367,6 +403,7 @@ impl<'a> UpdateHybridClientSecret<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -375,13 +412,17 @@ impl<'a> UpdateHybridClientSecret<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for UpdateHybridClientSecret<'a> {
     type Output = Result<models::ClientSecret, Error<models::ErrorResponse>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HybridClientSecretsApi::delete_hybrid_client_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -391,6 +432,7 @@ pub struct DeleteHybridClientSecret<'a> {
     client_id: String,
     secret_id: i32,
 }
+
 impl<'a> DeleteHybridClientSecret<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -404,21 +446,26 @@ impl<'a> DeleteHybridClientSecret<'a> {
         request.security(&[&["bearer"], &["oauth2"]]);
         request
     }
+
     fn decode(response: RawResponse) -> Result<(), Error<models::ErrorResponse>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error<models::ErrorResponse>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for DeleteHybridClientSecret<'a> {
     type Output = Result<(), Error<models::ErrorResponse>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

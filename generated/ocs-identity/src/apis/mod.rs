@@ -2,7 +2,9 @@
 //! The API's operations, one module per tag. Reach them through [`crate::Client`].
 /// Operations tagged `ClientCredentialClientSecrets`.
 pub mod client_credential_client_secrets;
+
 /// Operations tagged `HybridClientSecrets`.
 pub mod hybrid_client_secrets;
+
 pub use client_credential_client_secrets::ClientCredentialClientSecretsApi;
 pub use hybrid_client_secrets::HybridClientSecretsApi;

@@ -2,6 +2,7 @@
 //! Operations tagged `ApiServiceIntegrations`.
 use crate::models;
 use crate::runtime::{Client, Error, RawResponse, Request};
+
 /// Operations tagged `ApiServiceIntegrations`; get one with [`Client::api_service_integrations`].
 ///
 /// This API provides operations to manage API service integration instances in your org.
@@ -14,6 +15,7 @@ use crate::runtime::{Client, Error, RawResponse, Request};
 pub struct ApiServiceIntegrationsApi<'a> {
     client: &'a Client,
 }
+
 impl Client {
     /// Operations tagged `ApiServiceIntegrations`.
     pub fn api_service_integrations(&self) -> ApiServiceIntegrationsApi<'_> {
@@ -22,6 +24,7 @@ impl Client {
         }
     }
 }
+
 impl<'a> ApiServiceIntegrationsApi<'a> {
     /// List all API service integration instance secrets
     ///
@@ -40,6 +43,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
             api_service_id: api_service_id.into(),
         }
     }
+
     /// Create an API service integration instance secret
     ///
     /// Creates an API Service Integration instance Secret object with a new active client secret. You can create up to two Secret objects. An error is returned if you attempt to create more than two Secret objects.
@@ -57,6 +61,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
             api_service_id: api_service_id.into(),
         }
     }
+
     /// Delete an API service integration instance secret
     ///
     /// Deletes an API Service Integration instance Secret by `secretId`. You can only delete an inactive Secret.
@@ -77,6 +82,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
             secret_id: secret_id.into(),
         }
     }
+
     /// Activate an API service integration instance secret
     ///
     /// Activates an API Service Integration instance Secret by `secretId`
@@ -97,6 +103,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
             secret_id: secret_id.into(),
         }
     }
+
     /// Deactivate an API service integration instance secret
     ///
     /// Deactivates an API Service Integration instance Secret by `secretId`
@@ -118,6 +125,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
         }
     }
 }
+
 /// Request builder for [`ApiServiceIntegrationsApi::list_api_service_integration_instance_secrets`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -125,6 +133,7 @@ pub struct ListApiServiceIntegrationInstanceSecrets<'a> {
     client: &'a Client,
     api_service_id: String,
 }
+
 impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -136,6 +145,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<Vec<models::ApiServiceIntegrationInstanceSecret>, Error<models::Error>> {
@@ -144,6 +154,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -151,6 +162,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
+
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
     pub fn stream(
         self,
@@ -161,6 +173,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
         self.client
             .paginate(self.request(), crate::runtime::Paging::LinkHeader, Self::decode)
     }
+
     /// Fetches every page and returns all the items.
     pub async fn collect_all(
         self,
@@ -168,16 +181,20 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
         crate::runtime::collect_all(self.stream()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ListApiServiceIntegrationInstanceSecrets<'a> {
     type Output = Result<
         Vec<models::ApiServiceIntegrationInstanceSecret>,
         Error<models::Error>,
     >;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ApiServiceIntegrationsApi::create_api_service_integration_instance_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -185,6 +202,7 @@ pub struct CreateApiServiceIntegrationInstanceSecret<'a> {
     client: &'a Client,
     api_service_id: String,
 }
+
 impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -196,6 +214,7 @@ impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
@@ -204,6 +223,7 @@ impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -212,16 +232,20 @@ impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateApiServiceIntegrationInstanceSecret<'a> {
     type Output = Result<
         models::ApiServiceIntegrationInstanceSecret,
         Error<models::Error>,
     >;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ApiServiceIntegrationsApi::delete_api_service_integration_instance_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -230,6 +254,7 @@ pub struct DeleteApiServiceIntegrationInstanceSecret<'a> {
     api_service_id: String,
     secret_id: String,
 }
+
 impl<'a> DeleteApiServiceIntegrationInstanceSecret<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -242,25 +267,31 @@ impl<'a> DeleteApiServiceIntegrationInstanceSecret<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(response: RawResponse) -> Result<(), Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for DeleteApiServiceIntegrationInstanceSecret<'a> {
     type Output = Result<(), Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ApiServiceIntegrationsApi::activate_api_service_integration_instance_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -269,6 +300,7 @@ pub struct ActivateApiServiceIntegrationInstanceSecret<'a> {
     api_service_id: String,
     secret_id: String,
 }
+
 impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -281,6 +313,7 @@ impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
@@ -289,6 +322,7 @@ impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -297,16 +331,20 @@ impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for ActivateApiServiceIntegrationInstanceSecret<'a> {
     type Output = Result<
         models::ApiServiceIntegrationInstanceSecret,
         Error<models::Error>,
     >;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ApiServiceIntegrationsApi::deactivate_api_service_integration_instance_secret`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -315,6 +353,7 @@ pub struct DeactivateApiServiceIntegrationInstanceSecret<'a> {
     api_service_id: String,
     secret_id: String,
 }
+
 impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -327,6 +366,7 @@ impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
@@ -335,6 +375,7 @@ impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -343,12 +384,15 @@ impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for DeactivateApiServiceIntegrationInstanceSecret<'a> {
     type Output = Result<
         models::ApiServiceIntegrationInstanceSecret,
         Error<models::Error>,
     >;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

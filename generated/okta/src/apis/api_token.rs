@@ -2,6 +2,7 @@
 //! Operations tagged `ApiToken`.
 use crate::models;
 use crate::runtime::{Client, Error, RawResponse, Request};
+
 /// Operations tagged `ApiToken`; get one with [`Client::api_token`].
 ///
 /// The API Tokens API provides operations to manage SSWS API tokens for your org.
@@ -9,12 +10,14 @@ use crate::runtime::{Client, Error, RawResponse, Request};
 pub struct ApiTokenApi<'a> {
     client: &'a Client,
 }
+
 impl Client {
     /// Operations tagged `ApiToken`.
     pub fn api_token(&self) -> ApiTokenApi<'_> {
         ApiTokenApi { client: self }
     }
 }
+
 impl<'a> ApiTokenApi<'a> {
     /// List all API token metadata
     ///
@@ -26,6 +29,7 @@ impl<'a> ApiTokenApi<'a> {
             client: self.client,
         }
     }
+
     /// Revoke the current API token
     ///
     /// Revokes the API token provided in the Authorization header
@@ -36,6 +40,7 @@ impl<'a> ApiTokenApi<'a> {
             client: self.client,
         }
     }
+
     /// Retrieve an API token's metadata
     ///
     /// Retrieves the metadata for an active API token by `apiTokenId`
@@ -50,6 +55,7 @@ impl<'a> ApiTokenApi<'a> {
             api_token_id: api_token_id.into(),
         }
     }
+
     /// Upsert an API token network condition
     ///
     /// Upserts an API Token Network Condition by `apiTokenId`
@@ -70,6 +76,7 @@ impl<'a> ApiTokenApi<'a> {
             body,
         }
     }
+
     /// Revoke an API token
     ///
     /// Revokes an API token by `apiTokenId`
@@ -88,12 +95,14 @@ impl<'a> ApiTokenApi<'a> {
         }
     }
 }
+
 /// Request builder for [`ApiTokenApi::list_api_tokens`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListApiTokens<'a> {
     client: &'a Client,
 }
+
 impl<'a> ListApiTokens<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -104,6 +113,7 @@ impl<'a> ListApiTokens<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<Vec<models::ApiToken>, Error<models::Error>> {
@@ -112,16 +122,19 @@ impl<'a> ListApiTokens<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Vec<models::ApiToken>, Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
+
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
     pub fn stream(self) -> crate::runtime::Pages<models::ApiToken, models::Error> {
         self.client
             .paginate(self.request(), crate::runtime::Paging::LinkHeader, Self::decode)
     }
+
     /// Fetches every page and returns all the items.
     pub async fn collect_all(
         self,
@@ -129,19 +142,24 @@ impl<'a> ListApiTokens<'a> {
         crate::runtime::collect_all(self.stream()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ListApiTokens<'a> {
     type Output = Result<Vec<models::ApiToken>, Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ApiTokenApi::revoke_current_api_token`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeCurrentApiToken<'a> {
     client: &'a Client,
 }
+
 impl<'a> RevokeCurrentApiToken<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -152,25 +170,31 @@ impl<'a> RevokeCurrentApiToken<'a> {
         request.security(&[&["apiToken"]]);
         request
     }
+
     fn decode(response: RawResponse) -> Result<(), Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for RevokeCurrentApiToken<'a> {
     type Output = Result<(), Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ApiTokenApi::get_api_token`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -178,6 +202,7 @@ pub struct GetApiToken<'a> {
     client: &'a Client,
     api_token_id: String,
 }
+
 impl<'a> GetApiToken<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -189,25 +214,31 @@ impl<'a> GetApiToken<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(response: RawResponse) -> Result<models::ApiToken, Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => response.json(),
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<models::ApiToken, Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetApiToken<'a> {
     type Output = Result<models::ApiToken, Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ApiTokenApi::upsert_api_token`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -216,6 +247,7 @@ pub struct UpsertApiToken<'a> {
     api_token_id: String,
     body: models::ApiTokenUpdate,
 }
+
 impl<'a> UpsertApiToken<'a> {
     fn request(&self) -> Result<Request, Error<models::Error>> {
         let mut request = Request::new(
@@ -228,25 +260,31 @@ impl<'a> UpsertApiToken<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         Ok(request)
     }
+
     fn decode(response: RawResponse) -> Result<models::ApiToken, Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => response.json(),
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<models::ApiToken, Error<models::Error>> {
         let response = self.client.execute(self.request()?).await?;
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for UpsertApiToken<'a> {
     type Output = Result<models::ApiToken, Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ApiTokenApi::revoke_api_token`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -254,6 +292,7 @@ pub struct RevokeApiToken<'a> {
     client: &'a Client,
     api_token_id: String,
 }
+
 impl<'a> RevokeApiToken<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -265,21 +304,26 @@ impl<'a> RevokeApiToken<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(response: RawResponse) -> Result<(), Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for RevokeApiToken<'a> {
     type Output = Result<(), Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

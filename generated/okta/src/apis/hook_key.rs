@@ -2,6 +2,7 @@
 //! Operations tagged `HookKey`.
 use crate::models;
 use crate::runtime::{Client, Error, RawResponse, Request};
+
 /// Operations tagged `HookKey`; get one with [`Client::hook_key`].
 ///
 /// The Okta Key Management API provides a CRUD interface for JSON Web Keys (JWK) used with other parts of the application, such as inline hooks. For information on how to create inline hooks, see [Inline hooks](https://developer.okta.com/docs/concepts/inline-hooks/).
@@ -11,12 +12,14 @@ use crate::runtime::{Client, Error, RawResponse, Request};
 pub struct HookKeyApi<'a> {
     client: &'a Client,
 }
+
 impl Client {
     /// Operations tagged `HookKey`.
     pub fn hook_key(&self) -> HookKeyApi<'_> {
         HookKeyApi { client: self }
     }
 }
+
 impl<'a> HookKeyApi<'a> {
     /// List all keys
     ///
@@ -28,6 +31,7 @@ impl<'a> HookKeyApi<'a> {
             client: self.client,
         }
     }
+
     /// Create a key
     ///
     /// Creates a key for use with other parts of the application, such as inline hooks
@@ -53,6 +57,7 @@ impl<'a> HookKeyApi<'a> {
             body,
         }
     }
+
     /// Retrieve a public key
     ///
     /// Retrieves a public key by `keyId`
@@ -69,6 +74,7 @@ impl<'a> HookKeyApi<'a> {
             key_id: key_id.into(),
         }
     }
+
     /// Retrieve a key by ID
     ///
     /// Retrieves the public portion of the Key object using the `id` parameter
@@ -86,6 +92,7 @@ impl<'a> HookKeyApi<'a> {
             expand: None,
         }
     }
+
     /// Replace a key
     ///
     /// Replaces a key by `id`
@@ -110,6 +117,7 @@ impl<'a> HookKeyApi<'a> {
             body,
         }
     }
+
     /// Delete a key
     ///
     /// Deletes a key by `id`. After being deleted, the key is unrecoverable.
@@ -127,12 +135,14 @@ impl<'a> HookKeyApi<'a> {
         }
     }
 }
+
 /// Request builder for [`HookKeyApi::list_hook_keys`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListHookKeys<'a> {
     client: &'a Client,
 }
+
 impl<'a> ListHookKeys<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -143,6 +153,7 @@ impl<'a> ListHookKeys<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<Vec<models::HookKey>, Error<models::Error>> {
@@ -151,16 +162,19 @@ impl<'a> ListHookKeys<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Vec<models::HookKey>, Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
+
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
     pub fn stream(self) -> crate::runtime::Pages<models::HookKey, models::Error> {
         self.client
             .paginate(self.request(), crate::runtime::Paging::LinkHeader, Self::decode)
     }
+
     /// Fetches every page and returns all the items.
     pub async fn collect_all(
         self,
@@ -168,13 +182,17 @@ impl<'a> ListHookKeys<'a> {
         crate::runtime::collect_all(self.stream()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ListHookKeys<'a> {
     type Output = Result<Vec<models::HookKey>, Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HookKeyApi::create_hook_key`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -182,6 +200,7 @@ pub struct CreateHookKey<'a> {
     client: &'a Client,
     body: models::KeyRequest,
 }
+
 impl<'a> CreateHookKey<'a> {
     fn request(&self) -> Result<Request, Error<models::Error>> {
         let mut request = Request::new(
@@ -193,6 +212,7 @@ impl<'a> CreateHookKey<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         Ok(request)
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
@@ -201,6 +221,7 @@ impl<'a> CreateHookKey<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -209,13 +230,17 @@ impl<'a> CreateHookKey<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateHookKey<'a> {
     type Output = Result<models::DetailedHookKeyInstance, Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HookKeyApi::get_public_key`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -223,6 +248,7 @@ pub struct GetPublicKey<'a> {
     client: &'a Client,
     key_id: String,
 }
+
 impl<'a> GetPublicKey<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -234,25 +260,31 @@ impl<'a> GetPublicKey<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(response: RawResponse) -> Result<models::Embedded, Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => response.json(),
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<models::Embedded, Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPublicKey<'a> {
     type Output = Result<models::Embedded, Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HookKeyApi::get_hook_key`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -261,12 +293,14 @@ pub struct GetHookKey<'a> {
     id: String,
     expand: Option<models::GetHookKeyExpand>,
 }
+
 impl<'a> GetHookKey<'a> {
     /// Set to `publickey` to include the details of the public key in the response body's `_embedded` property.
     pub fn expand(mut self, value: models::GetHookKeyExpand) -> Self {
         self.expand = Some(value);
         self
     }
+
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -280,6 +314,7 @@ impl<'a> GetHookKey<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
@@ -288,6 +323,7 @@ impl<'a> GetHookKey<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -296,13 +332,17 @@ impl<'a> GetHookKey<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for GetHookKey<'a> {
     type Output = Result<models::DetailedHookKeyInstance, Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HookKeyApi::replace_hook_key`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -311,6 +351,7 @@ pub struct ReplaceHookKey<'a> {
     id: String,
     body: models::KeyRequest,
 }
+
 impl<'a> ReplaceHookKey<'a> {
     fn request(&self) -> Result<Request, Error<models::Error>> {
         let mut request = Request::new(
@@ -323,6 +364,7 @@ impl<'a> ReplaceHookKey<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         Ok(request)
     }
+
     fn decode(
         response: RawResponse,
     ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
@@ -331,6 +373,7 @@ impl<'a> ReplaceHookKey<'a> {
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -339,13 +382,17 @@ impl<'a> ReplaceHookKey<'a> {
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for ReplaceHookKey<'a> {
     type Output = Result<models::DetailedHookKeyInstance, Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HookKeyApi::delete_hook_key`]: set optional inputs, then `.send().await` (or just `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -353,6 +400,7 @@ pub struct DeleteHookKey<'a> {
     client: &'a Client,
     id: String,
 }
+
 impl<'a> DeleteHookKey<'a> {
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -364,21 +412,26 @@ impl<'a> DeleteHookKey<'a> {
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
+
     fn decode(response: RawResponse) -> Result<(), Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
             _ => Err(response.into_error()),
         }
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
 }
+
 impl<'a> std::future::IntoFuture for DeleteHookKey<'a> {
     type Output = Result<(), Error<models::Error>>;
+
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -2,10 +2,13 @@
 //! The API's operations, one module per tag. Reach them through [`crate::Client`].
 /// Operations tagged `ApiServiceIntegrations`.
 pub mod api_service_integrations;
+
 /// Operations tagged `ApiToken`.
 pub mod api_token;
+
 /// Operations tagged `HookKey`.
 pub mod hook_key;
+
 pub use api_service_integrations::ApiServiceIntegrationsApi;
 pub use api_token::ApiTokenApi;
 pub use hook_key::HookKeyApi;
