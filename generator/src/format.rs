@@ -6,15 +6,46 @@
 use crate::diagnostics::Diagnostic;
 use proc_macro2::TokenStream;
 
-/// Formats one generated file; `path` only names it in an error.
-pub fn format_file(tokens: TokenStream, header: &str, path: &str) -> Result<String, Diagnostic> {
+/// Formats one part of a generated file; `path` only names it in an error.
+pub fn format_part(tokens: TokenStream, path: &str) -> Result<String, Diagnostic> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| {
         Diagnostic::error(
             "",
             format!("internal error: generated {path} is not valid Rust ({err}); please report this with the spec"),
         )
     })?;
-    Ok(format!("// {header}\n{}", separate_items(&prettyplease::unparse(&file))))
+    Ok(prettyplease::unparse(&file))
+}
+
+/// A whole file from its formatted parts, under the "generated" first line.
+pub fn assemble(header: &str, parts: &[String]) -> String {
+    format!("// {header}\n{}", separate_items(&parts.concat()))
+}
+
+/// Runs `work` on every item, spread over the machine's cores; the results
+/// come back in item order, so the output does not depend on scheduling.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut finished = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break };
+                        finished.push((index, work(item)));
+                    }
+                    finished
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// prettyplease puts items flush against each other; a blank line between

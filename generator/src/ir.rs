@@ -25,6 +25,13 @@ pub struct Api {
     pub modules: Vec<ApiModule>,
 }
 
+impl Api {
+    /// The named type called `name` (`types` is sorted by name).
+    pub fn find_type(&self, name: &str) -> Option<&TypeDef> {
+        self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
+    }
+}
+
 /// A server URL template and its variables.
 #[derive(Debug, Clone)]
 pub struct Server {

@@ -94,12 +94,12 @@ impl std::str::FromStr for ApiServiceIntegrationInstanceSecretStatus {
     type Err = std::convert::Infallible;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let wire = serde::de::value::StrDeserializer::<
+            serde::de::value::Error,
+        >::new(value);
         Ok(
-            match value {
-                "ACTIVE" => Self::Active,
-                "INACTIVE" => Self::Inactive,
-                other => Self::Unknown(other.to_string()),
-            },
+            <Self as serde::Deserialize>::deserialize(wire)
+                .unwrap_or_else(|_| Self::Unknown(value.to_string())),
         )
     }
 }
@@ -377,11 +377,12 @@ impl std::str::FromStr for GetHookKeyExpand {
     type Err = std::convert::Infallible;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let wire = serde::de::value::StrDeserializer::<
+            serde::de::value::Error,
+        >::new(value);
         Ok(
-            match value {
-                "publickey" => Self::Publickey,
-                other => Self::Unknown(other.to_string()),
-            },
+            <Self as serde::Deserialize>::deserialize(wire)
+                .unwrap_or_else(|_| Self::Unknown(value.to_string())),
         )
     }
 }
@@ -656,14 +657,12 @@ impl std::str::FromStr for HttpMethod {
     type Err = std::convert::Infallible;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let wire = serde::de::value::StrDeserializer::<
+            serde::de::value::Error,
+        >::new(value);
         Ok(
-            match value {
-                "DELETE" => Self::Delete,
-                "GET" => Self::Get,
-                "POST" => Self::Post,
-                "PUT" => Self::Put,
-                other => Self::Unknown(other.to_string()),
-            },
+            <Self as serde::Deserialize>::deserialize(wire)
+                .unwrap_or_else(|_| Self::Unknown(value.to_string())),
         )
     }
 }

@@ -35,7 +35,19 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     check_version(&raw).map_err(|d| vec![d])?;
     let normalized = normalize(&mut raw);
     let mut diagnostics = normalized.warnings;
-    let api = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
+    // The typed parse and the checks on the untyped tree are independent:
+    // run them side by side.
+    let (typed, mut checks) = std::thread::scope(|scope| {
+        let checks = scope.spawn(|| {
+            let mut found = Vec::new();
+            check_references(&raw, &mut found);
+            check_operation_ids(&raw, &mut found);
+            found
+        });
+        let typed = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw);
+        (typed, checks.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let api = match typed {
         Ok(api) => Some(api),
         Err(err) => {
             let precise = locate_type_errors(&raw);
@@ -50,8 +62,7 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             None
         }
     };
-    check_references(&raw, &mut diagnostics);
-    check_operation_ids(&raw, &mut diagnostics);
+    diagnostics.append(&mut checks);
     match api {
         Some(api) if !diagnostics.iter().any(Diagnostic::is_error) => {
             Ok(Loaded { api, raw, original_version: normalized.original_version, warnings: diagnostics })

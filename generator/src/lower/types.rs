@@ -38,17 +38,18 @@ enum Shape {
 }
 
 /// Object parts shared by `type: object`, untyped schemas with properties, and merged `allOf`s.
+/// Borrowed from the schemas they come from: lowering never copies a schema.
 #[derive(Default)]
-struct ObjectParts {
-    properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
-    required: BTreeSet<String>,
-    additional: Option<AdditionalProperties>,
+struct ObjectParts<'s> {
+    properties: IndexMap<&'s str, (&'s ReferenceOr<Box<Schema>>, String)>,
+    required: BTreeSet<&'s str>,
+    additional: Option<&'s AdditionalProperties>,
 }
 
 /// Lowers schemas into [`TypeDef`]s, collecting them by name.
 pub struct TypeLowering<'a> {
     raw: &'a Value,
-    schemas: IndexMap<String, ReferenceOr<Schema>>,
+    schemas: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
     settings: &'a Settings,
     names: UniqueNames,
     component_names: BTreeMap<String, String>,
@@ -61,18 +62,18 @@ pub struct TypeLowering<'a> {
 impl<'a> TypeLowering<'a> {
     /// Names every component schema up front (in document order, so
     /// collisions resolve the same way every time).
-    pub fn new(raw: &'a Value, api: &openapiv3::OpenAPI, settings: &'a Settings) -> Self {
-        let schemas = api.components.as_ref().map(|c| c.schemas.clone()).unwrap_or_default();
+    pub fn new(raw: &'a Value, api: &'a openapiv3::OpenAPI, settings: &'a Settings) -> Self {
+        let schemas = api.components.as_ref().map(|c| &c.schemas);
         let mut names = UniqueNames::default();
-        let component_names = schemas.keys().map(|key| (key.clone(), names.claim(type_name(key)))).collect();
+        let component_names =
+            schemas.into_iter().flat_map(|s| s.keys()).map(|key| (key.clone(), names.claim(type_name(key)))).collect();
         Self { raw, schemas, settings, names, component_names, types: BTreeMap::new(), warnings: Vec::new() }
     }
 
     /// Defines every component schema.
     pub fn lower_components(&mut self) {
-        // Cloned: lowering looks other schemas up in `self.schemas` while it walks these.
-        let schemas = self.schemas.clone();
-        for (key, schema) in &schemas {
+        let Some(schemas) = self.schemas else { return };
+        for (key, schema) in schemas {
             let name = self.component_names[key].clone();
             let pointer = pointer_join("/components/schemas", key);
             let origin = format!("#{pointer}");
@@ -88,6 +89,11 @@ impl<'a> TypeLowering<'a> {
                 }
             }
         }
+    }
+
+    /// The component schema called `key`.
+    fn component(&self, key: &str) -> Option<&'a ReferenceOr<Schema>> {
+        self.schemas.and_then(|schemas| schemas.get(key))
     }
 
     /// Claims a fresh type name derived from `hint`.
@@ -115,7 +121,7 @@ impl<'a> TypeLowering<'a> {
         if let Some(key) = reference.strip_prefix(COMPONENT_SCHEMAS) {
             let key = unescape_pointer_token(key);
             if let Some(name) = self.component_names.get(&key) {
-                let nullable = matches!(self.schemas.get(&key), Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
+                let nullable = matches!(self.component(&key), Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
                 return Lowered { ty: Ty::Named(name.clone()), nullable };
             }
         }
@@ -169,7 +175,7 @@ impl<'a> TypeLowering<'a> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
                 if values.is_empty() {
-                    Shape::Inline(self.string_format(&s.format, pointer))
+                    Shape::Inline(Self::string_format(&s.format))
                 } else {
                     Shape::Def(string_enum(&values), Vec::new())
                 }
@@ -256,7 +262,7 @@ impl<'a> TypeLowering<'a> {
                         .unwrap_or(VariantOrUnknownOrEmpty::Unknown(f.into())),
                     None => VariantOrUnknownOrEmpty::Empty,
                 };
-                Shape::Inline(self.string_format(&format, pointer))
+                Shape::Inline(Self::string_format(&format))
             }
             (Some("integer"), _) => {
                 Shape::Inline(if any.format.as_deref() == Some("int32") { Ty::I32 } else { Ty::I64 })
@@ -269,7 +275,8 @@ impl<'a> TypeLowering<'a> {
         }
     }
 
-    fn string_format(&mut self, format: &VariantOrUnknownOrEmpty<StringFormat>, pointer: &str) -> Ty {
+    /// Known formats get their type; unknown ones fall back to `String`.
+    fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Ty {
         match format {
             VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
             VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
@@ -277,10 +284,7 @@ impl<'a> TypeLowering<'a> {
             // Inside JSON a binary string is still text; binary bodies are handled per media type.
             VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Password) => Ty::String,
             VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Ty::Uuid,
-            VariantOrUnknownOrEmpty::Unknown(_) | VariantOrUnknownOrEmpty::Empty => {
-                let _ = pointer;
-                Ty::String
-            }
+            VariantOrUnknownOrEmpty::Unknown(_) | VariantOrUnknownOrEmpty::Empty => Ty::String,
         }
     }
 
@@ -294,22 +298,22 @@ impl<'a> TypeLowering<'a> {
         }
     }
 
-    fn add_object_parts(
+    fn add_object_parts<'s>(
         &mut self,
-        parts: &mut ObjectParts,
-        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &[String],
-        additional: Option<&AdditionalProperties>,
+        parts: &mut ObjectParts<'s>,
+        properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'s [String],
+        additional: Option<&'s AdditionalProperties>,
         pointer: &str,
     ) {
         let properties_pointer = pointer_join(pointer, "properties");
         for (wire, schema) in properties {
             // A later allOf branch redefines a property in place: the more specific definition wins.
-            parts.properties.insert(wire.clone(), (schema.clone(), pointer_join(&properties_pointer, wire)));
+            parts.properties.insert(wire, (schema, pointer_join(&properties_pointer, wire)));
         }
-        parts.required.extend(required.iter().cloned());
+        parts.required.extend(required.iter().map(String::as_str));
         if additional.is_some() {
-            parts.additional = additional.cloned();
+            parts.additional = additional;
         }
     }
 
@@ -363,7 +367,7 @@ impl<'a> TypeLowering<'a> {
             }
             fields.push(Field {
                 name: field_names.claim(snake_name(wire)),
-                wire_name: wire.clone(),
+                wire_name: wire.to_string(),
                 ty: lowered.ty,
                 presence,
                 secret: is_password || self.settings.is_secret_property(wire),
@@ -376,10 +380,10 @@ impl<'a> TypeLowering<'a> {
 
     /// `allOf`: one struct with the properties and required lists of every
     /// branch (references and nested allOfs included).
-    fn all_of(
+    fn all_of<'s>(
         &mut self,
-        members: &[ReferenceOr<Schema>],
-        beside: Option<&AnySchema>,
+        members: &'s [ReferenceOr<Schema>],
+        beside: Option<&'s AnySchema>,
         name: &str,
         pointer: &str,
     ) -> Shape {
@@ -441,22 +445,24 @@ impl<'a> TypeLowering<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn collect_all_of_member(
+    fn collect_all_of_member<'s>(
         &mut self,
-        member: &ReferenceOr<Schema>,
-        parts: &mut ObjectParts,
+        member: &'s ReferenceOr<Schema>,
+        parts: &mut ObjectParts<'s>,
         others: &mut Vec<Ty>,
         refs: &mut Vec<Ty>,
         visiting: &mut BTreeSet<String>,
         name: &str,
         pointer: &str,
-    ) {
+    ) where
+        'a: 's,
+    {
         let (schema, schema_pointer) = match member {
             ReferenceOr::Reference { reference } => {
                 let key = reference.strip_prefix(COMPONENT_SCHEMAS).map(unescape_pointer_token);
-                let target = key.as_ref().and_then(|k| self.schemas.get(k)).cloned();
+                let target = key.as_ref().and_then(|k| self.component(k));
                 match (key, target) {
-                    (Some(key), Some(ReferenceOr::Item(schema))) if is_object_like(&schema) => {
+                    (Some(key), Some(ReferenceOr::Item(schema))) if is_object_like(schema) => {
                         if !visiting.insert(key.clone()) {
                             return; // load reports allOf cycles; never loop here
                         }
@@ -470,7 +476,7 @@ impl<'a> TypeLowering<'a> {
                     }
                 }
             }
-            ReferenceOr::Item(schema) => (schema.clone(), pointer.to_string()),
+            ReferenceOr::Item(schema) => (schema, pointer.to_string()),
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => self.add_object_parts(

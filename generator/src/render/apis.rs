@@ -4,12 +4,11 @@
 use super::docs::{doc_attrs, lines_to_attrs};
 use super::{ident, ty_tokens, Scope};
 use crate::ir::{
-    ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, StatusMatch, Success,
-    Ty, TypeDef, TypeKind,
+    Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, StatusMatch,
+    Success, Ty, TypeKind,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeMap;
 
 /// How a parameter value is written into a request.
 enum ParamShape {
@@ -22,13 +21,13 @@ enum ParamShape {
 }
 
 /// Looks through aliases to decide how a type is sent as a parameter.
-fn param_shape(ty: &Ty, types: &BTreeMap<&str, &TypeDef>) -> ParamShape {
+fn param_shape(ty: &Ty, api: &Api) -> ParamShape {
     match ty {
-        Ty::Vec(inner) if matches!(param_shape(inner, types), ParamShape::Scalar) => ParamShape::List,
+        Ty::Vec(inner) if matches!(param_shape(inner, api), ParamShape::Scalar) => ParamShape::List,
         Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::Unit | Ty::Multipart | Ty::Binary => ParamShape::Object,
-        Ty::Named(name) => match types.get(name.as_str()).map(|d| &d.kind) {
+        Ty::Named(name) => match api.find_type(name).map(|d| &d.kind) {
             Some(TypeKind::Enum { .. }) => ParamShape::Scalar,
-            Some(TypeKind::Alias { target, newtype: false }) => param_shape(target, types),
+            Some(TypeKind::Alias { target, newtype: false }) => param_shape(target, api),
             _ => ParamShape::Object,
         },
         _ => ParamShape::Scalar,
@@ -36,7 +35,7 @@ fn param_shape(ty: &Ty, types: &BTreeMap<&str, &TypeDef>) -> ParamShape {
 }
 
 /// The `src/apis/<module>.rs` file of one tag.
-pub fn render_module(module: &ApiModule, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+pub fn render_module(module: &ApiModule, api: &Api) -> TokenStream {
     let api_struct = ident(&module.api_struct);
     let accessor = ident(&module.accessor);
     let tag = &module.tag;
@@ -47,7 +46,7 @@ pub fn render_module(module: &ApiModule, types: &BTreeMap<&str, &TypeDef>) -> To
         ..Docs::default()
     });
     let methods = module.operations.iter().map(render_method);
-    let builders = module.operations.iter().map(|op| render_builder(op, &module.api_struct, types));
+    let builders = module.operations.iter().map(|op| render_builder(op, &module.api_struct, api));
     let accessor_doc = format!(" Operations tagged `{tag}`.");
     let uses_models = module.operations.iter().any(mentions_models);
     let models_import = if uses_models {
@@ -279,9 +278,9 @@ fn success_enum(op: &Operation) -> TokenStream {
 }
 
 /// Statements that put one parameter into `request`; `value` is a reference.
-fn param_statement(param: &Param, value: TokenStream, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+fn param_statement(param: &Param, value: TokenStream, api: &Api) -> TokenStream {
     let wire = &param.wire_name;
-    let shape = param_shape(&param.ty, types);
+    let shape = param_shape(&param.ty, api);
     let joined = quote! {
         &#value.iter().map(crate::runtime::ParamValue::to_param).collect::<Vec<_>>().join(",")
     };
@@ -328,7 +327,7 @@ fn body_statement(op: &Operation, value: TokenStream) -> TokenStream {
     }
 }
 
-fn render_builder(op: &Operation, api_struct: &str, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
     let builder = ident(&op.builder_name);
     let builder_doc = format!(
         " Request builder for [`{api_struct}::{}`]: set optional inputs, then `.send().await` (or just `.await`).",
@@ -383,9 +382,9 @@ fn render_builder(op: &Operation, api_struct: &str, types: &BTreeMap<&str, &Type
     let param_statements = op.params.iter().map(|p| {
         let name = ident(&p.name);
         if p.required {
-            param_statement(p, quote! { &self.#name }, types)
+            param_statement(p, quote! { &self.#name }, api)
         } else {
-            let statement = param_statement(p, quote! { value }, types);
+            let statement = param_statement(p, quote! { value }, api);
             quote! { if let Some(value) = &self.#name { #statement } }
         }
     });

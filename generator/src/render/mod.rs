@@ -5,12 +5,11 @@ pub mod cargo;
 pub mod docs;
 mod models;
 
-use crate::ir::{Api, SecurityKind, Ty, TypeDef};
+use crate::ir::{Api, SecurityKind, Ty};
 use crate::settings::Settings;
 use docs::{doc_attrs, lines_to_attrs, sanitize_markdown};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use std::collections::BTreeMap;
 
 include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
@@ -63,26 +62,39 @@ pub fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
     }
 }
 
+/// Renders one part of a Rust file. Parts are rendered and formatted on
+/// worker threads (token streams cannot cross threads, so each part makes
+/// its own), then joined in order.
+pub type RenderPart<'a> = Box<dyn Fn() -> TokenStream + Sync + 'a>;
+
+/// How many types go into one part of `models.rs`: small enough to spread
+/// a large spec over the cores, large enough that parts stay cheap.
+const TYPES_PER_PART: usize = 64;
+
 /// One file of the generated crate, before formatting.
-pub enum RenderedFile {
-    /// Rust tokens, formatted later.
-    Rust(TokenStream),
+pub enum RenderedFile<'a> {
+    /// Rust code in parts, formatted separately and joined in order.
+    Rust(Vec<RenderPart<'a>>),
     /// Text written as it is (Cargo.toml, copied runtime files).
     Text(String),
 }
 
 /// Every file of the crate: (path relative to the crate root, content).
-pub fn render_crate(api: &Api, settings: &Settings, header: &str) -> Vec<(String, RenderedFile)> {
-    let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> Vec<(String, RenderedFile<'a>)> {
+    let one = |part: RenderPart<'a>| RenderedFile::Rust(vec![part]);
+    let mut models: Vec<RenderPart<'a>> = vec![Box::new(models::models_module_docs)];
+    models.extend(
+        api.types.chunks(TYPES_PER_PART).map(|chunk| Box::new(move || models::render_types(chunk)) as RenderPart<'a>),
+    );
     let mut files = vec![
         ("Cargo.toml".to_string(), RenderedFile::Text(cargo::manifest(settings, &api.title, header))),
-        ("src/lib.rs".to_string(), RenderedFile::Rust(render_lib(api, settings))),
-        ("src/client.rs".to_string(), RenderedFile::Rust(render_client(api))),
-        ("src/models.rs".to_string(), RenderedFile::Rust(models::render_models(&api.types))),
-        ("src/apis/mod.rs".to_string(), RenderedFile::Rust(render_apis_mod(api))),
+        ("src/lib.rs".to_string(), one(Box::new(move || render_lib(api, settings)))),
+        ("src/client.rs".to_string(), one(Box::new(move || render_client(api)))),
+        ("src/models.rs".to_string(), RenderedFile::Rust(models)),
+        ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api)))),
     ];
     for module in &api.modules {
-        files.push((format!("src/apis/{}.rs", module.name), RenderedFile::Rust(apis::render_module(module, &types))));
+        files.push((format!("src/apis/{}.rs", module.name), one(Box::new(move || apis::render_module(module, api)))));
     }
     for (name, contents) in RUNTIME_FILES {
         files.push((format!("src/runtime/{name}"), RenderedFile::Text(format!("// {header}\n{contents}"))));

@@ -6,13 +6,17 @@ use crate::ir::{EnumValue, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKi
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Every named type, in name order.
-pub fn render_models(types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(render_type);
+/// The first part of `models.rs`: its module docs.
+pub fn models_module_docs() -> TokenStream {
     quote! {
         //! The API's data types: one per schema the spec names, and one per inline schema that needs a name.
-        #(#items)*
     }
+}
+
+/// Named types (a run of them, in name order).
+pub fn render_types(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(render_type);
+    quote! { #(#items)* }
 }
 
 fn render_type(def: &TypeDef) -> TokenStream {
@@ -175,7 +179,6 @@ fn render_string_enum(
         .collect();
     let decls = listed.iter().map(|(variant, wire)| quote! { #[serde(rename = #wire)] #variant, });
     let as_str = listed.iter().map(|(variant, wire)| quote! { Self::#variant => #wire, });
-    let from_str = listed.iter().map(|(variant, wire)| quote! { #wire => Self::#variant, });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -206,10 +209,10 @@ fn render_string_enum(
             type Err = std::convert::Infallible;
 
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(match value {
-                    #(#from_str)*
-                    other => Self::#unknown(other.to_string()),
-                })
+                // The derived `Deserialize` already maps every listed value, and
+                // anything else to the catch-all, so it cannot fail.
+                let wire = serde::de::value::StrDeserializer::<serde::de::value::Error>::new(value);
+                Ok(<Self as serde::Deserialize>::deserialize(wire).unwrap_or_else(|_| Self::#unknown(value.to_string())))
             }
         }
 

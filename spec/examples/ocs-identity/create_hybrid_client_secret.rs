@@ -33,10 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `host` fills both the API URL (`https://{host}`) and the token endpoint
     // (`https://{host}/identity/connect/token`). The access token is fetched on
     // the first call, cached, and refreshed before it expires.
-    let client = Client::builder()
-        .host(host)
-        .oauth2_client_credentials(client_id, client_secret)
-        .build()?;
+    let client = Client::builder().host(host).oauth2_client_credentials(client_id, client_secret).build()?;
 
     let request = ClientSecretCreateOrUpdate {
         description: Some(Some("Created by the create_hybrid_client_secret example".into())),
@@ -44,16 +41,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         expires: Some(Some(true)),
         ..Default::default()
     };
-    let created = client
-        .hybrid_client_secrets()
-        .create_hybrid_client_secret(&tenant_id, &hybrid_client_id, request)
-        .await?;
+    let created =
+        client.hybrid_client_secrets().create_hybrid_client_secret(&tenant_id, &hybrid_client_id, request).await?;
 
     let id = created.id.map_or_else(|| "?".to_owned(), |id| id.to_string());
-    let expiration = created
-        .expiration
-        .flatten()
-        .map_or_else(|| "never".to_owned(), |at| at.to_rfc3339());
+    let expiration = created.expiration.flatten().map_or_else(|| "never".to_owned(), |at| at.to_rfc3339());
     println!("created secret {id} of hybrid client {hybrid_client_id}, expires {expiration}");
     // The value is in `created.secret`; its `Debug` is redacted. Store it now:
     // the service cannot return it again.

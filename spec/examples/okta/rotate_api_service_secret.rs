@@ -35,30 +35,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The secrets in use before the rotation. Okta refuses a third secret, so a
     // rotation needs room for one more.
-    let old = secrets
-        .list_api_service_integration_instance_secrets(&service_id)
-        .collect_all()
-        .await?;
+    let old = secrets.list_api_service_integration_instance_secrets(&service_id).collect_all().await?;
     if old.len() >= 2 {
-        return Err(format!(
-            "instance {service_id} already has {} secrets; delete the unused one first",
-            old.len()
-        )
-        .into());
+        return Err(
+            format!("instance {service_id} already has {} secrets; delete the unused one first", old.len()).into()
+        );
     }
 
     // 1. Create the new secret. `client_secret` holds its value in this response
     //    only (later responses show a masked value); the model's `Debug` redacts it.
-    let new = secrets
-        .create_api_service_integration_instance_secret(&service_id)
-        .await?;
+    let new = secrets.create_api_service_integration_instance_secret(&service_id).await?;
     let new_id = new.id.clone().ok_or("Okta returned a secret without an id")?;
     println!("created secret {new_id} ({})", new.status);
     // Okta creates secrets active; activate explicitly should that ever change.
     if new.status != Status::Active {
-        let activated = secrets
-            .activate_api_service_integration_instance_secret(&service_id, &new_id)
-            .await?;
+        let activated = secrets.activate_api_service_integration_instance_secret(&service_id, &new_id).await?;
         println!("activated secret {new_id} ({})", activated.status);
     }
 
@@ -66,24 +57,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     //    (a secret manager, a deployment variable, ...) before the old one goes.
     //    This example only shows that it is there.
     let value = new.client_secret.as_deref().unwrap_or_default();
-    println!(
-        "new client secret: {} characters, hash {}",
-        value.len(),
-        new.secret_hash.as_deref().unwrap_or("-")
-    );
+    println!("new client secret: {} characters, hash {}", value.len(), new.secret_hash.as_deref().unwrap_or("-"));
 
     // 3. Retire the old secrets: deactivate (if still active), then delete.
     for secret in old {
         let Some(old_id) = secret.id else { continue };
         if secret.status == Status::Active {
-            secrets
-                .deactivate_api_service_integration_instance_secret(&service_id, &old_id)
-                .await?;
+            secrets.deactivate_api_service_integration_instance_secret(&service_id, &old_id).await?;
             println!("deactivated secret {old_id}");
         }
-        secrets
-            .delete_api_service_integration_instance_secret(&service_id, &old_id)
-            .await?;
+        secrets.delete_api_service_integration_instance_secret(&service_id, &old_id).await?;
         println!("deleted secret {old_id}");
     }
     println!("rotation done: {new_id} is the only secret of {service_id}");

@@ -492,9 +492,9 @@ impl Client {
 
     /// Sends the request, reading the whole body.
     async fn send(&self, builder: reqwest::RequestBuilder) -> Result<RawResponse, reqwest::Error> {
-        let response = builder.send().await?;
+        let mut response = builder.send().await?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await?;
         Ok(RawResponse::from_parts(status, headers, body, &self.inner.sensitive_headers))
     }
@@ -507,7 +507,8 @@ impl Client {
         let url = req.url(&self.inner.base_url).map_err(Error::InvalidRequest)?;
         let alternative = self.select_alternative(req.security);
         let policy = &self.inner.retry_policy;
-        let mut backoff = policy.backoff();
+        // Built on the first retry: most requests never need it.
+        let mut backoff = None;
         let mut retries = 0u32;
         let mut reauthenticated = false;
 
@@ -546,7 +547,7 @@ impl Client {
                             return Ok(raw);
                         }
                         Some(d) => d,
-                        None => backoff.next_delay(),
+                        None => backoff.get_or_insert_with(|| policy.backoff()).next_delay(),
                     };
                     retries += 1;
                     tracing::debug!(
@@ -562,7 +563,7 @@ impl Client {
                     if !retryable || retries >= policy.retries() {
                         return Err(Error::transport(err));
                     }
-                    let delay = backoff.next_delay();
+                    let delay = backoff.get_or_insert_with(|| policy.backoff()).next_delay();
                     retries += 1;
                     tracing::debug!(
                         attempt,
