@@ -199,12 +199,8 @@ fn micros(d: Duration) -> f64 {
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 0 {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    }
+    // The middle value, or the mean of the two middle values.
+    (values[(values.len() - 1) / 2] + values[values.len() / 2]) / 2.0
 }
 
 async fn run(base: &str) {

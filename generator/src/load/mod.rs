@@ -13,6 +13,7 @@ pub use yaml::parse_yaml;
 
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::normalize::normalize;
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,7 +45,9 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             check_operation_ids(&raw, &mut found);
             found
         });
-        let typed = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw);
+        // Tracking the path costs on every node: only a failed parse runs again with it.
+        let typed = openapiv3::OpenAPI::deserialize(&raw)
+            .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw));
         (typed, checks.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     let api = match typed {
@@ -218,7 +221,7 @@ fn percent_decode(pointer: &str) -> String {
 /// `allOf` lists, which merge their members) must not loop back.
 fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
     let mut refs = Vec::new();
-    collect_refs(raw, String::new(), &mut refs);
+    collect_refs(raw, &mut Vec::new(), &mut refs);
     for (pointer, target) in &refs {
         if !target.starts_with('#') {
             diagnostics.push(Diagnostic::error(
@@ -232,37 +235,53 @@ fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
     check_alias_cycles(raw, diagnostics);
 }
 
-fn collect_refs(node: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+/// Every `$ref` in the document with the pointer of its `$ref` key. The
+/// walk keeps a path of tokens and spells a pointer only for a reference
+/// (spelling one for every node costs more than the typed parse).
+fn collect_refs<'v>(node: &'v Value, path: &mut Vec<&'v str>, out: &mut Vec<(String, String)>) {
+    let pointer_to = |path: &[&str], last: &str| {
+        let mut pointer = String::new();
+        for token in path.iter().chain(std::iter::once(&last)) {
+            pointer = pointer_join(&pointer, token);
+        }
+        pointer
+    };
     match node {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
-                out.push((pointer_join(&pointer, "$ref"), target.clone()));
+                out.push((pointer_to(path, "$ref"), target.clone()));
             }
             for (key, child) in map {
-                let child_pointer = pointer_join(&pointer, key);
                 match key.as_str() {
                     // Example data may contain anything, `$ref` keys included.
                     "example" => {}
-                    "examples" => match child {
-                        Value::Object(entries) => {
-                            for (name, entry) in entries {
-                                let entry_pointer = pointer_join(&child_pointer, name);
-                                if let Value::Object(fields) = entry {
-                                    if let Some(Value::String(target)) = fields.get("$ref") {
-                                        out.push((pointer_join(&entry_pointer, "$ref"), target.clone()));
-                                    }
-                                }
+                    "examples" => {
+                        for (name, entry) in child.as_object().into_iter().flatten() {
+                            if let Some(Value::String(target)) = entry.get("$ref") {
+                                path.extend([key.as_str(), name.as_str()]);
+                                out.push((pointer_to(path, "$ref"), target.clone()));
+                                path.truncate(path.len() - 2);
                             }
                         }
-                        _ => {}
-                    },
-                    _ => collect_refs(child, child_pointer, out),
+                    }
+                    _ if child.is_object() || child.is_array() => {
+                        path.push(key);
+                        collect_refs(child, path, out);
+                        path.pop();
+                    }
+                    _ => {}
                 }
             }
         }
         Value::Array(items) => {
+            // Indices are spelled only when a reference is found below them.
             for (index, child) in items.iter().enumerate() {
-                collect_refs(child, pointer_join(&pointer, &index.to_string()), out);
+                if child.is_object() || child.is_array() {
+                    let mut found = Vec::new();
+                    collect_refs(child, &mut Vec::new(), &mut found);
+                    let prefix = pointer_to(path, &index.to_string());
+                    out.extend(found.into_iter().map(|(pointer, target)| (format!("{prefix}{pointer}"), target)));
+                }
             }
         }
         _ => {}
