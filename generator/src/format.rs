@@ -59,7 +59,9 @@ fn separate_items(code: &str) -> String {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let prev_trimmed = prev.trim();
             let is_use = |l: &str| l.trim_start().starts_with("use ") || l.trim_start().starts_with("pub use ");
-            let ends_item = prev_trimmed == "}" || prev_trimmed.ends_with("{}") || prev_trimmed.ends_with(';');
+            // Comment text (doc comments included) may end in `}` or `;` too.
+            let ends_item = !prev_trimmed.starts_with("//")
+                && (prev_trimmed == "}" || prev_trimmed.ends_with("{}") || prev_trimmed.ends_with(';'));
             let starts_item =
                 ["///", "#[", "pub ", "pub(", "fn ", "impl", "async fn ", "const ", "struct ", "enum ", "type "]
                     .iter()
@@ -79,6 +81,8 @@ fn separate_items(code: &str) -> String {
 mod tests {
     #[test]
     fn items_and_impl_members_are_separated_by_a_blank_line() {
+        let doc = "/// ```text\n/// fn evil() {}\n/// ```\npub struct B;\n";
+        assert_eq!(super::separate_items(doc), doc, "no blank line inside a doc comment");
         let code = "use a;\npub use b;\npub struct A;\nimpl A {\n    fn f() {}\n    fn g() {\n        x();\n    }\n    /// Doc\n    fn h() {}\n}\n";
         assert_eq!(
             super::separate_items(code),

@@ -148,6 +148,29 @@ async fn token_url_placeholders_use_server_variables() {
 }
 
 #[tokio::test]
+async fn token_url_on_the_template_host_follows_a_base_url_override() {
+    let server = MockServer::start().await;
+    let hits = token_endpoint(&server, 3600).await;
+    Mock::given(path("/api/v1/users"))
+        .and(bearer_token("tok-1"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    // The spec's token URL names the template's host; the caller points the
+    // client elsewhere: the secret must go there too, not to the default host.
+    const TEMPLATE: ServerTemplate =
+        ServerTemplate { url: "https://{host}", variables: &[("host", "default.invalid")] };
+    let client = ClientBuilder::new(TEMPLATE)
+        .base_url(server.uri())
+        .retry_policy(common::fast_retries())
+        .credentials("oauth2", credentials("https://{host}/oauth2/v1/token"))
+        .build()
+        .unwrap();
+    assert_eq!(client.execute::<()>(get_users()).await.unwrap().status(), 200);
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
 async fn relative_token_url_resolves_against_base_url() {
     let server = MockServer::start().await;
     let hits = token_endpoint(&server, 3600).await;

@@ -510,7 +510,7 @@ impl<'a> TypeLowering<'a> {
             // Annotation-only members (`{description: ...}`, `{nullable: true}`) add nothing.
             SchemaKind::Any(any) if any_is_empty(any) => {}
             _ => {
-                let lowered = self.lower_inline(&schema, name, &schema_pointer);
+                let lowered = self.lower_inline(schema, name, &schema_pointer);
                 others.push(lowered.ty);
             }
         }

@@ -397,6 +397,15 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
         None => quote! {},
     };
     let security = op.security.iter().map(|alternative| quote! { &[#(#alternative),*] });
+    let reads_json = match &op.success {
+        Success::Single { read, .. } => *read == BodyRead::Json,
+        Success::Several { variants, .. } => variants.iter().any(|v| v.read == BodyRead::Json),
+    };
+    let accept = if reads_json {
+        quote! { request.accept("application/json"); }
+    } else {
+        quote! {}
+    };
     let fallible = op.body.as_ref().is_some_and(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
     let (request_ty, request_ok, request_call) = if fallible {
         (quote! { Result<Request, Error<#error_ty>> }, quote! { Ok(request) }, quote! { self.request()? })
@@ -425,6 +434,7 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
                 let mut request = Request::new(#method, #path, #id);
                 #(#param_statements)*
                 #body
+                #accept
                 request.security(&[#(#security),*]);
                 #request_ok
             }

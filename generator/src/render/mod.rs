@@ -130,9 +130,10 @@ fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
     lines.push(String::new());
     lines.push(format!("API version `{}`, generated from an OpenAPI {} document.", api.version, api.openapi_version));
     if !api.openapi_version.starts_with("3.0") {
-        lines.push(format!(
+        lines.push(
             "The document was converted to OpenAPI 3.0 for generation; the generator reported each construct it approximated."
-        ));
+                .to_string(),
+        );
     }
     lines.push(String::new());
     lines.extend(usage_example(api, &crate_ident));

@@ -212,6 +212,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         if let Some(value) = &self.count {
             request.query("count", value);
         }
+        request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
         request
     }
@@ -287,6 +288,7 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
         request.path_param("tenantId", &self.tenant_id);
         request.path_param("clientId", &self.client_id);
         request.json_body(&self.body)?;
+        request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
         Ok(request)
     }
@@ -339,6 +341,7 @@ impl<'a> GetClientCredentialClientSecret<'a> {
         request.path_param("tenantId", &self.tenant_id);
         request.path_param("clientId", &self.client_id);
         request.path_param("secretId", &self.secret_id);
+        request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
         request
     }
@@ -393,6 +396,7 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
         request.path_param("clientId", &self.client_id);
         request.path_param("secretId", &self.secret_id);
         request.json_body(&self.body)?;
+        request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
         Ok(request)
     }

@@ -210,6 +210,7 @@ impl<'a> GetHybridClientSecrets<'a> {
         if let Some(value) = &self.count {
             request.query("count", value);
         }
+        request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
         request
     }
@@ -285,6 +286,7 @@ impl<'a> CreateHybridClientSecret<'a> {
         request.path_param("tenantId", &self.tenant_id);
         request.path_param("clientId", &self.client_id);
         request.json_body(&self.body)?;
+        request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
         Ok(request)
     }
@@ -337,6 +339,7 @@ impl<'a> GetHybridClientSecret<'a> {
         request.path_param("tenantId", &self.tenant_id);
         request.path_param("clientId", &self.client_id);
         request.path_param("secretId", &self.secret_id);
+        request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
         request
     }
@@ -391,6 +394,7 @@ impl<'a> UpdateHybridClientSecret<'a> {
         request.path_param("clientId", &self.client_id);
         request.path_param("secretId", &self.secret_id);
         request.json_body(&self.body)?;
+        request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
         Ok(request)
     }

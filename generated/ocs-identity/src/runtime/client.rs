@@ -213,6 +213,23 @@ impl fmt::Debug for Client {
 }
 
 /// Replaces `{name}` placeholders; fails on a placeholder left unfilled.
+/// With a base URL that replaces the server template, a token URL on the
+/// template's host moves to the base URL's host: the client secret goes where
+/// the API calls go, never to the spec's default host behind the caller's back.
+fn follow_base_origin(token_url: &str, template: &str, base: &Url) -> String {
+    let origin_of = |url: &str| -> Option<usize> {
+        let host_start = url.find("://")? + 3;
+        Some(url[host_start..].find('/').map_or(url.len(), |slash| host_start + slash))
+    };
+    let Some(template_origin) = origin_of(template).map(|end| &template[..end]) else { return token_url.to_owned() };
+    match token_url.strip_prefix(template_origin) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            format!("{}{rest}", base.origin().ascii_serialization())
+        }
+        _ => token_url.to_owned(),
+    }
+}
+
 fn substitute(template: &str, variables: &[(&str, &str)]) -> Result<String, String> {
     let mut out = template.to_owned();
     for (name, value) in variables {
@@ -272,7 +289,11 @@ impl Client {
         for (name, credentials) in b.credentials {
             let token_url = match &credentials {
                 Credentials::OAuth2ClientCredentials { token_url, .. } => {
-                    let url = substitute(token_url, &variables)
+                    let token_url = match &b.base_url {
+                        Some(_) => follow_base_origin(token_url, b.server.url, &base),
+                        None => token_url.clone(),
+                    };
+                    let url = substitute(&token_url, &variables)
                         .map_err(|m| config(format!("security scheme `{name}`: {m}")))?;
                     let resolved = match Url::parse(&url) {
                         Ok(absolute) => absolute,

@@ -142,6 +142,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
             "listApiServiceIntegrationInstanceSecrets",
         );
         request.path_param("apiServiceId", &self.api_service_id);
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
@@ -211,6 +212,7 @@ impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
             "createApiServiceIntegrationInstanceSecret",
         );
         request.path_param("apiServiceId", &self.api_service_id);
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
@@ -310,6 +312,7 @@ impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
         );
         request.path_param("apiServiceId", &self.api_service_id);
         request.path_param("secretId", &self.secret_id);
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
@@ -363,6 +366,7 @@ impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
         );
         request.path_param("apiServiceId", &self.api_service_id);
         request.path_param("secretId", &self.secret_id);
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }

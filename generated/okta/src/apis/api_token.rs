@@ -110,6 +110,7 @@ impl<'a> ListApiTokens<'a> {
             "/api/v1/api-tokens",
             "listApiTokens",
         );
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
@@ -211,6 +212,7 @@ impl<'a> GetApiToken<'a> {
             "getApiToken",
         );
         request.path_param("apiTokenId", &self.api_token_id);
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
@@ -257,6 +259,7 @@ impl<'a> UpsertApiToken<'a> {
         );
         request.path_param("apiTokenId", &self.api_token_id);
         request.json_body(&self.body)?;
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         Ok(request)
     }

@@ -150,6 +150,7 @@ impl<'a> ListHookKeys<'a> {
             "/api/v1/hook-keys",
             "listHookKeys",
         );
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
@@ -209,6 +210,7 @@ impl<'a> CreateHookKey<'a> {
             "createHookKey",
         );
         request.json_body(&self.body)?;
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         Ok(request)
     }
@@ -257,6 +259,7 @@ impl<'a> GetPublicKey<'a> {
             "getPublicKey",
         );
         request.path_param("keyId", &self.key_id);
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
@@ -311,6 +314,7 @@ impl<'a> GetHookKey<'a> {
         if let Some(value) = &self.expand {
             request.query("expand", value);
         }
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         request
     }
@@ -361,6 +365,7 @@ impl<'a> ReplaceHookKey<'a> {
         );
         request.path_param("id", &self.id);
         request.json_body(&self.body)?;
+        request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
         Ok(request)
     }
