@@ -83,32 +83,7 @@ impl ApiServiceIntegrationInstanceSecretStatus {
         }
     }
 }
-
-impl std::fmt::Display for ApiServiceIntegrationInstanceSecretStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ApiServiceIntegrationInstanceSecretStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        let wire = serde::de::value::StrDeserializer::<
-            serde::de::value::Error,
-        >::new(value);
-        Ok(
-            <Self as serde::Deserialize>::deserialize(wire)
-                .unwrap_or_else(|_| Self::Unknown(value.to_string())),
-        )
-    }
-}
-
-impl crate::runtime::ParamValue for ApiServiceIntegrationInstanceSecretStatus {
-    fn to_param(&self) -> String {
-        self.as_str().to_string()
-    }
-}
+crate::runtime::string_enum!(ApiServiceIntegrationInstanceSecretStatus, Unknown);
 
 /// Specifies link relations (see [Web Linking](https://www.rfc-editor.org/rfc/rfc8288)) available for the current status of an application using the [JSON Hypertext Application Language](https://datatracker.ietf.org/doc/html/draft-kelly-json-hal-06) specification. This object is used for dynamic discovery of related resources and lifecycle operations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
@@ -366,32 +341,7 @@ impl GetHookKeyExpand {
         }
     }
 }
-
-impl std::fmt::Display for GetHookKeyExpand {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for GetHookKeyExpand {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        let wire = serde::de::value::StrDeserializer::<
-            serde::de::value::Error,
-        >::new(value);
-        Ok(
-            <Self as serde::Deserialize>::deserialize(wire)
-                .unwrap_or_else(|_| Self::Unknown(value.to_string())),
-        )
-    }
-}
-
-impl crate::runtime::ParamValue for GetHookKeyExpand {
-    fn to_param(&self) -> String {
-        self.as_str().to_string()
-    }
-}
+crate::runtime::string_enum!(GetHookKeyExpand, Unknown);
 
 /// HookKeyInstance
 ///
@@ -646,32 +596,7 @@ impl HttpMethod {
         }
     }
 }
-
-impl std::fmt::Display for HttpMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for HttpMethod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        let wire = serde::de::value::StrDeserializer::<
-            serde::de::value::Error,
-        >::new(value);
-        Ok(
-            <Self as serde::Deserialize>::deserialize(wire)
-                .unwrap_or_else(|_| Self::Unknown(value.to_string())),
-        )
-    }
-}
-
-impl crate::runtime::ParamValue for HttpMethod {
-    fn to_param(&self) -> String {
-        self.as_str().to_string()
-    }
-}
+crate::runtime::string_enum!(HttpMethod, Unknown);
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct KeyRequest {

@@ -199,28 +199,7 @@ fn render_string_enum(
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                // The derived `Deserialize` already maps every listed value, and
-                // anything else to the catch-all, so it cannot fail.
-                let wire = serde::de::value::StrDeserializer::<serde::de::value::Error>::new(value);
-                Ok(<Self as serde::Deserialize>::deserialize(wire).unwrap_or_else(|_| Self::#unknown(value.to_string())))
-            }
-        }
-
-        impl crate::runtime::ParamValue for #name {
-            fn to_param(&self) -> String {
-                self.as_str().to_string()
-            }
-        }
+        crate::runtime::string_enum!(#name, #unknown);
     }
 }
 
@@ -271,29 +250,7 @@ fn render_integer_enum(
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
-        }
-
-        impl crate::runtime::ParamValue for #name {
-            fn to_param(&self) -> String {
-                self.value().to_string()
-            }
-        }
+        crate::runtime::integer_enum!(#name);
     }
 }
 

@@ -24,6 +24,7 @@
 mod auth;
 mod client;
 mod codec;
+mod enums;
 mod error;
 mod paging;
 mod params;
@@ -34,6 +35,8 @@ mod retry;
 pub use auth::{ApiKeyLocation, Credentials};
 pub use client::{Client, ClientBuilder, ServerTemplate};
 pub use codec::{deserialize_nullable, Base64};
+#[allow(unused_imports)]
+pub(crate) use enums::{integer_enum, string_enum};
 pub use error::{ApiError, DecodeError, Error};
 pub use paging::{collect_all, Pages, Paging};
 pub use params::{ParamValue, QueryObjectStyle};
