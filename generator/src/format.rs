@@ -19,33 +19,38 @@ pub fn format_part(tokens: TokenStream, path: &str) -> Result<String, Diagnostic
 
 /// A whole file from its formatted parts, under the "generated" first line.
 pub fn assemble(header: &str, parts: &[String]) -> String {
-    format!("// {header}\n{}", separate_items(&parts.concat()))
+    format!("// {header}\n{}", separate_items(&block_docs_to_lines(&parts.concat())))
 }
 
-/// Runs `work` on every item, spread over the machine's cores; the results
-/// come back in item order, so the output does not depend on scheduling.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, items.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut finished = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(index) else { break };
-                        finished.push((index, work(item)));
-                    }
-                    finished
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
-    done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, result)| result).collect()
+/// prettyplease prints a multi-line doc attribute as a `/** */` block with
+/// its continuation lines unindented; people write `///` lines. Generated
+/// code never has a line starting with `/**` other than such a block.
+fn block_docs_to_lines(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut block_indent: Option<&str> = None;
+    for line in code.lines() {
+        let (indent, content) = match block_indent {
+            Some(indent) => (indent, line),
+            None => match line.trim_start().strip_prefix("/**") {
+                Some(rest) => (&line[..line.len() - line.trim_start().len()], rest),
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                    continue;
+                }
+            },
+        };
+        let (content, closed) = match content.strip_suffix("*/") {
+            Some(last) => (last, true),
+            None => (content, false),
+        };
+        out.push_str(indent);
+        out.push_str("///");
+        out.push_str(content.trim_end());
+        out.push('\n');
+        block_indent = if closed { None } else { Some(indent) };
+    }
+    out
 }
 
 /// prettyplease puts items flush against each other; a blank line between
@@ -79,6 +84,15 @@ fn separate_items(code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn block_doc_comments_become_line_comments_at_their_indentation() {
+        let code = "impl A {\n    /** First\n\n Second*/\n    fn f() {}\n}\n/** Top\n - item*/\npub struct B;\n";
+        assert_eq!(
+            super::block_docs_to_lines(code),
+            "impl A {\n    /// First\n    ///\n    /// Second\n    fn f() {}\n}\n/// Top\n/// - item\npub struct B;\n"
+        );
+    }
+
     #[test]
     fn items_and_impl_members_are_separated_by_a_blank_line() {
         let doc = "/// ```text\n/// fn evil() {}\n/// ```\npub struct B;\n";

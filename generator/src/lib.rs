@@ -16,6 +16,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod normalize;
+pub mod parallel;
 pub mod render;
 pub mod settings;
 
@@ -62,7 +63,7 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<D
             render::RenderedFile::Text(_) => Vec::new(),
         })
         .collect();
-    let mut formatted = format::parallel_map(&jobs, |(path, part)| format::format_part(part(), path)).into_iter();
+    let mut formatted = parallel::parallel_map(&jobs, |(path, part)| format::format_part(part(), path)).into_iter();
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for (path, file) in &rendered {

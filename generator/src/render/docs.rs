@@ -39,10 +39,18 @@ pub fn doc_attrs(docs: &Docs) -> TokenStream {
     lines_to_attrs(&lines)
 }
 
-/// Doc attributes from plain lines.
+/// Doc attributes from plain lines: one attribute for the whole text, which
+/// costs syn and prettyplease far less than one per line. prettyplease prints
+/// it as a `/** */` block, which `format` turns back into `///` lines; text
+/// holding `*/` cannot sit in a block, so it keeps one attribute per line.
 pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
+    let with_space = |line: &String| if line.is_empty() { String::new() } else { format!(" {line}") };
+    if lines.len() > 1 && !lines.iter().any(|line| line.contains("*/")) {
+        let text = lines.iter().map(with_space).collect::<Vec<_>>().join("\n");
+        return quote! { #[doc = #text] };
+    }
     let attrs = lines.iter().map(|line| {
-        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let text = with_space(line);
         quote! { #[doc = #text] }
     });
     quote! { #(#attrs)* }
