@@ -174,6 +174,17 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_spec_is_named_and_nothing_is_written() {
+        let dir = temp_dir("missing");
+        let missing = dir.with_extension("does-not-exist.yaml");
+        let error =
+            crate::codegen::run_generate(&[missing.display().to_string(), "--out".into(), dir.display().to_string()])
+                .unwrap_err();
+        assert!(error.contains("cannot read the spec") && error.contains("does-not-exist.yaml"), "{error}");
+        assert!(!dir.exists(), "nothing was created");
+    }
+
+    #[test]
     fn a_failing_generate_leaves_the_output_as_it_was() {
         let dir = temp_dir("atomic");
         let spec_path = dir.with_extension("yaml");
