@@ -1308,20 +1308,8 @@ impl Normalizer {
             let keyword_pointer = pointer_join(pointer, keyword);
             match fit_integer(value) {
                 IntegerFit::Exact | IntegerFit::NotANumber => {}
-                IntegerFit::IntegralFloat(integer) => {
-                    map.insert(keyword.into(), json!(integer));
-                    let note = rounding_note(integer);
-                    self.warn(
-                        keyword_pointer,
-                        format!("`{keyword}: {shown}` rewritten to the integer {integer}{note}"),
-                    );
-                }
-                IntegerFit::OutOfRange(clamped) => {
-                    map.insert(keyword.into(), json!(clamped));
-                    self.warn(
-                        keyword_pointer,
-                        format!("`{keyword}: {shown}` is outside the 64-bit integer range; clamped to {clamped}"),
-                    );
+                fit @ (IntegerFit::IntegralFloat(_) | IntegerFit::OutOfRange(_)) => {
+                    self.write_integer(map, keyword, &shown, &keyword_pointer, fit)
                 }
                 IntegerFit::Fraction(fraction) if keyword == "multipleOf" => {
                     map.shift_remove(keyword);
@@ -1355,6 +1343,29 @@ impl Normalizer {
         }
     }
 
+    /// Writes back an integral float as the integer, or an out-of-range
+    /// number as the nearest `i64`, with the warning that says which.
+    fn write_integer(
+        &mut self,
+        map: &mut Map<String, Value>,
+        keyword: &str,
+        shown: &str,
+        pointer: &str,
+        fit: IntegerFit,
+    ) {
+        let (integer, message) = match fit {
+            IntegerFit::OutOfRange(clamped) => {
+                (clamped, format!("`{keyword}: {shown}` is outside the 64-bit integer range; clamped to {clamped}"))
+            }
+            IntegerFit::IntegralFloat(integer) => {
+                (integer, format!("`{keyword}: {shown}` rewritten to the integer {integer}{}", rounding_note(integer)))
+            }
+            _ => return,
+        };
+        map.insert(keyword.into(), json!(integer));
+        self.warn(pointer.to_string(), message);
+    }
+
     /// `default`, `example` and `enum` of an integer schema: float-spelled
     /// integers become integers, out-of-range ones are clamped, and enum
     /// values with a fraction (which no integer can equal) are dropped.
@@ -1363,23 +1374,8 @@ impl Normalizer {
             let Some(value) = map.get(keyword) else { continue };
             let shown = compact(value);
             let keyword_pointer = pointer_join(pointer, keyword);
-            match fit_integer(value) {
-                IntegerFit::IntegralFloat(integer) => {
-                    map.insert(keyword.into(), json!(integer));
-                    let note = rounding_note(integer);
-                    self.warn(
-                        keyword_pointer,
-                        format!("`{keyword}: {shown}` rewritten to the integer {integer}{note}"),
-                    );
-                }
-                IntegerFit::OutOfRange(clamped) => {
-                    map.insert(keyword.into(), json!(clamped));
-                    self.warn(
-                        keyword_pointer,
-                        format!("`{keyword}: {shown}` is outside the 64-bit integer range; clamped to {clamped}"),
-                    );
-                }
-                _ => {}
+            if let fit @ (IntegerFit::IntegralFloat(_) | IntegerFit::OutOfRange(_)) = fit_integer(value) {
+                self.write_integer(map, keyword, &shown, &keyword_pointer, fit);
             }
         }
         let enum_pointer = pointer_join(pointer, "enum");

@@ -123,9 +123,9 @@ enum Piece<'v> {
 /// What a [`Piece`] parses into.
 enum Parsed {
     Shell(Box<openapiv3::OpenAPI>),
-    Path(String, openapiv3::ReferenceOr<openapiv3::PathItem>),
-    Schema(String, openapiv3::ReferenceOr<openapiv3::Schema>),
-    Example(String, openapiv3::ReferenceOr<openapiv3::Example>),
+    Path(String, Box<openapiv3::ReferenceOr<openapiv3::PathItem>>),
+    Schema(String, Box<openapiv3::ReferenceOr<openapiv3::Schema>>),
+    Example(String, Box<openapiv3::ReferenceOr<openapiv3::Example>>),
 }
 
 /// The entries of a JSON object (none for anything else).
@@ -185,13 +185,13 @@ fn parse_typed(raw: &Value) -> Result<openapiv3::OpenAPI, serde_json::Error> {
         match piece {
             Parsed::Shell(_) => {}
             Parsed::Path(key, item) => {
-                api.paths.paths.insert(key, item);
+                api.paths.paths.insert(key, *item);
             }
             Parsed::Schema(key, schema) => {
-                api.components.get_or_insert_with(Default::default).schemas.insert(key, schema);
+                api.components.get_or_insert_with(Default::default).schemas.insert(key, *schema);
             }
             Parsed::Example(key, example) => {
-                api.components.get_or_insert_with(Default::default).examples.insert(key, example);
+                api.components.get_or_insert_with(Default::default).examples.insert(key, *example);
             }
         }
     }

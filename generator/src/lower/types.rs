@@ -197,15 +197,7 @@ impl<'a> TypeLowering<'a> {
             }),
             SchemaKind::Type(Type::Boolean(_)) => Shape::Inline(Ty::Bool),
             SchemaKind::Type(Type::Object(o)) => {
-                let mut parts = ObjectParts::default();
-                self.add_object_parts(
-                    &mut parts,
-                    &o.properties,
-                    &o.required,
-                    o.additional_properties.as_ref(),
-                    pointer,
-                );
-                self.object(parts, name)
+                self.object_of(&o.properties, &o.required, o.additional_properties.as_ref(), name, pointer)
             }
             SchemaKind::Type(Type::Array(a)) => Shape::Inline(self.array(a.items.as_ref(), name, pointer)),
             SchemaKind::OneOf { one_of } => {
@@ -234,15 +226,7 @@ impl<'a> TypeLowering<'a> {
                 // Properties beside a oneOf: the shared part is what can be typed safely.
                 self.warnings.push(Diagnostic::warning(pointer, "properties beside oneOf/anyOf: typed as the shared properties; the rest is kept as extra properties"));
             }
-            let mut parts = ObjectParts::default();
-            self.add_object_parts(
-                &mut parts,
-                &any.properties,
-                &any.required,
-                any.additional_properties.as_ref(),
-                pointer,
-            );
-            return self.object(parts, name);
+            return self.object_of(&any.properties, &any.required, any.additional_properties.as_ref(), name, pointer);
         }
         if !any.one_of.is_empty() {
             return self.union(&any.one_of, "oneOf", discriminator, name, pointer);
@@ -315,6 +299,20 @@ impl<'a> TypeLowering<'a> {
         if additional.is_some() {
             parts.additional = additional;
         }
+    }
+
+    /// The object one schema's `properties`, `required` and `additionalProperties` describe.
+    fn object_of(
+        &mut self,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        name: &str,
+        pointer: &str,
+    ) -> Shape {
+        let mut parts = ObjectParts::default();
+        self.add_object_parts(&mut parts, properties, required, additional, pointer);
+        self.object(parts, name)
     }
 
     fn object(&mut self, parts: ObjectParts, name: &str) -> Shape {
