@@ -1037,3 +1037,25 @@ async fn created_secret_value_is_redacted_in_debug() {
     assert!(debug.contains("description"), "other fields are shown: {debug}");
     assert_eq!(created.secret.flatten().as_deref(), Some(NEW_SECRET_VALUE));
 }
+
+// ---------------------------------------------------------------------------
+// Response headers
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn send_with_headers_exposes_total_count_beside_the_typed_list() {
+    let server = MockServer::start().await;
+    let response = ok_json(secret_list_example()).insert_header("Total-Count", "42");
+    respond(&server, "GET", &hybrid(CLIENT_ID), response).await;
+
+    let response = client(&server)
+        .hybrid_client_secrets()
+        .get_hybrid_client_secrets(TENANT, CLIENT_ID)
+        .send_with_headers()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["total-count"], "42");
+    assert_eq!(response.body().len(), secret_list_example().as_array().unwrap().len());
+}

@@ -1322,3 +1322,24 @@ async fn created_secret_client_secret_is_redacted_in_debug() {
     // The value itself is still there for the caller.
     assert_eq!(secret.client_secret.as_deref(), Some(NEW_CLIENT_SECRET));
 }
+
+// ---------------------------------------------------------------------------
+// Response headers
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn send_with_headers_exposes_the_rate_limit_budget_beside_the_typed_body() {
+    let server = MockServer::start().await;
+    let response = ok_json(api_token_example())
+        .insert_header("X-Rate-Limit-Limit", "600")
+        .insert_header("X-Rate-Limit-Remaining", "598")
+        .insert_header("X-Rate-Limit-Reset", "1700000000");
+    respond(&server, "GET", "/api/v1/api-tokens/00Tabcdefg1234567890", response).await;
+
+    let response = client(&server).api_token().get_api_token("00Tabcdefg1234567890").send_with_headers().await.unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-rate-limit-remaining"], "598");
+    assert_eq!(response.body().id.as_deref(), Some("00Tabcdefg1234567890"));
+    assert_serializes_to(&response.into_body(), &api_token_example());
+}

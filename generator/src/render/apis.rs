@@ -452,6 +452,12 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
                 Self::decode(response)
             }
 
+            /// Sends the request; the decoded response comes with its status and headers.
+            pub async fn send_with_headers(self) -> Result<crate::runtime::Response<#success_ty>, Error<#error_ty>> {
+                let response = self.client.execute(#request_call).await?;
+                response.decode_with_headers(Self::decode)
+            }
+
             #stream
         }
 

@@ -40,7 +40,7 @@ pub use error::{ApiError, DecodeError, Error};
 pub use paging::{collect_all, Pages, Paging};
 pub use params::{ParamValue, QueryObjectStyle};
 pub use request::{MultipartPart, Request};
-pub use response::RawResponse;
+pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 
 /// Re-export of the `secrecy` string type used for secret values in [`Credentials`].

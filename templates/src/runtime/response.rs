@@ -122,3 +122,47 @@ impl RawResponse {
         RawResponse { status, headers, body }
     }
 }
+
+/// A decoded body with the status and headers it came with, from an
+/// operation's `send_with_headers()`: for what the spec leaves to headers,
+/// such as rate-limit budgets (`X-Rate-Limit-Remaining`) or totals
+/// (`Total-Count`).
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers (credential-bearing ones marked sensitive).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, consuming the response.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+impl RawResponse {
+    /// Decodes the body with an operation's `decode`, keeping the status and headers.
+    pub fn decode_with_headers<T, E>(
+        self,
+        decode: fn(RawResponse) -> Result<T, Error<E>>,
+    ) -> Result<Response<T>, Error<E>> {
+        let (status, headers) = (self.status, self.headers.clone());
+        decode(self).map(|body| Response { status, headers, body })
+    }
+}

@@ -234,6 +234,17 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         Self::decode(response)
     }
 
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<Vec<models::ClientSecret>>,
+        Error<models::ErrorResponse>,
+    > {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
+    }
+
     /// Streams every item of every page, advancing `skip` by the items received, `count` at a time.
     pub fn stream(
         self,
@@ -309,6 +320,17 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
         let response = self.client.execute(self.request()?).await?;
         Self::decode(response)
     }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::ClientSecretResponse>,
+        Error<models::ErrorResponse>,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        response.decode_with_headers(Self::decode)
+    }
 }
 
 impl<'a> std::future::IntoFuture for CreateClientCredentialClientSecret<'a> {
@@ -361,6 +383,17 @@ impl<'a> GetClientCredentialClientSecret<'a> {
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::ClientSecret>,
+        Error<models::ErrorResponse>,
+    > {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 
@@ -417,6 +450,17 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
         let response = self.client.execute(self.request()?).await?;
         Self::decode(response)
     }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::ClientSecret>,
+        Error<models::ErrorResponse>,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        response.decode_with_headers(Self::decode)
+    }
 }
 
 impl<'a> std::future::IntoFuture for UpdateClientCredentialClientSecret<'a> {
@@ -464,6 +508,14 @@ impl<'a> DeleteClientCredentialClientSecret<'a> {
     pub async fn send(self) -> Result<(), Error<models::ErrorResponse>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<()>, Error<models::ErrorResponse>> {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 

@@ -232,6 +232,17 @@ impl<'a> GetHybridClientSecrets<'a> {
         Self::decode(response)
     }
 
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<Vec<models::ClientSecret>>,
+        Error<models::ErrorResponse>,
+    > {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
+    }
+
     /// Streams every item of every page, advancing `skip` by the items received, `count` at a time.
     pub fn stream(
         self,
@@ -307,6 +318,17 @@ impl<'a> CreateHybridClientSecret<'a> {
         let response = self.client.execute(self.request()?).await?;
         Self::decode(response)
     }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::ClientSecretResponse>,
+        Error<models::ErrorResponse>,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        response.decode_with_headers(Self::decode)
+    }
 }
 
 impl<'a> std::future::IntoFuture for CreateHybridClientSecret<'a> {
@@ -359,6 +381,17 @@ impl<'a> GetHybridClientSecret<'a> {
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::ClientSecret>,
+        Error<models::ErrorResponse>,
+    > {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 
@@ -415,6 +448,17 @@ impl<'a> UpdateHybridClientSecret<'a> {
         let response = self.client.execute(self.request()?).await?;
         Self::decode(response)
     }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::ClientSecret>,
+        Error<models::ErrorResponse>,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        response.decode_with_headers(Self::decode)
+    }
 }
 
 impl<'a> std::future::IntoFuture for UpdateHybridClientSecret<'a> {
@@ -462,6 +506,14 @@ impl<'a> DeleteHybridClientSecret<'a> {
     pub async fn send(self) -> Result<(), Error<models::ErrorResponse>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<()>, Error<models::ErrorResponse>> {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 

@@ -164,6 +164,17 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
         Self::decode(response)
     }
 
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<Vec<models::ApiServiceIntegrationInstanceSecret>>,
+        Error<models::Error>,
+    > {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
+    }
+
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
     pub fn stream(
         self,
@@ -233,6 +244,17 @@ impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::ApiServiceIntegrationInstanceSecret>,
+        Error<models::Error>,
+    > {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
+    }
 }
 
 impl<'a> std::future::IntoFuture for CreateApiServiceIntegrationInstanceSecret<'a> {
@@ -281,6 +303,14 @@ impl<'a> DeleteApiServiceIntegrationInstanceSecret<'a> {
     pub async fn send(self) -> Result<(), Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<()>, Error<models::Error>> {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 
@@ -332,6 +362,17 @@ impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
     ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::ApiServiceIntegrationInstanceSecret>,
+        Error<models::Error>,
+    > {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 
@@ -386,6 +427,17 @@ impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
     ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::ApiServiceIntegrationInstanceSecret>,
+        Error<models::Error>,
+    > {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 

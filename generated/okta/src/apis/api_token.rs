@@ -130,6 +130,14 @@ impl<'a> ListApiTokens<'a> {
         Self::decode(response)
     }
 
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<Vec<models::ApiToken>>, Error<models::Error>> {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
+    }
+
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
     pub fn stream(self) -> crate::runtime::Pages<models::ApiToken, models::Error> {
         self.client
@@ -184,6 +192,14 @@ impl<'a> RevokeCurrentApiToken<'a> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<()>, Error<models::Error>> {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
+    }
 }
 
 impl<'a> std::future::IntoFuture for RevokeCurrentApiToken<'a> {
@@ -228,6 +244,14 @@ impl<'a> GetApiToken<'a> {
     pub async fn send(self) -> Result<models::ApiToken, Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<models::ApiToken>, Error<models::Error>> {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 
@@ -276,6 +300,14 @@ impl<'a> UpsertApiToken<'a> {
         let response = self.client.execute(self.request()?).await?;
         Self::decode(response)
     }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<models::ApiToken>, Error<models::Error>> {
+        let response = self.client.execute(self.request()?).await?;
+        response.decode_with_headers(Self::decode)
+    }
 }
 
 impl<'a> std::future::IntoFuture for UpsertApiToken<'a> {
@@ -319,6 +351,14 @@ impl<'a> RevokeApiToken<'a> {
     pub async fn send(self) -> Result<(), Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<()>, Error<models::Error>> {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 

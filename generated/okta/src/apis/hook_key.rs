@@ -170,6 +170,14 @@ impl<'a> ListHookKeys<'a> {
         Self::decode(response)
     }
 
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<Vec<models::HookKey>>, Error<models::Error>> {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
+    }
+
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
     pub fn stream(self) -> crate::runtime::Pages<models::HookKey, models::Error> {
         self.client
@@ -231,6 +239,17 @@ impl<'a> CreateHookKey<'a> {
         let response = self.client.execute(self.request()?).await?;
         Self::decode(response)
     }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::DetailedHookKeyInstance>,
+        Error<models::Error>,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        response.decode_with_headers(Self::decode)
+    }
 }
 
 impl<'a> std::future::IntoFuture for CreateHookKey<'a> {
@@ -275,6 +294,14 @@ impl<'a> GetPublicKey<'a> {
     pub async fn send(self) -> Result<models::Embedded, Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<models::Embedded>, Error<models::Error>> {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 
@@ -335,6 +362,17 @@ impl<'a> GetHookKey<'a> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
     }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::DetailedHookKeyInstance>,
+        Error<models::Error>,
+    > {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
+    }
 }
 
 impl<'a> std::future::IntoFuture for GetHookKey<'a> {
@@ -386,6 +424,17 @@ impl<'a> ReplaceHookKey<'a> {
         let response = self.client.execute(self.request()?).await?;
         Self::decode(response)
     }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        crate::runtime::Response<models::DetailedHookKeyInstance>,
+        Error<models::Error>,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        response.decode_with_headers(Self::decode)
+    }
 }
 
 impl<'a> std::future::IntoFuture for ReplaceHookKey<'a> {
@@ -429,6 +478,14 @@ impl<'a> DeleteHookKey<'a> {
     pub async fn send(self) -> Result<(), Error<models::Error>> {
         let response = self.client.execute(self.request()).await?;
         Self::decode(response)
+    }
+
+    /// Sends the request; the decoded response comes with its status and headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<crate::runtime::Response<()>, Error<models::Error>> {
+        let response = self.client.execute(self.request()).await?;
+        response.decode_with_headers(Self::decode)
     }
 }
 
