@@ -162,8 +162,6 @@ pub struct Docs {
 pub struct TypeDef {
     /// Rust name.
     pub name: String,
-    /// Where it comes from, e.g. `#/components/schemas/ApiToken`.
-    pub origin: String,
     /// Docs.
     pub docs: Docs,
     /// What it is.
@@ -405,8 +403,6 @@ pub enum BodyEncoding {
 pub enum Success {
     /// One type for every success status.
     Single {
-        /// Documented success statuses (`None` means any 2xx).
-        statuses: Vec<StatusMatch>,
         /// Response type.
         ty: Ty,
         /// How the body is read.

@@ -304,13 +304,9 @@ fn lower_responses(
         _ => Ty::Json,
     };
     let success = if successes.is_empty() {
-        Success::Single { statuses: vec![StatusMatch::Range(2)], ty: Ty::Unit, read: BodyRead::Empty }
+        Success::Single { ty: Ty::Unit, read: BodyRead::Empty }
     } else if successes.iter().all(|s| s.ty == successes[0].ty && s.read == successes[0].read) {
-        Success::Single {
-            statuses: successes.iter().map(|s| s.status).collect(),
-            ty: successes[0].ty.clone(),
-            read: successes[0].read,
-        }
+        Success::Single { ty: successes[0].ty.clone(), read: successes[0].read }
     } else {
         let mut names = UniqueNames::default();
         let variants = successes

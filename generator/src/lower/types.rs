@@ -76,16 +76,13 @@ impl<'a> TypeLowering<'a> {
         for (key, schema) in schemas {
             let name = self.component_names[key].clone();
             let pointer = pointer_join("/components/schemas", key);
-            let origin = format!("#{pointer}");
             match schema {
-                ReferenceOr::Item(schema) => self.define(name, origin, schema, &pointer),
+                ReferenceOr::Item(schema) => self.define(name, schema, &pointer),
                 ReferenceOr::Reference { reference } => {
                     let target = self.lower_reference(reference, &name, &pointer).ty;
                     let docs = Docs::default();
-                    self.types.insert(
-                        name.clone(),
-                        TypeDef { name, origin, docs, kind: TypeKind::Alias { target, newtype: false } },
-                    );
+                    self.types
+                        .insert(name.clone(), TypeDef { name, docs, kind: TypeKind::Alias { target, newtype: false } });
                 }
             }
         }
@@ -149,8 +146,7 @@ impl<'a> TypeLowering<'a> {
                 let name = self.claim_name(hint);
                 let mut docs = schema_docs(schema);
                 docs.notes.extend(notes);
-                self.types
-                    .insert(name.clone(), TypeDef { name: name.clone(), origin: format!("#{pointer}"), docs, kind });
+                self.types.insert(name.clone(), TypeDef { name: name.clone(), docs, kind });
                 Ty::Named(name)
             }
         };
@@ -158,7 +154,7 @@ impl<'a> TypeLowering<'a> {
     }
 
     /// Defines a named type (a component schema) as whatever its schema is.
-    fn define(&mut self, name: String, origin: String, schema: &Schema, pointer: &str) {
+    fn define(&mut self, name: String, schema: &Schema, pointer: &str) {
         let mut docs = schema_docs(schema);
         let kind = match self.shape(schema, &name, pointer) {
             Shape::Inline(target) => TypeKind::Alias { target, newtype: false },
@@ -167,7 +163,7 @@ impl<'a> TypeLowering<'a> {
                 kind
             }
         };
-        self.types.insert(name.clone(), TypeDef { name, origin, docs, kind });
+        self.types.insert(name.clone(), TypeDef { name, docs, kind });
     }
 
     fn shape(&mut self, schema: &Schema, name: &str, pointer: &str) -> Shape {
