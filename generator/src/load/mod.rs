@@ -46,7 +46,8 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             found
         });
         // Tracking the path costs on every node: only a failed parse runs again with it.
-        let typed = parse_typed(&raw).or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw));
+        let typed = openapiv3::OpenAPI::deserialize(&raw)
+            .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw));
         (typed, checks.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     let api = match typed {
@@ -109,93 +110,6 @@ fn check_version(raw: &Value) -> Result<(), Diagnostic> {
         }
         None => Err(Diagnostic::error("", "missing `openapi` version field; is this an OpenAPI document?")),
     }
-}
-
-/// A piece of a large document that parses on its own.
-enum Piece<'v> {
-    /// Everything but the maps below.
-    Shell(&'v Value),
-    Path(&'v str, &'v Value),
-    Schema(&'v str, &'v Value),
-    Example(&'v str, &'v Value),
-}
-
-/// What a [`Piece`] parses into.
-enum Parsed {
-    Shell(Box<openapiv3::OpenAPI>),
-    Path(String, Box<openapiv3::ReferenceOr<openapiv3::PathItem>>),
-    Schema(String, Box<openapiv3::ReferenceOr<openapiv3::Schema>>),
-    Example(String, Box<openapiv3::ReferenceOr<openapiv3::Example>>),
-}
-
-/// The entries of a JSON object (none for anything else).
-fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
-    value.and_then(Value::as_object).into_iter().flatten()
-}
-
-/// The typed parse, with the entries of `paths`, `components.schemas` and
-/// `components.examples` (nearly all of a large document) spread over the
-/// cores and put back in document order.
-fn parse_typed(raw: &Value) -> Result<openapiv3::OpenAPI, serde_json::Error> {
-    let components = raw.get("components");
-    let paths = entries(raw.get("paths")).filter(|(key, _)| !key.starts_with("x-"));
-    let schemas = entries(components.and_then(|c| c.get("schemas")));
-    let examples = entries(components.and_then(|c| c.get("examples")));
-    let mut pieces: Vec<Piece<'_>> = paths.map(|(k, v)| Piece::Path(k, v)).collect();
-    pieces.extend(schemas.map(|(k, v)| Piece::Schema(k, v)));
-    pieces.extend(examples.map(|(k, v)| Piece::Example(k, v)));
-    const WORTH_THREADS: usize = 256;
-    if pieces.len() < WORTH_THREADS {
-        return openapiv3::OpenAPI::deserialize(raw);
-    }
-    let Some(root) = raw.as_object() else { return openapiv3::OpenAPI::deserialize(raw) };
-    let mut shell = serde_json::Map::new();
-    for (key, value) in root {
-        let trimmed = match key.as_str() {
-            "paths" => Value::Object(
-                entries(Some(value))
-                    .filter(|(k, _)| k.starts_with("x-"))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-            "components" => Value::Object(
-                entries(Some(value))
-                    .filter(|(k, _)| *k != "schemas" && *k != "examples")
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-            _ => value.clone(),
-        };
-        shell.insert(key.clone(), trimmed);
-    }
-    let shell = Value::Object(shell);
-    pieces.push(Piece::Shell(&shell));
-    let parsed = crate::parallel::parallel_map(&pieces, |piece| -> Result<Parsed, serde_json::Error> {
-        Ok(match piece {
-            Piece::Shell(value) => Parsed::Shell(Box::new(openapiv3::OpenAPI::deserialize(*value)?)),
-            Piece::Path(key, value) => Parsed::Path(key.to_string(), Deserialize::deserialize(*value)?),
-            Piece::Schema(key, value) => Parsed::Schema(key.to_string(), Deserialize::deserialize(*value)?),
-            Piece::Example(key, value) => Parsed::Example(key.to_string(), Deserialize::deserialize(*value)?),
-        })
-    });
-    let mut parsed = parsed.into_iter().collect::<Result<Vec<Parsed>, _>>()?;
-    let Some(Parsed::Shell(api)) = parsed.pop() else { unreachable!("the shell is the last piece") };
-    let mut api = *api;
-    for piece in parsed {
-        match piece {
-            Parsed::Shell(_) => {}
-            Parsed::Path(key, item) => {
-                api.paths.paths.insert(key, *item);
-            }
-            Parsed::Schema(key, schema) => {
-                api.components.get_or_insert_with(Default::default).schemas.insert(key, *schema);
-            }
-            Parsed::Example(key, example) => {
-                api.components.get_or_insert_with(Default::default).examples.insert(key, *example);
-            }
-        }
-    }
-    Ok(api)
 }
 
 /// openapiv3 flattens path items and components, which hides where a type
@@ -447,33 +361,6 @@ fn check_operation_ids(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_large_document_parsed_in_pieces_equals_one_parsed_whole() {
-        let mut paths = serde_json::Map::new();
-        let mut schemas = serde_json::Map::new();
-        let mut examples = serde_json::Map::new();
-        for i in 0..200 {
-            let get = serde_json::json!({"operationId": format!("get{i}"), "responses": {"200": {"description": "ok",
-                "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/S{i}")}}}}}});
-            paths.insert(format!("/items/{i}"), serde_json::json!({ "get": get }));
-            schemas.insert(
-                format!("S{i}"),
-                serde_json::json!({"type": "object", "properties": {"n": {"type": "integer"}}}),
-            );
-            examples.insert(format!("E{i}"), serde_json::json!({"value": {"n": i}}));
-        }
-        paths.insert("x-note".into(), serde_json::json!("kept"));
-        let raw = serde_json::json!({
-            "openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": paths,
-            "components": {"schemas": schemas, "examples": examples, "parameters": {"p": {"name": "p", "in": "query", "schema": {"type": "string"}}}}
-        });
-        let whole = openapiv3::OpenAPI::deserialize(&raw).unwrap();
-        let pieces = parse_typed(&raw).unwrap();
-        assert_eq!(pieces, whole);
-        let schema_names: Vec<_> = pieces.components.as_ref().unwrap().schemas.keys().take(3).cloned().collect();
-        assert_eq!(schema_names, ["S0", "S1", "S2"], "document order");
-    }
 
     #[test]
     fn percent_encoded_reference_tokens_are_decoded() {
