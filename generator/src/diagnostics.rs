@@ -67,6 +67,11 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Undoes [`escape_pointer_token`].
+pub fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Appends a token to a JSON pointer.
 pub fn pointer_join(base: &str, token: &str) -> String {
     format!("{base}/{}", escape_pointer_token(token))

@@ -35,7 +35,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use crate::diagnostics::{escape_pointer_token, pointer_join, Diagnostic};
+use crate::diagnostics::{escape_pointer_token, pointer_join, unescape_pointer_token, Diagnostic};
 
 /// What [`normalize`] did to a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1832,9 +1832,4 @@ fn compact(value: &Value) -> String {
 /// `` `a`, `b` `` for a list of keywords.
 fn quoted_list<'a>(items: impl Iterator<Item = &'a String>) -> String {
     items.map(|item| format!("`{item}`")).collect::<Vec<_>>().join(", ")
-}
-
-/// Undoes [`escape_pointer_token`].
-fn unescape_pointer_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }

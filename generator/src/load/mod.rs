@@ -191,30 +191,8 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 /// Resolves a local reference (`#/a/b`) in `raw`.
 pub fn resolve_local<'a>(raw: &'a Value, reference: &str) -> Option<&'a Value> {
     let pointer = reference.strip_prefix('#')?;
-    raw.pointer(&percent_decode(pointer))
-}
-
-/// References may percent-encode characters (`#/paths/~1pets~1%7Bid%7D`).
-fn percent_decode(pointer: &str) -> String {
-    if !pointer.contains('%') {
-        return pointer.to_string();
-    }
-    let bytes = pointer.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    // References may percent-encode characters (`#/paths/~1pets~1%7Bid%7D`).
+    raw.pointer(&percent_encoding::percent_decode_str(pointer).decode_utf8_lossy())
 }
 
 /// Every `$ref` must be local and resolve; chains of pure references (and
@@ -364,7 +342,8 @@ mod tests {
 
     #[test]
     fn percent_encoded_reference_tokens_are_decoded() {
-        assert_eq!(percent_decode("/paths/~1pets~1%7Bid%7D"), "/paths/~1pets~1{id}");
-        assert_eq!(percent_decode("/a%2"), "/a%2");
+        let raw = serde_json::json!({"paths": {"/pets/{id}": {"x": 1}}, "a%2": 2});
+        assert_eq!(resolve_local(&raw, "#/paths/~1pets~1%7Bid%7D/x"), Some(&serde_json::json!(1)));
+        assert_eq!(resolve_local(&raw, "#/a%2"), Some(&serde_json::json!(2)), "an incomplete escape stays as written");
     }
 }

@@ -5,7 +5,7 @@
 //! (`<Parent><Field>`, `<Operation>Response`...). Whatever cannot be typed
 //! falls back to `serde_json::Value` with a note, never to an error.
 
-use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
 use crate::ir::{Docs, EnumValue, EnumVariant, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
 use crate::load::resolve_local;
 use crate::naming::{snake_name, type_name, variant_name, UniqueNames};
@@ -675,10 +675,6 @@ fn compact_json(value: &Value) -> String {
     } else {
         text
     }
-}
-
-fn unescape_pointer_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// The named types a value of `ty` contains inline (not behind a `Vec` or map).
