@@ -3,10 +3,12 @@
 //! - `codegen [--check]`: regenerate every crate listed in codegen.toml (or check for drift).
 //! - `generate <SPEC> --out <DIR> [--name <CRATE>] ...`: generate a crate from any spec.
 //! - `corpus [DIR]`: generate and `cargo check` a crate for every spec in DIR.
+//! - `compile-bench <SPEC> ...`: time the crate-only build and check of a generated crate.
 //!
 //! xtask is the only writer of `generated/`.
 
 mod codegen;
+mod compile_bench;
 mod corpus;
 mod output;
 
@@ -15,7 +17,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--api-key-prefix SCHEME=PREFIX]... [--secret PROPERTY]... [--workspace-member]
-  cargo xtask corpus [DIR]";
+  cargo xtask corpus [DIR]
+  cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>]";
 
 fn main() -> ExitCode {
     // Every path in codegen.toml is relative to the project root.
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run_codegen(&args[1..]),
         Some("generate") => codegen::run_generate(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("compile-bench") => compile_bench::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
