@@ -289,6 +289,8 @@ pub struct ApiModule {
     pub api_struct: String,
     /// Method on `Client` returning that struct.
     pub accessor: String,
+    /// Cargo feature that compiles this tag's operations (kebab case, unique).
+    pub feature: String,
     /// Tag description.
     pub description: Option<String>,
     /// Operations in spec order.

@@ -4,7 +4,7 @@
 //! conversion with heck, keyword escaping, leading digits, non-ASCII text,
 //! names that collide after conversion) are applied the same way everywhere.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
 /// Rust keywords (strict, reserved and weak ones that matter in item position).
@@ -82,6 +82,19 @@ pub fn const_name(raw: &str) -> String {
     snake.trim_end_matches('_').to_ascii_uppercase()
 }
 
+/// Cargo features every generated crate defines itself; tags must not take them.
+pub const RESERVED_FEATURES: &[&str] = &["default", "full"];
+
+/// `kebab-case` Cargo feature name for the tag `raw` (ASCII letters, digits and `-`).
+pub fn feature_name(raw: &str) -> String {
+    let name = ascii_words(raw).to_kebab_case();
+    if name.is_empty() {
+        "empty".to_string()
+    } else {
+        name
+    }
+}
+
 /// Hands out names that are unique within one scope: a name already taken
 /// (after case conversion) gets the smallest numeric suffix that is free.
 #[derive(Debug, Default, Clone)]
@@ -117,6 +130,15 @@ impl UniqueNames {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feature_names_are_kebab_case_ascii() {
+        assert_eq!(feature_name("ApiToken"), "api-token");
+        assert_eq!(feature_name("User Factors"), "user-factors");
+        assert_eq!(feature_name("type"), "type");
+        assert_eq!(feature_name("Größe"), "gr-u00f6-u00df-e");
+        assert_eq!(feature_name("!!"), "empty");
+    }
 
     #[test]
     fn keywords_get_a_trailing_underscore() {

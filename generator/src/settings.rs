@@ -22,6 +22,10 @@ pub struct Settings {
     /// Write `[workspace]` into the generated Cargo.toml, so the crate builds
     /// on its own even when its folder lies inside another workspace.
     pub standalone_workspace: bool,
+    /// One Cargo feature per tag (and `full`, on by default, for all of
+    /// them), so that a user can compile only the tags they call. Off, every
+    /// operation and model is compiled unconditionally.
+    pub tag_features: bool,
     /// Files copied into the crate as they are (path in the crate, contents),
     /// such as hand-written examples kept beside the spec.
     pub extra_files: Vec<(String, String)>,
@@ -38,6 +42,7 @@ impl Settings {
             api_key_prefixes: BTreeMap::new(),
             secret_properties: Vec::new(),
             standalone_workspace: false,
+            tag_features: true,
             extra_files: Vec::new(),
         }
     }

@@ -1,6 +1,10 @@
 //! `cargo xtask corpus [DIR]`: generate a crate for every spec in DIR, check
 //! that each compiles with no warnings, and print a table of the results.
 //!
+//! Each crate is also checked with `--no-default-features` and one tag's
+//! feature at a time: every tag when there are at most
+//! `ALL_FEATURES_UP_TO`, otherwise the first, middle and last.
+//!
 //! The crates share one throwaway workspace under target/corpus (and the
 //! project's Cargo.lock), so their dependencies compile once.
 
@@ -14,6 +18,8 @@ use std::time::Instant;
 
 const DEFAULT_DIR: &str = "../shared/corpus";
 const WORKSPACE: &str = "target/corpus";
+/// Crates with at most this many tag features have every one checked alone.
+const ALL_FEATURES_UP_TO: usize = 6;
 
 struct Row {
     spec: String,
@@ -79,24 +85,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let crate_name = row.detail.clone();
         eprintln!("checking {crate_name}...");
         let started = Instant::now();
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["check", "--quiet", "--all-targets", "--message-format=short", "-p", &crate_name])
-            .current_dir(workspace)
-            .output()
-            .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-        let diagnostics = String::from_utf8_lossy(&output.stderr);
-        let first =
-            diagnostics.lines().find(|l| l.contains("warning:") || l.contains("error:") || l.contains("error["));
-        row.result = match (output.status.success(), first) {
-            (true, None) => "ok".into(),
-            (true, Some(_)) => "warnings".into(),
-            (false, _) => "does not compile".into(),
+        let mut outcome = check(workspace, &["--all-targets", "-p", &crate_name])?;
+        let features = tag_features(&workspace.join("crates").join(&crate_name))?;
+        let sample: Vec<&String> = if features.len() <= ALL_FEATURES_UP_TO {
+            features.iter().collect()
+        } else {
+            vec![&features[0], &features[features.len() / 2], &features[features.len() - 1]]
         };
-        row.detail = format!(
-            "{}{}",
-            first.unwrap_or(""),
-            if first.is_none() { format!("checked in {} s", started.elapsed().as_secs()) } else { String::new() }
-        );
+        for feature in &sample {
+            if outcome.is_some() {
+                break;
+            }
+            eprintln!("checking {crate_name} with only the `{feature}` feature...");
+            outcome = check(workspace, &["--lib", "-p", &crate_name, "--no-default-features", "--features", feature])?
+                .map(|(result, first)| (format!("{result} (feature `{feature}` alone)"), first));
+        }
+        (row.result, row.detail) = match outcome {
+            None => (
+                "ok".into(),
+                format!("checked in {} s ({} tag features alone)", started.elapsed().as_secs(), sample.len()),
+            ),
+            Some(problem) => problem,
+        };
     }
     let mut table =
         String::from("| spec | generate | spec warnings | result | first error or warning |\n|---|---|---|---|---|\n");
@@ -118,4 +128,32 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("error: {failed} of {} specs did not give a warning-free crate", rows.len()));
     }
     Ok(())
+}
+
+/// `cargo check`s with `args`: `None` when warning-free, or the result and the first diagnostic.
+fn check(workspace: &Path, args: &[&str]) -> Result<Option<(String, String)>, String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--quiet", "--message-format=short"])
+        .args(args)
+        .current_dir(workspace)
+        .output()
+        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+    let diagnostics = String::from_utf8_lossy(&output.stderr);
+    let first = diagnostics.lines().find(|l| l.contains("warning:") || l.contains("error:") || l.contains("error["));
+    Ok(match (output.status.success(), first) {
+        (true, None) => None,
+        (true, Some(first)) => Some(("warnings".into(), first.to_string())),
+        (false, first) => Some(("does not compile".into(), first.unwrap_or_default().to_string())),
+    })
+}
+
+/// The generated crate's tag features, in Cargo.toml order (`default` and `full` left out).
+fn tag_features(crate_dir: &Path) -> Result<Vec<String>, String> {
+    let path = crate_dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+    let manifest: toml::Table = toml::from_str(&text).map_err(|e| format!("error: {}: {e}", path.display()))?;
+    let Some(features) = manifest.get("features").and_then(toml::Value::as_table) else { return Ok(Vec::new()) };
+    // `full` lists every tag, in the order the crate declares them.
+    let all = features.get("full").and_then(toml::Value::as_array).cloned().unwrap_or_default();
+    Ok(all.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
 }

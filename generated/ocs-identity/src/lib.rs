@@ -29,6 +29,20 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Features
+//!
+//! Each tag of the spec is a Cargo feature that compiles only that tag's operations and the models they use (a model several tags use is compiled when any of them is on). The default feature, `full`, turns every tag on. A crate that calls a few tags compiles faster with only those:
+//!
+//! ```toml
+//! [dependencies]
+//! ocs-identity-client = { version = "0.1.0", default-features = false, features = ["client-credential-client-secrets"] }
+//! ```
+//!
+//! | feature | tag |
+//! |---|---|
+//! | `client-credential-client-secrets` | ClientCredentialClientSecrets |
+//! | `hybrid-client-secrets` | HybridClientSecrets |
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,

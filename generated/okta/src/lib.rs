@@ -21,6 +21,21 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Features
+//!
+//! Each tag of the spec is a Cargo feature that compiles only that tag's operations and the models they use (a model several tags use is compiled when any of them is on). The default feature, `full`, turns every tag on. A crate that calls a few tags compiles faster with only those:
+//!
+//! ```toml
+//! [dependencies]
+//! okta-client = { version = "0.1.0", default-features = false, features = ["api-service-integrations"] }
+//! ```
+//!
+//! | feature | tag |
+//! |---|---|
+//! | `api-service-integrations` | ApiServiceIntegrations |
+//! | `api-token` | ApiToken |
+//! | `hook-key` | HookKey |
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,

@@ -9,7 +9,7 @@ mod types;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{Api, ApiKeyLocation, ApiModule, SecurityKind, SecurityScheme, Server, ServerVariable};
 use crate::load::Loaded;
-use crate::naming::{snake_name, type_name, UniqueNames};
+use crate::naming::{feature_name, snake_name, type_name, UniqueNames, RESERVED_FEATURES};
 use crate::settings::Settings;
 use openapiv3::ReferenceOr;
 use operations::{lower_operation, OperationSite};
@@ -81,6 +81,7 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
                     tag: tag.clone(),
                     api_struct: String::new(),
                     accessor: String::new(),
+                    feature: String::new(),
                     description: tag_descriptions.get(tag.as_str()).copied().flatten().cloned(),
                     operations: Vec::new(),
                 })
@@ -90,12 +91,14 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
     }
     let mut accessors = UniqueNames::with_reserved(CLIENT_METHODS.iter().copied());
     let mut module_names = UniqueNames::with_reserved(["models", "runtime", "apis"]);
+    let mut features = UniqueNames::with_reserved(RESERVED_FEATURES.iter().copied());
     let modules = modules
         .into_iter()
         .map(|(key, mut module)| {
             module.name = module_names.claim(key.trim_end_matches('_').to_string());
             module.accessor = accessors.claim(snake_name(&module.tag));
             module.api_struct = format!("{}Api", type_name(&module.tag));
+            module.feature = features.claim(feature_name(&module.tag));
             module
         })
         .collect();

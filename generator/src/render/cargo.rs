@@ -4,6 +4,7 @@
 //! templates/Cargo.toml, where the runtime is compiled as it stands; a test
 //! in tests/ checks that they agree.
 
+use crate::ir::Api;
 use crate::settings::Settings;
 
 /// The runtime's dependencies, as TOML lines.
@@ -26,14 +27,44 @@ uuid = { version = "1", features = ["serde"] }
 "#;
 
 /// Cargo.toml of the generated crate.
-pub fn manifest(settings: &Settings, title: &str, header: &str) -> String {
-    let description = format!("Rust client for {title}, generated from its OpenAPI document.").replace('"', "'");
+pub fn manifest(settings: &Settings, api: &Api, header: &str) -> String {
+    let description = format!("Rust client for {}, generated from its OpenAPI document.", api.title).replace('"', "'");
     let workspace = if settings.standalone_workspace { "\n[workspace]\n" } else { "" };
     format!(
         "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\ndescription = \"{description}\"\n\
          license = \"MIT OR Apache-2.0\"\npublish = false\n{workspace}\n[dependencies]\n{RUNTIME_DEPENDENCIES}\n\
-         [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
+         [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n{features}{examples}",
         name = settings.crate_name,
         version = settings.crate_version,
+        features = if settings.tag_features { features(api) } else { String::new() },
+        examples = if settings.tag_features { examples(settings) } else { String::new() },
     )
+}
+
+/// `[features]`: one per tag, and `full` (the default) for all of them.
+fn features(api: &Api) -> String {
+    let all: Vec<String> = api.modules.iter().map(|m| format!("\"{}\"", m.feature)).collect();
+    let mut text = String::from(
+        "\n[features]\n# One feature per tag: it compiles that tag's operations and the models they use\n\
+         # (a model several tags use is compiled when any of them is on).\n\
+         # `full`, the default, turns every tag on; to compile only the tags you call:\n\
+         # `default-features = false, features = [\"<tag>\", ...]`.\n\
+         default = [\"full\"]\n",
+    );
+    text.push_str(&format!("full = [{}]\n", all.join(", ")));
+    for m in &api.modules {
+        text.push_str(&format!("# Operations tagged `{}`.\n{} = []\n", m.tag.replace(['\n', '\r'], " "), m.feature));
+    }
+    text
+}
+
+/// Hand-written examples call any tag, so they need every feature.
+fn examples(settings: &Settings) -> String {
+    settings
+        .extra_files
+        .iter()
+        .filter_map(|(path, _)| path.strip_prefix("examples/")?.strip_suffix(".rs"))
+        .filter(|name| !name.contains('/'))
+        .map(|name| format!("\n[[example]]\nname = \"{name}\"\nrequired-features = [\"full\"]\n"))
+        .collect()
 }

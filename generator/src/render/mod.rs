@@ -3,13 +3,16 @@
 mod apis;
 pub mod cargo;
 pub mod docs;
+mod features;
 mod models;
 
 use crate::ir::{Api, SecurityKind, Ty};
 use crate::settings::Settings;
 use docs::{doc_attrs, lines_to_attrs, sanitize_markdown};
+use features::Gates;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use std::sync::Arc;
 
 include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
@@ -82,16 +85,19 @@ pub enum RenderedFile<'a> {
 /// Every file of the crate: (path relative to the crate root, content).
 pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> Vec<(String, RenderedFile<'a>)> {
     let one = |part: RenderPart<'a>| RenderedFile::Rust(vec![part]);
+    let gates = Arc::new(if settings.tag_features { Gates::compute(api) } else { Gates::off() });
     let mut models: Vec<RenderPart<'a>> = vec![Box::new(models::models_module_docs)];
-    models.extend(
-        api.types.chunks(TYPES_PER_PART).map(|chunk| Box::new(move || models::render_types(chunk)) as RenderPart<'a>),
-    );
+    models.extend(api.types.chunks(TYPES_PER_PART).enumerate().map(|(n, chunk)| {
+        let gates = Arc::clone(&gates);
+        Box::new(move || models::render_types(api, n * TYPES_PER_PART, chunk, &gates)) as RenderPart<'a>
+    }));
+    let apis_gates = Arc::clone(&gates);
     let mut files = vec![
-        ("Cargo.toml".to_string(), RenderedFile::Text(cargo::manifest(settings, &api.title, header))),
+        ("Cargo.toml".to_string(), RenderedFile::Text(cargo::manifest(settings, api, header))),
         ("src/lib.rs".to_string(), one(Box::new(move || render_lib(api, settings)))),
         ("src/client.rs".to_string(), one(Box::new(move || render_client(api)))),
         ("src/models.rs".to_string(), RenderedFile::Rust(models)),
-        ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api)))),
+        ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api, &apis_gates)))),
     ];
     for module in &api.modules {
         files.push((format!("src/apis/{}.rs", module.name), one(Box::new(move || apis::render_module(module, api)))));
@@ -102,16 +108,18 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
     files
 }
 
-fn render_apis_mod(api: &Api) -> TokenStream {
+fn render_apis_mod(api: &Api, gates: &Gates) -> TokenStream {
     let mods = api.modules.iter().map(|m| {
         let name = ident(&m.name);
         let doc = format!(" Operations tagged `{}`.", m.tag);
-        quote! { #[doc = #doc] pub mod #name; }
+        let cfg = gates.module_cfg(&m.feature);
+        quote! { #[doc = #doc] #cfg pub mod #name; }
     });
     let reexports = api.modules.iter().map(|m| {
         let name = ident(&m.name);
         let api_struct = ident(&m.api_struct);
-        quote! { pub use #name::#api_struct; }
+        let cfg = gates.module_cfg(&m.feature);
+        quote! { #cfg pub use #name::#api_struct; }
     });
     quote! {
         //! The API's operations, one module per tag. Reach them through [`crate::Client`].
@@ -137,6 +145,9 @@ fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
     }
     lines.push(String::new());
     lines.extend(usage_example(api, &crate_ident));
+    if settings.tag_features {
+        lines.extend(features_docs(api, settings));
+    }
     let crate_docs = lines.iter().map(|line| {
         let text = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #text] }
@@ -286,6 +297,37 @@ fn render_client(api: &Api) -> TokenStream {
 
         #builder_impl
     }
+}
+
+/// The crate docs' section on the per-tag Cargo features.
+fn features_docs(api: &Api, settings: &Settings) -> Vec<String> {
+    let mut lines = vec![
+        String::new(),
+        "# Features".to_string(),
+        String::new(),
+        "Each tag of the spec is a Cargo feature that compiles only that tag's operations and the models they use \
+         (a model several tags use is compiled when any of them is on). The default feature, `full`, turns every tag on. \
+         A crate that calls a few tags compiles faster with only those:"
+            .to_string(),
+        String::new(),
+        "```toml".to_string(),
+        "[dependencies]".to_string(),
+    ];
+    let example = api.modules.first().map(|m| format!("\"{}\"", m.feature)).unwrap_or_default();
+    lines.push(format!(
+        "{} = {{ version = \"{}\", default-features = false, features = [{example}] }}",
+        settings.crate_name, settings.crate_version
+    ));
+    lines.push("```".to_string());
+    if !api.modules.is_empty() {
+        lines.push(String::new());
+        lines.push("| feature | tag |".to_string());
+        lines.push("|---|---|".to_string());
+        for m in &api.modules {
+            lines.push(format!("| `{}` | {} |", m.feature, m.tag.replace('|', "\\|")));
+        }
+    }
+    lines
 }
 
 /// A `no_run` doctest: build a client and call the first operation that needs only strings.

@@ -1,8 +1,9 @@
 //! IR types -> `src/models.rs`.
 
 use super::docs::{doc_attrs, lines_to_attrs};
+use super::features::{gate_items, Gates};
 use super::{ident, ty_tokens, Scope};
-use crate::ir::{EnumValue, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
+use crate::ir::{Api, EnumValue, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -13,9 +14,10 @@ pub fn models_module_docs() -> TokenStream {
     }
 }
 
-/// Named types (a run of them, in name order).
-pub fn render_types(types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(render_type);
+/// Named types (a run of them, in name order, from `api.types[start..]`),
+/// each behind the features of the tags that reach it.
+pub fn render_types(api: &Api, start: usize, types: &[TypeDef], gates: &Gates) -> TokenStream {
+    let items = types.iter().enumerate().map(|(i, def)| gate_items(&gates.type_cfg(api, start + i), render_type(def)));
     quote! { #(#items)* }
 }
 

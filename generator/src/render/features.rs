@@ -1,0 +1,161 @@
+//! Cargo features per tag: each tag's feature compiles its operations and
+//! exactly the models they reach through the IR's references.
+
+use crate::ir::{Api, Success, Ty, TypeKind};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::quote;
+
+/// Which tags (indices into `api.modules`) reach each type (aligned with
+/// `api.types`); `None` when the crate has no tag features.
+pub struct Gates {
+    by_type: Option<Vec<Vec<usize>>>,
+}
+
+impl Gates {
+    /// Every type compiled unconditionally.
+    pub fn off() -> Self {
+        Self { by_type: None }
+    }
+
+    /// Walks the reference graph from each tag's operations.
+    pub fn compute(api: &Api) -> Self {
+        let index = |name: &str| api.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
+        let edges: Vec<Vec<usize>> = api
+            .types
+            .iter()
+            .map(|def| {
+                let mut names = Vec::new();
+                match &def.kind {
+                    TypeKind::Struct { fields, extra, .. } => {
+                        fields.iter().for_each(|f| named(&f.ty, &mut names));
+                        if let crate::ir::ExtraProperties::Typed(ty) = extra {
+                            named(ty, &mut names);
+                        }
+                    }
+                    TypeKind::Enum { .. } => {}
+                    TypeKind::Union { variants, .. } => variants.iter().for_each(|v| named(&v.ty, &mut names)),
+                    TypeKind::Alias { target, .. } => named(target, &mut names),
+                }
+                names.into_iter().filter_map(index).collect()
+            })
+            .collect();
+        let mut by_type = vec![Vec::new(); api.types.len()];
+        let mut seen = vec![usize::MAX; api.types.len()];
+        for (m, module) in api.modules.iter().enumerate() {
+            let mut roots = Vec::new();
+            for op in &module.operations {
+                op.params.iter().for_each(|p| named(&p.ty, &mut roots));
+                if let Some(body) = &op.body {
+                    named(&body.ty, &mut roots);
+                }
+                named(&op.error_ty, &mut roots);
+                match &op.success {
+                    Success::Single { ty, .. } => named(ty, &mut roots),
+                    Success::Several { variants, .. } => variants.iter().for_each(|v| named(&v.ty, &mut roots)),
+                }
+            }
+            let mut stack: Vec<usize> = roots.into_iter().filter_map(index).collect();
+            while let Some(t) = stack.pop() {
+                if seen[t] == m {
+                    continue;
+                }
+                seen[t] = m;
+                by_type[t].push(m);
+                stack.extend(edges[t].iter().copied().filter(|&next| seen[next] != m));
+            }
+        }
+        Self { by_type: Some(by_type) }
+    }
+
+    /// The `#[cfg]` for the type at `index` in `api.types`: none when every
+    /// tag reaches it, `full` when none does (a schema no operation uses).
+    pub fn type_cfg(&self, api: &Api, index: usize) -> TokenStream {
+        let Some(by_type) = &self.by_type else { return quote! {} };
+        let tags = &by_type[index];
+        if !tags.is_empty() && tags.len() == api.modules.len() {
+            return quote! {};
+        }
+        if tags.is_empty() {
+            return quote! { #[cfg(feature = "full")] };
+        }
+        let features = tags.iter().map(|&m| api.modules[m].feature.as_str());
+        if tags.len() == 1 {
+            quote! { #[cfg(#(feature = #features)*)] }
+        } else {
+            quote! { #[cfg(any(#(feature = #features),*))] }
+        }
+    }
+
+    /// The `#[cfg]` for a tag's module.
+    pub fn module_cfg(&self, feature: &str) -> TokenStream {
+        if self.by_type.is_none() {
+            return quote! {};
+        }
+        quote! { #[cfg(feature = #feature)] }
+    }
+}
+
+fn named<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
+    match ty {
+        Ty::Named(name) => out.push(name),
+        Ty::Vec(inner) | Ty::Map(inner) => named(inner, out),
+        _ => {}
+    }
+}
+
+/// Puts `cfg` before each item of `items`. An item ends at a `;` or at a
+/// `{...}` block that no `;` follows (a struct, enum, impl or fn body).
+pub fn gate_items(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return items;
+    }
+    let mut out = TokenStream::new();
+    let mut item = Vec::new();
+    let mut tokens = items.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
+        };
+        item.push(token);
+        if ends {
+            out.extend(cfg.clone());
+            out.extend(item.drain(..));
+        }
+    }
+    if !item.is_empty() {
+        out.extend(cfg.clone());
+        out.extend(item);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_gets_the_cfg() {
+        let cfg = quote! { #[cfg(feature = "a")] };
+        let items = quote! {
+            #[doc = " A"] #[derive(Debug)] pub struct A { pub x: i32 }
+            impl A { pub fn new() -> Self { A { x: 1 } } }
+            pub type B = Vec<A>;
+            #[serde(transparent)] pub struct C(pub A);
+            crate::runtime::string_enum!(D, Unknown);
+        };
+        let gated = gate_items(&cfg, items).to_string();
+        assert_eq!(gated.matches("# [cfg (feature = \"a\")]").count(), 5, "{gated}");
+        assert!(gated.starts_with("# [cfg (feature = \"a\")] # [doc"), "{gated}");
+    }
+
+    #[test]
+    fn no_cfg_leaves_items_alone() {
+        let items = quote! { pub struct A; };
+        assert_eq!(gate_items(&TokenStream::new(), items.clone()).to_string(), items.to_string());
+    }
+}
