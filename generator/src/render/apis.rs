@@ -34,8 +34,9 @@ fn param_shape(ty: &Ty, api: &Api) -> ParamShape {
     }
 }
 
-/// The `src/apis/<module>.rs` file of one tag.
-pub fn render_module(module: &ApiModule, api: &Api) -> TokenStream {
+/// The first part of `src/apis/<module>.rs`: docs, imports, the tag's
+/// struct and its accessor on `Client`.
+pub fn render_module_head(module: &ApiModule) -> TokenStream {
     let api_struct = ident(&module.api_struct);
     let accessor = ident(&module.accessor);
     let tag = &module.tag;
@@ -45,8 +46,6 @@ pub fn render_module(module: &ApiModule, api: &Api) -> TokenStream {
         description: module.description.clone(),
         ..Docs::default()
     });
-    let methods = module.operations.iter().map(render_method);
-    let builders = module.operations.iter().map(|op| render_builder(op, &module.api_struct, api));
     let accessor_doc = format!(" Operations tagged `{tag}`.");
     let uses_models = module.operations.iter().any(mentions_models);
     let models_import = if uses_models {
@@ -71,7 +70,17 @@ pub fn render_module(module: &ApiModule, api: &Api) -> TokenStream {
                 #api_struct { client: self }
             }
         }
+    }
+}
 
+/// A run of a tag's operations: their methods (in an `impl` block of their
+/// own) and request builders. Rendering a tag in runs keeps memory bounded
+/// by the run, not the tag.
+pub fn render_operations(module: &ApiModule, operations: &[Operation], api: &Api) -> TokenStream {
+    let api_struct = ident(&module.api_struct);
+    let methods = operations.iter().map(render_method);
+    let builders = operations.iter().map(|op| render_builder(op, &module.api_struct, api));
+    quote! {
         impl<'a> #api_struct<'a> {
             #(#methods)*
         }

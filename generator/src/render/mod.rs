@@ -74,6 +74,11 @@ pub type RenderPart<'a> = Box<dyn Fn() -> TokenStream + Sync + 'a>;
 /// a large spec over the cores, large enough that parts stay cheap.
 const TYPES_PER_PART: usize = 64;
 
+/// How many operations go into one part of a tag's `apis/<tag>.rs`, so
+/// that a tag with thousands of operations is rendered and formatted in
+/// pieces (each with its own `impl` block) rather than as one.
+const OPERATIONS_PER_PART: usize = 64;
+
 /// One file of the generated crate, before formatting.
 pub enum RenderedFile<'a> {
     /// Rust code in parts, formatted separately and joined in order.
@@ -100,7 +105,14 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
         ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api, &apis_gates)))),
     ];
     for module in &api.modules {
-        files.push((format!("src/apis/{}.rs", module.name), one(Box::new(move || apis::render_module(module, api)))));
+        let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || apis::render_module_head(module))];
+        parts.extend(
+            module
+                .operations
+                .chunks(OPERATIONS_PER_PART)
+                .map(|chunk| Box::new(move || apis::render_operations(module, chunk, api)) as RenderPart<'a>),
+        );
+        files.push((format!("src/apis/{}.rs", module.name), RenderedFile::Rust(parts)));
     }
     for (name, contents) in RUNTIME_FILES {
         files.push((format!("src/runtime/{name}"), RenderedFile::Text(format!("// {header}\n{contents}"))));
