@@ -402,7 +402,11 @@ fn located<'a>(
                     .annotation(AnnotationKind::Primary.span(start..end)),
             )
         }
-        None => title.element(Origin::path(path)),
+        // The end of the text, or no position: name the file (and line).
+        None => match line_col {
+            Some((line, col)) => title.element(Origin::path(path).line(line).char_column(col.saturating_sub(1))),
+            None => title.element(Origin::path(path)),
+        },
     };
     if let Some(note) = note {
         group = group.element(Level::NOTE.message(note));
