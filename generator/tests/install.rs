@@ -175,7 +175,16 @@ fn installed_command_xtask_and_build_script_work_outside_the_repository() {
     // codegen with a codegen.toml, in a workspace with the user's own xtask
     // and a crate whose build script checks for drift.
     let generator = clone.join("generator").display().to_string().replace('\\', "/");
-    write(&project.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"crates/*\", \"user-xtask\", \"app\"]\nexclude = [\"standalone\"]\n\n# Build scripts share the generator with user-xtask instead of building it again.\n[profile.dev.build-override]\ndebug = true\n");
+    let workspace = |members: &str| {
+        // Build scripts share the generator with user-xtask instead of building it again.
+        let profile = "[profile.dev.build-override]\ndebug = true\n";
+        write(
+            &project.join("Cargo.toml"),
+            &format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n\n{profile}"),
+        );
+    };
+    // `app` joins once the crates it depends on exist.
+    workspace("\"crates/*\", \"user-xtask\"");
     write(
         &project.join("codegen.toml"),
         "[[crate]]\nspec = \"spec/enums.yaml\"\nname = \"enums-client\"\nout = \"crates/enums-client\"\n",
@@ -185,12 +194,6 @@ fn installed_command_xtask_and_build_script_work_outside_the_repository() {
         &format!("[package]\nname = \"user-xtask\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\ngenerator = {{ package = \"openapi-rs-generator\", path = \"{generator}\", default-features = false }}\n"),
     );
     write(&project.join("user-xtask/src/main.rs"), USER_XTASK);
-    write(
-        &project.join("app/Cargo.toml"),
-        &format!("[package]\nname = \"app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nenums-client = {{ path = \"../crates/enums-client\" }}\nobjects-client = {{ path = \"../crates/objects-client\" }}\n\n[build-dependencies]\ngenerator = {{ package = \"openapi-rs-generator\", path = \"{generator}\", default-features = false }}\n"),
-    );
-    write(&project.join("app/build.rs"), USER_BUILD_RS);
-    write(&project.join("app/src/main.rs"), "fn main() {\n    println!(\"{} {}\", std::any::type_name::<enums_client::Client>(), std::any::type_name::<objects_client::Client>());\n}\n");
     // The same dependency versions as this repository's generated crates.
     std::fs::copy(clone.join("Cargo.lock"), project.join("Cargo.lock")).unwrap();
     std::fs::copy(clone.join("Cargo.lock"), project.join("standalone/Cargo.lock")).unwrap();
@@ -208,6 +211,14 @@ fn installed_command_xtask_and_build_script_work_outside_the_repository() {
     let stdout =
         text(&run(cargo(&project, &target).args(["run", "--quiet", "-p", "user-xtask", "--", "--check"]), 0).stdout);
     assert_eq!(stdout, "up to date\n");
+
+    write(
+        &project.join("app/Cargo.toml"),
+        &format!("[package]\nname = \"app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nenums-client = {{ path = \"../crates/enums-client\" }}\nobjects-client = {{ path = \"../crates/objects-client\" }}\n\n[build-dependencies]\ngenerator = {{ package = \"openapi-rs-generator\", path = \"{generator}\", default-features = false }}\n"),
+    );
+    write(&project.join("app/build.rs"), USER_BUILD_RS);
+    write(&project.join("app/src/main.rs"), "fn main() {\n    println!(\"{} {}\", std::any::type_name::<enums_client::Client>(), std::any::type_name::<objects_client::Client>());\n}\n");
+    workspace("\"crates/*\", \"user-xtask\", \"app\"");
 
     // Everything generated compiles: the workspace (with the build script's
     // drift check passing) and the standalone crate.
