@@ -220,10 +220,11 @@ fn installed_command_xtask_and_build_script_work_outside_the_repository() {
     write(&project.join("app/src/main.rs"), "fn main() {\n    println!(\"{} {}\", std::any::type_name::<enums_client::Client>(), std::any::type_name::<objects_client::Client>());\n}\n");
     workspace("\"crates/*\", \"user-xtask\", \"app\"");
 
-    // Everything generated compiles: the workspace (with the build script's
-    // drift check passing) and the standalone crate.
-    let stdout = text(&run(cargo(&project, &target).args(["run", "--quiet", "-p", "app"]), 0).stdout);
-    assert!(stdout.starts_with("enums_client::") && stdout.contains(" objects_client::"), "{stdout}");
+    // Everything generated compiles (`check`, not `build`: the generated
+    // crates' dependencies need not be compiled to machine code): the app
+    // using both crates, with its build script's drift check passing, and
+    // the standalone crate.
+    run(cargo(&project, &target).args(["check", "--quiet", "-p", "app"]), 0);
     run(cargo(&project.join("standalone"), &target).args(["check", "--quiet"]), 0);
 
     // The build script fails the build once the spec moves on.
