@@ -205,7 +205,7 @@ fn fix_command(args: &CrateArgs) -> String {
         words.extend(["--name".into(), quote(name)]);
     }
     for (scheme, prefix) in &args.api_key_prefixes {
-        words.extend(["--api-key-prefix".into(), quote(&format!("{scheme}={prefix}"))]);
+        words.extend(["--api-key-prefix".into(), quote(format!("{scheme}={prefix}"))]);
     }
     for secret in &args.secrets {
         words.extend(["--secret".into(), quote(secret)]);
