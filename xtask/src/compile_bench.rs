@@ -14,7 +14,6 @@
 //! builds on a shared machine disturb less than wall time.
 
 use crate::codegen::{default_crate_name, generate_from_file};
-use crate::output::Plan;
 use generator::Settings;
 use std::path::Path;
 use std::process::Command;
@@ -73,7 +72,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     eprintln!("generated {name} in {} ms", elapsed.as_millis());
     let workspace = Path::new(WORKSPACE);
     let crate_dir = workspace.join("crates").join(&name);
-    Plan::new(&crate_dir, &generated.files)?.apply()?;
+    generator::project::write_files(&crate_dir, &generated.files).map_err(|e| e.to_string())?;
     // One member at a time; the dependencies' artifacts stay in the shared target folder.
     let manifest = format!(
         "# Throwaway workspace of `cargo xtask compile-bench`.\n[workspace]\nresolver = \"2\"\nmembers = [\"crates/{name}\"]\n"

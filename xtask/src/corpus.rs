@@ -9,7 +9,6 @@
 //! project's Cargo.lock), so their dependencies compile once.
 
 use crate::codegen::{default_crate_name, generate_from_file};
-use crate::output::Plan;
 use generator::Settings;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -52,7 +51,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match generate_from_file(spec, &settings) {
             Ok((generated, elapsed)) => {
                 let out = workspace.join("crates").join(&name);
-                Plan::new(&out, &generated.files)?.apply()?;
+                generator::project::write_files(&out, &generated.files).map_err(|e| e.to_string())?;
                 members.push(name.clone());
                 rows.push(Row {
                     spec: label,
@@ -151,9 +150,12 @@ fn check(workspace: &Path, args: &[&str]) -> Result<Option<(String, String)>, St
 fn tag_features(crate_dir: &Path) -> Result<Vec<String>, String> {
     let path = crate_dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
-    let manifest: toml::Table = toml::from_str(&text).map_err(|e| format!("error: {}: {e}", path.display()))?;
-    let Some(features) = manifest.get("features").and_then(toml::Value::as_table) else { return Ok(Vec::new()) };
-    // `full` lists every tag, in the order the crate declares them.
-    let all = features.get("full").and_then(toml::Value::as_array).cloned().unwrap_or_default();
-    Ok(all.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
+    // The generator writes `full = ["tag-a", "tag-b", ...]` on one line, listing every tag.
+    let Some(list) = text.lines().find_map(|l| l.strip_prefix("full = [")) else { return Ok(Vec::new()) };
+    Ok(list
+        .trim_end_matches(']')
+        .split(',')
+        .map(|f| f.trim().trim_matches('"').to_string())
+        .filter(|f| !f.is_empty())
+        .collect())
 }

@@ -5,12 +5,12 @@
 //! - `corpus [DIR]`: generate and `cargo check` a crate for every spec in DIR.
 //! - `compile-bench <SPEC> ...`: time the crate-only build and check of a generated crate.
 //!
-//! xtask is the only writer of `generated/`.
+//! xtask is the only writer of `generated/`. The reading and writing is
+//! `generator::project`, shared with the `openapi-rs` command.
 
 mod codegen;
 mod compile_bench;
 mod corpus;
-mod output;
 
 use std::process::ExitCode;
 
