@@ -65,38 +65,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }),
         }
     }
-    let manifest = format!(
-        "# Throwaway workspace of `cargo xtask corpus`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.iter().map(|m| format!("\"crates/{m}\"")).collect::<Vec<_>>().join(", ")
-    );
-    std::fs::write(workspace.join("Cargo.toml"), manifest)
-        .map_err(|e| format!("error: cannot write the corpus manifest: {e}"))?;
-    // The same dependency versions as the project's own generated crates.
-    if !workspace.join("Cargo.lock").exists() {
-        let _ = std::fs::copy("Cargo.lock", workspace.join("Cargo.lock"));
-    }
+    let checked: Vec<String> = rows.iter().filter(|r| r.result.is_empty()).map(|r| r.detail.clone()).collect();
+    let mut results = check_crates(workspace, &checked)?.into_iter();
     for row in rows.iter_mut().filter(|r| r.result.is_empty()) {
-        let crate_name = row.detail.clone();
-        eprintln!("checking {crate_name}...");
-        let started = Instant::now();
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["check", "--quiet", "--all-targets", "--message-format=short", "-p", &crate_name])
-            .current_dir(workspace)
-            .output()
-            .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-        let diagnostics = String::from_utf8_lossy(&output.stderr);
-        let first =
-            diagnostics.lines().find(|l| l.contains("warning:") || l.contains("error:") || l.contains("error["));
-        row.result = match (output.status.success(), first) {
-            (true, None) => "ok".into(),
-            (true, Some(_)) => "warnings".into(),
-            (false, _) => "does not compile".into(),
-        };
-        row.detail = format!(
-            "{}{}",
-            first.unwrap_or(""),
-            if first.is_none() { format!("checked in {} s", started.elapsed().as_secs()) } else { String::new() }
-        );
+        (row.result, row.detail) = results.next().expect("one result per crate");
     }
     let mut table =
         String::from("| spec | generate | spec warnings | result | first error or warning |\n|---|---|---|---|---|\n");
@@ -118,4 +90,48 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("error: {failed} of {} specs did not give a warning-free crate", rows.len()));
     }
     Ok(())
+}
+
+/// Writes the throwaway workspace's manifest for `members` (folders under
+/// `workspace/crates`), and `cargo check`s each one; returns a result
+/// ("ok", "warnings", "does not compile") and a detail per member. Every
+/// such workspace shares `target/corpus/target`, so dependencies compile once.
+pub fn check_crates(workspace: &Path, members: &[String]) -> Result<Vec<(String, String)>, String> {
+    let manifest = format!(
+        "# Throwaway workspace of `cargo xtask corpus` or `fuzz`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.iter().map(|m| format!("\"crates/{m}\"")).collect::<Vec<_>>().join(", ")
+    );
+    std::fs::write(workspace.join("Cargo.toml"), manifest)
+        .map_err(|e| format!("error: cannot write {}/Cargo.toml: {e}", workspace.display()))?;
+    // The same dependency versions as the project's own generated crates.
+    if !workspace.join("Cargo.lock").exists() {
+        let _ = std::fs::copy("Cargo.lock", workspace.join("Cargo.lock"));
+    }
+    let target_dir = std::env::current_dir().map_err(|e| format!("error: {e}"))?.join(WORKSPACE).join("target");
+    let mut results = Vec::new();
+    for crate_name in members {
+        eprintln!("checking {crate_name}...");
+        let started = Instant::now();
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["check", "--quiet", "--all-targets", "--message-format=short", "-p", crate_name])
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .current_dir(workspace)
+            .output()
+            .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+        let diagnostics = String::from_utf8_lossy(&output.stderr);
+        let first =
+            diagnostics.lines().find(|l| l.contains("warning:") || l.contains("error:") || l.contains("error["));
+        let result = match (output.status.success(), first) {
+            (true, None) => "ok",
+            (true, Some(_)) => "warnings",
+            (false, _) => "does not compile",
+        };
+        let detail = match first {
+            Some(line) => line.to_string(),
+            None => format!("checked in {} s", started.elapsed().as_secs()),
+        };
+        results.push((result.to_string(), detail));
+    }
+    Ok(results)
 }

@@ -3,19 +3,27 @@
 //! - `codegen [--check]`: regenerate every crate listed in codegen.toml (or check for drift).
 //! - `generate <SPEC> --out <DIR> [--name <CRATE>] ...`: generate a crate from any spec.
 //! - `corpus [DIR]`: generate and `cargo check` a crate for every spec in DIR.
+//! - `fuzz [--inputs N] [--seconds S] [--seed N] ...`: mutated and hostile specs
+//!   against the generator, in worker processes (`fuzz-worker`, hidden).
 //!
 //! xtask is the only writer of `generated/`.
 
 mod codegen;
 mod corpus;
+mod fuzz;
 mod output;
+
+/// Measures each fuzz input's peak heap and enforces the fuzz worker's limit.
+#[global_allocator]
+static ALLOCATOR: fuzz::worker::CountingAllocator = fuzz::worker::CountingAllocator;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--api-key-prefix SCHEME=PREFIX]... [--secret PROPERTY]... [--workspace-member]
-  cargo xtask corpus [DIR]";
+  cargo xtask corpus [DIR]
+  cargo xtask fuzz [--inputs N] [--seconds S] [--seed N] [--check-sample K] [--jobs J] [--corpus DIR]";
 
 fn main() -> ExitCode {
     // Every path in codegen.toml is relative to the project root.
@@ -29,6 +37,8 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run_codegen(&args[1..]),
         Some("generate") => codegen::run_generate(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
+        Some("fuzz-worker") => fuzz::worker::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
