@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "usage: cargo xtask fuzz [--inputs N] [--seconds S] [--seed N] [--check-sample K] [--jobs J] \
-                     [--corpus DIR] [--time-limit SECONDS] [--memory-limit MIB]";
+                     [--corpus DIR] [--hostile-percent P] [--minimise FILE] [--time-limit SECONDS] [--memory-limit MIB]";
 const SEED_DIRS: &[&str] = &[
     "tests/fixtures/fuzz-found",
     "tests/fixtures/specs",
@@ -45,6 +45,8 @@ struct Options {
     corpus: Option<PathBuf>,
     time_limit: Duration,
     memory_limit: usize,
+    hostile_percent: u8,
+    minimise: Option<PathBuf>,
 }
 
 /// What became of one input.
@@ -64,13 +66,15 @@ impl Outcome {
 fn parse_options(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         inputs: 10_000,
-        seconds: 200,
+        seconds: 170,
         seed: 1,
         check_sample: 6,
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         corpus: None,
         time_limit: Duration::from_secs(10),
         memory_limit: 1 << 30,
+        hostile_percent: 10,
+        minimise: None,
     };
     let mut iter = args.iter();
     while let Some(flag) = iter.next() {
@@ -84,6 +88,8 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--jobs" => options.jobs = (number(value()?)? as usize).max(1),
             "--corpus" => options.corpus = Some(PathBuf::from(value()?)),
             "--time-limit" => options.time_limit = Duration::from_secs(number(value()?)?),
+            "--minimise" => options.minimise = Some(PathBuf::from(value()?)),
+            "--hostile-percent" => options.hostile_percent = number(value()?)?.min(100) as u8,
             "--memory-limit" => options.memory_limit = (number(value()?)? as usize) << 20,
             _ => return Err(format!("error: unknown option `{flag}`\n{USAGE}")),
         }
@@ -124,12 +130,12 @@ fn read_seeds(corpus: Option<&Path>) -> Result<(Vec<Seed>, usize), String> {
 
 /// Input `index`: first every seed as it is, then mutants and hostile shapes.
 /// Returns the text and where it came from.
-fn make_input(seeds: &[Seed], seed: u64, index: usize) -> (String, String) {
+fn make_input(seeds: &[Seed], seed: u64, hostile_percent: u8, index: usize) -> (String, String) {
     if index < seeds.len() {
         return (seeds[index].text.clone(), format!("{} as it is", seeds[index].name));
     }
     let mut rng = fastrand::Rng::with_seed(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index as u64);
-    if rng.u8(0..10) == 0 {
+    if rng.u8(0..100) < hostile_percent {
         return (mutate::hostile(&mut rng), "hostile shape".into());
     }
     let origin = &seeds[rng.usize(0..seeds.len())];
@@ -243,6 +249,9 @@ impl Drop for Worker {
 /// `cargo xtask fuzz ...`
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = parse_options(args)?;
+    if let Some(file) = &options.minimise {
+        return minimise(file, &options);
+    }
     let (seeds, regression) = read_seeds(options.corpus.as_deref())?;
     let findings = Path::new(FINDINGS);
     std::fs::create_dir_all(findings).map_err(|e| format!("error: cannot create {FINDINGS}: {e}"))?;
@@ -273,7 +282,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     if index >= options.inputs.max(seeds.len()) || (index >= seeds.len() && Instant::now() > deadline) {
                         break;
                     }
-                    let (text, origin) = make_input(seeds, options.seed, index);
+                    let (text, origin) = make_input(seeds, options.seed, options.hostile_percent, index);
                     if worker.is_none() {
                         match Worker::start(&log, options.memory_limit) {
                             Ok(started) => worker = Some(started),
@@ -330,6 +339,12 @@ fn report(results: &[(usize, String, Outcome)], elapsed: Duration) -> usize {
     }
     let summary: Vec<String> = counts.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
     println!("fuzz: {} inputs in {:.1} s: {}", results.len(), elapsed.as_secs_f64(), summary.join(", "));
+    let finished: Vec<u128> =
+        results.iter().filter(|(_, _, o)| o.kind != "timeout").map(|(_, _, o)| o.micros).collect();
+    if !finished.is_empty() {
+        let mean = finished.iter().sum::<u128>() as f64 / finished.len() as f64 / 1000.0;
+        println!("  mean time of the inputs that finished: {mean:.1} ms");
+    }
     let mut by_time: Vec<&(usize, String, Outcome)> = results.iter().collect();
     by_time.sort_by_key(|(_, _, o)| std::cmp::Reverse(o.micros));
     for (index, origin, outcome) in by_time.iter().take(3) {
@@ -364,7 +379,7 @@ fn check_sample(seeds: &[Seed], results: &[(usize, String, Outcome)], options: &
     let _ = std::fs::remove_dir_all(workspace.join("crates"));
     let mut members = Vec::new();
     for (index, _) in &chosen {
-        let (text, _) = make_input(seeds, options.seed, *index);
+        let (text, _) = make_input(seeds, options.seed, options.hostile_percent, *index);
         let name = format!("fuzz-{index}");
         let settings = generator::Settings::new(&name, "fuzz.yaml");
         let generated = generator::generate(&text, &settings)
@@ -381,4 +396,58 @@ fn check_sample(seeds: &[Seed], results: &[(usize, String, Outcome)], options: &
     }
     println!("fuzz: {} sampled crates checked in {} s, {failed} not clean", members.len(), started.elapsed().as_secs());
     Ok(failed)
+}
+
+/// `--minimise FILE`: deletes parts of the document (object members, array
+/// items), one at a time, keeping each deletion after which the input still
+/// fails the same way, until none can go. Writes `<FILE>.min.yaml`.
+fn minimise(file: &Path, options: &Options) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("error: cannot read {}: {e}", file.display()))?;
+    let mut tree: serde_json::Value =
+        serde_yaml::from_str(&text).map_err(|e| format!("error: {} does not parse: {e}", file.display()))?;
+    let log = Path::new(FINDINGS).join("minimise.log");
+    std::fs::create_dir_all(FINDINGS).map_err(|e| format!("error: cannot create {FINDINGS}: {e}"))?;
+    let mut worker = None;
+    let mut attempt = |candidate: &str| -> Result<Outcome, String> {
+        let running = match worker.take() {
+            Some(running) => running,
+            None => Worker::start(&log, options.memory_limit)?,
+        };
+        let mut running = running;
+        let (outcome, alive) = running.run(candidate, options.time_limit);
+        if alive {
+            worker = Some(running);
+        }
+        Ok(outcome)
+    };
+    let first = attempt(&serde_yaml::to_string(&tree).unwrap_or_default())?;
+    if !first.is_failure() {
+        return Err(format!("error: {} does not fail once re-serialised: {}", file.display(), first.kind));
+    }
+    println!("minimising a {} ({})", first.kind, first.detail);
+    let mut tries = 0;
+    loop {
+        let mut shrunk = false;
+        // Pre-order, so whole subtrees go before their parts.
+        for pointer in mutate::pointers(&tree, usize::MAX).into_iter().skip(1) {
+            let mut candidate = tree.clone();
+            if !mutate::remove(&mut candidate, &pointer) {
+                continue;
+            }
+            tries += 1;
+            if attempt(&serde_yaml::to_string(&candidate).unwrap_or_default())?.kind == first.kind {
+                tree = candidate;
+                shrunk = true;
+                break;
+            }
+        }
+        if !shrunk {
+            break;
+        }
+    }
+    let out = file.with_extension("min.yaml");
+    let text = serde_yaml::to_string(&tree).unwrap_or_default();
+    std::fs::write(&out, &text).map_err(|e| format!("error: {}: {e}", out.display()))?;
+    println!("{tries} tries; {} bytes -> {}:\n{text}", text.len(), out.display());
+    Ok(())
 }

@@ -121,7 +121,7 @@ fn escape(token: &str) -> String {
 }
 
 /// JSON pointers to the nodes of `doc`, in document order (at most `cap`).
-fn pointers(doc: &Value, cap: usize) -> Vec<String> {
+pub fn pointers(doc: &Value, cap: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![(String::new(), doc)];
     while let Some((pointer, node)) = stack.pop() {
@@ -170,21 +170,7 @@ pub fn mutate_tree(doc: &mut Value, rng: &mut Rng) {
     match rng.u8(0..12) {
         // Delete the node from its parent.
         0 => {
-            if let Some((parent, last)) = split_last(&target) {
-                match doc.pointer_mut(parent) {
-                    Some(Value::Object(map)) => {
-                        map.shift_remove(&last);
-                    }
-                    Some(Value::Array(items)) => {
-                        if let Ok(i) = last.parse::<usize>() {
-                            if i < items.len() {
-                                items.remove(i);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            remove(doc, &target);
         }
         // A value of another type.
         1 => replace(doc, &target, odd_value(rng)),
@@ -279,6 +265,22 @@ pub fn mutate_tree(doc: &mut Value, rng: &mut Rng) {
             Some(Value::Array(items)) => rng.shuffle(items),
             _ => {}
         },
+    }
+}
+
+/// Removes the node at `pointer` from its parent; false if there is none.
+pub fn remove(doc: &mut Value, pointer: &str) -> bool {
+    let Some((parent, last)) = split_last(pointer) else { return false };
+    match doc.pointer_mut(parent) {
+        Some(Value::Object(map)) => map.shift_remove(&last).is_some(),
+        Some(Value::Array(items)) => match last.parse::<usize>() {
+            Ok(i) if i < items.len() => {
+                items.remove(i);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
     }
 }
 
