@@ -116,13 +116,12 @@ fn read_seeds(corpus: Option<&Path>) -> Result<(Vec<Seed>, usize), String> {
             let text =
                 std::fs::read_to_string(&path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
             let tree = serde_yaml::from_str::<serde_json::Value>(&text).ok().filter(|t| t.is_object());
-            if dir.ends_with("fuzz-found") {
-                regression += 1;
-            }
-            seeds.push(Seed { name: path.display().to_string(), text, tree });
+            let known_finding = dir.ends_with("fuzz-found");
+            regression += usize::from(known_finding);
+            seeds.push(Seed { name: path.display().to_string(), text, tree, known_finding });
         }
     }
-    if seeds.is_empty() {
+    if seeds.len() == regression {
         return Err("error: no seed specs found".into());
     }
     Ok((seeds, regression))
@@ -138,7 +137,9 @@ fn make_input(seeds: &[Seed], seed: u64, hostile_percent: u8, index: usize) -> (
     if rng.u8(0..100) < hostile_percent {
         return (mutate::hostile(&mut rng), "hostile shape".into());
     }
-    let origin = &seeds[rng.usize(0..seeds.len())];
+    // Known findings run as they are; mutants of them would only find them again.
+    let origins: Vec<&Seed> = seeds.iter().filter(|s| !s.known_finding).collect();
+    let origin = origins[rng.usize(0..origins.len())];
     let mut text = match &origin.tree {
         Some(tree) => {
             let mut tree = tree.clone();
@@ -450,4 +451,36 @@ fn minimise(file: &Path, options: &Options) -> Result<(), String> {
     std::fs::write(&out, &text).map_err(|e| format!("error: {}: {e}", out.display()))?;
     println!("{tries} tries; {} bytes -> {}:\n{text}", text.len(), out.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seeds() -> Vec<Seed> {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {b: {type: string}}}\n";
+        vec![Seed {
+            name: "a.yaml".into(),
+            text: text.into(),
+            tree: serde_yaml::from_str(text).ok(),
+            known_finding: false,
+        }]
+    }
+
+    #[test]
+    fn an_input_depends_only_on_the_seed_and_its_index() {
+        let seeds = seeds();
+        for index in 1..100 {
+            assert_eq!(make_input(&seeds, 7, 10, index), make_input(&seeds, 7, 10, index), "input {index}");
+        }
+        let distinct: std::collections::BTreeSet<String> = (1..100).map(|i| make_input(&seeds, 7, 10, i).0).collect();
+        assert!(distinct.len() > 75, "only {} distinct inputs of 99", distinct.len());
+        assert_ne!(make_input(&seeds, 7, 10, 5).0, make_input(&seeds, 8, 10, 5).0);
+    }
+
+    #[test]
+    fn every_seed_runs_unchanged_before_the_mutants() {
+        let seeds = seeds();
+        assert_eq!(make_input(&seeds, 7, 10, 0).0, seeds[0].text);
+    }
 }

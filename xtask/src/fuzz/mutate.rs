@@ -11,6 +11,8 @@ pub struct Seed {
     pub name: String,
     pub text: String,
     pub tree: Option<Value>,
+    /// From `tests/fixtures/fuzz-found/`: run as it is, never mutated.
+    pub known_finding: bool,
 }
 
 /// Names that collide once converted to identifiers, or that the generated
