@@ -103,13 +103,11 @@ fn read_seeds(corpus: Option<&Path>) -> Result<(Vec<Seed>, usize), String> {
     let dirs = SEED_DIRS.iter().map(PathBuf::from).chain(corpus.map(Path::to_path_buf));
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let is_corpus = corpus.is_some_and(|c| c == dir);
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
-            .filter(|p| {
-                !Some(&dir).eq(&corpus.map(Path::to_path_buf).as_ref())
-                    || p.metadata().is_ok_and(|m| m.len() <= MAX_CORPUS_SEED_BYTES)
-            })
+            .filter(|p| !is_corpus || p.metadata().is_ok_and(|m| m.len() <= MAX_CORPUS_SEED_BYTES))
             .collect();
         paths.sort();
         for path in paths {
