@@ -455,6 +455,12 @@ fn document(schemas: Value) -> Value {
     })
 }
 
+/// A size up to `max`, uniform in its logarithm: mostly small and quick, sometimes huge.
+fn log_size(rng: &mut Rng, max: usize) -> usize {
+    let bits = usize::BITS - max.leading_zeros();
+    (1usize << rng.u32(1..=bits)).min(max) + rng.usize(0..2)
+}
+
 /// A hand-made hostile document: the shapes that broke the generator before,
 /// at a random size.
 pub fn hostile(rng: &mut Rng) -> String {
@@ -482,7 +488,7 @@ pub fn hostile(rng: &mut Rng) -> String {
             "b": {"type": "object", "properties": {"c": {"$ref": "#/components/schemas/Root/properties/b"}}}}}})),
         // A long chain of aliases.
         4 => {
-            let n = rng.usize(2..2500);
+            let n = log_size(rng, 2500);
             let mut schemas = Map::new();
             schemas.insert("Root".into(), json!({"$ref": "#/components/schemas/S0"}));
             for i in 0..n {
@@ -509,7 +515,7 @@ pub fn hostile(rng: &mut Rng) -> String {
         // Many names that collide.
         6 => {
             let mut paths = Map::new();
-            for i in 0..rng.usize(2..3000) {
+            for i in 0..log_size(rng, 3000) {
                 let id = colliding_name(pick(rng, &["a", "get_pet", "client", "x_api"]), rng);
                 paths.insert(
                     format!("/p{i}"),
@@ -537,7 +543,7 @@ pub fn hostile(rng: &mut Rng) -> String {
         }
         // Deep brackets.
         8 => {
-            let depth = rng.usize(100..100_000);
+            let depth = 100 + log_size(rng, 100_000);
             let open = if rng.bool() { "[" } else { "{\"a\":" };
             return format!(
                 "openapi: 3.0.3\ninfo: {{title: deep, version: '1'}}\npaths: {{}}\nx-deep: {}",
