@@ -6,12 +6,12 @@
 //! - `fuzz [--inputs N] [--seconds S] [--seed N] ...`: mutated and hostile specs
 //!   against the generator, in worker processes (`fuzz-worker`, hidden).
 //!
-//! xtask is the only writer of `generated/`.
+//! xtask is the only writer of `generated/`. The reading and writing is
+//! `generator::project`, shared with the `openapi-rs` command.
 
 mod codegen;
 mod corpus;
 mod fuzz;
-mod output;
 
 /// Measures each fuzz input's peak heap and enforces the fuzz worker's limit.
 #[global_allocator]

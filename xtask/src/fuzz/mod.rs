@@ -384,7 +384,8 @@ fn check_sample(seeds: &[Seed], results: &[(usize, String, Outcome)], options: &
         let settings = generator::Settings::new(&name, "fuzz.yaml");
         let generated = generator::generate(&text, &settings)
             .map_err(|_| format!("error: input {index} generated in the worker but not in the parent"))?;
-        crate::output::Plan::new(&workspace.join("crates").join(&name), &generated.files)?.apply()?;
+        generator::project::write_files(&workspace.join("crates").join(&name), &generated.files)
+            .map_err(|e| e.to_string())?;
         members.push(name);
     }
     let started = Instant::now();
