@@ -70,42 +70,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }),
         }
     }
-    let manifest = format!(
-        "# Throwaway workspace of `cargo xtask corpus`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.iter().map(|m| format!("\"crates/{m}\"")).collect::<Vec<_>>().join(", ")
-    );
-    std::fs::write(workspace.join("Cargo.toml"), manifest)
-        .map_err(|e| format!("error: cannot write the corpus manifest: {e}"))?;
-    // The same dependency versions as the project's own generated crates.
-    if !workspace.join("Cargo.lock").exists() {
-        let _ = std::fs::copy("Cargo.lock", workspace.join("Cargo.lock"));
-    }
+    let checked: Vec<String> = rows.iter().filter(|r| r.result.is_empty()).map(|r| r.detail.clone()).collect();
+    let mut results = check_crates(workspace, &checked)?.into_iter();
     for row in rows.iter_mut().filter(|r| r.result.is_empty()) {
-        let crate_name = row.detail.clone();
-        eprintln!("checking {crate_name}...");
-        let started = Instant::now();
-        let mut outcome = check(workspace, &["--all-targets", "-p", &crate_name])?;
-        let features = tag_features(&workspace.join("crates").join(&crate_name))?;
-        let sample: Vec<&String> = if features.len() <= ALL_FEATURES_UP_TO {
-            features.iter().collect()
-        } else {
-            vec![&features[0], &features[features.len() / 2], &features[features.len() - 1]]
-        };
-        for feature in &sample {
-            if outcome.is_some() {
-                break;
-            }
-            eprintln!("checking {crate_name} with only the `{feature}` feature...");
-            outcome = check(workspace, &["--lib", "-p", &crate_name, "--no-default-features", "--features", feature])?
-                .map(|(result, first)| (format!("{result} (feature `{feature}` alone)"), first));
-        }
-        (row.result, row.detail) = match outcome {
-            None => (
-                "ok".into(),
-                format!("checked in {} s ({} tag features alone)", started.elapsed().as_secs(), sample.len()),
-            ),
-            Some(problem) => problem,
-        };
+        (row.result, row.detail) = results.next().expect("one result per crate");
     }
     let mut table =
         String::from("| spec | generate | spec warnings | result | first error or warning |\n|---|---|---|---|---|\n");
@@ -129,11 +97,65 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes the throwaway workspace's manifest for `members` (folders under
+/// `workspace/crates`), and `cargo check`s each one, whole and then with
+/// single tag features alone (every tag up to [`ALL_FEATURES_UP_TO`], else
+/// the first, middle and last); returns a result ("ok", "warnings", "does
+/// not compile") and a detail per member. Every such workspace shares
+/// `target/corpus/target`, so dependencies compile once.
+pub fn check_crates(workspace: &Path, members: &[String]) -> Result<Vec<(String, String)>, String> {
+    let manifest = format!(
+        "# Throwaway workspace of `cargo xtask corpus` or `fuzz`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.iter().map(|m| format!("\"crates/{m}\"")).collect::<Vec<_>>().join(", ")
+    );
+    std::fs::write(workspace.join("Cargo.toml"), manifest)
+        .map_err(|e| format!("error: cannot write {}/Cargo.toml: {e}", workspace.display()))?;
+    // The same dependency versions as the project's own generated crates.
+    if !workspace.join("Cargo.lock").exists() {
+        let _ = std::fs::copy("Cargo.lock", workspace.join("Cargo.lock"));
+    }
+    let target_dir = std::env::current_dir().map_err(|e| format!("error: {e}"))?.join(WORKSPACE).join("target");
+    let mut results = Vec::new();
+    for crate_name in members {
+        eprintln!("checking {crate_name}...");
+        let started = Instant::now();
+        let mut outcome = check(workspace, &target_dir, &["--all-targets", "-p", crate_name])?;
+        let features = tag_features(&workspace.join("crates").join(crate_name))?;
+        let sample: Vec<&String> = if features.len() <= ALL_FEATURES_UP_TO {
+            features.iter().collect()
+        } else {
+            vec![&features[0], &features[features.len() / 2], &features[features.len() - 1]]
+        };
+        for feature in &sample {
+            if outcome.is_some() {
+                break;
+            }
+            eprintln!("checking {crate_name} with only the `{feature}` feature...");
+            outcome = check(
+                workspace,
+                &target_dir,
+                &["--lib", "-p", crate_name, "--no-default-features", "--features", feature],
+            )?
+            .map(|(result, first)| (format!("{result} (feature `{feature}` alone)"), first));
+        }
+        results.push(match outcome {
+            None => (
+                "ok".into(),
+                format!("checked in {} s ({} tag features alone)", started.elapsed().as_secs(), sample.len()),
+            ),
+            Some(problem) => problem,
+        });
+    }
+    Ok(results)
+}
+
 /// `cargo check`s with `args`: `None` when warning-free, or the result and the first diagnostic.
-fn check(workspace: &Path, args: &[&str]) -> Result<Option<(String, String)>, String> {
+fn check(workspace: &Path, target_dir: &Path, args: &[&str]) -> Result<Option<(String, String)>, String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["check", "--quiet", "--message-format=short"])
         .args(args)
+        .arg("--target-dir")
+        .arg(target_dir)
         .current_dir(workspace)
         .output()
         .map_err(|e| format!("error: cannot run cargo: {e}"))?;

@@ -4,6 +4,8 @@
 //! - `generate <SPEC> --out <DIR> [--name <CRATE>] ...`: generate a crate from any spec.
 //! - `corpus [DIR]`: generate and `cargo check` a crate for every spec in DIR.
 //! - `compile-bench <SPEC> ...`: time the crate-only build and check of a generated crate.
+//! - `fuzz [--inputs N] [--seconds S] [--seed N] ...`: mutated and hostile specs
+//!   against the generator, in worker processes (`fuzz-worker`, hidden).
 //!
 //! xtask is the only writer of `generated/`. The reading and writing is
 //! `generator::project`, shared with the `openapi-rs` command.
@@ -11,6 +13,11 @@
 mod codegen;
 mod compile_bench;
 mod corpus;
+mod fuzz;
+
+/// Measures each fuzz input's peak heap and enforces the fuzz worker's limit.
+#[global_allocator]
+static ALLOCATOR: fuzz::worker::CountingAllocator = fuzz::worker::CountingAllocator;
 
 use std::process::ExitCode;
 
@@ -18,7 +25,8 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--api-key-prefix SCHEME=PREFIX]... [--secret PROPERTY]... [--workspace-member]
   cargo xtask corpus [DIR]
-  cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>]";
+  cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>]
+  cargo xtask fuzz [--inputs N] [--seconds S] [--seed N] [--check-sample K] [--jobs J] [--corpus DIR]";
 
 fn main() -> ExitCode {
     // Every path in codegen.toml is relative to the project root.
@@ -33,6 +41,8 @@ fn main() -> ExitCode {
         Some("generate") => codegen::run_generate(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("compile-bench") => compile_bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
+        Some("fuzz-worker") => fuzz::worker::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
