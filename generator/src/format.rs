@@ -22,6 +22,19 @@ pub fn assemble(header: &str, parts: &[String]) -> String {
     format!("// {header}\n{}", separate_items(&block_docs_to_lines(&parts.concat())))
 }
 
+/// `text` fit for one line of a comment in Rust or TOML: control characters
+/// (newlines among them) and the bidirectional controls rustc rejects in
+/// comments are written as escapes (`\n`, `\u{202e}`).
+pub fn single_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escape = c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            let (escaped, plain) = if escape { (Some(c.escape_default()), None) } else { (None, Some(c)) };
+            escaped.into_iter().flatten().chain(plain)
+        })
+        .collect()
+}
+
 /// prettyplease prints a multi-line doc attribute as a `/** */` block with
 /// its continuation lines unindented; people write `///` lines. Generated
 /// code never has a line starting with `/**` other than such a block.
@@ -84,6 +97,13 @@ fn separate_items(code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn single_line_escapes_line_breaks_controls_and_bidi_overrides() {
+        assert_eq!(super::single_line("3.1.0"), "3.1.0");
+        assert_eq!(super::single_line("3.1.0\n# x\r\t\u{7f}"), "3.1.0\\n# x\\r\\t\\u{7f}");
+        assert_eq!(super::single_line("a\u{202e}b\u{2066}c é"), "a\\u{202e}b\\u{2066}c é");
+    }
+
     #[test]
     fn block_doc_comments_become_line_comments_at_their_indentation() {
         let code = "impl A {\n    /** First\n\n Second*/\n    fn f() {}\n}\n/** Top\n - item*/\npub struct B;\n";

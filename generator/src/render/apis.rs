@@ -54,10 +54,11 @@ pub fn render_module(module: &ApiModule, api: &Api) -> TokenStream {
     } else {
         quote! {}
     };
+    let imports = crate::naming::API_MODULE_IMPORTS.iter().map(|name| ident(name));
     quote! {
         #![doc = #module_doc]
         #models_import
-        use crate::runtime::{Client, Error, RawResponse, Request};
+        use crate::runtime::{#(#imports),*};
 
         #struct_docs
         #[derive(Debug, Clone, Copy)]

@@ -27,7 +27,11 @@ uuid = { version = "1", features = ["serde"] }
 
 /// Cargo.toml of the generated crate.
 pub fn manifest(settings: &Settings, title: &str, header: &str) -> String {
-    let description = format!("Rust client for {title}, generated from its OpenAPI document.").replace('"', "'");
+    // One line of TOML basic string, whatever the title holds.
+    let title = title.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>();
+    let description = format!("Rust client for {}, generated from its OpenAPI document.", title.join(" "))
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
     let workspace = if settings.standalone_workspace { "\n[workspace]\n" } else { "" };
     format!(
         "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\ndescription = \"{description}\"\n\
@@ -36,4 +40,19 @@ pub fn manifest(settings: &Settings, title: &str, header: &str) -> String {
         name = settings.crate_name,
         version = settings.crate_version,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_title_with_line_breaks_quotes_and_backslashes_gives_a_valid_manifest() {
+        let settings = crate::Settings::new("odd-client", "odd.yaml");
+        let title = "Odd \"text\" \\q\n[workspace]\r\u{7}\u{7f}\u{85} end";
+        let manifest: toml::Table = super::manifest(&settings, title, "header").parse().expect("valid TOML");
+        assert_eq!(
+            manifest["package"]["description"].as_str(),
+            Some("Rust client for Odd \"text\" \\q [workspace] end, generated from its OpenAPI document.")
+        );
+        assert!(!manifest.contains_key("workspace"));
+    }
 }
