@@ -265,5 +265,32 @@ mod tests {
         let mut fields = UniqueNames::default();
         assert_eq!(fields.claim(snake_name("fooBar")), "foo_bar");
         assert_eq!(fields.claim(snake_name("foo_bar")), "foo_bar_2");
+        let mut builders = UniqueNames::default();
+        assert_eq!(builders.claim(type_name("a2")), "A2");
+        assert_eq!(builders.claim(type_name("a_2")), "A2_2");
+    }
+
+    #[test]
+    fn a_suffix_skips_names_taken_by_reservation_or_by_an_earlier_item() {
+        let mut scope = UniqueNames::with_reserved(["Client", "Client2"]);
+        assert_eq!(scope.claim("Client".into()), "Client3");
+        assert_eq!(scope.claim("Client4".into()), "Client4");
+        assert_eq!(scope.claim("Client".into()), "Client5");
+        let names: Vec<String> = (0..16_000).map(|_| scope.claim("a".into())).collect();
+        assert_eq!((names[0].as_str(), names[1].as_str()), ("a", "a2"));
+        assert_eq!(names[15_999], "a16000");
+    }
+
+    #[test]
+    fn the_catch_all_takes_the_first_name_no_listed_value_took() {
+        assert_eq!(catch_all_variant(["Active"]), "Unknown");
+        assert_eq!(catch_all_variant(["Unknown", "Unlisted"]), "UnknownValue");
+        assert_eq!(catch_all_variant(["Unknown", "UnknownValue", "Unlisted", "UnlistedValue"]), "Unknown2");
+    }
+
+    #[test]
+    fn keyword_tags_keep_their_underscore() {
+        assert_eq!(snake_name("mod"), "mod_");
+        assert_eq!(snake_name("fn"), "fn_");
     }
 }

@@ -28,8 +28,7 @@ uuid = { version = "1", features = ["serde"] }
 /// Cargo.toml of the generated crate.
 pub fn manifest(settings: &Settings, title: &str, header: &str) -> String {
     // One line of TOML basic string, whatever the title holds.
-    let title = title.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>();
-    let description = format!("Rust client for {}, generated from its OpenAPI document.", title.join(" "))
+    let description = format!("Rust client for {}, generated from its OpenAPI document.", super::docs::one_line(title))
         .replace('\\', "\\\\")
         .replace('"', "\\\"");
     let workspace = if settings.standalone_workspace { "\n[workspace]\n" } else { "" };
