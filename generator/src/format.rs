@@ -19,7 +19,39 @@ pub fn format_part(tokens: TokenStream, path: &str) -> Result<String, Diagnostic
 
 /// A whole file from its formatted parts, under the "generated" first line.
 pub fn assemble(header: &str, parts: &[String]) -> String {
-    format!("// {header}\n{}", separate_items(&block_docs_to_lines(&parts.concat())))
+    format!("// {header}\n{}", separate_items(&block_docs_to_lines(&escape_for_comments(parts.concat()))))
+}
+
+/// Spec text reaches comments (docs) and string literals. rustc rejects a
+/// bare carriage return or a bidirectional control in a doc comment, so each
+/// becomes its escape: shown as text in a comment, and in a string literal
+/// the same character as before.
+fn escape_for_comments(code: String) -> String {
+    let rejected = |c: char| c == '\r' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !code.contains(rejected) {
+        return code;
+    }
+    code.chars().fold(String::with_capacity(code.len() + 16), |mut out, c| {
+        if rejected(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+        out
+    })
+}
+
+/// `text` fit for one line of a comment in Rust or TOML: control characters
+/// (newlines among them) and the bidirectional controls rustc rejects in
+/// comments are written as escapes (`\n`, `\u{202e}`).
+pub fn single_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escape = c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            let (escaped, plain) = if escape { (Some(c.escape_default()), None) } else { (None, Some(c)) };
+            escaped.into_iter().flatten().chain(plain)
+        })
+        .collect()
 }
 
 /// prettyplease prints a multi-line doc attribute as a `/** */` block with
@@ -84,6 +116,19 @@ fn separate_items(code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn single_line_escapes_line_breaks_controls_and_bidi_overrides() {
+        assert_eq!(super::single_line("3.1.0"), "3.1.0");
+        assert_eq!(super::single_line("3.1.0\n# x\r\t\u{7f}"), "3.1.0\\n# x\\r\\t\\u{7f}");
+        assert_eq!(super::single_line("a\u{202e}b\u{2066}c é"), "a\\u{202e}b\\u{2066}c é");
+    }
+
+    #[test]
+    fn carriage_returns_and_bidi_controls_are_escaped_in_comments_and_literals() {
+        let code = "/// a\rb \u{202e}c\nconst S: &str = \"\u{2066}\";\n".to_string();
+        assert_eq!(super::escape_for_comments(code), "/// a\\rb \\u{202e}c\nconst S: &str = \"\\u{2066}\";\n");
+    }
+
     #[test]
     fn block_doc_comments_become_line_comments_at_their_indentation() {
         let code = "impl A {\n    /** First\n\n Second*/\n    fn f() {}\n}\n/** Top\n - item*/\npub struct B;\n";

@@ -3,9 +3,40 @@
 //! Every identifier the generator emits comes from here, so the rules (case
 //! conversion with heck, keyword escaping, leading digits, non-ASCII text,
 //! names that collide after conversion) are applied the same way everywhere.
+//!
+//! # Scopes
+//!
+//! Each place where generated names could meet is one [`UniqueNames`] scope,
+//! created with the names the runtime or the templates already define there
+//! (the lists below), so no two items can take the same name whatever the
+//! spec says:
+//!
+//! | scope | spec names in it | reserved |
+//! |---|---|---|
+//! | crate root | none (only `apis`, `client`, `models`, `runtime` and fixed re-exports) | |
+//! | `apis` modules | one module per tag | [`API_MODULE_NAMES`] |
+//! | `apis` re-exports | one `<Tag>Api` struct per tag | |
+//! | each `apis/<tag>.rs` | its `<Tag>Api`, builders, success enums | [`API_MODULE_TYPES`] |
+//! | each builder | parameter fields and setters | [`BUILDER_MEMBERS`] |
+//! | `<Tag>Api` methods | one per operation (unique across the API) | |
+//! | `Client` methods | one accessor per tag | [`CLIENT_METHODS`] |
+//! | `ClientBuilder` methods | server variables, credentials | [`CLIENT_BUILDER_METHODS`] |
+//! | Cargo features | one per tag ([`feature_name`]) | [`RESERVED_FEATURES`] |
+//! | `models` | schemas, inline types, success enums | [`type_name`]'s std names |
+//! | each struct, enum, union | fields, variants | `additional_properties`, the catch-all, `Other` |
+//!
+//! # The rule
+//!
+//! A name is converted first (snake or camel case; a keyword gets a trailing
+//! `_`: tag `mod` is module `mod_`), then claimed in its scope in document
+//! order. A name the runtime, a template or an earlier item took gets the
+//! smallest free number from 2: `Name2`, or `name_2` when the name already
+//! holds an underscore or ends in a digit (`A2` -> `A2_2`). So operation
+//! `client` has the builder `Client2` (the api module imports the runtime's
+//! `Client`), and the second of tags `a2` and `a_2` has the struct `A2Api2`.
 
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Rust keywords (strict, reserved and weak ones that matter in item position).
 const KEYWORDS: &[&str] = &[
@@ -17,7 +48,67 @@ const KEYWORDS: &[&str] = &[
 
 /// Type names that generated code uses unqualified (or that every reader takes
 /// for the std type); a schema with such a name gets a `Model` suffix.
-const RESERVED_TYPE_NAMES: &[&str] = &["Self", "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err"];
+const RESERVED_TYPE_NAMES: &[&str] =
+    &["Self", "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "From"];
+
+/// Module names under `src/apis/` that tags must not take: `mod` is the
+/// folder's own `mod.rs`; the others would read as the crate's modules.
+pub const API_MODULE_NAMES: &[&str] = &["mod", "models", "runtime", "apis"];
+
+/// What every `apis/<tag>.rs` imports from the runtime (the renderer writes
+/// its `use` line from this list).
+pub const API_MODULE_IMPORTS: &[&str] = &["Client", "Error", "RawResponse", "Request"];
+
+/// Type names an `apis/<tag>.rs` uses unqualified, so builders and success
+/// enums must not take them: the runtime imports, and the prelude names
+/// the rendered code writes bare (those [`type_name`] does not already
+/// suffix).
+pub const API_MODULE_TYPES: &[&str] = &["Client", "Error", "RawResponse", "Request", "Clone", "Into"];
+
+/// Fields and methods every request builder has besides its parameters'.
+pub const BUILDER_MEMBERS: &[&str] =
+    &["client", "body", "request", "decode", "send", "send_with_headers", "stream", "collect_all"];
+
+/// Methods of the runtime's `Client` (any visibility: two inherent methods
+/// of one name clash even when one is private; and trait methods it
+/// implements or derives, which the runtime calls), plus `builder` from the
+/// generated `client.rs`. Tag accessors must not take them.
+pub const CLIENT_METHODS: &[&str] = &[
+    "base",
+    "base_url",
+    "builder",
+    "clone",
+    "execute",
+    "fmt",
+    "from_builder",
+    "http_client",
+    "paginate",
+    "prepare",
+    "run",
+    "select_alternative",
+    "send",
+];
+
+/// Methods of the runtime's `ClientBuilder` (as for [`CLIENT_METHODS`]);
+/// server variable and credential setters must not take them.
+pub const CLIENT_BUILDER_METHODS: &[&str] = &[
+    "base_url",
+    "build",
+    "connect_timeout",
+    "credentials",
+    "default_user_agent",
+    "fmt",
+    "http_client",
+    "new",
+    "retry_policy",
+    "server_variable",
+    "timeout",
+    "token_refresh_margin",
+    "user_agent",
+];
+
+/// Names a string or integer enum's catch-all variant tries in turn.
+const CATCH_ALL_NAMES: &[&str] = &["Unknown", "UnknownValue", "Unlisted", "UnlistedValue"];
 
 /// Spells characters a Rust identifier cannot hold (non-ASCII, punctuation)
 /// as word breaks, and non-ASCII letters as their code point, so that names
@@ -95,22 +186,39 @@ pub fn feature_name(raw: &str) -> String {
     }
 }
 
+/// The catch-all variant of an enum whose listed variants are `listed`:
+/// the first of `Unknown`, `UnknownValue`, `Unlisted`, `UnlistedValue` that
+/// no listed value took, else `Unknown` with a suffix.
+pub fn catch_all_variant<'a>(listed: impl IntoIterator<Item = &'a str>) -> String {
+    let mut scope = UniqueNames::with_reserved(listed);
+    match CATCH_ALL_NAMES.iter().find(|name| !scope.taken.contains(**name)) {
+        Some(name) => (*name).to_string(),
+        None => scope.claim(CATCH_ALL_NAMES[0].to_string()),
+    }
+}
+
 /// Hands out names that are unique within one scope: a name already taken
 /// (after case conversion) gets the smallest numeric suffix that is free.
 #[derive(Debug, Default, Clone)]
 pub struct UniqueNames {
     taken: BTreeSet<String>,
+    /// Per base name, where the search for a free suffix resumes: every
+    /// suffix below it is taken, and names are never given back, so claiming
+    /// one name n times costs n steps, not n squared.
+    next_suffix: BTreeMap<String, u64>,
 }
 
 impl UniqueNames {
     /// A scope where `reserved` names are already taken.
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
-        Self { taken: reserved.into_iter().map(str::to_string).collect() }
+        Self { taken: reserved.into_iter().map(str::to_string).collect(), next_suffix: BTreeMap::new() }
     }
 
-    /// Claims `name`, or `name2`, `name3`... when it is taken.
+    /// Claims `name`, or `name2`, `name3`... (`name_2` when `name` holds an
+    /// underscore or ends in a digit) when it is taken.
     pub fn claim(&mut self, name: String) -> String {
-        if self.taken.insert(name.clone()) {
+        if !self.taken.contains(&name) {
+            self.taken.insert(name.clone());
             return name;
         }
         let separator = if name.ends_with('_') {
@@ -120,10 +228,14 @@ impl UniqueNames {
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{name}{separator}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        let next = self.next_suffix.entry(name.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{name}{separator}{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 
@@ -176,5 +288,32 @@ mod tests {
         let mut fields = UniqueNames::default();
         assert_eq!(fields.claim(snake_name("fooBar")), "foo_bar");
         assert_eq!(fields.claim(snake_name("foo_bar")), "foo_bar_2");
+        let mut builders = UniqueNames::default();
+        assert_eq!(builders.claim(type_name("a2")), "A2");
+        assert_eq!(builders.claim(type_name("a_2")), "A2_2");
+    }
+
+    #[test]
+    fn a_suffix_skips_names_taken_by_reservation_or_by_an_earlier_item() {
+        let mut scope = UniqueNames::with_reserved(["Client", "Client2"]);
+        assert_eq!(scope.claim("Client".into()), "Client3");
+        assert_eq!(scope.claim("Client4".into()), "Client4");
+        assert_eq!(scope.claim("Client".into()), "Client5");
+        let names: Vec<String> = (0..16_000).map(|_| scope.claim("a".into())).collect();
+        assert_eq!((names[0].as_str(), names[1].as_str()), ("a", "a2"));
+        assert_eq!(names[15_999], "a16000");
+    }
+
+    #[test]
+    fn the_catch_all_takes_the_first_name_no_listed_value_took() {
+        assert_eq!(catch_all_variant(["Active"]), "Unknown");
+        assert_eq!(catch_all_variant(["Unknown", "Unlisted"]), "UnknownValue");
+        assert_eq!(catch_all_variant(["Unknown", "UnknownValue", "Unlisted", "UnlistedValue"]), "Unknown2");
+    }
+
+    #[test]
+    fn keyword_tags_keep_their_underscore() {
+        assert_eq!(snake_name("mod"), "mod_");
+        assert_eq!(snake_name("fn"), "fn_");
     }
 }

@@ -7,33 +7,17 @@ mod operations;
 mod types;
 
 use crate::diagnostics::{pointer_join, Diagnostic};
-use crate::ir::{Api, ApiKeyLocation, ApiModule, SecurityKind, SecurityScheme, Server, ServerVariable};
+use crate::ir::{Api, ApiKeyLocation, ApiModule, SecurityKind, SecurityScheme, Server, ServerVariable, Success};
 use crate::load::Loaded;
-use crate::naming::{feature_name, snake_name, type_name, UniqueNames, RESERVED_FEATURES};
+use crate::naming::{
+    feature_name, snake_name, type_name, UniqueNames, API_MODULE_NAMES, API_MODULE_TYPES, CLIENT_BUILDER_METHODS,
+    CLIENT_METHODS, RESERVED_FEATURES,
+};
 use crate::settings::Settings;
 use openapiv3::ReferenceOr;
 use operations::{lower_operation, OperationSite};
 use std::collections::BTreeMap;
 use types::TypeLowering;
-
-/// Builder methods of the runtime's `ClientBuilder` that generated setters must not shadow.
-const BUILDER_METHODS: &[&str] = &[
-    "new",
-    "base_url",
-    "server_variable",
-    "timeout",
-    "connect_timeout",
-    "user_agent",
-    "default_user_agent",
-    "http_client",
-    "retry_policy",
-    "credentials",
-    "build",
-    "token_refresh_margin",
-];
-
-/// Methods of the runtime's `Client` that tag accessors must not shadow.
-const CLIENT_METHODS: &[&str] = &["builder", "base_url", "execute", "paginate", "from_builder", "clone"];
 
 /// Lowers a loaded document; returns the API and the warnings lowering added.
 pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
@@ -90,20 +74,22 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
         }
     }
     let mut accessors = UniqueNames::with_reserved(CLIENT_METHODS.iter().copied());
-    let mut module_names = UniqueNames::with_reserved(["models", "runtime", "apis"]);
+    let mut module_names = UniqueNames::with_reserved(API_MODULE_NAMES.iter().copied());
+    let mut api_structs = UniqueNames::default();
     let mut features = UniqueNames::with_reserved(RESERVED_FEATURES.iter().copied());
     let modules = modules
         .into_iter()
         .map(|(key, mut module)| {
-            module.name = module_names.claim(key.trim_end_matches('_').to_string());
+            module.name = module_names.claim(key);
             module.accessor = accessors.claim(snake_name(&module.tag));
-            module.api_struct = format!("{}Api", type_name(&module.tag));
+            module.api_struct = api_structs.claim(format!("{}Api", type_name(&module.tag)));
             module.feature = features.claim(feature_name(&module.tag));
+            name_module_items(&mut module);
             module
         })
         .collect();
 
-    let mut builder_methods = UniqueNames::with_reserved(BUILDER_METHODS.iter().copied());
+    let mut builder_methods = UniqueNames::with_reserved(CLIENT_BUILDER_METHODS.iter().copied());
     let server = lower_server(api, &mut builder_methods);
     let security_schemes = lower_security(api, settings, &mut builder_methods, &mut warnings);
     let (type_defs, type_warnings) = types.finish();
@@ -119,6 +105,19 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
         modules,
     };
     (lowered, warnings)
+}
+
+/// The types of one `apis/<tag>.rs` share its namespace: the tag's struct
+/// first, then each operation's builder and success enum in document order.
+fn name_module_items(module: &mut ApiModule) {
+    let mut items = UniqueNames::with_reserved(API_MODULE_TYPES.iter().copied());
+    items.claim(module.api_struct.clone());
+    for op in &mut module.operations {
+        op.builder_name = items.claim(std::mem::take(&mut op.builder_name));
+        if let Success::Several { enum_name, .. } = &mut op.success {
+            *enum_name = items.claim(std::mem::take(enum_name));
+        }
+    }
 }
 
 fn lower_server(api: &openapiv3::OpenAPI, methods: &mut UniqueNames) -> Server {

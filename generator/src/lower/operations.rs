@@ -7,7 +7,7 @@ use crate::ir::{
     Success, SuccessVariant, Ty,
 };
 use crate::load::resolve_local;
-use crate::naming::{snake_name, type_name, UniqueNames};
+use crate::naming::{snake_name, type_name, UniqueNames, BUILDER_MEMBERS};
 use indexmap::IndexMap;
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -71,6 +71,7 @@ pub fn lower_operation(
     let op = site.operation;
     let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {}", site.method, site.path));
     let method_name = method_names.claim(snake_name(&id));
+    // Final once its module's names are claimed (`name_module_items`); inline types are named after this.
     let builder_name = type_name(&method_name);
 
     // Operation parameters override path-item ones with the same name and location.
@@ -84,8 +85,7 @@ pub fn lower_operation(
             by_key.insert(key, param);
         }
     }
-    let mut param_names =
-        UniqueNames::with_reserved(["body", "client", "send", "request", "stream", "collect_all", "decode"]);
+    let mut param_names = UniqueNames::with_reserved(BUILDER_MEMBERS.iter().copied());
     let mut params = Vec::new();
     for (index, param) in by_key.values().enumerate() {
         let pointer = pointer_join(&pointer_join(&site.pointer, "parameters"), &index.to_string());

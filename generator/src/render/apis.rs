@@ -53,10 +53,11 @@ pub fn render_module_head(module: &ApiModule) -> TokenStream {
     } else {
         quote! {}
     };
+    let imports = crate::naming::API_MODULE_IMPORTS.iter().map(|name| ident(name));
     quote! {
         #![doc = #module_doc]
         #models_import
-        use crate::runtime::{Client, Error, RawResponse, Request};
+        use crate::runtime::{#(#imports),*};
 
         #struct_docs
         #[derive(Debug, Clone, Copy)]

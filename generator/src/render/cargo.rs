@@ -28,7 +28,7 @@ uuid = { version = "1", features = ["serde"] }
 
 /// Cargo.toml of the generated crate.
 pub fn manifest(settings: &Settings, api: &Api, header: &str) -> String {
-    let description = format!("Rust client for {}, generated from its OpenAPI document.", api.title).replace('"', "'");
+    let description = description(&api.title);
     let workspace = if settings.standalone_workspace { "\n[workspace]\n" } else { "" };
     format!(
         "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\ndescription = \"{description}\"\n\
@@ -53,7 +53,7 @@ fn features(api: &Api) -> String {
     );
     text.push_str(&format!("full = [{}]\n", all.join(", ")));
     for m in &api.modules {
-        text.push_str(&format!("# Operations tagged `{}`.\n{} = []\n", m.tag.replace(['\n', '\r'], " "), m.feature));
+        text.push_str(&format!("# Operations tagged `{}`.\n{} = []\n", super::docs::one_line(&m.tag), m.feature));
     }
     text
 }
@@ -67,4 +67,26 @@ fn examples(settings: &Settings) -> String {
         .filter(|name| !name.contains('/'))
         .map(|name| format!("\n[[example]]\nname = \"{name}\"\nrequired-features = [\"full\"]\n"))
         .collect()
+}
+
+/// The package description: one line of TOML basic string, whatever the title holds.
+fn description(title: &str) -> String {
+    format!("Rust client for {}, generated from its OpenAPI document.", super::docs::one_line(title))
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_title_with_line_breaks_quotes_and_backslashes_gives_a_valid_manifest_line() {
+        let title = "Odd \"text\" \\q\n[workspace]\r\u{7}\u{7f}\u{85} end";
+        let line = format!("description = \"{}\"", super::description(title));
+        let manifest: toml::Table = line.parse().expect("valid TOML");
+        assert_eq!(
+            manifest["description"].as_str(),
+            Some("Rust client for Odd \"text\" \\q [workspace] end, generated from its OpenAPI document.")
+        );
+        assert!(!manifest.contains_key("workspace"));
+    }
 }

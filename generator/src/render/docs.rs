@@ -56,6 +56,12 @@ pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
     quote! { #(#attrs)* }
 }
 
+/// Prose such as a title on one line: runs of whitespace and control
+/// characters become one space.
+pub fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
 /// Rewrites Markdown so that rustdoc shows it and never compiles it.
 pub fn sanitize_markdown(text: &str) -> Vec<String> {
     let mut out = Vec::new();

@@ -142,13 +142,17 @@ fn render_apis_mod(api: &Api, gates: &Gates) -> TokenStream {
 
 fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
     let crate_ident = settings.crate_name.replace('-', "_");
-    let mut lines = vec![format!("# {} client", api.title.trim())];
+    let mut lines = vec![format!("# {} client", docs::one_line(&api.title))];
     if let Some(description) = &api.description {
         lines.push(String::new());
         lines.extend(sanitize_markdown(description));
     }
     lines.push(String::new());
-    lines.push(format!("API version `{}`, generated from an OpenAPI {} document.", api.version, api.openapi_version));
+    lines.push(format!(
+        "API version `{}`, generated from an OpenAPI {} document.",
+        crate::format::single_line(&api.version),
+        crate::format::single_line(&api.openapi_version)
+    ));
     if !api.openapi_version.starts_with("3.0") {
         lines.push(
             "The document was converted to OpenAPI 3.0 for generation; the generator reported each construct it approximated."
@@ -289,7 +293,7 @@ fn render_client(api: &Api) -> TokenStream {
         }
     };
     let title_doc =
-        format!(" A builder for a client of {}, with the spec's server and its defaults.", api.title.trim());
+        format!(" A builder for a client of {}, with the spec's server and its defaults.", docs::one_line(&api.title));
     quote! {
         //! The API's server and credentials: [`Client::builder`] and the builder methods this spec adds.
         use crate::runtime::{Client, ClientBuilder};

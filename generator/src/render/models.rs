@@ -5,7 +5,7 @@ use super::features::{gate_items, Gates};
 use super::{ident, ty_tokens, Scope};
 use crate::ir::{Api, EnumValue, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The first part of `models.rs`: its module docs.
 pub fn models_module_docs() -> TokenStream {
@@ -161,9 +161,7 @@ fn redacting_debug(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) -> 
 
 /// The catch-all variant's name: `Unknown`, unless a listed value took it.
 fn catch_all_name(variants: &[crate::ir::EnumVariant]) -> proc_macro2::Ident {
-    let taken = |n: &str| variants.iter().any(|v| v.name == n);
-    let name = ["Unknown", "UnknownValue", "Unlisted"].into_iter().find(|n| !taken(n)).unwrap_or("UnlistedValue");
-    format_ident!("{}", name)
+    ident(&crate::naming::catch_all_variant(variants.iter().map(|v| v.name.as_str())))
 }
 
 fn render_string_enum(
