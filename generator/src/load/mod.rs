@@ -84,10 +84,7 @@ fn parse_untyped(text: &str) -> Result<Value, Diagnostic> {
             ..Diagnostic::error("", format!("invalid JSON: {err}"))
         });
     }
-    parse_yaml(text).map_err(|err| {
-        let line_col = err.location().map(|l| (l.line(), l.column()));
-        Diagnostic { line_col, ..Diagnostic::error("", format!("invalid YAML: {err}")) }
-    })
+    parse_yaml(text)
 }
 
 fn check_version(raw: &Value) -> Result<(), Diagnostic> {

@@ -103,11 +103,15 @@ pub fn deep_json(depth: usize) -> String {
     )
 }
 
-/// A "billion laughs": `levels` anchors, each a list of ten aliases of the
-/// one before, under an extension (so nothing but the parser looks at it).
-/// The expanded tree has 10^(levels+1) leaves.
+/// A "billion laughs": an anchor holding 1,000 strings, then `levels`
+/// anchors, each a list of ten aliases of the one before, under an
+/// extension (so nothing but the parser looks at it). About 36 KB of text
+/// expands to 10^levels * 1,000 strings of 32 bytes; the parser's own
+/// limit (a number of alias jumps proportional to the number of events)
+/// lets up to about 10^5 * 1,000 through.
 pub fn alias_bomb(levels: usize) -> String {
-    let mut out = format!("{HEAD}x-bomb:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let strings = vec!["abcdefghijklmnopqrstuvwxyz012345"; 1000].join(", ");
+    let mut out = format!("{HEAD}x-bomb:\n  l0: &l0 [{strings}]\n");
     for level in 1..=levels {
         let aliases = vec![format!("*l{}", level - 1); 10].join(", ");
         out.push_str(&format!("  l{level}: &l{level} [{aliases}]\n"));
