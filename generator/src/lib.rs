@@ -11,6 +11,7 @@
 
 pub mod diagnostics;
 pub mod format;
+pub mod graph;
 pub mod ir;
 pub mod load;
 pub mod lower;

@@ -11,7 +11,8 @@ mod yaml;
 
 pub use yaml::parse_yaml;
 
-use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
+use crate::graph::strongly_connected;
 use crate::normalize::normalize;
 use serde::Deserialize;
 use serde_json::Value;
@@ -187,9 +188,7 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 
 /// Resolves a local reference (`#/a/b`) in `raw`.
 pub fn resolve_local<'a>(raw: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
-    // References may percent-encode characters (`#/paths/~1pets~1%7Bid%7D`).
-    raw.pointer(&percent_encoding::percent_decode_str(pointer).decode_utf8_lossy())
+    raw.pointer(&local_pointer(reference)?)
 }
 
 /// Every `$ref` must be local and resolve; chains of pure references (and
@@ -207,7 +206,7 @@ fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
             diagnostics.push(Diagnostic::error(pointer.clone(), format!("unresolved reference `{target}`")));
         }
     }
-    check_alias_cycles(raw, diagnostics);
+    check_alias_cycles(raw, &refs, diagnostics);
 }
 
 /// Every `$ref` in the document with the pointer of its `$ref` key. The
@@ -264,49 +263,90 @@ fn collect_refs<'v>(node: &'v Value, path: &mut Vec<&'v str>, out: &mut Vec<(Str
 }
 
 /// A schema that is only a reference, or an `allOf`, has no structure of its
-/// own to stop at: `A = B`, `B = A` describes no value at all.
-fn check_alias_cycles(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
-    let Some(schemas) = raw.pointer("/components/schemas").and_then(Value::as_object) else { return };
-    let prefix = "#/components/schemas/";
-    let alias_targets = |schema: &Value| -> Vec<String> {
-        let mut targets = Vec::new();
-        if let Some(Value::String(r)) = schema.get("$ref") {
-            targets.push(r.clone());
+/// own to stop at: `A = B`, `B = A` describes no value at all. The same
+/// holds for references to pointers inside schemas
+/// (`#/components/schemas/A/properties/b`). Each strongly connected group
+/// of such schemas is reported once, with one of its cycles.
+fn check_alias_cycles(raw: &Value, refs: &[(String, String)], diagnostics: &mut Vec<Diagnostic>) {
+    // Nodes are JSON pointers; an edge says "is (part) the schema at".
+    let mut work: Vec<String> = refs.iter().filter_map(|(_, target)| local_pointer(target)).collect();
+    if let Some(schemas) = raw.pointer("/components/schemas").and_then(Value::as_object) {
+        work.extend(schemas.keys().map(|name| pointer_join("/components/schemas", name)));
+    }
+    let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    while let Some(pointer) = work.pop() {
+        if graph.contains_key(&pointer) {
+            continue;
         }
-        for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(Value::String(r)) = member.get("$ref") {
-                targets.push(r.clone());
-            }
-        }
-        targets.into_iter().filter_map(|r| r.strip_prefix(prefix).map(str::to_string)).collect()
-    };
-    let graph: BTreeMap<&str, Vec<String>> =
-        schemas.iter().map(|(name, schema)| (name.as_str(), alias_targets(schema))).collect();
-    let mut reported = BTreeSet::new();
-    for start in graph.keys() {
-        // Depth-first walk from each schema, looking for a way back to it.
-        let mut stack = vec![(start.to_string(), vec![start.to_string()])];
-        let mut seen = BTreeSet::new();
-        while let Some((node, trail)) = stack.pop() {
-            for next in graph.get(node.as_str()).into_iter().flatten() {
-                if next == start {
-                    let mut cycle = trail.clone();
-                    cycle.sort();
-                    if reported.insert(cycle) {
-                        let mut shown = trail.clone();
-                        shown.push(next.clone());
-                        diagnostics.push(Diagnostic::error(
-                            pointer_join("/components/schemas", start),
-                            format!("reference cycle with no structure in it: {}", shown.join(" -> ")),
-                        ));
+        let mut edges = Vec::new();
+        if let Some(node) = raw.pointer(&pointer) {
+            let reference = |node: &Value| node.get("$ref").and_then(Value::as_str).and_then(local_pointer);
+            edges.extend(reference(node));
+            for (index, member) in node.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                match reference(member) {
+                    Some(target) => edges.push(target),
+                    // An inline member that merges others in turn.
+                    None if member.get("allOf").is_some() => {
+                        edges.push(pointer_join(&pointer_join(&pointer, "allOf"), &index.to_string()))
                     }
-                } else if seen.insert(next.clone()) {
-                    let mut longer = trail.clone();
-                    longer.push(next.clone());
-                    stack.push((next.clone(), longer));
+                    None => {}
                 }
             }
         }
+        work.extend(edges.iter().filter(|target| !graph.contains_key(*target)).cloned());
+        graph.insert(pointer, edges);
+    }
+    let components = strongly_connected(&graph);
+    let mut reported = BTreeSet::new();
+    // Keys in order: each group is reported at its first pointer.
+    for (start, edges) in &graph {
+        let cyclic = components.size(start) > 1 || edges.contains(start);
+        if !cyclic || !reported.insert(components.of[start]) {
+            continue;
+        }
+        // Breadth-first within the group, for a shortest way back to `start`.
+        let mut came_from: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([start.as_str()]);
+        'search: while let Some(node) = queue.pop_front() {
+            for next in &graph[node] {
+                if next == start {
+                    came_from.insert(start, node);
+                    break 'search;
+                }
+                if components.same(start, next) && !came_from.contains_key(next.as_str()) {
+                    came_from.insert(next, node);
+                    queue.push_back(next);
+                }
+            }
+        }
+        let mut between = Vec::new();
+        let mut node = came_from[start.as_str()];
+        while node != start {
+            between.push(node);
+            node = came_from[node];
+        }
+        between.reverse();
+        let cycle = std::iter::once(start.as_str()).chain(between).chain([start.as_str()]);
+        let shown: Vec<String> = cycle.map(schema_label).collect();
+        diagnostics.push(Diagnostic::error(
+            start.clone(),
+            format!("reference cycle with no structure in it: {}", shown.join(" -> ")),
+        ));
+    }
+}
+
+/// The JSON pointer a local reference (`#/a/b`) stands for.
+fn local_pointer(reference: &str) -> Option<String> {
+    let pointer = reference.strip_prefix('#')?;
+    // References may percent-encode characters (`#/paths/~1pets~1%7Bid%7D`).
+    Some(percent_encoding::percent_decode_str(pointer).decode_utf8_lossy().into_owned())
+}
+
+/// A component schema by its name, anything else by its pointer.
+fn schema_label(pointer: &str) -> String {
+    match pointer.strip_prefix("/components/schemas/") {
+        Some(name) if !name.contains('/') => unescape_pointer_token(name),
+        _ => format!("#{pointer}"),
     }
 }
 

@@ -6,6 +6,7 @@
 //! falls back to `serde_json::Value` with a note, never to an error.
 
 use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
+use crate::graph::strongly_connected;
 use crate::ir::{Docs, EnumValue, EnumVariant, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
 use crate::load::resolve_local;
 use crate::naming::{snake_name, type_name, variant_name, UniqueNames};
@@ -713,7 +714,6 @@ fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
         })
         .collect();
     let component = strongly_connected(&graph);
-    let cyclic = |a: &str, b: &str| component.get(a).is_some_and(|ca| component.get(b) == Some(ca));
     // Aliases that mention themselves through other aliases must be newtypes.
     let alias_graph: BTreeMap<String, Vec<String>> = types
         .iter()
@@ -730,15 +730,11 @@ fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
         })
         .collect();
     let alias_component = strongly_connected(&alias_graph);
-    let in_alias_cycle = |name: &str| {
-        let Some(c) = alias_component.get(name) else { return false };
-        alias_component.values().filter(|other| *other == c).count() > 1 || alias_graph[name].iter().any(|t| t == name)
-    };
+    let in_alias_cycle = |name: &str| alias_component.size(name) > 1 || alias_graph[name].iter().any(|t| t == name);
     let newtypes: BTreeSet<String> = alias_graph.keys().filter(|n| in_alias_cycle(n)).cloned().collect();
     let self_loop = |name: &str| graph.get(name).is_some_and(|t| t.iter().any(|x| x == name));
-    let component_size = |name: &str| component.get(name).map_or(0, |c| component.values().filter(|o| *o == c).count());
     let recursive_edge = |from: &str, to: &str| {
-        (from == to && self_loop(from)) || (from != to && cyclic(from, to) && component_size(from) > 1)
+        (from == to && self_loop(from)) || (from != to && component.same(from, to) && component.size(from) > 1)
     };
     for (name, def) in types.iter_mut() {
         match &mut def.kind {
@@ -763,28 +759,55 @@ fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
     mark_default_derivable(types);
 }
 
-/// Least fixpoint: a struct derives `Default` when each required field's type has one.
+/// Least fixpoint: a struct derives `Default` when each required field's
+/// type has one. Worked from the types with no named dependency outwards,
+/// so a long chain costs one visit per type, not one pass per link.
 fn mark_default_derivable(types: &mut BTreeMap<String, TypeDef>) {
-    let mut defaultable: BTreeSet<String> = BTreeSet::new();
-    loop {
-        let before = defaultable.len();
-        for (name, def) in types.iter() {
-            if defaultable.contains(name) {
-                continue;
+    // For each struct or alias: the named types it needs a `Default` of, or
+    // `None` when it can never have one.
+    fn needs<'t>(def: &'t TypeDef, types: &BTreeMap<String, TypeDef>) -> Option<BTreeSet<&'t str>> {
+        let tys: Vec<&Ty> = match &def.kind {
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().filter(|f| f.presence == Presence::Required).map(|f| &f.ty).collect()
             }
-            let ok = match &def.kind {
-                TypeKind::Struct { fields, .. } => {
-                    fields.iter().all(|f| f.presence != Presence::Required || has_default(&f.ty, types, &defaultable))
+            TypeKind::Alias { target, .. } => vec![target],
+            TypeKind::Enum { .. } | TypeKind::Union { .. } => return None,
+        };
+        let mut named = BTreeSet::new();
+        for ty in tys {
+            match ty {
+                Ty::Named(name) if types.contains_key(name) => {
+                    named.insert(name.as_str());
                 }
-                TypeKind::Alias { target, .. } => has_default(target, types, &defaultable),
-                TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
-            };
-            if ok {
-                defaultable.insert(name.clone());
+                Ty::Named(_) | Ty::DateTime | Ty::Date => return None,
+                _ => {}
             }
         }
-        if defaultable.len() == before {
-            break;
+        Some(named)
+    }
+    let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut ready: Vec<&str> = Vec::new();
+    for (name, def) in types.iter() {
+        let Some(named) = needs(def, types) else { continue };
+        if named.is_empty() {
+            ready.push(name);
+        }
+        waiting.insert(name, named.len());
+        for dependency in named {
+            dependents.entry(dependency).or_default().push(name);
+        }
+    }
+    let mut defaultable: BTreeSet<String> = BTreeSet::new();
+    while let Some(name) = ready.pop() {
+        defaultable.insert(name.to_string());
+        for dependent in dependents.get(name).into_iter().flatten() {
+            if let Some(count) = waiting.get_mut(dependent) {
+                *count -= 1;
+                if *count == 0 {
+                    ready.push(dependent);
+                }
+            }
         }
     }
     for (name, def) in types.iter_mut() {
@@ -792,87 +815,4 @@ fn mark_default_derivable(types: &mut BTreeMap<String, TypeDef>) {
             *derive_default = defaultable.contains(name);
         }
     }
-}
-
-fn has_default(ty: &Ty, types: &BTreeMap<String, TypeDef>, defaultable: &BTreeSet<String>) -> bool {
-    match ty {
-        Ty::Named(name) => defaultable.contains(name) && types.contains_key(name),
-        Ty::DateTime | Ty::Date => false,
-        _ => true,
-    }
-}
-
-/// Tarjan's algorithm: component index per node.
-fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, usize> {
-    struct State<'g> {
-        graph: &'g BTreeMap<String, Vec<String>>,
-        index: BTreeMap<&'g str, usize>,
-        low: BTreeMap<&'g str, usize>,
-        stack: Vec<&'g str>,
-        on_stack: BTreeSet<&'g str>,
-        next: usize,
-        component: BTreeMap<String, usize>,
-        components: usize,
-    }
-    // Iterative to survive deep specs without blowing the stack. A work item
-    // is (node, index of the next edge to follow, whether the previous edge
-    // was a descent whose low-link must be folded in).
-    fn visit<'g>(state: &mut State<'g>, root: &'g str) {
-        let mut work: Vec<(&'g str, usize, bool)> = vec![(root, 0, false)];
-        while let Some((node, child, descended)) = work.pop() {
-            if child == 0 {
-                state.index.insert(node, state.next);
-                state.low.insert(node, state.next);
-                state.next += 1;
-                state.stack.push(node);
-                state.on_stack.insert(node);
-            }
-            let edges = state.graph.get(node).map(Vec::as_slice).unwrap_or(&[]);
-            if descended {
-                let previous = edges[child - 1].as_str();
-                let low = state.low[node].min(state.low[previous]);
-                state.low.insert(node, low);
-            }
-            if let Some(next) = edges.get(child) {
-                let next = next.as_str();
-                if state.graph.contains_key(next) && !state.index.contains_key(next) {
-                    work.push((node, child + 1, true));
-                    work.push((next, 0, false));
-                } else {
-                    if state.on_stack.contains(next) {
-                        let low = state.low[node].min(state.index[next]);
-                        state.low.insert(node, low);
-                    }
-                    work.push((node, child + 1, false));
-                }
-                continue;
-            }
-            if state.low[node] == state.index[node] {
-                while let Some(member) = state.stack.pop() {
-                    state.on_stack.remove(member);
-                    state.component.insert(member.to_string(), state.components);
-                    if member == node {
-                        break;
-                    }
-                }
-                state.components += 1;
-            }
-        }
-    }
-    let mut state = State {
-        graph,
-        index: BTreeMap::new(),
-        low: BTreeMap::new(),
-        stack: Vec::new(),
-        on_stack: BTreeSet::new(),
-        next: 0,
-        component: BTreeMap::new(),
-        components: 0,
-    };
-    for node in graph.keys() {
-        if !state.index.contains_key(node.as_str()) {
-            visit(&mut state, node);
-        }
-    }
-    state.component
 }
