@@ -498,7 +498,7 @@ fn check_alias_cycles(raw: &Value, refs: &[(String, String)], diagnostics: &mut 
 }
 
 /// The JSON pointer a local reference (`#/a/b`) stands for.
-fn local_pointer(reference: &str) -> Option<String> {
+pub fn local_pointer(reference: &str) -> Option<String> {
     let pointer = reference.strip_prefix('#')?;
     // References may percent-encode characters (`#/paths/~1pets~1%7Bid%7D`).
     Some(percent_encoding::percent_decode_str(pointer).decode_utf8_lossy().into_owned())

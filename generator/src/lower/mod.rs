@@ -35,7 +35,8 @@ const BUILDER_METHODS: &[&str] = &[
 /// Methods of the runtime's `Client` that tag accessors must not shadow.
 const CLIENT_METHODS: &[&str] = &["builder", "base_url", "execute", "paginate", "from_builder", "clone"];
 
-/// Lowers a loaded document; returns the API and the warnings lowering added.
+/// Lowers a loaded document; returns the API and the warnings lowering added
+/// (and errors, for schemas nested beyond [`types::MAX_SCHEMA_NESTING`]).
 pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
     let api = &loaded.api;
     let raw = &loaded.raw;
