@@ -6,6 +6,8 @@
 //!
 //! `HOSTILE_CASES=name,name` runs only the named cases.
 
+// The bench uses the builders, not what the tests expect of them.
+#[allow(dead_code)]
 #[path = "../tests/common/hostile_cases.rs"]
 mod hostile_cases;
 

@@ -24,7 +24,7 @@ fn generate_on_small_stack(text: String) -> Result<Generated, Vec<Diagnostic>> {
 }
 
 fn errors(result: Result<Generated, Vec<Diagnostic>>) -> Vec<Diagnostic> {
-    let errors = result.err().expect("the document is rejected");
+    let errors = result.expect_err("the document is rejected");
     assert!(errors.iter().any(Diagnostic::is_error), "{errors:?}");
     errors.into_iter().filter(Diagnostic::is_error).collect()
 }

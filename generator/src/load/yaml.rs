@@ -221,7 +221,7 @@ fn too_deep_flow(text: &str, limit: usize) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let is_space = |b: u8| b == b' ' || b == b'\t' || b == b'\r';
     // An indicator (`-`, `?`, `:`) counts only before a space or a line end.
-    let indicator_at = |i: usize| bytes.get(i + 1).map_or(true, |b| is_space(*b) || *b == b'\n');
+    let indicator_at = |i: usize| !matches!(bytes.get(i + 1), Some(b) if !is_space(*b) && *b != b'\n');
     let mut i = 0;
     let mut line = 1;
     let mut depth = 0usize;
