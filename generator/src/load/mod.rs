@@ -11,10 +11,11 @@ mod yaml;
 
 pub use yaml::parse_yaml;
 
-use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
+use crate::graph::strongly_connected;
 use crate::normalize::normalize;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A loaded document.
@@ -37,31 +38,29 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let normalized = normalize(&mut raw);
     let mut diagnostics = normalized.warnings;
     // The typed parse and the checks on the untyped tree are independent:
-    // run them side by side.
+    // run them side by side. The typed parser recurses through every level
+    // of the document, in frames far larger than ours: it gets a stack sized
+    // for the deepest tree the YAML and JSON parsers let through (128
+    // levels), whatever the caller's stack.
     let (typed, mut checks) = std::thread::scope(|scope| {
-        let checks = scope.spawn(|| {
-            let mut found = Vec::new();
-            check_references(&raw, &mut found);
-            check_operation_ids(&raw, &mut found);
-            found
-        });
-        // Tracking the path costs on every node: only a failed parse runs again with it.
-        let typed = openapiv3::OpenAPI::deserialize(&raw)
-            .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw));
-        (typed, checks.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        let typed = std::thread::Builder::new()
+            .name("openapi-typed-parse".into())
+            .stack_size(TYPED_PARSE_STACK)
+            .spawn_scoped(scope, || typed_parse(&raw));
+        let mut checks = Vec::new();
+        check_references(&raw, &mut checks);
+        check_operation_ids(&raw, &mut checks);
+        let typed = match typed {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: parse here, on the caller's stack.
+            Err(_) => typed_parse(&raw),
+        };
+        (typed, checks)
     });
     let api = match typed {
         Ok(api) => Some(api),
-        Err(err) => {
-            let precise = locate_type_errors(&raw);
-            if precise.is_empty() {
-                let pointer = path_to_pointer(err.path());
-                diagnostics.push(Diagnostic::error(
-                    pointer,
-                    format!("not a valid OpenAPI 3.0 document here: {}", err.inner()),
-                ));
-            }
-            diagnostics.extend(precise);
+        Err(errors) => {
+            diagnostics.extend(errors);
             None
         }
     };
@@ -71,6 +70,52 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             Ok(Loaded { api, raw, original_version: normalized.original_version, warnings: diagnostics })
         }
         _ => Err(diagnostics),
+    }
+}
+
+/// The stack of the typed parse: debug builds of openapiv3 and serde take
+/// about 20 KiB per level of the document, which the parsers cap at 128.
+const TYPED_PARSE_STACK: usize = 16 << 20;
+
+/// The normalised tree -> `openapiv3::OpenAPI`, or every type error with its pointer.
+fn typed_parse(raw: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
+    // The typed parser retries a failed schema at every level above it, which
+    // is exponential in the depth: schemas are checked one at a time first,
+    // and the typed parse sees `{}` in place of each one that failed, so it
+    // finds only the other errors, in linear time.
+    let errors = check_schemas(raw);
+    let stubbed;
+    let source = if errors.is_empty() {
+        raw
+    } else {
+        let mut copy = raw.clone();
+        for (schema, _) in &errors {
+            if let Some(node) = copy.pointer_mut(schema) {
+                *node = Value::Object(Map::new());
+            }
+        }
+        stubbed = copy;
+        &stubbed
+    };
+    // Tracking the path costs on every node: only a failed parse runs again with it.
+    let typed = openapiv3::OpenAPI::deserialize(source)
+        .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(source));
+    let mut diagnostics: Vec<Diagnostic> = errors.into_iter().map(|(_, error)| error).collect();
+    match typed {
+        Ok(api) if diagnostics.is_empty() => Ok(api),
+        Ok(_) => Err(diagnostics),
+        Err(err) => {
+            let precise = locate_type_errors(source);
+            if precise.is_empty() {
+                let pointer = path_to_pointer(err.path());
+                diagnostics.push(Diagnostic::error(
+                    pointer,
+                    format!("not a valid OpenAPI 3.0 document here: {}", err.inner()),
+                ));
+            }
+            diagnostics.extend(precise);
+            Err(diagnostics)
+        }
     }
 }
 
@@ -84,10 +129,7 @@ fn parse_untyped(text: &str) -> Result<Value, Diagnostic> {
             ..Diagnostic::error("", format!("invalid JSON: {err}"))
         });
     }
-    parse_yaml(text).map_err(|err| {
-        let line_col = err.location().map(|l| (l.line(), l.column()));
-        Diagnostic { line_col, ..Diagnostic::error("", format!("invalid YAML: {err}")) }
-    })
+    parse_yaml(text)
 }
 
 fn check_version(raw: &Value) -> Result<(), Diagnostic> {
@@ -174,6 +216,124 @@ fn locate_type_errors(raw: &Value) -> Vec<Diagnostic> {
     out
 }
 
+/// Every schema of the document, each checked alone: with its subschemas
+/// replaced by `{}`, so that a check costs the size of the schema's own
+/// keywords and the whole pass is linear. Returns the pointer of each
+/// schema that fails and the error, at the keyword that is wrong.
+fn check_schemas(raw: &Value) -> Vec<(String, Diagnostic)> {
+    /// One step of the path from the root (pointers are spelled only for errors).
+    #[derive(Clone, Copy)]
+    enum Step<'v> {
+        Key(&'v str),
+        Index(usize),
+    }
+    fn spell(path: &[Step<'_>]) -> String {
+        let mut pointer = String::new();
+        for step in path {
+            pointer = match step {
+                Step::Key(key) => pointer_join(&pointer, key),
+                Step::Index(index) => pointer_join(&pointer, &index.to_string()),
+            };
+        }
+        pointer
+    }
+    /// Outside schemas: a schema stands under every `schema` key (parameters,
+    /// headers, media types) and in `components/schemas`.
+    fn document<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Vec<(String, Diagnostic)>) {
+        match node {
+            Value::Object(map) => {
+                let in_components = matches!(path.as_slice(), [Step::Key("components")]);
+                for (key, child) in map {
+                    path.push(Step::Key(key));
+                    match key.as_str() {
+                        "example" | "examples" => {}
+                        _ if key.starts_with("x-") => {}
+                        "schema" => schema(child, path, out),
+                        "schemas" if in_components => {
+                            for (name, member) in child.as_object().into_iter().flatten() {
+                                path.push(Step::Key(name));
+                                schema(member, path, out);
+                                path.pop();
+                            }
+                        }
+                        _ => document(child, path, out),
+                    }
+                    path.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    path.push(Step::Index(index));
+                    document(item, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    /// A schema: its subschemas first, then itself with them stubbed.
+    fn schema<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Vec<(String, Diagnostic)>) {
+        let Value::Object(map) = node else { return };
+        let stub = || Value::Object(Map::new());
+        let mut shallow = Map::new();
+        for (key, value) in map {
+            path.push(Step::Key(key));
+            let stubbed = match (key.as_str(), value) {
+                ("properties", Value::Object(properties)) => {
+                    let mut stubbed = Map::new();
+                    for (name, property) in properties {
+                        path.push(Step::Key(name));
+                        schema(property, path, out);
+                        path.pop();
+                        stubbed.insert(name.clone(), if property.is_object() { stub() } else { property.clone() });
+                    }
+                    Value::Object(stubbed)
+                }
+                ("items" | "additionalProperties" | "not", Value::Object(_)) => {
+                    schema(value, path, out);
+                    stub()
+                }
+                ("allOf" | "oneOf" | "anyOf", Value::Array(members)) => {
+                    let mut stubbed = Vec::with_capacity(members.len());
+                    for (index, member) in members.iter().enumerate() {
+                        path.push(Step::Index(index));
+                        schema(member, path, out);
+                        path.pop();
+                        stubbed.push(if member.is_object() { stub() } else { member.clone() });
+                    }
+                    Value::Array(stubbed)
+                }
+                _ => value.clone(),
+            };
+            path.pop();
+            shallow.insert(key.clone(), stubbed);
+        }
+        let shallow = Value::Object(shallow);
+        if let Err(err) = openapiv3::ReferenceOr::<openapiv3::Schema>::deserialize(&shallow) {
+            // The parser's error has no path inside a schema: the keyword is
+            // the first one that fails alone (beside `type`, which decides what the others mean).
+            let keyword = shallow.as_object().into_iter().flatten().map(|(key, _)| key.as_str()).find(|key| {
+                let mut alone = Map::new();
+                for k in ["type", key] {
+                    if let Some(value) = shallow.get(k) {
+                        alone.insert(k.to_string(), value.clone());
+                    }
+                }
+                openapiv3::ReferenceOr::<openapiv3::Schema>::deserialize(&Value::Object(alone)).is_err()
+            });
+            let pointer = spell(path);
+            let error = Diagnostic::error(
+                keyword.map_or_else(|| pointer.clone(), |keyword| pointer_join(&pointer, keyword)),
+                format!("not a valid OpenAPI 3.0 schema here: {err}"),
+            );
+            out.push((pointer, error));
+        }
+    }
+    let mut out = Vec::new();
+    document(raw, &mut Vec::new(), &mut out);
+    out
+}
+
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = String::new();
@@ -190,9 +350,7 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 
 /// Resolves a local reference (`#/a/b`) in `raw`.
 pub fn resolve_local<'a>(raw: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
-    // References may percent-encode characters (`#/paths/~1pets~1%7Bid%7D`).
-    raw.pointer(&percent_encoding::percent_decode_str(pointer).decode_utf8_lossy())
+    raw.pointer(&local_pointer(reference)?)
 }
 
 /// Every `$ref` must be local and resolve; chains of pure references (and
@@ -210,7 +368,7 @@ fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
             diagnostics.push(Diagnostic::error(pointer.clone(), format!("unresolved reference `{target}`")));
         }
     }
-    check_alias_cycles(raw, diagnostics);
+    check_alias_cycles(raw, &refs, diagnostics);
 }
 
 /// Every `$ref` in the document with the pointer of its `$ref` key. The
@@ -267,49 +425,90 @@ fn collect_refs<'v>(node: &'v Value, path: &mut Vec<&'v str>, out: &mut Vec<(Str
 }
 
 /// A schema that is only a reference, or an `allOf`, has no structure of its
-/// own to stop at: `A = B`, `B = A` describes no value at all.
-fn check_alias_cycles(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
-    let Some(schemas) = raw.pointer("/components/schemas").and_then(Value::as_object) else { return };
-    let prefix = "#/components/schemas/";
-    let alias_targets = |schema: &Value| -> Vec<String> {
-        let mut targets = Vec::new();
-        if let Some(Value::String(r)) = schema.get("$ref") {
-            targets.push(r.clone());
+/// own to stop at: `A = B`, `B = A` describes no value at all. The same
+/// holds for references to pointers inside schemas
+/// (`#/components/schemas/A/properties/b`). Each strongly connected group
+/// of such schemas is reported once, with one of its cycles.
+fn check_alias_cycles(raw: &Value, refs: &[(String, String)], diagnostics: &mut Vec<Diagnostic>) {
+    // Nodes are JSON pointers; an edge says "is (part) the schema at".
+    let mut work: Vec<String> = refs.iter().filter_map(|(_, target)| local_pointer(target)).collect();
+    if let Some(schemas) = raw.pointer("/components/schemas").and_then(Value::as_object) {
+        work.extend(schemas.keys().map(|name| pointer_join("/components/schemas", name)));
+    }
+    let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    while let Some(pointer) = work.pop() {
+        if graph.contains_key(&pointer) {
+            continue;
         }
-        for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(Value::String(r)) = member.get("$ref") {
-                targets.push(r.clone());
-            }
-        }
-        targets.into_iter().filter_map(|r| r.strip_prefix(prefix).map(str::to_string)).collect()
-    };
-    let graph: BTreeMap<&str, Vec<String>> =
-        schemas.iter().map(|(name, schema)| (name.as_str(), alias_targets(schema))).collect();
-    let mut reported = BTreeSet::new();
-    for start in graph.keys() {
-        // Depth-first walk from each schema, looking for a way back to it.
-        let mut stack = vec![(start.to_string(), vec![start.to_string()])];
-        let mut seen = BTreeSet::new();
-        while let Some((node, trail)) = stack.pop() {
-            for next in graph.get(node.as_str()).into_iter().flatten() {
-                if next == start {
-                    let mut cycle = trail.clone();
-                    cycle.sort();
-                    if reported.insert(cycle) {
-                        let mut shown = trail.clone();
-                        shown.push(next.clone());
-                        diagnostics.push(Diagnostic::error(
-                            pointer_join("/components/schemas", start),
-                            format!("reference cycle with no structure in it: {}", shown.join(" -> ")),
-                        ));
+        let mut edges = Vec::new();
+        if let Some(node) = raw.pointer(&pointer) {
+            let reference = |node: &Value| node.get("$ref").and_then(Value::as_str).and_then(local_pointer);
+            edges.extend(reference(node));
+            for (index, member) in node.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                match reference(member) {
+                    Some(target) => edges.push(target),
+                    // An inline member that merges others in turn.
+                    None if member.get("allOf").is_some() => {
+                        edges.push(pointer_join(&pointer_join(&pointer, "allOf"), &index.to_string()))
                     }
-                } else if seen.insert(next.clone()) {
-                    let mut longer = trail.clone();
-                    longer.push(next.clone());
-                    stack.push((next.clone(), longer));
+                    None => {}
                 }
             }
         }
+        work.extend(edges.iter().filter(|target| !graph.contains_key(*target)).cloned());
+        graph.insert(pointer, edges);
+    }
+    let components = strongly_connected(&graph);
+    let mut reported = BTreeSet::new();
+    // Keys in order: each group is reported at its first pointer.
+    for (start, edges) in &graph {
+        let cyclic = components.size(start) > 1 || edges.contains(start);
+        if !cyclic || !reported.insert(components.of[start]) {
+            continue;
+        }
+        // Breadth-first within the group, for a shortest way back to `start`.
+        let mut came_from: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([start.as_str()]);
+        'search: while let Some(node) = queue.pop_front() {
+            for next in &graph[node] {
+                if next == start {
+                    came_from.insert(start, node);
+                    break 'search;
+                }
+                if components.same(start, next) && !came_from.contains_key(next.as_str()) {
+                    came_from.insert(next, node);
+                    queue.push_back(next);
+                }
+            }
+        }
+        let mut between = Vec::new();
+        let mut node = came_from[start.as_str()];
+        while node != start {
+            between.push(node);
+            node = came_from[node];
+        }
+        between.reverse();
+        let cycle = std::iter::once(start.as_str()).chain(between).chain([start.as_str()]);
+        let shown: Vec<String> = cycle.map(schema_label).collect();
+        diagnostics.push(Diagnostic::error(
+            start.clone(),
+            format!("reference cycle with no structure in it: {}", shown.join(" -> ")),
+        ));
+    }
+}
+
+/// The JSON pointer a local reference (`#/a/b`) stands for.
+pub fn local_pointer(reference: &str) -> Option<String> {
+    let pointer = reference.strip_prefix('#')?;
+    // References may percent-encode characters (`#/paths/~1pets~1%7Bid%7D`).
+    Some(percent_encoding::percent_decode_str(pointer).decode_utf8_lossy().into_owned())
+}
+
+/// A component schema by its name, anything else by its pointer.
+fn schema_label(pointer: &str) -> String {
+    match pointer.strip_prefix("/components/schemas/") {
+        Some(name) if !name.contains('/') => unescape_pointer_token(name),
+        _ => format!("#{pointer}"),
     }
 }
 

@@ -19,7 +19,8 @@ use operations::{lower_operation, OperationSite};
 use std::collections::BTreeMap;
 use types::TypeLowering;
 
-/// Lowers a loaded document; returns the API and the warnings lowering added.
+/// Lowers a loaded document; returns the API and the warnings lowering added
+/// (and errors, for schemas nested beyond [`types::MAX_SCHEMA_NESTING`]).
 pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
     let api = &loaded.api;
     let raw = &loaded.raw;

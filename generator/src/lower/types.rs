@@ -6,6 +6,7 @@
 //! falls back to `serde_json::Value` with a note, never to an error.
 
 use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
+use crate::graph::strongly_connected;
 use crate::ir::{Docs, EnumValue, EnumVariant, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
 use crate::load::resolve_local;
 use crate::naming::{snake_name, type_name, variant_name, UniqueNames};
@@ -16,9 +17,7 @@ use openapiv3::{
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
-
-const COMPONENT_SCHEMAS: &str = "#/components/schemas/";
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A lowered schema: its type, and whether `null` is allowed.
 #[derive(Debug, Clone)]
@@ -37,13 +36,47 @@ enum Shape {
     Def(TypeKind, Vec<String>),
 }
 
+/// Schemas nested deeper than this (inline, through references into the
+/// middle of schemas, or through `allOf`s of `allOf`s) are refused: lowering
+/// recurses once per level, and no real spec comes near.
+pub const MAX_SCHEMA_NESTING: usize = 100;
+
+/// Where a part of a merged object comes from: its schema's JSON pointer,
+/// and the name of the type that owns it there (which names the part's own
+/// inline types, so that they are the same whichever type merges them).
+#[derive(Clone)]
+struct Origin {
+    pointer: String,
+    owner: String,
+}
+
 /// Object parts shared by `type: object`, untyped schemas with properties, and merged `allOf`s.
 /// Borrowed from the schemas they come from: lowering never copies a schema.
 #[derive(Default)]
 struct ObjectParts<'s> {
-    properties: IndexMap<&'s str, (&'s ReferenceOr<Box<Schema>>, String)>,
+    properties: IndexMap<&'s str, (&'s ReferenceOr<Box<Schema>>, Origin)>,
     required: BTreeSet<&'s str>,
-    additional: Option<&'s AdditionalProperties>,
+    additional: Option<(&'s AdditionalProperties, Origin)>,
+}
+
+/// What the members of an `allOf` add up to.
+#[derive(Default)]
+struct Merge<'s> {
+    parts: ObjectParts<'s>,
+    /// Members that are not objects.
+    others: Vec<Ty>,
+    /// The named types merged in.
+    refs: Vec<Ty>,
+    /// Components merged so far, so that each is merged once.
+    visiting: BTreeSet<String>,
+}
+
+/// A schema whose lowering has started and not finished.
+struct Pending {
+    hint: String,
+    nullable: bool,
+    /// Claimed when the schema turns out to contain itself.
+    name: Option<String>,
 }
 
 /// Lowers schemas into [`TypeDef`]s, collecting them by name.
@@ -53,6 +86,12 @@ pub struct TypeLowering<'a> {
     settings: &'a Settings,
     names: UniqueNames,
     component_names: BTreeMap<String, String>,
+    /// What each schema (by JSON pointer) lowered to: every schema is lowered once.
+    lowered: HashMap<String, Lowered>,
+    /// Schemas being lowered, by JSON pointer: meeting one again is recursion.
+    pending: HashMap<String, Pending>,
+    /// How many schemas are being lowered, one inside the other.
+    nesting: usize,
     /// Types defined so far, by name.
     pub types: BTreeMap<String, TypeDef>,
     /// Approximations made.
@@ -67,7 +106,18 @@ impl<'a> TypeLowering<'a> {
         let mut names = UniqueNames::default();
         let component_names =
             schemas.into_iter().flat_map(|s| s.keys()).map(|key| (key.clone(), names.claim(type_name(key)))).collect();
-        Self { raw, schemas, settings, names, component_names, types: BTreeMap::new(), warnings: Vec::new() }
+        Self {
+            raw,
+            schemas,
+            settings,
+            names,
+            component_names,
+            lowered: HashMap::new(),
+            pending: HashMap::new(),
+            nesting: 0,
+            types: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
     }
 
     /// Defines every component schema.
@@ -115,42 +165,120 @@ impl<'a> TypeLowering<'a> {
     }
 
     fn lower_reference(&mut self, reference: &str, hint: &str, pointer: &str) -> Lowered {
-        if let Some(key) = reference.strip_prefix(COMPONENT_SCHEMAS) {
-            let key = unescape_pointer_token(key);
+        let target = crate::load::local_pointer(reference);
+        if let Some(key) = target.as_deref().and_then(component_key) {
             if let Some(name) = self.component_names.get(&key) {
                 let nullable = matches!(self.component(&key), Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
                 return Lowered { ty: Ty::Named(name.clone()), nullable };
             }
         }
-        // A reference elsewhere in the document (load checked that it resolves): lower what it points at.
-        match resolve_local(self.raw, reference).map(|v| serde_json::from_value::<Schema>(v.clone())) {
-            Some(Ok(schema)) => {
-                let target_hint = reference.rsplit('/').next().filter(|t| !t.is_empty()).unwrap_or(hint);
-                self.lower_inline(&schema, target_hint, pointer)
+        // A reference elsewhere in the document (load checked that it
+        // resolves, and that references do not loop among themselves): lower
+        // what it points at, once, as the schema standing there.
+        let Some(target) = target else { return self.not_a_schema(reference, pointer) };
+        if let Some(known) = self.recall(&target) {
+            return known;
+        }
+        match resolve_local(self.raw, reference).map(|v| serde_json::from_value::<ReferenceOr<Schema>>(v.clone())) {
+            Some(Ok(ReferenceOr::Item(schema))) => {
+                let target_hint = schema_hint(&target, &self.component_names)
+                    .or_else(|| target.rsplit('/').next().filter(|t| !t.is_empty()).map(unescape_pointer_token))
+                    .unwrap_or_else(|| hint.to_string());
+                self.lower_inline(&schema, &target_hint, &target)
             }
-            _ => {
-                self.warnings.push(Diagnostic::warning(
-                    pointer,
-                    format!("`{reference}` is not a schema; typed as any JSON value"),
-                ));
-                Lowered { ty: Ty::Json, nullable: false }
+            Some(Ok(ReferenceOr::Reference { reference: next })) => {
+                if !self.enter(pointer) {
+                    return Lowered { ty: Ty::Json, nullable: false };
+                }
+                let lowered = self.lower_reference(&next, hint, &target);
+                self.nesting -= 1;
+                lowered
             }
+            _ => self.not_a_schema(reference, pointer),
         }
     }
 
+    fn not_a_schema(&mut self, reference: &str, pointer: &str) -> Lowered {
+        self.warnings
+            .push(Diagnostic::warning(pointer, format!("`{reference}` is not a schema; typed as any JSON value")));
+        Lowered { ty: Ty::Json, nullable: false }
+    }
+
+    /// What the schema at `pointer` lowered to, if it has been; for a schema
+    /// that is being lowered (it contains itself), its type's name.
+    fn recall(&mut self, pointer: &str) -> Option<Lowered> {
+        if let Some(known) = self.lowered.get(pointer) {
+            return Some(known.clone());
+        }
+        let Self { pending, names, .. } = self;
+        let pending = pending.get_mut(pointer)?;
+        let name = pending.name.get_or_insert_with(|| names.claim(type_name(&pending.hint))).clone();
+        Some(Lowered { ty: Ty::Named(name), nullable: pending.nullable })
+    }
+
+    /// One level deeper; `false` (with an error at `pointer`) past [`MAX_SCHEMA_NESTING`].
+    fn enter(&mut self, pointer: &str) -> bool {
+        if self.nesting >= MAX_SCHEMA_NESTING {
+            self.warnings.push(Diagnostic::error(
+                pointer,
+                format!(
+                    "schemas nested more than {MAX_SCHEMA_NESTING} deep (inline, through references into \
+                     schemas, or through allOfs); is a reference pointing the wrong way?"
+                ),
+            ));
+            return false;
+        }
+        self.nesting += 1;
+        true
+    }
+
     fn lower_inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Lowered {
+        if let Some(known) = self.recall(pointer) {
+            return known;
+        }
         let nullable = schema.schema_data.nullable || self.allows_null_member(schema);
-        let ty = match self.shape(schema, hint, pointer) {
-            Shape::Inline(ty) => ty,
-            Shape::Def(kind, notes) => {
-                let name = self.claim_name(hint);
+        if !self.enter(pointer) {
+            return Lowered { ty: Ty::Json, nullable };
+        }
+        self.pending.insert(pointer.to_string(), Pending { hint: hint.to_string(), nullable, name: None });
+        let shape = self.shape(schema, hint, pointer);
+        let reserved = self.pending.remove(pointer).and_then(|pending| pending.name);
+        self.nesting -= 1;
+        let ty = match (shape, reserved) {
+            (Shape::Inline(ty), None) => ty,
+            // Only itself, through a one-member union or the like: no value at all fits.
+            (Shape::Inline(Ty::Named(target)), Some(name)) if target == name => {
+                self.warnings.push(Diagnostic::warning(
+                    pointer,
+                    "this schema is only a reference to itself; typed as any JSON value",
+                ));
+                self.types.insert(
+                    name.clone(),
+                    TypeDef {
+                        name: name.clone(),
+                        docs: schema_docs(schema),
+                        kind: TypeKind::Alias { target: Ty::Json, newtype: false },
+                    },
+                );
+                Ty::Named(name)
+            }
+            // An array (or map) of itself: a named alias, which recursion needs.
+            (Shape::Inline(target), Some(name)) => {
+                let kind = TypeKind::Alias { target, newtype: false };
+                self.types.insert(name.clone(), TypeDef { name: name.clone(), docs: schema_docs(schema), kind });
+                Ty::Named(name)
+            }
+            (Shape::Def(kind, notes), reserved) => {
+                let name = reserved.unwrap_or_else(|| self.claim_name(hint));
                 let mut docs = schema_docs(schema);
                 docs.notes.extend(notes);
                 self.types.insert(name.clone(), TypeDef { name: name.clone(), docs, kind });
                 Ty::Named(name)
             }
         };
-        Lowered { ty, nullable }
+        let lowered = Lowered { ty, nullable };
+        self.lowered.insert(pointer.to_string(), lowered.clone());
+        lowered
     }
 
     /// Defines a named type (a component schema) as whatever its schema is.
@@ -284,16 +412,19 @@ impl<'a> TypeLowering<'a> {
         properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &'s [String],
         additional: Option<&'s AdditionalProperties>,
+        owner: &str,
         pointer: &str,
     ) {
         let properties_pointer = pointer_join(pointer, "properties");
         for (wire, schema) in properties {
             // A later allOf branch redefines a property in place: the more specific definition wins.
-            parts.properties.insert(wire, (schema, pointer_join(&properties_pointer, wire)));
+            let origin = Origin { pointer: pointer_join(&properties_pointer, wire), owner: owner.to_string() };
+            parts.properties.insert(wire, (schema, origin));
         }
         parts.required.extend(required.iter().map(String::as_str));
-        if additional.is_some() {
-            parts.additional = additional;
+        if let Some(additional) = additional {
+            let origin = Origin { pointer: pointer_join(pointer, "additionalProperties"), owner: owner.to_string() };
+            parts.additional = Some((additional, origin));
         }
     }
 
@@ -307,18 +438,18 @@ impl<'a> TypeLowering<'a> {
         pointer: &str,
     ) -> Shape {
         let mut parts = ObjectParts::default();
-        self.add_object_parts(&mut parts, properties, required, additional, pointer);
-        self.object(parts, name)
+        self.add_object_parts(&mut parts, properties, required, additional, name, pointer);
+        self.object(parts)
     }
 
-    fn object(&mut self, parts: ObjectParts, name: &str) -> Shape {
+    fn object(&mut self, parts: ObjectParts) -> Shape {
         let extra = match &parts.additional {
-            Some(AdditionalProperties::Any(false)) => ExtraProperties::Closed,
-            Some(AdditionalProperties::Schema(schema)) => {
-                let lowered = self.lower(schema, &format!("{name}Value"), "");
+            Some((AdditionalProperties::Any(false), _)) => ExtraProperties::Closed,
+            Some((AdditionalProperties::Schema(schema), origin)) => {
+                let lowered = self.lower(schema, &format!("{}Value", origin.owner), &origin.pointer);
                 ExtraProperties::Typed(lowered.ty)
             }
-            Some(AdditionalProperties::Any(true)) | None => ExtraProperties::Keep,
+            Some((AdditionalProperties::Any(true), _)) | None => ExtraProperties::Keep,
         };
         if parts.properties.is_empty() {
             return match extra {
@@ -331,8 +462,8 @@ impl<'a> TypeLowering<'a> {
         }
         let mut field_names = UniqueNames::with_reserved(["additional_properties"]);
         let mut fields = Vec::with_capacity(parts.properties.len());
-        for (wire, (schema, pointer)) in &parts.properties {
-            let lowered = self.lower_boxed(schema, &format!("{name}{}", type_name(wire)), pointer);
+        for (wire, (schema, origin)) in &parts.properties {
+            let lowered = self.lower_boxed(schema, &format!("{}{}", origin.owner, type_name(wire)), &origin.pointer);
             let (data, description) = match schema {
                 ReferenceOr::Item(s) => (Some(&s.schema_data), s.schema_data.description.clone()),
                 ReferenceOr::Reference { .. } => (None, None),
@@ -381,28 +512,22 @@ impl<'a> TypeLowering<'a> {
         name: &str,
         pointer: &str,
     ) -> Shape {
-        let mut parts = ObjectParts::default();
-        let mut others: Vec<Ty> = Vec::new();
-        let mut refs: Vec<Ty> = Vec::new();
-        let mut visiting = BTreeSet::new();
+        if let Some(enclosing) = self.enclosing_reference(members, beside, pointer) {
+            return Shape::Inline(Ty::Named(enclosing));
+        }
+        let mut merge = Merge::default();
         for (index, member) in members.iter().enumerate() {
             let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &index.to_string());
-            self.collect_all_of_member(
-                member,
-                &mut parts,
-                &mut others,
-                &mut refs,
-                &mut visiting,
-                name,
-                &member_pointer,
-            );
+            self.collect_all_of_member(member, &mut merge, name, &member_pointer);
         }
+        let Merge { mut parts, others, refs, .. } = merge;
         if let Some(any) = beside {
             self.add_object_parts(
                 &mut parts,
                 &any.properties,
                 &any.required,
                 any.additional_properties.as_ref(),
+                name,
                 pointer,
             );
         }
@@ -429,7 +554,7 @@ impl<'a> TypeLowering<'a> {
             ));
             vec!["Some allOf members of this schema are not objects; only the object properties are typed.".into()]
         };
-        match self.object(parts, name) {
+        match self.object(parts) {
             Shape::Def(kind, mut more) => {
                 more.extend(notes);
                 Shape::Def(kind, more)
@@ -438,52 +563,82 @@ impl<'a> TypeLowering<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// `allOf: [$ref: X]` with nothing but annotations beside it, standing
+    /// inside X itself (`parent: {$ref: Node, description: ...}`, which
+    /// normalisation turns into an allOf): X's name, as merging X into
+    /// a part of itself would copy it into itself without end.
+    fn enclosing_reference(
+        &self,
+        members: &[ReferenceOr<Schema>],
+        beside: Option<&AnySchema>,
+        pointer: &str,
+    ) -> Option<String> {
+        if beside.is_some_and(|any| !any.properties.is_empty() || any.additional_properties.is_some()) {
+            return None;
+        }
+        let mut reference = None;
+        for member in members {
+            match member {
+                ReferenceOr::Reference { reference: r } if reference.is_none() => reference = Some(r),
+                ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if any_is_empty(any)) => {}
+                _ => return None,
+            }
+        }
+        let key = component_key(&crate::load::local_pointer(reference?)?)?;
+        let enclosing = format!("{}/", pointer_join("/components/schemas", &key));
+        pointer.starts_with(&enclosing).then(|| self.component_names.get(&key).cloned()).flatten()
+    }
+
+    /// Adds one `allOf` member to `merge`; `owner` names the type whose
+    /// schema holds the member (the component it comes from, for a reference).
     fn collect_all_of_member<'s>(
         &mut self,
         member: &'s ReferenceOr<Schema>,
-        parts: &mut ObjectParts<'s>,
-        others: &mut Vec<Ty>,
-        refs: &mut Vec<Ty>,
-        visiting: &mut BTreeSet<String>,
-        name: &str,
+        merge: &mut Merge<'s>,
+        owner: &str,
         pointer: &str,
     ) where
         'a: 's,
     {
-        let (schema, schema_pointer) = match member {
+        let (schema, schema_pointer, owner) = match member {
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix(COMPONENT_SCHEMAS).map(unescape_pointer_token);
+                let key = crate::load::local_pointer(reference).as_deref().and_then(component_key);
                 let target = key.as_ref().and_then(|k| self.component(k));
                 match (key, target) {
                     (Some(key), Some(ReferenceOr::Item(schema))) if is_object_like(schema) => {
-                        if !visiting.insert(key.clone()) {
+                        if !merge.visiting.insert(key.clone()) {
                             return; // load reports allOf cycles; never loop here
                         }
-                        refs.push(Ty::Named(self.component_names[&key].clone()));
-                        (schema, pointer_join("/components/schemas", &key))
+                        let name = self.component_names[&key].clone();
+                        merge.refs.push(Ty::Named(name.clone()));
+                        (schema, pointer_join("/components/schemas", &key), name)
                     }
                     _ => {
-                        let lowered = self.lower(member, name, pointer);
-                        refs.push(lowered.ty);
+                        let lowered = self.lower(member, owner, pointer);
+                        merge.refs.push(lowered.ty);
                         return;
                     }
                 }
             }
-            ReferenceOr::Item(schema) => (schema, pointer.to_string()),
+            ReferenceOr::Item(schema) => (schema, pointer.to_string(), owner.to_string()),
         };
+        // Each level of allOf inside allOf is a level of recursion here.
+        if !self.enter(&schema_pointer) {
+            return;
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => self.add_object_parts(
-                parts,
+                &mut merge.parts,
                 &o.properties,
                 &o.required,
                 o.additional_properties.as_ref(),
+                &owner,
                 &schema_pointer,
             ),
             SchemaKind::AllOf { all_of } => {
                 for (index, inner) in all_of.iter().enumerate() {
                     let inner_pointer = pointer_join(&pointer_join(&schema_pointer, "allOf"), &index.to_string());
-                    self.collect_all_of_member(inner, parts, others, refs, visiting, name, &inner_pointer);
+                    self.collect_all_of_member(inner, merge, &owner, &inner_pointer);
                 }
             }
             SchemaKind::Any(any)
@@ -491,23 +646,25 @@ impl<'a> TypeLowering<'a> {
             {
                 for (index, inner) in any.all_of.iter().enumerate() {
                     let inner_pointer = pointer_join(&pointer_join(&schema_pointer, "allOf"), &index.to_string());
-                    self.collect_all_of_member(inner, parts, others, refs, visiting, name, &inner_pointer);
+                    self.collect_all_of_member(inner, merge, &owner, &inner_pointer);
                 }
                 self.add_object_parts(
-                    parts,
+                    &mut merge.parts,
                     &any.properties,
                     &any.required,
                     any.additional_properties.as_ref(),
+                    &owner,
                     &schema_pointer,
                 )
             }
             // Annotation-only members (`{description: ...}`, `{nullable: true}`) add nothing.
             SchemaKind::Any(any) if any_is_empty(any) => {}
             _ => {
-                let lowered = self.lower_inline(schema, name, &schema_pointer);
-                others.push(lowered.ty);
+                let lowered = self.lower_inline(schema, &owner, &schema_pointer);
+                merge.others.push(lowered.ty);
             }
         }
+        self.nesting -= 1;
     }
 
     fn union(
@@ -580,6 +737,38 @@ impl<'a> TypeLowering<'a> {
         break_cycles(&mut self.types);
         (self.types.into_values().collect(), self.warnings)
     }
+}
+
+/// The key of the component schema a JSON pointer names (`/components/schemas/<key>`).
+fn component_key(pointer: &str) -> Option<String> {
+    let token = pointer.strip_prefix("/components/schemas/")?;
+    (!token.contains('/')).then(|| unescape_pointer_token(token))
+}
+
+/// The name hint a schema inside a component gets where it stands
+/// (`#/components/schemas/A/properties/b` -> `AB`), so that a reference to
+/// it names its type as lowering it in place would.
+fn schema_hint(pointer: &str, component_names: &BTreeMap<String, String>) -> Option<String> {
+    let rest = pointer.strip_prefix("/components/schemas/")?;
+    let mut tokens = rest.split('/').map(unescape_pointer_token);
+    let mut hint = component_names.get(&tokens.next()?)?.clone();
+    while let Some(token) = tokens.next() {
+        match token.as_str() {
+            "properties" => hint.push_str(&type_name(&tokens.next()?)),
+            "items" => hint.push_str("Item"),
+            "additionalProperties" => hint.push_str("Value"),
+            "oneOf" | "anyOf" => {
+                let index: usize = tokens.next()?.parse().ok()?;
+                hint.push_str(&format!("Variant{}", index + 1));
+            }
+            // Merged into the schema around it, so named as it is.
+            "allOf" => {
+                tokens.next()?;
+            }
+            _ => hint.push_str(&type_name(&token)),
+        }
+    }
+    Some(hint)
 }
 
 fn string_enum(values: &[&str]) -> TypeKind {
@@ -713,7 +902,6 @@ fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
         })
         .collect();
     let component = strongly_connected(&graph);
-    let cyclic = |a: &str, b: &str| component.get(a).is_some_and(|ca| component.get(b) == Some(ca));
     // Aliases that mention themselves through other aliases must be newtypes.
     let alias_graph: BTreeMap<String, Vec<String>> = types
         .iter()
@@ -730,15 +918,11 @@ fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
         })
         .collect();
     let alias_component = strongly_connected(&alias_graph);
-    let in_alias_cycle = |name: &str| {
-        let Some(c) = alias_component.get(name) else { return false };
-        alias_component.values().filter(|other| *other == c).count() > 1 || alias_graph[name].iter().any(|t| t == name)
-    };
+    let in_alias_cycle = |name: &str| alias_component.size(name) > 1 || alias_graph[name].iter().any(|t| t == name);
     let newtypes: BTreeSet<String> = alias_graph.keys().filter(|n| in_alias_cycle(n)).cloned().collect();
     let self_loop = |name: &str| graph.get(name).is_some_and(|t| t.iter().any(|x| x == name));
-    let component_size = |name: &str| component.get(name).map_or(0, |c| component.values().filter(|o| *o == c).count());
     let recursive_edge = |from: &str, to: &str| {
-        (from == to && self_loop(from)) || (from != to && cyclic(from, to) && component_size(from) > 1)
+        (from == to && self_loop(from)) || (from != to && component.same(from, to) && component.size(from) > 1)
     };
     for (name, def) in types.iter_mut() {
         match &mut def.kind {
@@ -763,28 +947,55 @@ fn break_cycles(types: &mut BTreeMap<String, TypeDef>) {
     mark_default_derivable(types);
 }
 
-/// Least fixpoint: a struct derives `Default` when each required field's type has one.
+/// Least fixpoint: a struct derives `Default` when each required field's
+/// type has one. Worked from the types with no named dependency outwards,
+/// so a long chain costs one visit per type, not one pass per link.
 fn mark_default_derivable(types: &mut BTreeMap<String, TypeDef>) {
-    let mut defaultable: BTreeSet<String> = BTreeSet::new();
-    loop {
-        let before = defaultable.len();
-        for (name, def) in types.iter() {
-            if defaultable.contains(name) {
-                continue;
+    // For each struct or alias: the named types it needs a `Default` of, or
+    // `None` when it can never have one.
+    fn needs<'t>(def: &'t TypeDef, types: &BTreeMap<String, TypeDef>) -> Option<BTreeSet<&'t str>> {
+        let tys: Vec<&Ty> = match &def.kind {
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().filter(|f| f.presence == Presence::Required).map(|f| &f.ty).collect()
             }
-            let ok = match &def.kind {
-                TypeKind::Struct { fields, .. } => {
-                    fields.iter().all(|f| f.presence != Presence::Required || has_default(&f.ty, types, &defaultable))
+            TypeKind::Alias { target, .. } => vec![target],
+            TypeKind::Enum { .. } | TypeKind::Union { .. } => return None,
+        };
+        let mut named = BTreeSet::new();
+        for ty in tys {
+            match ty {
+                Ty::Named(name) if types.contains_key(name) => {
+                    named.insert(name.as_str());
                 }
-                TypeKind::Alias { target, .. } => has_default(target, types, &defaultable),
-                TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
-            };
-            if ok {
-                defaultable.insert(name.clone());
+                Ty::Named(_) | Ty::DateTime | Ty::Date => return None,
+                _ => {}
             }
         }
-        if defaultable.len() == before {
-            break;
+        Some(named)
+    }
+    let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut ready: Vec<&str> = Vec::new();
+    for (name, def) in types.iter() {
+        let Some(named) = needs(def, types) else { continue };
+        if named.is_empty() {
+            ready.push(name);
+        }
+        waiting.insert(name, named.len());
+        for dependency in named {
+            dependents.entry(dependency).or_default().push(name);
+        }
+    }
+    let mut defaultable: BTreeSet<String> = BTreeSet::new();
+    while let Some(name) = ready.pop() {
+        defaultable.insert(name.to_string());
+        for dependent in dependents.get(name).into_iter().flatten() {
+            if let Some(count) = waiting.get_mut(dependent) {
+                *count -= 1;
+                if *count == 0 {
+                    ready.push(dependent);
+                }
+            }
         }
     }
     for (name, def) in types.iter_mut() {
@@ -792,87 +1003,4 @@ fn mark_default_derivable(types: &mut BTreeMap<String, TypeDef>) {
             *derive_default = defaultable.contains(name);
         }
     }
-}
-
-fn has_default(ty: &Ty, types: &BTreeMap<String, TypeDef>, defaultable: &BTreeSet<String>) -> bool {
-    match ty {
-        Ty::Named(name) => defaultable.contains(name) && types.contains_key(name),
-        Ty::DateTime | Ty::Date => false,
-        _ => true,
-    }
-}
-
-/// Tarjan's algorithm: component index per node.
-fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, usize> {
-    struct State<'g> {
-        graph: &'g BTreeMap<String, Vec<String>>,
-        index: BTreeMap<&'g str, usize>,
-        low: BTreeMap<&'g str, usize>,
-        stack: Vec<&'g str>,
-        on_stack: BTreeSet<&'g str>,
-        next: usize,
-        component: BTreeMap<String, usize>,
-        components: usize,
-    }
-    // Iterative to survive deep specs without blowing the stack. A work item
-    // is (node, index of the next edge to follow, whether the previous edge
-    // was a descent whose low-link must be folded in).
-    fn visit<'g>(state: &mut State<'g>, root: &'g str) {
-        let mut work: Vec<(&'g str, usize, bool)> = vec![(root, 0, false)];
-        while let Some((node, child, descended)) = work.pop() {
-            if child == 0 {
-                state.index.insert(node, state.next);
-                state.low.insert(node, state.next);
-                state.next += 1;
-                state.stack.push(node);
-                state.on_stack.insert(node);
-            }
-            let edges = state.graph.get(node).map(Vec::as_slice).unwrap_or(&[]);
-            if descended {
-                let previous = edges[child - 1].as_str();
-                let low = state.low[node].min(state.low[previous]);
-                state.low.insert(node, low);
-            }
-            if let Some(next) = edges.get(child) {
-                let next = next.as_str();
-                if state.graph.contains_key(next) && !state.index.contains_key(next) {
-                    work.push((node, child + 1, true));
-                    work.push((next, 0, false));
-                } else {
-                    if state.on_stack.contains(next) {
-                        let low = state.low[node].min(state.index[next]);
-                        state.low.insert(node, low);
-                    }
-                    work.push((node, child + 1, false));
-                }
-                continue;
-            }
-            if state.low[node] == state.index[node] {
-                while let Some(member) = state.stack.pop() {
-                    state.on_stack.remove(member);
-                    state.component.insert(member.to_string(), state.components);
-                    if member == node {
-                        break;
-                    }
-                }
-                state.components += 1;
-            }
-        }
-    }
-    let mut state = State {
-        graph,
-        index: BTreeMap::new(),
-        low: BTreeMap::new(),
-        stack: Vec::new(),
-        on_stack: BTreeSet::new(),
-        next: 0,
-        component: BTreeMap::new(),
-        components: 0,
-    };
-    for node in graph.keys() {
-        if !state.index.contains_key(node.as_str()) {
-            visit(&mut state, node);
-        }
-    }
-    state.component
 }
