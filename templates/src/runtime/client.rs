@@ -591,14 +591,14 @@ impl Client {
             (Some(host), None) => host.to_owned(),
             _ => String::new(),
         };
-        Error::Transport(TransportError {
-            operation: req.operation_id,
-            source: source.map(reqwest::Error::without_url),
+        Error::Transport(TransportError::new(
+            req.operation_id,
+            source,
             attempts,
-            attempt_timeout: self.inner.attempt_timeout,
+            self.inner.attempt_timeout,
             deadline,
-            address,
-        })
+            &address,
+        ))
     }
 
     /// The attempt loop of [`Client::execute`].

@@ -107,25 +107,71 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 ///
 /// `Display` names the operation and the root cause: `connection refused
 /// (host:port)`, `timed out after 1 s`, `deadline of 5 s exceeded after 3
-/// attempts (last attempt: timed out after 2 s)`, `connection closed before
-/// message completed`, ...; [`source()`](std::error::Error::source) is the
-/// underlying `reqwest::Error` (stripped of its URL).
+/// attempts (last error: timed out after 2 s)`, `connection closed before
+/// message completed`, ...
+///
+/// [`source()`](std::error::Error::source) walks the messages of the
+/// underlying `reqwest::Error` (stripped of its URL), leaving out a last
+/// cause that `Display` already says; the error itself is
+/// [`TransportError::reqwest_error`].
 pub struct TransportError {
-    pub(crate) operation: &'static str,
+    operation: &'static str,
     /// The `reqwest` error of the last attempt (none when the deadline
     /// elapsed before any attempt failed on its own).
-    pub(crate) source: Option<reqwest::Error>,
-    /// How many attempts were made.
-    pub(crate) attempts: u32,
-    /// The per-attempt timeout, when one was configured (to say "after 1 s").
-    pub(crate) attempt_timeout: Option<Duration>,
-    /// Set when the total deadline ended the call.
-    pub(crate) deadline: Option<Duration>,
-    /// `host:port` of the server, shown for connection errors.
-    pub(crate) address: String,
+    source: Option<reqwest::Error>,
+    attempts: u32,
+    deadline: Option<Duration>,
+    /// What went wrong, in a few words (`connection refused (host:port)`).
+    summary: String,
+    /// The causes under the summary, as `source()` shows them.
+    causes: Option<Box<Cause>>,
+}
+
+/// One cause of a [`TransportError`], as text.
+#[derive(Debug)]
+struct Cause {
+    message: String,
+    next: Option<Box<Cause>>,
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.next.as_deref().map(|c| c as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl TransportError {
+    /// The error of a call whose last attempt failed with `source` (if it
+    /// failed on its own) after `attempts` attempts.
+    pub(crate) fn new(
+        operation: &'static str,
+        source: Option<reqwest::Error>,
+        attempts: u32,
+        attempt_timeout: Option<Duration>,
+        deadline: Option<Duration>,
+        address: &str,
+    ) -> Self {
+        let source = source.map(reqwest::Error::without_url);
+        let summary = source.as_ref().map(|e| summarize(e, attempt_timeout, address)).unwrap_or_default();
+        let mut messages = Vec::new();
+        let mut current = source.as_ref().map(|e| e as &(dyn std::error::Error + 'static));
+        while let Some(e) = current {
+            messages.push(e.to_string());
+            current = e.source();
+        }
+        if messages.last().is_some_and(|root| summary.contains(root.as_str())) {
+            messages.pop();
+        }
+        let causes = messages.into_iter().rev().fold(None, |next, message| Some(Box::new(Cause { message, next })));
+        TransportError { operation, source, attempts, deadline, summary, causes }
+    }
+
     /// The operation id of the failed call.
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -155,28 +201,28 @@ impl TransportError {
     pub fn reqwest_error(&self) -> Option<&reqwest::Error> {
         self.source.as_ref()
     }
+}
 
-    /// What went wrong in the last attempt, in a few words.
-    fn cause(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(err) = &self.source else { return f.write_str("no response") };
-        if err.is_timeout() {
-            return match (err.is_connect(), self.attempt_timeout) {
-                (true, _) => write!(f, "connect timed out ({})", self.address),
-                (false, Some(t)) => write!(f, "timed out after {}", HumanDuration(t)),
-                (false, None) => f.write_str("timed out"),
-            };
-        }
-        root_cause(err, f)?;
-        if err.is_connect() {
-            write!(f, " ({})", self.address)?;
-        }
-        Ok(())
+/// What went wrong in one attempt, in a few words.
+fn summarize(err: &reqwest::Error, attempt_timeout: Option<Duration>, address: &str) -> String {
+    if err.is_timeout() {
+        return match (err.is_connect(), attempt_timeout) {
+            (true, _) => format!("connect timed out ({address})"),
+            (false, Some(t)) => format!("timed out after {}", HumanDuration(t)),
+            (false, None) => "timed out".to_owned(),
+        };
+    }
+    let root = root_cause(err);
+    if err.is_connect() {
+        format!("{root} ({address})")
+    } else {
+        root
     }
 }
 
 /// The deepest cause of `err`: the kind of an I/O error where it has a
 /// name ("connection refused"), else the innermost message.
-fn root_cause(err: &(dyn std::error::Error + 'static), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     let mut deepest = err;
     let mut io_kind = None;
     let mut current = Some(err);
@@ -188,8 +234,8 @@ fn root_cause(err: &(dyn std::error::Error + 'static), f: &mut fmt::Formatter<'_
         current = e.source();
     }
     match io_kind {
-        Some(kind) if kind != std::io::ErrorKind::Other => write!(f, "{kind}"),
-        _ => write!(f, "{deepest}"),
+        Some(kind) if kind != std::io::ErrorKind::Other => kind.to_string(),
+        _ => deepest.to_string(),
     }
 }
 
@@ -200,15 +246,13 @@ impl fmt::Display for TransportError {
         match self.deadline {
             Some(deadline) => {
                 write!(f, "deadline of {} exceeded after {attempts}", HumanDuration(deadline))?;
-                if self.source.is_some() {
-                    f.write_str(" (last attempt: ")?;
-                    self.cause(f)?;
-                    f.write_str(")")?;
+                if !self.summary.is_empty() {
+                    write!(f, " (last error: {})", self.summary)?;
                 }
                 Ok(())
             }
             None => {
-                self.cause(f)?;
+                f.write_str(&self.summary)?;
                 if self.attempts > 1 {
                     write!(f, " after {attempts}")?;
                 }
@@ -231,7 +275,7 @@ impl fmt::Debug for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_ref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.causes.as_deref().map(|c| c as &(dyn std::error::Error + 'static))
     }
 }
 
