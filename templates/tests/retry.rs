@@ -247,7 +247,9 @@ async fn deadline_ends_a_call_to_a_server_that_never_answers_across_retries() {
     if attempts > 1 {
         assert_eq!(
             err.to_string(),
-            format!("thing: deadline of 450 ms exceeded after {attempts} attempts (last error: timed out after 100 ms)")
+            format!(
+                "thing: deadline of 450 ms exceeded after {attempts} attempts (last error: timed out after 100 ms)"
+            )
         );
     }
     // Generous: the point is that it is not 11 x 100 ms, nor 30 s.
