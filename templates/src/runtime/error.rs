@@ -287,7 +287,7 @@ impl fmt::Display for HumanDuration {
         let d = self.0;
         if d.subsec_nanos() == 0 {
             write!(f, "{} s", d.as_secs())
-        } else if d < Duration::from_secs(1) && d.subsec_nanos() % 1_000_000 == 0 {
+        } else if d == Duration::from_millis(u64::from(d.subsec_millis())) {
             write!(f, "{} ms", d.as_millis())
         } else {
             let text = format!("{:.3}", d.as_secs_f64());
