@@ -196,3 +196,21 @@ async fn an_empty_object_or_a_matching_body_is_not_reported() {
     assert!(warnings("getEmptyKey").is_empty());
     assert!(warnings("getBareKey").is_empty());
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+#[allow(dead_code)] // Decoded only.
+enum Event {
+    Scheduled { at: Lenient<DateTime>, every: u32 },
+    Note { at: String },
+}
+
+#[tokio::test]
+async fn a_raw_value_in_a_union_variant_that_was_not_chosen_is_not_reported() {
+    warnings(""); // installs the recorder
+    let server = serve(json!({"at": "whenever"})).await;
+    let raw = common::client(&server).execute::<()>(get("getUnionEvent")).await.unwrap();
+    let event: Event = raw.json::<_, ()>().unwrap();
+    assert!(matches!(event, Event::Note { .. }), "{event:?}");
+    assert!(warnings("getUnionEvent").is_empty());
+}

@@ -105,12 +105,10 @@ impl RawResponse {
     /// Logs where the first of `kept` unparsable formatted values is.
     #[cold]
     fn warn_kept_raw<T: DeserializeOwned>(&self, kept: u32) {
-        // Decoding strictly fails on the first raw value, with its path.
-        let explained = self.json_tracked::<T>(true).err();
-        let (path, message) = match &explained {
-            Some(e) => (e.path(), e.message()),
-            None => (".", "a value does not parse as its format"),
-        };
+        // Decoding strictly fails on the first raw value, with its path. If it
+        // succeeds, the raw values were in union variants that were not chosen.
+        let Err(explained) = self.json_tracked::<T>(true) else { return };
+        let (path, message) = (explained.path(), explained.message());
         tracing::warn!(
             operation_id = self.operation,
             status = self.status.as_u16(),
