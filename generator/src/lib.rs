@@ -5,8 +5,11 @@
 //! [`lower`] (document -> [`ir`]) -> [`render`] (IR -> tokens) ->
 //! [`format`] (tokens -> text). All naming goes through [`naming`].
 //!
-//! The library does no I/O: [`generate`] takes the spec's text and returns
-//! file contents, byte-identical for the same input.
+//! The pipeline does no I/O: [`generate`] takes the spec's text and returns
+//! file contents, byte-identical for the same input. [`output`] plans the
+//! changes to a crate folder (pure), and [`project`], the one module that
+//! touches the file system, reads specs and `codegen.toml` and writes crate
+//! folders for the `openapi-rs` command, xtask and users' build scripts.
 #![warn(missing_docs)]
 
 pub mod diagnostics;
@@ -16,7 +19,9 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod normalize;
+pub mod output;
 pub mod parallel;
+pub mod project;
 pub mod render;
 pub mod settings;
 
@@ -46,6 +51,7 @@ pub struct Generated {
 /// `Err` carries every error found (and the warnings before them); nothing
 /// partial is returned.
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
+    settings.validate().map_err(|message| vec![Diagnostic::error("", message)])?;
     let loaded = load::load(spec_text)?;
     let (api, lower_warnings) = lower::lower(&loaded, settings);
     let mut warnings = loaded.warnings;

@@ -1,137 +1,82 @@
-//! `cargo xtask codegen [--check]` and `cargo xtask generate`.
+//! `cargo xtask codegen [--check]` and `cargo xtask generate`: thin callers
+//! of `generator::project`, the implementation the `openapi-rs` command shares.
 
-use crate::output::Plan;
+use generator::project::{self, Config, Error, Mode, Report};
 use generator::{Diagnostic, Generated, Settings};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-const CONFIG: &str = "codegen.toml";
+pub use generator::settings::default_crate_name;
 
-/// codegen.toml.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Config {
-    #[serde(rename = "crate")]
-    crates: Vec<CrateConfig>,
-}
-
-/// One crate to generate.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CrateConfig {
-    spec: PathBuf,
-    name: String,
-    out: PathBuf,
-    /// A folder of hand-written examples copied into the crate's `examples/`.
-    examples: Option<PathBuf>,
-    #[serde(default)]
-    api_key_prefixes: BTreeMap<String, String>,
-    #[serde(default)]
-    secret_properties: Vec<String>,
-}
+/// The command named in the generated files' first line (unless codegen.toml
+/// sets `command`) and in the drift check's advice.
+const COMMAND: &str = "cargo xtask codegen";
 
 /// Generates every configured crate in memory; any problem in any spec
 /// stops everything before a single file is written.
 pub fn run_codegen(args: &[String]) -> Result<(), String> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
+    let mode = match args {
+        [] => Mode::Write,
+        [flag] if flag == "--check" => Mode::Check,
         _ => return Err("usage: cargo xtask codegen [--check]".into()),
     };
     let started = Instant::now();
-    let text = std::fs::read_to_string(CONFIG).map_err(|e| format!("error: cannot read {CONFIG}: {e}"))?;
-    let config: Config = toml::from_str(&text).map_err(|e| format!("error: {CONFIG}: {e}"))?;
-    let mut generated = Vec::new();
-    let mut failures = Vec::new();
-    for krate in &config.crates {
-        let mut settings = Settings::new(&krate.name, krate.spec.to_string_lossy().replace('\\', "/"));
-        settings.api_key_prefixes = krate.api_key_prefixes.clone();
-        settings.secret_properties = krate.secret_properties.clone();
-        if let Some(dir) = &krate.examples {
-            settings.extra_files = read_examples(dir)?;
-        }
-        match generate_from_file(&krate.spec, &settings) {
-            Ok((result, elapsed)) => generated.push((krate, result, elapsed)),
-            Err(message) => failures.push(message),
-        }
+    let root = Path::new("");
+    let config = Config::read(root).map_err(|e| e.to_string())?;
+    let reports = project::codegen(root, &config, COMMAND, mode, &mut |_, _, _| {})
+        .map_err(|e| format!("{e}\nnothing was written"))?;
+    for report in &reports {
+        print_warnings(&report.spec, &report.warnings);
     }
-    if !failures.is_empty() {
-        return Err(format!("{}\nnothing was written", failures.join("\n")));
-    }
-    let mut plans = Vec::new();
-    for (krate, result, elapsed) in &generated {
-        print_warnings(&krate.spec, &result.warnings);
-        plans.push((krate, Plan::new(&krate.out, &result.files)?, elapsed));
-    }
-    if check {
-        let stale: Vec<String> = plans
+    if mode == Mode::Check {
+        let stale: Vec<String> = reports
             .iter()
-            .flat_map(|(_, plan, _)| {
-                let writes = plan.writes.iter().map(|(p, _)| format!("  out of date: {}", p.display()));
-                let removals = plan.removals.iter().map(|p| format!("  stale: {}", p.display()));
+            .flat_map(|report| {
+                let writes = report.writes.iter().map(|p| format!("  out of date: {}", p.display()));
+                let removals = report.removals.iter().map(|p| format!("  stale: {}", p.display()));
                 writes.chain(removals).collect::<Vec<_>>()
             })
             .collect();
         if !stale.is_empty() {
             return Err(format!(
-                "error: generated code differs from the specs:\n{}\nrun `cargo xtask codegen` to update it",
-                stale.join("\n")
+                "error: generated code differs from the specs:\n{}\nrun `{}` to update it",
+                stale.join("\n"),
+                config.command.as_deref().unwrap_or(COMMAND)
             ));
         }
-        println!("generated code is up to date ({} crates, {} ms)", plans.len(), started.elapsed().as_millis());
+        println!("generated code is up to date ({} crates, {} ms)", reports.len(), started.elapsed().as_millis());
         return Ok(());
     }
-    for (krate, plan, elapsed) in &plans {
-        plan.apply()?;
+    for report in &reports {
         println!(
             "{}: {} written, {} removed, {} unchanged (generated in {} ms)",
-            krate.out.display(),
-            plan.writes.len(),
-            plan.removals.len(),
-            plan.unchanged,
-            elapsed.as_millis()
+            report.out.display(),
+            report.writes.len(),
+            report.removals.len(),
+            report.unchanged,
+            report.generate_time.as_millis()
         );
-        for (path, _) in &plan.writes {
-            println!("  wrote {}", path.display());
-        }
-        for path in &plan.removals {
-            println!("  removed {}", path.display());
-        }
+        print_files(report);
     }
     println!("done in {} ms", started.elapsed().as_millis());
     Ok(())
 }
 
-fn read_examples(dir: &Path) -> Result<Vec<(String, String)>, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("error: cannot read examples folder {}: {e}", dir.display()))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let path = entry.map_err(|e| format!("error: {}: {e}", dir.display()))?.path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
-            let name = path.file_name().expect("a file has a name").to_string_lossy();
-            files.push((format!("examples/{name}"), text));
-        }
+fn print_files(report: &Report) {
+    for path in &report.writes {
+        println!("  wrote {}", path.display());
     }
-    files.sort();
-    Ok(files)
+    for path in &report.removals {
+        println!("  removed {}", path.display());
+    }
 }
 
 /// Reads and generates one spec, with diagnostics that name the file.
 pub fn generate_from_file(spec: &Path, settings: &Settings) -> Result<(Generated, std::time::Duration), String> {
-    let text =
-        std::fs::read_to_string(spec).map_err(|e| format!("error: {}: cannot read the spec: {e}", spec.display()))?;
-    let started = Instant::now();
-    match generator::generate(&text, settings) {
-        Ok(generated) => Ok((generated, started.elapsed())),
-        Err(diagnostics) => {
-            Err(diagnostics.iter().map(|d| format!("{}: {d}", spec.display())).collect::<Vec<_>>().join("\n"))
-        }
-    }
+    project::generate_file(spec, settings)
+        .map(|(_, generated, elapsed)| (generated, elapsed))
+        .map_err(|e| e.to_string())
 }
 
 fn print_warnings(spec: &Path, warnings: &[Diagnostic]) {
@@ -177,38 +122,27 @@ pub fn run_generate(args: &[String]) -> Result<(), String> {
     settings.api_key_prefixes = prefixes;
     settings.secret_properties = secrets;
     settings.standalone_workspace = standalone;
-    let (generated, elapsed) = generate_from_file(&spec, &settings).map_err(|m| format!("{m}\nnothing was written"))?;
-    print_warnings(&spec, &generated.warnings);
-    let plan = Plan::new(&out, &generated.files)?;
-    plan.apply()?;
+    let report = project::generate_crate(&spec, &out, &settings).map_err(|e| match e {
+        Error::Spec { .. } | Error::Settings(_) => format!("{e}\nnothing was written"),
+        other => other.to_string(),
+    })?;
+    print_warnings(&spec, &report.warnings);
     println!(
         "{}: crate `{name}`: {} written, {} removed, {} unchanged; {} warnings (generated in {} ms)",
         out.display(),
-        plan.writes.len(),
-        plan.removals.len(),
-        plan.unchanged,
-        generated.warnings.len(),
-        elapsed.as_millis()
+        report.writes.len(),
+        report.removals.len(),
+        report.unchanged,
+        report.warnings.len(),
+        report.generate_time.as_millis()
     );
     Ok(())
 }
 
-/// `specs/petstore.yaml` -> `petstore-client`.
-pub fn default_crate_name(spec: &Path) -> String {
-    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let cleaned: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    let cleaned = cleaned.trim_matches('-');
-    let cleaned = if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("api-{cleaned}")
-    } else {
-        cleaned.to_string()
-    };
-    format!("{}-client", cleaned.trim_end_matches('-'))
-}
-
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     /// The drift check inside plain `cargo test`: the checked-in crates must
     /// be exactly what `cargo xtask codegen` makes of the specs.
     #[test]
@@ -220,10 +154,55 @@ mod tests {
         }
     }
 
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        name: {type: string}\n";
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn snapshot(dir: &std::path::Path) -> Vec<(String, Option<String>)> {
+        generator::project::read_folder(dir).unwrap().into_iter().collect()
+    }
+
     #[test]
-    fn crate_names_derive_from_spec_file_names() {
-        use std::path::Path;
-        assert_eq!(super::default_crate_name(Path::new("specs/Pet Store.v2.yaml")), "pet-store-v2-client");
-        assert_eq!(super::default_crate_name(Path::new("3d.json")), "api-3d-client");
+    fn a_missing_spec_is_named_and_nothing_is_written() {
+        let dir = temp_dir("missing");
+        let missing = dir.with_extension("does-not-exist.yaml");
+        let error = super::run_generate(&[missing.display().to_string(), "--out".into(), dir.display().to_string()])
+            .unwrap_err();
+        assert!(error.contains("cannot read the spec") && error.contains("does-not-exist.yaml"), "{error}");
+        assert!(!dir.exists(), "nothing was created");
+    }
+
+    #[test]
+    fn a_failing_generate_leaves_the_output_as_it_was() {
+        let dir = temp_dir("atomic");
+        let spec_path = dir.with_extension("yaml");
+        std::fs::write(&spec_path, SPEC).unwrap();
+        let args = |spec: &PathBuf| vec![spec.display().to_string(), "--out".into(), dir.display().to_string()];
+        super::run_generate(&args(&spec_path)).unwrap();
+        let before = snapshot(&dir);
+        std::fs::write(&spec_path, SPEC.replace("'#/components/schemas/Pet'", "'#/components/schemas/Missing'"))
+            .unwrap();
+        let error = super::run_generate(&args(&spec_path)).unwrap_err();
+        assert!(error.contains("unresolved reference `#/components/schemas/Missing`"), "{error}");
+        assert!(error.contains("nothing was written"), "{error}");
+        assert_eq!(snapshot(&dir), before);
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_file(&spec_path).unwrap();
+    }
+
+    #[test]
+    fn an_invalid_crate_name_is_refused_with_the_rule() {
+        let dir = temp_dir("badname");
+        let spec_path = dir.with_extension("yaml");
+        std::fs::write(&spec_path, SPEC).unwrap();
+        let args = [spec_path.display().to_string(), "--out".into(), dir.display().to_string(), "--name".into()];
+        let error = super::run_generate(&[&args[..], &["my.api".to_string()]].concat()).unwrap_err();
+        assert!(error.contains("invalid crate name `my.api`: it contains `.`"), "{error}");
+        assert!(!dir.exists(), "nothing was created");
+        std::fs::remove_file(&spec_path).unwrap();
     }
 }

@@ -5,7 +5,6 @@
 //! project's Cargo.lock), so their dependencies compile once.
 
 use crate::codegen::{default_crate_name, generate_from_file};
-use crate::output::Plan;
 use generator::Settings;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -46,7 +45,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match generate_from_file(spec, &settings) {
             Ok((generated, elapsed)) => {
                 let out = workspace.join("crates").join(&name);
-                Plan::new(&out, &generated.files)?.apply()?;
+                generator::project::write_files(&out, &generated.files).map_err(|e| e.to_string())?;
                 members.push(name.clone());
                 rows.push(Row {
                     spec: label,

@@ -4,11 +4,11 @@
 //! - `generate <SPEC> --out <DIR> [--name <CRATE>] ...`: generate a crate from any spec.
 //! - `corpus [DIR]`: generate and `cargo check` a crate for every spec in DIR.
 //!
-//! xtask is the only writer of `generated/`.
+//! xtask is the only writer of `generated/`. The reading and writing is
+//! `generator::project`, shared with the `openapi-rs` command.
 
 mod codegen;
 mod corpus;
-mod output;
 
 use std::process::ExitCode;
 

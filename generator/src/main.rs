@@ -1,0 +1,415 @@
+//! `openapi-rs`: the generator as a command, for any project.
+//!
+//! A thin layer over [`generator::project`], which this repository's xtask
+//! uses too: the same settings give the same bytes.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use generator::project::{self, Config, Error, Mode, Report};
+use generator::{Diagnostic, Settings};
+use serde_json::{json, Value};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Generates Rust client crates from OpenAPI 3.0 and 3.1 documents (YAML or JSON).
+///
+/// Exit status: 0 on success, 1 when `check` or `codegen --check` finds
+/// generated code that differs from the spec, 2 on any error (nothing is
+/// written then).
+#[derive(Parser)]
+#[command(name = "openapi-rs", version)]
+struct Cli {
+    /// Print only errors: no progress, warnings or summary.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// `human`: located diagnostics on stderr, coloured on a terminal unless
+    /// NO_COLOR is set. `json`: one JSON document on stdout (status, crates,
+    /// files, warnings, errors), nothing on stderr.
+    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
+    format: Format,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a crate from SPEC into --out: only changed files are written,
+    /// generated files no longer produced are removed, files you wrote are kept.
+    Generate(CrateArgs),
+    /// The drift check: write nothing; exit 1 naming the files that differ
+    /// from what `generate` with the same options would write.
+    Check(CrateArgs),
+    /// Generate every crate listed in ./codegen.toml (one [[crate]] per spec,
+    /// with keys spec, name, out, and optional examples, api_key_prefixes,
+    /// secret_properties; an optional top-level `command`). All specs are
+    /// generated before anything is written: any error writes nothing.
+    Codegen {
+        /// Write nothing; exit 1 naming the files that differ.
+        #[arg(long)]
+        check: bool,
+        /// The command named in each file's first line and in the drift
+        /// check's advice [default: codegen.toml's `command`, else `openapi-rs codegen`].
+        #[arg(long, value_name = "TEXT")]
+        command: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct CrateArgs {
+    /// The OpenAPI document, YAML or JSON.
+    spec: PathBuf,
+    /// The crate's folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The crate's package name: ASCII letters, digits, `-` and `_`, starting
+    /// with a letter or `_`, not a Rust keyword nor a crate that ships with
+    /// Rust [default: from the spec's file name, `Pet Store.yaml` -> `pet-store-client`].
+    #[arg(long, value_name = "CRATE")]
+    name: Option<String>,
+    /// The value prefix of an API key security scheme, e.g. `apiToken=SSWS`
+    /// sends `Authorization: SSWS <key>`. Repeatable.
+    #[arg(long = "api-key-prefix", value_name = "SCHEME=PREFIX", value_parser = parse_prefix)]
+    api_key_prefixes: Vec<(String, String)>,
+    /// A property whose values are credentials (wire name, any case): redacted
+    /// in `Debug`, like `format: password`. Repeatable.
+    #[arg(long = "secret", value_name = "PROPERTY")]
+    secrets: Vec<String>,
+    /// Leave `[workspace]` out of the crate's Cargo.toml, for a crate that is
+    /// a member of the surrounding workspace (by default it builds on its own).
+    #[arg(long)]
+    workspace_member: bool,
+    /// The command named in each file's first line
+    /// [default: `openapi-rs generate SPEC --out DIR`].
+    #[arg(long, value_name = "TEXT")]
+    command: Option<String>,
+}
+
+fn parse_prefix(pair: &str) -> Result<(String, String), String> {
+    match pair.split_once('=') {
+        Some((scheme, prefix)) if !scheme.is_empty() => Ok((scheme.to_string(), prefix.to_string())),
+        _ => Err(format!("wants SCHEME=PREFIX, got `{pair}`")),
+    }
+}
+
+/// Where the output goes and how it looks.
+struct Output {
+    quiet: bool,
+    json: bool,
+    renderer: Renderer,
+}
+
+impl Output {
+    fn progress(&self, line: &str) {
+        if !self.quiet && !self.json {
+            eprintln!("{line}");
+        }
+    }
+
+    fn say(&self, line: &str) {
+        if !self.quiet && !self.json {
+            println!("{line}");
+        }
+    }
+
+    fn render(&self, groups: &[Group<'_>]) {
+        if !self.json {
+            eprintln!("{}", self.renderer.render(groups));
+        }
+    }
+
+    fn warnings(&self, report: &Report) {
+        if !self.quiet {
+            for warning in &report.warnings {
+                self.render(&[diagnostic_group(&report.spec, &report.spec_text, warning)]);
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let out = Output {
+        quiet: cli.quiet,
+        json: cli.format == Format::Json,
+        renderer: if colour { Renderer::styled() } else { Renderer::plain() },
+    };
+    let started = Instant::now();
+    let (result, fix) = match &cli.command {
+        Command::Generate(args) => (one_crate(args, Mode::Write, &out), None),
+        Command::Check(args) => (one_crate(args, Mode::Check, &out), Some(fix_command(args))),
+        Command::Codegen { check, command } => {
+            let mode = if *check { Mode::Check } else { Mode::Write };
+            let result = codegen(mode, command.as_deref(), &out);
+            let fix = result.as_ref().ok().map(|(_, command)| command.clone());
+            (result.map(|(reports, _)| reports), fix)
+        }
+    };
+    match result {
+        Ok(reports) => finish(&reports, fix.as_deref(), started, &out),
+        Err(error) => {
+            if out.json {
+                let errors: Vec<Value> = error.flatten().into_iter().flat_map(error_json).collect();
+                println!("{}", json!({ "status": "error", "crates": [], "errors": errors }));
+            } else {
+                for error in error.flatten() {
+                    for group in error_groups(error) {
+                        out.render(&[group]);
+                    }
+                }
+                eprintln!("nothing was written");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn settings_for(args: &CrateArgs) -> Settings {
+    let name = args.name.clone().unwrap_or_else(|| generator::settings::default_crate_name(&args.spec));
+    let label = args.spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut settings = Settings::new(name, label);
+    settings.command = args
+        .command
+        .clone()
+        .unwrap_or_else(|| format!("openapi-rs generate {} --out {}", args.spec.display(), args.out.display()));
+    settings.api_key_prefixes = args.api_key_prefixes.iter().cloned().collect();
+    settings.secret_properties = args.secrets.clone();
+    settings.standalone_workspace = !args.workspace_member;
+    settings
+}
+
+fn one_crate(args: &CrateArgs, mode: Mode, out: &Output) -> Result<Vec<Report>, Error> {
+    let settings = settings_for(args);
+    out.progress(&format!("generating {} from {}", settings.crate_name, args.spec.display()));
+    let prepared = project::prepare(&args.spec, &args.out, &settings)?;
+    let report = match mode {
+        Mode::Write => prepared.apply()?,
+        Mode::Check => prepared.check(),
+    };
+    Ok(vec![report])
+}
+
+/// The `generate` command line that brings `args.out` up to date.
+fn fix_command(args: &CrateArgs) -> String {
+    let mut words =
+        vec!["openapi-rs".to_string(), "generate".into(), quote(&args.spec), "--out".into(), quote(&args.out)];
+    if let Some(name) = &args.name {
+        words.extend(["--name".into(), quote(name)]);
+    }
+    for (scheme, prefix) in &args.api_key_prefixes {
+        words.extend(["--api-key-prefix".into(), quote(format!("{scheme}={prefix}"))]);
+    }
+    for secret in &args.secrets {
+        words.extend(["--secret".into(), quote(secret)]);
+    }
+    if args.workspace_member {
+        words.push("--workspace-member".into());
+    }
+    if let Some(command) = &args.command {
+        words.extend(["--command".into(), quote(command)]);
+    }
+    words.join(" ")
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+fn quote(word: impl AsRef<std::ffi::OsStr>) -> String {
+    let word = word.as_ref().to_string_lossy();
+    if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:@+,".contains(c)) {
+        word.into_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Runs codegen.toml; also returns the command that fixes drift.
+fn codegen(mode: Mode, command: Option<&str>, out: &Output) -> Result<(Vec<Report>, String), Error> {
+    let root = Path::new("");
+    let mut config = Config::read(root)?;
+    if let Some(command) = command {
+        config.command = Some(command.to_string());
+    }
+    let fix = config.command.clone().unwrap_or_else(|| "openapi-rs codegen".to_string());
+    let reports = project::codegen(root, &config, "openapi-rs codegen", mode, &mut |index, total, krate| {
+        out.progress(&format!("[{index}/{total}] generating {} from {}", krate.name, krate.spec.display()));
+    })?;
+    Ok((reports, fix))
+}
+
+fn finish(reports: &[Report], fix: Option<&str>, started: Instant, out: &Output) -> ExitCode {
+    let drift = reports.iter().any(|r| r.mode == Mode::Check && !r.is_up_to_date());
+    if out.json {
+        let crates: Vec<Value> = reports.iter().map(report_json).collect();
+        let status = if drift { "drift" } else { "ok" };
+        let mut document = json!({ "status": status, "crates": crates, "errors": [] });
+        if drift {
+            document["fix"] = json!(fix);
+        }
+        println!("{document}");
+    } else {
+        for report in reports {
+            out.warnings(report);
+        }
+        for report in reports {
+            if report.mode == Mode::Write {
+                out.say(&format!(
+                    "{}: crate `{}`: {} written, {} removed, {} unchanged; {} warnings (generated in {} ms)",
+                    report.out.display(),
+                    report.crate_name,
+                    report.writes.len(),
+                    report.removals.len(),
+                    report.unchanged,
+                    report.warnings.len(),
+                    report.generate_time.as_millis()
+                ));
+                for path in &report.writes {
+                    out.say(&format!("  wrote {}", path.display()));
+                }
+                for path in &report.removals {
+                    out.say(&format!("  removed {}", path.display()));
+                }
+            }
+        }
+        if drift {
+            let title = Level::ERROR.primary_title("generated code differs from the spec");
+            let mut lines = Vec::new();
+            for report in reports {
+                lines.extend(report.writes.iter().map(|p| format!("out of date: {}", p.display())));
+                lines.extend(report.removals.iter().map(|p| format!("stale: {}", p.display())));
+            }
+            let mut group: Group<'_> = title.element(Level::NOTE.message(lines.join("\n")));
+            if let Some(fix) = fix {
+                group = group.element(Level::HELP.message(format!("run `{fix}` to update it")));
+            }
+            out.render(&[group]);
+        } else if reports.iter().all(|r| r.mode == Mode::Check) {
+            out.say(&format!(
+                "generated code is up to date ({} crates, {} ms)",
+                reports.len(),
+                started.elapsed().as_millis()
+            ));
+        } else {
+            out.say(&format!("done in {} ms", started.elapsed().as_millis()));
+        }
+    }
+    if drift {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn report_json(report: &Report) -> Value {
+    let paths = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
+    json!({
+        "name": report.crate_name,
+        "spec": report.spec.display().to_string(),
+        "out": report.out.display().to_string(),
+        "mode": if report.mode == Mode::Write { "write" } else { "check" },
+        "up_to_date": report.is_up_to_date(),
+        "writes": paths(&report.writes),
+        "removals": paths(&report.removals),
+        "unchanged": report.unchanged,
+        "generate_ms": report.generate_time.as_millis() as u64,
+        "warnings": report.warnings.iter().map(|d| diagnostic_json(&report.spec, d)).collect::<Vec<_>>(),
+    })
+}
+
+fn diagnostic_json(file: &Path, d: &Diagnostic) -> Value {
+    json!({
+        "severity": if d.is_error() { "error" } else { "warning" },
+        "file": file.display().to_string(),
+        "pointer": d.pointer,
+        "line": d.line_col.map(|(line, _)| line),
+        "column": d.line_col.map(|(_, col)| col),
+        "message": d.message,
+    })
+}
+
+fn error_json(error: &Error) -> Vec<Value> {
+    match error {
+        Error::Spec { spec, diagnostics, .. } => diagnostics.iter().map(|d| diagnostic_json(spec, d)).collect(),
+        Error::Config { path, text, message, span } => {
+            let line_col = span.as_ref().map(|s| project::line_col(text, s.start));
+            vec![json!({
+                "severity": "error",
+                "file": path.display().to_string(),
+                "line": line_col.map(|(line, _)| line),
+                "column": line_col.map(|(_, col)| col),
+                "message": message,
+            })]
+        }
+        Error::Io { path, action, source } => {
+            vec![
+                json!({ "severity": "error", "file": path.display().to_string(), "message": format!("{action}: {source}") }),
+            ]
+        }
+        other => vec![json!({ "severity": "error", "message": other.to_string().trim_start_matches("error: ") })],
+    }
+}
+
+fn error_groups(error: &Error) -> Vec<Group<'_>> {
+    match error {
+        Error::Spec { spec, text, diagnostics } => {
+            diagnostics.iter().map(|d| diagnostic_group(spec, text, d)).collect()
+        }
+        Error::Config { path, text, message, span } => {
+            let line_col = span.as_ref().map(|s| project::line_col(text, s.start));
+            vec![located(Level::ERROR, message, path, text, line_col, None)]
+        }
+        Error::Io { path, action, source } => vec![Level::ERROR
+            .primary_title(format!("{action}: {source}"))
+            .element(Origin::path(path.display().to_string()))],
+        other => vec![Group::with_title(
+            Level::ERROR.primary_title(other.to_string().trim_start_matches("error: ").to_string()),
+        )],
+    }
+}
+
+fn diagnostic_group<'a>(file: &Path, text: &'a str, d: &'a Diagnostic) -> Group<'a> {
+    let level = if d.is_error() { Level::ERROR } else { Level::WARNING };
+    let note = (!d.pointer.is_empty()).then(|| format!("at #{}", d.pointer));
+    located(level, &d.message, file, text, d.line_col, note)
+}
+
+/// A message with the spec line it points at, when the line is known.
+fn located<'a>(
+    level: Level<'a>,
+    message: &'a str,
+    file: &Path,
+    text: &'a str,
+    line_col: Option<(usize, usize)>,
+    note: Option<String>,
+) -> Group<'a> {
+    let path = file.display().to_string();
+    let title = level.primary_title(message);
+    let source = line_col.and_then(|(line, col)| Some((line, col, text.lines().nth(line.checked_sub(1)?)?)));
+    let mut group = match source {
+        Some((line, col, source)) => {
+            let start = source.char_indices().nth(col.saturating_sub(1)).map_or(source.len(), |(i, _)| i);
+            let end = source[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+            title.element(
+                Snippet::source(source)
+                    .line_start(line)
+                    .path(path)
+                    .annotation(AnnotationKind::Primary.span(start..end)),
+            )
+        }
+        // The end of the text, or no position: name the file (and line).
+        None => match line_col {
+            Some((line, col)) => title.element(Origin::path(path).line(line).char_column(col.saturating_sub(1))),
+            None => title.element(Origin::path(path)),
+        },
+    };
+    if let Some(note) = note {
+        group = group.element(Level::NOTE.message(note));
+    }
+    group
+}

@@ -1,0 +1,527 @@
+//! The file-system layer: the only module of the library that does I/O.
+//!
+//! One implementation shared by the `openapi-rs` command, this repository's
+//! xtask, and a user's own xtask or `build.rs`. It reads specs and
+//! `codegen.toml`, compares a crate folder with the generated files
+//! ([`Plan`], pure), and carries the plan out: every write is staged beside
+//! its target before anything is renamed into place, and only files whose
+//! first line says they were generated are ever removed.
+//!
+//! ```no_run
+//! // build.rs, or a user's own xtask
+//! let settings = generator::Settings::new("petstore-client", "petstore.yaml");
+//! let report = generator::project::generate_crate("petstore.yaml".as_ref(), "petstore-client".as_ref(), &settings)?;
+//! println!("{} files written", report.writes.len());
+//! # Ok::<(), generator::project::Error>(())
+//! ```
+
+use crate::output::{Existing, Plan};
+use crate::{Diagnostic, Generated, GeneratedFile, Settings};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The file [`codegen`] is driven by, at the project's root.
+pub const CONFIG_FILE: &str = "codegen.toml";
+
+/// Write the files, or only compare them (the drift check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Bring the folder up to date.
+    Write,
+    /// Change nothing; report what differs.
+    Check,
+}
+
+/// What was done to one crate folder, or in check mode what differs.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The generated crate's package name.
+    pub crate_name: String,
+    /// The spec it was generated from.
+    pub spec: PathBuf,
+    /// The spec's text, to show the lines that warnings point at.
+    pub spec_text: String,
+    /// The crate's folder.
+    pub out: PathBuf,
+    /// Whether anything was written.
+    pub mode: Mode,
+    /// Files written (check mode: out of date), under `out`.
+    pub writes: Vec<PathBuf>,
+    /// Stale generated files removed (check mode: to be removed), under `out`.
+    pub removals: Vec<PathBuf>,
+    /// How many files were already up to date.
+    pub unchanged: usize,
+    /// What was approximated along the way.
+    pub warnings: Vec<Diagnostic>,
+    /// Time spent generating (not reading or writing).
+    pub generate_time: Duration,
+}
+
+impl Report {
+    /// Did the folder already match the spec? In check mode, `false` is drift.
+    pub fn is_up_to_date(&self) -> bool {
+        self.writes.is_empty() && self.removals.is_empty()
+    }
+}
+
+/// Why nothing was written.
+#[derive(Debug)]
+pub enum Error {
+    /// A file or folder could not be read or written.
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What was being done, e.g. "cannot read the spec".
+        action: &'static str,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// `codegen.toml` is not valid.
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// Its text, to show the offending line.
+        text: String,
+        /// What is wrong.
+        message: String,
+        /// Byte range of the offending text, where known.
+        span: Option<Range<usize>>,
+    },
+    /// The settings are invalid (e.g. a crate name cargo would refuse).
+    Settings(String),
+    /// A spec has errors.
+    Spec {
+        /// The spec.
+        spec: PathBuf,
+        /// Its text, to show the offending lines.
+        text: String,
+        /// Every error found, and the warnings before them.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// Several crates failed (`codegen` reports every one).
+    Several(Vec<Error>),
+}
+
+impl Error {
+    /// The errors one by one (a [`Error::Several`] flattened).
+    pub fn flatten(&self) -> Vec<&Error> {
+        match self {
+            Error::Several(errors) => errors.iter().flat_map(Error::flatten).collect(),
+            other => vec![other],
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, action, source } => write!(f, "error: {}: {action}: {source}", path.display()),
+            Error::Config { path, text, message, span } => {
+                write!(f, "error: {}", path.display())?;
+                if let Some(span) = span {
+                    let (line, col) = line_col(text, span.start);
+                    write!(f, ":{line}:{col}")?;
+                }
+                write!(f, ": {message}")
+            }
+            Error::Settings(message) => write!(f, "error: {message}"),
+            Error::Spec { spec, diagnostics, .. } => {
+                let lines: Vec<String> = diagnostics.iter().map(|d| format!("{}: {d}", spec.display())).collect();
+                write!(f, "{}", lines.join("\n"))
+            }
+            Error::Several(errors) => {
+                let lines: Vec<String> = errors.iter().map(Error::to_string).collect();
+                write!(f, "{}", lines.join("\n"))
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
+fn io_error<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -> Error + 'a {
+    move |source| Error::Io { path: path.to_path_buf(), action, source }
+}
+
+/// Generates a crate from `spec` into `out`, writing only the files whose
+/// content changed and removing generated files no longer produced. On any
+/// error nothing is written.
+pub fn generate_crate(spec: &Path, out: &Path, settings: &Settings) -> Result<Report, Error> {
+    prepare(spec, out, settings)?.apply()
+}
+
+/// The drift check: what [`generate_crate`] would change, writing nothing.
+/// `Ok` with [`Report::is_up_to_date`] false when the folder differs.
+pub fn check_crate(spec: &Path, out: &Path, settings: &Settings) -> Result<Report, Error> {
+    Ok(prepare(spec, out, settings)?.check())
+}
+
+/// Reads and generates one spec: the text, the files and the time it took.
+pub fn generate_file(spec: &Path, settings: &Settings) -> Result<(String, Generated, Duration), Error> {
+    settings.validate().map_err(Error::Settings)?;
+    let text = fs::read_to_string(spec).map_err(io_error(spec, "cannot read the spec"))?;
+    let started = Instant::now();
+    match crate::generate(&text, settings) {
+        Ok(generated) => Ok((text, generated, started.elapsed())),
+        Err(diagnostics) => Err(Error::Spec { spec: spec.to_path_buf(), text, diagnostics }),
+    }
+}
+
+/// A generated crate compared with its folder, not yet written.
+#[derive(Debug)]
+pub struct Prepared {
+    plan: Plan,
+    report: Report,
+}
+
+/// Generates `spec` and compares the result with `out`; nothing is written yet.
+pub fn prepare(spec: &Path, out: &Path, settings: &Settings) -> Result<Prepared, Error> {
+    let (spec_text, generated, generate_time) = generate_file(spec, settings)?;
+    let plan = plan_folder(out, &generated.files)?;
+    let report = Report {
+        crate_name: settings.crate_name.clone(),
+        spec: spec.to_path_buf(),
+        spec_text,
+        out: out.to_path_buf(),
+        mode: Mode::Check,
+        writes: plan.writes.iter().map(|f| out.join(&f.path)).collect(),
+        removals: plan.removals.iter().map(|p| out.join(p)).collect(),
+        unchanged: plan.unchanged.len(),
+        warnings: generated.warnings,
+        generate_time,
+    };
+    Ok(Prepared { plan, report })
+}
+
+impl Prepared {
+    /// What [`Prepared::apply`] would do.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// Writes nothing; the report says what differs.
+    pub fn check(self) -> Report {
+        self.report
+    }
+
+    /// Brings the folder up to date.
+    pub fn apply(self) -> Result<Report, Error> {
+        apply_plan(&self.report.out, &self.plan)?;
+        Ok(Report { mode: Mode::Write, ..self.report })
+    }
+}
+
+/// Writes `files` into `out` (only changed ones; stale generated ones removed).
+pub fn write_files(out: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
+    let plan = plan_folder(out, files)?;
+    apply_plan(out, &plan)?;
+    Ok(plan)
+}
+
+/// Compares `files` with what is under `out` (a missing folder is empty).
+pub fn plan_folder(out: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
+    Ok(Plan::new(files, &read_folder(out)?))
+}
+
+/// Every file under `dir` with its text (`None` if not UTF-8), except
+/// under `target/` and `.git/`: build output is not ours to judge.
+pub fn read_folder(dir: &Path) -> Result<Existing, Error> {
+    let mut existing = Existing::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((dir, prefix)) = pending.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(err) => return Err(io_error(&dir, "cannot list")(err)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(io_error(&dir, "cannot list"))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if path.is_dir() {
+                if name != "target" && name != ".git" {
+                    pending.push((path, format!("{prefix}{name}/")));
+                }
+            } else {
+                existing.insert(format!("{prefix}{name}"), fs::read_to_string(&path).ok());
+            }
+        }
+    }
+    Ok(existing)
+}
+
+/// Carries out `plan` in `out`: every file is first written beside its
+/// target, then all are renamed into place, so a failed write changes nothing.
+pub fn apply_plan(out: &Path, plan: &Plan) -> Result<(), Error> {
+    let mut staged = Vec::new();
+    let result = (|| {
+        for file in &plan.writes {
+            let path = out.join(&file.path);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(io_error(parent, "cannot create"))?;
+            }
+            let temp =
+                path.with_extension(format!("{}.codegen-tmp", path.extension().and_then(|e| e.to_str()).unwrap_or("")));
+            fs::write(&temp, &file.contents).map_err(io_error(&temp, "cannot write"))?;
+            staged.push((temp, path));
+        }
+        Ok(())
+    })();
+    if let Err(err) = result {
+        for (temp, _) in &staged {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(err);
+    }
+    for (temp, path) in &staged {
+        fs::rename(temp, path).map_err(io_error(path, "cannot move into place"))?;
+    }
+    for path in &plan.removals {
+        let path = out.join(path);
+        fs::remove_file(&path).map_err(io_error(&path, "cannot remove stale file"))?;
+        remove_empty_parents(&path, out);
+    }
+    Ok(())
+}
+
+/// Removes folders a removal left empty, up to (not including) `out`.
+fn remove_empty_parents(path: &Path, out: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
+        if fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+/// `codegen.toml`: the crates a project generates, one `[[crate]]` each.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The command named in every generated file's first line and in the
+    /// drift check's advice. Unset, each tool names itself
+    /// (`cargo xtask codegen`, `openapi-rs codegen`).
+    pub command: Option<String>,
+    /// The crates.
+    #[serde(rename = "crate")]
+    pub crates: Vec<CrateConfig>,
+}
+
+/// One `[[crate]]` of `codegen.toml`; paths are relative to the project root.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateConfig {
+    /// The spec, also named as it is here in the generated files' first line.
+    pub spec: PathBuf,
+    /// The crate's package name.
+    pub name: String,
+    /// The crate's folder.
+    pub out: PathBuf,
+    /// A folder of hand-written examples (`*.rs`) copied into the crate's `examples/`.
+    pub examples: Option<PathBuf>,
+    /// Value prefix per API key security scheme, e.g. `apiToken = "SSWS"`.
+    #[serde(default)]
+    pub api_key_prefixes: BTreeMap<String, String>,
+    /// Property names whose values are credentials (redacted in `Debug`).
+    #[serde(default)]
+    pub secret_properties: Vec<String>,
+}
+
+impl Config {
+    /// Reads `root/codegen.toml`.
+    pub fn read(root: &Path) -> Result<Config, Error> {
+        let path = root.join(CONFIG_FILE);
+        let text = fs::read_to_string(&path).map_err(io_error(&path, "cannot read"))?;
+        Config::parse(&text, &path)
+    }
+
+    /// Parses the text of a `codegen.toml` read from `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
+        toml::from_str(text).map_err(|e: toml::de::Error| Error::Config {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+            message: e.message().to_string(),
+            span: e.span(),
+        })
+    }
+}
+
+impl CrateConfig {
+    /// The crate's settings; `command` goes into every file's first line.
+    pub fn settings(&self, root: &Path, command: &str) -> Result<Settings, Error> {
+        let mut settings = Settings::new(&self.name, self.spec.to_string_lossy().replace('\\', "/"));
+        settings.command = command.to_string();
+        settings.api_key_prefixes = self.api_key_prefixes.clone();
+        settings.secret_properties = self.secret_properties.clone();
+        if let Some(dir) = &self.examples {
+            settings.extra_files = read_examples(&root.join(dir))?;
+        }
+        settings.validate().map_err(|message| Error::Settings(format!("{CONFIG_FILE}: {message}")))?;
+        Ok(settings)
+    }
+}
+
+fn read_examples(dir: &Path) -> Result<Vec<(String, String)>, Error> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io_error(dir, "cannot read the examples folder"))? {
+        let path = entry.map_err(io_error(dir, "cannot read the examples folder"))?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let text = fs::read_to_string(&path).map_err(io_error(&path, "cannot read"))?;
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            files.push((format!("examples/{name}"), text));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Generates (or checks) every crate in `config`, paths taken from `root`.
+///
+/// Every spec is generated in memory first: any problem in any of them
+/// stops the run before a single file is written, and all are reported.
+/// `command` names the tool in the files' first line unless `config` sets
+/// one. `progress` hears of each crate (1-based index, count) before it is
+/// generated.
+pub fn codegen(
+    root: &Path,
+    config: &Config,
+    command: &str,
+    mode: Mode,
+    progress: &mut dyn FnMut(usize, usize, &CrateConfig),
+) -> Result<Vec<Report>, Error> {
+    let command = config.command.as_deref().unwrap_or(command);
+    let mut prepared = Vec::new();
+    let mut failures = Vec::new();
+    for (index, krate) in config.crates.iter().enumerate() {
+        progress(index + 1, config.crates.len(), krate);
+        let result = krate
+            .settings(root, command)
+            .and_then(|settings| prepare(&root.join(&krate.spec), &root.join(&krate.out), &settings));
+        match result {
+            Ok(p) => prepared.push(p),
+            Err(error) => failures.push(error),
+        }
+    }
+    match failures.len() {
+        0 => {}
+        1 => return Err(failures.remove(0)),
+        _ => return Err(Error::Several(failures)),
+    }
+    match mode {
+        Mode::Check => Ok(prepared.into_iter().map(Prepared::check).collect()),
+        Mode::Write => prepared.into_iter().map(Prepared::apply).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{generate_crate, line_col, read_folder, write_files, Config, Error};
+    use crate::{generate, Settings};
+    use std::path::{Path, PathBuf};
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      tags: [pets]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        name: {type: string}\n";
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("generator-project-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn snapshot(dir: &Path) -> Vec<(String, Option<String>)> {
+        read_folder(dir).unwrap().into_iter().collect()
+    }
+
+    #[test]
+    fn a_spec_edit_rewrites_exactly_the_affected_files() {
+        let dir = temp_dir("edit");
+        let settings = Settings::new("t-client", "t.yaml");
+        let first = generate(SPEC, &settings).unwrap();
+        write_files(&dir, &first.files).unwrap();
+        assert!(write_files(&dir, &first.files).unwrap().writes.is_empty(), "a second run changes nothing");
+
+        let edited = SPEC.replace("name: {type: string}", "name: {type: string}\n        age: {type: integer}");
+        let plan = write_files(&dir, &generate(&edited, &settings).unwrap().files).unwrap();
+        let written: Vec<_> = plan.writes.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(written, ["src/models.rs"]);
+        assert!(plan.removals.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stale_generated_files_are_removed_and_hand_written_ones_kept() {
+        let dir = temp_dir("stale");
+        let settings = Settings::new("t-client", "t.yaml");
+        write_files(&dir, &generate(SPEC, &settings).unwrap().files).unwrap();
+        let renamed = generate(&SPEC.replace("tags: [pets]", "tags: [animals]"), &settings).unwrap().files;
+        std::fs::write(dir.join("NOTES.md"), "mine").unwrap();
+        let plan = write_files(&dir, &renamed).unwrap();
+        assert_eq!(plan.removals, ["src/apis/pets.rs"]);
+        assert!(!dir.join("src/apis/pets.rs").exists());
+        assert!(dir.join("src/apis/animals.rs").exists());
+        assert!(dir.join("NOTES.md").exists(), "files the generator did not write are never removed");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failing_generate_leaves_the_output_as_it_was() {
+        let dir = temp_dir("atomic");
+        let spec = dir.with_extension("yaml");
+        std::fs::write(&spec, SPEC).unwrap();
+        let settings = Settings::new("t-client", "t.yaml");
+        let report = generate_crate(&spec, &dir, &settings).unwrap();
+        assert!(!report.writes.is_empty());
+        let before = snapshot(&dir);
+        std::fs::write(&spec, SPEC.replace("'#/components/schemas/Pet'", "'#/components/schemas/Missing'")).unwrap();
+        let error = generate_crate(&spec, &dir, &settings).unwrap_err();
+        assert!(matches!(&error, Error::Spec { diagnostics, .. } if !diagnostics.is_empty()), "{error}");
+        assert!(error.to_string().contains("unresolved reference `#/components/schemas/Missing`"), "{error}");
+        assert_eq!(snapshot(&dir), before);
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_file(&spec).unwrap();
+    }
+
+    #[test]
+    fn an_invalid_crate_name_is_refused_before_anything_is_written() {
+        let dir = temp_dir("name");
+        let spec = dir.with_extension("yaml");
+        std::fs::write(&spec, SPEC).unwrap();
+        let error = generate_crate(&spec, &dir, &Settings::new("my.api", "t.yaml")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "error: invalid crate name `my.api`: it contains `.`; use only ASCII letters, digits, `-` and `_`"
+        );
+        assert!(!dir.exists());
+        std::fs::remove_file(&spec).unwrap();
+    }
+
+    #[test]
+    fn codegen_toml_errors_are_located() {
+        let error = Config::parse(
+            "[[crate]]\nspec = \"a.yaml\"\nname = \"a\"\nout = \"a\"\nspeck = 1\n",
+            Path::new("codegen.toml"),
+        )
+        .unwrap_err();
+        assert!(error.to_string().starts_with("error: codegen.toml:5:1: unknown field `speck`"), "{error}");
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+}

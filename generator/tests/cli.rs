@@ -1,0 +1,98 @@
+//! The `openapi-rs` command as built by this workspace (the slow
+//! `install.rs` test covers installing it).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SPEC: &str = "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        name: {type: string}\n";
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("openapi-rs-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn openapi_rs(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let Output { status, stdout, stderr } =
+        Command::new(env!("CARGO_BIN_EXE_openapi-rs")).current_dir(dir).args(args).output().unwrap();
+    (status.code(), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
+}
+
+#[test]
+fn check_fails_with_exit_1_naming_the_files_and_the_fix() {
+    let dir = temp_dir("check");
+    std::fs::write(dir.join("pets.yaml"), SPEC).unwrap();
+    let (code, stdout, _) = openapi_rs(&dir, &["generate", "pets.yaml", "--out", "pets", "--secret", "name"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("pets: crate `pets-client`"), "{stdout}");
+    assert_eq!(openapi_rs(&dir, &["check", "pets.yaml", "--out", "pets", "--secret", "name"]).0, Some(0));
+
+    // Without --secret the models differ: that is drift.
+    let (code, _, stderr) = openapi_rs(&dir, &["check", "pets.yaml", "--out", "pets"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("out of date: pets/src/models.rs"), "{stderr}");
+    assert!(stderr.contains("run `openapi-rs generate pets.yaml --out pets` to update it"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no colour when stderr is not a terminal: {stderr}");
+
+    let (code, stdout, stderr) = openapi_rs(&dir, &["--format", "json", "check", "pets.yaml", "--out", "pets"]);
+    assert_eq!((code, stderr.as_str()), (Some(1), ""));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["status"], "drift");
+    assert_eq!(json["crates"][0]["writes"], serde_json::json!(["pets/src/models.rs"]));
+    assert_eq!(json["fix"], "openapi-rs generate pets.yaml --out pets");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn errors_show_the_spec_line_and_nothing_is_written() {
+    let dir = temp_dir("errors");
+    std::fs::write(dir.join("bad.yaml"), SPEC.replace("  /pets:\n", "  /pets: [\n")).unwrap();
+    let (code, _, stderr) = openapi_rs(&dir, &["generate", "bad.yaml", "--out", "bad"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("error: invalid YAML"), "{stderr}");
+    assert!(stderr.contains("--> bad.yaml:6:18"), "the position: {stderr}");
+    assert!(stderr.contains("6 |       operationId: listPets"), "the spec line: {stderr}");
+    assert!(stderr.contains("nothing was written") && !dir.join("bad").exists(), "{stderr}");
+
+    std::fs::write(dir.join("pets.yaml"), SPEC.replace("'#/components/schemas/Pet'", "'#/components/schemas/Nope'"))
+        .unwrap();
+    let (code, stdout, _) = openapi_rs(&dir, &["--format", "json", "generate", "pets.yaml", "--out", "pets"]);
+    assert_eq!(code, Some(2));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["status"], "error");
+    assert!(json["errors"][0]["message"].as_str().unwrap().contains("#/components/schemas/Nope"), "{json}");
+    assert_eq!(json["errors"][0]["file"], "pets.yaml");
+
+    let (code, _, stderr) = openapi_rs(&dir, &["generate", "pets.yaml", "--out", "x", "--name", "3d"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("invalid crate name `3d`: it must start with a letter or `_`"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn codegen_reads_codegen_toml_and_reports_its_errors_located() {
+    let dir = temp_dir("codegen");
+    std::fs::write(dir.join("pets.yaml"), SPEC).unwrap();
+    std::fs::write(
+        dir.join("codegen.toml"),
+        "[[crate]]\nspec = \"pets.yaml\"\nname = \"pets\"\nout = \"out\"\nsecrets = []\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = openapi_rs(&dir, &["codegen"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("unknown field `secrets`") && stderr.contains("codegen.toml:5:1"), "{stderr}");
+
+    std::fs::write(
+        dir.join("codegen.toml"),
+        "command = \"make client\"\n[[crate]]\nspec = \"pets.yaml\"\nname = \"pets\"\nout = \"out\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = openapi_rs(&dir, &["codegen"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("[1/1] generating pets from pets.yaml"), "{stderr}");
+    let lib = std::fs::read_to_string(dir.join("out/src/lib.rs")).unwrap();
+    assert!(lib.starts_with("// Generated by `make client` from pets.yaml"), "{lib}");
+    assert_eq!(openapi_rs(&dir, &["--quiet", "codegen", "--check"]), (Some(0), String::new(), String::new()));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
