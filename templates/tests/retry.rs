@@ -221,3 +221,74 @@ async fn connect_errors_are_retried_even_for_post() {
     // Two retries: 100 ms + 200 ms of backoff.
     assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn deadline_ends_a_call_to_a_server_that_never_answers_across_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    // Without the deadline, 11 attempts of 100 ms each would be made.
+    let client = common::builder(&server)
+        .timeout(Duration::from_millis(100))
+        .deadline(Duration::from_millis(450))
+        .retry_policy(common::fast_retries().max_retries(10))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.execute::<()>(request(Method::GET)).await.unwrap_err();
+    let Error::Transport(e) = &err else { panic!("{err:?}") };
+    assert!(e.is_deadline() && e.is_timeout(), "{err:?}");
+    // Normally 4; fewer only if this machine is so loaded that timers fire late.
+    let attempts = e.attempts();
+    assert!((2..=5).contains(&attempts) || started.elapsed() > Duration::from_millis(600), "{err}");
+    assert!(common::received(&server).await.len() <= attempts as usize);
+    if attempts > 1 {
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "thing: deadline of 450 ms exceeded after {attempts} attempts (last error: timed out after 100 ms)"
+            )
+        );
+    }
+    // Generous: the point is that it is not 11 x 100 ms, nor 30 s.
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn deadline_without_an_attempt_timeout_cuts_the_first_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let client = common::builder(&server).deadline(Duration::from_millis(200)).build().unwrap();
+    let err = client.execute::<()>(request(Method::GET)).await.unwrap_err();
+    assert_eq!(err.to_string(), "thing: deadline of 200 ms exceeded after 1 attempt");
+    assert!(std::error::Error::source(&err).is_none());
+}
+
+#[tokio::test]
+async fn retry_wait_beyond_the_deadline_returns_the_response_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "2"))
+        .mount(&server)
+        .await;
+    let client = common::builder(&server).deadline(Duration::from_millis(500)).build().unwrap();
+    let raw = client.execute::<()>(request(Method::GET)).await.unwrap();
+    assert_eq!(raw.status(), 429);
+    assert_eq!(common::received(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn deadline_leaves_a_call_that_fits_alone() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let client = common::builder(&server).deadline(Duration::from_secs(10)).build().unwrap();
+    let raw = client.execute::<()>(request(Method::GET)).await.unwrap();
+    assert_eq!(raw.status(), 200);
+    assert_eq!(common::received(&server).await.len(), 3);
+}

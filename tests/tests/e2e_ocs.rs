@@ -527,19 +527,41 @@ async fn error_response_with_extra_and_null_properties_is_kept() {
 }
 
 #[tokio::test]
-async fn malformed_success_body_is_decode_error_naming_the_field() {
+async fn malformed_expiration_is_kept_as_sent_and_every_secret_returned() {
+    let server = MockServer::start().await;
+    let mut body = secret_list_example();
+    body[1]["Expiration"] = json!("next tuesday");
+    respond(&server, "GET", &hybrid(CLIENT_ID), ok_json(body.clone())).await;
+
+    let secrets =
+        client(&server).hybrid_client_secrets().get_hybrid_client_secrets(TENANT, CLIENT_ID).send().await.unwrap();
+
+    assert_eq!(secrets.len(), 2);
+    assert!(secrets[0].expiration.clone().flatten().is_some_and(|e| e.is_parsed()));
+    let kept = secrets[1].expiration.clone().flatten().unwrap();
+    assert_eq!(kept.raw(), Some("next tuesday"));
+    assert_serializes_to(&secrets[1], &body[1]);
+}
+
+#[tokio::test]
+async fn malformed_expiration_with_strict_formats_is_decode_error_naming_the_field() {
     let server = MockServer::start().await;
     let mut body = secret_list_example();
     body[1]["Expiration"] = json!("next tuesday");
     respond(&server, "GET", &hybrid(CLIENT_ID), ok_json(body)).await;
+    let strict = Client::builder().base_url(server.uri()).bearer(TOKEN).strict_formats(true).build().unwrap();
 
-    let err =
-        client(&server).hybrid_client_secrets().get_hybrid_client_secrets(TENANT, CLIENT_ID).send().await.unwrap_err();
+    let err = strict.hybrid_client_secrets().get_hybrid_client_secrets(TENANT, CLIENT_ID).send().await.unwrap_err();
 
     let Error::Decode(decode) = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(decode.status().as_u16(), 200);
     assert_eq!(decode.path(), "[1].Expiration");
-    assert!(err.to_string().contains("`[1].Expiration`"), "{err}");
+    assert!(
+        err.to_string().starts_with(
+            "getHybridClientSecrets: response body at `[1].Expiration`: invalid date-time `next tuesday`: "
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test]

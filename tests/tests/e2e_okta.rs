@@ -11,7 +11,9 @@ mod common;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{assert_json_eq, assert_request, assert_serializes_to, header, received, single_request, utc, Expected};
+use common::{
+    assert_json_eq, assert_request, assert_serializes_to, header, received, single_request, utc, warnings, Expected,
+};
 use futures::StreamExt as _;
 use okta_client::models::{
     self, ApiServiceIntegrationInstanceSecretStatus as SecretStatus, GetHookKeyExpand, HttpMethod,
@@ -809,15 +811,97 @@ async fn server_error_with_non_json_body_keeps_the_raw_body() {
 async fn malformed_success_body_is_decode_error_naming_the_field() {
     let server = MockServer::start().await;
     let mut body = api_token_example();
-    body["created"] = json!("yesterday");
+    body["name"] = json!(42);
     respond(&server, "GET", "/api/v1/api-tokens/x", ok_json(body)).await;
 
     let err = client(&server).api_token().get_api_token("x").send().await.unwrap_err();
 
     let Error::Decode(decode) = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(decode.status().as_u16(), 200);
-    assert_eq!(decode.path(), "created");
-    assert!(err.to_string().contains("`created`"), "{err}");
+    assert_eq!(decode.path(), "name");
+    assert!(err.to_string().starts_with("getApiToken: response body at `name`: invalid type: integer `42`"), "{err}");
+}
+
+/// The listed secrets with the second one's `created` malformed.
+fn secret_list_with_bad_created() -> Value {
+    let mut body = secret_list_example();
+    body[1]["created"] = json!("2023-04-06 21:32 PDT");
+    body
+}
+
+#[tokio::test]
+async fn list_with_one_malformed_timestamp_returns_every_item_and_keeps_the_value_as_sent() {
+    warnings(""); // installs the recorder before the request
+    let server = MockServer::start().await;
+    let at = format!("/integrations/api/v1/api-services/{SERVICE_ID}/credentials/secrets");
+    respond(&server, "GET", &at, ok_json(secret_list_with_bad_created())).await;
+
+    let secrets = client(&server)
+        .api_service_integrations()
+        .list_api_service_integration_instance_secrets(SERVICE_ID)
+        .send()
+        .await
+        .expect("one malformed timestamp does not fail the page");
+
+    assert_eq!(secrets.len(), 2);
+    assert_eq!(secrets[0].created, Some(utc("2023-02-21T20:08:24Z")));
+    let created = secrets[1].created.as_ref().unwrap();
+    assert_eq!(created.raw(), Some("2023-04-06 21:32 PDT"));
+    assert_eq!(created.parsed(), None);
+    assert_eq!(secrets[1].last_updated, Some(utc("2023-04-06T21:32:33Z")));
+    // Sent back exactly as received.
+    assert_serializes_to(&secrets, &secret_list_with_bad_created());
+    let warned = warnings("listApiServiceIntegrationInstanceSecrets");
+    assert!(warned.iter().any(|w| w.contains("path=\"[1].created\"")), "{warned:#?}");
+}
+
+#[tokio::test]
+async fn malformed_timestamp_with_strict_formats_is_decode_error_naming_the_item() {
+    let server = MockServer::start().await;
+    let at = format!("/integrations/api/v1/api-services/{SERVICE_ID}/credentials/secrets");
+    respond(&server, "GET", &at, ok_json(secret_list_with_bad_created())).await;
+    let strict = Client::builder().base_url(server.uri()).api_token(TOKEN).strict_formats(true).build().unwrap();
+
+    let err = strict
+        .api_service_integrations()
+        .list_api_service_integration_instance_secrets(SERVICE_ID)
+        .send()
+        .await
+        .unwrap_err();
+
+    let Error::Decode(decode) = &err else { panic!("expected Error::Decode, got {err:?}") };
+    assert_eq!(decode.path(), "[1].created");
+    assert!(
+        err.to_string().starts_with(
+            "listApiServiceIntegrationInstanceSecrets: response body at `[1].created`: \
+             invalid date-time `2023-04-06 21:32 PDT`"
+        ),
+        "{err}"
+    );
+}
+
+/// The official spec's `getPublicKey` example wraps the key in `_embedded`;
+/// the schema (and spec/okta.yaml) is the bare key. A wrapped body decodes to a
+/// key with no field set, which the client reports. (The only test whose
+/// `getPublicKey` body can warn, so counting is safe.)
+#[tokio::test]
+async fn get_public_key_wrapped_in_embedded_is_reported_with_the_operation_id() {
+    warnings(""); // installs the recorder before the requests
+    let server = MockServer::start().await;
+    respond(&server, "GET", "/api/v1/hook-keys/public/bare", ok_json(public_key_example())).await;
+    respond(&server, "GET", "/api/v1/hook-keys/public/wrapped", ok_json(json!({"_embedded": public_key_example()})))
+        .await;
+    let client = client(&server);
+
+    let jwk = client.hook_key().get_public_key("bare").send().await.unwrap();
+    assert!(jwk.kid.is_some());
+    assert!(warnings("getPublicKey").is_empty(), "the bare key is what the spec says");
+
+    let jwk = client.hook_key().get_public_key("wrapped").send().await.expect("the body is an object");
+    assert!(jwk.kid.is_none() && jwk.n.is_none());
+    let warned = warnings("getPublicKey");
+    assert_eq!(warned.len(), 1, "{warned:#?}");
+    assert!(warned[0].contains("none of the fields of `Embedded`"), "{warned:#?}");
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@
 
 use chrono::{Duration, Utc};
 use ocs_identity_client::models::ClientSecretCreateOrUpdate;
-use ocs_identity_client::Client;
+use ocs_identity_client::{Client, Lenient};
 
 /// Reads a required environment variable.
 fn env(name: &str, what: &str) -> Result<String, String> {
@@ -38,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let request = ClientSecretCreateOrUpdate {
         description: Some(Some("Created by the create_hybrid_client_secret example".into())),
-        expiration: Some(Some(Utc::now() + Duration::days(90))),
+        expiration: Some(Some((Utc::now() + Duration::days(90)).into())),
         expires: Some(Some(true)),
         ..Default::default()
     };
@@ -46,7 +46,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         client.hybrid_client_secrets().create_hybrid_client_secret(&tenant_id, &hybrid_client_id, request).await?;
 
     let id = created.id.map_or_else(|| "?".to_owned(), |id| id.to_string());
-    let expiration = created.expiration.flatten().map_or_else(|| "never".to_owned(), |at| at.to_rfc3339());
+    let expiration = match created.expiration.flatten() {
+        None => "never".to_owned(),
+        Some(Lenient::Parsed(at)) => at.to_rfc3339(),
+        // A value that is not a date-time is kept as the server sent it.
+        Some(Lenient::Raw(text)) => format!("{text:?}"),
+    };
     println!("created secret {id} of hybrid client {hybrid_client_id}, expires {expiration}");
     // The value is in `created.secret`; its `Debug` is redacted. Store it now:
     // the service cannot return it again.

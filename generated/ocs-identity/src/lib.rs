@@ -67,4 +67,4 @@ pub mod models;
 pub mod runtime;
 
 pub use client::SERVER;
-pub use runtime::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
+pub use runtime::{Client, ClientBuilder, Credentials, Error, Lenient, RetryPolicy};

@@ -15,7 +15,9 @@ pub struct ClientSecret {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::runtime::deserialize_nullable"
     )]
-    pub expiration: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub expiration: Option<
+        Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+    >,
     /// Determines if the secret expires.
     #[serde(
         rename = "Expires",
@@ -48,7 +50,9 @@ pub struct ClientSecretCreateOrUpdate {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::runtime::deserialize_nullable"
     )]
-    pub expiration: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub expiration: Option<
+        Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+    >,
     /// Determines if the secret expires. If this value is set, non null Expiration will be ignored. Defaults to true.
     ///
     /// Defaults to `true` when absent.
@@ -97,7 +101,9 @@ pub struct ClientSecretResponse {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::runtime::deserialize_nullable"
     )]
-    pub expiration: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub expiration: Option<
+        Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+    >,
     /// Determines if the secret expires.
     #[serde(
         rename = "Expires",

@@ -12,7 +12,7 @@
 //! ```
 
 use futures::StreamExt as _;
-use okta_client::Client;
+use okta_client::{Client, Lenient};
 
 /// Reads a required environment variable.
 fn env(name: &str, what: &str) -> Result<String, String> {
@@ -42,7 +42,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             token.id.as_deref().unwrap_or("-"),
             token.name,
             token.user_id.as_deref().unwrap_or("-"),
-            token.expires_at.map_or_else(|| "-".to_owned(), |at| at.to_rfc3339()),
+            match token.expires_at {
+                None => "-".to_owned(),
+                Some(Lenient::Parsed(at)) => at.to_rfc3339(),
+                // A value that is not a date-time is kept as the server sent it.
+                Some(Lenient::Raw(text)) => format!("{text:?}"),
+            },
         );
     }
     println!("{count} API token(s)");

@@ -12,7 +12,7 @@ pub struct ApiServiceIntegrationInstanceSecret {
     ///
     /// Read-only: set by the server, never required in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<chrono::DateTime<chrono::Utc>>,
+    pub created: Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     /// The ID of the API Service Integration instance Secret
     ///
     /// Read-only: set by the server, never required in a request.
@@ -22,7 +22,7 @@ pub struct ApiServiceIntegrationInstanceSecret {
     ///
     /// Read-only: set by the server, never required in a request.
     #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_updated: Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     /// OAuth 2.0 client secret string hash
     ///
     /// Read-only: set by the server, never required in a request.
@@ -117,16 +117,16 @@ pub struct ApiToken {
     pub client_name: Option<String>,
     /// Read-only: set by the server, never required in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<chrono::DateTime<chrono::Utc>>,
+    pub created: Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     /// Read-only: set by the server, never required in a request.
     #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub expires_at: Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     /// Read-only: set by the server, never required in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Read-only: set by the server, never required in a request.
     #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_updated: Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<ApiTokenNetwork>,
@@ -187,7 +187,7 @@ pub struct ApiTokenUpdate {
     ///
     /// Read-only: set by the server, never required in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<chrono::DateTime<chrono::Utc>>,
+    pub created: Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     /// The name associated with the API Token
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -215,7 +215,7 @@ pub struct DetailedHookKeyInstance {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::runtime::deserialize_nullable"
     )]
-    pub created: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created: Option<Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>>,
     /// The unique Okta ID of this key record
     ///
     /// Read-only: set by the server, never required in a request.
@@ -240,7 +240,9 @@ pub struct DetailedHookKeyInstance {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::runtime::deserialize_nullable"
     )]
-    pub last_updated: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub last_updated: Option<
+        Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+    >,
     /// Display name of the key
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -376,7 +378,7 @@ pub struct HookKey {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::runtime::deserialize_nullable"
     )]
-    pub created: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created: Option<Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>>,
     /// The unique identifier for the key
     ///
     /// Read-only: set by the server, never required in a request.
@@ -401,7 +403,9 @@ pub struct HookKey {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::runtime::deserialize_nullable"
     )]
-    pub last_updated: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub last_updated: Option<
+        Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+    >,
     /// Display name of the key
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

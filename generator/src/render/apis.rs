@@ -4,8 +4,8 @@
 use super::docs::{doc_attrs, lines_to_attrs};
 use super::{ident, ty_tokens, Scope};
 use crate::ir::{
-    Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, StatusMatch,
-    Success, Ty, TypeKind,
+    Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, Presence, QueryStyle,
+    StatusMatch, Success, Ty, TypeKind,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -229,11 +229,36 @@ fn read_body(read: BodyRead) -> TokenStream {
     }
 }
 
-fn decode_arms(op: &Operation) -> TokenStream {
+/// Reads a JSON body whose type is a struct with only optional fields, and
+/// reports a body that fills none of them: the type then decodes "successfully"
+/// to nothing, which usually means the server wraps or names the object
+/// differently from the spec. The check is a few `is_none()`s.
+fn read_checked_json(ty: &Ty, api: &Api) -> Option<TokenStream> {
+    let Ty::Named(name) = ty else { return None };
+    let TypeKind::Struct { fields, .. } = &api.find_type(name)?.kind else { return None };
+    if fields.is_empty() || fields.iter().any(|f| f.presence == Presence::Required) {
+        return None;
+    }
+    let ty = ty_tokens(ty, Scope::Apis);
+    let absent = fields.iter().map(|f| {
+        let field = ident(&f.name);
+        quote! { body.#field.is_none() }
+    });
+    Some(quote! {{
+        let body: #ty = response.json()?;
+        if #(#absent)&&* {
+            response.warn_no_known_fields(#name);
+        }
+        Ok(body)
+    }})
+}
+
+fn decode_arms(op: &Operation, api: &Api) -> TokenStream {
     match &op.success {
         // Every success status is read the same way, documented or not.
-        Success::Single { read, .. } => {
-            let read = read_body(*read);
+        Success::Single { read, ty } => {
+            let checked = if *read == BodyRead::Json { read_checked_json(ty, api) } else { None };
+            let read = checked.unwrap_or_else(|| read_body(*read));
             quote! { 200..=299 => #read, }
         }
         Success::Several { enum_name, variants } => {
@@ -422,7 +447,7 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
     } else {
         (quote! { Request }, quote! { request }, quote! { self.request() })
     };
-    let decode = decode_arms(op);
+    let decode = decode_arms(op, api);
     let stream = render_stream(op, &success_ty, &error_ty, fallible);
     let success_enum = success_enum(op);
     quote! {

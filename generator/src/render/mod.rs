@@ -197,7 +197,7 @@ fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
         pub mod runtime;
 
         pub use client::SERVER;
-        pub use runtime::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
+        pub use runtime::{Client, ClientBuilder, Credentials, Error, Lenient, RetryPolicy};
     }
 }
 

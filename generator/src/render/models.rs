@@ -46,7 +46,7 @@ fn render_type(def: &TypeDef) -> TokenStream {
 }
 
 fn field_type(field: &Field) -> TokenStream {
-    let mut ty = ty_tokens(&field.ty, Scope::Models);
+    let mut ty = if field.secret { ty_tokens(&field.ty, Scope::Models) } else { lenient_ty_tokens(&field.ty) };
     if field.boxed {
         ty = quote! { Box<#ty> };
     }
@@ -54,6 +54,28 @@ fn field_type(field: &Field) -> TokenStream {
         Presence::Required => ty,
         Presence::RequiredNullable | Presence::Optional => quote! { Option<#ty> },
         Presence::OptionalNullable => quote! { Option<Option<#ty>> },
+    }
+}
+
+/// A field's type, with formatted strings as `Lenient<T>`: servers do not
+/// always keep the formats a spec promises, and one odd value must not fail
+/// a whole response. (Secret fields stay strict, so that their values never
+/// reach a warning.)
+fn lenient_ty_tokens(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::DateTime | Ty::Date | Ty::Uuid => {
+            let inner = ty_tokens(ty, Scope::Models);
+            quote! { crate::runtime::Lenient<#inner> }
+        }
+        Ty::Vec(item) => {
+            let item = lenient_ty_tokens(item);
+            quote! { Vec<#item> }
+        }
+        Ty::Map(value) => {
+            let value = lenient_ty_tokens(value);
+            quote! { std::collections::BTreeMap<String, #value> }
+        }
+        other => ty_tokens(other, Scope::Models),
     }
 }
 

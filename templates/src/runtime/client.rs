@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument as _;
 
 use super::auth::{sensitive_value, Credentials, Scheme};
-use super::error::Error;
+use super::error::{Error, TransportError};
 use super::params::{encode_component, encode_cookie_value};
 use super::request::{multipart_form, Body, Request};
 use super::response::RawResponse;
@@ -50,6 +50,8 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     variables: Vec<(String, String)>,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    strict_formats: bool,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     default_user_agent: Option<&'static str>,
@@ -68,6 +70,8 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("variables", &self.variables)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("strict_formats", &self.strict_formats)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("default_user_agent", &self.default_user_agent)
@@ -87,6 +91,8 @@ impl ClientBuilder {
             base_url: None,
             variables: Vec::new(),
             timeout: None,
+            deadline: None,
+            strict_formats: false,
             connect_timeout: None,
             user_agent: None,
             default_user_agent: None,
@@ -114,8 +120,33 @@ impl ClientBuilder {
     /// Total timeout of each attempt, from connecting until the body is read.
     /// Default: none (a 60 s read timeout and a 10 s connect timeout apply).
     /// With [`ClientBuilder::http_client`] it is applied to each request.
+    ///
+    /// A call may make several attempts (see [`RetryPolicy`]), so it can take
+    /// longer than this; [`ClientBuilder::deadline`] bounds the whole call.
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = Some(d);
+        self
+    }
+
+    /// Total time allowed for each call, across all its attempts and the
+    /// waits between them (default: none). When it passes, the call ends
+    /// with [`Error::Transport`] saying so and how many attempts were made
+    /// ([`TransportError::is_deadline`]); a retry whose wait would end after
+    /// it is not made (the last response, or error, is returned instead).
+    ///
+    /// For one call only, wrap it in `tokio::time::timeout`.
+    pub fn deadline(mut self, d: Duration) -> Self {
+        self.deadline = Some(d);
+        self
+    }
+
+    /// Whether a formatted string (`date-time`, `date`, `uuid`) that does not
+    /// parse fails the whole response with [`Error::Decode`] naming the
+    /// field (`true`), or is kept as received in a
+    /// [`Lenient::Raw`](super::Lenient::Raw) with a logged warning (`false`,
+    /// the default).
+    pub fn strict_formats(mut self, strict: bool) -> Self {
+        self.strict_formats = strict;
         self
     }
 
@@ -185,6 +216,11 @@ struct Inner {
     user_agent: Option<HeaderValue>,
     /// Per-request timeout (only with a caller-provided reqwest client).
     request_timeout: Option<Duration>,
+    /// The per-attempt timeout, however it is applied (for error messages).
+    attempt_timeout: Option<Duration>,
+    /// Total time per call, across attempts.
+    deadline: Option<Duration>,
+    strict_formats: bool,
     retry_policy: RetryPolicy,
     schemes: HashMap<&'static str, Scheme>,
     /// Response headers whose values are redacted (API key headers).
@@ -350,6 +386,9 @@ impl Client {
                 base,
                 user_agent,
                 request_timeout: if own_client { None } else { b.timeout },
+                attempt_timeout: b.timeout,
+                deadline: b.deadline,
+                strict_formats: b.strict_formats,
                 retry_policy: b.retry_policy,
                 schemes,
                 sensitive_headers,
@@ -438,7 +477,7 @@ impl Client {
         }
         if !req.accept.is_empty() {
             let accept = HeaderValue::from_str(&req.accept.join(", "))
-                .map_err(|_| Error::InvalidRequest("invalid Accept media type".to_owned()))?;
+                .map_err(|_| Error::invalid_request(req.operation_id, "invalid Accept media type"))?;
             headers.insert(header::ACCEPT, accept);
         }
         if let Some(ua) = &inner.user_agent {
@@ -470,13 +509,13 @@ impl Client {
                     headers.insert(header::AUTHORIZATION, value.clone());
                 }
                 Scheme::OAuth2(oauth) => {
-                    let token = oauth
-                        .token(&inner.http)
-                        .await
-                        .map_err(|m| Error::Auth(format!("security scheme `{scheme_name}`: {m}")))?;
+                    let token = oauth.token(&inner.http).await.map_err(|m| {
+                        Error::Auth(format!("{}: security scheme `{scheme_name}`: {m}", req.operation_id))
+                    })?;
                     let value = sensitive_value(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
                         Error::Auth(format!(
-                            "security scheme `{scheme_name}`: the access token is not a valid header value"
+                            "{}: security scheme `{scheme_name}`: the access token is not a valid header value",
+                            req.operation_id
                         ))
                     })?;
                     headers.insert(header::AUTHORIZATION, value);
@@ -486,7 +525,7 @@ impl Client {
         }
         if !cookies.is_empty() {
             let value = sensitive_value(&cookies.join("; "))
-                .map_err(|_| Error::InvalidRequest("invalid cookie value".to_owned()))?;
+                .map_err(|_| Error::invalid_request(req.operation_id, "invalid cookie value"))?;
             headers.insert(header::COOKIE, value);
         }
 
@@ -494,13 +533,15 @@ impl Client {
         match &req.body {
             Body::Empty => {}
             Body::Bytes { data, content_type } => {
-                let content_type = HeaderValue::from_str(content_type)
-                    .map_err(|_| Error::InvalidRequest(format!("invalid content type `{content_type}`")))?;
+                let content_type = HeaderValue::from_str(content_type).map_err(|_| {
+                    Error::invalid_request(req.operation_id, format!("invalid content type `{content_type}`"))
+                })?;
                 headers.insert(header::CONTENT_TYPE, content_type);
                 builder = builder.body(data.clone());
             }
             Body::Multipart(parts) => {
-                builder = builder.multipart(multipart_form(parts).map_err(Error::InvalidRequest)?);
+                builder =
+                    builder.multipart(multipart_form(parts).map_err(|m| Error::invalid_request(req.operation_id, m))?);
             }
         }
         builder = builder.headers(headers);
@@ -511,34 +552,86 @@ impl Client {
     }
 
     /// Sends the request, reading the whole body.
-    async fn send(&self, builder: reqwest::RequestBuilder) -> Result<RawResponse, reqwest::Error> {
+    async fn send(
+        &self,
+        builder: reqwest::RequestBuilder,
+        operation: &'static str,
+    ) -> Result<RawResponse, reqwest::Error> {
         let mut response = builder.send().await?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await?;
-        Ok(RawResponse::from_parts(status, headers, body, &self.inner.sensitive_headers))
+        let inner = &*self.inner;
+        Ok(RawResponse::from_parts(status, headers, body, &inner.sensitive_headers, operation, inner.strict_formats))
+    }
+
+    /// One attempt: credentials, then the request. The outer error is one
+    /// that retrying cannot fix (credentials, an invalid request).
+    async fn attempt(
+        &self,
+        req: &Request,
+        url: &Url,
+        alternative: &[&'static str],
+    ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
+        let (builder, used_tokens) = self.prepare(req, url, alternative).await?;
+        Ok((self.send(builder, req.operation_id).await, used_tokens))
+    }
+
+    /// The error of a call that failed in transport, or ran out of time.
+    fn transport_error(
+        &self,
+        req: &Request,
+        url: &Url,
+        source: Option<reqwest::Error>,
+        attempts: u32,
+        deadline: Option<Duration>,
+    ) -> Error<Infallible> {
+        let address = match (url.host_str(), url.port_or_known_default()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            _ => String::new(),
+        };
+        Error::Transport(TransportError::new(
+            req.operation_id,
+            source,
+            attempts,
+            self.inner.attempt_timeout,
+            deadline,
+            &address,
+        ))
     }
 
     /// The attempt loop of [`Client::execute`].
     async fn run(&self, req: &Request, span: &tracing::Span) -> Result<RawResponse, Error<Infallible>> {
         if let Some(message) = &req.error {
-            return Err(Error::InvalidRequest(message.clone()));
+            return Err(Error::invalid_request(req.operation_id, message));
         }
-        let url = req.url(&self.inner.base_url).map_err(Error::InvalidRequest)?;
+        let url = req.url(&self.inner.base_url).map_err(|m| Error::invalid_request(req.operation_id, m))?;
         let alternative = self.select_alternative(req.security);
         let policy = &self.inner.retry_policy;
+        let deadline = self.inner.deadline.map(|d| (d, tokio::time::Instant::now() + d));
+        // Whether a wait of `delay` would end after the deadline.
+        let no_time_for = |delay: Duration| deadline.is_some_and(|(_, at)| tokio::time::Instant::now() + delay >= at);
         // Built on the first retry: most requests never need it.
         let mut backoff = None;
         let mut retries = 0u32;
         let mut reauthenticated = false;
+        // The transport error of the previous attempt, for a deadline error.
+        let mut last_error = None;
 
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let (builder, used_tokens) = self.prepare(req, &url, alternative).await?;
-            match self.send(builder).await {
-                Ok(raw) => {
+            let outcome = match deadline {
+                None => self.attempt(req, &url, alternative).await?,
+                Some((limit, at)) => match tokio::time::timeout_at(at, self.attempt(req, &url, alternative)).await {
+                    Ok(outcome) => outcome?,
+                    Err(_) => return Err(self.transport_error(req, &url, last_error, attempt, Some(limit))),
+                },
+            };
+            match outcome {
+                (Ok(raw), used_tokens) => {
                     let status = raw.status();
                     if status == StatusCode::UNAUTHORIZED && !used_tokens.is_empty() && !reauthenticated {
                         // The cached token may have been revoked: fetch a new one, once.
@@ -569,6 +662,14 @@ impl Client {
                         Some(d) => d,
                         None => backoff.get_or_insert_with(|| policy.backoff()).next_delay(),
                     };
+                    if no_time_for(delay) {
+                        tracing::debug!(
+                            attempt,
+                            status = status.as_u16(),
+                            "no time left before the deadline; not retrying"
+                        );
+                        return Ok(raw);
+                    }
                     retries += 1;
                     tracing::debug!(
                         attempt,
@@ -578,19 +679,24 @@ impl Client {
                     );
                     tokio::time::sleep(delay).await;
                 }
-                Err(err) => {
+                (Err(err), _) => {
                     let retryable = err.is_connect() || is_idempotent(&req.method);
                     if !retryable || retries >= policy.retries() {
-                        return Err(Error::transport(err));
+                        return Err(self.transport_error(req, &url, Some(err), attempt, None));
                     }
                     let delay = backoff.get_or_insert_with(|| policy.backoff()).next_delay();
+                    if let Some((limit, _)) = deadline.filter(|_| no_time_for(delay)) {
+                        return Err(self.transport_error(req, &url, Some(err), attempt, Some(limit)));
+                    }
                     retries += 1;
+                    let err = err.without_url();
                     tracing::debug!(
                         attempt,
-                        error = %err.without_url(),
+                        error = %err,
                         delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                         "retrying request after transport error"
                     );
+                    last_error = Some(err);
                     tokio::time::sleep(delay).await;
                 }
             }

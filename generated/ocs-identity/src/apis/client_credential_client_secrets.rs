@@ -308,7 +308,16 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
         response: RawResponse,
     ) -> Result<models::ClientSecretResponse, Error<models::ErrorResponse>> {
         match response.status().as_u16() {
-            200..=299 => response.json(),
+            200..=299 => {
+                let body: models::ClientSecretResponse = response.json()?;
+                if body.secret.is_none() && body.id.is_none()
+                    && body.expiration.is_none() && body.expires.is_none()
+                    && body.description.is_none()
+                {
+                    response.warn_no_known_fields("ClientSecretResponse");
+                }
+                Ok(body)
+            }
             _ => Err(response.into_error()),
         }
     }
@@ -372,7 +381,15 @@ impl<'a> GetClientCredentialClientSecret<'a> {
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
         match response.status().as_u16() {
-            200..=299 => response.json(),
+            200..=299 => {
+                let body: models::ClientSecret = response.json()?;
+                if body.id.is_none() && body.expiration.is_none()
+                    && body.expires.is_none() && body.description.is_none()
+                {
+                    response.warn_no_known_fields("ClientSecret");
+                }
+                Ok(body)
+            }
             _ => Err(response.into_error()),
         }
     }
@@ -438,7 +455,15 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
         match response.status().as_u16() {
-            200..=299 => response.json(),
+            200..=299 => {
+                let body: models::ClientSecret = response.json()?;
+                if body.id.is_none() && body.expiration.is_none()
+                    && body.expires.is_none() && body.description.is_none()
+                {
+                    response.warn_no_known_fields("ClientSecret");
+                }
+                Ok(body)
+            }
             _ => Err(response.into_error()),
         }
     }

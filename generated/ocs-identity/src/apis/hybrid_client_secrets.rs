@@ -306,7 +306,16 @@ impl<'a> CreateHybridClientSecret<'a> {
         response: RawResponse,
     ) -> Result<models::ClientSecretResponse, Error<models::ErrorResponse>> {
         match response.status().as_u16() {
-            200..=299 => response.json(),
+            200..=299 => {
+                let body: models::ClientSecretResponse = response.json()?;
+                if body.secret.is_none() && body.id.is_none()
+                    && body.expiration.is_none() && body.expires.is_none()
+                    && body.description.is_none()
+                {
+                    response.warn_no_known_fields("ClientSecretResponse");
+                }
+                Ok(body)
+            }
             _ => Err(response.into_error()),
         }
     }
@@ -370,7 +379,15 @@ impl<'a> GetHybridClientSecret<'a> {
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
         match response.status().as_u16() {
-            200..=299 => response.json(),
+            200..=299 => {
+                let body: models::ClientSecret = response.json()?;
+                if body.id.is_none() && body.expiration.is_none()
+                    && body.expires.is_none() && body.description.is_none()
+                {
+                    response.warn_no_known_fields("ClientSecret");
+                }
+                Ok(body)
+            }
             _ => Err(response.into_error()),
         }
     }
@@ -436,7 +453,15 @@ impl<'a> UpdateHybridClientSecret<'a> {
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
         match response.status().as_u16() {
-            200..=299 => response.json(),
+            200..=299 => {
+                let body: models::ClientSecret = response.json()?;
+                if body.id.is_none() && body.expiration.is_none()
+                    && body.expires.is_none() && body.description.is_none()
+                {
+                    response.warn_no_known_fields("ClientSecret");
+                }
+                Ok(body)
+            }
             _ => Err(response.into_error()),
         }
     }

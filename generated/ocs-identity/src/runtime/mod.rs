@@ -17,6 +17,9 @@
 //!   OAuth 2.0 client credentials with a shared, automatically refreshed token;
 //! - retries ([`RetryPolicy`]) on 429/503 (honouring `Retry-After` and
 //!   `X-Rate-Limit-Reset`) and on transport errors where that is safe;
+//! - a total deadline per call across retries ([`ClientBuilder::deadline`]);
+//! - tolerant decoding of formatted strings ([`Lenient`]), strict on request
+//!   ([`ClientBuilder::strict_formats`]);
 //! - pagination ([`Paging`]) by `Link` header or by offset/limit;
 //! - one `tracing` span per request (`http.request`) that never records
 //!   secrets, query strings or header values.
@@ -26,6 +29,7 @@ mod client;
 mod codec;
 mod enums;
 mod error;
+mod lenient;
 mod paging;
 mod params;
 mod request;
@@ -37,7 +41,8 @@ pub use client::{Client, ClientBuilder, ServerTemplate};
 pub use codec::{deserialize_nullable, Base64};
 #[allow(unused_imports)]
 pub(crate) use enums::{integer_enum, string_enum};
-pub use error::{ApiError, DecodeError, Error};
+pub use error::{ApiError, DecodeError, Error, TransportError};
+pub use lenient::{Lenient, StringFormat};
 pub use paging::{collect_all, Pages, Paging};
 pub use params::{ParamValue, QueryObjectStyle};
 pub use request::{MultipartPart, Request};

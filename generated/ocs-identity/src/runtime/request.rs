@@ -262,7 +262,7 @@ impl Request {
     /// code can `?` it into the operation's `Error<E>`.
     pub fn json_body<B: serde::Serialize + ?Sized, E>(&mut self, body: &B) -> Result<(), Error<E>> {
         let data = serde_json::to_vec(body)
-            .map_err(|e| Error::InvalidRequest(format!("request body does not serialize to JSON: {e}")))?;
+            .map_err(|e| Error::invalid_request(self.operation_id, format!("body does not serialize to JSON: {e}")))?;
         self.body = Body::Bytes { data: Bytes::from(data), content_type: "application/json".to_owned() };
         Ok(())
     }
@@ -275,9 +275,9 @@ impl Request {
     /// to an object.
     pub fn form_body<B: serde::Serialize + ?Sized, E>(&mut self, body: &B) -> Result<(), Error<E>> {
         let value = serde_json::to_value(body)
-            .map_err(|e| Error::InvalidRequest(format!("request body does not serialize: {e}")))?;
+            .map_err(|e| Error::invalid_request(self.operation_id, format!("body does not serialize: {e}")))?;
         let serde_json::Value::Object(map) = value else {
-            return Err(Error::InvalidRequest("a form body must serialize to an object".to_owned()));
+            return Err(Error::invalid_request(self.operation_id, "a form body must serialize to an object"));
         };
         let mut pairs = Vec::new();
         for (k, v) in &map {

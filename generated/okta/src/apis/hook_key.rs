@@ -227,7 +227,16 @@ impl<'a> CreateHookKey<'a> {
         response: RawResponse,
     ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
         match response.status().as_u16() {
-            200..=299 => response.json(),
+            200..=299 => {
+                let body: models::DetailedHookKeyInstance = response.json()?;
+                if body.created.is_none() && body.id.is_none() && body.is_used.is_none()
+                    && body.key_id.is_none() && body.last_updated.is_none()
+                    && body.name.is_none() && body.embedded.is_none()
+                {
+                    response.warn_no_known_fields("DetailedHookKeyInstance");
+                }
+                Ok(body)
+            }
             _ => Err(response.into_error()),
         }
     }
@@ -285,7 +294,15 @@ impl<'a> GetPublicKey<'a> {
 
     fn decode(response: RawResponse) -> Result<models::Embedded, Error<models::Error>> {
         match response.status().as_u16() {
-            200..=299 => response.json(),
+            200..=299 => {
+                let body: models::Embedded = response.json()?;
+                if body.alg.is_none() && body.e.is_none() && body.kid.is_none()
+                    && body.kty.is_none() && body.n.is_none() && body.use_.is_none()
+                {
+                    response.warn_no_known_fields("Embedded");
+                }
+                Ok(body)
+            }
             _ => Err(response.into_error()),
         }
     }
@@ -350,7 +367,16 @@ impl<'a> GetHookKey<'a> {
         response: RawResponse,
     ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
         match response.status().as_u16() {
-            200..=299 => response.json(),
+            200..=299 => {
+                let body: models::DetailedHookKeyInstance = response.json()?;
+                if body.created.is_none() && body.id.is_none() && body.is_used.is_none()
+                    && body.key_id.is_none() && body.last_updated.is_none()
+                    && body.name.is_none() && body.embedded.is_none()
+                {
+                    response.warn_no_known_fields("DetailedHookKeyInstance");
+                }
+                Ok(body)
+            }
             _ => Err(response.into_error()),
         }
     }
@@ -412,7 +438,16 @@ impl<'a> ReplaceHookKey<'a> {
         response: RawResponse,
     ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
         match response.status().as_u16() {
-            200..=299 => response.json(),
+            200..=299 => {
+                let body: models::DetailedHookKeyInstance = response.json()?;
+                if body.created.is_none() && body.id.is_none() && body.is_used.is_none()
+                    && body.key_id.is_none() && body.last_updated.is_none()
+                    && body.name.is_none() && body.embedded.is_none()
+                {
+                    response.warn_no_known_fields("DetailedHookKeyInstance");
+                }
+                Ok(body)
+            }
             _ => Err(response.into_error()),
         }
     }

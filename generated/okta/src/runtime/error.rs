@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -16,6 +17,13 @@ const DISPLAY_BODY_LIMIT: usize = 512;
 /// error enum of the operation, or [`serde_json::Value`] when the spec does
 /// not describe one).
 ///
+/// `Display` says what happened in one line, starting with the operation id
+/// and ending with the root cause, e.g. `listApiTokens: connection refused
+/// (127.0.0.1:8080)` or `getApiToken: timed out after 1 s`.
+/// [`source()`](std::error::Error::source) returns the next cause, never a
+/// repeat of that line, so `anyhow`'s `{:#}` and error-chain printers show
+/// each cause once.
+///
 /// Neither `Display` nor `Debug` ever shows credentials: transport errors are
 /// stripped of their URL (which may carry an API key in its query string) and
 /// sensitive headers are redacted.
@@ -25,31 +33,34 @@ pub enum Error<E = serde_json::Value> {
     Api(ApiError<E>),
     /// The response body could not be decoded into the expected type.
     Decode(DecodeError),
-    /// The request could not be sent or the response could not be read.
-    Transport(reqwest::Error),
-    /// Credentials could not be obtained (for example, an OAuth 2.0 token request failed).
+    /// The request could not be sent or the response could not be read
+    /// (connection refused, timeout, total deadline exceeded, connection closed, ...).
+    Transport(TransportError),
+    /// Credentials could not be obtained (for example, an OAuth 2.0 token
+    /// request failed). The message starts with the operation id.
     Auth(String),
     /// The request could not be built (invalid parameter, body that does not serialize,
-    /// pagination link pointing to another origin, ...).
+    /// pagination link pointing to another origin, ...). The message starts
+    /// with the operation id.
     InvalidRequest(String),
     /// The client is misconfigured (invalid base URL, unknown server variable, ...).
     Config(String),
 }
 
 impl<E> Error<E> {
-    /// Wraps a `reqwest` error, dropping its URL so that query-string credentials never leak.
-    pub(crate) fn transport(err: reqwest::Error) -> Self {
-        Error::Transport(err.without_url())
-    }
-
     /// The HTTP status of the response this error came from, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status()),
             Error::Decode(e) => Some(e.status),
-            Error::Transport(e) => e.status(),
+            Error::Transport(e) => e.source.as_ref().and_then(reqwest::Error::status),
             Error::Auth(_) | Error::InvalidRequest(_) | Error::Config(_) => None,
         }
+    }
+
+    /// `message` as an [`Error::InvalidRequest`] of `operation`.
+    pub(crate) fn invalid_request(operation: &str, message: impl fmt::Display) -> Self {
+        Error::InvalidRequest(format!("{operation}: invalid request: {message}"))
     }
 }
 
@@ -59,7 +70,7 @@ impl Error<Infallible> {
         match self {
             Error::Api(e) => {
                 let e = *e.inner;
-                Error::Api(ApiError::new(e.status, e.headers, None, e.raw_body))
+                Error::Api(ApiError::new(e.operation, e.status, e.headers, None, e.raw_body))
             }
             Error::Decode(e) => Error::Decode(e),
             Error::Transport(e) => Error::Transport(e),
@@ -75,9 +86,8 @@ impl<E> fmt::Display for Error<E> {
         match self {
             Error::Api(e) => fmt::Display::fmt(e, f),
             Error::Decode(e) => fmt::Display::fmt(e, f),
-            Error::Transport(e) => write!(f, "transport error: {e}"),
-            Error::Auth(m) => write!(f, "authentication error: {m}"),
-            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::Transport(e) => fmt::Display::fmt(e, f),
+            Error::Auth(m) | Error::InvalidRequest(m) => f.write_str(m),
             Error::Config(m) => write!(f, "invalid client configuration: {m}"),
         }
     }
@@ -85,11 +95,214 @@ impl<E> fmt::Display for Error<E> {
 
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // `Display` is the wrapped error's own line, so its source comes next.
         match self {
-            Error::Transport(e) => Some(e),
-            Error::Decode(e) => Some(e),
+            Error::Transport(e) => std::error::Error::source(e),
+            Error::Decode(e) => std::error::Error::source(e),
             _ => None,
         }
+    }
+}
+
+/// A request that could not be sent, or a response that could not be read.
+///
+/// `Display` names the operation and the root cause: `connection refused
+/// (host:port)`, `timed out after 1 s`, `deadline of 5 s exceeded after 3
+/// attempts (last error: timed out after 2 s)`, `connection closed before
+/// message completed`, ...
+///
+/// [`source()`](std::error::Error::source) walks the messages of the
+/// underlying `reqwest::Error` (stripped of its URL), leaving out a last
+/// cause that `Display` already says; the error itself is
+/// [`TransportError::reqwest_error`].
+pub struct TransportError {
+    operation: &'static str,
+    /// The `reqwest` error of the last attempt (none when the deadline
+    /// elapsed before any attempt failed on its own).
+    source: Option<reqwest::Error>,
+    attempts: u32,
+    deadline: Option<Duration>,
+    /// What went wrong, in a few words (`connection refused (host:port)`).
+    summary: String,
+    /// The causes under the summary, as `source()` shows them.
+    causes: Option<Box<Cause>>,
+}
+
+/// One cause of a [`TransportError`], as text.
+#[derive(Debug)]
+struct Cause {
+    message: String,
+    next: Option<Box<Cause>>,
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.next.as_deref().map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl TransportError {
+    /// The error of a call whose last attempt failed with `source` (if it
+    /// failed on its own) after `attempts` attempts.
+    pub(crate) fn new(
+        operation: &'static str,
+        source: Option<reqwest::Error>,
+        attempts: u32,
+        attempt_timeout: Option<Duration>,
+        deadline: Option<Duration>,
+        address: &str,
+    ) -> Self {
+        let source = source.map(reqwest::Error::without_url);
+        let summary = source.as_ref().map(|e| summarize(e, attempt_timeout, address)).unwrap_or_default();
+        let mut messages = Vec::new();
+        let mut current = source.as_ref().map(|e| e as &(dyn std::error::Error + 'static));
+        while let Some(e) = current {
+            messages.push(e.to_string());
+            current = e.source();
+        }
+        if messages.last().is_some_and(|root| summary.contains(root.as_str())) {
+            messages.pop();
+        }
+        let causes = messages.into_iter().rev().fold(None, |next, message| Some(Box::new(Cause { message, next })));
+        TransportError { operation, source, attempts, deadline, summary, causes }
+    }
+
+    /// The operation id of the failed call.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// How many attempts were made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether the call ran out of time: the per-attempt timeout or the total deadline.
+    pub fn is_timeout(&self) -> bool {
+        self.deadline.is_some() || self.source.as_ref().is_some_and(reqwest::Error::is_timeout)
+    }
+
+    /// Whether the total deadline ([`ClientBuilder::deadline`](super::ClientBuilder::deadline)) ended the call.
+    pub fn is_deadline(&self) -> bool {
+        self.deadline.is_some()
+    }
+
+    /// Whether the last attempt failed to connect (the request was never sent).
+    pub fn is_connect(&self) -> bool {
+        self.source.as_ref().is_some_and(reqwest::Error::is_connect)
+    }
+
+    /// The `reqwest` error of the last attempt, if it failed on its own (its URL removed).
+    pub fn reqwest_error(&self) -> Option<&reqwest::Error> {
+        self.source.as_ref()
+    }
+}
+
+/// What went wrong in one attempt, in a few words.
+fn summarize(err: &reqwest::Error, attempt_timeout: Option<Duration>, address: &str) -> String {
+    if err.is_timeout() {
+        return match (err.is_connect(), attempt_timeout) {
+            (true, _) => format!("connect timed out ({address})"),
+            (false, Some(t)) => format!("timed out after {}", HumanDuration(t)),
+            (false, None) => "timed out".to_owned(),
+        };
+    }
+    let root = root_cause(err);
+    if err.is_connect() {
+        format!("{root} ({address})")
+    } else {
+        root
+    }
+}
+
+/// The deepest cause of `err`: the kind of an I/O error where it has a
+/// name ("connection refused"), else the innermost message.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut deepest = err;
+    let mut io_kind = None;
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            io_kind = Some(io.kind());
+        }
+        deepest = e;
+        current = e.source();
+    }
+    match io_kind {
+        Some(kind) if kind != std::io::ErrorKind::Other => kind.to_string(),
+        _ => deepest.to_string(),
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_operation(f, self.operation)?;
+        let attempts = Plural(self.attempts, "attempt");
+        match self.deadline {
+            Some(deadline) => {
+                write!(f, "deadline of {} exceeded after {attempts}", HumanDuration(deadline))?;
+                if !self.summary.is_empty() {
+                    write!(f, " (last error: {})", self.summary)?;
+                }
+                Ok(())
+            }
+            None => {
+                f.write_str(&self.summary)?;
+                if self.attempts > 1 {
+                    write!(f, " after {attempts}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("operation", &self.operation)
+            .field("attempts", &self.attempts)
+            .field("deadline", &self.deadline)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.causes.as_deref().map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// `1 s`, `1.5 s`, `250 ms`.
+pub(crate) struct HumanDuration(pub(crate) Duration);
+
+impl fmt::Display for HumanDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        if d.subsec_nanos() == 0 {
+            write!(f, "{} s", d.as_secs())
+        } else if d == Duration::from_millis(u64::from(d.subsec_millis())) {
+            write!(f, "{} ms", d.as_millis())
+        } else {
+            let text = format!("{:.3}", d.as_secs_f64());
+            write!(f, "{} s", text.trim_end_matches('0').trim_end_matches('.'))
+        }
+    }
+}
+
+/// `1 attempt`, `3 attempts`.
+struct Plural(u32, &'static str);
+
+impl fmt::Display for Plural {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}{}", self.0, self.1, if self.0 == 1 { "" } else { "s" })
     }
 }
 
@@ -101,6 +314,7 @@ pub struct ApiError<E = serde_json::Value> {
 }
 
 struct ApiErrorInner<E> {
+    operation: &'static str,
     status: StatusCode,
     headers: HeaderMap,
     body: Option<E>,
@@ -108,8 +322,19 @@ struct ApiErrorInner<E> {
 }
 
 impl<E> ApiError<E> {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Option<E>, raw_body: String) -> Self {
-        ApiError { inner: Box::new(ApiErrorInner { status, headers, body, raw_body }) }
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Option<E>,
+        raw_body: String,
+    ) -> Self {
+        ApiError { inner: Box::new(ApiErrorInner { operation, status, headers, body, raw_body }) }
+    }
+
+    /// The operation id of the call (empty for a response built with [`RawResponse::new`](super::RawResponse::new)).
+    pub fn operation(&self) -> &'static str {
+        self.inner.operation
     }
 
     /// The HTTP status of the response.
@@ -143,6 +368,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
         // `HeaderMap`'s Debug prints "Sensitive" for values marked sensitive; the
         // runtime marks Authorization, Cookie, Set-Cookie and API-key headers.
         f.debug_struct("ApiError")
+            .field("operation", &self.inner.operation)
             .field("status", &self.inner.status)
             .field("headers", &self.inner.headers)
             .field("body", &self.inner.body)
@@ -153,12 +379,15 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
 
 impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "API error: HTTP {}", self.inner.status)?;
+        write_operation(f, self.inner.operation)?;
+        write!(f, "HTTP {}", self.inner.status)?;
         let body = self.inner.raw_body.trim();
         if !body.is_empty() {
-            match body.char_indices().nth(DISPLAY_BODY_LIMIT) {
-                Some((cut, _)) => write!(f, ": {}...", &body[..cut])?,
-                None => write!(f, ": {body}")?,
+            // One line: a pretty-printed body is folded.
+            let shown: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+            match shown.char_indices().nth(DISPLAY_BODY_LIMIT) {
+                Some((cut, _)) => write!(f, ": {}...", &shown[..cut])?,
+                None => write!(f, ": {shown}")?,
             }
         }
         Ok(())
@@ -168,12 +397,18 @@ impl<E> fmt::Display for ApiError<E> {
 /// A response body that did not match the expected type.
 #[derive(Debug, Clone)]
 pub struct DecodeError {
+    pub(crate) operation: &'static str,
     pub(crate) status: StatusCode,
     pub(crate) path: String,
     pub(crate) message: String,
 }
 
 impl DecodeError {
+    /// The operation id of the call (empty for a response built with [`RawResponse::new`](super::RawResponse::new)).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
     /// The HTTP status of the response whose body failed to decode.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -193,7 +428,20 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "failed to decode response body (HTTP {}) at `{}`: {}", self.status, self.path, self.message)
+        write_operation(f, self.operation)?;
+        if !self.status.is_success() {
+            write!(f, "HTTP {} ", self.status)?;
+        }
+        write!(f, "response body at `{}`: {}", self.path, self.message)
+    }
+}
+
+/// `operation: `, or nothing when the operation is not known.
+fn write_operation(f: &mut fmt::Formatter<'_>, operation: &str) -> fmt::Result {
+    if operation.is_empty() {
+        Ok(())
+    } else {
+        write!(f, "{operation}: ")
     }
 }
 

@@ -87,19 +87,20 @@ enum Step<E> {
 
 /// The URL of the `rel="next"` link, if any, resolved against `current`.
 fn next_link<E>(raw: &RawResponse, current: &Url) -> Result<Option<Url>, Error<E>> {
+    let operation = raw.operation();
     let values: Vec<&str> = raw.headers().get_all(LINK).iter().filter_map(|v| v.to_str().ok()).collect();
     if values.is_empty() {
         return Ok(None);
     }
     let links = parse_link_header::parse_with_rel(&values.join(", "))
-        .map_err(|e| Error::InvalidRequest(format!("invalid Link header in a page response: {e}")))?;
+        .map_err(|e| Error::invalid_request(operation, format!("invalid Link header in a page response: {e}")))?;
     let Some(next) = links.get("next") else {
         return Ok(None);
     };
     current
         .join(&next.raw_uri)
         .map(Some)
-        .map_err(|e| Error::InvalidRequest(format!("invalid next-page URL in Link header: {e}")))
+        .map_err(|e| Error::invalid_request(operation, format!("invalid next-page URL in Link header: {e}")))
 }
 
 impl Client {
@@ -143,7 +144,9 @@ impl Client {
                     Step::Fail(err) => return Err(err),
                     Step::Done => return Ok(None),
                 };
-                let current_url = cursor.request.url(client.base_url()).map_err(Error::InvalidRequest)?;
+                let operation = cursor.request.operation_id;
+                let current_url =
+                    cursor.request.url(client.base_url()).map_err(|m| Error::invalid_request(operation, m))?;
                 let raw = client.execute::<E>(cursor.request.clone()).await?;
                 let link = match paging {
                     Paging::LinkHeader => next_link::<E>(&raw, &current_url),
@@ -153,12 +156,13 @@ impl Client {
                 let next = match paging {
                     Paging::LinkHeader => match link {
                         Err(err) => Step::Fail(err),
-                        Ok(Some(url)) if !same_origin(&url, client.base()) => {
-                            Step::Fail(Error::InvalidRequest(format!(
+                        Ok(Some(url)) if !same_origin(&url, client.base()) => Step::Fail(Error::invalid_request(
+                            operation,
+                            format!(
                                 "refusing to follow a next-page link to another origin ({})",
                                 url.origin().ascii_serialization()
-                            )))
-                        }
+                            ),
+                        )),
                         Ok(Some(url)) => {
                             let mut request = cursor.request;
                             request.absolute_url = Some(url);

@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, DecodeError, Error};
+use super::lenient::decode_counting;
 
 /// Marks the values of credential-bearing headers as sensitive, so that
 /// `HeaderMap`'s `Debug` prints `Sensitive` instead of the value.
@@ -29,11 +30,16 @@ pub struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// The operation id of the call ("" when built with [`RawResponse::new`]).
+    operation: &'static str,
+    /// [`ClientBuilder::strict_formats`](super::ClientBuilder::strict_formats).
+    strict_formats: bool,
 }
 
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawResponse")
+            .field("operation", &self.operation)
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("body_len", &self.body.len())
@@ -46,7 +52,12 @@ impl RawResponse {
     /// cookie and set-cookie header values are marked sensitive.
     pub fn new(status: StatusCode, mut headers: HeaderMap, body: Bytes) -> Self {
         mark_sensitive(&mut headers, &[]);
-        RawResponse { status, headers, body }
+        RawResponse { status, headers, body, operation: "", strict_formats: false }
+    }
+
+    /// The operation id of the call this response answers ("" for [`RawResponse::new`]).
+    pub fn operation(&self) -> &'static str {
+        self.operation
     }
 
     /// The HTTP status.
@@ -71,35 +82,82 @@ impl RawResponse {
 
     /// Decodes the body as JSON. On failure the error names the path of the
     /// failing field (e.g. `items[2].created`) and the status.
+    ///
+    /// A [`Lenient`](super::Lenient) field whose text does not parse keeps it
+    /// and the client logs a warning naming the first such field; with
+    /// [`ClientBuilder::strict_formats`](super::ClientBuilder::strict_formats)
+    /// the body fails to decode instead.
     pub fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
         // Path tracking costs about a third of the decoding time, so a body is
-        // decoded plainly first and again, tracked, only to explain a failure.
-        serde_json::from_slice(&self.body).or_else(|_| self.json_tracked())
+        // decoded plainly first and again, tracked, only to explain a failure
+        // or to find the first value kept raw.
+        let (result, kept) = decode_counting(self.strict_formats, || serde_json::from_slice(&self.body));
+        match result {
+            Ok(value) if kept == 0 => Ok(value),
+            Ok(value) => {
+                self.warn_kept_raw::<T>(kept);
+                Ok(value)
+            }
+            Err(_) => self.json_tracked(self.strict_formats).map_err(Error::Decode),
+        }
+    }
+
+    /// Logs where the first of `kept` unparsable formatted values is.
+    #[cold]
+    fn warn_kept_raw<T: DeserializeOwned>(&self, kept: u32) {
+        // Decoding strictly fails on the first raw value, with its path. If it
+        // succeeds, the raw values were in union variants that were not chosen.
+        let Err(explained) = self.json_tracked::<T>(true) else { return };
+        let (path, message) = (explained.path(), explained.message());
+        tracing::warn!(
+            operation_id = self.operation,
+            status = self.status.as_u16(),
+            path,
+            kept,
+            "{message}; kept the text as received"
+        );
     }
 
     /// [`RawResponse::json`] with the path of the failing field in the error.
-    fn json_tracked<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+    fn json_tracked<T: DeserializeOwned>(&self, strict: bool) -> Result<T, DecodeError> {
+        let fail = |path: String, message: String| DecodeError {
+            operation: self.operation,
+            status: self.status,
+            path,
+            message,
+        };
         let mut de = serde_json::Deserializer::from_slice(&self.body);
-        let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            Error::Decode(DecodeError {
-                status: self.status,
-                path: e.path().to_string(),
-                message: e.into_inner().to_string(),
-            })
-        })?;
-        de.end().map_err(|e| {
-            Error::Decode(DecodeError { status: self.status, path: ".".to_owned(), message: e.to_string() })
-        })?;
+        let (value, _) = decode_counting(strict, || serde_path_to_error::deserialize(&mut de));
+        let value: T = value.map_err(|e| fail(e.path().to_string(), e.into_inner().to_string()))?;
+        de.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
         Ok(value)
+    }
+
+    /// Logs a warning that the body, which has content, matched none of the
+    /// fields of `type_name`: called by generated code when every field of a
+    /// decoded struct is absent, which usually means the server wraps or
+    /// names the object differently from the spec.
+    #[cold]
+    pub fn warn_no_known_fields(&self, type_name: &'static str) {
+        let blank = self.body.iter().all(|b| b.is_ascii_whitespace() || matches!(b, b'{' | b'}'));
+        if !blank {
+            tracing::warn!(
+                operation_id = self.operation,
+                status = self.status.as_u16(),
+                type_name,
+                "the response body has none of the fields of `{type_name}`; the spec may not match the server"
+            );
+        }
     }
 
     /// The body as UTF-8 text.
     pub fn text<E>(&self) -> Result<String, Error<E>> {
         String::from_utf8(self.body.to_vec()).map_err(|e| {
             Error::Decode(DecodeError {
+                operation: self.operation,
                 status: self.status,
                 path: ".".to_owned(),
-                message: format!("response body is not valid UTF-8: {e}"),
+                message: format!("not valid UTF-8: {e}"),
             })
         })
     }
@@ -109,7 +167,7 @@ impl RawResponse {
     pub fn into_error<E: DeserializeOwned>(self) -> Error<E> {
         let body = if self.body.is_empty() { None } else { serde_json::from_slice::<E>(&self.body).ok() };
         let raw_body = String::from_utf8_lossy(&self.body).into_owned();
-        Error::Api(ApiError::new(self.status, self.headers, body, raw_body))
+        Error::Api(ApiError::new(self.operation, self.status, self.headers, body, raw_body))
     }
 
     /// Builds a response from reqwest parts, marking credential headers sensitive.
@@ -118,9 +176,11 @@ impl RawResponse {
         mut headers: HeaderMap,
         body: Bytes,
         sensitive: &[HeaderName],
+        operation: &'static str,
+        strict_formats: bool,
     ) -> Self {
         mark_sensitive(&mut headers, sensitive);
-        RawResponse { status, headers, body }
+        RawResponse { status, headers, body, operation, strict_formats }
     }
 }
 
