@@ -74,6 +74,7 @@ pub const BUILDER_MEMBERS: &[&str] =
 /// implements or derives, which the runtime calls), plus `builder` from the
 /// generated `client.rs`. Tag accessors must not take them.
 pub const CLIENT_METHODS: &[&str] = &[
+    "attempt",
     "base",
     "base_url",
     "builder",
@@ -87,6 +88,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "run",
     "select_alternative",
     "send",
+    "transport_error",
 ];
 
 /// Methods of the runtime's `ClientBuilder` (as for [`CLIENT_METHODS`]);
@@ -96,12 +98,14 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "build",
     "connect_timeout",
     "credentials",
+    "deadline",
     "default_user_agent",
     "fmt",
     "http_client",
     "new",
     "retry_policy",
     "server_variable",
+    "strict_formats",
     "timeout",
     "token_refresh_margin",
     "user_agent",
