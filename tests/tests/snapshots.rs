@@ -49,3 +49,22 @@ fn generating_twice_gives_identical_bytes() {
     let second = generate(&okta, &settings).expect("okta generates").files;
     assert_eq!(first, second);
 }
+
+/// Every input `cargo xtask fuzz` ever found (it once crashed, hung or broke
+/// the output) keeps its reviewed outcome: the crate's code, or the located
+/// errors that reject it.
+#[test]
+fn each_fuzz_finding_gives_the_reviewed_outcome() {
+    insta::glob!("../fixtures/fuzz-found", "*.{yaml,json}", |path| {
+        let spec = std::fs::read_to_string(path).expect("fixture is readable");
+        let outcome = match generate(&spec, &Settings::new("fixture-client", "fixture.yaml")) {
+            Ok(_) => crate_code(&spec),
+            Err(errors) => {
+                assert!(errors.iter().any(|d| d.is_error()), "a rejection names at least one error");
+                let report: Vec<String> = errors.iter().map(|d| format!("// {d}")).collect();
+                format!("// rejected\n{}\n", report.join("\n"))
+            }
+        };
+        insta::assert_snapshot!(outcome);
+    });
+}
