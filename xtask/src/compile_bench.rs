@@ -1,6 +1,6 @@
-//! `cargo xtask compile-bench SPEC [--name N] [--features F] [--runs R] [--peer DIR]`:
-//! what a generated crate costs its users to compile, alone or against a
-//! peer generator's crate for the same spec.
+//! `cargo xtask compile-bench SPEC [--name N] [--features F] [--runs R] [--peer DIR [--peer-features F]]...`:
+//! what a generated crate costs its users to compile, alone or against
+//! other generators' crates for the same spec.
 //!
 //! It generates the crate into a throwaway workspace under
 //! target/compile-bench (with the project's Cargo.lock), builds and checks it
@@ -11,17 +11,19 @@
 //! - touch + check: `touch src/lib.rs` + `cargo check`, on the incremental
 //!   state the clean check just left (what an edit-check loop costs).
 //!
-//! `--peer DIR` adds a crate that another generator made (a folder with its
-//! own Cargo.toml) as a second member of the same workspace: it is copied to
-//! target/compile-bench/peer/ (without `target/`, `Cargo.lock`, `.git`; its
-//! package renamed `<name>-peer` if it clashes with ours; any `[workspace]`
-//! table dropped), prebuilt like ours, and measured in the same run. The two
-//! crates alternate figure by figure, the first of each pair swapping from
-//! run to run, so a machine that gets busier disturbs both alike; the output
-//! ends with ours/peer ratios of the medians. The shared Cargo.lock gains the
-//! peer's dependencies on its first run (crates.io must be reachable then).
-//! Features unify per selected package (resolver 2), so neither crate's
-//! dependencies are rebuilt for the other's.
+//! `--peer DIR` (repeatable) adds a crate that another generator made (a
+//! folder with its own Cargo.toml) as another member of the same workspace:
+//! it is copied to target/compile-bench/peer/ (without `target/`,
+//! `Cargo.lock`, `.git`; its package renamed `<name>-peer` if the name is
+//! taken; any `[workspace]` table dropped), prebuilt like ours, and measured
+//! in the same run. `--peer-features F` after it builds that peer with
+//! `--no-default-features --features F` (say, to pick its TLS backend). The
+//! crates take turns figure by figure, who goes first rotating from run to
+//! run, so a machine that gets busier disturbs all alike; the output ends
+//! with ours/peer ratios of the medians. The shared Cargo.lock gains the
+//! peers' dependencies on their first run (crates.io must be reachable then).
+//! Features unify per selected package (resolver 2), so no crate's
+//! dependencies are rebuilt for another's.
 //!
 //! Against progenitor on the Spotify spec (progenitor's CLI installed from
 //! crates.io; nothing of it is part of this project):
@@ -49,8 +51,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const WORKSPACE: &str = "target/compile-bench";
-const USAGE: &str =
-    "usage: cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] [--peer <CRATE_DIR>]";
+const USAGE: &str = "usage: cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] \
+                     [--peer <CRATE_DIR> [--peer-features <F,...>]]...";
 
 /// The figures, in the order they are measured and printed.
 const FIGURES: [&str; 3] = ["clean build", "clean check", "touch + check"];
@@ -61,18 +63,31 @@ struct Options {
     name: Option<String>,
     features: Option<String>,
     runs: usize,
-    peer: Option<PathBuf>,
+    peers: Vec<Peer>,
+}
+
+/// A crate another generator made, and the features to build it with.
+#[derive(Debug, PartialEq)]
+struct Peer {
+    dir: PathBuf,
+    features: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { spec: String::new(), name: None, features: None, runs: 1, peer: None };
+    let mut options = Options { spec: String::new(), name: None, features: None, runs: 1, peers: Vec::new() };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().cloned().ok_or_else(|| format!("error: {arg} needs a value\n{USAGE}"));
         match arg.as_str() {
             "--name" => options.name = Some(value()?),
             "--features" => options.features = Some(value()?),
-            "--peer" => options.peer = Some(PathBuf::from(value()?)),
+            "--peer" => options.peers.push(Peer { dir: PathBuf::from(value()?), features: None }),
+            "--peer-features" => {
+                let features = value()?;
+                let peer =
+                    options.peers.last_mut().ok_or(format!("error: --peer-features follows a --peer\n{USAGE}"))?;
+                peer.features = Some(features);
+            }
             "--runs" => {
                 options.runs =
                     value()?.parse().ok().filter(|n| *n > 0).ok_or(format!("error: --runs takes a count\n{USAGE}"))?
@@ -97,10 +112,11 @@ struct Measure {
     peak_kib: Option<u64>,
 }
 
-/// A crate under measurement: its package, its `cargo -p` selection, its
-/// folder in the workspace, and one list of measures per figure.
+/// A crate under measurement: where a peer's came from (none for ours), its
+/// package, its `cargo -p` selection, its folder in the workspace, and one
+/// list of measures per figure.
 struct Subject {
-    label: &'static str,
+    source: Option<PathBuf>,
     package: String,
     selection: Vec<String>,
     dir: PathBuf,
@@ -125,12 +141,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         selection.extend(["--no-default-features".to_string(), "--features".to_string(), features.clone()]);
     }
     let lines = generated.files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
-    let ours = Subject::new("ours", name.clone(), selection, crate_dir, lines);
-    let peer = options.peer.as_deref().map(|dir| copy_peer(dir, workspace, &name)).transpose()?;
+    let mut subjects = vec![Subject::new(None, name.clone(), selection, crate_dir, lines)];
+    for peer in &options.peers {
+        let taken: Vec<&str> = subjects.iter().map(|s| s.package.as_str()).collect();
+        let subject = copy_peer(peer, workspace, &taken)?;
+        subjects.push(subject);
+    }
 
     // Only this run's crates are members; the dependencies' artifacts stay in the shared target folder.
-    let members: Vec<String> =
-        std::iter::once(&ours).chain(&peer).map(|s| format!("\"{}\"", relative(&s.dir, workspace))).collect();
+    let members: Vec<String> = subjects.iter().map(|s| format!("\"{}\"", relative(&s.dir, workspace))).collect();
     let manifest = format!(
         "# Throwaway workspace of `cargo xtask compile-bench`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")
@@ -143,11 +162,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 
     eprintln!("prebuilding the dependencies (build and check)...");
-    let mut subjects = vec![ours];
-    subjects.extend(peer);
     for subject in &subjects {
-        let failed = |e: String| match &options.peer {
-            Some(source) if subject.label == "peer" => format!(
+        let failed = |e: String| match &subject.source {
+            Some(source) => format!(
                 "error: the peer crate {} (package {}, copied to {}) does not build:\n{e}",
                 source.display(),
                 subject.package,
@@ -160,31 +177,34 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 
     for run in 1..=options.runs {
-        // The first of each pair swaps from run to run, so neither crate always goes first.
-        let order: Vec<usize> =
-            if run % 2 == 1 { (0..subjects.len()).collect() } else { (0..subjects.len()).rev().collect() };
+        // Who goes first rotates from run to run, so no crate always does.
+        let order: Vec<usize> = (0..subjects.len()).map(|i| (i + run - 1) % subjects.len()).collect();
         for (figure, name) in FIGURES.iter().enumerate() {
             for &i in &order {
                 let subject = &mut subjects[i];
                 let measure = subject.measure(workspace, figure)?;
-                eprintln!("run {run} {name:<13} {:<4}: {}", subject.label, show(&measure));
+                eprintln!("run {run} {name:<13} {}: {}", subject.package, show(&measure));
                 subject.measures[figure].push(measure);
             }
         }
     }
 
-    let features =
-        options.features.as_deref().map(|f| format!(" --no-default-features --features {f}")).unwrap_or_default();
     println!("{} run(s); medians, wall range when several; peak = largest single process (rustc)", options.runs);
     for subject in &subjects {
-        let features = if subject.label == "ours" { features.as_str() } else { "" };
-        println!("{} {}{features}: {} lines of Rust", subject.label, subject.package, subject.lines);
+        // The selection past `-p <package>` is the feature flags, if any.
+        let flags: String = subject.selection[2..].iter().map(|flag| format!(" {flag}")).collect();
+        let (role, features) = match &subject.source {
+            None => ("ours", flags),
+            Some(source) => ("peer", format!("{flags} from {}", source.display())),
+        };
+        println!("{role} {}{features}: {} lines of Rust", subject.package, subject.lines);
         for (figure, name) in FIGURES.iter().enumerate() {
             println!("  {name:<13}  {}", summary(&subject.measures[figure]));
         }
     }
-    if let [ours, peer] = &subjects[..] {
-        println!("ours/peer ({} / {}), ratio of the medians:", ours.package, peer.package);
+    let ours = &subjects[0];
+    for peer in &subjects[1..] {
+        println!("ours/peer ({} / {}), ratios of the medians:", ours.package, peer.package);
         for (figure, name) in FIGURES.iter().enumerate() {
             println!("  {name:<13}  {}", ratios(&ours.measures[figure], &peer.measures[figure]));
         }
@@ -193,8 +213,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 impl Subject {
-    fn new(label: &'static str, package: String, selection: Vec<String>, dir: PathBuf, lines: usize) -> Subject {
-        Subject { label, package, selection, dir, lines, measures: [Vec::new(), Vec::new(), Vec::new()] }
+    fn new(source: Option<PathBuf>, package: String, selection: Vec<String>, dir: PathBuf, lines: usize) -> Subject {
+        Subject { source, package, selection, dir, lines, measures: [Vec::new(), Vec::new(), Vec::new()] }
     }
 
     /// Times one figure (an index into `FIGURES`).
@@ -221,19 +241,20 @@ impl Subject {
 /// Copies a peer generator's crate into the workspace as a member, and
 /// returns it as a subject. The copy is fresh each time, so nothing stale
 /// from an earlier peer survives.
-fn copy_peer(source: &Path, workspace: &Path, ours: &str) -> Result<Subject, String> {
+fn copy_peer(peer: &Peer, workspace: &Path, taken: &[&str]) -> Result<Subject, String> {
+    let source = peer.dir.as_path();
     let manifest_path = source.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path)
         .map_err(|e| format!("error: --peer {}: cannot read {}: {e}", source.display(), manifest_path.display()))?;
     let package = package_name(&manifest).ok_or_else(|| {
         format!("error: --peer {}: no `name` in the [package] table of {}", source.display(), manifest_path.display())
     })?;
-    let (package, manifest) = if package == ours {
-        let renamed = format!("{package}-peer");
-        let manifest = rename_package(&manifest, &renamed);
-        (renamed, manifest)
-    } else {
-        (package, manifest)
+    let (package, manifest) = match free_name(&package, taken) {
+        renamed if renamed != package => {
+            let manifest = rename_package(&manifest, &renamed);
+            (renamed, manifest)
+        }
+        _ => (package, manifest),
     };
     let dir = workspace.join("peer").join(&package);
     if dir.exists() {
@@ -246,8 +267,23 @@ fn copy_peer(source: &Path, workspace: &Path, ours: &str) -> Result<Subject, Str
         return Err(format!("error: --peer {}: no src/lib.rs (the touch + check figure edits it)", source.display()));
     }
     let lines = rust_lines(&dir.join("src"))?;
-    let selection = vec!["-p".to_string(), package.clone()];
-    Ok(Subject::new("peer", package, selection, dir, lines))
+    let mut selection = vec!["-p".to_string(), package.clone()];
+    if let Some(features) = &peer.features {
+        selection.extend(["--no-default-features".to_string(), "--features".to_string(), features.clone()]);
+    }
+    Ok(Subject::new(Some(source.to_path_buf()), package, selection, dir, lines))
+}
+
+/// The package name, or `<name>-peer`, `<name>-peer2`... if it is taken:
+/// two members of a workspace cannot share one.
+fn free_name(name: &str, taken: &[&str]) -> String {
+    let mut candidate = name.to_string();
+    let mut n = 1;
+    while taken.contains(&candidate.as_str()) {
+        candidate = if n == 1 { format!("{name}-peer") } else { format!("{name}-peer{n}") };
+        n += 1;
+    }
+    candidate
 }
 
 /// The `name` of a manifest's `[package]` table. Line-based, which is
@@ -441,9 +477,11 @@ mod tests {
 
     #[test]
     fn parses_the_peer_and_refuses_unknown_options() {
-        let options = parse(&args("spec.yaml --peer /tmp/p --runs 3")).unwrap();
+        let options = parse(&args("spec.yaml --peer /tmp/p --runs 3 --peer /tmp/q --peer-features rustls")).unwrap();
         assert_eq!((options.spec.as_str(), options.runs), ("spec.yaml", 3));
-        assert_eq!(options.peer, Some(PathBuf::from("/tmp/p")));
+        let peer = |dir: &str, features: Option<&str>| Peer { dir: dir.into(), features: features.map(String::from) };
+        assert_eq!(options.peers, [peer("/tmp/p", None), peer("/tmp/q", Some("rustls"))]);
+        assert!(parse(&args("spec.yaml --peer-features x")).unwrap_err().contains("--peer-features follows a --peer"));
         assert!(parse(&args("spec.yaml --peer")).unwrap_err().contains("--peer needs a value"));
         assert!(parse(&args("spec.yaml --runs 0")).unwrap_err().contains("--runs takes a count"));
         assert!(parse(&args("spec.yaml --bogus")).unwrap_err().contains("unknown option --bogus"));
@@ -459,6 +497,8 @@ mod tests {
         // A dependency called `name` is left alone.
         assert!(renamed.contains("name = { version = \"1\" }"));
         assert_eq!(package_name("[dependencies]\nname = \"x\"\n"), None);
+        assert_eq!(free_name("spotify", &["spotify-client"]), "spotify");
+        assert_eq!(free_name("spotify", &["spotify", "spotify-peer"]), "spotify-peer2");
     }
 
     #[test]
