@@ -25,18 +25,39 @@
 //! Features unify per selected package (resolver 2), so no crate's
 //! dependencies are rebuilt for another's.
 //!
-//! Against progenitor on the Spotify spec (progenitor's CLI installed from
-//! crates.io; nothing of it is part of this project):
+//! Against progenitor and openapi-generator on the Spotify spec (both tools
+//! installed outside the repo from their registries; nothing of them is
+//! part of this project):
 //!
 //! ```text
-//! cargo install cargo-progenitor --locked --root /tmp/progenitor-root
-//! /tmp/progenitor-root/bin/cargo-progenitor progenitor -i SPEC -o /tmp/peer-progenitor-spotify \
+//! cargo install cargo-progenitor --version 0.15.1 --locked --root /tmp/progenitor-root
+//! python3 -m venv /tmp/oag-venv && /tmp/oag-venv/bin/pip install openapi-generator-cli==7.26.0
+//! # PATCHED = ../shared/corpus/spotify.yaml with the patch below
+//! /tmp/progenitor-root/bin/cargo-progenitor progenitor -i PATCHED -o /tmp/peer-progenitor-spotify \
 //!     -n spotify-progenitor -v 0.1.0
-//! cargo xtask compile-bench SPEC --peer /tmp/peer-progenitor-spotify --runs 5
+//! /tmp/oag-venv/bin/openapi-generator-cli generate -g rust -i PATCHED -o /tmp/peer-oag-spotify \
+//!     --additional-properties=packageName=spotify-openapi-generator
+//! cargo xtask compile-bench PATCHED --name spotify-client --runs 5 \
+//!     --peer /tmp/peer-progenitor-spotify --peer /tmp/peer-oag-spotify
 //! ```
 //!
-//! with the same SPEC for both (see ARCHITECTURE.md for the patch progenitor
-//! needs). Relative paths are from the project root, where xtask runs.
+//! The PyPI wheel of openapi-generator-cli carries the jar (Java 17 runs
+//! it), unlike the npm wrapper, which downloads it from Maven Central.
+//! Progenitor 0.15.1 refuses the spec as it is; the smallest patch, used for
+//! all three crates alike:
+//! - upload-custom-playlist-cover's `image/jpeg` body (string, format
+//!   base64) becomes `application/octet-stream`, format `binary`: progenitor
+//!   knows no image types;
+//! - the 204 of get-information-about-the-users-current-playback is dropped:
+//!   progenitor asserts a single success type;
+//! - the inline 400s of save-library-items, remove-library-items and
+//!   check-library-contains (a bare ErrorObject) become
+//!   `$ref: "#/components/responses/BadRequest"`, as elsewhere in the spec:
+//!   progenitor asserts a single error type.
+//!
+//! Progenitor's crate depends on `progenitor-client` (prebuilt, so not
+//! timed) where ours carries its runtime in the crate; `--include-client
+//! true` makes progenitor inline it too.
 //!
 //! Peak memory is the largest resident set of any single process of the
 //! build (in practice the crate's rustc), as `/usr/bin/time` reports it from
