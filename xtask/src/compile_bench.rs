@@ -183,7 +183,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 
     eprintln!("prebuilding the dependencies (build and check)...");
-    for subject in &subjects {
+    // Peers first: one that does not build fails before ours' long build.
+    for subject in subjects.iter().rev() {
         let failed = |e: String| match &subject.source {
             Some(source) => format!(
                 "error: the peer crate {} (package {}, copied to {}) does not build:\n{e}",
