@@ -1,0 +1,109 @@
+//! Serde for generated structs and string enums, written once.
+//!
+//! Generated structs implement `Serialize` by hand and `Deserialize` through
+//! [`MapModel`]: one `from_map` per struct that reads each property into a
+//! typed slot. serde's derive would emit about sixty functions for each
+//! struct that keeps unknown properties (`#[serde(flatten)]` needs a field
+//! visitor for every kind of key), and rustc type-checks, borrow-checks and
+//! compiles each of them; on large specs that was most of a crate's compile
+//! time. The behaviour is the derive's: listed properties by their wire
+//! names, `missing field` and `duplicate field` errors, unknown properties
+//! kept (or ignored when the schema is closed).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+/// A generated struct, read from a JSON object property by property.
+pub trait MapModel: Sized {
+    /// The type's name, for errors (`invalid type: ..., expected struct Pet`).
+    const NAME: &'static str;
+
+    /// Reads every property of one object.
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of a generated struct.
+pub fn deserialize_model<'de, T: MapModel, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ModelVisitor(PhantomData))
+}
+
+struct ModelVisitor<T>(PhantomData<T>);
+
+impl<'de, T: MapModel> Visitor<'de> for ModelVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+}
+
+/// A property name (or a string enum's wire value), borrowed from the input
+/// when the input allows it, so that matching it allocates nothing.
+#[derive(Debug)]
+pub struct PropertyName<'de>(Cow<'de, str>);
+
+impl PropertyName<'_> {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The name, owned: for a property the spec does not list.
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for PropertyName<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+struct NameVisitor;
+
+impl<'de> Visitor<'de> for NameVisitor {
+    type Value = PropertyName<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(PropertyName(Cow::Borrowed(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(PropertyName(Cow::Owned(value.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(PropertyName(Cow::Owned(value)))
+    }
+}
+
+/// Reads the value of listed property `name` into its slot; the same property
+/// twice in one object is an error, as with serde's derive.
+pub fn read_property<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// The value of required property `name`, or a `missing field` error.
+pub fn required_property<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
