@@ -64,29 +64,33 @@ impl crate::runtime::MapModel for ClientSecret {
         let mut description: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "Id" => crate::runtime::read_property(&mut map, &mut id, "Id")?,
+            let read = match key.as_str() {
+                "Id" => crate::runtime::read_property(&mut map, &mut id, "Id"),
                 "Expiration" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut expiration,
                         "Expiration",
-                    )?
+                    )
                 }
                 "Expires" => {
-                    crate::runtime::read_property(&mut map, &mut expires, "Expires")?
+                    crate::runtime::read_property(&mut map, &mut expires, "Expires")
                 }
                 "Description" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut description,
                         "Description",
-                    )?
+                    )
                 }
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             id: id.flatten(),
@@ -157,28 +161,32 @@ impl crate::runtime::MapModel for ClientSecretCreateOrUpdate {
         let mut description: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "Expiration" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut expiration,
                         "Expiration",
-                    )?
+                    )
                 }
                 "Expires" => {
-                    crate::runtime::read_property(&mut map, &mut expires, "Expires")?
+                    crate::runtime::read_property(&mut map, &mut expires, "Expires")
                 }
                 "Description" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut description,
                         "Description",
-                    )?
+                    )
                 }
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             expiration,
@@ -277,32 +285,36 @@ impl crate::runtime::MapModel for ClientSecretResponse {
         let mut description: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "Secret" => {
-                    crate::runtime::read_property(&mut map, &mut secret, "Secret")?
+                    crate::runtime::read_property(&mut map, &mut secret, "Secret")
                 }
-                "Id" => crate::runtime::read_property(&mut map, &mut id, "Id")?,
+                "Id" => crate::runtime::read_property(&mut map, &mut id, "Id"),
                 "Expiration" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut expiration,
                         "Expiration",
-                    )?
+                    )
                 }
                 "Expires" => {
-                    crate::runtime::read_property(&mut map, &mut expires, "Expires")?
+                    crate::runtime::read_property(&mut map, &mut expires, "Expires")
                 }
                 "Description" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut description,
                         "Description",
-                    )?
+                    )
                 }
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             secret,
@@ -381,36 +393,40 @@ impl crate::runtime::MapModel for ErrorResponse {
         let mut dynamic_properties: Option<Option<serde_json::Value>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "OperationId" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut operation_id,
                         "OperationId",
-                    )?
+                    )
                 }
-                "Error" => crate::runtime::read_property(&mut map, &mut error, "Error")?,
+                "Error" => crate::runtime::read_property(&mut map, &mut error, "Error"),
                 "Reason" => {
-                    crate::runtime::read_property(&mut map, &mut reason, "Reason")?
+                    crate::runtime::read_property(&mut map, &mut reason, "Reason")
                 }
                 "Resolution" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut resolution,
                         "Resolution",
-                    )?
+                    )
                 }
                 "DynamicProperties" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut dynamic_properties,
                         "DynamicProperties",
-                    )?
+                    )
                 }
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             operation_id,

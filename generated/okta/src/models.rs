@@ -104,53 +104,66 @@ impl crate::runtime::MapModel for ApiServiceIntegrationInstanceSecret {
         let mut links: Option<ApiServiceIntegrationSecretLinks> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "client_secret" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut client_secret,
                         "client_secret",
-                    )?
+                    )
                 }
                 "created" => {
-                    crate::runtime::read_property(&mut map, &mut created, "created")?
+                    crate::runtime::read_property(&mut map, &mut created, "created")
                 }
-                "id" => crate::runtime::read_property(&mut map, &mut id, "id")?,
+                "id" => crate::runtime::read_property(&mut map, &mut id, "id"),
                 "lastUpdated" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut last_updated,
                         "lastUpdated",
-                    )?
+                    )
                 }
                 "secret_hash" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut secret_hash,
                         "secret_hash",
-                    )?
+                    )
                 }
                 "status" => {
-                    crate::runtime::read_property(&mut map, &mut status, "status")?
+                    crate::runtime::read_property(&mut map, &mut status, "status")
                 }
-                "_links" => {
-                    crate::runtime::read_property(&mut map, &mut links, "_links")?
-                }
+                "_links" => crate::runtime::read_property(&mut map, &mut links, "_links"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
+            };
+            read?;
+        }
+        match (status, links) {
+            (Some(status), Some(links)) => {
+                Ok(Self {
+                    client_secret: client_secret.flatten(),
+                    created: created.flatten(),
+                    id: id.flatten(),
+                    last_updated: last_updated.flatten(),
+                    secret_hash: secret_hash.flatten(),
+                    status,
+                    links,
+                    additional_properties,
+                })
+            }
+            (status, links) => {
+                Err(
+                    crate::runtime::missing_property(
+                        &[(status.is_none(), "status"), (links.is_none(), "_links")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            client_secret: client_secret.flatten(),
-            created: created.flatten(),
-            id: id.flatten(),
-            last_updated: last_updated.flatten(),
-            secret_hash: secret_hash.flatten(),
-            status: crate::runtime::required_property(status, "status")?,
-            links: crate::runtime::required_property(links, "_links")?,
-            additional_properties,
-        })
     }
 }
 
@@ -242,24 +255,28 @@ impl crate::runtime::MapModel for ApiServiceIntegrationSecretLinks {
         let mut delete: Option<Option<HrefObjectDeleteLink>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "activate" => {
-                    crate::runtime::read_property(&mut map, &mut activate, "activate")?
+                    crate::runtime::read_property(&mut map, &mut activate, "activate")
                 }
                 "deactivate" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut deactivate,
                         "deactivate",
-                    )?
+                    )
                 }
                 "delete" => {
-                    crate::runtime::read_property(&mut map, &mut delete, "delete")?
+                    crate::runtime::read_property(&mut map, &mut delete, "delete")
                 }
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             activate: activate.flatten(),
@@ -369,67 +386,70 @@ impl crate::runtime::MapModel for ApiToken {
         let mut links: Option<Option<ApiTokenLinks>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "clientName" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut client_name,
                         "clientName",
-                    )?
+                    )
                 }
                 "created" => {
-                    crate::runtime::read_property(&mut map, &mut created, "created")?
+                    crate::runtime::read_property(&mut map, &mut created, "created")
                 }
                 "expiresAt" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut expires_at,
-                        "expiresAt",
-                    )?
+                    crate::runtime::read_property(&mut map, &mut expires_at, "expiresAt")
                 }
-                "id" => crate::runtime::read_property(&mut map, &mut id, "id")?,
+                "id" => crate::runtime::read_property(&mut map, &mut id, "id"),
                 "lastUpdated" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut last_updated,
                         "lastUpdated",
-                    )?
+                    )
                 }
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 "network" => {
-                    crate::runtime::read_property(&mut map, &mut network, "network")?
+                    crate::runtime::read_property(&mut map, &mut network, "network")
                 }
                 "tokenWindow" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut token_window,
                         "tokenWindow",
-                    )?
+                    )
                 }
                 "userId" => {
-                    crate::runtime::read_property(&mut map, &mut user_id, "userId")?
+                    crate::runtime::read_property(&mut map, &mut user_id, "userId")
                 }
-                "_links" => {
-                    crate::runtime::read_property(&mut map, &mut links, "_links")?
-                }
+                "_links" => crate::runtime::read_property(&mut map, &mut links, "_links"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
-        Ok(Self {
-            client_name: client_name.flatten(),
-            created: created.flatten(),
-            expires_at: expires_at.flatten(),
-            id: id.flatten(),
-            last_updated: last_updated.flatten(),
-            name: crate::runtime::required_property(name, "name")?,
-            network: network.flatten(),
-            token_window: token_window.flatten(),
-            user_id: user_id.flatten(),
-            links: links.flatten(),
-            additional_properties,
-        })
+        match name {
+            Some(name) => {
+                Ok(Self {
+                    client_name: client_name.flatten(),
+                    created: created.flatten(),
+                    expires_at: expires_at.flatten(),
+                    id: id.flatten(),
+                    last_updated: last_updated.flatten(),
+                    name,
+                    network: network.flatten(),
+                    token_window: token_window.flatten(),
+                    user_id: user_id.flatten(),
+                    links: links.flatten(),
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("name")),
+        }
     }
 }
 
@@ -481,13 +501,17 @@ impl crate::runtime::MapModel for ApiTokenLinks {
         let mut user: Option<Option<HrefObjectUserLink>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "self" => crate::runtime::read_property(&mut map, &mut self_, "self")?,
-                "user" => crate::runtime::read_property(&mut map, &mut user, "user")?,
+            let read = match key.as_str() {
+                "self" => crate::runtime::read_property(&mut map, &mut self_, "self"),
+                "user" => crate::runtime::read_property(&mut map, &mut user, "user"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             self_: self_.flatten(),
@@ -553,24 +577,28 @@ impl crate::runtime::MapModel for ApiTokenNetwork {
         let mut exclude: Option<Option<Vec<String>>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "connection" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut connection,
                         "connection",
-                    )?
+                    )
                 }
                 "include" => {
-                    crate::runtime::read_property(&mut map, &mut include, "include")?
+                    crate::runtime::read_property(&mut map, &mut include, "include")
                 }
                 "exclude" => {
-                    crate::runtime::read_property(&mut map, &mut exclude, "exclude")?
+                    crate::runtime::read_property(&mut map, &mut exclude, "exclude")
                 }
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             connection: connection.flatten(),
@@ -656,28 +684,32 @@ impl crate::runtime::MapModel for ApiTokenUpdate {
         let mut user_id: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "clientName" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut client_name,
                         "clientName",
-                    )?
+                    )
                 }
                 "created" => {
-                    crate::runtime::read_property(&mut map, &mut created, "created")?
+                    crate::runtime::read_property(&mut map, &mut created, "created")
                 }
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 "network" => {
-                    crate::runtime::read_property(&mut map, &mut network, "network")?
+                    crate::runtime::read_property(&mut map, &mut network, "network")
                 }
                 "userId" => {
-                    crate::runtime::read_property(&mut map, &mut user_id, "userId")?
+                    crate::runtime::read_property(&mut map, &mut user_id, "userId")
                 }
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             client_name: client_name.flatten(),
@@ -787,30 +819,34 @@ impl crate::runtime::MapModel for DetailedHookKeyInstance {
         let mut embedded: Option<Option<Embedded>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "created" => {
-                    crate::runtime::read_property(&mut map, &mut created, "created")?
+                    crate::runtime::read_property(&mut map, &mut created, "created")
                 }
-                "id" => crate::runtime::read_property(&mut map, &mut id, "id")?,
+                "id" => crate::runtime::read_property(&mut map, &mut id, "id"),
                 "isUsed" => {
-                    crate::runtime::read_property(&mut map, &mut is_used, "isUsed")?
+                    crate::runtime::read_property(&mut map, &mut is_used, "isUsed")
                 }
-                "keyId" => crate::runtime::read_property(&mut map, &mut key_id, "keyId")?,
+                "keyId" => crate::runtime::read_property(&mut map, &mut key_id, "keyId"),
                 "lastUpdated" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut last_updated,
                         "lastUpdated",
-                    )?
+                    )
                 }
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 "_embedded" => {
-                    crate::runtime::read_property(&mut map, &mut embedded, "_embedded")?
+                    crate::runtime::read_property(&mut map, &mut embedded, "_embedded")
                 }
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             created,
@@ -911,17 +947,21 @@ impl crate::runtime::MapModel for Embedded {
         let mut use_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "alg" => crate::runtime::read_property(&mut map, &mut alg, "alg")?,
-                "e" => crate::runtime::read_property(&mut map, &mut e, "e")?,
-                "kid" => crate::runtime::read_property(&mut map, &mut kid, "kid")?,
-                "kty" => crate::runtime::read_property(&mut map, &mut kty, "kty")?,
-                "n" => crate::runtime::read_property(&mut map, &mut n, "n")?,
-                "use" => crate::runtime::read_property(&mut map, &mut use_, "use")?,
+            let read = match key.as_str() {
+                "alg" => crate::runtime::read_property(&mut map, &mut alg, "alg"),
+                "e" => crate::runtime::read_property(&mut map, &mut e, "e"),
+                "kid" => crate::runtime::read_property(&mut map, &mut kid, "kid"),
+                "kty" => crate::runtime::read_property(&mut map, &mut kty, "kty"),
+                "n" => crate::runtime::read_property(&mut map, &mut n, "n"),
+                "use" => crate::runtime::read_property(&mut map, &mut use_, "use"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             alg: alg.flatten(),
@@ -998,42 +1038,38 @@ impl crate::runtime::MapModel for Error {
         let mut error_summary: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "errorCauses" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut error_causes,
                         "errorCauses",
-                    )?
+                    )
                 }
                 "errorCode" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut error_code,
-                        "errorCode",
-                    )?
+                    crate::runtime::read_property(&mut map, &mut error_code, "errorCode")
                 }
                 "errorId" => {
-                    crate::runtime::read_property(&mut map, &mut error_id, "errorId")?
+                    crate::runtime::read_property(&mut map, &mut error_id, "errorId")
                 }
                 "errorLink" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut error_link,
-                        "errorLink",
-                    )?
+                    crate::runtime::read_property(&mut map, &mut error_link, "errorLink")
                 }
                 "errorSummary" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut error_summary,
                         "errorSummary",
-                    )?
+                    )
                 }
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             error_causes: error_causes.flatten(),
@@ -1084,18 +1120,22 @@ impl crate::runtime::MapModel for ErrorCause {
         let mut error_summary: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "errorSummary" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut error_summary,
                         "errorSummary",
-                    )?
+                    )
                 }
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             error_summary: error_summary.flatten(),
@@ -1228,27 +1268,31 @@ impl crate::runtime::MapModel for HookKey {
         let mut name: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
+            let read = match key.as_str() {
                 "created" => {
-                    crate::runtime::read_property(&mut map, &mut created, "created")?
+                    crate::runtime::read_property(&mut map, &mut created, "created")
                 }
-                "id" => crate::runtime::read_property(&mut map, &mut id, "id")?,
+                "id" => crate::runtime::read_property(&mut map, &mut id, "id"),
                 "isUsed" => {
-                    crate::runtime::read_property(&mut map, &mut is_used, "isUsed")?
+                    crate::runtime::read_property(&mut map, &mut is_used, "isUsed")
                 }
-                "keyId" => crate::runtime::read_property(&mut map, &mut key_id, "keyId")?,
+                "keyId" => crate::runtime::read_property(&mut map, &mut key_id, "keyId"),
                 "lastUpdated" => {
                     crate::runtime::read_property(
                         &mut map,
                         &mut last_updated,
                         "lastUpdated",
-                    )?
+                    )
                 }
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             created,
@@ -1305,12 +1349,16 @@ impl crate::runtime::MapModel for HrefHints {
         let mut allow: Option<Option<Vec<HttpMethod>>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "allow" => crate::runtime::read_property(&mut map, &mut allow, "allow")?,
+            let read = match key.as_str() {
+                "allow" => crate::runtime::read_property(&mut map, &mut allow, "allow"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
         Ok(Self {
             allow: allow.flatten(),
@@ -1390,27 +1438,36 @@ impl crate::runtime::MapModel for HrefObject {
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints")?,
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href")?,
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+            let read = match key.as_str() {
+                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
+                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")?
+                    crate::runtime::read_property(&mut map, &mut templated, "templated")
                 }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type")?,
+                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
-        Ok(Self {
-            hints: hints.flatten(),
-            href: crate::runtime::required_property(href, "href")?,
-            name: name.flatten(),
-            templated: templated.flatten(),
-            type_: type_.flatten(),
-            additional_properties,
-        })
+        match href {
+            Some(href) => {
+                Ok(Self {
+                    hints: hints.flatten(),
+                    href,
+                    name: name.flatten(),
+                    templated: templated.flatten(),
+                    type_: type_.flatten(),
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("href")),
+        }
     }
 }
 
@@ -1484,27 +1541,36 @@ impl crate::runtime::MapModel for HrefObjectActivateLink {
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints")?,
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href")?,
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+            let read = match key.as_str() {
+                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
+                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")?
+                    crate::runtime::read_property(&mut map, &mut templated, "templated")
                 }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type")?,
+                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
-        Ok(Self {
-            hints: hints.flatten(),
-            href: crate::runtime::required_property(href, "href")?,
-            name: name.flatten(),
-            templated: templated.flatten(),
-            type_: type_.flatten(),
-            additional_properties,
-        })
+        match href {
+            Some(href) => {
+                Ok(Self {
+                    hints: hints.flatten(),
+                    href,
+                    name: name.flatten(),
+                    templated: templated.flatten(),
+                    type_: type_.flatten(),
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("href")),
+        }
     }
 }
 
@@ -1578,27 +1644,36 @@ impl crate::runtime::MapModel for HrefObjectDeactivateLink {
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints")?,
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href")?,
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+            let read = match key.as_str() {
+                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
+                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")?
+                    crate::runtime::read_property(&mut map, &mut templated, "templated")
                 }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type")?,
+                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
-        Ok(Self {
-            hints: hints.flatten(),
-            href: crate::runtime::required_property(href, "href")?,
-            name: name.flatten(),
-            templated: templated.flatten(),
-            type_: type_.flatten(),
-            additional_properties,
-        })
+        match href {
+            Some(href) => {
+                Ok(Self {
+                    hints: hints.flatten(),
+                    href,
+                    name: name.flatten(),
+                    templated: templated.flatten(),
+                    type_: type_.flatten(),
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("href")),
+        }
     }
 }
 
@@ -1672,27 +1747,36 @@ impl crate::runtime::MapModel for HrefObjectDeleteLink {
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints")?,
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href")?,
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+            let read = match key.as_str() {
+                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
+                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")?
+                    crate::runtime::read_property(&mut map, &mut templated, "templated")
                 }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type")?,
+                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
-        Ok(Self {
-            hints: hints.flatten(),
-            href: crate::runtime::required_property(href, "href")?,
-            name: name.flatten(),
-            templated: templated.flatten(),
-            type_: type_.flatten(),
-            additional_properties,
-        })
+        match href {
+            Some(href) => {
+                Ok(Self {
+                    hints: hints.flatten(),
+                    href,
+                    name: name.flatten(),
+                    templated: templated.flatten(),
+                    type_: type_.flatten(),
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("href")),
+        }
     }
 }
 
@@ -1766,27 +1850,36 @@ impl crate::runtime::MapModel for HrefObjectSelfLink {
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints")?,
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href")?,
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+            let read = match key.as_str() {
+                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
+                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")?
+                    crate::runtime::read_property(&mut map, &mut templated, "templated")
                 }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type")?,
+                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
-        Ok(Self {
-            hints: hints.flatten(),
-            href: crate::runtime::required_property(href, "href")?,
-            name: name.flatten(),
-            templated: templated.flatten(),
-            type_: type_.flatten(),
-            additional_properties,
-        })
+        match href {
+            Some(href) => {
+                Ok(Self {
+                    hints: hints.flatten(),
+                    href,
+                    name: name.flatten(),
+                    templated: templated.flatten(),
+                    type_: type_.flatten(),
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("href")),
+        }
     }
 }
 
@@ -1860,27 +1953,36 @@ impl crate::runtime::MapModel for HrefObjectUserLink {
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints")?,
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href")?,
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+            let read = match key.as_str() {
+                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
+                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")?
+                    crate::runtime::read_property(&mut map, &mut templated, "templated")
                 }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type")?,
+                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
-        Ok(Self {
-            hints: hints.flatten(),
-            href: crate::runtime::required_property(href, "href")?,
-            name: name.flatten(),
-            templated: templated.flatten(),
-            type_: type_.flatten(),
-            additional_properties,
-        })
+        match href {
+            Some(href) => {
+                Ok(Self {
+                    hints: hints.flatten(),
+                    href,
+                    name: name.flatten(),
+                    templated: templated.flatten(),
+                    type_: type_.flatten(),
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("href")),
+        }
     }
 }
 
@@ -1967,17 +2069,26 @@ impl crate::runtime::MapModel for KeyRequest {
         let mut name: Option<String> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
-            match key.as_str() {
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name")?,
+            let read = match key.as_str() {
+                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    map.next_value()
+                        .map(|value| {
+                            additional_properties.insert(key.into_string(), value);
+                        })
                 }
-            }
+            };
+            read?;
         }
-        Ok(Self {
-            name: crate::runtime::required_property(name, "name")?,
-            additional_properties,
-        })
+        match name {
+            Some(name) => {
+                Ok(Self {
+                    name,
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("name")),
+        }
     }
 }
 

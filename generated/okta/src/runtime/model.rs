@@ -104,7 +104,10 @@ pub fn read_property<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     Ok(())
 }
 
-/// The value of required property `name`, or a `missing field` error.
-pub fn required_property<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
+/// The `missing field` error for the first of `required` (each `(is_missing,
+/// name)`) that is missing: generated readers check every required property
+/// in one place, so that they have one early return for all of them.
+pub fn missing_property<E: de::Error>(required: &[(bool, &'static str)]) -> E {
+    let name = required.iter().find(|(is_missing, _)| *is_missing).map_or("", |(_, name)| name);
+    E::missing_field(name)
 }
