@@ -54,7 +54,7 @@ impl crate::runtime::MapModel for ClientSecret {
     const NAME: &'static str = "ClientSecret";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut id: Option<Option<i32>> = None;
         let mut expiration: Option<
@@ -63,32 +63,13 @@ impl crate::runtime::MapModel for ClientSecret {
         let mut expires: Option<Option<bool>> = None;
         let mut description: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "Id" => crate::runtime::read_property(&mut map, &mut id, "Id"),
-                "Expiration" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut expiration,
-                        "Expiration",
-                    )
-                }
-                "Expires" => {
-                    crate::runtime::read_property(&mut map, &mut expires, "Expires")
-                }
-                "Description" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut description,
-                        "Description",
-                    )
-                }
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "Id" => map.read(&mut id, "Id"),
+                "Expiration" => map.read(&mut expiration, "Expiration"),
+                "Expires" => map.read(&mut expires, "Expires"),
+                "Description" => map.read(&mut description, "Description"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -152,7 +133,7 @@ impl crate::runtime::MapModel for ClientSecretCreateOrUpdate {
     const NAME: &'static str = "ClientSecretCreateOrUpdate";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut expiration: Option<
             Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
@@ -160,31 +141,12 @@ impl crate::runtime::MapModel for ClientSecretCreateOrUpdate {
         let mut expires: Option<Option<bool>> = None;
         let mut description: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "Expiration" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut expiration,
-                        "Expiration",
-                    )
-                }
-                "Expires" => {
-                    crate::runtime::read_property(&mut map, &mut expires, "Expires")
-                }
-                "Description" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut description,
-                        "Description",
-                    )
-                }
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "Expiration" => map.read(&mut expiration, "Expiration"),
+                "Expires" => map.read(&mut expires, "Expires"),
+                "Description" => map.read(&mut description, "Description"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -274,7 +236,7 @@ impl crate::runtime::MapModel for ClientSecretResponse {
     const NAME: &'static str = "ClientSecretResponse";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut secret: Option<Option<String>> = None;
         let mut id: Option<Option<i32>> = None;
@@ -284,35 +246,14 @@ impl crate::runtime::MapModel for ClientSecretResponse {
         let mut expires: Option<Option<bool>> = None;
         let mut description: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "Secret" => {
-                    crate::runtime::read_property(&mut map, &mut secret, "Secret")
-                }
-                "Id" => crate::runtime::read_property(&mut map, &mut id, "Id"),
-                "Expiration" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut expiration,
-                        "Expiration",
-                    )
-                }
-                "Expires" => {
-                    crate::runtime::read_property(&mut map, &mut expires, "Expires")
-                }
-                "Description" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut description,
-                        "Description",
-                    )
-                }
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "Secret" => map.read(&mut secret, "Secret"),
+                "Id" => map.read(&mut id, "Id"),
+                "Expiration" => map.read(&mut expiration, "Expiration"),
+                "Expires" => map.read(&mut expires, "Expires"),
+                "Description" => map.read(&mut description, "Description"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -384,7 +325,7 @@ impl crate::runtime::MapModel for ErrorResponse {
     const NAME: &'static str = "ErrorResponse";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut operation_id: Option<Option<String>> = None;
         let mut error: Option<Option<String>> = None;
@@ -392,39 +333,16 @@ impl crate::runtime::MapModel for ErrorResponse {
         let mut resolution: Option<Option<String>> = None;
         let mut dynamic_properties: Option<Option<serde_json::Value>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "OperationId" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut operation_id,
-                        "OperationId",
-                    )
-                }
-                "Error" => crate::runtime::read_property(&mut map, &mut error, "Error"),
-                "Reason" => {
-                    crate::runtime::read_property(&mut map, &mut reason, "Reason")
-                }
-                "Resolution" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut resolution,
-                        "Resolution",
-                    )
-                }
+                "OperationId" => map.read(&mut operation_id, "OperationId"),
+                "Error" => map.read(&mut error, "Error"),
+                "Reason" => map.read(&mut reason, "Reason"),
+                "Resolution" => map.read(&mut resolution, "Resolution"),
                 "DynamicProperties" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut dynamic_properties,
-                        "DynamicProperties",
-                    )
+                    map.read(&mut dynamic_properties, "DynamicProperties")
                 }
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }

@@ -89,7 +89,7 @@ impl crate::runtime::MapModel for ApiServiceIntegrationInstanceSecret {
     const NAME: &'static str = "ApiServiceIntegrationInstanceSecret";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut client_secret: Option<Option<String>> = None;
         let mut created: Option<
@@ -103,43 +103,16 @@ impl crate::runtime::MapModel for ApiServiceIntegrationInstanceSecret {
         let mut status: Option<ApiServiceIntegrationInstanceSecretStatus> = None;
         let mut links: Option<ApiServiceIntegrationSecretLinks> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "client_secret" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut client_secret,
-                        "client_secret",
-                    )
-                }
-                "created" => {
-                    crate::runtime::read_property(&mut map, &mut created, "created")
-                }
-                "id" => crate::runtime::read_property(&mut map, &mut id, "id"),
-                "lastUpdated" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut last_updated,
-                        "lastUpdated",
-                    )
-                }
-                "secret_hash" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut secret_hash,
-                        "secret_hash",
-                    )
-                }
-                "status" => {
-                    crate::runtime::read_property(&mut map, &mut status, "status")
-                }
-                "_links" => crate::runtime::read_property(&mut map, &mut links, "_links"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "client_secret" => map.read(&mut client_secret, "client_secret"),
+                "created" => map.read(&mut created, "created"),
+                "id" => map.read(&mut id, "id"),
+                "lastUpdated" => map.read(&mut last_updated, "lastUpdated"),
+                "secret_hash" => map.read(&mut secret_hash, "secret_hash"),
+                "status" => map.read(&mut status, "status"),
+                "_links" => map.read(&mut links, "_links"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -248,33 +221,18 @@ impl crate::runtime::MapModel for ApiServiceIntegrationSecretLinks {
     const NAME: &'static str = "ApiServiceIntegrationSecretLinks";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut activate: Option<Option<HrefObjectActivateLink>> = None;
         let mut deactivate: Option<Option<HrefObjectDeactivateLink>> = None;
         let mut delete: Option<Option<HrefObjectDeleteLink>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "activate" => {
-                    crate::runtime::read_property(&mut map, &mut activate, "activate")
-                }
-                "deactivate" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut deactivate,
-                        "deactivate",
-                    )
-                }
-                "delete" => {
-                    crate::runtime::read_property(&mut map, &mut delete, "delete")
-                }
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "activate" => map.read(&mut activate, "activate"),
+                "deactivate" => map.read(&mut deactivate, "deactivate"),
+                "delete" => map.read(&mut delete, "delete"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -366,7 +324,7 @@ impl crate::runtime::MapModel for ApiToken {
     const NAME: &'static str = "ApiToken";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut client_name: Option<Option<String>> = None;
         let mut created: Option<
@@ -385,50 +343,19 @@ impl crate::runtime::MapModel for ApiToken {
         let mut user_id: Option<Option<String>> = None;
         let mut links: Option<Option<ApiTokenLinks>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "clientName" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut client_name,
-                        "clientName",
-                    )
-                }
-                "created" => {
-                    crate::runtime::read_property(&mut map, &mut created, "created")
-                }
-                "expiresAt" => {
-                    crate::runtime::read_property(&mut map, &mut expires_at, "expiresAt")
-                }
-                "id" => crate::runtime::read_property(&mut map, &mut id, "id"),
-                "lastUpdated" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut last_updated,
-                        "lastUpdated",
-                    )
-                }
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                "network" => {
-                    crate::runtime::read_property(&mut map, &mut network, "network")
-                }
-                "tokenWindow" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut token_window,
-                        "tokenWindow",
-                    )
-                }
-                "userId" => {
-                    crate::runtime::read_property(&mut map, &mut user_id, "userId")
-                }
-                "_links" => crate::runtime::read_property(&mut map, &mut links, "_links"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "clientName" => map.read(&mut client_name, "clientName"),
+                "created" => map.read(&mut created, "created"),
+                "expiresAt" => map.read(&mut expires_at, "expiresAt"),
+                "id" => map.read(&mut id, "id"),
+                "lastUpdated" => map.read(&mut last_updated, "lastUpdated"),
+                "name" => map.read(&mut name, "name"),
+                "network" => map.read(&mut network, "network"),
+                "tokenWindow" => map.read(&mut token_window, "tokenWindow"),
+                "userId" => map.read(&mut user_id, "userId"),
+                "_links" => map.read(&mut links, "_links"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -495,21 +422,16 @@ impl crate::runtime::MapModel for ApiTokenLinks {
     const NAME: &'static str = "ApiTokenLinks";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut self_: Option<Option<HrefObjectSelfLink>> = None;
         let mut user: Option<Option<HrefObjectUserLink>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "self" => crate::runtime::read_property(&mut map, &mut self_, "self"),
-                "user" => crate::runtime::read_property(&mut map, &mut user, "user"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "self" => map.read(&mut self_, "self"),
+                "user" => map.read(&mut user, "user"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -570,33 +492,18 @@ impl crate::runtime::MapModel for ApiTokenNetwork {
     const NAME: &'static str = "ApiTokenNetwork";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut connection: Option<Option<String>> = None;
         let mut include: Option<Option<Vec<String>>> = None;
         let mut exclude: Option<Option<Vec<String>>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "connection" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut connection,
-                        "connection",
-                    )
-                }
-                "include" => {
-                    crate::runtime::read_property(&mut map, &mut include, "include")
-                }
-                "exclude" => {
-                    crate::runtime::read_property(&mut map, &mut exclude, "exclude")
-                }
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "connection" => map.read(&mut connection, "connection"),
+                "include" => map.read(&mut include, "include"),
+                "exclude" => map.read(&mut exclude, "exclude"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -673,7 +580,7 @@ impl crate::runtime::MapModel for ApiTokenUpdate {
     const NAME: &'static str = "ApiTokenUpdate";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut client_name: Option<Option<String>> = None;
         let mut created: Option<
@@ -683,31 +590,14 @@ impl crate::runtime::MapModel for ApiTokenUpdate {
         let mut network: Option<Option<ApiTokenNetwork>> = None;
         let mut user_id: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "clientName" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut client_name,
-                        "clientName",
-                    )
-                }
-                "created" => {
-                    crate::runtime::read_property(&mut map, &mut created, "created")
-                }
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                "network" => {
-                    crate::runtime::read_property(&mut map, &mut network, "network")
-                }
-                "userId" => {
-                    crate::runtime::read_property(&mut map, &mut user_id, "userId")
-                }
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "clientName" => map.read(&mut client_name, "clientName"),
+                "created" => map.read(&mut created, "created"),
+                "name" => map.read(&mut name, "name"),
+                "network" => map.read(&mut network, "network"),
+                "userId" => map.read(&mut user_id, "userId"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -804,7 +694,7 @@ impl crate::runtime::MapModel for DetailedHookKeyInstance {
     const NAME: &'static str = "DetailedHookKeyInstance";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut created: Option<
             Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
@@ -818,33 +708,16 @@ impl crate::runtime::MapModel for DetailedHookKeyInstance {
         let mut name: Option<Option<String>> = None;
         let mut embedded: Option<Option<Embedded>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "created" => {
-                    crate::runtime::read_property(&mut map, &mut created, "created")
-                }
-                "id" => crate::runtime::read_property(&mut map, &mut id, "id"),
-                "isUsed" => {
-                    crate::runtime::read_property(&mut map, &mut is_used, "isUsed")
-                }
-                "keyId" => crate::runtime::read_property(&mut map, &mut key_id, "keyId"),
-                "lastUpdated" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut last_updated,
-                        "lastUpdated",
-                    )
-                }
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                "_embedded" => {
-                    crate::runtime::read_property(&mut map, &mut embedded, "_embedded")
-                }
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "created" => map.read(&mut created, "created"),
+                "id" => map.read(&mut id, "id"),
+                "isUsed" => map.read(&mut is_used, "isUsed"),
+                "keyId" => map.read(&mut key_id, "keyId"),
+                "lastUpdated" => map.read(&mut last_updated, "lastUpdated"),
+                "name" => map.read(&mut name, "name"),
+                "_embedded" => map.read(&mut embedded, "_embedded"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -937,7 +810,7 @@ impl crate::runtime::MapModel for Embedded {
     const NAME: &'static str = "Embedded";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut alg: Option<Option<String>> = None;
         let mut e: Option<Option<String>> = None;
@@ -946,20 +819,15 @@ impl crate::runtime::MapModel for Embedded {
         let mut n: Option<Option<String>> = None;
         let mut use_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "alg" => crate::runtime::read_property(&mut map, &mut alg, "alg"),
-                "e" => crate::runtime::read_property(&mut map, &mut e, "e"),
-                "kid" => crate::runtime::read_property(&mut map, &mut kid, "kid"),
-                "kty" => crate::runtime::read_property(&mut map, &mut kty, "kty"),
-                "n" => crate::runtime::read_property(&mut map, &mut n, "n"),
-                "use" => crate::runtime::read_property(&mut map, &mut use_, "use"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "alg" => map.read(&mut alg, "alg"),
+                "e" => map.read(&mut e, "e"),
+                "kid" => map.read(&mut kid, "kid"),
+                "kty" => map.read(&mut kty, "kty"),
+                "n" => map.read(&mut n, "n"),
+                "use" => map.read(&mut use_, "use"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -1029,7 +897,7 @@ impl crate::runtime::MapModel for Error {
     const NAME: &'static str = "Error";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut error_causes: Option<Option<Vec<ErrorCause>>> = None;
         let mut error_code: Option<Option<String>> = None;
@@ -1037,37 +905,14 @@ impl crate::runtime::MapModel for Error {
         let mut error_link: Option<Option<String>> = None;
         let mut error_summary: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "errorCauses" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut error_causes,
-                        "errorCauses",
-                    )
-                }
-                "errorCode" => {
-                    crate::runtime::read_property(&mut map, &mut error_code, "errorCode")
-                }
-                "errorId" => {
-                    crate::runtime::read_property(&mut map, &mut error_id, "errorId")
-                }
-                "errorLink" => {
-                    crate::runtime::read_property(&mut map, &mut error_link, "errorLink")
-                }
-                "errorSummary" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut error_summary,
-                        "errorSummary",
-                    )
-                }
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "errorCauses" => map.read(&mut error_causes, "errorCauses"),
+                "errorCode" => map.read(&mut error_code, "errorCode"),
+                "errorId" => map.read(&mut error_id, "errorId"),
+                "errorLink" => map.read(&mut error_link, "errorLink"),
+                "errorSummary" => map.read(&mut error_summary, "errorSummary"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -1115,25 +960,14 @@ impl crate::runtime::MapModel for ErrorCause {
     const NAME: &'static str = "ErrorCause";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut error_summary: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "errorSummary" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut error_summary,
-                        "errorSummary",
-                    )
-                }
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "errorSummary" => map.read(&mut error_summary, "errorSummary"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -1254,7 +1088,7 @@ impl crate::runtime::MapModel for HookKey {
     const NAME: &'static str = "HookKey";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut created: Option<
             Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
@@ -1267,30 +1101,15 @@ impl crate::runtime::MapModel for HookKey {
         > = None;
         let mut name: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "created" => {
-                    crate::runtime::read_property(&mut map, &mut created, "created")
-                }
-                "id" => crate::runtime::read_property(&mut map, &mut id, "id"),
-                "isUsed" => {
-                    crate::runtime::read_property(&mut map, &mut is_used, "isUsed")
-                }
-                "keyId" => crate::runtime::read_property(&mut map, &mut key_id, "keyId"),
-                "lastUpdated" => {
-                    crate::runtime::read_property(
-                        &mut map,
-                        &mut last_updated,
-                        "lastUpdated",
-                    )
-                }
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "created" => map.read(&mut created, "created"),
+                "id" => map.read(&mut id, "id"),
+                "isUsed" => map.read(&mut is_used, "isUsed"),
+                "keyId" => map.read(&mut key_id, "keyId"),
+                "lastUpdated" => map.read(&mut last_updated, "lastUpdated"),
+                "name" => map.read(&mut name, "name"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -1344,19 +1163,14 @@ impl crate::runtime::MapModel for HrefHints {
     const NAME: &'static str = "HrefHints";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut allow: Option<Option<Vec<HttpMethod>>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "allow" => crate::runtime::read_property(&mut map, &mut allow, "allow"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "allow" => map.read(&mut allow, "allow"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -1429,7 +1243,7 @@ impl crate::runtime::MapModel for HrefObject {
     const NAME: &'static str = "HrefObject";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
@@ -1437,21 +1251,14 @@ impl crate::runtime::MapModel for HrefObject {
         let mut templated: Option<Option<bool>> = None;
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")
-                }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "hints" => map.read(&mut hints, "hints"),
+                "href" => map.read(&mut href, "href"),
+                "name" => map.read(&mut name, "name"),
+                "templated" => map.read(&mut templated, "templated"),
+                "type" => map.read(&mut type_, "type"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -1532,7 +1339,7 @@ impl crate::runtime::MapModel for HrefObjectActivateLink {
     const NAME: &'static str = "HrefObjectActivateLink";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
@@ -1540,21 +1347,14 @@ impl crate::runtime::MapModel for HrefObjectActivateLink {
         let mut templated: Option<Option<bool>> = None;
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")
-                }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "hints" => map.read(&mut hints, "hints"),
+                "href" => map.read(&mut href, "href"),
+                "name" => map.read(&mut name, "name"),
+                "templated" => map.read(&mut templated, "templated"),
+                "type" => map.read(&mut type_, "type"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -1635,7 +1435,7 @@ impl crate::runtime::MapModel for HrefObjectDeactivateLink {
     const NAME: &'static str = "HrefObjectDeactivateLink";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
@@ -1643,21 +1443,14 @@ impl crate::runtime::MapModel for HrefObjectDeactivateLink {
         let mut templated: Option<Option<bool>> = None;
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")
-                }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "hints" => map.read(&mut hints, "hints"),
+                "href" => map.read(&mut href, "href"),
+                "name" => map.read(&mut name, "name"),
+                "templated" => map.read(&mut templated, "templated"),
+                "type" => map.read(&mut type_, "type"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -1738,7 +1531,7 @@ impl crate::runtime::MapModel for HrefObjectDeleteLink {
     const NAME: &'static str = "HrefObjectDeleteLink";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
@@ -1746,21 +1539,14 @@ impl crate::runtime::MapModel for HrefObjectDeleteLink {
         let mut templated: Option<Option<bool>> = None;
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")
-                }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "hints" => map.read(&mut hints, "hints"),
+                "href" => map.read(&mut href, "href"),
+                "name" => map.read(&mut name, "name"),
+                "templated" => map.read(&mut templated, "templated"),
+                "type" => map.read(&mut type_, "type"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -1841,7 +1627,7 @@ impl crate::runtime::MapModel for HrefObjectSelfLink {
     const NAME: &'static str = "HrefObjectSelfLink";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
@@ -1849,21 +1635,14 @@ impl crate::runtime::MapModel for HrefObjectSelfLink {
         let mut templated: Option<Option<bool>> = None;
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")
-                }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "hints" => map.read(&mut hints, "hints"),
+                "href" => map.read(&mut href, "href"),
+                "name" => map.read(&mut name, "name"),
+                "templated" => map.read(&mut templated, "templated"),
+                "type" => map.read(&mut type_, "type"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -1944,7 +1723,7 @@ impl crate::runtime::MapModel for HrefObjectUserLink {
     const NAME: &'static str = "HrefObjectUserLink";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
@@ -1952,21 +1731,14 @@ impl crate::runtime::MapModel for HrefObjectUserLink {
         let mut templated: Option<Option<bool>> = None;
         let mut type_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "hints" => crate::runtime::read_property(&mut map, &mut hints, "hints"),
-                "href" => crate::runtime::read_property(&mut map, &mut href, "href"),
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                "templated" => {
-                    crate::runtime::read_property(&mut map, &mut templated, "templated")
-                }
-                "type" => crate::runtime::read_property(&mut map, &mut type_, "type"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "hints" => map.read(&mut hints, "hints"),
+                "href" => map.read(&mut href, "href"),
+                "name" => map.read(&mut name, "name"),
+                "templated" => map.read(&mut templated, "templated"),
+                "type" => map.read(&mut type_, "type"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }
@@ -2064,19 +1836,14 @@ impl crate::runtime::MapModel for KeyRequest {
     const NAME: &'static str = "KeyRequest";
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
+        mut map: crate::runtime::Properties<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut name: Option<String> = None;
         let mut additional_properties = serde_json::Map::new();
-        while let Some(key) = map.next_key::<crate::runtime::PropertyName<'de>>()? {
+        while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
-                "name" => crate::runtime::read_property(&mut map, &mut name, "name"),
-                _ => {
-                    map.next_value()
-                        .map(|value| {
-                            additional_properties.insert(key.into_string(), value);
-                        })
-                }
+                "name" => map.read(&mut name, "name"),
+                _ => map.keep(key, &mut additional_properties),
             };
             read?;
         }

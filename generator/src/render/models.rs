@@ -187,7 +187,7 @@ fn deserialize_struct(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) 
     let mut locals = crate::naming::UniqueNames::with_reserved(
         fields.iter().map(|f| f.name.as_str()).chain(["additional_properties"]),
     );
-    let [map, key, read, value] = ["map", "key", "read", "value"].map(|local| ident(&locals.claim(local.to_string())));
+    let [map, key, read] = ["map", "key", "read"].map(|local| ident(&locals.claim(local.to_string())));
     let slots = fields.iter().map(|field| {
         let slot = ident(&field.name);
         let ty = field_type(field);
@@ -198,28 +198,26 @@ fn deserialize_struct(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) 
         }
     });
     let (extra_slot, read_unknown, extra_init) = match extra {
-        ExtraProperties::Closed => {
-            (quote! {}, quote! { #map.next_value::<serde::de::IgnoredAny>().map(|_| ()) }, quote! {})
-        }
-        ExtraProperties::Keep | ExtraProperties::Typed(_) => {
-            let map_type = match extra {
-                ExtraProperties::Keep => quote! { serde_json::Map },
-                _ => quote! { std::collections::BTreeMap },
-            };
-            (
-                quote! { let mut additional_properties = #map_type::new(); },
-                quote! {
-                    #map.next_value().map(|#value| {
-                        additional_properties.insert(#key.into_string(), #value);
-                    })
-                },
-                quote! { additional_properties, },
-            )
-        }
+        ExtraProperties::Closed => (quote! {}, quote! { #map.skip() }, quote! {}),
+        ExtraProperties::Keep => (
+            quote! { let mut additional_properties = serde_json::Map::new(); },
+            quote! { #map.keep(#key, &mut additional_properties) },
+            quote! { additional_properties, },
+        ),
+        ExtraProperties::Typed(_) => (
+            quote! { let mut additional_properties = std::collections::BTreeMap::new(); },
+            quote! { #map.keep(#key, &mut additional_properties) },
+            quote! { additional_properties, },
+        ),
     };
     let reads = if fields.is_empty() {
+        let key = if matches!(extra, ExtraProperties::Closed) {
+            quote! { _ }
+        } else {
+            quote! { #key }
+        };
         quote! {
-            while let Some(#key) = #map.next_key::<crate::runtime::PropertyName<'de>>()? {
+            while let Some(#key) = #map.next_key()? {
                 #read_unknown?;
             }
         }
@@ -227,10 +225,10 @@ fn deserialize_struct(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) 
         let arms = fields.iter().map(|field| {
             let slot = ident(&field.name);
             let wire = &field.wire_name;
-            quote! { #wire => crate::runtime::read_property(&mut #map, &mut #slot, #wire), }
+            quote! { #wire => #map.read(&mut #slot, #wire), }
         });
         quote! {
-            while let Some(#key) = #map.next_key::<crate::runtime::PropertyName<'de>>()? {
+            while let Some(#key) = #map.next_key()? {
                 let #read = match #key.as_str() {
                     #(#arms)*
                     _ => #read_unknown,
@@ -281,7 +279,7 @@ fn deserialize_struct(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) 
         impl crate::runtime::MapModel for #name {
             const NAME: &'static str = #label;
 
-            fn from_map<'de, A: serde::de::MapAccess<'de>>(mut #map: A) -> Result<Self, A::Error> {
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(mut #map: crate::runtime::Properties<'de, A>) -> Result<Self, A::Error> {
                 #(#slots)*
                 #extra_slot
                 #reads

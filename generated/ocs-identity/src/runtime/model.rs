@@ -23,7 +23,7 @@ pub trait MapModel: Sized {
     const NAME: &'static str;
 
     /// Reads every property of one object.
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    fn from_map<'de, A: MapAccess<'de>>(map: Properties<'de, A>) -> Result<Self, A::Error>;
 }
 
 /// `Deserialize::deserialize` of a generated struct.
@@ -41,7 +41,7 @@ impl<'de, T: MapModel> Visitor<'de> for ModelVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::from_map(map)
+        T::from_map(Properties { map, input: PhantomData })
     }
 }
 
@@ -90,18 +90,46 @@ impl<'de> Visitor<'de> for NameVisitor {
     }
 }
 
-/// Reads the value of listed property `name` into its slot; the same property
-/// twice in one object is an error, as with serde's derive.
-pub fn read_property<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
+/// The properties of one JSON object, as a generated struct's reader takes
+/// them: a name, then the value read into the slot of a listed property,
+/// kept with the unknown ones, or skipped.
+pub struct Properties<'de, A> {
+    map: A,
+    input: PhantomData<&'de ()>,
+}
+
+impl<'de, A: MapAccess<'de>> Properties<'de, A> {
+    /// The next property's name, or `None` at the end of the object.
+    pub fn next_key(&mut self) -> Result<Option<PropertyName<'de>>, A::Error> {
+        self.map.next_key()
     }
-    *slot = Some(map.next_value()?);
-    Ok(())
+
+    /// Reads the value of listed property `name` into its slot; the same
+    /// property twice in one object is an error, as with serde's derive.
+    pub fn read<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error> {
+        if slot.is_some() {
+            return Err(de::Error::duplicate_field(name));
+        }
+        *slot = Some(self.map.next_value()?);
+        Ok(())
+    }
+
+    /// Reads the value of a property the spec does not list into `extra`
+    /// (a later value under the same name replaces an earlier one).
+    pub fn keep<T: Deserialize<'de>>(
+        &mut self,
+        name: PropertyName<'de>,
+        extra: &mut impl Extend<(String, T)>,
+    ) -> Result<(), A::Error> {
+        let value = self.map.next_value()?;
+        extra.extend(std::iter::once((name.into_string(), value)));
+        Ok(())
+    }
+
+    /// Skips the value of a property a closed schema does not list.
+    pub fn skip(&mut self) -> Result<(), A::Error> {
+        self.map.next_value::<de::IgnoredAny>().map(|_| ())
+    }
 }
 
 /// The `missing field` error for the first of `required` (each `(is_missing,
