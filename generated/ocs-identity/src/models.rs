@@ -53,9 +53,9 @@ impl<'de> serde::Deserialize<'de> for ClientSecret {
 impl crate::runtime::MapModel for ClientSecret {
     const NAME: &'static str = "ClientSecret";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<Option<i32>> = None;
         let mut expiration: Option<
             Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
@@ -132,9 +132,9 @@ impl<'de> serde::Deserialize<'de> for ClientSecretCreateOrUpdate {
 impl crate::runtime::MapModel for ClientSecretCreateOrUpdate {
     const NAME: &'static str = "ClientSecretCreateOrUpdate";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut expiration: Option<
             Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
         > = None;
@@ -235,9 +235,9 @@ impl<'de> serde::Deserialize<'de> for ClientSecretResponse {
 impl crate::runtime::MapModel for ClientSecretResponse {
     const NAME: &'static str = "ClientSecretResponse";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut secret: Option<Option<String>> = None;
         let mut id: Option<Option<i32>> = None;
         let mut expiration: Option<
@@ -324,9 +324,9 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
 impl crate::runtime::MapModel for ErrorResponse {
     const NAME: &'static str = "ErrorResponse";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut operation_id: Option<Option<String>> = None;
         let mut error: Option<Option<String>> = None;
         let mut reason: Option<Option<String>> = None;

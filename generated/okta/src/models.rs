@@ -88,9 +88,9 @@ impl<'de> serde::Deserialize<'de> for ApiServiceIntegrationInstanceSecret {
 impl crate::runtime::MapModel for ApiServiceIntegrationInstanceSecret {
     const NAME: &'static str = "ApiServiceIntegrationInstanceSecret";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut client_secret: Option<Option<String>> = None;
         let mut created: Option<
             Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
@@ -220,9 +220,9 @@ impl<'de> serde::Deserialize<'de> for ApiServiceIntegrationSecretLinks {
 impl crate::runtime::MapModel for ApiServiceIntegrationSecretLinks {
     const NAME: &'static str = "ApiServiceIntegrationSecretLinks";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut activate: Option<Option<HrefObjectActivateLink>> = None;
         let mut deactivate: Option<Option<HrefObjectDeactivateLink>> = None;
         let mut delete: Option<Option<HrefObjectDeleteLink>> = None;
@@ -323,9 +323,9 @@ impl<'de> serde::Deserialize<'de> for ApiToken {
 impl crate::runtime::MapModel for ApiToken {
     const NAME: &'static str = "ApiToken";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut client_name: Option<Option<String>> = None;
         let mut created: Option<
             Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
@@ -421,9 +421,9 @@ impl<'de> serde::Deserialize<'de> for ApiTokenLinks {
 impl crate::runtime::MapModel for ApiTokenLinks {
     const NAME: &'static str = "ApiTokenLinks";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut self_: Option<Option<HrefObjectSelfLink>> = None;
         let mut user: Option<Option<HrefObjectUserLink>> = None;
         let mut additional_properties = serde_json::Map::new();
@@ -491,9 +491,9 @@ impl<'de> serde::Deserialize<'de> for ApiTokenNetwork {
 impl crate::runtime::MapModel for ApiTokenNetwork {
     const NAME: &'static str = "ApiTokenNetwork";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut connection: Option<Option<String>> = None;
         let mut include: Option<Option<Vec<String>>> = None;
         let mut exclude: Option<Option<Vec<String>>> = None;
@@ -579,9 +579,9 @@ impl<'de> serde::Deserialize<'de> for ApiTokenUpdate {
 impl crate::runtime::MapModel for ApiTokenUpdate {
     const NAME: &'static str = "ApiTokenUpdate";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut client_name: Option<Option<String>> = None;
         let mut created: Option<
             Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
@@ -693,9 +693,9 @@ impl<'de> serde::Deserialize<'de> for DetailedHookKeyInstance {
 impl crate::runtime::MapModel for DetailedHookKeyInstance {
     const NAME: &'static str = "DetailedHookKeyInstance";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut created: Option<
             Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
         > = None;
@@ -809,9 +809,9 @@ impl<'de> serde::Deserialize<'de> for Embedded {
 impl crate::runtime::MapModel for Embedded {
     const NAME: &'static str = "Embedded";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut alg: Option<Option<String>> = None;
         let mut e: Option<Option<String>> = None;
         let mut kid: Option<Option<String>> = None;
@@ -896,9 +896,9 @@ impl<'de> serde::Deserialize<'de> for Error {
 impl crate::runtime::MapModel for Error {
     const NAME: &'static str = "Error";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut error_causes: Option<Option<Vec<ErrorCause>>> = None;
         let mut error_code: Option<Option<String>> = None;
         let mut error_id: Option<Option<String>> = None;
@@ -959,9 +959,9 @@ impl<'de> serde::Deserialize<'de> for ErrorCause {
 impl crate::runtime::MapModel for ErrorCause {
     const NAME: &'static str = "ErrorCause";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut error_summary: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key()? {
@@ -1087,9 +1087,9 @@ impl<'de> serde::Deserialize<'de> for HookKey {
 impl crate::runtime::MapModel for HookKey {
     const NAME: &'static str = "HookKey";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut created: Option<
             Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
         > = None;
@@ -1162,9 +1162,9 @@ impl<'de> serde::Deserialize<'de> for HrefHints {
 impl crate::runtime::MapModel for HrefHints {
     const NAME: &'static str = "HrefHints";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut allow: Option<Option<Vec<HttpMethod>>> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key()? {
@@ -1242,9 +1242,9 @@ impl<'de> serde::Deserialize<'de> for HrefObject {
 impl crate::runtime::MapModel for HrefObject {
     const NAME: &'static str = "HrefObject";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
         let mut name: Option<Option<String>> = None;
@@ -1338,9 +1338,9 @@ impl<'de> serde::Deserialize<'de> for HrefObjectActivateLink {
 impl crate::runtime::MapModel for HrefObjectActivateLink {
     const NAME: &'static str = "HrefObjectActivateLink";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
         let mut name: Option<Option<String>> = None;
@@ -1434,9 +1434,9 @@ impl<'de> serde::Deserialize<'de> for HrefObjectDeactivateLink {
 impl crate::runtime::MapModel for HrefObjectDeactivateLink {
     const NAME: &'static str = "HrefObjectDeactivateLink";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
         let mut name: Option<Option<String>> = None;
@@ -1530,9 +1530,9 @@ impl<'de> serde::Deserialize<'de> for HrefObjectDeleteLink {
 impl crate::runtime::MapModel for HrefObjectDeleteLink {
     const NAME: &'static str = "HrefObjectDeleteLink";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
         let mut name: Option<Option<String>> = None;
@@ -1626,9 +1626,9 @@ impl<'de> serde::Deserialize<'de> for HrefObjectSelfLink {
 impl crate::runtime::MapModel for HrefObjectSelfLink {
     const NAME: &'static str = "HrefObjectSelfLink";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
         let mut name: Option<Option<String>> = None;
@@ -1722,9 +1722,9 @@ impl<'de> serde::Deserialize<'de> for HrefObjectUserLink {
 impl crate::runtime::MapModel for HrefObjectUserLink {
     const NAME: &'static str = "HrefObjectUserLink";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut hints: Option<Option<HrefHints>> = None;
         let mut href: Option<String> = None;
         let mut name: Option<Option<String>> = None;
@@ -1835,9 +1835,9 @@ impl<'de> serde::Deserialize<'de> for KeyRequest {
 impl crate::runtime::MapModel for KeyRequest {
     const NAME: &'static str = "KeyRequest";
 
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: crate::runtime::Properties<'de, A>,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
         let mut name: Option<String> = None;
         let mut additional_properties = serde_json::Map::new();
         while let Some(key) = map.next_key()? {

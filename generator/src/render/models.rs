@@ -269,6 +269,7 @@ fn deserialize_struct(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) 
             }
         }
     };
+    // `__A`: a model may be named `A`, and the slots name model types.
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -279,7 +280,7 @@ fn deserialize_struct(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) 
         impl crate::runtime::MapModel for #name {
             const NAME: &'static str = #label;
 
-            fn from_map<'de, A: serde::de::MapAccess<'de>>(mut #map: crate::runtime::Properties<'de, A>) -> Result<Self, A::Error> {
+            fn from_map<'de, __A: serde::de::MapAccess<'de>>(mut #map: crate::runtime::Properties<'de, __A>) -> Result<Self, __A::Error> {
                 #(#slots)*
                 #extra_slot
                 #reads
