@@ -79,6 +79,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "builder",
     "clone",
+    "dispatch",
     "execute",
     "fmt",
     "from_builder",
