@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn keys_with_escapes_and_strings_with_brackets_do_not_confuse_it() {
-        assert_eq!(path_of::<std::collections::BTreeMap<String, Item>>(r#"{"a\"b": {"name": "x]}{,", "size": -1}}"#), "a\"b.size");
+        assert_eq!(
+            path_of::<std::collections::BTreeMap<String, Item>>(r#"{"a\"b": {"name": "x]}{,", "size": -1}}"#),
+            "a\"b.size"
+        );
     }
 
     #[test]
