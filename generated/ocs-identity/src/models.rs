@@ -21,23 +21,12 @@ pub struct ClientSecret {
 
 impl serde::Serialize for ClientSecret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("Id", value)?;
-        }
-        if let Some(value) = &self.expiration {
-            map.serialize_entry("Expiration", value)?;
-        }
-        if let Some(value) = &self.expires {
-            map.serialize_entry("Expires", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("Description", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("Id", &self.id)?;
+        map.optional("Expiration", &self.expiration)?;
+        map.optional("Expires", &self.expires)?;
+        map.optional("Description", &self.description)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -103,20 +92,11 @@ pub struct ClientSecretCreateOrUpdate {
 
 impl serde::Serialize for ClientSecretCreateOrUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expiration {
-            map.serialize_entry("Expiration", value)?;
-        }
-        if let Some(value) = &self.expires {
-            map.serialize_entry("Expires", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("Description", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("Expiration", &self.expiration)?;
+        map.optional("Expires", &self.expires)?;
+        map.optional("Description", &self.description)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -200,26 +180,13 @@ impl std::fmt::Debug for ClientSecretResponse {
 
 impl serde::Serialize for ClientSecretResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.secret {
-            map.serialize_entry("Secret", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("Id", value)?;
-        }
-        if let Some(value) = &self.expiration {
-            map.serialize_entry("Expiration", value)?;
-        }
-        if let Some(value) = &self.expires {
-            map.serialize_entry("Expires", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("Description", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("Secret", &self.secret)?;
+        map.optional("Id", &self.id)?;
+        map.optional("Expiration", &self.expiration)?;
+        map.optional("Expires", &self.expires)?;
+        map.optional("Description", &self.description)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -289,26 +256,13 @@ pub struct ErrorResponse {
 
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.operation_id {
-            map.serialize_entry("OperationId", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("Error", value)?;
-        }
-        if let Some(value) = &self.reason {
-            map.serialize_entry("Reason", value)?;
-        }
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("Resolution", value)?;
-        }
-        if let Some(value) = &self.dynamic_properties {
-            map.serialize_entry("DynamicProperties", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("OperationId", &self.operation_id)?;
+        map.optional("Error", &self.error)?;
+        map.optional("Reason", &self.reason)?;
+        map.optional("Resolution", &self.resolution)?;
+        map.optional("DynamicProperties", &self.dynamic_properties)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }

@@ -49,28 +49,15 @@ impl std::fmt::Debug for ApiServiceIntegrationInstanceSecret {
 #[cfg(feature = "api-service-integrations")]
 impl serde::Serialize for ApiServiceIntegrationInstanceSecret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.client_secret {
-            map.serialize_entry("client_secret", value)?;
-        }
-        if let Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.last_updated {
-            map.serialize_entry("lastUpdated", value)?;
-        }
-        if let Some(value) = &self.secret_hash {
-            map.serialize_entry("secret_hash", value)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("_links", &self.links)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("client_secret", &self.client_secret)?;
+        map.optional("created", &self.created)?;
+        map.optional("id", &self.id)?;
+        map.optional("lastUpdated", &self.last_updated)?;
+        map.optional("secret_hash", &self.secret_hash)?;
+        map.required("status", &self.status)?;
+        map.required("_links", &self.links)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -189,20 +176,11 @@ pub struct ApiServiceIntegrationSecretLinks {
 #[cfg(feature = "api-service-integrations")]
 impl serde::Serialize for ApiServiceIntegrationSecretLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.activate {
-            map.serialize_entry("activate", value)?;
-        }
-        if let Some(value) = &self.deactivate {
-            map.serialize_entry("deactivate", value)?;
-        }
-        if let Some(value) = &self.delete {
-            map.serialize_entry("delete", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("activate", &self.activate)?;
+        map.optional("deactivate", &self.deactivate)?;
+        map.optional("delete", &self.delete)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -273,39 +251,18 @@ pub struct ApiToken {
 #[cfg(feature = "api-token")]
 impl serde::Serialize for ApiToken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("clientName", value)?;
-        }
-        if let Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let Some(value) = &self.expires_at {
-            map.serialize_entry("expiresAt", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.last_updated {
-            map.serialize_entry("lastUpdated", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        if let Some(value) = &self.token_window {
-            map.serialize_entry("tokenWindow", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("userId", value)?;
-        }
-        if let Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("clientName", &self.client_name)?;
+        map.optional("created", &self.created)?;
+        map.optional("expiresAt", &self.expires_at)?;
+        map.optional("id", &self.id)?;
+        map.optional("lastUpdated", &self.last_updated)?;
+        map.required("name", &self.name)?;
+        map.optional("network", &self.network)?;
+        map.optional("tokenWindow", &self.token_window)?;
+        map.optional("userId", &self.user_id)?;
+        map.optional("_links", &self.links)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -393,17 +350,10 @@ pub struct ApiTokenLinks {
 #[cfg(feature = "api-token")]
 impl serde::Serialize for ApiTokenLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("self", &self.self_)?;
+        map.optional("user", &self.user)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -460,20 +410,11 @@ pub struct ApiTokenNetwork {
 #[cfg(feature = "api-token")]
 impl serde::Serialize for ApiTokenNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.connection {
-            map.serialize_entry("connection", value)?;
-        }
-        if let Some(value) = &self.include {
-            map.serialize_entry("include", value)?;
-        }
-        if let Some(value) = &self.exclude {
-            map.serialize_entry("exclude", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("connection", &self.connection)?;
+        map.optional("include", &self.include)?;
+        map.optional("exclude", &self.exclude)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -542,26 +483,13 @@ pub struct ApiTokenUpdate {
 #[cfg(feature = "api-token")]
 impl serde::Serialize for ApiTokenUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("clientName", value)?;
-        }
-        if let Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("userId", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("clientName", &self.client_name)?;
+        map.optional("created", &self.created)?;
+        map.optional("name", &self.name)?;
+        map.optional("network", &self.network)?;
+        map.optional("userId", &self.user_id)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -650,32 +578,15 @@ pub struct DetailedHookKeyInstance {
 #[cfg(feature = "hook-key")]
 impl serde::Serialize for DetailedHookKeyInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.is_used {
-            map.serialize_entry("isUsed", value)?;
-        }
-        if let Some(value) = &self.key_id {
-            map.serialize_entry("keyId", value)?;
-        }
-        if let Some(value) = &self.last_updated {
-            map.serialize_entry("lastUpdated", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.embedded {
-            map.serialize_entry("_embedded", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("created", &self.created)?;
+        map.optional("id", &self.id)?;
+        map.optional("isUsed", &self.is_used)?;
+        map.optional("keyId", &self.key_id)?;
+        map.optional("lastUpdated", &self.last_updated)?;
+        map.optional("name", &self.name)?;
+        map.optional("_embedded", &self.embedded)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -769,29 +680,14 @@ pub struct Embedded {
 #[cfg(feature = "hook-key")]
 impl serde::Serialize for Embedded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.alg {
-            map.serialize_entry("alg", value)?;
-        }
-        if let Some(value) = &self.e {
-            map.serialize_entry("e", value)?;
-        }
-        if let Some(value) = &self.kid {
-            map.serialize_entry("kid", value)?;
-        }
-        if let Some(value) = &self.kty {
-            map.serialize_entry("kty", value)?;
-        }
-        if let Some(value) = &self.n {
-            map.serialize_entry("n", value)?;
-        }
-        if let Some(value) = &self.use_ {
-            map.serialize_entry("use", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("alg", &self.alg)?;
+        map.optional("e", &self.e)?;
+        map.optional("kid", &self.kid)?;
+        map.optional("kty", &self.kty)?;
+        map.optional("n", &self.n)?;
+        map.optional("use", &self.use_)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -861,26 +757,13 @@ pub struct Error {
 
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error_causes {
-            map.serialize_entry("errorCauses", value)?;
-        }
-        if let Some(value) = &self.error_code {
-            map.serialize_entry("errorCode", value)?;
-        }
-        if let Some(value) = &self.error_id {
-            map.serialize_entry("errorId", value)?;
-        }
-        if let Some(value) = &self.error_link {
-            map.serialize_entry("errorLink", value)?;
-        }
-        if let Some(value) = &self.error_summary {
-            map.serialize_entry("errorSummary", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("errorCauses", &self.error_causes)?;
+        map.optional("errorCode", &self.error_code)?;
+        map.optional("errorId", &self.error_id)?;
+        map.optional("errorLink", &self.error_link)?;
+        map.optional("errorSummary", &self.error_summary)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -936,14 +819,9 @@ pub struct ErrorCause {
 
 impl serde::Serialize for ErrorCause {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error_summary {
-            map.serialize_entry("errorSummary", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("errorSummary", &self.error_summary)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -1047,29 +925,14 @@ pub struct HookKey {
 #[cfg(feature = "hook-key")]
 impl serde::Serialize for HookKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.is_used {
-            map.serialize_entry("isUsed", value)?;
-        }
-        if let Some(value) = &self.key_id {
-            map.serialize_entry("keyId", value)?;
-        }
-        if let Some(value) = &self.last_updated {
-            map.serialize_entry("lastUpdated", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("created", &self.created)?;
+        map.optional("id", &self.id)?;
+        map.optional("isUsed", &self.is_used)?;
+        map.optional("keyId", &self.key_id)?;
+        map.optional("lastUpdated", &self.last_updated)?;
+        map.optional("name", &self.name)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -1137,14 +1000,9 @@ pub struct HrefHints {
 #[cfg(any(feature = "api-service-integrations", feature = "api-token"))]
 impl serde::Serialize for HrefHints {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow {
-            map.serialize_entry("allow", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("allow", &self.allow)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -1207,24 +1065,13 @@ pub struct HrefObject {
 #[cfg(feature = "full")]
 impl serde::Serialize for HrefObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hints {
-            map.serialize_entry("hints", value)?;
-        }
-        map.serialize_entry("href", &self.href)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.templated {
-            map.serialize_entry("templated", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("hints", &self.hints)?;
+        map.required("href", &self.href)?;
+        map.optional("name", &self.name)?;
+        map.optional("templated", &self.templated)?;
+        map.optional("type", &self.type_)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -1303,24 +1150,13 @@ pub struct HrefObjectActivateLink {
 #[cfg(feature = "api-service-integrations")]
 impl serde::Serialize for HrefObjectActivateLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hints {
-            map.serialize_entry("hints", value)?;
-        }
-        map.serialize_entry("href", &self.href)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.templated {
-            map.serialize_entry("templated", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("hints", &self.hints)?;
+        map.required("href", &self.href)?;
+        map.optional("name", &self.name)?;
+        map.optional("templated", &self.templated)?;
+        map.optional("type", &self.type_)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -1399,24 +1235,13 @@ pub struct HrefObjectDeactivateLink {
 #[cfg(feature = "api-service-integrations")]
 impl serde::Serialize for HrefObjectDeactivateLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hints {
-            map.serialize_entry("hints", value)?;
-        }
-        map.serialize_entry("href", &self.href)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.templated {
-            map.serialize_entry("templated", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("hints", &self.hints)?;
+        map.required("href", &self.href)?;
+        map.optional("name", &self.name)?;
+        map.optional("templated", &self.templated)?;
+        map.optional("type", &self.type_)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -1495,24 +1320,13 @@ pub struct HrefObjectDeleteLink {
 #[cfg(feature = "api-service-integrations")]
 impl serde::Serialize for HrefObjectDeleteLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hints {
-            map.serialize_entry("hints", value)?;
-        }
-        map.serialize_entry("href", &self.href)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.templated {
-            map.serialize_entry("templated", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("hints", &self.hints)?;
+        map.required("href", &self.href)?;
+        map.optional("name", &self.name)?;
+        map.optional("templated", &self.templated)?;
+        map.optional("type", &self.type_)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -1591,24 +1405,13 @@ pub struct HrefObjectSelfLink {
 #[cfg(feature = "api-token")]
 impl serde::Serialize for HrefObjectSelfLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hints {
-            map.serialize_entry("hints", value)?;
-        }
-        map.serialize_entry("href", &self.href)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.templated {
-            map.serialize_entry("templated", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("hints", &self.hints)?;
+        map.required("href", &self.href)?;
+        map.optional("name", &self.name)?;
+        map.optional("templated", &self.templated)?;
+        map.optional("type", &self.type_)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -1687,24 +1490,13 @@ pub struct HrefObjectUserLink {
 #[cfg(feature = "api-token")]
 impl serde::Serialize for HrefObjectUserLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hints {
-            map.serialize_entry("hints", value)?;
-        }
-        map.serialize_entry("href", &self.href)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.templated {
-            map.serialize_entry("templated", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.optional("hints", &self.hints)?;
+        map.required("href", &self.href)?;
+        map.optional("name", &self.name)?;
+        map.optional("templated", &self.templated)?;
+        map.optional("type", &self.type_)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }
@@ -1812,12 +1604,9 @@ pub struct KeyRequest {
 #[cfg(feature = "hook-key")]
 impl serde::Serialize for KeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
+        let mut map = crate::runtime::Entries::new(serializer)?;
+        map.required("name", &self.name)?;
+        map.extra(&self.additional_properties)?;
         map.end()
     }
 }

@@ -135,36 +135,26 @@ fn render_struct(
     }
 }
 
-/// `Serialize` as a JSON object: listed properties in order (an absent
-/// optional one is left out, `null` stays `null`), then the unknown ones.
+/// `Serialize` as a JSON object, through the runtime's `Entries`: listed
+/// properties in order (an absent optional one is left out, `null` stays
+/// `null`), then the unknown ones.
 fn serialize_struct(name: &proc_macro2::Ident, fields: &[Field], extra: &ExtraProperties) -> TokenStream {
     let entries = fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let wire = &field.wire_name;
         match field.presence {
-            Presence::Required | Presence::RequiredNullable => {
-                quote! { map.serialize_entry(#wire, &self.#field_name)?; }
-            }
-            Presence::Optional | Presence::OptionalNullable => quote! {
-                if let Some(value) = &self.#field_name {
-                    map.serialize_entry(#wire, value)?;
-                }
-            },
+            Presence::Required | Presence::RequiredNullable => quote! { map.required(#wire, &self.#field_name)?; },
+            Presence::Optional | Presence::OptionalNullable => quote! { map.optional(#wire, &self.#field_name)?; },
         }
     });
     let extra_entries = match extra {
         ExtraProperties::Closed => quote! {},
-        ExtraProperties::Keep | ExtraProperties::Typed(_) => quote! {
-            for (key, value) in &self.additional_properties {
-                map.serialize_entry(key, value)?;
-            }
-        },
+        ExtraProperties::Keep | ExtraProperties::Typed(_) => quote! { map.extra(&self.additional_properties)?; },
     };
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(None)?;
+                let mut map = crate::runtime::Entries::new(serializer)?;
                 #(#entries)*
                 #extra_entries
                 map.end()

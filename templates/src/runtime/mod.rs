@@ -45,7 +45,7 @@ pub use codec::{deserialize_nullable, Base64};
 pub(crate) use enums::{integer_enum, string_enum};
 pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use lenient::{Lenient, StringFormat};
-pub use model::{deserialize_model, missing_property, MapModel, Properties, PropertyName};
+pub use model::{deserialize_model, missing_property, Entries, MapModel, Properties, PropertyName};
 pub use paging::{collect_all, Pages, Paging};
 pub use params::{ParamValue, QueryObjectStyle};
 pub use request::{MultipartPart, Request};

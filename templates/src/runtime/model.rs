@@ -1,7 +1,7 @@
 //! Serde for generated structs and string enums, written once.
 //!
-//! Generated structs implement `Serialize` by hand and `Deserialize` through
-//! [`MapModel`]: one `from_map` per struct that reads each property into a
+//! Generated structs implement `Serialize` through [`Entries`] and
+//! `Deserialize` through [`MapModel`]: one `from_map` per struct that reads each property into a
 //! typed slot. serde's derive would emit about sixty functions for each
 //! struct that keeps unknown properties (`#[serde(flatten)]` needs a field
 //! visitor for every kind of key), and rustc type-checks, borrow-checks and
@@ -15,6 +15,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// A generated struct, read from a JSON object property by property.
 pub trait MapModel: Sized {
@@ -137,4 +138,43 @@ impl<'de, A: MapAccess<'de>> Properties<'de, A> {
 pub fn missing_property<E: de::Error>(required: &[(bool, &'static str)]) -> E {
     let name = required.iter().find(|(is_missing, _)| *is_missing).map_or("", |(_, name)| name);
     E::missing_field(name)
+}
+
+/// The properties of a generated struct as it is written: listed ones in
+/// order (an absent optional one left out, `null` kept), then unknown ones.
+pub struct Entries<M> {
+    map: M,
+}
+
+impl<M: SerializeMap> Entries<M> {
+    /// Starts an object.
+    pub fn new<S: Serializer<SerializeMap = M, Error = M::Error>>(serializer: S) -> Result<Self, M::Error> {
+        Ok(Entries { map: serializer.serialize_map(None)? })
+    }
+
+    /// Writes a property that is always there (`null` when a nullable one is `None`).
+    pub fn required<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), M::Error> {
+        self.map.serialize_entry(name, value)
+    }
+
+    /// Writes an optional property, unless it is absent (`None`).
+    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+        match value {
+            Some(value) => self.map.serialize_entry(name, value),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the properties the spec does not list.
+    pub fn extra<'a, T: Serialize + 'a>(
+        &mut self,
+        properties: impl IntoIterator<Item = (&'a String, &'a T)>,
+    ) -> Result<(), M::Error> {
+        properties.into_iter().try_for_each(|(name, value)| self.map.serialize_entry(name, value))
+    }
+
+    /// Ends the object.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        self.map.end()
+    }
 }
