@@ -48,7 +48,7 @@ pub fn model_file_docs(tag: Option<&str>) -> TokenStream {
             " Types the operations tagged `{}` use, unless a tag before it already does.",
             one_line(tag).replace('`', "'")
         ),
-        None => " Types no operation uses: schemas the spec names for its own sake.".to_string(),
+        None => " Types no operation uses (the spec names them, but no request or response holds them), by initial.".to_string(),
     };
     quote! { #![doc = #doc] }
 }
