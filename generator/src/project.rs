@@ -488,7 +488,8 @@ mod tests {
         let settings = Settings::new("t-client", "t.yaml");
         let files = generate(SPEC, &settings).unwrap().files;
         // The layout before models were split: everything in `src/models.rs`.
-        let (models, mut old): (Vec<_>, Vec<_>) = files.iter().cloned().partition(|f| f.path.starts_with("src/models/"));
+        let (models, mut old): (Vec<_>, Vec<_>) =
+            files.iter().cloned().partition(|f| f.path.starts_with("src/models/"));
         let header = models[0].contents.lines().next().unwrap();
         let body: String = models.iter().map(|f| f.contents.lines().skip(1).collect::<Vec<_>>().join("\n")).collect();
         old.push(GeneratedFile { path: "src/models.rs".into(), contents: format!("{header}\n{body}\n") });
@@ -498,7 +499,10 @@ mod tests {
         assert_eq!(plan.removals, ["src/models.rs"]);
         let written: Vec<_> = plan.writes.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(written, ["src/models/mod.rs", "src/models/pets.rs"]);
-        assert!(!dir.join("src/models.rs").exists(), "rustc refuses a module with both `models.rs` and `models/mod.rs`");
+        assert!(
+            !dir.join("src/models.rs").exists(),
+            "rustc refuses a module with both `models.rs` and `models/mod.rs`"
+        );
         assert_eq!(read_folder(&dir).unwrap().len(), files.len());
         assert!(write_files(&dir, &files).unwrap().removals.is_empty());
         std::fs::remove_dir_all(&dir).unwrap();

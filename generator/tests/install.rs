@@ -156,7 +156,8 @@ fn installed_command_xtask_and_build_script_work_outside_the_repository() {
             .stdout,
     );
     assert!(
-        json.starts_with(r#"{"status":"drift""#) && json.contains(r#""writes":["standalone/src/models/mod.rs","standalone/src/models/unused_a.rs"]"#),
+        json.starts_with(r#"{"status":"drift""#)
+            && json.contains(r#""writes":["standalone/src/models/mod.rs","standalone/src/models/unused_a.rs"]"#),
         "{json}"
     );
     std::fs::write(&spec, &original).unwrap();

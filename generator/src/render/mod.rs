@@ -101,7 +101,10 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
         ("Cargo.toml".to_string(), RenderedFile::Text(cargo::manifest(settings, api, header))),
         ("src/lib.rs".to_string(), one(Box::new(move || render_lib(api, settings)))),
         ("src/client.rs".to_string(), one(Box::new(move || render_client(api)))),
-        ("src/models/mod.rs".to_string(), one(Box::new(move || models::render_models_mod(api, &mod_files, &mod_gates)))),
+        (
+            "src/models/mod.rs".to_string(),
+            one(Box::new(move || models::render_models_mod(api, &mod_files, &mod_gates))),
+        ),
         ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api, &apis_gates)))),
     ];
     for (index, file) in model_files.iter().enumerate() {

@@ -93,14 +93,16 @@ components:
     #[test]
     fn a_type_lives_with_the_first_tag_that_reaches_it_and_unreached_types_with_none() {
         let files = files_of(SPEC);
-        let expected = [
-            ("barn", vec!["Barn", "Leaf", "Shared"], vec!["barn", "zoo"]),
-            ("unused_l", vec!["Lonely"], vec![]),
-        ];
+        let expected =
+            [("barn", vec!["Barn", "Leaf", "Shared"], vec!["barn", "zoo"]), ("unused_l", vec!["Lonely"], vec![])];
         let expected: Vec<(String, Vec<String>, Vec<String>)> = expected
             .iter()
             .map(|(name, types, tags)| {
-                (name.to_string(), types.iter().map(|t| t.to_string()).collect(), tags.iter().map(|t| t.to_string()).collect())
+                (
+                    name.to_string(),
+                    types.iter().map(|t| t.to_string()).collect(),
+                    tags.iter().map(|t| t.to_string()).collect(),
+                )
             })
             .collect();
         assert_eq!(files, expected, "`zoo` reaches only types `barn` reached first, so it has no file");
@@ -110,15 +112,20 @@ components:
     fn a_new_schema_changes_only_the_file_it_lands_in() {
         let before = files_of(SPEC);
         let schema = "{type: object, properties: {leaf: {$ref: '#/components/schemas/Leaf'}}}";
-        let after = files_of(&SPEC.replace("    Lonely:", &format!("    Lulu: {schema}\n    Zebra: {schema}\n    Lonely:")));
+        let after =
+            files_of(&SPEC.replace("    Lonely:", &format!("    Lulu: {schema}\n    Zebra: {schema}\n    Lonely:")));
         assert_eq!(before[0], after[0], "the `barn` file, whose `Leaf` the new types use, is untouched");
-        assert_eq!((after[1].0.as_str(), after[1].1.as_slice()), ("unused_l", ["Lonely", "Lulu"].map(String::from).as_slice()));
+        assert_eq!(
+            (after[1].0.as_str(), after[1].1.as_slice()),
+            ("unused_l", ["Lonely", "Lulu"].map(String::from).as_slice())
+        );
         assert_eq!((after[2].0.as_str(), after[2].1.as_slice()), ("unused_z", ["Zebra".to_string()].as_slice()));
     }
 
     #[test]
     fn a_tag_named_like_an_unused_types_file_takes_another_module_name() {
-        let files = files_of(&SPEC.replace("tags: [zoo]", "tags: [unused_l]").replace("tags: [barn]", "tags: [unused_l]"));
+        let files =
+            files_of(&SPEC.replace("tags: [zoo]", "tags: [unused_l]").replace("tags: [barn]", "tags: [unused_l]"));
         let names: Vec<&str> = files.iter().map(|(name, _, _)| name.as_str()).collect();
         assert_eq!(names, ["unused_l_2", "unused_l"]);
     }

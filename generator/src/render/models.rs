@@ -16,7 +16,8 @@ pub fn render_models_mod(api: &Api, files: &[ModelFile], gates: &Gates) -> Token
         "The API's data types: one per schema the spec names, and one per inline schema that needs a name.".to_string(),
         String::new(),
         "Every type is `models::Name`. The files only group them, for readers and for the compiler (which".to_string(),
-        "compiles them in parallel): a type is in the file of the first tag (in module order) whose operations".to_string(),
+        "compiles them in parallel): a type is in the file of the first tag (in module order) whose operations"
+            .to_string(),
         "use it, and the types no operation uses are in `unused_<initial>.rs`. Types name each other".to_string(),
         "`super::Name`, so a type moving between files changes only those two files.".to_string(),
     ];
@@ -48,7 +49,8 @@ pub fn model_file_docs(tag: Option<&str>) -> TokenStream {
             " Types the operations tagged `{}` use, unless a tag before it already does.",
             one_line(tag).replace('`', "'")
         ),
-        None => " Types no operation uses (the spec names them, but no request or response holds them), by initial.".to_string(),
+        None => " Types no operation uses (the spec names them, but no request or response holds them), by initial."
+            .to_string(),
     };
     quote! { #![doc = #doc] }
 }
