@@ -41,6 +41,32 @@ fn secrets_are_redacted_in_debug() {
 }
 
 #[test]
+fn objects_report_missing_duplicate_and_mistyped_properties_like_serde_derive() {
+    let error = |input: Value| serde_json::from_value::<objects::Pet>(input).unwrap_err().to_string();
+    assert_eq!(error(json!({"tag": null})), "missing field `name`");
+    // A required nullable property may be absent (it reads as `None`); a required one may not.
+    assert!(serde_json::from_value::<objects::Pet>(json!({"name": "Rex"})).is_ok());
+    let text = r#"{"name": "Rex", "tag": null, "name": "Max"}"#;
+    assert_eq!(
+        serde_json::from_str::<objects::Pet>(text).unwrap_err().to_string(),
+        "duplicate field `name` at line 1 column 35"
+    );
+    assert_eq!(error(json!({"name": 7})), "invalid type: integer `7`, expected a string");
+    assert_eq!(error(json!(["Rex"])), "invalid type: sequence, expected struct Pet");
+    // Escaped property names still match (they cannot be borrowed from the input).
+    let escaped: objects::Pet = serde_json::from_str(r#"{"n\u0061me": "Rex", "tag": "t"}"#).unwrap();
+    assert_eq!(escaped.name, "Rex");
+}
+
+#[test]
+fn string_enums_read_only_strings() {
+    let error = serde_json::from_value::<enums::Status>(json!(3)).unwrap_err().to_string();
+    assert_eq!(error, "invalid type: integer `3`, expected a string");
+    let from_text: enums::Status = serde_json::from_str(r#""\u0041CTIVE""#).unwrap();
+    assert_eq!(from_text, enums::Status::Active);
+}
+
+#[test]
 fn maps_closed_structs_and_free_form_values() {
     let labels: objects::Labels = round_trip(json!({"a": "1", "b": "2"}));
     assert_eq!(labels["b"], "2");

@@ -150,7 +150,7 @@ mod tests {
             impl A { pub fn new() -> Self { A { x: 1 } } }
             pub type B = Vec<A>;
             #[serde(transparent)] pub struct C(pub A);
-            crate::runtime::string_enum!(D, Unknown);
+            crate::runtime::string_enum!(D);
         };
         let gated = gate_items(&cfg, items).to_string();
         assert_eq!(gated.matches("# [cfg (feature = \"a\")]").count(), 5, "{gated}");

@@ -1,18 +1,22 @@
 //! The traits every generated enum implements the same way, written once.
 //!
-//! Generated models declare each enum and its wire mapping (`as_str`, or
-//! `value` and `From<i64>`), then call one of these macros for the rest.
+//! Generated models declare each enum and its wire mapping (`as_str` and
+//! `from_wire`, or `value` and `From<i64>`), then call one of these macros
+//! for the rest, serde included: a derived `Deserialize` with a catch-all
+//! variant would buffer every value and try each variant in turn, and it
+//! costs far more to compile.
 //! The fixture models in tests/ expand both, and tests/tests/roundtrip.rs
 //! checks what they implement.
 
 // Used by generated models only: unused here, and in crates without enums.
 #![allow(unused_macros)]
 
-/// `Display`, `FromStr` and [`ParamValue`](crate::runtime::ParamValue) for a
-/// generated string enum with an `as_str` method, a derived `Deserialize`,
-/// and a catch-all variant (`$unknown`) for values the spec does not list.
+/// `Display`, `FromStr`, `Serialize`, `Deserialize` and
+/// [`ParamValue`](crate::runtime::ParamValue) for a generated string enum
+/// with an `as_str` method (its wire value) and a `from_wire` function (any
+/// value the spec does not list maps to the catch-all variant).
 macro_rules! string_enum {
-    ($name:ident, $unknown:ident) => {
+    ($name:ident) => {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -23,11 +27,20 @@ macro_rules! string_enum {
             type Err = std::convert::Infallible;
 
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                // The derived `Deserialize` maps every listed value, and
-                // anything else to the catch-all, so it cannot fail.
-                let wire = serde::de::value::StrDeserializer::<serde::de::value::Error>::new(value);
-                Ok(<Self as serde::Deserialize>::deserialize(wire)
-                    .unwrap_or_else(|_| Self::$unknown(value.to_string())))
+                Ok(Self::from_wire(value))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <crate::runtime::PropertyName<'de> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from_wire(value.as_str()))
             }
         }
 

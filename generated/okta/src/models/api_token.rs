@@ -3,144 +3,536 @@
 /// API Token
 ///
 /// An API token for an Okta User. This token is NOT scoped any further and can be used for any API the user has permissions to call.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiToken {
     /// Read-only: set by the server, never required in a request.
-    #[serde(rename = "clientName", default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     /// Read-only: set by the server, never required in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Read-only: set by the server, never required in a request.
-    #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<super::ApiTokenNetwork>,
-    #[serde(rename = "tokenWindow", default, skip_serializing_if = "Option::is_none")]
     pub token_window: Option<super::TimeDuration>,
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<super::ApiTokenLinks>,
     /// Properties the spec does not list, kept as received and sent back unchanged.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApiToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.client_name {
+            map.serialize_entry("clientName", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expiresAt", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.last_updated {
+            map.serialize_entry("lastUpdated", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        if let Some(value) = &self.token_window {
+            map.serialize_entry("tokenWindow", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("userId", value)?;
+        }
+        if let Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+
+impl crate::runtime::MapModel for ApiToken {
+    const NAME: &'static str = "ApiToken";
+
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
+        let mut client_name: Option<Option<String>> = None;
+        let mut created: Option<
+            Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+        > = None;
+        let mut expires_at: Option<
+            Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+        > = None;
+        let mut id: Option<Option<String>> = None;
+        let mut last_updated: Option<
+            Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+        > = None;
+        let mut name: Option<String> = None;
+        let mut network: Option<Option<super::ApiTokenNetwork>> = None;
+        let mut token_window: Option<Option<super::TimeDuration>> = None;
+        let mut user_id: Option<Option<String>> = None;
+        let mut links: Option<Option<super::ApiTokenLinks>> = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key()? {
+            let read = match key.as_str() {
+                "clientName" => map.read(&mut client_name, "clientName"),
+                "created" => map.read(&mut created, "created"),
+                "expiresAt" => map.read(&mut expires_at, "expiresAt"),
+                "id" => map.read(&mut id, "id"),
+                "lastUpdated" => map.read(&mut last_updated, "lastUpdated"),
+                "name" => map.read(&mut name, "name"),
+                "network" => map.read(&mut network, "network"),
+                "tokenWindow" => map.read(&mut token_window, "tokenWindow"),
+                "userId" => map.read(&mut user_id, "userId"),
+                "_links" => map.read(&mut links, "_links"),
+                _ => map.keep(key, &mut additional_properties),
+            };
+            read?;
+        }
+        match name {
+            Some(name) => {
+                Ok(Self {
+                    client_name: client_name.flatten(),
+                    created: created.flatten(),
+                    expires_at: expires_at.flatten(),
+                    id: id.flatten(),
+                    last_updated: last_updated.flatten(),
+                    name,
+                    network: network.flatten(),
+                    token_window: token_window.flatten(),
+                    user_id: user_id.flatten(),
+                    links: links.flatten(),
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("name")),
+        }
+    }
 }
 
 /// Specifies link relations (see [Web Linking](https://www.rfc-editor.org/rfc/rfc8288)) available using the [JSON Hypertext Application Language](https://datatracker.ietf.org/doc/html/draft-kelly-json-hal-06) specification. This object is used for dynamic discovery of related resources and lifecycle operations.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiTokenLinks {
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<super::HrefObjectSelfLink>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::HrefObjectUserLink>,
     /// Properties the spec does not list, kept as received and sent back unchanged.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for ApiTokenLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiTokenLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+
+impl crate::runtime::MapModel for ApiTokenLinks {
+    const NAME: &'static str = "ApiTokenLinks";
+
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
+        let mut self_: Option<Option<super::HrefObjectSelfLink>> = None;
+        let mut user: Option<Option<super::HrefObjectUserLink>> = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key()? {
+            let read = match key.as_str() {
+                "self" => map.read(&mut self_, "self"),
+                "user" => map.read(&mut user, "user"),
+                _ => map.keep(key, &mut additional_properties),
+            };
+            read?;
+        }
+        Ok(Self {
+            self_: self_.flatten(),
+            user: user.flatten(),
+            additional_properties,
+        })
+    }
+}
+
 /// The Network Condition of the API Token
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiTokenNetwork {
     /// The connection type of the Network Condition
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<String>,
     /// List of included IP network zones
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<String>>,
     /// List of excluded IP network zones
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<String>>,
     /// Properties the spec does not list, kept as received and sent back unchanged.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApiTokenNetwork {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.connection {
+            map.serialize_entry("connection", value)?;
+        }
+        if let Some(value) = &self.include {
+            map.serialize_entry("include", value)?;
+        }
+        if let Some(value) = &self.exclude {
+            map.serialize_entry("exclude", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiTokenNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+
+impl crate::runtime::MapModel for ApiTokenNetwork {
+    const NAME: &'static str = "ApiTokenNetwork";
+
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
+        let mut connection: Option<Option<String>> = None;
+        let mut include: Option<Option<Vec<String>>> = None;
+        let mut exclude: Option<Option<Vec<String>>> = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key()? {
+            let read = match key.as_str() {
+                "connection" => map.read(&mut connection, "connection"),
+                "include" => map.read(&mut include, "include"),
+                "exclude" => map.read(&mut exclude, "exclude"),
+                _ => map.keep(key, &mut additional_properties),
+            };
+            read?;
+        }
+        Ok(Self {
+            connection: connection.flatten(),
+            include: include.flatten(),
+            exclude: exclude.flatten(),
+            additional_properties,
+        })
+    }
 }
 
 /// API Token Update
 ///
 /// An API Token Update Object for an Okta user. This token is NOT scoped any further and can be used for any API that the user has permissions to call.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiTokenUpdate {
     /// The client name associated with the API Token
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(rename = "clientName", default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The creation date of the API Token
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     /// The name associated with the API Token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<super::ApiTokenNetwork>,
     /// The userId of the user who created the API Token
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Properties the spec does not list, kept as received and sent back unchanged.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for ApiTokenUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.client_name {
+            map.serialize_entry("clientName", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("userId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiTokenUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+
+impl crate::runtime::MapModel for ApiTokenUpdate {
+    const NAME: &'static str = "ApiTokenUpdate";
+
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
+        let mut client_name: Option<Option<String>> = None;
+        let mut created: Option<
+            Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+        > = None;
+        let mut name: Option<Option<String>> = None;
+        let mut network: Option<Option<super::ApiTokenNetwork>> = None;
+        let mut user_id: Option<Option<String>> = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key()? {
+            let read = match key.as_str() {
+                "clientName" => map.read(&mut client_name, "clientName"),
+                "created" => map.read(&mut created, "created"),
+                "name" => map.read(&mut name, "name"),
+                "network" => map.read(&mut network, "network"),
+                "userId" => map.read(&mut user_id, "userId"),
+                _ => map.keep(key, &mut additional_properties),
+            };
+            read?;
+        }
+        Ok(Self {
+            client_name: client_name.flatten(),
+            created: created.flatten(),
+            name: name.flatten(),
+            network: network.flatten(),
+            user_id: user_id.flatten(),
+            additional_properties,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HrefObjectSelfLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hints: Option<super::HrefHints>,
     /// Link URI
     pub href: String,
     /// Link name
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Indicates whether the link object's `href` property is a URI template.
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templated: Option<bool>,
     /// The media type of the link. If omitted, it is implicitly `application/json`.
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Properties the spec does not list, kept as received and sent back unchanged.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for HrefObjectSelfLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hints {
+            map.serialize_entry("hints", value)?;
+        }
+        map.serialize_entry("href", &self.href)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.templated {
+            map.serialize_entry("templated", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HrefObjectSelfLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+
+impl crate::runtime::MapModel for HrefObjectSelfLink {
+    const NAME: &'static str = "HrefObjectSelfLink";
+
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
+        let mut hints: Option<Option<super::HrefHints>> = None;
+        let mut href: Option<String> = None;
+        let mut name: Option<Option<String>> = None;
+        let mut templated: Option<Option<bool>> = None;
+        let mut type_: Option<Option<String>> = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key()? {
+            let read = match key.as_str() {
+                "hints" => map.read(&mut hints, "hints"),
+                "href" => map.read(&mut href, "href"),
+                "name" => map.read(&mut name, "name"),
+                "templated" => map.read(&mut templated, "templated"),
+                "type" => map.read(&mut type_, "type"),
+                _ => map.keep(key, &mut additional_properties),
+            };
+            read?;
+        }
+        match href {
+            Some(href) => {
+                Ok(Self {
+                    hints: hints.flatten(),
+                    href,
+                    name: name.flatten(),
+                    templated: templated.flatten(),
+                    type_: type_.flatten(),
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("href")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HrefObjectUserLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hints: Option<super::HrefHints>,
     /// Link URI
     pub href: String,
     /// Link name
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Indicates whether the link object's `href` property is a URI template.
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templated: Option<bool>,
     /// The media type of the link. If omitted, it is implicitly `application/json`.
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Properties the spec does not list, kept as received and sent back unchanged.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for HrefObjectUserLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hints {
+            map.serialize_entry("hints", value)?;
+        }
+        map.serialize_entry("href", &self.href)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.templated {
+            map.serialize_entry("templated", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HrefObjectUserLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+
+impl crate::runtime::MapModel for HrefObjectUserLink {
+    const NAME: &'static str = "HrefObjectUserLink";
+
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
+        let mut hints: Option<Option<super::HrefHints>> = None;
+        let mut href: Option<String> = None;
+        let mut name: Option<Option<String>> = None;
+        let mut templated: Option<Option<bool>> = None;
+        let mut type_: Option<Option<String>> = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key()? {
+            let read = match key.as_str() {
+                "hints" => map.read(&mut hints, "hints"),
+                "href" => map.read(&mut href, "href"),
+                "name" => map.read(&mut name, "name"),
+                "templated" => map.read(&mut templated, "templated"),
+                "type" => map.read(&mut type_, "type"),
+                _ => map.keep(key, &mut additional_properties),
+            };
+            read?;
+        }
+        match href {
+            Some(href) => {
+                Ok(Self {
+                    hints: hints.flatten(),
+                    href,
+                    name: name.flatten(),
+                    templated: templated.flatten(),
+                    type_: type_.flatten(),
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("href")),
+        }
+    }
 }
 
 /// A time duration specified as an [ISO 8601 duration](https://en.wikipedia.org/wiki/ISO_8601#Durations).

@@ -3,113 +3,231 @@
 /// DetailedHookKeyInstance
 ///
 /// A key object with public key details
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetailedHookKeyInstance {
     /// Timestamp when the key was created
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::deserialize_nullable"
-    )]
     pub created: Option<Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>>,
     /// The unique Okta ID of this key record
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether this key is currently in use by other applications
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(rename = "isUsed", default, skip_serializing_if = "Option::is_none")]
     pub is_used: Option<String>,
     /// The alias of the public key
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// Timestamp when the key was updated
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::deserialize_nullable"
-    )]
     pub last_updated: Option<
         Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     >,
     /// Display name of the key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
     pub embedded: Option<super::Embedded>,
     /// Properties the spec does not list, kept as received and sent back unchanged.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl serde::Serialize for DetailedHookKeyInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.is_used {
+            map.serialize_entry("isUsed", value)?;
+        }
+        if let Some(value) = &self.key_id {
+            map.serialize_entry("keyId", value)?;
+        }
+        if let Some(value) = &self.last_updated {
+            map.serialize_entry("lastUpdated", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.embedded {
+            map.serialize_entry("_embedded", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetailedHookKeyInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+
+impl crate::runtime::MapModel for DetailedHookKeyInstance {
+    const NAME: &'static str = "DetailedHookKeyInstance";
+
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
+        let mut created: Option<
+            Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+        > = None;
+        let mut id: Option<Option<String>> = None;
+        let mut is_used: Option<Option<String>> = None;
+        let mut key_id: Option<Option<String>> = None;
+        let mut last_updated: Option<
+            Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+        > = None;
+        let mut name: Option<Option<String>> = None;
+        let mut embedded: Option<Option<super::Embedded>> = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key()? {
+            let read = match key.as_str() {
+                "created" => map.read(&mut created, "created"),
+                "id" => map.read(&mut id, "id"),
+                "isUsed" => map.read(&mut is_used, "isUsed"),
+                "keyId" => map.read(&mut key_id, "keyId"),
+                "lastUpdated" => map.read(&mut last_updated, "lastUpdated"),
+                "name" => map.read(&mut name, "name"),
+                "_embedded" => map.read(&mut embedded, "_embedded"),
+                _ => map.keep(key, &mut additional_properties),
+            };
+            read?;
+        }
+        Ok(Self {
+            created,
+            id: id.flatten(),
+            is_used: is_used.flatten(),
+            key_id: key_id.flatten(),
+            last_updated,
+            name: name.flatten(),
+            embedded: embedded.flatten(),
+            additional_properties,
+        })
+    }
+}
+
 /// The Public Key Details are defined in the `_embedded` property of the Key object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Embedded {
     /// Algorithm used in the key
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alg: Option<String>,
     /// RSA key value (exponent) for key binding
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
     /// Unique identifier for the certificate
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
     /// Cryptographic algorithm family for the certificate's keypair
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kty: Option<String>,
     /// RSA key value (modulus) for key binding
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<String>,
     /// Acceptable use of the certificate
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(
-        rename = "use",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::deserialize_nullable"
-    )]
     pub use_: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and sent back unchanged.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+impl serde::Serialize for Embedded {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.alg {
+            map.serialize_entry("alg", value)?;
+        }
+        if let Some(value) = &self.e {
+            map.serialize_entry("e", value)?;
+        }
+        if let Some(value) = &self.kid {
+            map.serialize_entry("kid", value)?;
+        }
+        if let Some(value) = &self.kty {
+            map.serialize_entry("kty", value)?;
+        }
+        if let Some(value) = &self.n {
+            map.serialize_entry("n", value)?;
+        }
+        if let Some(value) = &self.use_ {
+            map.serialize_entry("use", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Embedded {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+
+impl crate::runtime::MapModel for Embedded {
+    const NAME: &'static str = "Embedded";
+
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
+        let mut alg: Option<Option<String>> = None;
+        let mut e: Option<Option<String>> = None;
+        let mut kid: Option<Option<String>> = None;
+        let mut kty: Option<Option<String>> = None;
+        let mut n: Option<Option<String>> = None;
+        let mut use_: Option<Option<String>> = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key()? {
+            let read = match key.as_str() {
+                "alg" => map.read(&mut alg, "alg"),
+                "e" => map.read(&mut e, "e"),
+                "kid" => map.read(&mut kid, "kid"),
+                "kty" => map.read(&mut kty, "kty"),
+                "n" => map.read(&mut n, "n"),
+                "use" => map.read(&mut use_, "use"),
+                _ => map.keep(key, &mut additional_properties),
+            };
+            read?;
+        }
+        Ok(Self {
+            alg: alg.flatten(),
+            e: e.flatten(),
+            kid: kid.flatten(),
+            kty: kty.flatten(),
+            n: n.flatten(),
+            use_,
+            additional_properties,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetHookKeyExpand {
-    #[serde(rename = "publickey")]
+    /// `publickey`
     Publickey,
     /// A value this client does not know (the API may add values); kept and sent back as received.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -121,65 +239,180 @@ impl GetHookKeyExpand {
             Self::Unknown(value) => value,
         }
     }
+
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "publickey" => Self::Publickey,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
-crate::runtime::string_enum!(GetHookKeyExpand, Unknown);
+crate::runtime::string_enum!(GetHookKeyExpand);
 
 /// HookKeyInstance
 ///
 /// The `id` property in the response as `id` serves as the unique ID for the key, which you can specify when invoking other CRUD operations.
 ///
 /// The `keyId` provided in the response is the alias of the public key that you can use to get details of the public key data in a separate call.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HookKey {
     /// Timestamp when the key was created
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::deserialize_nullable"
-    )]
     pub created: Option<Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>>,
     /// The unique identifier for the key
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether this key is currently in use by other applications
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(rename = "isUsed", default, skip_serializing_if = "Option::is_none")]
     pub is_used: Option<String>,
     /// The alias of the public key
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// Timestamp when the key was updated
     ///
     /// Read-only: set by the server, never required in a request.
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::deserialize_nullable"
-    )]
     pub last_updated: Option<
         Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
     >,
     /// Display name of the key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not list, kept as received and sent back unchanged.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+impl serde::Serialize for HookKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.is_used {
+            map.serialize_entry("isUsed", value)?;
+        }
+        if let Some(value) = &self.key_id {
+            map.serialize_entry("keyId", value)?;
+        }
+        if let Some(value) = &self.last_updated {
+            map.serialize_entry("lastUpdated", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+
+impl crate::runtime::MapModel for HookKey {
+    const NAME: &'static str = "HookKey";
+
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
+        let mut created: Option<
+            Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+        > = None;
+        let mut id: Option<Option<String>> = None;
+        let mut is_used: Option<Option<String>> = None;
+        let mut key_id: Option<Option<String>> = None;
+        let mut last_updated: Option<
+            Option<crate::runtime::Lenient<chrono::DateTime<chrono::Utc>>>,
+        > = None;
+        let mut name: Option<Option<String>> = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key()? {
+            let read = match key.as_str() {
+                "created" => map.read(&mut created, "created"),
+                "id" => map.read(&mut id, "id"),
+                "isUsed" => map.read(&mut is_used, "isUsed"),
+                "keyId" => map.read(&mut key_id, "keyId"),
+                "lastUpdated" => map.read(&mut last_updated, "lastUpdated"),
+                "name" => map.read(&mut name, "name"),
+                _ => map.keep(key, &mut additional_properties),
+            };
+            read?;
+        }
+        Ok(Self {
+            created,
+            id: id.flatten(),
+            is_used: is_used.flatten(),
+            key_id: key_id.flatten(),
+            last_updated,
+            name: name.flatten(),
+            additional_properties,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyRequest {
     /// Display name for the key
     pub name: String,
     /// Properties the spec does not list, kept as received and sent back unchanged.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for KeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+
+impl crate::runtime::MapModel for KeyRequest {
+    const NAME: &'static str = "KeyRequest";
+
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::Properties<'de, __A>,
+    ) -> Result<Self, __A::Error> {
+        let mut name: Option<String> = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key()? {
+            let read = match key.as_str() {
+                "name" => map.read(&mut name, "name"),
+                _ => map.keep(key, &mut additional_properties),
+            };
+            read?;
+        }
+        match name {
+            Some(name) => {
+                Ok(Self {
+                    name,
+                    additional_properties,
+                })
+            }
+            None => Err(serde::de::Error::missing_field("name")),
+        }
+    }
 }
