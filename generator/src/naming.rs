@@ -100,6 +100,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "builder",
     "clone",
+    "dispatch",
     "execute",
     "fmt",
     "from_builder",

@@ -1,11 +1,63 @@
-//! `cargo xtask compile-bench SPEC [--name N] [--features F] [--runs R]`:
-//! what a generated crate costs its users to compile.
+//! `cargo xtask compile-bench SPEC [--name N] [--features F] [--runs R] [--peer DIR [--peer-features F]]...`:
+//! what a generated crate costs its users to compile, alone or against
+//! other generators' crates for the same spec.
 //!
 //! It generates the crate into a throwaway workspace under
 //! target/compile-bench (with the project's Cargo.lock), builds and checks it
 //! once so that every dependency is compiled, then times, R times each:
-//! - the crate-only clean `cargo build` (after `cargo clean -p <crate>`);
-//! - `touch src/lib.rs` + `cargo check`.
+//! - clean build: the crate-only `cargo build` after `cargo clean -p <crate>`;
+//! - clean check: the crate-only `cargo check` after `cargo clean -p <crate>`
+//!   (which also removes the crate's incremental state, so this is cold);
+//! - touch + check: `touch src/lib.rs` + `cargo check`, on the incremental
+//!   state the clean check just left (what an edit-check loop costs).
+//!
+//! `--peer DIR` (repeatable) adds a crate that another generator made (a
+//! folder with its own Cargo.toml) as another member of the same workspace:
+//! it is copied to target/compile-bench/peer/ (without `target/`,
+//! `Cargo.lock`, `.git`; its package renamed `<name>-peer` if the name is
+//! taken; any `[workspace]` table dropped), prebuilt like ours, and measured
+//! in the same run. `--peer-features F` after it builds that peer with
+//! `--no-default-features --features F` (say, to pick its TLS backend). The
+//! crates take turns figure by figure, who goes first rotating from run to
+//! run, so a machine that gets busier disturbs all alike; the output ends
+//! with ours/peer ratios of the medians. The shared Cargo.lock gains the
+//! peers' dependencies on their first run (crates.io must be reachable then).
+//! Features unify per selected package (resolver 2), so no crate's
+//! dependencies are rebuilt for another's.
+//!
+//! Against progenitor and openapi-generator on the Spotify spec (both tools
+//! installed outside the repo from their registries; nothing of them is
+//! part of this project):
+//!
+//! ```text
+//! cargo install cargo-progenitor --version 0.15.1 --locked --root /tmp/progenitor-root
+//! python3 -m venv /tmp/oag-venv && /tmp/oag-venv/bin/pip install openapi-generator-cli==7.26.0
+//! # PATCHED = ../shared/corpus/spotify.yaml with the patch below
+//! /tmp/progenitor-root/bin/cargo-progenitor progenitor -i PATCHED -o /tmp/peer-progenitor-spotify \
+//!     -n spotify-progenitor -v 0.1.0
+//! /tmp/oag-venv/bin/openapi-generator-cli generate -g rust -i PATCHED -o /tmp/peer-oag-spotify \
+//!     --additional-properties=packageName=spotify-openapi-generator
+//! cargo xtask compile-bench PATCHED --name spotify-client --runs 5 \
+//!     --peer /tmp/peer-progenitor-spotify --peer /tmp/peer-oag-spotify
+//! ```
+//!
+//! The PyPI wheel of openapi-generator-cli carries the jar (Java 17 runs
+//! it), unlike the npm wrapper, which downloads it from Maven Central.
+//! Progenitor 0.15.1 refuses the spec as it is; the smallest patch, used for
+//! all three crates alike:
+//! - upload-custom-playlist-cover's `image/jpeg` body (string, format
+//!   base64) becomes `application/octet-stream`, format `binary`: progenitor
+//!   knows no image types;
+//! - the 204 of get-information-about-the-users-current-playback is dropped:
+//!   progenitor asserts a single success type;
+//! - the inline 400s of save-library-items, remove-library-items and
+//!   check-library-contains (a bare ErrorObject) become
+//!   `$ref: "#/components/responses/BadRequest"`, as elsewhere in the spec:
+//!   progenitor asserts a single error type.
+//!
+//! Progenitor's crate depends on `progenitor-client` (prebuilt, so not
+//! timed) where ours carries its runtime in the crate; `--include-client
+//! true` makes progenitor inline it too.
 //!
 //! Peak memory is the largest resident set of any single process of the
 //! build (in practice the crate's rustc), as `/usr/bin/time` reports it from
@@ -15,28 +67,48 @@
 
 use crate::codegen::{default_crate_name, generate_from_file};
 use generator::Settings;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const WORKSPACE: &str = "target/compile-bench";
-const USAGE: &str = "usage: cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>]";
+const USAGE: &str = "usage: cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] \
+                     [--peer <CRATE_DIR> [--peer-features <F,...>]]...";
 
+/// The figures, in the order they are measured and printed.
+const FIGURES: [&str; 3] = ["clean build", "clean check", "touch + check"];
+
+#[derive(Debug)]
 struct Options {
     spec: String,
     name: Option<String>,
     features: Option<String>,
     runs: usize,
+    peers: Vec<Peer>,
+}
+
+/// A crate another generator made, and the features to build it with.
+#[derive(Debug, PartialEq)]
+struct Peer {
+    dir: PathBuf,
+    features: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { spec: String::new(), name: None, features: None, runs: 1 };
+    let mut options = Options { spec: String::new(), name: None, features: None, runs: 1, peers: Vec::new() };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().cloned().ok_or_else(|| format!("error: {arg} needs a value\n{USAGE}"));
         match arg.as_str() {
             "--name" => options.name = Some(value()?),
             "--features" => options.features = Some(value()?),
+            "--peer" => options.peers.push(Peer { dir: PathBuf::from(value()?), features: None }),
+            "--peer-features" => {
+                let features = value()?;
+                let peer =
+                    options.peers.last_mut().ok_or(format!("error: --peer-features follows a --peer\n{USAGE}"))?;
+                peer.features = Some(features);
+            }
             "--runs" => {
                 options.runs =
                     value()?.parse().ok().filter(|n| *n > 0).ok_or(format!("error: --runs takes a count\n{USAGE}"))?
@@ -61,6 +133,18 @@ struct Measure {
     peak_kib: Option<u64>,
 }
 
+/// A crate under measurement: where a peer's came from (none for ours), its
+/// package, its `cargo -p` selection, its folder in the workspace, and one
+/// list of measures per figure.
+struct Subject {
+    source: Option<PathBuf>,
+    package: String,
+    selection: Vec<String>,
+    dir: PathBuf,
+    lines: usize,
+    measures: [Vec<Measure>; 3],
+}
+
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = parse(args)?;
     let spec = Path::new(&options.spec);
@@ -73,43 +157,251 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let workspace = Path::new(WORKSPACE);
     let crate_dir = workspace.join("crates").join(&name);
     generator::project::write_files(&crate_dir, &generated.files).map_err(|e| e.to_string())?;
-    // One member at a time; the dependencies' artifacts stay in the shared target folder.
-    let manifest = format!(
-        "# Throwaway workspace of `cargo xtask compile-bench`.\n[workspace]\nresolver = \"2\"\nmembers = [\"crates/{name}\"]\n"
-    );
-    std::fs::write(workspace.join("Cargo.toml"), manifest)
-        .map_err(|e| format!("error: cannot write {WORKSPACE}: {e}"))?;
-    if !workspace.join("Cargo.lock").exists() {
-        std::fs::copy("Cargo.lock", workspace.join("Cargo.lock"))
-            .map_err(|e| format!("error: cannot copy Cargo.lock: {e}"))?;
-    }
     let mut selection = vec!["-p".to_string(), name.clone()];
     if let Some(features) = &options.features {
         selection.extend(["--no-default-features".to_string(), "--features".to_string(), features.clone()]);
     }
-    let lines: usize =
-        generated.files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
-    eprintln!("prebuilding the dependencies (build and check)...");
-    cargo(workspace, "build", &selection)?;
-    cargo(workspace, "check", &selection)?;
-    let mut builds = Vec::new();
-    let mut checks = Vec::new();
-    for run in 1..=options.runs {
-        cargo(workspace, "clean", &["-p".to_string(), name.clone()])?;
-        let build = cargo(workspace, "build", &selection)?;
-        touch(&crate_dir.join("src/lib.rs"))?;
-        let check = cargo(workspace, "check", &selection)?;
-        eprintln!("run {run}: build {}, check {}", show(&build), show(&check));
-        builds.push(build);
-        checks.push(check);
+    let lines = generated.files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
+    let mut subjects = vec![Subject::new(None, name.clone(), selection, crate_dir, lines)];
+    for peer in &options.peers {
+        let taken: Vec<&str> = subjects.iter().map(|s| s.package.as_str()).collect();
+        let subject = copy_peer(peer, workspace, &taken)?;
+        subjects.push(subject);
     }
-    let features =
-        options.features.as_deref().map(|f| format!(" --no-default-features --features {f}")).unwrap_or_default();
-    println!("{name}{features}: {lines} lines of Rust, {} run(s)", options.runs);
-    println!("crate-only clean `cargo build`: {}", summary(&builds));
-    println!("touch + `cargo check`:          {}", summary(&checks));
-    println!("(peak = largest resident set of a single process of the build, from /usr/bin/time)");
+
+    // Only this run's crates are members; the dependencies' artifacts stay in the shared target folder.
+    let members: Vec<String> = subjects.iter().map(|s| format!("\"{}\"", relative(&s.dir, workspace))).collect();
+    let manifest = format!(
+        "# Throwaway workspace of `cargo xtask compile-bench`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    std::fs::write(workspace.join("Cargo.toml"), manifest)
+        .map_err(|e| format!("error: cannot write {WORKSPACE}/Cargo.toml: {e}"))?;
+    if !workspace.join("Cargo.lock").exists() {
+        std::fs::copy("Cargo.lock", workspace.join("Cargo.lock"))
+            .map_err(|e| format!("error: cannot copy Cargo.lock to {WORKSPACE}: {e}"))?;
+    }
+
+    eprintln!("prebuilding the dependencies (build and check)...");
+    // Peers first: one that does not build fails before ours' long build.
+    for subject in subjects.iter().rev() {
+        let failed = |e: String| match &subject.source {
+            Some(source) => format!(
+                "error: the peer crate {} (package {}, copied to {}) does not build:\n{e}",
+                source.display(),
+                subject.package,
+                subject.dir.display()
+            ),
+            _ => e,
+        };
+        cargo(workspace, "build", &subject.selection).map_err(failed)?;
+        cargo(workspace, "check", &subject.selection).map_err(failed)?;
+    }
+
+    for run in 1..=options.runs {
+        // Who goes first rotates from run to run, so no crate always does.
+        let order: Vec<usize> = (0..subjects.len()).map(|i| (i + run - 1) % subjects.len()).collect();
+        for (figure, name) in FIGURES.iter().enumerate() {
+            for &i in &order {
+                let subject = &mut subjects[i];
+                let measure = subject.measure(workspace, figure)?;
+                eprintln!("run {run} {name:<13} {}: {}", subject.package, show(&measure));
+                subject.measures[figure].push(measure);
+            }
+        }
+    }
+
+    println!("{} run(s); medians, wall range when several; peak = largest single process (rustc)", options.runs);
+    for subject in &subjects {
+        // The selection past `-p <package>` is the feature flags, if any.
+        let flags: String = subject.selection[2..].iter().map(|flag| format!(" {flag}")).collect();
+        let (role, features) = match &subject.source {
+            None => ("ours", flags),
+            Some(source) => ("peer", format!("{flags} from {}", source.display())),
+        };
+        println!("{role} {}{features}: {} lines of Rust", subject.package, subject.lines);
+        for (figure, name) in FIGURES.iter().enumerate() {
+            println!("  {name:<13}  {}", summary(&subject.measures[figure]));
+        }
+    }
+    let ours = &subjects[0];
+    for peer in &subjects[1..] {
+        println!("ours/peer ({} / {}), ratios of the medians:", ours.package, peer.package);
+        for (figure, name) in FIGURES.iter().enumerate() {
+            println!("  {name:<13}  {}", ratios(&ours.measures[figure], &peer.measures[figure]));
+        }
+    }
     Ok(())
+}
+
+impl Subject {
+    fn new(source: Option<PathBuf>, package: String, selection: Vec<String>, dir: PathBuf, lines: usize) -> Subject {
+        Subject { source, package, selection, dir, lines, measures: [Vec::new(), Vec::new(), Vec::new()] }
+    }
+
+    /// Times one figure (an index into `FIGURES`).
+    fn measure(&self, workspace: &Path, figure: usize) -> Result<Measure, String> {
+        let clean = ["-p".to_string(), self.package.clone()];
+        match figure {
+            0 => {
+                cargo(workspace, "clean", &clean)?;
+                cargo(workspace, "build", &self.selection)
+            }
+            1 => {
+                cargo(workspace, "clean", &clean)?;
+                cargo(workspace, "check", &self.selection)
+            }
+            _ => {
+                // The clean check just before left the incremental state this one starts from.
+                touch(&self.dir.join("src/lib.rs"))?;
+                cargo(workspace, "check", &self.selection)
+            }
+        }
+    }
+}
+
+/// Copies a peer generator's crate into the workspace as a member, and
+/// returns it as a subject. The copy is fresh each time, so nothing stale
+/// from an earlier peer survives.
+fn copy_peer(peer: &Peer, workspace: &Path, taken: &[&str]) -> Result<Subject, String> {
+    let source = peer.dir.as_path();
+    let manifest_path = source.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .map_err(|e| format!("error: --peer {}: cannot read {}: {e}", source.display(), manifest_path.display()))?;
+    let package = package_name(&manifest).ok_or_else(|| {
+        format!("error: --peer {}: no `name` in the [package] table of {}", source.display(), manifest_path.display())
+    })?;
+    let (package, manifest) = match free_name(&package, taken) {
+        renamed if renamed != package => {
+            let manifest = rename_package(&manifest, &renamed);
+            (renamed, manifest)
+        }
+        _ => (package, manifest),
+    };
+    let dir = workspace.join("peer").join(&package);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| format!("error: cannot remove {}: {e}", dir.display()))?;
+    }
+    copy_dir(source, &dir)?;
+    std::fs::write(dir.join("Cargo.toml"), drop_workspace_table(&manifest))
+        .map_err(|e| format!("error: cannot write {}: {e}", dir.join("Cargo.toml").display()))?;
+    if !dir.join("src/lib.rs").is_file() {
+        return Err(format!("error: --peer {}: no src/lib.rs (the touch + check figure edits it)", source.display()));
+    }
+    let lines = rust_lines(&dir.join("src"))?;
+    let mut selection = vec!["-p".to_string(), package.clone()];
+    if let Some(features) = &peer.features {
+        selection.extend(["--no-default-features".to_string(), "--features".to_string(), features.clone()]);
+    }
+    Ok(Subject::new(Some(source.to_path_buf()), package, selection, dir, lines))
+}
+
+/// The package name, or `<name>-peer`, `<name>-peer2`... if it is taken:
+/// two members of a workspace cannot share one.
+fn free_name(name: &str, taken: &[&str]) -> String {
+    let mut candidate = name.to_string();
+    let mut n = 1;
+    while taken.contains(&candidate.as_str()) {
+        candidate = if n == 1 { format!("{name}-peer") } else { format!("{name}-peer{n}") };
+        n += 1;
+    }
+    candidate
+}
+
+/// The `name` of a manifest's `[package]` table. Line-based, which is
+/// enough for the manifests generators write.
+fn package_name(manifest: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if let Some((key, value)) = line.split_once('=') {
+            if in_package && key.trim() == "name" {
+                return Some(value.trim().trim_matches('"').to_string());
+            }
+        }
+    }
+    None
+}
+
+/// The manifest with its `[package]` name replaced.
+fn rename_package(manifest: &str, name: &str) -> String {
+    let mut in_package = false;
+    let mut out = String::new();
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_package = trimmed == "[package]";
+        }
+        let is_name = in_package && trimmed.split_once('=').is_some_and(|(key, _)| key.trim() == "name");
+        if is_name {
+            out.push_str(&format!("name = \"{name}\""));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The manifest without a `[workspace]` table: a member cannot be a
+/// workspace root too.
+fn drop_workspace_table(manifest: &str) -> String {
+    let mut in_workspace = false;
+    let mut out = String::new();
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_workspace = trimmed == "[workspace]" || trimmed.starts_with("[workspace.");
+        }
+        if !in_workspace {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Copies a crate folder, leaving out what is not source: a build folder,
+/// a lock file (the workspace has its own) and version control.
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("error: cannot create {}: {e}", to.display()))?;
+    let entries = std::fs::read_dir(from).map_err(|e| format!("error: cannot read {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("error: cannot read {}: {e}", from.display()))?;
+        let name = entry.file_name();
+        if ["target", "Cargo.lock", ".git"].iter().any(|skip| name == *skip) {
+            continue;
+        }
+        let (source, target) = (entry.path(), to.join(&name));
+        if entry.file_type().map_err(|e| format!("error: {}: {e}", source.display()))?.is_dir() {
+            copy_dir(&source, &target)?;
+        } else {
+            std::fs::copy(&source, &target)
+                .map_err(|e| format!("error: cannot copy {} to {}: {e}", source.display(), target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Lines in the `.rs` files under a folder.
+fn rust_lines(dir: &Path) -> Result<usize, String> {
+    let mut lines = 0;
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("error: cannot read {}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| format!("error: cannot read {}: {e}", dir.display()))?.path();
+        if path.is_dir() {
+            lines += rust_lines(&path)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+            lines += text.lines().count();
+        }
+    }
+    Ok(lines)
+}
+
+fn relative(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base).unwrap_or(path).to_string_lossy().into_owned()
 }
 
 fn cargo(workspace: &Path, command: &str, selection: &[String]) -> Result<Measure, String> {
@@ -128,7 +420,12 @@ fn cargo(workspace: &Path, command: &str, selection: &[String]) -> Result<Measur
     let output = cmd.output().map_err(|e| format!("error: cannot run cargo: {e}"))?;
     let elapsed = started.elapsed();
     if !output.status.success() {
-        return Err(format!("error: `cargo {command}` failed:\n{}", String::from_utf8_lossy(&output.stderr)));
+        return Err(format!(
+            "error: `cargo {command} {}` failed in {}:\n{}",
+            selection.join(" "),
+            workspace.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
     }
     let text = if timed { std::fs::read_to_string(&report).unwrap_or_default() } else { String::new() };
     let _ = std::fs::remove_file(&report);
@@ -147,25 +444,102 @@ fn touch(path: &Path) -> Result<(), String> {
     file.set_modified(std::time::SystemTime::now()).map_err(|e| format!("error: cannot touch {}: {e}", path.display()))
 }
 
+fn gib(kib: u64) -> String {
+    format!("{:.2} GiB", kib as f64 / 1024.0 / 1024.0)
+}
+
 fn show(m: &Measure) -> String {
-    let peak = m.peak_kib.map(|k| format!(", peak {:.2} GiB", k as f64 / 1024.0 / 1024.0)).unwrap_or_default();
-    let cpu = m.cpu_secs.map(|c| format!(" (cpu {c:.1} s)")).unwrap_or_default();
-    format!("{:.1} s{cpu}{peak}", m.elapsed.as_secs_f64())
+    let cpu = m.cpu_secs.map(|c| format!(", cpu {c:.1} s")).unwrap_or_default();
+    let peak = m.peak_kib.map(|k| format!(", peak {}", gib(k))).unwrap_or_default();
+    format!("wall {:.1} s{cpu}{peak}", m.elapsed.as_secs_f64())
+}
+
+/// The median of some figures (the upper one of an even count), if any.
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied()
+}
+
+fn wall_median(runs: &[Measure]) -> Option<f64> {
+    median(runs.iter().map(|m| m.elapsed.as_secs_f64()).collect())
+}
+
+fn cpu_median(runs: &[Measure]) -> Option<f64> {
+    median(runs.iter().filter_map(|m| m.cpu_secs).collect())
 }
 
 /// Median wall and CPU times and the peak over the runs, with the wall range when there are several.
 fn summary(runs: &[Measure]) -> String {
-    let mut secs: Vec<f64> = runs.iter().map(|m| m.elapsed.as_secs_f64()).collect();
-    secs.sort_by(f64::total_cmp);
-    let median = secs[secs.len() / 2];
-    let range =
-        if secs.len() > 1 { format!(" (min {:.1}, max {:.1})", secs[0], secs[secs.len() - 1]) } else { String::new() };
-    let mut cpu: Vec<f64> = runs.iter().filter_map(|m| m.cpu_secs).collect();
-    cpu.sort_by(f64::total_cmp);
-    let cpu = cpu.get(cpu.len() / 2).map(|c| format!(", cpu {c:.1} s")).unwrap_or_default();
+    let wall = wall_median(runs).map(|w| format!("wall {w:.1} s")).unwrap_or_else(|| "no runs".into());
+    let (min, max) =
+        runs.iter().map(|m| m.elapsed.as_secs_f64()).fold((f64::MAX, 0.0_f64), |(lo, hi), s| (lo.min(s), hi.max(s)));
+    let range = if runs.len() > 1 { format!(" ({min:.1}-{max:.1})") } else { String::new() };
+    let cpu = cpu_median(runs).map(|c| format!(", cpu {c:.1} s")).unwrap_or_default();
     let peak = runs.iter().filter_map(|m| m.peak_kib).max();
-    let peak = peak
-        .map(|k| format!(", peak {:.2} GiB", k as f64 / 1024.0 / 1024.0))
-        .unwrap_or_else(|| ", peak unavailable".into());
-    format!("median {median:.1} s{range}{cpu}{peak}")
+    let peak = peak.map(|k| format!(", peak {}", gib(k))).unwrap_or_else(|| ", peak unavailable".into());
+    format!("{wall}{range}{cpu}{peak}")
+}
+
+/// Ours/peer ratios of the median wall and CPU times (below 1: ours is faster).
+fn ratios(ours: &[Measure], peer: &[Measure]) -> String {
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
+        _ => "n/a".to_string(),
+    };
+    format!("wall {}, cpu {}", ratio(wall_median(ours), wall_median(peer)), ratio(cpu_median(ours), cpu_median(peer)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parses_the_peer_and_refuses_unknown_options() {
+        let options = parse(&args("spec.yaml --peer /tmp/p --runs 3 --peer /tmp/q --peer-features rustls")).unwrap();
+        assert_eq!((options.spec.as_str(), options.runs), ("spec.yaml", 3));
+        let peer = |dir: &str, features: Option<&str>| Peer { dir: dir.into(), features: features.map(String::from) };
+        assert_eq!(options.peers, [peer("/tmp/p", None), peer("/tmp/q", Some("rustls"))]);
+        assert!(parse(&args("spec.yaml --peer-features x")).unwrap_err().contains("--peer-features follows a --peer"));
+        assert!(parse(&args("spec.yaml --peer")).unwrap_err().contains("--peer needs a value"));
+        assert!(parse(&args("spec.yaml --runs 0")).unwrap_err().contains("--runs takes a count"));
+        assert!(parse(&args("spec.yaml --bogus")).unwrap_err().contains("unknown option --bogus"));
+    }
+
+    const MANIFEST: &str = "[package]\nname = \"spotify\"\nversion = \"0.1.0\"\n\n[dependencies]\nname = { version = \"1\" }\n\n[workspace]\nmembers = []\n\n[features]\ndefault = []\n";
+
+    #[test]
+    fn reads_and_renames_only_the_package_name() {
+        assert_eq!(package_name(MANIFEST).as_deref(), Some("spotify"));
+        let renamed = rename_package(MANIFEST, "spotify-peer");
+        assert_eq!(package_name(&renamed).as_deref(), Some("spotify-peer"));
+        // A dependency called `name` is left alone.
+        assert!(renamed.contains("name = { version = \"1\" }"));
+        assert_eq!(package_name("[dependencies]\nname = \"x\"\n"), None);
+        assert_eq!(free_name("spotify", &["spotify-client"]), "spotify");
+        assert_eq!(free_name("spotify", &["spotify", "spotify-peer"]), "spotify-peer2");
+    }
+
+    #[test]
+    fn drops_the_workspace_table_and_keeps_the_rest() {
+        let manifest = drop_workspace_table(MANIFEST);
+        assert!(!manifest.contains("[workspace]") && !manifest.contains("members"));
+        assert!(manifest.contains("[features]\ndefault = []"));
+    }
+
+    fn measure(wall: f64, cpu: f64) -> Measure {
+        Measure { elapsed: Duration::from_secs_f64(wall), cpu_secs: Some(cpu), peak_kib: Some(1024 * 1024) }
+    }
+
+    #[test]
+    fn summarises_medians_and_their_ratios() {
+        let ours = [measure(3.0, 4.0), measure(1.0, 2.0), measure(2.0, 3.0)];
+        let peer = [measure(4.0, 6.0), measure(4.0, 6.0), measure(5.0, 6.0)];
+        assert_eq!(summary(&ours), "wall 2.0 s (1.0-3.0), cpu 3.0 s, peak 1.00 GiB");
+        assert_eq!(ratios(&ours, &peer), "wall 0.50, cpu 0.50");
+        assert_eq!(ratios(&ours, &[]), "wall n/a, cpu n/a");
+    }
 }

@@ -3,7 +3,8 @@
 //! - `codegen [--check]`: regenerate every crate listed in codegen.toml (or check for drift).
 //! - `generate <SPEC> --out <DIR> [--name <CRATE>] ...`: generate a crate from any spec.
 //! - `corpus [DIR]`: generate and `cargo check` a crate for every spec in DIR.
-//! - `compile-bench <SPEC> ...`: time the crate-only build and check of a generated crate.
+//! - `compile-bench <SPEC> ... [--peer DIR]`: time the crate-only build and check of a generated
+//!   crate, alone or against a peer generator's crate.
 //! - `fuzz [--inputs N] [--seconds S] [--seed N] ...`: mutated and hostile specs
 //!   against the generator, in worker processes (`fuzz-worker`, hidden).
 //!
@@ -25,7 +26,7 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--api-key-prefix SCHEME=PREFIX]... [--secret PROPERTY]... [--workspace-member]
   cargo xtask corpus [DIR]
-  cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>]
+  cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] [--peer <CRATE_DIR>]
   cargo xtask fuzz [--inputs N] [--seconds S] [--seed N] [--check-sample K] [--jobs J] [--corpus DIR]";
 
 fn main() -> ExitCode {

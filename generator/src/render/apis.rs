@@ -442,13 +442,13 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
         quote! {}
     };
     let fallible = op.body.as_ref().is_some_and(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
-    let (request_ty, request_ok, request_call) = if fallible {
-        (quote! { Result<Request, Error<#error_ty>> }, quote! { Ok(request) }, quote! { self.request()? })
+    let (request_ty, request_ok, request_arg) = if fallible {
+        (quote! { Result<Request, Error<#error_ty>> }, quote! { Ok(request) }, quote! { self.request() })
     } else {
-        (quote! { Request }, quote! { request }, quote! { self.request() })
+        (quote! { Request }, quote! { request }, quote! { Ok(self.request()) })
     };
     let decode = decode_arms(op, api);
-    let stream = render_stream(op, &success_ty, &error_ty, fallible);
+    let stream = render_stream(op, &error_ty, fallible);
     let success_enum = success_enum(op);
     quote! {
         #success_enum
@@ -482,15 +482,13 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<#success_ty, Error<#error_ty>> {
-                let response = self.client.execute(#request_call).await?;
-                Self::decode(response)
+            pub fn send(self) -> futures::future::BoxFuture<'a, Result<#success_ty, Error<#error_ty>>> {
+                crate::runtime::send(self.client, #request_arg, Self::decode)
             }
 
             /// Sends the request; the decoded response comes with its status and headers.
-            pub async fn send_with_headers(self) -> Result<crate::runtime::Response<#success_ty>, Error<#error_ty>> {
-                let response = self.client.execute(#request_call).await?;
-                response.decode_with_headers(Self::decode)
+            pub fn send_with_headers(self) -> futures::future::BoxFuture<'a, Result<crate::runtime::Response<#success_ty>, Error<#error_ty>>> {
+                crate::runtime::send_with_headers(self.client, #request_arg, Self::decode)
             }
 
             #stream
@@ -501,17 +499,16 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
             type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     }
 }
 
-fn render_stream(op: &Operation, success_ty: &TokenStream, error_ty: &TokenStream, fallible: bool) -> TokenStream {
+fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool) -> TokenStream {
     let (Some(paging), Success::Single { ty: Ty::Vec(item), .. }, false) = (&op.paging, &op.success, fallible) else {
         return quote! {};
     };
-    let _ = success_ty;
     let item = ty_tokens(item, Scope::Apis);
     let (paging_tokens, how) = match paging {
         Paging::LinkHeader => (
@@ -531,8 +528,8 @@ fn render_stream(op: &Operation, success_ty: &TokenStream, error_ty: &TokenStrea
         }
 
         /// Fetches every page and returns all the items.
-        pub async fn collect_all(self) -> Result<Vec<#item>, Error<#error_ty>> {
-            crate::runtime::collect_all(self.stream()).await
+        pub fn collect_all(self) -> impl std::future::Future<Output = Result<Vec<#item>, Error<#error_ty>>> {
+            crate::runtime::collect_all(self.stream())
         }
     }
 }

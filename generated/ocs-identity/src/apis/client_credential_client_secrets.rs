@@ -227,22 +227,26 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<Vec<models::ClientSecret>>,
-        Error<models::ErrorResponse>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<Vec<models::ClientSecret>>,
+            Error<models::ErrorResponse>,
+        >,
     > {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Streams every item of every page, advancing `skip` by the items received, `count` at a time.
@@ -262,10 +266,12 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
     }
 
     /// Fetches every page and returns all the items.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>> {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 }
 
@@ -275,7 +281,7 @@ impl<'a> std::future::IntoFuture for GetClientCredentialClientSecrets<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -323,22 +329,26 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ClientSecretResponse, Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()?).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::ClientSecretResponse, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::send(self.client, self.request(), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::ClientSecretResponse>,
-        Error<models::ErrorResponse>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::ClientSecretResponse>,
+            Error<models::ErrorResponse>,
+        >,
     > {
-        let response = self.client.execute(self.request()?).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, self.request(), Self::decode)
     }
 }
 
@@ -348,7 +358,7 @@ impl<'a> std::future::IntoFuture for CreateClientCredentialClientSecret<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -395,22 +405,26 @@ impl<'a> GetClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::ClientSecret, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::ClientSecret>,
-        Error<models::ErrorResponse>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::ClientSecret>,
+            Error<models::ErrorResponse>,
+        >,
     > {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -420,7 +434,7 @@ impl<'a> std::future::IntoFuture for GetClientCredentialClientSecret<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -469,22 +483,26 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()?).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::ClientSecret, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::send(self.client, self.request(), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::ClientSecret>,
-        Error<models::ErrorResponse>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::ClientSecret>,
+            Error<models::ErrorResponse>,
+        >,
     > {
-        let response = self.client.execute(self.request()?).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, self.request(), Self::decode)
     }
 }
 
@@ -494,7 +512,7 @@ impl<'a> std::future::IntoFuture for UpdateClientCredentialClientSecret<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -530,17 +548,20 @@ impl<'a> DeleteClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<'a, Result<(), Error<models::ErrorResponse>>> {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<()>, Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<()>, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -550,6 +571,6 @@ impl<'a> std::future::IntoFuture for DeleteClientCredentialClientSecret<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -225,22 +225,26 @@ impl<'a> GetHybridClientSecrets<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<Vec<models::ClientSecret>>,
-        Error<models::ErrorResponse>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<Vec<models::ClientSecret>>,
+            Error<models::ErrorResponse>,
+        >,
     > {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Streams every item of every page, advancing `skip` by the items received, `count` at a time.
@@ -260,10 +264,12 @@ impl<'a> GetHybridClientSecrets<'a> {
     }
 
     /// Fetches every page and returns all the items.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>> {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 }
 
@@ -273,7 +279,7 @@ impl<'a> std::future::IntoFuture for GetHybridClientSecrets<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -321,22 +327,26 @@ impl<'a> CreateHybridClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ClientSecretResponse, Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()?).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::ClientSecretResponse, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::send(self.client, self.request(), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::ClientSecretResponse>,
-        Error<models::ErrorResponse>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::ClientSecretResponse>,
+            Error<models::ErrorResponse>,
+        >,
     > {
-        let response = self.client.execute(self.request()?).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, self.request(), Self::decode)
     }
 }
 
@@ -346,7 +356,7 @@ impl<'a> std::future::IntoFuture for CreateHybridClientSecret<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -393,22 +403,26 @@ impl<'a> GetHybridClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::ClientSecret, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::ClientSecret>,
-        Error<models::ErrorResponse>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::ClientSecret>,
+            Error<models::ErrorResponse>,
+        >,
     > {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -418,7 +432,7 @@ impl<'a> std::future::IntoFuture for GetHybridClientSecret<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -467,22 +481,26 @@ impl<'a> UpdateHybridClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()?).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::ClientSecret, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::send(self.client, self.request(), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::ClientSecret>,
-        Error<models::ErrorResponse>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::ClientSecret>,
+            Error<models::ErrorResponse>,
+        >,
     > {
-        let response = self.client.execute(self.request()?).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, self.request(), Self::decode)
     }
 }
 
@@ -492,7 +510,7 @@ impl<'a> std::future::IntoFuture for UpdateHybridClientSecret<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -528,17 +546,20 @@ impl<'a> DeleteHybridClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<'a, Result<(), Error<models::ErrorResponse>>> {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<()>, Error<models::ErrorResponse>> {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<()>, Error<models::ErrorResponse>>,
+    > {
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -548,6 +569,6 @@ impl<'a> std::future::IntoFuture for DeleteHybridClientSecret<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -157,22 +157,26 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ApiServiceIntegrationInstanceSecret>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Vec<models::ApiServiceIntegrationInstanceSecret>, Error<models::Error>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<Vec<models::ApiServiceIntegrationInstanceSecret>>,
-        Error<models::Error>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<Vec<models::ApiServiceIntegrationInstanceSecret>>,
+            Error<models::Error>,
+        >,
     > {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
@@ -187,10 +191,15 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
     }
 
     /// Fetches every page and returns all the items.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<models::ApiServiceIntegrationInstanceSecret>, Error<models::Error>> {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<models::ApiServiceIntegrationInstanceSecret>,
+            Error<models::Error>,
+        >,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 }
 
@@ -203,7 +212,7 @@ impl<'a> std::future::IntoFuture for ListApiServiceIntegrationInstanceSecrets<'a
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -238,22 +247,26 @@ impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::ApiServiceIntegrationInstanceSecret>,
-        Error<models::Error>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::ApiServiceIntegrationInstanceSecret>,
+            Error<models::Error>,
+        >,
     > {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -266,7 +279,7 @@ impl<'a> std::future::IntoFuture for CreateApiServiceIntegrationInstanceSecret<'
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -300,17 +313,20 @@ impl<'a> DeleteApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<'a, Result<(), Error<models::Error>>> {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<()>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<()>, Error<models::Error>>,
+    > {
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -320,7 +336,7 @@ impl<'a> std::future::IntoFuture for DeleteApiServiceIntegrationInstanceSecret<'
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -357,22 +373,26 @@ impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::ApiServiceIntegrationInstanceSecret>,
-        Error<models::Error>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::ApiServiceIntegrationInstanceSecret>,
+            Error<models::Error>,
+        >,
     > {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -385,7 +405,7 @@ impl<'a> std::future::IntoFuture for ActivateApiServiceIntegrationInstanceSecret
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -422,22 +442,26 @@ impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::ApiServiceIntegrationInstanceSecret>,
-        Error<models::Error>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::ApiServiceIntegrationInstanceSecret>,
+            Error<models::Error>,
+        >,
     > {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -450,6 +474,6 @@ impl<'a> std::future::IntoFuture for DeactivateApiServiceIntegrationInstanceSecr
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -125,17 +125,23 @@ impl<'a> ListApiTokens<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<models::ApiToken>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Vec<models::ApiToken>, Error<models::Error>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<Vec<models::ApiToken>>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<Vec<models::ApiToken>>, Error<models::Error>>,
+    > {
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
@@ -145,10 +151,12 @@ impl<'a> ListApiTokens<'a> {
     }
 
     /// Fetches every page and returns all the items.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<models::ApiToken>, Error<models::Error>> {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ApiToken>, Error<models::Error>>,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 }
 
@@ -158,7 +166,7 @@ impl<'a> std::future::IntoFuture for ListApiTokens<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -188,17 +196,20 @@ impl<'a> RevokeCurrentApiToken<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<'a, Result<(), Error<models::Error>>> {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<()>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<()>, Error<models::Error>>,
+    > {
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -208,7 +219,7 @@ impl<'a> std::future::IntoFuture for RevokeCurrentApiToken<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -241,17 +252,20 @@ impl<'a> GetApiToken<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::ApiToken, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<'a, Result<models::ApiToken, Error<models::Error>>> {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<models::ApiToken>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<models::ApiToken>, Error<models::Error>>,
+    > {
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -261,7 +275,7 @@ impl<'a> std::future::IntoFuture for GetApiToken<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -296,17 +310,20 @@ impl<'a> UpsertApiToken<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::ApiToken, Error<models::Error>> {
-        let response = self.client.execute(self.request()?).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<'a, Result<models::ApiToken, Error<models::Error>>> {
+        crate::runtime::send(self.client, self.request(), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<models::ApiToken>, Error<models::Error>> {
-        let response = self.client.execute(self.request()?).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<models::ApiToken>, Error<models::Error>>,
+    > {
+        crate::runtime::send_with_headers(self.client, self.request(), Self::decode)
     }
 }
 
@@ -316,7 +333,7 @@ impl<'a> std::future::IntoFuture for UpsertApiToken<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -348,17 +365,20 @@ impl<'a> RevokeApiToken<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<'a, Result<(), Error<models::Error>>> {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<()>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<()>, Error<models::Error>>,
+    > {
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -368,6 +388,6 @@ impl<'a> std::future::IntoFuture for RevokeApiToken<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -165,17 +165,23 @@ impl<'a> ListHookKeys<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<models::HookKey>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Vec<models::HookKey>, Error<models::Error>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<Vec<models::HookKey>>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<Vec<models::HookKey>>, Error<models::Error>>,
+    > {
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
@@ -185,10 +191,12 @@ impl<'a> ListHookKeys<'a> {
     }
 
     /// Fetches every page and returns all the items.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<models::HookKey>, Error<models::Error>> {
-        crate::runtime::collect_all(self.stream()).await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::HookKey>, Error<models::Error>>,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 }
 
@@ -198,7 +206,7 @@ impl<'a> std::future::IntoFuture for ListHookKeys<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -242,22 +250,26 @@ impl<'a> CreateHookKey<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
-        let response = self.client.execute(self.request()?).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::DetailedHookKeyInstance, Error<models::Error>>,
+    > {
+        crate::runtime::send(self.client, self.request(), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::DetailedHookKeyInstance>,
-        Error<models::Error>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::DetailedHookKeyInstance>,
+            Error<models::Error>,
+        >,
     > {
-        let response = self.client.execute(self.request()?).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, self.request(), Self::decode)
     }
 }
 
@@ -267,7 +279,7 @@ impl<'a> std::future::IntoFuture for CreateHookKey<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -308,17 +320,20 @@ impl<'a> GetPublicKey<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::Embedded, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<'a, Result<models::Embedded, Error<models::Error>>> {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<models::Embedded>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<models::Embedded>, Error<models::Error>>,
+    > {
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -328,7 +343,7 @@ impl<'a> std::future::IntoFuture for GetPublicKey<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -382,22 +397,26 @@ impl<'a> GetHookKey<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::DetailedHookKeyInstance, Error<models::Error>>,
+    > {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::DetailedHookKeyInstance>,
-        Error<models::Error>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::DetailedHookKeyInstance>,
+            Error<models::Error>,
+        >,
     > {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -407,7 +426,7 @@ impl<'a> std::future::IntoFuture for GetHookKey<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -453,22 +472,26 @@ impl<'a> ReplaceHookKey<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
-        let response = self.client.execute(self.request()?).await?;
-        Self::decode(response)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<models::DetailedHookKeyInstance, Error<models::Error>>,
+    > {
+        crate::runtime::send(self.client, self.request(), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<
-        crate::runtime::Response<models::DetailedHookKeyInstance>,
-        Error<models::Error>,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<models::DetailedHookKeyInstance>,
+            Error<models::Error>,
+        >,
     > {
-        let response = self.client.execute(self.request()?).await?;
-        response.decode_with_headers(Self::decode)
+        crate::runtime::send_with_headers(self.client, self.request(), Self::decode)
     }
 }
 
@@ -478,7 +501,7 @@ impl<'a> std::future::IntoFuture for ReplaceHookKey<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -510,17 +533,20 @@ impl<'a> DeleteHookKey<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        Self::decode(response)
+    pub fn send(
+        self,
+    ) -> futures::future::BoxFuture<'a, Result<(), Error<models::Error>>> {
+        crate::runtime::send(self.client, Ok(self.request()), Self::decode)
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
-    pub async fn send_with_headers(
+    pub fn send_with_headers(
         self,
-    ) -> Result<crate::runtime::Response<()>, Error<models::Error>> {
-        let response = self.client.execute(self.request()).await?;
-        response.decode_with_headers(Self::decode)
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<crate::runtime::Response<()>, Error<models::Error>>,
+    > {
+        crate::runtime::send_with_headers(self.client, Ok(self.request()), Self::decode)
     }
 }
 
@@ -530,6 +556,6 @@ impl<'a> std::future::IntoFuture for DeleteHookKey<'a> {
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

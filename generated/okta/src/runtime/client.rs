@@ -7,6 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures::future::BoxFuture;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
@@ -16,7 +17,7 @@ use super::auth::{sensitive_value, Credentials, Scheme};
 use super::error::{Error, TransportError};
 use super::params::{encode_component, encode_cookie_value};
 use super::request::{multipart_form, Body, Request};
-use super::response::RawResponse;
+use super::response::{RawResponse, Response};
 use super::retry::{is_idempotent, server_delay, RetryPolicy};
 
 /// Default connect timeout of the client's own `reqwest::Client`.
@@ -421,30 +422,40 @@ impl Client {
     /// attempt, duration) that never contains secrets, query strings or header
     /// values. Turning the status into a typed result is the caller's job.
     pub async fn execute<E>(&self, req: Request) -> Result<RawResponse, Error<E>> {
-        let span = tracing::info_span!(
-            "http.request",
-            method = %req.method,
-            path = req.path_template,
-            operation_id = req.operation_id,
-            status = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let result = self.run(&req, &span).instrument(span.clone()).await;
-        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        span.record("duration_ms", duration_ms);
-        match &result {
-            Ok(raw) => {
-                span.record("status", raw.status().as_u16());
-            }
-            Err(e) => {
-                if let Some(status) = e.status() {
-                    span.record("status", status.as_u16());
+        self.dispatch(req).await.map_err(Error::widen)
+    }
+
+    /// [`Client::execute`] without a typed error body: the one path every
+    /// call takes. It is neither generic nor an `async fn` of its callers, so
+    /// the compiler type-checks, proves `Send` for and compiles its deep
+    /// future (reqwest, hyper, tracing) once, not once per operation.
+    pub(crate) fn dispatch(&self, req: Request) -> BoxFuture<'_, Result<RawResponse, Error<Infallible>>> {
+        Box::pin(async move {
+            let span = tracing::info_span!(
+                "http.request",
+                method = %req.method,
+                path = req.path_template,
+                operation_id = req.operation_id,
+                status = tracing::field::Empty,
+                attempt = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let result = self.run(&req, &span).instrument(span.clone()).await;
+            let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            span.record("duration_ms", duration_ms);
+            match &result {
+                Ok(raw) => {
+                    span.record("status", raw.status().as_u16());
+                }
+                Err(e) => {
+                    if let Some(status) = e.status() {
+                        span.record("status", status.as_u16());
+                    }
                 }
             }
-        }
-        result.map_err(Error::widen)
+            result
+        })
     }
 
     /// The first security alternative whose schemes all have credentials.
@@ -602,7 +613,7 @@ impl Client {
         ))
     }
 
-    /// The attempt loop of [`Client::execute`].
+    /// The attempt loop of [`Client::dispatch`].
     async fn run(&self, req: &Request, span: &tracing::Span) -> Result<RawResponse, Error<Infallible>> {
         if let Some(message) = &req.error {
             return Err(Error::invalid_request(req.operation_id, message));
@@ -703,4 +714,42 @@ impl Client {
             }
         }
     }
+}
+
+/// Sends `request` with `client` and decodes the response with `decode`: what
+/// an operation's `send()` does. Generic over the result types only, never
+/// over an operation, so operations sharing a success and an error type share
+/// one copy, and the future is boxed here, where its `Send` is proven once.
+///
+/// A `request` that could not be built (`Err`) is returned as it is.
+pub fn send<'a, T, E>(
+    client: &'a Client,
+    request: Result<Request, Error<E>>,
+    decode: fn(RawResponse) -> Result<T, Error<E>>,
+) -> BoxFuture<'a, Result<T, Error<E>>>
+where
+    T: Send + 'a,
+    E: Send + 'a,
+{
+    Box::pin(async move {
+        let response = client.dispatch(request?).await.map_err(Error::widen)?;
+        decode(response)
+    })
+}
+
+/// [`send`], keeping the response's status and headers beside the decoded
+/// body: what an operation's `send_with_headers()` does.
+pub fn send_with_headers<'a, T, E>(
+    client: &'a Client,
+    request: Result<Request, Error<E>>,
+    decode: fn(RawResponse) -> Result<T, Error<E>>,
+) -> BoxFuture<'a, Result<Response<T>, Error<E>>>
+where
+    T: Send + 'a,
+    E: Send + 'a,
+{
+    Box::pin(async move {
+        let response = client.dispatch(request?).await.map_err(Error::widen)?;
+        response.decode_with_headers(decode)
+    })
 }

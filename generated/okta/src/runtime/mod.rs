@@ -3,9 +3,10 @@
 //!
 //! This module is copied verbatim into each generated crate as `src/runtime/`.
 //! It knows nothing about any particular API: generated operations build a
-//! [`Request`], hand it to [`Client::execute`] (or [`Client::paginate`] for list
-//! operations) and turn the [`RawResponse`] into typed values or a typed
-//! [`Error`].
+//! [`Request`] and hand it, with their function that turns the
+//! [`RawResponse`] into typed values or a typed [`Error`], to [`send`] or
+//! [`send_with_headers`] (or [`Client::paginate`] for list operations). All
+//! of them share [`Client::execute`]'s path.
 //!
 //! What the runtime takes care of:
 //!
@@ -38,7 +39,7 @@ mod response;
 mod retry;
 
 pub use auth::{ApiKeyLocation, Credentials};
-pub use client::{Client, ClientBuilder, ServerTemplate};
+pub use client::{send, send_with_headers, Client, ClientBuilder, ServerTemplate};
 pub use codec::{deserialize_nullable, Base64};
 #[allow(unused_imports)]
 pub(crate) use enums::{integer_enum, string_enum};

@@ -147,7 +147,7 @@ impl Client {
                 let operation = cursor.request.operation_id;
                 let current_url =
                     cursor.request.url(client.base_url()).map_err(|m| Error::invalid_request(operation, m))?;
-                let raw = client.execute::<E>(cursor.request.clone()).await?;
+                let raw = client.dispatch(cursor.request.clone()).await.map_err(Error::widen)?;
                 let link = match paging {
                     Paging::LinkHeader => next_link::<E>(&raw, &current_url),
                     Paging::Offset { .. } => Ok(None),
