@@ -20,7 +20,6 @@ reqwest = { version = "0.12", default-features = false, features = ["json", "rus
 secrecy = "0.10"
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
-serde_path_to_error = "0.1"
 tokio = { version = "1", features = ["sync", "time"] }
 tracing = "0.1"
 uuid = { version = "1", features = ["serde"] }

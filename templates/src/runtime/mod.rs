@@ -29,6 +29,7 @@ mod client;
 mod codec;
 mod enums;
 mod error;
+mod json_path;
 mod lenient;
 mod model;
 mod paging;

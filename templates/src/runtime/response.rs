@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, DecodeError, Error};
+use super::json_path::error_path;
 use super::lenient::decode_counting;
 
 /// Marks the values of credential-bearing headers as sensitive, so that
@@ -87,12 +88,8 @@ impl RawResponse {
     /// [`ClientBuilder::strict_formats`](super::ClientBuilder::strict_formats)
     /// the body fails to decode instead.
     pub fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
-        // Every body is decoded with path tracking, though that costs about a
-        // third more decoding time than a plain decode: a plain decode first
-        // would compile every model's reader twice (once per deserializer),
-        // which was a quarter of a generated crate's machine code.
-        let (result, kept) = decode_counting(self.strict_formats, || self.json_tracked::<T>());
-        let value = result.map_err(Error::Decode)?;
+        let (result, kept) = decode_counting(self.strict_formats, || serde_json::from_slice::<T>(&self.body));
+        let value = result.map_err(|e| Error::Decode(self.decode_error(&e)))?;
         if kept > 0 {
             self.warn_kept_raw::<T>(kept);
         }
@@ -102,9 +99,10 @@ impl RawResponse {
     /// Logs where the first of `kept` unparsable formatted values is.
     #[cold]
     fn warn_kept_raw<T: DeserializeOwned>(&self, kept: u32) {
-        // Decoding strictly fails on the first raw value, with its path. If it
+        // Decoding strictly fails on the first raw value, at its path. If it
         // succeeds, the raw values were in union variants that were not chosen.
-        let (Err(explained), _) = decode_counting(true, || self.json_tracked::<T>()) else { return };
+        let (Err(error), _) = decode_counting(true, || serde_json::from_slice::<T>(&self.body)) else { return };
+        let explained = self.decode_error(&error);
         let (path, message) = (explained.path(), explained.message());
         tracing::warn!(
             operation_id = self.operation,
@@ -115,19 +113,15 @@ impl RawResponse {
         );
     }
 
-    /// Decodes the body, with the path of the failing field in the error.
-    fn json_tracked<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
-        let fail = |path: String, message: String| DecodeError {
+    /// A decoding error with the path of the value it happened in.
+    #[cold]
+    fn decode_error(&self, error: &serde_json::Error) -> DecodeError {
+        DecodeError {
             operation: self.operation,
             status: self.status,
-            path,
-            message,
-        };
-        let mut de = serde_json::Deserializer::from_slice(&self.body);
-        let value: T = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| fail(e.path().to_string(), e.into_inner().to_string()))?;
-        de.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
-        Ok(value)
+            path: error_path(&self.body, error),
+            message: error.to_string(),
+        }
     }
 
     /// Logs a warning that the body, which has content, matched none of the
@@ -162,8 +156,7 @@ impl RawResponse {
     /// Turns the response into [`Error::Api`]: the body is parsed as `E` where
     /// it parses, and the raw body is always kept.
     pub fn into_error<E: DeserializeOwned>(self) -> Error<E> {
-        // Decoded like success bodies, so that a type used for both is compiled once.
-        let body = if self.body.is_empty() { None } else { decode_counting(false, || self.json_tracked::<E>()).0.ok() };
+        let body = if self.body.is_empty() { None } else { serde_json::from_slice::<E>(&self.body).ok() };
         let raw_body = String::from_utf8_lossy(&self.body).into_owned();
         Error::Api(ApiError::new(self.operation, self.status, self.headers, body, raw_body))
     }
