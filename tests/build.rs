@@ -1,5 +1,6 @@
 //! Renders the models of every fixture spec (tests/fixtures/specs/*.yaml)
-//! into OUT_DIR, one module each, for the round-trip tests.
+//! into OUT_DIR, one module (a `src/models/` folder) each, for the
+//! round-trip tests.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -21,15 +22,17 @@ fn main() {
         let mut settings = generator::Settings::new("fixture", spec.display().to_string());
         settings.tag_features = false;
         let generated = generator::generate(&text, &settings).unwrap_or_else(|e| panic!("{}: {e:?}", spec.display()));
-        let models = &generated.files.iter().find(|f| f.path == "src/models.rs").expect("models.rs").contents;
-        // `include!` cannot take a file's inner attributes (`//!` docs).
-        let body: String = models.lines().filter(|l| !l.starts_with("//!")).map(|l| format!("{l}\n")).collect();
-        std::fs::write(Path::new(&out_dir).join(format!("{stem}.rs")), body).expect("write models");
-        writeln!(
-            modules,
-            "/// Models of `{stem}.yaml`.\npub mod {stem} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{stem}.rs\")); }}"
-        )
-        .unwrap();
+        // The generated `src/models/` folder as it is, one module per spec.
+        let folder = Path::new(&out_dir).join(&stem);
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).expect("create the models folder");
+        for file in &generated.files {
+            if let Some(name) = file.path.strip_prefix("src/models/") {
+                std::fs::write(folder.join(name), &file.contents).expect("write models");
+            }
+        }
+        let mod_rs = folder.join("mod.rs").display().to_string();
+        writeln!(modules, "/// Models of `{stem}.yaml`.\n#[path = {mod_rs:?}]\npub mod {stem};").unwrap();
     }
     std::fs::write(Path::new(&out_dir).join("fixtures.rs"), modules).expect("write fixtures.rs");
 }

@@ -14,7 +14,7 @@
 //! | scope | spec names in it | reserved |
 //! |---|---|---|
 //! | crate root | none (only `apis`, `client`, `models`, `runtime` and fixed re-exports) | |
-//! | `apis` modules | one module per tag | [`API_MODULE_NAMES`] |
+//! | `apis` modules, `models` files | one module per tag (a models file per tag that has types, named alike) | [`API_MODULE_NAMES`], [`UNUSED_MODELS_FILES`] |
 //! | `apis` re-exports | one `<Tag>Api` struct per tag | |
 //! | each `apis/<tag>.rs` | its `<Tag>Api`, builders, success enums | [`API_MODULE_TYPES`] |
 //! | each builder | parameter fields and setters | [`BUILDER_MEMBERS`] |
@@ -22,7 +22,7 @@
 //! | `Client` methods | one accessor per tag | [`CLIENT_METHODS`] |
 //! | `ClientBuilder` methods | server variables, credentials | [`CLIENT_BUILDER_METHODS`] |
 //! | Cargo features | one per tag ([`feature_name`]) | [`RESERVED_FEATURES`] |
-//! | `models` | schemas, inline types, success enums | [`type_name`]'s std names |
+//! | `models` (all its files: each re-exports its types) | schemas, inline types, success enums | [`type_name`]'s std names |
 //! | each struct, enum, union | fields, variants | `additional_properties`, the catch-all, `Other` |
 //!
 //! # The rule
@@ -51,9 +51,30 @@ const KEYWORDS: &[&str] = &[
 const RESERVED_TYPE_NAMES: &[&str] =
     &["Self", "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "From"];
 
-/// Module names under `src/apis/` that tags must not take: `mod` is the
-/// folder's own `mod.rs`; the others would read as the crate's modules.
+/// Module names under `src/apis/` (and so `src/models/`, whose files take
+/// the api modules' names) that tags must not take: `mod` is each folder's
+/// own `mod.rs`; the others would read as the crate's modules. Nor may they
+/// take [`UNUSED_MODELS_FILES`].
 pub const API_MODULE_NAMES: &[&str] = &["mod", "models", "runtime", "apis"];
+
+/// The files of `src/models/` for the types no operation reaches, one per
+/// initial of their names (see [`unused_models_file`]).
+pub const UNUSED_MODELS_FILES: [&str; 26] = [
+    "unused_a", "unused_b", "unused_c", "unused_d", "unused_e", "unused_f", "unused_g", "unused_h", "unused_i",
+    "unused_j", "unused_k", "unused_l", "unused_m", "unused_n", "unused_o", "unused_p", "unused_q", "unused_r",
+    "unused_s", "unused_t", "unused_u", "unused_v", "unused_w", "unused_x", "unused_y", "unused_z",
+];
+
+/// The index in [`UNUSED_MODELS_FILES`] of the file for a type no operation
+/// reaches: that of its initial, so its file depends on its name alone.
+/// ([`type_name`] always starts with an ASCII capital; anything else goes
+/// with `V`, the letter it puts before a leading digit.)
+pub fn unused_models_file(type_name: &str) -> usize {
+    match type_name.bytes().next() {
+        Some(initial) if initial.is_ascii_alphabetic() => usize::from(initial.to_ascii_lowercase() - b'a'),
+        _ => usize::from(b'v' - b'a'),
+    }
+}
 
 /// What every `apis/<tag>.rs` imports from the runtime (the renderer writes
 /// its `use` line from this list).
@@ -314,6 +335,14 @@ mod tests {
         assert_eq!(catch_all_variant(["Active"]), "Unknown");
         assert_eq!(catch_all_variant(["Unknown", "Unlisted"]), "UnknownValue");
         assert_eq!(catch_all_variant(["Unknown", "UnknownValue", "Unlisted", "UnlistedValue"]), "Unknown2");
+    }
+
+    #[test]
+    fn a_type_no_operation_reaches_goes_to_the_file_of_its_initial() {
+        assert_eq!(UNUSED_MODELS_FILES[unused_models_file("AccessPolicy")], "unused_a");
+        assert_eq!(UNUSED_MODELS_FILES[unused_models_file("Zone2")], "unused_z");
+        assert_eq!(UNUSED_MODELS_FILES[unused_models_file(&type_name("2fa"))], "unused_v");
+        assert_eq!(UNUSED_MODELS_FILES[unused_models_file("")], "unused_v");
     }
 
     #[test]

@@ -436,7 +436,7 @@ pub fn codegen(
 #[cfg(test)]
 mod tests {
     use super::{generate_crate, line_col, read_folder, write_files, Config, Error};
-    use crate::{generate, Settings};
+    use crate::{generate, GeneratedFile, Settings};
     use std::path::{Path, PathBuf};
 
     const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      tags: [pets]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        name: {type: string}\n";
@@ -462,7 +462,7 @@ mod tests {
         let edited = SPEC.replace("name: {type: string}", "name: {type: string}\n        age: {type: integer}");
         let plan = write_files(&dir, &generate(&edited, &settings).unwrap().files).unwrap();
         let written: Vec<_> = plan.writes.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(written, ["src/models.rs"]);
+        assert_eq!(written, ["src/models/pets.rs"]);
         assert!(plan.removals.is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -475,10 +475,36 @@ mod tests {
         let renamed = generate(&SPEC.replace("tags: [pets]", "tags: [animals]"), &settings).unwrap().files;
         std::fs::write(dir.join("NOTES.md"), "mine").unwrap();
         let plan = write_files(&dir, &renamed).unwrap();
-        assert_eq!(plan.removals, ["src/apis/pets.rs"]);
-        assert!(!dir.join("src/apis/pets.rs").exists());
-        assert!(dir.join("src/apis/animals.rs").exists());
+        assert_eq!(plan.removals, ["src/apis/pets.rs", "src/models/pets.rs"]);
+        assert!(!dir.join("src/apis/pets.rs").exists() && !dir.join("src/models/pets.rs").exists());
+        assert!(dir.join("src/apis/animals.rs").exists() && dir.join("src/models/animals.rs").exists());
         assert!(dir.join("NOTES.md").exists(), "files the generator did not write are never removed");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_crate_generated_with_one_models_file_gets_the_models_folder_instead() {
+        let dir = temp_dir("models-folder");
+        let settings = Settings::new("t-client", "t.yaml");
+        let files = generate(SPEC, &settings).unwrap().files;
+        // The layout before models were split: everything in `src/models.rs`.
+        let (models, mut old): (Vec<_>, Vec<_>) =
+            files.iter().cloned().partition(|f| f.path.starts_with("src/models/"));
+        let header = models[0].contents.lines().next().unwrap();
+        let body: String = models.iter().map(|f| f.contents.lines().skip(1).collect::<Vec<_>>().join("\n")).collect();
+        old.push(GeneratedFile { path: "src/models.rs".into(), contents: format!("{header}\n{body}\n") });
+        write_files(&dir, &old).unwrap();
+
+        let plan = write_files(&dir, &files).unwrap();
+        assert_eq!(plan.removals, ["src/models.rs"]);
+        let written: Vec<_> = plan.writes.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(written, ["src/models/mod.rs", "src/models/pets.rs"]);
+        assert!(
+            !dir.join("src/models.rs").exists(),
+            "rustc refuses a module with both `models.rs` and `models/mod.rs`"
+        );
+        assert_eq!(read_folder(&dir).unwrap().len(), files.len());
+        assert!(write_files(&dir, &files).unwrap().removals.is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -31,7 +31,7 @@ fn check_fails_with_exit_1_naming_the_files_and_the_fix() {
     // Without --secret the models differ: that is drift.
     let (code, _, stderr) = openapi_rs(&dir, &["check", "pets.yaml", "--out", "pets"]);
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("out of date: pets/src/models.rs"), "{stderr}");
+    assert!(stderr.contains("out of date: pets/src/models/default.rs"), "{stderr}");
     assert!(stderr.contains("run `openapi-rs generate pets.yaml --out pets` to update it"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "no colour when stderr is not a terminal: {stderr}");
 
@@ -39,7 +39,7 @@ fn check_fails_with_exit_1_naming_the_files_and_the_fix() {
     assert_eq!((code, stderr.as_str()), (Some(1), ""));
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["status"], "drift");
-    assert_eq!(json["crates"][0]["writes"], serde_json::json!(["pets/src/models.rs"]));
+    assert_eq!(json["crates"][0]["writes"], serde_json::json!(["pets/src/models/default.rs"]));
     assert_eq!(json["fix"], "openapi-rs generate pets.yaml --out pets");
     std::fs::remove_dir_all(&dir).unwrap();
 }

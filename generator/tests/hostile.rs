@@ -29,8 +29,12 @@ fn errors(result: Result<Generated, Vec<Diagnostic>>) -> Vec<Diagnostic> {
     errors.into_iter().filter(Diagnostic::is_error).collect()
 }
 
-fn model_source(generated: &Generated) -> &str {
-    &generated.files.iter().find(|f| f.path == "src/models.rs").expect("models.rs").contents
+/// Every file of `src/models/`, joined.
+fn model_source(generated: &Generated) -> String {
+    let files: Vec<&str> =
+        generated.files.iter().filter(|f| f.path.starts_with("src/models/")).map(|f| f.contents.as_str()).collect();
+    assert!(!files.is_empty(), "the crate has models");
+    files.concat()
 }
 
 #[test]
@@ -47,7 +51,7 @@ fn two_deep_references_per_level_give_one_type_per_level() {
     let models = model_source(&generated);
     // One struct for `Levels` and one per level, each used twice.
     assert_eq!(models.matches("pub struct ").count(), 25, "{models}");
-    assert!(models.contains("pub a: Option<LevelsL2>"), "{models}");
+    assert!(models.contains("pub a: Option<super::LevelsL2>"), "{models}");
 }
 
 #[test]
@@ -60,7 +64,7 @@ fn two_all_of_copies_per_level_are_merged_once_each() {
 #[test]
 fn a_chain_of_2000_aliases_generates() {
     let generated = generate_on_small_stack(alias_chain(2000)).expect("generates");
-    assert!(model_source(&generated).contains("pub type A0 = A1;"));
+    assert!(model_source(&generated).contains("pub type A0 = super::A1;"));
 }
 
 #[test]

@@ -148,14 +148,16 @@ fn installed_command_xtask_and_build_script_work_outside_the_repository() {
     assert_ne!(edited, original, "the edit changes the spec");
     std::fs::write(&spec, &edited).unwrap();
     let stderr = text(&run(openapi_rs(&project).args(["check", "spec/enums.yaml", "--out", "standalone"]), 1).stderr);
-    assert!(stderr.contains("out of date: standalone/src/models.rs"), "{stderr}");
+    // A schema no operation uses: a new file of unused types, and `mod.rs` declaring it.
+    assert!(stderr.contains("out of date: standalone/src/models/unused_a.rs"), "{stderr}");
     assert!(stderr.contains("run `openapi-rs generate spec/enums.yaml --out standalone` to update it"), "{stderr}");
     let json = text(
         &run(openapi_rs(&project).args(["--format", "json", "check", "spec/enums.yaml", "--out", "standalone"]), 1)
             .stdout,
     );
     assert!(
-        json.starts_with(r#"{"status":"drift""#) && json.contains(r#""writes":["standalone/src/models.rs"]"#),
+        json.starts_with(r#"{"status":"drift""#)
+            && json.contains(r#""writes":["standalone/src/models/mod.rs","standalone/src/models/unused_a.rs"]"#),
         "{json}"
     );
     std::fs::write(&spec, &original).unwrap();
@@ -232,7 +234,7 @@ fn installed_command_xtask_and_build_script_work_outside_the_repository() {
     let original = std::fs::read_to_string(&objects).unwrap();
     std::fs::write(&objects, original.replacen("components:\n  schemas:\n", "components:\n  schemas:\n    Added:\n      type: object\n      properties:\n        note: {type: string}\n", 1)).unwrap();
     let stderr = text(&run(cargo(&project, &target).args(["check", "--quiet", "-p", "app"]), 101).stderr);
-    assert!(stderr.contains("objects-client differs from its spec") && stderr.contains("models.rs"), "{stderr}");
+    assert!(stderr.contains("objects-client differs from its spec") && stderr.contains("src/models/"), "{stderr}");
 
     std::fs::remove_dir_all(&temp).unwrap();
 }

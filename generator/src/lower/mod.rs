@@ -11,7 +11,7 @@ use crate::ir::{Api, ApiKeyLocation, ApiModule, SecurityKind, SecurityScheme, Se
 use crate::load::Loaded;
 use crate::naming::{
     feature_name, snake_name, type_name, UniqueNames, API_MODULE_NAMES, API_MODULE_TYPES, CLIENT_BUILDER_METHODS,
-    CLIENT_METHODS, RESERVED_FEATURES,
+    CLIENT_METHODS, RESERVED_FEATURES, UNUSED_MODELS_FILES,
 };
 use crate::settings::Settings;
 use openapiv3::ReferenceOr;
@@ -75,7 +75,7 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
         }
     }
     let mut accessors = UniqueNames::with_reserved(CLIENT_METHODS.iter().copied());
-    let mut module_names = UniqueNames::with_reserved(API_MODULE_NAMES.iter().copied());
+    let mut module_names = UniqueNames::with_reserved(API_MODULE_NAMES.iter().chain(&UNUSED_MODELS_FILES).copied());
     let mut api_structs = UniqueNames::default();
     let mut features = UniqueNames::with_reserved(RESERVED_FEATURES.iter().copied());
     let modules = modules

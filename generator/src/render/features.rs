@@ -5,20 +5,19 @@ use crate::ir::{Api, Success, Ty, TypeKind};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
-/// Which tags (indices into `api.modules`) reach each type (aligned with
-/// `api.types`); `None` when the crate has no tag features.
+/// Which tags (indices into `api.modules`, ascending) reach each type
+/// (aligned with `api.types`), and whether the crate has tag features.
+/// The reach is computed either way: it also decides which file of
+/// `src/models/` each type goes into.
 pub struct Gates {
-    by_type: Option<Vec<Vec<usize>>>,
+    by_type: Vec<Vec<usize>>,
+    features: bool,
 }
 
 impl Gates {
-    /// Every type compiled unconditionally.
-    pub fn off() -> Self {
-        Self { by_type: None }
-    }
-
-    /// Walks the reference graph from each tag's operations.
-    pub fn compute(api: &Api) -> Self {
+    /// Walks the reference graph from each tag's operations; `features`
+    /// says whether the crate gates code behind per-tag features.
+    pub fn compute(api: &Api, features: bool) -> Self {
         let index = |name: &str| api.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
         let edges: Vec<Vec<usize>> = api
             .types
@@ -64,15 +63,20 @@ impl Gates {
                 stack.extend(edges[t].iter().copied().filter(|&next| seen[next] != m));
             }
         }
-        Self { by_type: Some(by_type) }
+        Self { by_type, features }
     }
 
-    /// The `#[cfg]` for the type at `index` in `api.types`: none when every
-    /// tag reaches it, `full` when none does (a schema no operation uses).
-    pub fn type_cfg(&self, api: &Api, index: usize) -> TokenStream {
-        let Some(by_type) = &self.by_type else { return quote! {} };
-        let tags = &by_type[index];
-        if !tags.is_empty() && tags.len() == api.modules.len() {
+    /// The tags whose operations reach the type at `index` in `api.types`,
+    /// in module order.
+    pub fn tags_reaching(&self, index: usize) -> &[usize] {
+        &self.by_type[index]
+    }
+
+    /// The `#[cfg]` for code that any of `tags` needs (ascending, no
+    /// repeats): none when every tag does, `full` when none does (a schema
+    /// no operation uses), nothing at all without tag features.
+    pub fn tags_cfg(&self, api: &Api, tags: &[usize]) -> TokenStream {
+        if !self.features || (!tags.is_empty() && tags.len() == api.modules.len()) {
             return quote! {};
         }
         if tags.is_empty() {
@@ -88,7 +92,7 @@ impl Gates {
 
     /// The `#[cfg]` for a tag's module.
     pub fn module_cfg(&self, feature: &str) -> TokenStream {
-        if self.by_type.is_none() {
+        if !self.features {
             return quote! {};
         }
         quote! { #[cfg(feature = #feature)] }

@@ -4,6 +4,7 @@ mod apis;
 pub mod cargo;
 pub mod docs;
 mod features;
+mod model_files;
 mod models;
 
 use crate::ir::{Api, SecurityKind, Ty};
@@ -16,10 +17,11 @@ use std::sync::Arc;
 
 include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
-/// Where a type is written: models name their siblings directly, API modules through `models::`.
+/// Where a type is written: models name each other through their parent
+/// (`super::`, whichever file each is in), API modules through `models::`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Inside `models.rs`.
+    /// Inside `models/<file>.rs`.
     Models,
     /// Inside `apis/<tag>.rs`.
     Apis,
@@ -58,7 +60,7 @@ pub fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
         Ty::Named(name) => {
             let name = ident(name);
             match scope {
-                Scope::Models => quote! { #name },
+                Scope::Models => quote! { super::#name },
                 Scope::Apis => quote! { models::#name },
             }
         }
@@ -70,8 +72,9 @@ pub fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
 /// its own), then joined in order.
 pub type RenderPart<'a> = Box<dyn Fn() -> TokenStream + Sync + 'a>;
 
-/// How many types go into one part of `models.rs`: small enough to spread
-/// a large spec over the cores, large enough that parts stay cheap.
+/// How many types go into one part of a `models/<file>.rs`: small enough
+/// to spread a large file over the cores, large enough that parts stay
+/// cheap.
 const TYPES_PER_PART: usize = 64;
 
 /// How many operations go into one part of a tag's `apis/<tag>.rs`, so
@@ -90,20 +93,34 @@ pub enum RenderedFile<'a> {
 /// Every file of the crate: (path relative to the crate root, content).
 pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> Vec<(String, RenderedFile<'a>)> {
     let one = |part: RenderPart<'a>| RenderedFile::Rust(vec![part]);
-    let gates = Arc::new(if settings.tag_features { Gates::compute(api) } else { Gates::off() });
-    let mut models: Vec<RenderPart<'a>> = vec![Box::new(models::models_module_docs)];
-    models.extend(api.types.chunks(TYPES_PER_PART).enumerate().map(|(n, chunk)| {
-        let gates = Arc::clone(&gates);
-        Box::new(move || models::render_types(api, n * TYPES_PER_PART, chunk, &gates)) as RenderPart<'a>
-    }));
+    let gates = Arc::new(Gates::compute(api, settings.tag_features));
+    let model_files = Arc::new(model_files::model_files(api, &gates));
     let apis_gates = Arc::clone(&gates);
+    let (mod_files, mod_gates) = (Arc::clone(&model_files), Arc::clone(&gates));
     let mut files = vec![
         ("Cargo.toml".to_string(), RenderedFile::Text(cargo::manifest(settings, api, header))),
         ("src/lib.rs".to_string(), one(Box::new(move || render_lib(api, settings)))),
         ("src/client.rs".to_string(), one(Box::new(move || render_client(api)))),
-        ("src/models.rs".to_string(), RenderedFile::Rust(models)),
+        (
+            "src/models/mod.rs".to_string(),
+            one(Box::new(move || models::render_models_mod(api, &mod_files, &mod_gates))),
+        ),
         ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api, &apis_gates)))),
     ];
+    for (index, file) in model_files.iter().enumerate() {
+        let tag = file.tag;
+        let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || models::model_file_docs(tag))];
+        // Runs of a file's types, as for the api files: memory follows the run.
+        parts.extend((0..file.types.len()).step_by(TYPES_PER_PART).map(|start| {
+            let (files, gates) = (Arc::clone(&model_files), Arc::clone(&gates));
+            Box::new(move || {
+                let file = &files[index];
+                let run = &file.types[start..(start + TYPES_PER_PART).min(file.types.len())];
+                models::render_types(api, file, run, &gates)
+            }) as RenderPart<'a>
+        }));
+        files.push((format!("src/models/{}.rs", file.name), RenderedFile::Rust(parts)));
+    }
     for module in &api.modules {
         let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || apis::render_module_head(module))];
         parts.extend(

@@ -1,23 +1,68 @@
-//! IR types -> `src/models.rs`.
+//! IR types -> `src/models/`: `mod.rs` and one file per group of types
+//! (which file each type goes into is [`super::model_files`]'s rule).
 
-use super::docs::{doc_attrs, lines_to_attrs};
+use super::docs::{doc_attrs, lines_to_attrs, one_line};
 use super::features::{gate_items, Gates};
+use super::model_files::ModelFile;
 use super::{ident, ty_tokens, Scope};
 use crate::ir::{Api, EnumValue, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The first part of `models.rs`: its module docs.
-pub fn models_module_docs() -> TokenStream {
+/// `src/models/mod.rs`: the docs, the files, and their types re-exported,
+/// so every type is `models::Name` whichever file holds it.
+pub fn render_models_mod(api: &Api, files: &[ModelFile], gates: &Gates) -> TokenStream {
+    let docs = [
+        "The API's data types: one per schema the spec names, and one per inline schema that needs a name.".to_string(),
+        String::new(),
+        "Every type is `models::Name`. The files only group them, for readers and for the compiler (which".to_string(),
+        "compiles them in parallel): a type is in the file of the first tag (in module order) whose operations"
+            .to_string(),
+        "use it, and the types no operation uses are in `unused_<initial>.rs`. Types name each other".to_string(),
+        "`super::Name`, so a type moving between files changes only those two files.".to_string(),
+    ];
+    let docs = docs.iter().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #![doc = #line] }
+    });
+    let mods = files.iter().map(|file| {
+        let name = ident(file.name);
+        let cfg = gates.tags_cfg(api, &file.tags);
+        quote! { #cfg mod #name; }
+    });
+    let reexports = files.iter().map(|file| {
+        let name = ident(file.name);
+        let cfg = gates.tags_cfg(api, &file.tags);
+        quote! { #cfg pub use self::#name::*; }
+    });
     quote! {
-        //! The API's data types: one per schema the spec names, and one per inline schema that needs a name.
+        #(#docs)*
+        #(#mods)*
+        #(#reexports)*
     }
 }
 
-/// Named types (a run of them, in name order, from `api.types[start..]`),
-/// each behind the features of the tags that reach it.
-pub fn render_types(api: &Api, start: usize, types: &[TypeDef], gates: &Gates) -> TokenStream {
-    let items = types.iter().enumerate().map(|(i, def)| gate_items(&gates.type_cfg(api, start + i), render_type(def)));
+/// The first part of a file of `src/models/`: its docs.
+pub fn model_file_docs(tag: Option<&str>) -> TokenStream {
+    let doc = match tag {
+        Some(tag) => format!(
+            " Types the operations tagged `{}` use, unless a tag before it already does.",
+            one_line(tag).replace('`', "'")
+        ),
+        None => " Types no operation uses (the spec names them, but no request or response holds them), by initial."
+            .to_string(),
+    };
+    quote! { #![doc = #doc] }
+}
+
+/// A run of a file's types (`types` indexes `api.types`), each behind the
+/// features of the tags that reach it, unless the whole file already is.
+pub fn render_types(api: &Api, file: &ModelFile, types: &[usize], gates: &Gates) -> TokenStream {
+    let items = types.iter().map(|&index| {
+        let tags = gates.tags_reaching(index);
+        let cfg = if tags == file.tags.as_slice() { TokenStream::new() } else { gates.tags_cfg(api, tags) };
+        gate_items(&cfg, render_type(&api.types[index]))
+    });
     quote! { #(#items)* }
 }
 
