@@ -196,10 +196,16 @@ fn serialize_struct(name: &proc_macro2::Ident, fields: &[Field], extra: &ExtraPr
         ExtraProperties::Closed => quote! {},
         ExtraProperties::Keep | ExtraProperties::Typed(_) => quote! { map.extra(&self.additional_properties)?; },
     };
+    // An empty closed struct writes `{}` and nothing else.
+    let binding = if fields.is_empty() && matches!(extra, ExtraProperties::Closed) {
+        quote! { map }
+    } else {
+        quote! { mut map }
+    };
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = crate::runtime::Entries::new(serializer)?;
+                let #binding = crate::runtime::Entries::new(serializer)?;
                 #(#entries)*
                 #extra_entries
                 map.end()
@@ -246,14 +252,17 @@ fn deserialize_struct(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) 
         ),
     };
     let reads = if fields.is_empty() {
-        let key = if matches!(extra, ExtraProperties::Closed) {
-            quote! { _ }
+        if matches!(extra, ExtraProperties::Closed) {
+            quote! {
+                while #map.next_key()?.is_some() {
+                    #read_unknown?;
+                }
+            }
         } else {
-            quote! { #key }
-        };
-        quote! {
-            while let Some(#key) = #map.next_key()? {
-                #read_unknown?;
+            quote! {
+                while let Some(#key) = #map.next_key()? {
+                    #read_unknown?;
+                }
             }
         }
     } else {
