@@ -238,15 +238,15 @@ fn deserialize_struct(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) 
             _ => quote! { let mut #slot: Option<#ty> = None; },
         }
     });
-    let (extra_slot, read_unknown, extra_init) = match extra {
-        ExtraProperties::Closed => (quote! {}, quote! { #map.skip() }, quote! {}),
-        ExtraProperties::Keep => (
-            quote! { let mut additional_properties = serde_json::Map::new(); },
-            quote! { #map.keep(#key, &mut additional_properties) },
-            quote! { additional_properties, },
-        ),
-        ExtraProperties::Typed(_) => (
-            quote! { let mut additional_properties = std::collections::BTreeMap::new(); },
+    let extra_map = match extra {
+        ExtraProperties::Closed => None,
+        ExtraProperties::Keep => Some(quote! { serde_json::Map }),
+        ExtraProperties::Typed(_) => Some(quote! { std::collections::BTreeMap }),
+    };
+    let (extra_slot, read_unknown, extra_init) = match extra_map {
+        None => (quote! {}, quote! { #map.skip() }, quote! {}),
+        Some(extra_map) => (
+            quote! { let mut additional_properties = #extra_map::new(); },
             quote! { #map.keep(#key, &mut additional_properties) },
             quote! { additional_properties, },
         ),

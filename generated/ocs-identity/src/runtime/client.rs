@@ -731,10 +731,7 @@ where
     T: Send + 'a,
     E: Send + 'a,
 {
-    Box::pin(async move {
-        let response = client.dispatch(request?).await.map_err(Error::widen)?;
-        decode(response)
-    })
+    call(client, request, decode)
 }
 
 /// [`send`], keeping the response's status and headers beside the decoded
@@ -748,8 +745,22 @@ where
     T: Send + 'a,
     E: Send + 'a,
 {
+    call(client, request, move |response: RawResponse| response.decode_with_headers(decode))
+}
+
+/// What [`send`] and [`send_with_headers`] share: execute, then decode.
+fn call<'a, U, E, D>(
+    client: &'a Client,
+    request: Result<Request, Error<E>>,
+    decode: D,
+) -> BoxFuture<'a, Result<U, Error<E>>>
+where
+    U: Send + 'a,
+    E: Send + 'a,
+    D: FnOnce(RawResponse) -> Result<U, Error<E>> + Send + 'a,
+{
     Box::pin(async move {
         let response = client.dispatch(request?).await.map_err(Error::widen)?;
-        response.decode_with_headers(decode)
+        decode(response)
     })
 }
