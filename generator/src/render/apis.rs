@@ -450,6 +450,10 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
     let decode = decode_arms(op, api);
     let stream = render_stream(op, &error_ty, fallible);
     let success_enum = success_enum(op);
+    // Everything that sends or decodes is `#[inline]`: rustc then compiles an
+    // operation's body (and the serde code of the types it returns) in the
+    // crate that calls it, not in the client crate for every operation, so a
+    // user pays code generation only for the operations they use.
     quote! {
         #success_enum
 
@@ -465,6 +469,7 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
         impl<'a> #builder<'a> {
             #(#setters)*
 
+            #[inline]
             fn request(&self) -> #request_ty {
                 let mut request = Request::new(#method, #path, #id);
                 #(#param_statements)*
@@ -474,6 +479,7 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
                 #request_ok
             }
 
+            #[inline]
             fn decode(response: RawResponse) -> Result<#success_ty, Error<#error_ty>> {
                 match response.status().as_u16() {
                     #decode
@@ -482,11 +488,13 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
             }
 
             /// Sends the request and decodes the response.
+            #[inline]
             pub fn send(self) -> futures::future::BoxFuture<'a, Result<#success_ty, Error<#error_ty>>> {
                 crate::runtime::send(self.client, #request_arg, Self::decode)
             }
 
             /// Sends the request; the decoded response comes with its status and headers.
+            #[inline]
             pub fn send_with_headers(self) -> futures::future::BoxFuture<'a, Result<crate::runtime::Response<#success_ty>, Error<#error_ty>>> {
                 crate::runtime::send_with_headers(self.client, #request_arg, Self::decode)
             }
@@ -498,6 +506,7 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
             type Output = Result<#success_ty, Error<#error_ty>>;
             type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
             }
@@ -523,11 +532,13 @@ fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool) -> Toke
     let stream_doc = format!(" Streams every item of every page, {how}.");
     quote! {
         #[doc = #stream_doc]
+        #[inline]
         pub fn stream(self) -> crate::runtime::Pages<#item, #error_ty> {
             self.client.paginate(self.request(), #paging_tokens, Self::decode)
         }
 
         /// Fetches every page and returns all the items.
+        #[inline]
         pub fn collect_all(self) -> impl std::future::Future<Output = Result<Vec<#item>, Error<#error_ty>>> {
             crate::runtime::collect_all(self.stream())
         }

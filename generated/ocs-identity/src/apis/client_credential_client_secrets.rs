@@ -195,6 +195,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -217,6 +218,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>> {
@@ -227,6 +229,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -237,6 +240,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -250,6 +254,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
     }
 
     /// Streams every item of every page, advancing `skip` by the items received, `count` at a time.
+    #[inline]
     pub fn stream(
         self,
     ) -> crate::runtime::Pages<models::ClientSecret, models::ErrorResponse> {
@@ -266,6 +271,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
     }
 
     /// Fetches every page and returns all the items.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -280,6 +286,7 @@ impl<'a> std::future::IntoFuture for GetClientCredentialClientSecrets<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -296,6 +303,7 @@ pub struct CreateClientCredentialClientSecret<'a> {
 }
 
 impl<'a> CreateClientCredentialClientSecret<'a> {
+    #[inline]
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
             reqwest::Method::POST,
@@ -310,6 +318,7 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
         Ok(request)
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecretResponse, Error<models::ErrorResponse>> {
@@ -329,6 +338,7 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -339,6 +349,7 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -357,6 +368,7 @@ impl<'a> std::future::IntoFuture for CreateClientCredentialClientSecret<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -373,6 +385,7 @@ pub struct GetClientCredentialClientSecret<'a> {
 }
 
 impl<'a> GetClientCredentialClientSecret<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -387,6 +400,7 @@ impl<'a> GetClientCredentialClientSecret<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
@@ -405,6 +419,7 @@ impl<'a> GetClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -415,6 +430,7 @@ impl<'a> GetClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -433,6 +449,7 @@ impl<'a> std::future::IntoFuture for GetClientCredentialClientSecret<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -450,6 +467,7 @@ pub struct UpdateClientCredentialClientSecret<'a> {
 }
 
 impl<'a> UpdateClientCredentialClientSecret<'a> {
+    #[inline]
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
             reqwest::Method::PUT,
@@ -465,6 +483,7 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
         Ok(request)
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
@@ -483,6 +502,7 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -493,6 +513,7 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -511,6 +532,7 @@ impl<'a> std::future::IntoFuture for UpdateClientCredentialClientSecret<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -527,6 +549,7 @@ pub struct DeleteClientCredentialClientSecret<'a> {
 }
 
 impl<'a> DeleteClientCredentialClientSecret<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::DELETE,
@@ -540,6 +563,7 @@ impl<'a> DeleteClientCredentialClientSecret<'a> {
         request
     }
 
+    #[inline]
     fn decode(response: RawResponse) -> Result<(), Error<models::ErrorResponse>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
@@ -548,6 +572,7 @@ impl<'a> DeleteClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<'a, Result<(), Error<models::ErrorResponse>>> {
@@ -555,6 +580,7 @@ impl<'a> DeleteClientCredentialClientSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -570,6 +596,7 @@ impl<'a> std::future::IntoFuture for DeleteClientCredentialClientSecret<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -193,6 +193,7 @@ impl<'a> GetHybridClientSecrets<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -215,6 +216,7 @@ impl<'a> GetHybridClientSecrets<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<Vec<models::ClientSecret>, Error<models::ErrorResponse>> {
@@ -225,6 +227,7 @@ impl<'a> GetHybridClientSecrets<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -235,6 +238,7 @@ impl<'a> GetHybridClientSecrets<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -248,6 +252,7 @@ impl<'a> GetHybridClientSecrets<'a> {
     }
 
     /// Streams every item of every page, advancing `skip` by the items received, `count` at a time.
+    #[inline]
     pub fn stream(
         self,
     ) -> crate::runtime::Pages<models::ClientSecret, models::ErrorResponse> {
@@ -264,6 +269,7 @@ impl<'a> GetHybridClientSecrets<'a> {
     }
 
     /// Fetches every page and returns all the items.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -278,6 +284,7 @@ impl<'a> std::future::IntoFuture for GetHybridClientSecrets<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -294,6 +301,7 @@ pub struct CreateHybridClientSecret<'a> {
 }
 
 impl<'a> CreateHybridClientSecret<'a> {
+    #[inline]
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
             reqwest::Method::POST,
@@ -308,6 +316,7 @@ impl<'a> CreateHybridClientSecret<'a> {
         Ok(request)
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecretResponse, Error<models::ErrorResponse>> {
@@ -327,6 +336,7 @@ impl<'a> CreateHybridClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -337,6 +347,7 @@ impl<'a> CreateHybridClientSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -355,6 +366,7 @@ impl<'a> std::future::IntoFuture for CreateHybridClientSecret<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -371,6 +383,7 @@ pub struct GetHybridClientSecret<'a> {
 }
 
 impl<'a> GetHybridClientSecret<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -385,6 +398,7 @@ impl<'a> GetHybridClientSecret<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
@@ -403,6 +417,7 @@ impl<'a> GetHybridClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -413,6 +428,7 @@ impl<'a> GetHybridClientSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -431,6 +447,7 @@ impl<'a> std::future::IntoFuture for GetHybridClientSecret<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -448,6 +465,7 @@ pub struct UpdateHybridClientSecret<'a> {
 }
 
 impl<'a> UpdateHybridClientSecret<'a> {
+    #[inline]
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
             reqwest::Method::PUT,
@@ -463,6 +481,7 @@ impl<'a> UpdateHybridClientSecret<'a> {
         Ok(request)
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::ClientSecret, Error<models::ErrorResponse>> {
@@ -481,6 +500,7 @@ impl<'a> UpdateHybridClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -491,6 +511,7 @@ impl<'a> UpdateHybridClientSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -509,6 +530,7 @@ impl<'a> std::future::IntoFuture for UpdateHybridClientSecret<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -525,6 +547,7 @@ pub struct DeleteHybridClientSecret<'a> {
 }
 
 impl<'a> DeleteHybridClientSecret<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::DELETE,
@@ -538,6 +561,7 @@ impl<'a> DeleteHybridClientSecret<'a> {
         request
     }
 
+    #[inline]
     fn decode(response: RawResponse) -> Result<(), Error<models::ErrorResponse>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
@@ -546,6 +570,7 @@ impl<'a> DeleteHybridClientSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<'a, Result<(), Error<models::ErrorResponse>>> {
@@ -553,6 +578,7 @@ impl<'a> DeleteHybridClientSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -568,6 +594,7 @@ impl<'a> std::future::IntoFuture for DeleteHybridClientSecret<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

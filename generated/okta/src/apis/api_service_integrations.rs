@@ -135,6 +135,7 @@ pub struct ListApiServiceIntegrationInstanceSecrets<'a> {
 }
 
 impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -147,6 +148,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<Vec<models::ApiServiceIntegrationInstanceSecret>, Error<models::Error>> {
@@ -157,6 +159,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -167,6 +170,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -180,6 +184,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
     }
 
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
+    #[inline]
     pub fn stream(
         self,
     ) -> crate::runtime::Pages<
@@ -191,6 +196,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
     }
 
     /// Fetches every page and returns all the items.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -211,6 +217,7 @@ impl<'a> std::future::IntoFuture for ListApiServiceIntegrationInstanceSecrets<'a
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -225,6 +232,7 @@ pub struct CreateApiServiceIntegrationInstanceSecret<'a> {
 }
 
 impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::POST,
@@ -237,6 +245,7 @@ impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
@@ -247,6 +256,7 @@ impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -257,6 +267,7 @@ impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -278,6 +289,7 @@ impl<'a> std::future::IntoFuture for CreateApiServiceIntegrationInstanceSecret<'
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -293,6 +305,7 @@ pub struct DeleteApiServiceIntegrationInstanceSecret<'a> {
 }
 
 impl<'a> DeleteApiServiceIntegrationInstanceSecret<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::DELETE,
@@ -305,6 +318,7 @@ impl<'a> DeleteApiServiceIntegrationInstanceSecret<'a> {
         request
     }
 
+    #[inline]
     fn decode(response: RawResponse) -> Result<(), Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
@@ -313,6 +327,7 @@ impl<'a> DeleteApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<'a, Result<(), Error<models::Error>>> {
@@ -320,6 +335,7 @@ impl<'a> DeleteApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -335,6 +351,7 @@ impl<'a> std::future::IntoFuture for DeleteApiServiceIntegrationInstanceSecret<'
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -350,6 +367,7 @@ pub struct ActivateApiServiceIntegrationInstanceSecret<'a> {
 }
 
 impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::POST,
@@ -363,6 +381,7 @@ impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
@@ -373,6 +392,7 @@ impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -383,6 +403,7 @@ impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -404,6 +425,7 @@ impl<'a> std::future::IntoFuture for ActivateApiServiceIntegrationInstanceSecret
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -419,6 +441,7 @@ pub struct DeactivateApiServiceIntegrationInstanceSecret<'a> {
 }
 
 impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::POST,
@@ -432,6 +455,7 @@ impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::ApiServiceIntegrationInstanceSecret, Error<models::Error>> {
@@ -442,6 +466,7 @@ impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -452,6 +477,7 @@ impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -473,6 +499,7 @@ impl<'a> std::future::IntoFuture for DeactivateApiServiceIntegrationInstanceSecr
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -104,6 +104,7 @@ pub struct ListApiTokens<'a> {
 }
 
 impl<'a> ListApiTokens<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -115,6 +116,7 @@ impl<'a> ListApiTokens<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<Vec<models::ApiToken>, Error<models::Error>> {
@@ -125,6 +127,7 @@ impl<'a> ListApiTokens<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -135,6 +138,7 @@ impl<'a> ListApiTokens<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -145,12 +149,14 @@ impl<'a> ListApiTokens<'a> {
     }
 
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
+    #[inline]
     pub fn stream(self) -> crate::runtime::Pages<models::ApiToken, models::Error> {
         self.client
             .paginate(self.request(), crate::runtime::Paging::LinkHeader, Self::decode)
     }
 
     /// Fetches every page and returns all the items.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -165,6 +171,7 @@ impl<'a> std::future::IntoFuture for ListApiTokens<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -178,6 +185,7 @@ pub struct RevokeCurrentApiToken<'a> {
 }
 
 impl<'a> RevokeCurrentApiToken<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::DELETE,
@@ -188,6 +196,7 @@ impl<'a> RevokeCurrentApiToken<'a> {
         request
     }
 
+    #[inline]
     fn decode(response: RawResponse) -> Result<(), Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
@@ -196,6 +205,7 @@ impl<'a> RevokeCurrentApiToken<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<'a, Result<(), Error<models::Error>>> {
@@ -203,6 +213,7 @@ impl<'a> RevokeCurrentApiToken<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -218,6 +229,7 @@ impl<'a> std::future::IntoFuture for RevokeCurrentApiToken<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -232,6 +244,7 @@ pub struct GetApiToken<'a> {
 }
 
 impl<'a> GetApiToken<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -244,6 +257,7 @@ impl<'a> GetApiToken<'a> {
         request
     }
 
+    #[inline]
     fn decode(response: RawResponse) -> Result<models::ApiToken, Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => response.json(),
@@ -252,6 +266,7 @@ impl<'a> GetApiToken<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<'a, Result<models::ApiToken, Error<models::Error>>> {
@@ -259,6 +274,7 @@ impl<'a> GetApiToken<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -274,6 +290,7 @@ impl<'a> std::future::IntoFuture for GetApiToken<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -289,6 +306,7 @@ pub struct UpsertApiToken<'a> {
 }
 
 impl<'a> UpsertApiToken<'a> {
+    #[inline]
     fn request(&self) -> Result<Request, Error<models::Error>> {
         let mut request = Request::new(
             reqwest::Method::PUT,
@@ -302,6 +320,7 @@ impl<'a> UpsertApiToken<'a> {
         Ok(request)
     }
 
+    #[inline]
     fn decode(response: RawResponse) -> Result<models::ApiToken, Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => response.json(),
@@ -310,6 +329,7 @@ impl<'a> UpsertApiToken<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<'a, Result<models::ApiToken, Error<models::Error>>> {
@@ -317,6 +337,7 @@ impl<'a> UpsertApiToken<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -332,6 +353,7 @@ impl<'a> std::future::IntoFuture for UpsertApiToken<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -346,6 +368,7 @@ pub struct RevokeApiToken<'a> {
 }
 
 impl<'a> RevokeApiToken<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::DELETE,
@@ -357,6 +380,7 @@ impl<'a> RevokeApiToken<'a> {
         request
     }
 
+    #[inline]
     fn decode(response: RawResponse) -> Result<(), Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
@@ -365,6 +389,7 @@ impl<'a> RevokeApiToken<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<'a, Result<(), Error<models::Error>>> {
@@ -372,6 +397,7 @@ impl<'a> RevokeApiToken<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -387,6 +413,7 @@ impl<'a> std::future::IntoFuture for RevokeApiToken<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

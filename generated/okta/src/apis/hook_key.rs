@@ -144,6 +144,7 @@ pub struct ListHookKeys<'a> {
 }
 
 impl<'a> ListHookKeys<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -155,6 +156,7 @@ impl<'a> ListHookKeys<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<Vec<models::HookKey>, Error<models::Error>> {
@@ -165,6 +167,7 @@ impl<'a> ListHookKeys<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -175,6 +178,7 @@ impl<'a> ListHookKeys<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -185,12 +189,14 @@ impl<'a> ListHookKeys<'a> {
     }
 
     /// Streams every item of every page, following the `Link: <...>; rel="next"` response headers.
+    #[inline]
     pub fn stream(self) -> crate::runtime::Pages<models::HookKey, models::Error> {
         self.client
             .paginate(self.request(), crate::runtime::Paging::LinkHeader, Self::decode)
     }
 
     /// Fetches every page and returns all the items.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -205,6 +211,7 @@ impl<'a> std::future::IntoFuture for ListHookKeys<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -219,6 +226,7 @@ pub struct CreateHookKey<'a> {
 }
 
 impl<'a> CreateHookKey<'a> {
+    #[inline]
     fn request(&self) -> Result<Request, Error<models::Error>> {
         let mut request = Request::new(
             reqwest::Method::POST,
@@ -231,6 +239,7 @@ impl<'a> CreateHookKey<'a> {
         Ok(request)
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
@@ -250,6 +259,7 @@ impl<'a> CreateHookKey<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -260,6 +270,7 @@ impl<'a> CreateHookKey<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -278,6 +289,7 @@ impl<'a> std::future::IntoFuture for CreateHookKey<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -292,6 +304,7 @@ pub struct GetPublicKey<'a> {
 }
 
 impl<'a> GetPublicKey<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -304,6 +317,7 @@ impl<'a> GetPublicKey<'a> {
         request
     }
 
+    #[inline]
     fn decode(response: RawResponse) -> Result<models::Embedded, Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => {
@@ -320,6 +334,7 @@ impl<'a> GetPublicKey<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<'a, Result<models::Embedded, Error<models::Error>>> {
@@ -327,6 +342,7 @@ impl<'a> GetPublicKey<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -342,6 +358,7 @@ impl<'a> std::future::IntoFuture for GetPublicKey<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -363,6 +380,7 @@ impl<'a> GetHookKey<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::GET,
@@ -378,6 +396,7 @@ impl<'a> GetHookKey<'a> {
         request
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
@@ -397,6 +416,7 @@ impl<'a> GetHookKey<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -407,6 +427,7 @@ impl<'a> GetHookKey<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -425,6 +446,7 @@ impl<'a> std::future::IntoFuture for GetHookKey<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -440,6 +462,7 @@ pub struct ReplaceHookKey<'a> {
 }
 
 impl<'a> ReplaceHookKey<'a> {
+    #[inline]
     fn request(&self) -> Result<Request, Error<models::Error>> {
         let mut request = Request::new(
             reqwest::Method::PUT,
@@ -453,6 +476,7 @@ impl<'a> ReplaceHookKey<'a> {
         Ok(request)
     }
 
+    #[inline]
     fn decode(
         response: RawResponse,
     ) -> Result<models::DetailedHookKeyInstance, Error<models::Error>> {
@@ -472,6 +496,7 @@ impl<'a> ReplaceHookKey<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<
@@ -482,6 +507,7 @@ impl<'a> ReplaceHookKey<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -500,6 +526,7 @@ impl<'a> std::future::IntoFuture for ReplaceHookKey<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -514,6 +541,7 @@ pub struct DeleteHookKey<'a> {
 }
 
 impl<'a> DeleteHookKey<'a> {
+    #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
             reqwest::Method::DELETE,
@@ -525,6 +553,7 @@ impl<'a> DeleteHookKey<'a> {
         request
     }
 
+    #[inline]
     fn decode(response: RawResponse) -> Result<(), Error<models::Error>> {
         match response.status().as_u16() {
             200..=299 => Ok(()),
@@ -533,6 +562,7 @@ impl<'a> DeleteHookKey<'a> {
     }
 
     /// Sends the request and decodes the response.
+    #[inline]
     pub fn send(
         self,
     ) -> futures::future::BoxFuture<'a, Result<(), Error<models::Error>>> {
@@ -540,6 +570,7 @@ impl<'a> DeleteHookKey<'a> {
     }
 
     /// Sends the request; the decoded response comes with its status and headers.
+    #[inline]
     pub fn send_with_headers(
         self,
     ) -> futures::future::BoxFuture<
@@ -555,6 +586,7 @@ impl<'a> std::future::IntoFuture for DeleteHookKey<'a> {
 
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
