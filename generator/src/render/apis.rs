@@ -67,6 +67,7 @@ pub fn render_module_head(module: &ApiModule) -> TokenStream {
 
         impl Client {
             #[doc = #accessor_doc]
+            #[inline]
             pub fn #accessor(&self) -> #api_struct<'_> {
                 #api_struct { client: self }
             }
@@ -188,6 +189,7 @@ fn render_method(op: &Operation) -> TokenStream {
     let optional = optional_inputs(op).into_iter().map(|(name, _, _)| quote! { #name: None });
     quote! {
         #docs
+        #[inline]
         pub fn #method(&self, #(#args),*) -> #builder<'a> {
             #builder { client: self.client, #(#inits,)* #(#optional,)* }
         }
@@ -399,6 +401,7 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
         };
         quote! {
             #docs
+            #[inline]
             pub fn #name(mut self, value: #arg) -> Self {
                 self.#name = Some(#value);
                 self
@@ -450,10 +453,12 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
     let decode = decode_arms(op, api);
     let stream = render_stream(op, &error_ty, fallible);
     let success_enum = success_enum(op);
-    // Everything that sends or decodes is `#[inline]`: rustc then compiles an
-    // operation's body (and the serde code of the types it returns) in the
+    // Every method of an operation is `#[inline]`: rustc then compiles its
+    // body (and the serde code of the types it sends and returns) in the
     // crate that calls it, not in the client crate for every operation, so a
-    // user pays code generation only for the operations they use.
+    // user pays code generation only for the operations they use. Accessors,
+    // constructors and setters too: a module with nothing left to compile
+    // costs no codegen unit.
     quote! {
         #success_enum
 

@@ -13,6 +13,7 @@ pub struct ClientCredentialClientSecretsApi<'a> {
 
 impl Client {
     /// Operations tagged `ClientCredentialClientSecrets`.
+    #[inline]
     pub fn client_credential_client_secrets(
         &self,
     ) -> ClientCredentialClientSecretsApi<'_> {
@@ -34,6 +35,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
     /// Arguments:
     /// - `tenant_id`: `tenantId` path parameter: Id of tenant
     /// - `client_id`: `clientId` path parameter: Id of client
+    #[inline]
     pub fn get_client_credential_client_secrets(
         &self,
         tenant_id: impl Into<String>,
@@ -62,6 +64,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
     /// - `tenant_id`: `tenantId` path parameter: Id of tenant
     /// - `client_id`: `clientId` path parameter: Id of client
     /// - `body`: the `application/json` request body: The properties of the client secret to create, or to change.
+    #[inline]
     pub fn create_client_credential_client_secret(
         &self,
         tenant_id: impl Into<String>,
@@ -88,6 +91,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
     /// - `tenant_id`: `tenantId` path parameter: Id of tenant
     /// - `client_id`: `clientId` path parameter: Id of client
     /// - `secret_id`: `secretId` path parameter: Id of secret
+    #[inline]
     pub fn get_client_credential_client_secret(
         &self,
         tenant_id: impl Into<String>,
@@ -115,6 +119,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
     /// - `client_id`: `clientId` path parameter: Id of client
     /// - `secret_id`: `secretId` path parameter: Id of secret
     /// - `body`: the `application/json` request body: The properties of the client secret to create, or to change.
+    #[inline]
     pub fn update_client_credential_client_secret(
         &self,
         tenant_id: impl Into<String>,
@@ -143,6 +148,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
     /// - `tenant_id`: `tenantId` path parameter: Id of tenant
     /// - `client_id`: `clientId` path parameter: Id of client
     /// - `secret_id`: `secretId` path parameter: Id of secret
+    #[inline]
     pub fn delete_client_credential_client_secret(
         &self,
         tenant_id: impl Into<String>,
@@ -174,6 +180,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
     /// Query to execute. Currently not supported
     ///
     /// The server assumes `""` when this is not set.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -182,6 +189,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
     /// Number of secrets to skip. From query.
     ///
     /// The server assumes `0` when this is not set.
+    #[inline]
     pub fn skip(mut self, value: i32) -> Self {
         self.skip = Some(value);
         self
@@ -190,6 +198,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
     /// Max number of secrets to return
     ///
     /// The server assumes `100` when this is not set.
+    #[inline]
     pub fn count(mut self, value: i32) -> Self {
         self.count = Some(value);
         self

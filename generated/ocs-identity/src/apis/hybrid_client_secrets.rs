@@ -13,6 +13,7 @@ pub struct HybridClientSecretsApi<'a> {
 
 impl Client {
     /// Operations tagged `HybridClientSecrets`.
+    #[inline]
     pub fn hybrid_client_secrets(&self) -> HybridClientSecretsApi<'_> {
         HybridClientSecretsApi {
             client: self,
@@ -32,6 +33,7 @@ impl<'a> HybridClientSecretsApi<'a> {
     /// Arguments:
     /// - `tenant_id`: `tenantId` path parameter: Id of tenant
     /// - `client_id`: `clientId` path parameter: Id of client
+    #[inline]
     pub fn get_hybrid_client_secrets(
         &self,
         tenant_id: impl Into<String>,
@@ -60,6 +62,7 @@ impl<'a> HybridClientSecretsApi<'a> {
     /// - `tenant_id`: `tenantId` path parameter: Id of tenant
     /// - `client_id`: `clientId` path parameter: Id of client
     /// - `body`: the `application/json` request body: The properties of the client secret to create, or to change.
+    #[inline]
     pub fn create_hybrid_client_secret(
         &self,
         tenant_id: impl Into<String>,
@@ -86,6 +89,7 @@ impl<'a> HybridClientSecretsApi<'a> {
     /// - `tenant_id`: `tenantId` path parameter: Id of tenant
     /// - `client_id`: `clientId` path parameter: Id of client
     /// - `secret_id`: `secretId` path parameter: Id of secret
+    #[inline]
     pub fn get_hybrid_client_secret(
         &self,
         tenant_id: impl Into<String>,
@@ -113,6 +117,7 @@ impl<'a> HybridClientSecretsApi<'a> {
     /// - `client_id`: `clientId` path parameter: Id of client
     /// - `secret_id`: `secretId` path parameter: Id of secret
     /// - `body`: the `application/json` request body: The properties of the client secret to create, or to change.
+    #[inline]
     pub fn update_hybrid_client_secret(
         &self,
         tenant_id: impl Into<String>,
@@ -141,6 +146,7 @@ impl<'a> HybridClientSecretsApi<'a> {
     /// - `tenant_id`: `tenantId` path parameter: Id of tenant
     /// - `client_id`: `clientId` path parameter: Id of client
     /// - `secret_id`: `secretId` path parameter: Id of secret
+    #[inline]
     pub fn delete_hybrid_client_secret(
         &self,
         tenant_id: impl Into<String>,
@@ -172,6 +178,7 @@ impl<'a> GetHybridClientSecrets<'a> {
     /// Query to execute. Currently not supported
     ///
     /// The server assumes `""` when this is not set.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -180,6 +187,7 @@ impl<'a> GetHybridClientSecrets<'a> {
     /// Number of secrets to skip. From query.
     ///
     /// The server assumes `0` when this is not set.
+    #[inline]
     pub fn skip(mut self, value: i32) -> Self {
         self.skip = Some(value);
         self
@@ -188,6 +196,7 @@ impl<'a> GetHybridClientSecrets<'a> {
     /// Max number of secrets to return
     ///
     /// The server assumes `100` when this is not set.
+    #[inline]
     pub fn count(mut self, value: i32) -> Self {
         self.count = Some(value);
         self

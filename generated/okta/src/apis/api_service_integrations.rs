@@ -18,6 +18,7 @@ pub struct ApiServiceIntegrationsApi<'a> {
 
 impl Client {
     /// Operations tagged `ApiServiceIntegrations`.
+    #[inline]
     pub fn api_service_integrations(&self) -> ApiServiceIntegrationsApi<'_> {
         ApiServiceIntegrationsApi {
             client: self,
@@ -34,6 +35,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
     ///
     /// Arguments:
     /// - `api_service_id`: `apiServiceId` path parameter: `id` of the API Service Integration instance
+    #[inline]
     pub fn list_api_service_integration_instance_secrets(
         &self,
         api_service_id: impl Into<String>,
@@ -52,6 +54,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
     ///
     /// Arguments:
     /// - `api_service_id`: `apiServiceId` path parameter: `id` of the API Service Integration instance
+    #[inline]
     pub fn create_api_service_integration_instance_secret(
         &self,
         api_service_id: impl Into<String>,
@@ -71,6 +74,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
     /// Arguments:
     /// - `api_service_id`: `apiServiceId` path parameter: `id` of the API Service Integration instance
     /// - `secret_id`: `secretId` path parameter: `id` of the API Service Integration instance Secret
+    #[inline]
     pub fn delete_api_service_integration_instance_secret(
         &self,
         api_service_id: impl Into<String>,
@@ -92,6 +96,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
     /// Arguments:
     /// - `api_service_id`: `apiServiceId` path parameter: `id` of the API Service Integration instance
     /// - `secret_id`: `secretId` path parameter: `id` of the API Service Integration instance Secret
+    #[inline]
     pub fn activate_api_service_integration_instance_secret(
         &self,
         api_service_id: impl Into<String>,
@@ -113,6 +118,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
     /// Arguments:
     /// - `api_service_id`: `apiServiceId` path parameter: `id` of the API Service Integration instance
     /// - `secret_id`: `secretId` path parameter: `id` of the API Service Integration instance Secret
+    #[inline]
     pub fn deactivate_api_service_integration_instance_secret(
         &self,
         api_service_id: impl Into<String>,

@@ -13,6 +13,7 @@ pub struct ApiTokenApi<'a> {
 
 impl Client {
     /// Operations tagged `ApiToken`.
+    #[inline]
     pub fn api_token(&self) -> ApiTokenApi<'_> {
         ApiTokenApi { client: self }
     }
@@ -24,6 +25,7 @@ impl<'a> ApiTokenApi<'a> {
     /// Lists all the metadata of the active API tokens
     ///
     /// Sends `GET /api/v1/api-tokens` (operation `listApiTokens`).
+    #[inline]
     pub fn list_api_tokens(&self) -> ListApiTokens<'a> {
         ListApiTokens {
             client: self.client,
@@ -35,6 +37,7 @@ impl<'a> ApiTokenApi<'a> {
     /// Revokes the API token provided in the Authorization header
     ///
     /// Sends `DELETE /api/v1/api-tokens/current` (operation `revokeCurrentApiToken`).
+    #[inline]
     pub fn revoke_current_api_token(&self) -> RevokeCurrentApiToken<'a> {
         RevokeCurrentApiToken {
             client: self.client,
@@ -49,6 +52,7 @@ impl<'a> ApiTokenApi<'a> {
     ///
     /// Arguments:
     /// - `api_token_id`: `apiTokenId` path parameter: id of the API Token
+    #[inline]
     pub fn get_api_token(&self, api_token_id: impl Into<String>) -> GetApiToken<'a> {
         GetApiToken {
             client: self.client,
@@ -65,6 +69,7 @@ impl<'a> ApiTokenApi<'a> {
     /// Arguments:
     /// - `api_token_id`: `apiTokenId` path parameter: id of the API Token
     /// - `body`: the `application/json` request body
+    #[inline]
     pub fn upsert_api_token(
         &self,
         api_token_id: impl Into<String>,
@@ -85,6 +90,7 @@ impl<'a> ApiTokenApi<'a> {
     ///
     /// Arguments:
     /// - `api_token_id`: `apiTokenId` path parameter: id of the API Token
+    #[inline]
     pub fn revoke_api_token(
         &self,
         api_token_id: impl Into<String>,

@@ -15,6 +15,7 @@ pub struct HookKeyApi<'a> {
 
 impl Client {
     /// Operations tagged `HookKey`.
+    #[inline]
     pub fn hook_key(&self) -> HookKeyApi<'_> {
         HookKeyApi { client: self }
     }
@@ -26,6 +27,7 @@ impl<'a> HookKeyApi<'a> {
     /// Lists all keys
     ///
     /// Sends `GET /api/v1/hook-keys` (operation `listHookKeys`).
+    #[inline]
     pub fn list_hook_keys(&self) -> ListHookKeys<'a> {
         ListHookKeys {
             client: self.client,
@@ -51,6 +53,7 @@ impl<'a> HookKeyApi<'a> {
     ///
     /// Arguments:
     /// - `body`: the `application/json` request body
+    #[inline]
     pub fn create_hook_key(&self, body: models::KeyRequest) -> CreateHookKey<'a> {
         CreateHookKey {
             client: self.client,
@@ -68,6 +71,7 @@ impl<'a> HookKeyApi<'a> {
     ///
     /// Arguments:
     /// - `key_id`: `keyId` path parameter: `keyId` of the public key (the alias of the public key, as returned in the `keyId` property of a key object)
+    #[inline]
     pub fn get_public_key(&self, key_id: impl Into<String>) -> GetPublicKey<'a> {
         GetPublicKey {
             client: self.client,
@@ -85,6 +89,7 @@ impl<'a> HookKeyApi<'a> {
     ///
     /// Arguments:
     /// - `id`: `id` path parameter: ID of the Hook Key
+    #[inline]
     pub fn get_hook_key(&self, id: impl Into<String>) -> GetHookKey<'a> {
         GetHookKey {
             client: self.client,
@@ -106,6 +111,7 @@ impl<'a> HookKeyApi<'a> {
     /// Arguments:
     /// - `id`: `id` path parameter: ID of the Hook Key
     /// - `body`: the `application/json` request body
+    #[inline]
     pub fn replace_hook_key(
         &self,
         id: impl Into<String>,
@@ -128,6 +134,7 @@ impl<'a> HookKeyApi<'a> {
     ///
     /// Arguments:
     /// - `id`: `id` path parameter: ID of the Hook Key
+    #[inline]
     pub fn delete_hook_key(&self, id: impl Into<String>) -> DeleteHookKey<'a> {
         DeleteHookKey {
             client: self.client,
@@ -375,6 +382,7 @@ pub struct GetHookKey<'a> {
 
 impl<'a> GetHookKey<'a> {
     /// Set to `publickey` to include the details of the public key in the response body's `_embedded` property.
+    #[inline]
     pub fn expand(mut self, value: models::GetHookKeyExpand) -> Self {
         self.expand = Some(value);
         self

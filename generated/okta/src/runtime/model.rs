@@ -143,39 +143,50 @@ pub fn missing_property<E: de::Error>(required: &[(bool, &'static str)]) -> E {
 
 /// The properties of a generated struct as it is written: listed ones in
 /// order (an absent optional one left out, `null` kept), then unknown ones.
-pub struct Entries<M> {
-    map: M,
+/// Calls chain; after the first error the rest are skipped and [`end`]
+/// returns that error.
+///
+/// [`end`]: Entries::end
+pub struct Entries<M: SerializeMap> {
+    map: Result<M, M::Error>,
 }
 
 impl<M: SerializeMap> Entries<M> {
     /// Starts an object.
-    pub fn new<S: Serializer<SerializeMap = M, Error = M::Error>>(serializer: S) -> Result<Self, M::Error> {
-        Ok(Entries { map: serializer.serialize_map(None)? })
+    pub fn new<S: Serializer<SerializeMap = M, Error = M::Error>>(serializer: S) -> Self {
+        Entries { map: serializer.serialize_map(None) }
     }
 
     /// Writes a property that is always there (`null` when a nullable one is `None`).
-    pub fn required<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), M::Error> {
-        self.map.serialize_entry(name, value)
+    pub fn required<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        if let Ok(map) = &mut self.map {
+            if let Err(error) = map.serialize_entry(name, value) {
+                self.map = Err(error);
+            }
+        }
+        self
     }
 
     /// Writes an optional property, unless it is absent (`None`).
-    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+    pub fn optional<T: Serialize>(self, name: &'static str, value: &Option<T>) -> Self {
         match value {
-            Some(value) => self.map.serialize_entry(name, value),
-            None => Ok(()),
+            Some(value) => self.required(name, value),
+            None => self,
         }
     }
 
     /// Writes the properties the spec does not list.
-    pub fn extra<'a, T: Serialize + 'a>(
-        &mut self,
-        properties: impl IntoIterator<Item = (&'a String, &'a T)>,
-    ) -> Result<(), M::Error> {
-        properties.into_iter().try_for_each(|(name, value)| self.map.serialize_entry(name, value))
+    pub fn extra<'a, T: Serialize + 'a>(mut self, properties: impl IntoIterator<Item = (&'a String, &'a T)>) -> Self {
+        if let Ok(map) = &mut self.map {
+            if let Err(error) = properties.into_iter().try_for_each(|(name, value)| map.serialize_entry(name, value)) {
+                self.map = Err(error);
+            }
+        }
+        self
     }
 
-    /// Ends the object.
+    /// Ends the object, or returns the first error.
     pub fn end(self) -> Result<M::Ok, M::Error> {
-        self.map.end()
+        self.map?.end()
     }
 }
