@@ -103,6 +103,14 @@ pub enum Error {
         /// Every error found, and the warnings before them.
         diagnostics: Vec<Diagnostic>,
     },
+    /// A file the generator did not write stands where rustc would also
+    /// look for a generated module (`src/models.rs` beside `src/models/mod.rs`).
+    Conflict {
+        /// The file that is in the way.
+        path: PathBuf,
+        /// The generated file it conflicts with, relative to the crate.
+        generated: String,
+    },
     /// Several crates failed (`codegen` reports every one).
     Several(Vec<Error>),
 }
@@ -130,6 +138,12 @@ impl fmt::Display for Error {
                 write!(f, ": {message}")
             }
             Error::Settings(message) => write!(f, "error: {message}"),
+            Error::Conflict { path, generated } => write!(
+                f,
+                "error: {}: not generated, and rustc refuses a module both here and in the generated \
+                 `{generated}` (E0761); move what it holds elsewhere or delete it, then generate again",
+                path.display()
+            ),
             Error::Spec { spec, diagnostics, .. } => {
                 let lines: Vec<String> = diagnostics.iter().map(|d| format!("{}: {d}", spec.display())).collect();
                 write!(f, "{}", lines.join("\n"))
@@ -239,7 +253,25 @@ pub fn write_files(out: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
 
 /// Compares `files` with what is under `out` (a missing folder is empty).
 pub fn plan_folder(out: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
-    Ok(Plan::new(files, &read_folder(out)?))
+    let existing = read_folder(out)?;
+    if let Some((kept, generated)) = module_conflict(files, &existing) {
+        return Err(Error::Conflict { path: out.join(kept), generated: generated.to_owned() });
+    }
+    Ok(Plan::new(files, &existing))
+}
+
+/// A hand-written file (one the plan keeps) that is the other spelling of a
+/// generated module's file: `a.rs` for a generated `a/mod.rs`, or the reverse.
+fn module_conflict<'a>(files: &'a [GeneratedFile], existing: &'a Existing) -> Option<(&'a str, &'a str)> {
+    files.iter().find_map(|file| {
+        let other = match file.path.strip_suffix("/mod.rs") {
+            Some(module) => format!("{module}.rs"),
+            None => format!("{}/mod.rs", file.path.strip_suffix(".rs")?),
+        };
+        let (kept, contents) = existing.get_key_value(&other)?;
+        let hand_written = !contents.as_deref().is_some_and(crate::output::is_generated);
+        (hand_written && !files.iter().any(|f| f.path == other)).then_some((kept.as_str(), file.path.as_str()))
+    })
 }
 
 /// Every file under `dir` with its text (`None` if not UTF-8), except
@@ -505,6 +537,25 @@ mod tests {
         );
         assert_eq!(read_folder(&dir).unwrap().len(), files.len());
         assert!(write_files(&dir, &files).unwrap().removals.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_hand_written_file_in_the_place_of_a_generated_module_is_refused_and_nothing_written() {
+        let dir = temp_dir("module-conflict");
+        let settings = Settings::new("t-client", "t.yaml");
+        let files = generate(SPEC, &settings).unwrap().files;
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/models.rs"), "// my own helpers\n").unwrap();
+
+        let error = write_files(&dir, &files).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("src/models.rs: not generated") && message.contains("`src/models/mod.rs` (E0761)"),
+            "{message}"
+        );
+        assert_eq!(read_folder(&dir).unwrap().keys().collect::<Vec<_>>(), ["src/models.rs"], "nothing was written");
+        assert_eq!(std::fs::read_to_string(dir.join("src/models.rs")).unwrap(), "// my own helpers\n");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -123,7 +123,7 @@ pub fn run_generate(args: &[String]) -> Result<(), String> {
     settings.secret_properties = secrets;
     settings.standalone_workspace = standalone;
     let report = project::generate_crate(&spec, &out, &settings).map_err(|e| match e {
-        Error::Spec { .. } | Error::Settings(_) => format!("{e}\nnothing was written"),
+        Error::Spec { .. } | Error::Settings(_) | Error::Conflict { .. } => format!("{e}\nnothing was written"),
         other => other.to_string(),
     })?;
     print_warnings(&spec, &report.warnings);
