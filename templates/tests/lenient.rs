@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex, OnceLock};
+use common::recorder::warnings;
 
 use reqwest::Method;
 use runtime_template::runtime::{Error, Lenient, RawResponse, Request};
@@ -15,49 +15,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-#[derive(Clone, Default)]
-struct Recorder {
-    events: Arc<Mutex<Vec<String>>>,
-}
-
-struct FieldsToString<'a>(&'a mut String);
-
-impl tracing::field::Visit for FieldsToString<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!(" {}={:?}", field.name(), value));
-    }
-}
-
-impl tracing::Subscriber for Recorder {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut line = format!("{}", event.metadata().level());
-        event.record(&mut FieldsToString(&mut line));
-        self.events.lock().unwrap().push(line);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-/// The warnings logged so far for `operation`.
-fn warnings(operation: &str) -> Vec<String> {
-    static RECORDER: OnceLock<Recorder> = OnceLock::new();
-    let recorder = RECORDER.get_or_init(|| {
-        let recorder = Recorder::default();
-        tracing::subscriber::set_global_default(recorder.clone()).expect("no other global subscriber");
-        recorder
-    });
-    let tag = format!("operation_id=\"{operation}\"");
-    recorder.events.lock().unwrap().iter().filter(|e| e.starts_with("WARN") && e.contains(&tag)).cloned().collect()
-}
 
 type DateTime = chrono::DateTime<chrono::Utc>;
 

@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use common::recorder::Recorder;
 
 use reqwest::Method;
 use runtime_template::runtime::{ApiKeyLocation, ClientBuilder, Credentials, Request};
@@ -15,46 +15,6 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SECRET: &str = "secret-value";
-
-/// A minimal subscriber that records span names and every field value.
-#[derive(Clone, Default)]
-struct Recorder {
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-struct FieldsToString<'a>(&'a mut String);
-
-impl tracing::field::Visit for FieldsToString<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!(" {}={:?}", field.name(), value));
-    }
-}
-
-impl tracing::Subscriber for Recorder {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut line = format!("span {}", span.metadata().name());
-        span.record(&mut FieldsToString(&mut line));
-        self.lines.lock().unwrap().push(line);
-        let n = self.lines.lock().unwrap().len() as u64;
-        tracing::span::Id::from_u64(n)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        let mut line = "record".to_owned();
-        values.record(&mut FieldsToString(&mut line));
-        self.lines.lock().unwrap().push(line);
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut line = "event".to_owned();
-        event.record(&mut FieldsToString(&mut line));
-        self.lines.lock().unwrap().push(line);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
 
 #[tokio::test]
 async fn tracing_records_the_template_and_no_secrets() {
@@ -79,7 +39,7 @@ async fn tracing_records_the_template_and_no_secrets() {
     assert_eq!(raw.status(), 204);
     drop(_guard);
 
-    let lines = recorder.lines.lock().unwrap().join("\n");
+    let lines = recorder.lines().join("\n");
     assert!(lines.contains("span http.request"), "{lines}");
     assert!(lines.contains("path=\"/users/{userId}\""), "{lines}");
     assert!(lines.contains("operation_id=\"getUser\""), "{lines}");

@@ -11,9 +11,8 @@ mod common;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{
-    assert_json_eq, assert_request, assert_serializes_to, header, received, single_request, utc, warnings, Expected,
-};
+use common::recorder::warnings;
+use common::{assert_json_eq, assert_request, assert_serializes_to, header, received, single_request, utc, Expected};
 use futures::StreamExt as _;
 use okta_client::models::{
     self, ApiServiceIntegrationInstanceSecretStatus as SecretStatus, GetHookKeyExpand, HttpMethod,

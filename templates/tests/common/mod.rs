@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)] // Each test binary uses a different subset.
 
+pub mod recorder;
+
 use std::time::Duration;
 
 use runtime_template::runtime::{Client, ClientBuilder, Error, RawResponse, RetryPolicy, ServerTemplate};

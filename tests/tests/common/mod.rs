@@ -124,48 +124,6 @@ pub fn form_fields(request: &wiremock::Request) -> Vec<(String, String)> {
     url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-/// Records `tracing` events, process-wide (see [`warnings`]).
-#[derive(Clone, Default)]
-struct Recorder {
-    events: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-struct FieldsToString<'a>(&'a mut String);
-
-impl tracing::field::Visit for FieldsToString<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!(" {}={:?}", field.name(), value));
-    }
-}
-
-impl tracing::Subscriber for Recorder {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut line = event.metadata().level().to_string();
-        event.record(&mut FieldsToString(&mut line));
-        self.events.lock().unwrap().push(line);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-/// The warnings logged so far for `operation_id`. The first call installs a
-/// process-wide recorder (a thread-local one could miss events from call sites
-/// whose interest another test cached), so call it before the request.
-pub fn warnings(operation_id: &str) -> Vec<String> {
-    static RECORDER: std::sync::OnceLock<Recorder> = std::sync::OnceLock::new();
-    let recorder = RECORDER.get_or_init(|| {
-        let recorder = Recorder::default();
-        tracing::subscriber::set_global_default(recorder.clone()).expect("no other global subscriber");
-        recorder
-    });
-    let tag = format!("operation_id=\"{operation_id}\"");
-    recorder.events.lock().unwrap().iter().filter(|e| e.starts_with("WARN") && e.contains(&tag)).cloned().collect()
-}
+/// The `tracing` recorder the runtime's own tests use.
+#[path = "../../../templates/tests/common/recorder.rs"]
+pub mod recorder;
