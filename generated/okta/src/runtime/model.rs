@@ -158,13 +158,8 @@ impl<M: SerializeMap> Entries<M> {
     }
 
     /// Writes a property that is always there (`null` when a nullable one is `None`).
-    pub fn required<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
-        if let Ok(map) = &mut self.map {
-            if let Err(error) = map.serialize_entry(name, value) {
-                self.map = Err(error);
-            }
-        }
-        self
+    pub fn required<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Self {
+        self.write(|map| map.serialize_entry(name, value))
     }
 
     /// Writes an optional property, unless it is absent (`None`).
@@ -176,9 +171,14 @@ impl<M: SerializeMap> Entries<M> {
     }
 
     /// Writes the properties the spec does not list.
-    pub fn extra<'a, T: Serialize + 'a>(mut self, properties: impl IntoIterator<Item = (&'a String, &'a T)>) -> Self {
+    pub fn extra<'a, T: Serialize + 'a>(self, properties: impl IntoIterator<Item = (&'a String, &'a T)>) -> Self {
+        self.write(|map| properties.into_iter().try_for_each(|(name, value)| map.serialize_entry(name, value)))
+    }
+
+    /// Runs `write` unless an earlier write failed; keeps its error.
+    fn write(mut self, write: impl FnOnce(&mut M) -> Result<(), M::Error>) -> Self {
         if let Ok(map) = &mut self.map {
-            if let Err(error) = properties.into_iter().try_for_each(|(name, value)| map.serialize_entry(name, value)) {
+            if let Err(error) = write(map) {
                 self.map = Err(error);
             }
         }
