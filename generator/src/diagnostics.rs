@@ -22,7 +22,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// JSON pointer (RFC 6901) to the offending node, `""` for the whole document.
     pub pointer: String,
-    /// 1-based line and column, for syntax errors.
+    /// 1-based line and column: from the parser for syntax errors, else
+    /// where the pointer's node stands (filled in by `project`, which has the text).
     pub line_col: Option<(usize, usize)>,
     /// What is wrong, and what was done about it for warnings.
     pub message: String,
@@ -52,11 +53,10 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
         };
         write!(f, "{level}")?;
-        if let Some((line, col)) = self.line_col {
-            write!(f, " at line {line}, column {col}")?;
-        }
-        if !self.pointer.is_empty() || self.line_col.is_none() {
-            write!(f, " at #{}", self.pointer)?;
+        match (self.line_col, self.pointer.as_str()) {
+            (Some((line, col)), "") => write!(f, " at line {line}, column {col}")?,
+            (Some((line, col)), pointer) => write!(f, " at line {line}, column {col} (#{pointer})")?,
+            (None, pointer) => write!(f, " at #{pointer}")?,
         }
         write!(f, ": {}", self.message)
     }

@@ -154,8 +154,14 @@ fn main() -> ExitCode {
         }
     };
     match result {
-        Ok(reports) => finish(&reports, fix.as_deref(), started, &out),
-        Err(error) => {
+        Ok(mut reports) => {
+            if out.json || !out.quiet {
+                reports.iter_mut().for_each(Report::locate_warnings);
+            }
+            finish(&reports, fix.as_deref(), started, &out)
+        }
+        Err(mut error) => {
+            error.locate();
             if out.json {
                 let errors: Vec<Value> = error.flatten().into_iter().flat_map(error_json).collect();
                 println!("{}", json!({ "status": "error", "crates": [], "errors": errors }));

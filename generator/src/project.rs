@@ -15,6 +15,7 @@
 //! # Ok::<(), generator::project::Error>(())
 //! ```
 
+use crate::load::locate::locate_diagnostics;
 use crate::output::{Existing, Plan};
 use crate::{Diagnostic, Generated, GeneratedFile, Settings};
 use serde::Deserialize;
@@ -66,6 +67,11 @@ impl Report {
     /// Did the folder already match the spec? In check mode, `false` is drift.
     pub fn is_up_to_date(&self) -> bool {
         self.writes.is_empty() && self.removals.is_empty()
+    }
+
+    /// [`Error::locate`] for the warnings.
+    pub fn locate_warnings(&mut self) {
+        locate_diagnostics(&self.spec_text, &mut self.warnings);
     }
 }
 
@@ -121,6 +127,17 @@ impl Error {
         match self {
             Error::Several(errors) => errors.iter().flat_map(Error::flatten).collect(),
             other => vec![other],
+        }
+    }
+
+    /// Gives the spec diagnostics that only have a JSON pointer the line and
+    /// column it names. It parses the spec once more, so call it only to
+    /// show them.
+    pub fn locate(&mut self) {
+        match self {
+            Error::Spec { text, diagnostics, .. } => locate_diagnostics(text, diagnostics),
+            Error::Several(errors) => errors.iter_mut().for_each(Error::locate),
+            _ => {}
         }
     }
 }

@@ -71,6 +71,31 @@ fn errors_show_the_spec_line_and_nothing_is_written() {
 }
 
 #[test]
+fn errors_and_warnings_known_by_their_pointer_show_the_spec_line() {
+    let dir = temp_dir("pointers");
+    let unresolved = SPEC.replace("'#/components/schemas/Pet'", "'#/components/schemas/Nope'");
+    std::fs::write(dir.join("pets.yaml"), &unresolved).unwrap();
+    let (code, _, stderr) = openapi_rs(&dir, &["generate", "pets.yaml", "--out", "pets"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--> pets.yaml:12:45"), "the `$ref`: {stderr}");
+    assert!(stderr.contains("12 |               schema: {type: array, items: {$ref:"), "the spec line: {stderr}");
+    assert!(stderr.contains("note: at #/paths/~1pets/get/responses/200/"), "the pointer too: {stderr}");
+
+    let (_, stdout, _) = openapi_rs(&dir, &["--format", "json", "generate", "pets.yaml", "--out", "pets"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((&json["errors"][0]["line"], &json["errors"][0]["column"]), (&12.into(), &45.into()), "{json}");
+
+    // A warning on a property: an allOf of a string and an integer cannot be typed.
+    let warned = SPEC.replace("name: {type: string}", "name: {allOf: [{type: string}, {type: integer}]}");
+    std::fs::write(dir.join("pets.yaml"), warned).unwrap();
+    let (code, _, stderr) = openapi_rs(&dir, &["generate", "pets.yaml", "--out", "pets"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("warning: allOf of types that are not objects"), "{stderr}");
+    assert!(stderr.contains("--> pets.yaml:18:9"), "the property's line: {stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn codegen_reads_codegen_toml_and_reports_its_errors_located() {
     let dir = temp_dir("codegen");
     std::fs::write(dir.join("pets.yaml"), SPEC).unwrap();

@@ -24,8 +24,11 @@ pub fn run_codegen(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let root = Path::new("");
     let config = Config::read(root).map_err(|e| e.to_string())?;
-    let reports = project::codegen(root, &config, COMMAND, mode, &mut |_, _, _| {})
-        .map_err(|e| format!("{e}\nnothing was written"))?;
+    let mut reports = project::codegen(root, &config, COMMAND, mode, &mut |_, _, _| {}).map_err(|mut e| {
+        e.locate();
+        format!("{e}\nnothing was written")
+    })?;
+    reports.iter_mut().for_each(Report::locate_warnings);
     for report in &reports {
         print_warnings(&report.spec, &report.warnings);
     }
@@ -122,10 +125,14 @@ pub fn run_generate(args: &[String]) -> Result<(), String> {
     settings.api_key_prefixes = prefixes;
     settings.secret_properties = secrets;
     settings.standalone_workspace = standalone;
-    let report = project::generate_crate(&spec, &out, &settings).map_err(|e| match e {
-        Error::Spec { .. } | Error::Settings(_) | Error::Conflict { .. } => format!("{e}\nnothing was written"),
-        other => other.to_string(),
+    let mut report = project::generate_crate(&spec, &out, &settings).map_err(|mut e| {
+        e.locate();
+        match e {
+            Error::Spec { .. } | Error::Settings(_) | Error::Conflict { .. } => format!("{e}\nnothing was written"),
+            other => other.to_string(),
+        }
     })?;
+    report.locate_warnings();
     print_warnings(&spec, &report.warnings);
     println!(
         "{}: crate `{name}`: {} written, {} removed, {} unchanged; {} warnings (generated in {} ms)",

@@ -7,6 +7,7 @@
 //! cycles with no structure in them, and duplicate operationIds. All problems
 //! are collected before the stage gives up.
 
+pub mod locate;
 mod yaml;
 
 pub use yaml::parse_yaml;
