@@ -23,7 +23,8 @@ pub struct Diagnostic {
     /// JSON pointer (RFC 6901) to the offending node, `""` for the whole document.
     pub pointer: String,
     /// 1-based line and column: from the parser for syntax errors, else
-    /// where the pointer's node stands (filled in by `project`, which has the text).
+    /// where the pointer's node stands, once a command that shows it calls
+    /// `project::Error::locate` or `Report::locate_warnings` (they have the text).
     pub line_col: Option<(usize, usize)>,
     /// What is wrong, and what was done about it for warnings.
     pub message: String,
