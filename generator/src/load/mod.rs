@@ -238,42 +238,114 @@ fn check_schemas(raw: &Value) -> Vec<(String, Diagnostic)> {
         }
         pointer
     }
-    /// Outside schemas: a schema stands under every `schema` key (parameters,
-    /// headers, media types) and in `components/schemas`.
-    fn document<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Vec<(String, Diagnostic)>) {
-        match node {
-            Value::Object(map) => {
-                let in_components = matches!(path.as_slice(), [Step::Key("components")]);
-                for (key, child) in map {
-                    path.push(Step::Key(key));
-                    match key.as_str() {
-                        "example" | "examples" => {}
-                        _ if key.starts_with("x-") => {}
-                        "schema" => schema(child, path, out),
-                        "schemas" if in_components => {
-                            for (name, member) in child.as_object().into_iter().flatten() {
-                                path.push(Step::Key(name));
-                                schema(member, path, out);
-                                path.pop();
-                            }
-                        }
-                        _ => document(child, path, out),
-                    }
-                    path.pop();
-                }
+    /// The schema checker's output: each failing schema's pointer and its error.
+    type Found = Vec<(String, Diagnostic)>;
+    /// Where a visitor stands: the document node and the path to it.
+    type Visit<'v> = fn(&'v Value, &mut Vec<Step<'v>>, &mut Found);
+
+    /// Calls `visit` on the value of each key of `node` that the structure
+    /// gives a meaning to (`fields`), by the position alone: a component, a
+    /// path or a property named `schema` or `items` is a name, never a keyword.
+    fn fields<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found, field: fn(&str) -> Option<Visit<'v>>) {
+        for (key, child) in node.as_object().into_iter().flatten() {
+            if let Some(visit) = field(key) {
+                path.push(Step::Key(key));
+                visit(child, path, out);
+                path.pop();
             }
-            Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    path.push(Step::Index(index));
-                    document(item, path, out);
-                    path.pop();
-                }
-            }
-            _ => {}
         }
     }
+    /// A map whose keys are names (components, paths, media types, statuses):
+    /// `visit` on each value, extensions (`x-`) aside where `extensions` says the map has them.
+    fn named<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found, extensions: bool, visit: Visit<'v>) {
+        for (name, child) in node.as_object().into_iter().flatten() {
+            if !(extensions && name.starts_with("x-")) {
+                path.push(Step::Key(name));
+                visit(child, path, out);
+                path.pop();
+            }
+        }
+    }
+    fn list<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found, visit: Visit<'v>) {
+        for (index, item) in node.as_array().into_iter().flatten().enumerate() {
+            path.push(Step::Index(index));
+            visit(item, path, out);
+            path.pop();
+        }
+    }
+    /// The document: schemas stand where the OpenAPI 3.0 structure puts them.
+    fn document<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        fields(node, path, out, |key| match key {
+            "paths" => Some(|n, p, o| named(n, p, o, true, path_item)),
+            "components" => Some(components),
+            _ => None,
+        });
+    }
+    fn components<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        fields(node, path, out, |key| match key {
+            "schemas" => Some(|n, p, o| named(n, p, o, false, schema)),
+            "parameters" | "headers" => Some(|n, p, o| named(n, p, o, false, parameter_or_header)),
+            "responses" => Some(|n, p, o| named(n, p, o, false, response)),
+            "requestBodies" => Some(|n, p, o| named(n, p, o, false, request_body)),
+            "callbacks" => Some(|n, p, o| named(n, p, o, false, callback)),
+            _ => None,
+        });
+    }
+    fn path_item<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        fields(node, path, out, |key| match key {
+            "parameters" => Some(|n, p, o| list(n, p, o, parameter_or_header)),
+            method if METHODS.contains(&method) => Some(operation),
+            _ => None,
+        });
+    }
+    fn operation<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        fields(node, path, out, |key| match key {
+            "parameters" => Some(|n, p, o| list(n, p, o, parameter_or_header)),
+            "requestBody" => Some(request_body),
+            "responses" => Some(|n, p, o| named(n, p, o, true, response)),
+            "callbacks" => Some(|n, p, o| named(n, p, o, true, callback)),
+            _ => None,
+        });
+    }
+    /// A callback: path items under runtime expressions.
+    fn callback<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        named(node, path, out, true, path_item);
+    }
+    fn parameter_or_header<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        fields(node, path, out, |key| match key {
+            "schema" => Some(schema),
+            "content" => Some(content),
+            _ => None,
+        });
+    }
+    fn request_body<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        fields(node, path, out, |key| (key == "content").then_some(content as Visit<'v>));
+    }
+    fn response<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        fields(node, path, out, |key| match key {
+            "headers" => Some(|n, p, o| named(n, p, o, false, parameter_or_header)),
+            "content" => Some(content),
+            _ => None,
+        });
+    }
+    fn content<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        named(node, path, out, false, media_type);
+    }
+    fn media_type<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        fields(node, path, out, |key| match key {
+            "schema" => Some(schema),
+            "encoding" => Some(|n, p, o| named(n, p, o, false, encoding)),
+            _ => None,
+        });
+    }
+    fn encoding<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
+        fields(node, path, out, |key| match key {
+            "headers" => Some(|n, p, o| named(n, p, o, false, parameter_or_header)),
+            _ => None,
+        });
+    }
     /// A schema: its subschemas first, then itself with them stubbed.
-    fn schema<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Vec<(String, Diagnostic)>) {
+    fn schema<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
         let Value::Object(map) = node else { return };
         let stub = || Value::Object(Map::new());
         let mut shallow = Map::new();
