@@ -46,6 +46,14 @@ fn an_invalid_leaf_under_24_nested_all_ofs_is_reported_at_the_leaf() {
 }
 
 #[test]
+fn a_struct_of_16000_properties_generates_one_statement_per_property() {
+    let generated = generate_on_small_stack(wide_struct(16_000)).expect("generates");
+    let models = model_source(&generated);
+    assert!(models.contains("pub p15999: Option<String>"), "the last property is a field");
+    assert_eq!(models.matches("        map.optional(").count(), 15_999, "one flat statement per optional property");
+}
+
+#[test]
 fn two_deep_references_per_level_give_one_type_per_level() {
     let generated = generate_on_small_stack(two_deep_references_per_level(24)).expect("generates");
     let models = model_source(&generated);

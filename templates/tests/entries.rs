@@ -26,14 +26,14 @@ impl Serialize for MustNotBeWritten {
 fn writes_listed_properties_in_order_then_the_unknown_ones() {
     let extra = BTreeMap::from([("z".to_owned(), 1), ("a".to_owned(), 2)]);
     let mut out = Vec::new();
-    Entries::new(&mut serde_json::Serializer::new(&mut out))
-        .required("name", "rex")
-        .optional("tag", &None::<String>)
-        .optional("age", &Some(3))
-        .required("owner", &None::<String>)
-        .extra(&extra)
-        .end()
-        .unwrap();
+    let mut serializer = serde_json::Serializer::new(&mut out);
+    let mut map = Entries::new(&mut serializer);
+    map.required("name", "rex");
+    map.optional("tag", &None::<String>);
+    map.optional("age", &Some(3));
+    map.required("owner", &None::<String>);
+    map.extra(&extra);
+    map.end().unwrap();
     assert_eq!(String::from_utf8(out).unwrap(), r#"{"name":"rex","age":3,"owner":null,"a":2,"z":1}"#);
 }
 
@@ -41,12 +41,12 @@ fn writes_listed_properties_in_order_then_the_unknown_ones() {
 fn the_first_error_ends_the_object_and_later_properties_are_skipped() {
     let extra = BTreeMap::from([("later".to_owned(), MustNotBeWritten)]);
     let mut out = Vec::new();
-    let error = Entries::new(&mut serde_json::Serializer::new(&mut out))
-        .required("name", "rex")
-        .required("bad", &Fails)
-        .optional("after", &Some(MustNotBeWritten))
-        .extra(&extra)
-        .end()
-        .unwrap_err();
+    let mut serializer = serde_json::Serializer::new(&mut out);
+    let mut map = Entries::new(&mut serializer);
+    map.required("name", "rex");
+    map.required("bad", &Fails);
+    map.optional("after", &Some(MustNotBeWritten));
+    map.extra(&extra);
+    let error = map.end().unwrap_err();
     assert_eq!(error.to_string(), "cannot write this value");
 }

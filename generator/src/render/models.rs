@@ -182,29 +182,31 @@ fn render_struct(
 
 /// `Serialize` as a JSON object, through the runtime's `Entries`: listed
 /// properties in order (an absent optional one is left out, `null` stays
-/// `null`), then the unknown ones. One chain of calls, not a `?` per
-/// property: each early return is a branch that drops the map, and rustc's
-/// work on them grows with the property count.
+/// `null`), then the unknown ones. One statement per property, not a `?`
+/// per property (each early return is a branch that drops the map, and
+/// rustc's work on them grows with the property count), nor one chain of
+/// calls (a chain nests as deep as the property count in every parser and
+/// printer it goes through).
 fn serialize_struct(name: &proc_macro2::Ident, fields: &[Field], extra: &ExtraProperties) -> TokenStream {
     let entries = fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let wire = &field.wire_name;
         match field.presence {
-            Presence::Required | Presence::RequiredNullable => quote! { .required(#wire, &self.#field_name) },
-            Presence::Optional | Presence::OptionalNullable => quote! { .optional(#wire, &self.#field_name) },
+            Presence::Required | Presence::RequiredNullable => quote! { map.required(#wire, &self.#field_name); },
+            Presence::Optional | Presence::OptionalNullable => quote! { map.optional(#wire, &self.#field_name); },
         }
     });
     let extra_entries = match extra {
         ExtraProperties::Closed => quote! {},
-        ExtraProperties::Keep | ExtraProperties::Typed(_) => quote! { .extra(&self.additional_properties) },
+        ExtraProperties::Keep | ExtraProperties::Typed(_) => quote! { map.extra(&self.additional_properties); },
     };
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                crate::runtime::Entries::new(serializer)
-                    #(#entries)*
-                    #extra_entries
-                    .end()
+                let mut map = crate::runtime::Entries::new(serializer);
+                #(#entries)*
+                #extra_entries
+                map.end()
             }
         }
     }

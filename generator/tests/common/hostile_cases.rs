@@ -127,3 +127,15 @@ pub fn deep_properties(depth: usize) -> String {
     }
     format!("{HEAD}components:\n  schemas:\n    Deep: {schema}\n")
 }
+
+/// One object schema with `count` string properties, the first required:
+/// code that chains a call per property nests as deep as `count`.
+pub fn wide_struct(count: usize) -> String {
+    let mut out = format!(
+        "{HEAD}components:\n  schemas:\n    Wide:\n      type: object\n      required: [p0]\n      properties:\n"
+    );
+    for index in 0..count {
+        out.push_str(&format!("        p{index}: {{type: string}}\n"));
+    }
+    out
+}

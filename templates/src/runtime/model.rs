@@ -142,8 +142,9 @@ pub fn missing_property<E: de::Error>(required: &[(bool, &'static str)]) -> E {
 
 /// The properties of a generated struct as it is written: listed ones in
 /// order (an absent optional one left out, `null` kept), then unknown ones.
-/// Calls chain; after the first error the rest are skipped and [`end`]
-/// returns that error.
+/// One call per property (statements, so that a struct of any size stays
+/// flat); after the first error the rest are skipped and [`end`] returns
+/// that error.
 ///
 /// [`end`]: Entries::end
 pub struct Entries<M: SerializeMap> {
@@ -157,31 +158,29 @@ impl<M: SerializeMap> Entries<M> {
     }
 
     /// Writes a property that is always there (`null` when a nullable one is `None`).
-    pub fn required<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Self {
-        self.write(|map| map.serialize_entry(name, value))
+    pub fn required<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.write(|map| map.serialize_entry(name, value));
     }
 
     /// Writes an optional property, unless it is absent (`None`).
-    pub fn optional<T: Serialize>(self, name: &'static str, value: &Option<T>) -> Self {
-        match value {
-            Some(value) => self.required(name, value),
-            None => self,
+    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.required(name, value);
         }
     }
 
     /// Writes the properties the spec does not list.
-    pub fn extra<'a, T: Serialize + 'a>(self, properties: impl IntoIterator<Item = (&'a String, &'a T)>) -> Self {
-        self.write(|map| properties.into_iter().try_for_each(|(name, value)| map.serialize_entry(name, value)))
+    pub fn extra<'a, T: Serialize + 'a>(&mut self, properties: impl IntoIterator<Item = (&'a String, &'a T)>) {
+        self.write(|map| properties.into_iter().try_for_each(|(name, value)| map.serialize_entry(name, value)));
     }
 
     /// Runs `write` unless an earlier write failed; keeps its error.
-    fn write(mut self, write: impl FnOnce(&mut M) -> Result<(), M::Error>) -> Self {
+    fn write(&mut self, write: impl FnOnce(&mut M) -> Result<(), M::Error>) {
         if let Ok(map) = &mut self.map {
             if let Err(error) = write(map) {
                 self.map = Err(error);
             }
         }
-        self
     }
 
     /// Ends the object, or returns the first error.

@@ -21,13 +21,13 @@ pub struct ClientSecret {
 
 impl serde::Serialize for ClientSecret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("Id", &self.id)
-            .optional("Expiration", &self.expiration)
-            .optional("Expires", &self.expires)
-            .optional("Description", &self.description)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("Id", &self.id);
+        map.optional("Expiration", &self.expiration);
+        map.optional("Expires", &self.expires);
+        map.optional("Description", &self.description);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -92,12 +92,12 @@ pub struct ClientSecretCreateOrUpdate {
 
 impl serde::Serialize for ClientSecretCreateOrUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("Expiration", &self.expiration)
-            .optional("Expires", &self.expires)
-            .optional("Description", &self.description)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("Expiration", &self.expiration);
+        map.optional("Expires", &self.expires);
+        map.optional("Description", &self.description);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -180,14 +180,14 @@ impl std::fmt::Debug for ClientSecretResponse {
 
 impl serde::Serialize for ClientSecretResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("Secret", &self.secret)
-            .optional("Id", &self.id)
-            .optional("Expiration", &self.expiration)
-            .optional("Expires", &self.expires)
-            .optional("Description", &self.description)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("Secret", &self.secret);
+        map.optional("Id", &self.id);
+        map.optional("Expiration", &self.expiration);
+        map.optional("Expires", &self.expires);
+        map.optional("Description", &self.description);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -256,14 +256,14 @@ pub struct ErrorResponse {
 
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("OperationId", &self.operation_id)
-            .optional("Error", &self.error)
-            .optional("Reason", &self.reason)
-            .optional("Resolution", &self.resolution)
-            .optional("DynamicProperties", &self.dynamic_properties)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("OperationId", &self.operation_id);
+        map.optional("Error", &self.error);
+        map.optional("Reason", &self.reason);
+        map.optional("Resolution", &self.resolution);
+        map.optional("DynamicProperties", &self.dynamic_properties);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 

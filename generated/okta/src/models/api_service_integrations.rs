@@ -49,16 +49,16 @@ impl std::fmt::Debug for ApiServiceIntegrationInstanceSecret {
 #[cfg(feature = "api-service-integrations")]
 impl serde::Serialize for ApiServiceIntegrationInstanceSecret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("client_secret", &self.client_secret)
-            .optional("created", &self.created)
-            .optional("id", &self.id)
-            .optional("lastUpdated", &self.last_updated)
-            .optional("secret_hash", &self.secret_hash)
-            .required("status", &self.status)
-            .required("_links", &self.links)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("client_secret", &self.client_secret);
+        map.optional("created", &self.created);
+        map.optional("id", &self.id);
+        map.optional("lastUpdated", &self.last_updated);
+        map.optional("secret_hash", &self.secret_hash);
+        map.required("status", &self.status);
+        map.required("_links", &self.links);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -176,12 +176,12 @@ pub struct ApiServiceIntegrationSecretLinks {
 #[cfg(feature = "api-service-integrations")]
 impl serde::Serialize for ApiServiceIntegrationSecretLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("activate", &self.activate)
-            .optional("deactivate", &self.deactivate)
-            .optional("delete", &self.delete)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("activate", &self.activate);
+        map.optional("deactivate", &self.deactivate);
+        map.optional("delete", &self.delete);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -241,14 +241,14 @@ pub struct Error {
 
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("errorCauses", &self.error_causes)
-            .optional("errorCode", &self.error_code)
-            .optional("errorId", &self.error_id)
-            .optional("errorLink", &self.error_link)
-            .optional("errorSummary", &self.error_summary)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("errorCauses", &self.error_causes);
+        map.optional("errorCode", &self.error_code);
+        map.optional("errorId", &self.error_id);
+        map.optional("errorLink", &self.error_link);
+        map.optional("errorSummary", &self.error_summary);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -303,10 +303,10 @@ pub struct ErrorCause {
 
 impl serde::Serialize for ErrorCause {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("errorSummary", &self.error_summary)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("errorSummary", &self.error_summary);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -352,10 +352,10 @@ pub struct HrefHints {
 #[cfg(any(feature = "api-service-integrations", feature = "api-token"))]
 impl serde::Serialize for HrefHints {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("allow", &self.allow)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("allow", &self.allow);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -416,14 +416,14 @@ pub struct HrefObjectActivateLink {
 #[cfg(feature = "api-service-integrations")]
 impl serde::Serialize for HrefObjectActivateLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("hints", &self.hints)
-            .required("href", &self.href)
-            .optional("name", &self.name)
-            .optional("templated", &self.templated)
-            .optional("type", &self.type_)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("hints", &self.hints);
+        map.required("href", &self.href);
+        map.optional("name", &self.name);
+        map.optional("templated", &self.templated);
+        map.optional("type", &self.type_);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -501,14 +501,14 @@ pub struct HrefObjectDeactivateLink {
 #[cfg(feature = "api-service-integrations")]
 impl serde::Serialize for HrefObjectDeactivateLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("hints", &self.hints)
-            .required("href", &self.href)
-            .optional("name", &self.name)
-            .optional("templated", &self.templated)
-            .optional("type", &self.type_)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("hints", &self.hints);
+        map.required("href", &self.href);
+        map.optional("name", &self.name);
+        map.optional("templated", &self.templated);
+        map.optional("type", &self.type_);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -586,14 +586,14 @@ pub struct HrefObjectDeleteLink {
 #[cfg(feature = "api-service-integrations")]
 impl serde::Serialize for HrefObjectDeleteLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("hints", &self.hints)
-            .required("href", &self.href)
-            .optional("name", &self.name)
-            .optional("templated", &self.templated)
-            .optional("type", &self.type_)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("hints", &self.hints);
+        map.required("href", &self.href);
+        map.optional("name", &self.name);
+        map.optional("templated", &self.templated);
+        map.optional("type", &self.type_);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 

@@ -26,19 +26,19 @@ pub struct ApiToken {
 
 impl serde::Serialize for ApiToken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("clientName", &self.client_name)
-            .optional("created", &self.created)
-            .optional("expiresAt", &self.expires_at)
-            .optional("id", &self.id)
-            .optional("lastUpdated", &self.last_updated)
-            .required("name", &self.name)
-            .optional("network", &self.network)
-            .optional("tokenWindow", &self.token_window)
-            .optional("userId", &self.user_id)
-            .optional("_links", &self.links)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("clientName", &self.client_name);
+        map.optional("created", &self.created);
+        map.optional("expiresAt", &self.expires_at);
+        map.optional("id", &self.id);
+        map.optional("lastUpdated", &self.last_updated);
+        map.required("name", &self.name);
+        map.optional("network", &self.network);
+        map.optional("tokenWindow", &self.token_window);
+        map.optional("userId", &self.user_id);
+        map.optional("_links", &self.links);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -121,11 +121,11 @@ pub struct ApiTokenLinks {
 
 impl serde::Serialize for ApiTokenLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("self", &self.self_)
-            .optional("user", &self.user)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("self", &self.self_);
+        map.optional("user", &self.user);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -177,12 +177,12 @@ pub struct ApiTokenNetwork {
 
 impl serde::Serialize for ApiTokenNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("connection", &self.connection)
-            .optional("include", &self.include)
-            .optional("exclude", &self.exclude)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("connection", &self.connection);
+        map.optional("include", &self.include);
+        map.optional("exclude", &self.exclude);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -246,14 +246,14 @@ pub struct ApiTokenUpdate {
 
 impl serde::Serialize for ApiTokenUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("clientName", &self.client_name)
-            .optional("created", &self.created)
-            .optional("name", &self.name)
-            .optional("network", &self.network)
-            .optional("userId", &self.user_id)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("clientName", &self.client_name);
+        map.optional("created", &self.created);
+        map.optional("name", &self.name);
+        map.optional("network", &self.network);
+        map.optional("userId", &self.user_id);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -324,14 +324,14 @@ pub struct HrefObjectSelfLink {
 
 impl serde::Serialize for HrefObjectSelfLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("hints", &self.hints)
-            .required("href", &self.href)
-            .optional("name", &self.name)
-            .optional("templated", &self.templated)
-            .optional("type", &self.type_)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("hints", &self.hints);
+        map.required("href", &self.href);
+        map.optional("name", &self.name);
+        map.optional("templated", &self.templated);
+        map.optional("type", &self.type_);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -405,14 +405,14 @@ pub struct HrefObjectUserLink {
 
 impl serde::Serialize for HrefObjectUserLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("hints", &self.hints)
-            .required("href", &self.href)
-            .optional("name", &self.name)
-            .optional("templated", &self.templated)
-            .optional("type", &self.type_)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("hints", &self.hints);
+        map.required("href", &self.href);
+        map.optional("name", &self.name);
+        map.optional("templated", &self.templated);
+        map.optional("type", &self.type_);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 

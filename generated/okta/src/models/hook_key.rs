@@ -36,16 +36,16 @@ pub struct DetailedHookKeyInstance {
 
 impl serde::Serialize for DetailedHookKeyInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("created", &self.created)
-            .optional("id", &self.id)
-            .optional("isUsed", &self.is_used)
-            .optional("keyId", &self.key_id)
-            .optional("lastUpdated", &self.last_updated)
-            .optional("name", &self.name)
-            .optional("_embedded", &self.embedded)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("created", &self.created);
+        map.optional("id", &self.id);
+        map.optional("isUsed", &self.is_used);
+        map.optional("keyId", &self.key_id);
+        map.optional("lastUpdated", &self.last_updated);
+        map.optional("name", &self.name);
+        map.optional("_embedded", &self.embedded);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -134,15 +134,15 @@ pub struct Embedded {
 
 impl serde::Serialize for Embedded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("alg", &self.alg)
-            .optional("e", &self.e)
-            .optional("kid", &self.kid)
-            .optional("kty", &self.kty)
-            .optional("n", &self.n)
-            .optional("use", &self.use_)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("alg", &self.alg);
+        map.optional("e", &self.e);
+        map.optional("kid", &self.kid);
+        map.optional("kty", &self.kty);
+        map.optional("n", &self.n);
+        map.optional("use", &self.use_);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -254,15 +254,15 @@ pub struct HookKey {
 
 impl serde::Serialize for HookKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("created", &self.created)
-            .optional("id", &self.id)
-            .optional("isUsed", &self.is_used)
-            .optional("keyId", &self.key_id)
-            .optional("lastUpdated", &self.last_updated)
-            .optional("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("created", &self.created);
+        map.optional("id", &self.id);
+        map.optional("isUsed", &self.is_used);
+        map.optional("keyId", &self.key_id);
+        map.optional("lastUpdated", &self.last_updated);
+        map.optional("name", &self.name);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
@@ -325,10 +325,10 @@ pub struct KeyRequest {
 
 impl serde::Serialize for KeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .required("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.required("name", &self.name);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 

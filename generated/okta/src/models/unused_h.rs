@@ -24,14 +24,14 @@ pub struct HrefObject {
 
 impl serde::Serialize for HrefObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::Entries::new(serializer)
-            .optional("hints", &self.hints)
-            .required("href", &self.href)
-            .optional("name", &self.name)
-            .optional("templated", &self.templated)
-            .optional("type", &self.type_)
-            .extra(&self.additional_properties)
-            .end()
+        let mut map = crate::runtime::Entries::new(serializer);
+        map.optional("hints", &self.hints);
+        map.required("href", &self.href);
+        map.optional("name", &self.name);
+        map.optional("templated", &self.templated);
+        map.optional("type", &self.type_);
+        map.extra(&self.additional_properties);
+        map.end()
     }
 }
 
