@@ -153,7 +153,11 @@ fn render_struct(
         ExtraProperties::Closed => quote! {},
     };
     let has_secret = fields.iter().any(|f| f.secret);
-    let mut derives = vec![quote! { Clone }, quote! { PartialEq }];
+    let flat_eq = fields.len() > DERIVED_EQ_MAX_FIELDS;
+    let mut derives = vec![quote! { Clone }];
+    if !flat_eq {
+        derives.push(quote! { PartialEq });
+    }
     if !has_secret {
         derives.insert(0, quote! { Debug });
     }
@@ -162,6 +166,11 @@ fn render_struct(
     }
     let debug_impl = if has_secret {
         redacting_debug(def, fields, extra)
+    } else {
+        quote! {}
+    };
+    let eq_impl = if flat_eq {
+        flat_partial_eq(&name, fields, extra)
     } else {
         quote! {}
     };
@@ -174,9 +183,33 @@ fn render_struct(
             #(#field_items)*
             #extra_field
         }
+        #eq_impl
         #debug_impl
         #serialize
         #deserialize
+    }
+}
+
+/// The most fields a struct derives `PartialEq` for: the derive joins one
+/// comparison per field with `&&`, an expression as deep as the field count,
+/// and rustc's stack overflowed on it at 16,000 fields.
+const DERIVED_EQ_MAX_FIELDS: usize = 256;
+
+/// `PartialEq` of a struct with more fields than [`DERIVED_EQ_MAX_FIELDS`]:
+/// the derive's meaning, one statement per field.
+fn flat_partial_eq(name: &proc_macro2::Ident, fields: &[Field], extra: &ExtraProperties) -> TokenStream {
+    let comparisons = fields.iter().map(|field| ident(&field.name)).chain(match extra {
+        ExtraProperties::Closed => None,
+        ExtraProperties::Keep | ExtraProperties::Typed(_) => Some(ident("additional_properties")),
+    });
+    quote! {
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                let mut equal = true;
+                #(equal &= self.#comparisons == other.#comparisons;)*
+                equal
+            }
+        }
     }
 }
 
