@@ -25,6 +25,7 @@
 //!   secrets, query strings or header values.
 
 mod auth;
+mod body;
 mod client;
 mod codec;
 mod enums;
