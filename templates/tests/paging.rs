@@ -156,7 +156,7 @@ async fn page_error_ends_the_stream_with_the_typed_error() {
 const OFFSET: Paging = Paging::Offset { offset_param: "skip", limit_param: "count", default_limit: 2 };
 
 #[tokio::test]
-async fn offset_paging_stops_on_a_short_page() {
+async fn offset_paging_goes_past_a_short_page_until_an_empty_one() {
     let server = MockServer::start().await;
     Mock::given(path("/ocs/items"))
         .and(query_param("count", "2"))
@@ -178,6 +178,14 @@ async fn offset_paging_stops_on_a_short_page() {
         .and(query_param("count", "2"))
         .and(query_param("skip", "4"))
         .respond_with(ResponseTemplate::new(200).set_body_json(page(&[5])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The short page may be the server's cap on the page size: one more request tells.
+    Mock::given(path("/ocs/items"))
+        .and(query_param("count", "2"))
+        .and(query_param("skip", "5"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(&[])))
         .expect(1)
         .mount(&server)
         .await;

@@ -1,6 +1,9 @@
 //! Pagination of list operations.
 
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -14,15 +17,25 @@ use super::request::Request;
 use super::response::RawResponse;
 
 /// How a list operation is paged.
+///
+/// Whatever the server answers, a stream ends: after at most
+/// [`ClientBuilder::max_pages`](super::ClientBuilder::max_pages) pages, and
+/// with [`Error::InvalidRequest`] as soon as a page has the same body as the
+/// page before it (a server ignoring the offset or the cursor; pages without
+/// items are not compared).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paging {
     /// Follow `Link: <url>; rel="next"` headers until there is none (Okta).
     /// A next URL on another origin (scheme, host, port) than the base URL is
-    /// refused with [`Error::InvalidRequest`], so credentials never go elsewhere.
+    /// refused with [`Error::InvalidRequest`], so credentials never go
+    /// elsewhere; so is a next URL already fetched by this stream (a cycle,
+    /// such as a page linking to itself), after that page's items.
     LinkHeader,
     /// Offset/limit paging (e.g. `skip`/`count`): the next offset is the
-    /// current offset plus the number of items received; paging stops on a
-    /// page shorter than the limit (or empty).
+    /// current offset plus the number of items received; paging stops on an
+    /// empty page. A page shorter than the limit does not end it (servers
+    /// cap the page size below what was asked), so the last page is always
+    /// followed by one request answered with an empty page.
     Offset {
         /// The query parameter holding the offset (missing on the first request means 0).
         offset_param: &'static str,
@@ -69,9 +82,26 @@ pub async fn collect_all<T, E>(pages: Pages<T, E>) -> Result<Vec<T>, Error<E>> {
 /// Where paging stands between two pages.
 struct Cursor {
     request: Request,
-    /// For offset paging: the offset and limit of `request`.
+    /// For offset paging: the offset of `request`.
     offset: u64,
-    limit: u64,
+}
+
+/// What a stream remembers across pages, to end when the server would not.
+#[derive(Default)]
+struct Progress {
+    /// Pages fetched so far.
+    fetched: u64,
+    /// The URLs fetched (link paging), at most `max_pages` of them.
+    visited: HashSet<Url>,
+    /// A digest of the body of the last page that had items.
+    previous_page: Option<u64>,
+}
+
+/// A digest of a page body, to notice a page repeating the one before it.
+fn digest(body: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    body.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// What the stream does next.
@@ -118,23 +148,19 @@ impl Client {
     {
         let client = self.clone();
         let mut first = first;
-        let (offset, limit) = match paging {
-            Paging::LinkHeader => (0, 0),
+        let offset = match paging {
+            Paging::LinkHeader => 0,
             Paging::Offset { offset_param, limit_param, default_limit } => {
-                let limit = match first.query_value(limit_param).and_then(|v| v.parse().ok()) {
-                    Some(limit) => limit,
-                    None => {
-                        first.set_query(limit_param, &default_limit);
-                        default_limit
-                    }
-                };
-                let offset = first.query_value(offset_param).and_then(|v| v.parse().ok()).unwrap_or(0);
-                (offset, limit)
+                if first.query_value(limit_param).and_then(|v| v.parse::<u64>().ok()).is_none() {
+                    first.set_query(limit_param, &default_limit);
+                }
+                first.query_value(offset_param).and_then(|v| v.parse().ok()).unwrap_or(0)
             }
         };
-        let start = Step::Fetch(Box::new(Cursor { request: first, offset, limit }));
+        let start = Step::Fetch(Box::new(Cursor { request: first, offset }));
+        let max_pages = client.max_pages();
 
-        let pages = stream::try_unfold(start, move |step| {
+        let pages = stream::try_unfold((start, Progress::default()), move |(step, mut progress)| {
             let client = client.clone();
             async move {
                 let cursor = match step {
@@ -147,11 +173,34 @@ impl Client {
                 let current_url =
                     cursor.request.url(client.base_url()).map_err(|m| Error::invalid_request(operation, m))?;
                 let raw = client.dispatch(cursor.request.clone()).await.map_err(Error::widen)?;
+                progress.fetched = progress.fetched.saturating_add(1);
                 let link = match paging {
                     Paging::LinkHeader => next_link::<E>(&raw, &current_url),
                     Paging::Offset { .. } => Ok(None),
                 };
+                let page_digest = digest(raw.body());
+                if let Paging::LinkHeader = paging {
+                    progress.visited.insert(current_url);
+                }
                 let items = decode(raw)?;
+                if !items.is_empty() {
+                    // Its items were all yielded with the page before: not again.
+                    if progress.previous_page == Some(page_digest) {
+                        return Err(Error::invalid_request(
+                            operation,
+                            format!(
+                                "page {} has the same content as the page before it: the server seems to \
+                                 ignore the {}; stopping instead of fetching it again",
+                                progress.fetched,
+                                match paging {
+                                    Paging::LinkHeader => "next-page link".to_owned(),
+                                    Paging::Offset { offset_param, .. } => format!("`{offset_param}` parameter"),
+                                }
+                            ),
+                        ));
+                    }
+                    progress.previous_page = Some(page_digest);
+                }
                 let next = match paging {
                     Paging::LinkHeader => match link {
                         Err(err) => Step::Fail(err),
@@ -162,26 +211,53 @@ impl Client {
                                 url.origin().ascii_serialization()
                             ),
                         )),
+                        Ok(Some(url)) if progress.visited.contains(&url) => Step::Fail(Error::invalid_request(
+                            operation,
+                            format!(
+                                "the next-page link of page {} leads back to a page already fetched ({}); \
+                                 stopping instead of looping",
+                                progress.fetched,
+                                url.path()
+                            ),
+                        )),
                         Ok(Some(url)) => {
                             let mut request = cursor.request;
                             request.absolute_url = Some(url);
-                            Step::Fetch(Box::new(Cursor { request, offset: 0, limit: 0 }))
+                            Step::Fetch(Box::new(Cursor { request, offset: 0 }))
                         }
                         Ok(None) => Step::Done,
                     },
                     Paging::Offset { offset_param, .. } => {
-                        let received = items.len() as u64;
-                        if received == 0 || received < cursor.limit {
+                        let received = u64::try_from(items.len()).unwrap_or(u64::MAX);
+                        // A short page may be the server's cap on the page size: only an empty one ends.
+                        if received == 0 {
                             Step::Done
                         } else {
-                            let mut request = cursor.request;
-                            let offset = cursor.offset + received;
-                            request.set_query(offset_param, &offset);
-                            Step::Fetch(Box::new(Cursor { request, offset, limit: cursor.limit }))
+                            match cursor.offset.checked_add(received) {
+                                Some(offset) => {
+                                    let mut request = cursor.request;
+                                    request.set_query(offset_param, &offset);
+                                    Step::Fetch(Box::new(Cursor { request, offset }))
+                                }
+                                None => Step::Fail(Error::invalid_request(
+                                    operation,
+                                    format!("the next `{offset_param}` would overflow a 64-bit integer"),
+                                )),
+                            }
                         }
                     }
                 };
-                Ok(Some((items, next)))
+                let next = match next {
+                    Step::Fetch(_) if progress.fetched >= max_pages => Step::Fail(Error::invalid_request(
+                        operation,
+                        format!(
+                            "stopped after {} pages, the client's max_pages limit; the server offered more",
+                            progress.fetched
+                        ),
+                    )),
+                    next => next,
+                };
+                Ok(Some((items, (next, progress))))
             }
         });
         let items = pages.map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten();
