@@ -281,7 +281,7 @@ impl OAuth2 {
             .await
             .map_err(|e| format!("token request to {url} failed: {}", e.without_url()))?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| format!("token request to {url} failed: {}", e.without_url()))?;
+        let body = super::body::read_token_body(response, url).await?;
         if !status.is_success() {
             let text = String::from_utf8_lossy(&body);
             let text: String = text.trim().chars().take(300).collect();

@@ -14,6 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument as _;
 
 use super::auth::{sensitive_value, Credentials, Scheme};
+use super::body::{read_limited, BodyError, Overflow, TooLarge, DEFAULT_MAX_BODY_SIZE, ERROR_BODY_LIMIT};
 use super::error::{Error, TransportError};
 use super::params::{encode_component, encode_cookie_value};
 use super::request::{multipart_form, Body, Request};
@@ -26,6 +27,12 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default time before expiry at which a cached OAuth 2.0 token is refreshed.
 const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(30);
+/// Default total time of a call ([`ClientBuilder::deadline`]): long enough
+/// for any API call with its retries, short enough that a server sending a
+/// byte a minute cannot hold a call forever.
+const DEFAULT_DEADLINE: Duration = Duration::from_secs(5 * 60);
+/// Default of [`ClientBuilder::max_pages`].
+const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 /// A server URL from the spec with `{name}` variables and their default values,
 /// e.g. `https://{yourOktaDomain}` with `("yourOktaDomain", "subdomain.okta.com")`.
@@ -61,6 +68,8 @@ pub struct ClientBuilder {
     retry_policy: RetryPolicy,
     credentials: Vec<(&'static str, Credentials)>,
     token_refresh_margin: Duration,
+    max_body_size: usize,
+    max_pages: u64,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -81,6 +90,8 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_policy", &self.retry_policy)
             .field("credentials", &self.credentials)
             .field("token_refresh_margin", &self.token_refresh_margin)
+            .field("max_body_size", &self.max_body_size)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -93,7 +104,7 @@ impl ClientBuilder {
             base_url: None,
             variables: Vec::new(),
             timeout: None,
-            deadline: None,
+            deadline: Some(DEFAULT_DEADLINE),
             strict_formats: false,
             connect_timeout: None,
             user_agent: None,
@@ -102,6 +113,8 @@ impl ClientBuilder {
             retry_policy: RetryPolicy::default(),
             credentials: Vec::new(),
             token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            max_pages: DEFAULT_MAX_PAGES,
         }
     }
 
@@ -120,7 +133,8 @@ impl ClientBuilder {
     }
 
     /// Total timeout of each attempt, from connecting until the body is read.
-    /// Default: none (a 60 s read timeout and a 10 s connect timeout apply).
+    /// Default: none (a 60 s read timeout and a 10 s connect timeout apply,
+    /// and the whole call is bounded by [`ClientBuilder::deadline`]).
     /// With [`ClientBuilder::http_client`] it is applied to each request.
     ///
     /// A call may make several attempts (see [`RetryPolicy`]), so it can take
@@ -131,14 +145,41 @@ impl ClientBuilder {
     }
 
     /// Total time allowed for each call, across all its attempts and the
-    /// waits between them (default: none). When it passes, the call ends
+    /// waits between them, OAuth 2.0 token requests and reading the body
+    /// included (default: 5 minutes, so that a server sending a byte now and
+    /// then cannot hold a call forever). When it passes, the call ends
     /// with [`Error::Transport`] saying so and how many attempts were made
     /// ([`TransportError::is_deadline`]); a retry whose wait would end after
     /// it is not made (the last response, or error, is returned instead).
+    /// Each page of a stream is a call of its own.
     ///
-    /// For one call only, wrap it in `tokio::time::timeout`.
+    /// `Duration::MAX` turns it off. For one call only, wrap it in
+    /// `tokio::time::timeout`.
     pub fn deadline(mut self, d: Duration) -> Self {
         self.deadline = Some(d);
+        self
+    }
+
+    /// The largest response body read, in bytes (default 64 MiB). A 2xx
+    /// response with a longer body fails with [`Error::Transport`] naming
+    /// the operation and the limit ([`TransportError::is_body_too_large`]),
+    /// without reading past the limit (or at all, when its `Content-Length`
+    /// says so), and is not retried. The body of any other status is kept up
+    /// to 64 KiB (or this limit if smaller) and the rest is not read: the
+    /// call still ends with [`Error::Api`], its body marked
+    /// [truncated](super::ApiError::is_body_truncated).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// The most pages a stream ([`Client::paginate`]) fetches (default
+    /// 10 000; at least 1). Past it the stream yields
+    /// [`Error::InvalidRequest`] naming the operation and the limit, after the
+    /// items of the last page fetched. With [`ClientBuilder::max_body_size`]
+    /// it bounds what `collect_all` can hold: `max_pages` × `max_body_size`.
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = pages;
         self
     }
 
@@ -227,6 +268,10 @@ struct Inner {
     schemes: HashMap<&'static str, Scheme>,
     /// Response headers whose values are redacted (API key headers).
     sensitive_headers: Vec<HeaderName>,
+    /// [`ClientBuilder::max_body_size`].
+    max_body_size: usize,
+    /// [`ClientBuilder::max_pages`].
+    max_pages: u64,
 }
 
 /// A client for one API; cheap to clone (clones share connections and cached tokens).
@@ -283,6 +328,15 @@ fn substitute(template: &str, variables: &[(&str, &str)]) -> Result<String, Stri
 /// Whether two URLs share scheme, host and port.
 pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// `host:port` of `url`, for error messages.
+fn address_of(url: &Url) -> String {
+    match (url.host_str(), url.port_or_known_default()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        _ => String::new(),
+    }
 }
 
 /// What one attempt authenticated with: the OAuth 2.0 tokens it used.
@@ -349,6 +403,10 @@ impl Client {
             schemes.insert(name, scheme);
         }
 
+        if b.max_pages == 0 {
+            return Err(config("max_pages must be at least 1".to_owned()));
+        }
+
         let own_client = b.http_client.is_none();
         let http = match b.http_client {
             Some(c) => {
@@ -394,8 +452,15 @@ impl Client {
                 retry_policy: b.retry_policy,
                 schemes,
                 sensitive_headers,
+                max_body_size: b.max_body_size,
+                max_pages: b.max_pages,
             }),
         })
+    }
+
+    /// [`ClientBuilder::max_pages`].
+    pub(crate) fn max_pages(&self) -> u64 {
+        self.inner.max_pages
     }
 
     /// The base URL (without trailing `/`).
@@ -563,30 +628,64 @@ impl Client {
         Ok((builder, used_tokens))
     }
 
-    /// Sends the request, reading the whole body.
+    /// Sends the request and reads the body within [`ClientBuilder::max_body_size`]
+    /// (a non-2xx body is cut at [`ERROR_BODY_LIMIT`] instead). The outer
+    /// error is a 2xx body over the limit, with its status.
     async fn send(
         &self,
         builder: reqwest::RequestBuilder,
         operation: &'static str,
-    ) -> Result<RawResponse, reqwest::Error> {
-        let mut response = builder.send().await?;
+    ) -> Result<Result<RawResponse, reqwest::Error>, (StatusCode, TooLarge)> {
+        let mut response = match builder.send().await {
+            Ok(response) => response,
+            Err(e) => return Ok(Err(e)),
+        };
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await?;
         let inner = &*self.inner;
-        Ok(RawResponse::from_parts(status, headers, body, &inner.sensitive_headers, operation, inner.strict_formats))
+        let (limit, overflow) = if status.is_success() {
+            (inner.max_body_size, Overflow::Fail)
+        } else {
+            (inner.max_body_size.min(ERROR_BODY_LIMIT), Overflow::Truncate)
+        };
+        let body = match read_limited(&mut response, limit, overflow).await {
+            Ok(body) => body,
+            Err(BodyError::Read(e)) => return Ok(Err(e)),
+            Err(BodyError::TooLarge(too_large)) => return Err((status, too_large)),
+        };
+        let raw = RawResponse::from_parts(
+            status,
+            headers,
+            body.bytes,
+            &inner.sensitive_headers,
+            operation,
+            inner.strict_formats,
+        );
+        Ok(Ok(raw.with_truncated_body(body.truncated)))
     }
 
-    /// One attempt: credentials, then the request. The outer error is one
-    /// that retrying cannot fix (credentials, an invalid request).
+    /// One attempt (number `attempt`): credentials, then the request. The
+    /// outer error is one that retrying cannot fix (credentials, an invalid
+    /// request, a body over the size limit).
     async fn attempt(
         &self,
         req: &Request,
         url: &Url,
         alternative: &[&'static str],
+        attempt: u32,
     ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
         let (builder, used_tokens) = self.prepare(req, url, alternative).await?;
-        Ok((self.send(builder, req.operation_id).await, used_tokens))
+        match self.send(builder, req.operation_id).await {
+            Ok(outcome) => Ok((outcome, used_tokens)),
+            Err((status, too_large)) => Err(Error::Transport(TransportError::body_too_large(
+                req.operation_id,
+                attempt,
+                status,
+                too_large.limit,
+                too_large.announced,
+                &address_of(url),
+            ))),
+        }
     }
 
     /// The error of a call that failed in transport, or ran out of time.
@@ -598,18 +697,13 @@ impl Client {
         attempts: u32,
         deadline: Option<Duration>,
     ) -> Error<Infallible> {
-        let address = match (url.host_str(), url.port_or_known_default()) {
-            (Some(host), Some(port)) => format!("{host}:{port}"),
-            (Some(host), None) => host.to_owned(),
-            _ => String::new(),
-        };
         Error::Transport(TransportError::new(
             req.operation_id,
             source,
             attempts,
             self.inner.attempt_timeout,
             deadline,
-            &address,
+            &address_of(url),
         ))
     }
 
@@ -621,9 +715,12 @@ impl Client {
         let url = req.url(&self.inner.base_url).map_err(|m| Error::invalid_request(req.operation_id, m))?;
         let alternative = self.select_alternative(req.security);
         let policy = &self.inner.retry_policy;
-        let deadline = self.inner.deadline.map(|d| (d, tokio::time::Instant::now() + d));
+        // A deadline too far away to be represented (`Duration::MAX`) is none.
+        let deadline = self.inner.deadline.and_then(|d| tokio::time::Instant::now().checked_add(d).map(|at| (d, at)));
         // Whether a wait of `delay` would end after the deadline.
-        let no_time_for = |delay: Duration| deadline.is_some_and(|(_, at)| tokio::time::Instant::now() + delay >= at);
+        let no_time_for = |delay: Duration| {
+            deadline.is_some_and(|(_, at)| tokio::time::Instant::now().checked_add(delay).is_none_or(|end| end >= at))
+        };
         // Built on the first retry: most requests never need it.
         let mut backoff = None;
         let mut retries = 0u32;
@@ -636,11 +733,13 @@ impl Client {
             attempt += 1;
             span.record("attempt", attempt);
             let outcome = match deadline {
-                None => self.attempt(req, &url, alternative).await?,
-                Some((limit, at)) => match tokio::time::timeout_at(at, self.attempt(req, &url, alternative)).await {
-                    Ok(outcome) => outcome?,
-                    Err(_) => return Err(self.transport_error(req, &url, last_error, attempt, Some(limit))),
-                },
+                None => self.attempt(req, &url, alternative, attempt).await?,
+                Some((limit, at)) => {
+                    match tokio::time::timeout_at(at, self.attempt(req, &url, alternative, attempt)).await {
+                        Ok(outcome) => outcome?,
+                        Err(_) => return Err(self.transport_error(req, &url, last_error, attempt, Some(limit))),
+                    }
+                }
             };
             match outcome {
                 (Ok(raw), used_tokens) => {

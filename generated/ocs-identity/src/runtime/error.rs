@@ -8,6 +8,8 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use super::body::ByteSize;
+
 /// How many characters of a response body [`ApiError`]'s `Display` shows.
 const DISPLAY_BODY_LIMIT: usize = 512;
 
@@ -34,14 +36,18 @@ pub enum Error<E = serde_json::Value> {
     /// The response body could not be decoded into the expected type.
     Decode(DecodeError),
     /// The request could not be sent or the response could not be read
-    /// (connection refused, timeout, total deadline exceeded, connection closed, ...).
+    /// (connection refused, timeout, total deadline exceeded, connection
+    /// closed, body larger than [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size), ...).
     Transport(TransportError),
     /// Credentials could not be obtained (for example, an OAuth 2.0 token
     /// request failed). The message starts with the operation id.
     Auth(String),
     /// The request could not be built (invalid parameter, body that does not serialize,
-    /// pagination link pointing to another origin, ...). The message starts
-    /// with the operation id.
+    /// pagination link pointing to another origin, ...), or paging was stopped
+    /// (a next-page link leading back to a page already fetched, a page
+    /// repeating the one before it, more pages than
+    /// [`ClientBuilder::max_pages`](super::ClientBuilder::max_pages)). The
+    /// message starts with the operation id.
     InvalidRequest(String),
     /// The client is misconfigured (invalid base URL, unknown server variable, ...).
     Config(String),
@@ -53,7 +59,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => Some(e.status()),
             Error::Decode(e) => Some(e.status),
-            Error::Transport(e) => e.source.as_ref().and_then(reqwest::Error::status),
+            Error::Transport(e) => e.status.or_else(|| e.source.as_ref().and_then(reqwest::Error::status)),
             Error::Auth(_) | Error::InvalidRequest(_) | Error::Config(_) => None,
         }
     }
@@ -70,7 +76,10 @@ impl Error<Infallible> {
         match self {
             Error::Api(e) => {
                 let e = *e.inner;
-                Error::Api(ApiError::new(e.operation, e.status, e.headers, None, e.raw_body))
+                Error::Api(
+                    ApiError::new(e.operation, e.status, e.headers, None, e.raw_body)
+                        .with_truncated_body(e.body_truncated),
+                )
             }
             Error::Decode(e) => Error::Decode(e),
             Error::Transport(e) => Error::Transport(e),
@@ -126,6 +135,10 @@ pub struct TransportError {
     summary: String,
     /// The causes under the summary, as `source()` shows them.
     causes: Option<Box<Cause>>,
+    /// The status of a response whose body could not be read, when known.
+    status: Option<StatusCode>,
+    /// The limit a body exceeded ([`TransportError::body_limit`]).
+    body_limit: Option<usize>,
 }
 
 /// One cause of a [`TransportError`], as text.
@@ -170,7 +183,47 @@ impl TransportError {
             messages.pop();
         }
         let causes = messages.into_iter().rev().fold(None, |next, message| Some(Box::new(Cause { message, next })));
-        TransportError { operation, source, attempts, deadline, summary, causes }
+        TransportError { operation, source, attempts, deadline, summary, causes, status: None, body_limit: None }
+    }
+
+    /// The error of a call whose response (`status`) had a body longer than
+    /// `limit` bytes (`announced` by `Content-Length`, if it was).
+    pub(crate) fn body_too_large(
+        operation: &'static str,
+        attempts: u32,
+        status: StatusCode,
+        limit: usize,
+        announced: Option<u64>,
+        address: &str,
+    ) -> Self {
+        let announced = announced.map(|n| format!(", Content-Length {n}")).unwrap_or_default();
+        let summary = format!(
+            "the body of the HTTP {} response is larger than the {} limit (max_body_size{announced}) ({address})",
+            status.as_u16(),
+            ByteSize(limit)
+        );
+        TransportError {
+            operation,
+            source: None,
+            attempts,
+            deadline: None,
+            summary,
+            causes: None,
+            status: Some(status),
+            body_limit: Some(limit),
+        }
+    }
+
+    /// Whether the response body was larger than
+    /// [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)
+    /// (it was not read past the limit; the call is not retried).
+    pub fn is_body_too_large(&self) -> bool {
+        self.body_limit.is_some()
+    }
+
+    /// The body size limit the response exceeded, in bytes, if that is what failed.
+    pub fn body_limit(&self) -> Option<usize> {
+        self.body_limit
     }
 
     /// The operation id of the failed call.
@@ -269,6 +322,8 @@ impl fmt::Debug for TransportError {
             .field("operation", &self.operation)
             .field("attempts", &self.attempts)
             .field("deadline", &self.deadline)
+            .field("status", &self.status)
+            .field("body_limit", &self.body_limit)
             .field("source", &self.source)
             .finish_non_exhaustive()
     }
@@ -319,6 +374,8 @@ struct ApiErrorInner<E> {
     headers: HeaderMap,
     body: Option<E>,
     raw_body: String,
+    /// Whether the body was cut at the error body limit (64 KiB).
+    body_truncated: bool,
 }
 
 impl<E> ApiError<E> {
@@ -329,7 +386,23 @@ impl<E> ApiError<E> {
         body: Option<E>,
         raw_body: String,
     ) -> Self {
-        ApiError { inner: Box::new(ApiErrorInner { operation, status, headers, body, raw_body }) }
+        ApiError {
+            inner: Box::new(ApiErrorInner { operation, status, headers, body, raw_body, body_truncated: false }),
+        }
+    }
+
+    /// Marks the body as cut at the error body limit (64 KiB) (or not).
+    pub(crate) fn with_truncated_body(mut self, truncated: bool) -> Self {
+        self.inner.body_truncated = truncated;
+        self
+    }
+
+    /// Whether the server sent a longer body than was kept: error bodies are
+    /// kept up to 64 KiB (or [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)
+    /// if smaller), so [`ApiError::raw_body`] has the start of it and
+    /// [`ApiError::body`] is usually `None`.
+    pub fn is_body_truncated(&self) -> bool {
+        self.inner.body_truncated
     }
 
     /// The operation id of the call (empty for a response built with [`RawResponse::new`](super::RawResponse::new)).
@@ -357,7 +430,8 @@ impl<E> ApiError<E> {
         self.inner.body
     }
 
-    /// The raw response body (lossily decoded as UTF-8), whether or not it parsed.
+    /// The raw response body (lossily decoded as UTF-8), whether or not it
+    /// parsed; its first 64 KiB when [`ApiError::is_body_truncated`].
     pub fn raw_body(&self) -> &str {
         &self.inner.raw_body
     }
@@ -373,6 +447,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("headers", &self.inner.headers)
             .field("body", &self.inner.body)
             .field("raw_body", &self.inner.raw_body)
+            .field("body_truncated", &self.inner.body_truncated)
             .finish()
     }
 }
@@ -387,6 +462,7 @@ impl<E> fmt::Display for ApiError<E> {
             let shown: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
             match shown.char_indices().nth(DISPLAY_BODY_LIMIT) {
                 Some((cut, _)) => write!(f, ": {}...", &shown[..cut])?,
+                None if self.inner.body_truncated => write!(f, ": {shown}...")?,
                 None => write!(f, ": {shown}")?,
             }
         }

@@ -18,14 +18,20 @@
 //!   OAuth 2.0 client credentials with a shared, automatically refreshed token;
 //! - retries ([`RetryPolicy`]) on 429/503 (honouring `Retry-After` and
 //!   `X-Rate-Limit-Reset`) and on transport errors where that is safe;
-//! - a total deadline per call across retries ([`ClientBuilder::deadline`]);
+//! - a total deadline per call across retries ([`ClientBuilder::deadline`],
+//!   5 minutes by default);
+//! - bodies read within a size limit ([`ClientBuilder::max_body_size`], 64
+//!   MiB by default; error bodies are cut at 64 KiB);
 //! - tolerant decoding of formatted strings ([`Lenient`]), strict on request
 //!   ([`ClientBuilder::strict_formats`]);
-//! - pagination ([`Paging`]) by `Link` header or by offset/limit;
+//! - pagination ([`Paging`]) by `Link` header or by offset/limit, ending on
+//!   a next link already followed, a repeated page or after
+//!   [`ClientBuilder::max_pages`] pages;
 //! - one `tracing` span per request (`http.request`) that never records
 //!   secrets, query strings or header values.
 
 mod auth;
+mod body;
 mod client;
 mod codec;
 mod enums;

@@ -35,6 +35,8 @@ pub struct RawResponse {
     operation: &'static str,
     /// [`ClientBuilder::strict_formats`](super::ClientBuilder::strict_formats).
     strict_formats: bool,
+    /// Whether the body was cut at the error body limit ([`RawResponse::is_body_truncated`]).
+    body_truncated: bool,
 }
 
 impl fmt::Debug for RawResponse {
@@ -44,6 +46,7 @@ impl fmt::Debug for RawResponse {
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("body_len", &self.body.len())
+            .field("body_truncated", &self.body_truncated)
             .finish()
     }
 }
@@ -53,7 +56,7 @@ impl RawResponse {
     /// cookie and set-cookie header values are marked sensitive.
     pub fn new(status: StatusCode, mut headers: HeaderMap, body: Bytes) -> Self {
         mark_sensitive(&mut headers, &[]);
-        RawResponse { status, headers, body, operation: "", strict_formats: false }
+        RawResponse { status, headers, body, operation: "", strict_formats: false, body_truncated: false }
     }
 
     /// The operation id of the call this response answers ("" for [`RawResponse::new`]).
@@ -79,6 +82,21 @@ impl RawResponse {
     /// The response body (a cheap reference-counted copy).
     pub fn bytes(&self) -> Bytes {
         self.body.clone()
+    }
+
+    /// Whether the body is only the start of what the server sent. The body
+    /// of a response with a non-2xx status is kept up to 64 KiB (or
+    /// [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)
+    /// if smaller) and the rest is not read; a 2xx body over the limit fails
+    /// the call instead.
+    pub fn is_body_truncated(&self) -> bool {
+        self.body_truncated
+    }
+
+    /// Marks the body as cut at the error body limit.
+    pub(crate) fn with_truncated_body(mut self, truncated: bool) -> Self {
+        self.body_truncated = truncated;
+        self
     }
 
     /// Decodes the body as JSON. On failure the error names the path of the
@@ -117,12 +135,12 @@ impl RawResponse {
     /// A decoding error with the path of the value it happened in.
     #[cold]
     fn decode_error(&self, error: &serde_json::Error) -> DecodeError {
-        DecodeError {
-            operation: self.operation,
-            status: self.status,
-            path: error_path(&self.body, error),
-            message: error.to_string(),
-        }
+        let message = if self.body_truncated {
+            format!("{error} (the body was cut after its first {} bytes)", self.body.len())
+        } else {
+            error.to_string()
+        };
+        DecodeError { operation: self.operation, status: self.status, path: error_path(&self.body, error), message }
     }
 
     /// Logs a warning that the body, which has content, matched none of the
@@ -155,11 +173,17 @@ impl RawResponse {
     }
 
     /// Turns the response into [`Error::Api`]: the body is parsed as `E` where
-    /// it parses, and the raw body is always kept.
+    /// it parses, and the raw body is always kept (cut at 64 KiB, see
+    /// [`RawResponse::is_body_truncated`]).
     pub fn into_error<E: DeserializeOwned>(self) -> Error<E> {
         let body = if self.body.is_empty() { None } else { serde_json::from_slice::<E>(&self.body).ok() };
-        let raw_body = String::from_utf8_lossy(&self.body).into_owned();
-        Error::Api(ApiError::new(self.operation, self.status, self.headers, body, raw_body))
+        // The text takes over the body's buffer (no copy) unless it is not UTF-8.
+        let raw_body = match String::from_utf8(Vec::from(self.body)) {
+            Ok(text) => text,
+            Err(not_utf8) => String::from_utf8_lossy(not_utf8.as_bytes()).into_owned(),
+        };
+        let error = ApiError::new(self.operation, self.status, self.headers, body, raw_body);
+        Error::Api(error.with_truncated_body(self.body_truncated))
     }
 
     /// Builds a response from reqwest parts, marking credential headers sensitive.
@@ -172,7 +196,7 @@ impl RawResponse {
         strict_formats: bool,
     ) -> Self {
         mark_sensitive(&mut headers, sensitive);
-        RawResponse { status, headers, body, operation, strict_formats }
+        RawResponse { status, headers, body, operation, strict_formats, body_truncated: false }
     }
 }
 
