@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use super::error::{ApiError, DecodeError, Error};
 use super::json_path::error_path;
 use super::lenient::decode_counting;
+use super::redact::without_values;
 
 /// Marks the values of credential-bearing headers as sensitive, so that
 /// `HeaderMap`'s `Debug` prints `Sensitive` instead of the value.
@@ -121,7 +122,7 @@ impl RawResponse {
             operation: self.operation,
             status: self.status,
             path: error_path(&self.body, error),
-            message: error.to_string(),
+            message: without_values(&error.to_string()),
         }
     }
 
