@@ -72,7 +72,8 @@ async fn unparsable_formatted_values_are_kept_and_every_item_returned() {
     assert_eq!(logged.len(), 1, "{logged:#?}");
     assert!(logged[0].contains("path=\"[1].created\""), "{logged:#?}");
     assert!(logged[0].contains("kept=3"), "{logged:#?}");
-    assert!(logged[0].contains("invalid date-time `2024-13-45 25:61`"), "{logged:#?}");
+    assert!(logged[0].contains("invalid date-time: "), "{logged:#?}");
+    assert!(!logged[0].contains("2024-13-45"), "the value is not logged: {logged:#?}");
 }
 
 #[tokio::test]
@@ -84,9 +85,7 @@ async fn strict_formats_fail_the_body_naming_the_first_bad_field() {
     let err = raw.json::<Vec<Token>, ()>().unwrap_err();
     let Error::Decode(decode) = &err else { panic!("{err:?}") };
     assert_eq!(decode.path(), "[1].created");
-    assert!(err
-        .to_string()
-        .starts_with("listStrict: response body at `[1].created`: invalid date-time `2024-13-45 25:61`"));
+    assert!(err.to_string().starts_with("listStrict: response body at `[1].created`: invalid date-time: "));
     assert!(warnings("listStrict").is_empty());
 }
 

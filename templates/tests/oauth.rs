@@ -113,16 +113,21 @@ async fn expired_token_is_refetched() {
 #[tokio::test]
 async fn refresh_margin_refetches_tokens_about_to_expire() {
     let server = MockServer::start().await;
-    // expires_in 10 s is inside the default 30 s margin: every request refetches.
-    let hits = token_endpoint(&server, 10).await;
+    // expires_in 4 s with a 1 s margin: refreshed after 3 s.
+    let hits = token_endpoint(&server, 4).await;
     Mock::given(path("/api/v1/users")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let client = common::builder(&server)
         .credentials("oauth2", credentials(&format!("{}/oauth2/v1/token", server.uri())))
+        .token_refresh_margin(Duration::from_secs(1))
         .build()
         .unwrap();
     client.execute::<()>(get_users()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
     client.execute::<()>(get_users()).await.unwrap();
-    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "not due yet");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    client.execute::<()>(get_users()).await.unwrap();
+    assert_eq!(hits.load(Ordering::SeqCst), 2, "due within the margin");
 }
 
 #[tokio::test]

@@ -557,9 +557,7 @@ async fn malformed_expiration_with_strict_formats_is_decode_error_naming_the_fie
     assert_eq!(decode.status().as_u16(), 200);
     assert_eq!(decode.path(), "[1].Expiration");
     assert!(
-        err.to_string().starts_with(
-            "getHybridClientSecrets: response body at `[1].Expiration`: invalid date-time `next tuesday`: "
-        ),
+        err.to_string().starts_with("getHybridClientSecrets: response body at `[1].Expiration`: invalid date-time: "),
         "{err}"
     );
 }
@@ -813,21 +811,24 @@ async fn oauth2_token_is_refreshed_within_the_refresh_margin() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .respond_with(token_response("short-lived", 10))
+        .respond_with(token_response("short-lived", 2))
         .up_to_n_times(1)
         .mount(&server)
         .await;
     Mock::given(method("POST")).and(path(TOKEN_PATH)).respond_with(token_response("fresh", 3600)).mount(&server).await;
     respond(&server, "GET", &hybrid(CLIENT_ID), ok_json(json!([]))).await;
-    // Default margin (30 s) > lifetime (10 s): the first token is never reused.
+    // Default margin (30 s) > lifetime (2 s): the margin shrinks to half the
+    // lifetime, so the first token is reused for 1 s, then refreshed.
     let client = oauth_builder(&server).build().unwrap();
+    let list = || client.hybrid_client_secrets().get_hybrid_client_secrets(TENANT, CLIENT_ID);
 
-    for _ in 0..2 {
-        client.hybrid_client_secrets().get_hybrid_client_secrets(TENANT, CLIENT_ID).await.unwrap();
-    }
+    list().await.unwrap();
+    list().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    list().await.unwrap();
 
     let requests = received(&server).await;
-    assert_eq!(api_authorizations(&requests), ["Bearer short-lived", "Bearer fresh"]);
+    assert_eq!(api_authorizations(&requests), ["Bearer short-lived", "Bearer short-lived", "Bearer fresh"]);
 }
 
 #[tokio::test]

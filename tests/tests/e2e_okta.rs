@@ -818,7 +818,10 @@ async fn malformed_success_body_is_decode_error_naming_the_field() {
     let Error::Decode(decode) = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(decode.status().as_u16(), 200);
     assert_eq!(decode.path(), "name");
-    assert!(err.to_string().starts_with("getApiToken: response body at `name`: invalid type: integer `42`"), "{err}");
+    assert!(
+        err.to_string().starts_with("getApiToken: response body at `name`: invalid type: integer, expected a string"),
+        "{err}"
+    );
 }
 
 /// The listed secrets with the second one's `created` malformed.
@@ -873,7 +876,7 @@ async fn malformed_timestamp_with_strict_formats_is_decode_error_naming_the_item
     assert!(
         err.to_string().starts_with(
             "listApiServiceIntegrationInstanceSecrets: response body at `[1].created`: \
-             invalid date-time `2023-04-06 21:32 PDT`"
+             invalid date-time: "
         ),
         "{err}"
     );

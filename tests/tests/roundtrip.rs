@@ -41,6 +41,20 @@ fn secrets_are_redacted_in_debug() {
 }
 
 #[test]
+fn unlisted_properties_of_models_with_secrets_show_only_their_names_in_debug() {
+    let pet: objects::Pet =
+        serde_json::from_value(json!({"name": "Rex", "tag": null, "clientSecret2": "s3cr3t", "pin": 1234})).unwrap();
+    let shown = format!("{pet:?}");
+    assert!(!shown.contains("s3cr3t") && !shown.contains("1234"), "{shown}");
+    assert!(
+        shown.contains(r#"additional_properties: {"clientSecret2": "[redacted]", "pin": "[redacted]"}"#),
+        "{shown}"
+    );
+    // Serialization keeps them as they are.
+    assert_eq!(serde_json::to_value(&pet).unwrap()["clientSecret2"], json!("s3cr3t"));
+}
+
+#[test]
 fn objects_report_missing_duplicate_and_mistyped_properties_like_serde_derive() {
     let error = |input: Value| serde_json::from_value::<objects::Pet>(input).unwrap_err().to_string();
     assert_eq!(error(json!({"tag": null})), "missing field `name`");

@@ -365,7 +365,9 @@ fn deserialize_struct(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) 
     }
 }
 
-/// `Debug` that shows secret fields as `[redacted]`.
+/// `Debug` that shows secret fields as `[redacted]`, and of the properties
+/// the spec does not list only their names: a model with secrets may carry
+/// unlisted ones too (a server's newer `clientSecret2`, say).
 fn redacting_debug(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) -> TokenStream {
     let name = ident(&def.name);
     let label = &def.name;
@@ -387,7 +389,7 @@ fn redacting_debug(def: &TypeDef, fields: &[Field], extra: &ExtraProperties) -> 
     });
     let extra_entry = match extra {
         ExtraProperties::Closed => quote! {},
-        _ => quote! { .field("additional_properties", &self.additional_properties) },
+        _ => quote! { .field("additional_properties", &crate::runtime::RedactedValues(&self.additional_properties)) },
     };
     quote! {
         impl std::fmt::Debug for #name {

@@ -16,9 +16,10 @@ use super::auth::{sensitive_value, Credentials, Scheme};
 use super::body::{read_limited, BodyError, Overflow, TooLarge, DEFAULT_MAX_BODY_SIZE, ERROR_BODY_LIMIT};
 use super::error::{Error, TransportError};
 use super::params::{encode_component, encode_cookie_value};
+use super::redact::without_userinfo;
 use super::request::{multipart_form, Body, Request};
 use super::response::{RawResponse, Response};
-use super::retry::{is_idempotent, server_delay, RetryPolicy};
+use super::retry::{is_idempotent, server_delay, RetryPolicy, LONGEST_TIMER};
 
 /// Default connect timeout of the client's own `reqwest::Client`.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -32,6 +33,8 @@ const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(30);
 const DEFAULT_DEADLINE: Duration = Duration::from_secs(5 * 60);
 /// Default of [`ClientBuilder::max_pages`].
 const DEFAULT_MAX_PAGES: u64 = 10_000;
+/// Default bound on one OAuth 2.0 token request, from connecting to reading the answer.
+const DEFAULT_TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A server URL from the spec with `{name}` variables and their default values,
 /// e.g. `https://{yourOktaDomain}` with `("yourOktaDomain", "subdomain.okta.com")`.
@@ -69,6 +72,7 @@ pub struct ClientBuilder {
     token_refresh_margin: Duration,
     max_body_size: usize,
     max_pages: u64,
+    token_timeout: Duration,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -77,7 +81,7 @@ impl fmt::Debug for ClientBuilder {
         // proxy settings may hold credentials) is only noted.
         f.debug_struct("ClientBuilder")
             .field("server", &self.server)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(without_userinfo))
             .field("variables", &self.variables)
             .field("timeout", &self.timeout)
             .field("deadline", &self.deadline)
@@ -91,6 +95,7 @@ impl fmt::Debug for ClientBuilder {
             .field("token_refresh_margin", &self.token_refresh_margin)
             .field("max_body_size", &self.max_body_size)
             .field("max_pages", &self.max_pages)
+            .field("token_timeout", &self.token_timeout)
             .finish()
     }
 }
@@ -114,6 +119,7 @@ impl ClientBuilder {
             token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             max_pages: DEFAULT_MAX_PAGES,
+            token_timeout: DEFAULT_TOKEN_TIMEOUT,
         }
     }
 
@@ -234,9 +240,20 @@ impl ClientBuilder {
         self
     }
 
-    /// How long before expiry a cached OAuth 2.0 token is refreshed (default 30 s).
+    /// How long before expiry a cached OAuth 2.0 token is refreshed (default
+    /// 30 s). A token that lives less than twice the margin is refreshed
+    /// halfway through its lifetime instead (a 10 s token after 5 s), so
+    /// that short-lived tokens are still reused.
     pub fn token_refresh_margin(mut self, d: Duration) -> Self {
         self.token_refresh_margin = d;
+        self
+    }
+
+    /// Bounds each OAuth 2.0 token request, from connecting to reading the
+    /// answer (default 30 s). Calls that wait for a token request share it:
+    /// when it fails or times out, they all fail with [`Error::Auth`].
+    pub fn token_timeout(mut self, d: Duration) -> Self {
+        self.token_timeout = d;
         self
     }
 
@@ -275,7 +292,7 @@ struct Inner {
 
 /// A client for one API; cheap to clone (clones share connections and cached tokens).
 ///
-/// `Debug` never shows credentials.
+/// `Debug` never shows credentials (nor the user name and password of a base URL).
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -286,7 +303,7 @@ impl fmt::Debug for Client {
         let mut schemes: Vec<_> = self.inner.schemes.iter().collect();
         schemes.sort_by_key(|(name, _)| **name);
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &without_userinfo(&self.inner.base_url))
             .field("schemes", &schemes)
             .field("retry_policy", &self.inner.retry_policy)
             .finish_non_exhaustive()
@@ -318,7 +335,8 @@ fn substitute(template: &str, variables: &[(&str, &str)]) -> Result<String, Stri
     }
     match (out.find('{'), out.find('}')) {
         (Some(start), Some(end)) if start < end => {
-            Err(format!("no value for server variable `{}` in `{template}`", &out[start + 1..end]))
+            let name = out.get(start.saturating_add(1)..end).unwrap_or_default();
+            Err(format!("no value for server variable `{name}` in `{}`", without_userinfo(template)))
         }
         _ => Ok(out),
     }
@@ -366,12 +384,13 @@ impl Client {
             None => substitute(b.server.url, &variables).map_err(config)?,
         };
         let base_url = base_url.trim().trim_end_matches('/').to_owned();
-        let base = Url::parse(&base_url).map_err(|e| config(format!("invalid base URL `{base_url}`: {e}")))?;
+        let shown = without_userinfo(&base_url);
+        let base = Url::parse(&base_url).map_err(|e| config(format!("invalid base URL `{shown}`: {e}")))?;
         if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
-            return Err(config(format!("invalid base URL `{base_url}`: expected an http(s) URL with a host")));
+            return Err(config(format!("invalid base URL `{shown}`: expected an http(s) URL with a host")));
         }
         if base.query().is_some() || base.fragment().is_some() {
-            return Err(config(format!("invalid base URL `{base_url}`: it must not have a query or fragment")));
+            return Err(config(format!("invalid base URL `{shown}`: it must not have a query or fragment")));
         }
 
         let mut schemes = HashMap::new();
@@ -395,7 +414,8 @@ impl Client {
                 }
                 _ => None,
             };
-            let scheme = Scheme::new(name, credentials, token_url, b.token_refresh_margin).map_err(config)?;
+            let scheme =
+                Scheme::new(name, credentials, token_url, b.token_refresh_margin, b.token_timeout).map_err(config)?;
             if let Scheme::HeaderKey { name, .. } = &scheme {
                 sensitive_headers.push(name.clone());
             }
@@ -714,9 +734,10 @@ impl Client {
         let url = req.url(&self.inner.base_url).map_err(|m| Error::invalid_request(req.operation_id, m))?;
         let alternative = self.select_alternative(req.security);
         let policy = &self.inner.retry_policy;
-        // A deadline too far away to be represented (`Duration::MAX`) is none.
-        let deadline = self.inner.deadline.and_then(|d| tokio::time::Instant::now().checked_add(d).map(|at| (d, at)));
-        // Whether a wait of `delay` would end after the deadline.
+        // A deadline too far to represent (or to give tokio's timers) is no deadline.
+        let deadline = self.inner.deadline.filter(|d| *d <= LONGEST_TIMER);
+        let deadline = deadline.and_then(|d| tokio::time::Instant::now().checked_add(d).map(|at| (d, at)));
+        // Whether a wait of `delay` would end after the deadline (one too long to represent would).
         let no_time_for = |delay: Duration| {
             deadline.is_some_and(|(_, at)| tokio::time::Instant::now().checked_add(delay).is_none_or(|end| end >= at))
         };
@@ -729,7 +750,7 @@ impl Client {
 
         let mut attempt = 0u32;
         loop {
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             span.record("attempt", attempt);
             let outcome = match deadline {
                 None => self.attempt(req, &url, alternative, attempt).await?,
@@ -780,7 +801,7 @@ impl Client {
                         );
                         return Ok(raw);
                     }
-                    retries += 1;
+                    retries = retries.saturating_add(1);
                     tracing::debug!(
                         attempt,
                         status = status.as_u16(),
@@ -798,7 +819,7 @@ impl Client {
                     if let Some((limit, _)) = deadline.filter(|_| no_time_for(delay)) {
                         return Err(self.transport_error(req, &url, Some(err), attempt, Some(limit)));
                     }
-                    retries += 1;
+                    retries = retries.saturating_add(1);
                     let err = err.without_url();
                     tracing::debug!(
                         attempt,

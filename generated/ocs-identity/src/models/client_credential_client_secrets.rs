@@ -173,7 +173,10 @@ impl std::fmt::Debug for ClientSecretResponse {
             .field("expiration", &self.expiration)
             .field("expires", &self.expires)
             .field("description", &self.description)
-            .field("additional_properties", &self.additional_properties)
+            .field(
+                "additional_properties",
+                &crate::runtime::RedactedValues(&self.additional_properties),
+            )
             .finish()
     }
 }

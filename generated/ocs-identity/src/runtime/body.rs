@@ -4,7 +4,6 @@
 use std::fmt;
 
 use bytes::Bytes;
-use reqwest::Url;
 
 /// Default of [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size):
 /// large list pages of real APIs reach several MiB; 64 MiB leaves room while
@@ -104,7 +103,7 @@ fn grow_within(buffer: &mut Vec<u8>, additional: usize, limit: usize) {
 /// Reads an OAuth 2.0 token response of `url` ([`TOKEN_BODY_LIMIT`]): a
 /// success body past the limit is an error, an error body is cut at it.
 /// The message never includes the body (it may hold a token).
-pub(crate) async fn read_token_body(mut response: reqwest::Response, url: &Url) -> Result<Bytes, String> {
+pub(crate) async fn read_token_body(mut response: reqwest::Response, url: &str) -> Result<Bytes, String> {
     let overflow = if response.status().is_success() { Overflow::Fail } else { Overflow::Truncate };
     match read_limited(&mut response, TOKEN_BODY_LIMIT, overflow).await {
         Ok(body) => Ok(body.bytes),

@@ -130,7 +130,8 @@ impl<'de, T: StringFormat> Deserialize<'de> for Lenient<T> {
                     Ok(value) => Ok(Lenient::Parsed(value)),
                     Err(err) => {
                         if STRICT.get() {
-                            return Err(E::custom(format_args!("invalid {} `{}`: {err}", T::NAME, Shown(text))));
+                            // Not the text itself: decode errors never quote the body.
+                            return Err(E::custom(format_args!("invalid {}: {err}", T::NAME)));
                         }
                         KEPT.set(KEPT.get().saturating_add(1));
                         Ok(Lenient::Raw(text.to_owned()))
@@ -140,19 +141,6 @@ impl<'de, T: StringFormat> Deserialize<'de> for Lenient<T> {
         }
 
         deserializer.deserialize_str(Visitor(std::marker::PhantomData))
-    }
-}
-
-/// A value in a message, cut to a readable length.
-struct Shown<'a>(&'a str);
-
-impl fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const LIMIT: usize = 64;
-        match self.0.char_indices().nth(LIMIT) {
-            Some((cut, _)) => write!(f, "{}...", &self.0[..cut]),
-            None => f.write_str(self.0),
-        }
     }
 }
 

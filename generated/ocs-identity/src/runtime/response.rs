@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use super::error::{ApiError, DecodeError, Error};
 use super::json_path::error_path;
 use super::lenient::decode_counting;
+use super::redact::without_values;
 
 /// Marks the values of credential-bearing headers as sensitive, so that
 /// `HeaderMap`'s `Debug` prints `Sensitive` instead of the value.
@@ -135,10 +136,11 @@ impl RawResponse {
     /// A decoding error with the path of the value it happened in.
     #[cold]
     fn decode_error(&self, error: &serde_json::Error) -> DecodeError {
+        let message = without_values(&error.to_string());
         let message = if self.body_truncated {
-            format!("{error} (the body was cut after its first {} bytes)", self.body.len())
+            format!("{message} (the body was cut after its first {} bytes)", self.body.len())
         } else {
-            error.to_string()
+            message
         };
         DecodeError { operation: self.operation, status: self.status, path: error_path(&self.body, error), message }
     }

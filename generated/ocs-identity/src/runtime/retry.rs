@@ -9,6 +9,11 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::Method;
 
+/// The longest wait the runtime gives a timer: tokio's own bound for sleeps
+/// (about 30 years; far deadlines overflow some platforms' clocks). A
+/// deadline or timeout beyond it is treated as none.
+pub(crate) const LONGEST_TIMER: Duration = Duration::from_secs(86400 * 365 * 30);
+
 /// When and how [`Client::execute`](super::Client::execute) retries.
 ///
 /// - Responses `429 Too Many Requests` and `503 Service Unavailable` are retried
@@ -137,6 +142,10 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
 
 /// The wait the server asked for: `Retry-After` (delay-seconds or HTTP date),
 /// else `X-Rate-Limit-Reset` (UTC epoch seconds).
+///
+/// Never panics on what a server sends: a reset time beyond what the clock
+/// can represent is a wait of [`Duration::MAX`], longer than any
+/// [`RetryPolicy::max_retry_after`], so the response is returned at once.
 pub(crate) fn server_delay(headers: &HeaderMap) -> Option<Duration> {
     let now = SystemTime::now();
     if let Some(value) = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()) {
@@ -150,6 +159,50 @@ pub(crate) fn server_delay(headers: &HeaderMap) -> Option<Duration> {
     }
     let reset =
         headers.get("x-rate-limit-reset").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())?;
-    let at = UNIX_EPOCH + Duration::from_secs(reset);
+    let Some(at) = UNIX_EPOCH.checked_add(Duration::from_secs(reset)) else { return Some(Duration::MAX) };
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn delay(name: &'static str, value: &str) -> Option<Duration> {
+        let mut headers = HeaderMap::new();
+        headers.insert(name, HeaderValue::from_str(value).unwrap());
+        server_delay(&headers)
+    }
+
+    #[test]
+    fn huge_server_delays_do_not_overflow() {
+        let max = u64::MAX.to_string();
+        assert_eq!(delay("x-rate-limit-reset", &max), Some(Duration::MAX));
+        assert_eq!(delay("retry-after", &max), Some(Duration::from_secs(u64::MAX)));
+        let far = delay("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT").unwrap();
+        assert!(far > Duration::from_secs(7000 * 365 * 86400), "{far:?}");
+        // Every one of them is above the longest wait a policy can accept but `Duration::MAX`.
+        assert!(far > RetryPolicy::default().max_server_wait());
+    }
+
+    #[test]
+    fn past_and_present_reset_times_are_no_wait() {
+        assert_eq!(delay("x-rate-limit-reset", "0"), Some(Duration::ZERO));
+        assert_eq!(delay("retry-after", "Thu, 01 Jan 1970 00:00:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(delay("retry-after", "7"), Some(Duration::from_secs(7)));
+        assert_eq!(delay("retry-after", "soon"), None);
+    }
+
+    #[test]
+    fn backoff_with_maximal_settings_does_not_panic() {
+        let policy = RetryPolicy::default().initial_delay(Duration::MAX).max_delay(Duration::MAX);
+        let mut backoff = policy.backoff();
+        for _ in 0..5 {
+            assert!(backoff.next_delay() > Duration::from_secs(u64::MAX / 2));
+        }
+        let mut no_jitter = policy.jitter(false).backoff();
+        assert_eq!(no_jitter.next_delay(), Duration::MAX);
+    }
 }

@@ -41,7 +41,10 @@ impl std::fmt::Debug for ApiServiceIntegrationInstanceSecret {
             .field("secret_hash", &self.secret_hash)
             .field("status", &self.status)
             .field("links", &self.links)
-            .field("additional_properties", &self.additional_properties)
+            .field(
+                "additional_properties",
+                &crate::runtime::RedactedValues(&self.additional_properties),
+            )
             .finish()
     }
 }

@@ -2,13 +2,20 @@
 //! Credentials and their application to requests.
 
 use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use futures::future::{BoxFuture, Shared};
+use futures::FutureExt as _;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+
+use super::error::HumanDuration;
+use super::redact::without_userinfo;
+use super::retry::LONGEST_TIMER;
 
 /// Where an API key is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +31,9 @@ pub enum ApiKeyLocation {
 /// The credentials for one security scheme of the API.
 ///
 /// Register them with [`ClientBuilder::credentials`](super::ClientBuilder::credentials)
-/// under the spec's security scheme name. `Debug` never shows a secret.
-#[derive(Clone, Debug)]
+/// under the spec's security scheme name. `Debug` never shows a secret
+/// (nor the user name and password of a token URL).
+#[derive(Clone)]
 pub enum Credentials {
     /// An API key (`type: apiKey`). In a header the value sent is
     /// `"<prefix> <key>"` when a prefix is set (Okta: `SSWS <token>`), else the key.
@@ -109,6 +117,31 @@ impl Credentials {
     }
 }
 
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::ApiKey { location, name, prefix, key } => f
+                .debug_struct("ApiKey")
+                .field("location", location)
+                .field("name", name)
+                .field("prefix", prefix)
+                .field("key", key)
+                .finish(),
+            Credentials::Bearer(token) => f.debug_tuple("Bearer").field(token).finish(),
+            Credentials::Basic { username, password } => {
+                f.debug_struct("Basic").field("username", username).field("password", password).finish()
+            }
+            Credentials::OAuth2ClientCredentials { token_url, client_id, client_secret, scopes } => f
+                .debug_struct("OAuth2ClientCredentials")
+                .field("token_url", &without_userinfo(token_url))
+                .field("client_id", client_id)
+                .field("client_secret", client_secret)
+                .field("scopes", scopes)
+                .finish(),
+        }
+    }
+}
+
 /// A configured security scheme, ready to be applied.
 pub(crate) enum Scheme {
     /// An API key in a header; the value (prefix included) is marked sensitive.
@@ -130,7 +163,9 @@ impl fmt::Debug for Scheme {
             Scheme::QueryKey { name, .. } => write!(f, "api key in query `{name}`"),
             Scheme::CookieKey { name, .. } => write!(f, "api key in cookie `{name}`"),
             Scheme::Authorization { kind, .. } => write!(f, "{kind}"),
-            Scheme::OAuth2(o) => write!(f, "oauth2 client credentials ({})", o.token_url),
+            Scheme::OAuth2(o) => {
+                write!(f, "oauth2 client credentials ({})", without_userinfo(o.endpoint.token_url.as_str()))
+            }
         }
     }
 }
@@ -144,12 +179,14 @@ pub(crate) fn sensitive_value(text: &str) -> Result<HeaderValue, ()> {
 
 impl Scheme {
     /// Validates the credentials of `scheme_name`; `token_url` is the already
-    /// resolved token endpoint for OAuth 2.0.
+    /// resolved token endpoint for OAuth 2.0, `token_timeout` bounds each
+    /// token request.
     pub(crate) fn new(
         scheme_name: &str,
         credentials: Credentials,
         token_url: Option<Url>,
         refresh_margin: Duration,
+        token_timeout: Duration,
     ) -> Result<Scheme, String> {
         let invalid = |what: &str| format!("security scheme `{scheme_name}`: invalid {what}");
         Ok(match credentials {
@@ -183,32 +220,63 @@ impl Scheme {
                 }
             }
             Credentials::OAuth2ClientCredentials { client_id, client_secret, scopes, .. } => Scheme::OAuth2(OAuth2 {
-                token_url: token_url.ok_or_else(|| invalid("token URL"))?,
-                client_id,
-                client_secret,
-                scopes,
-                refresh_margin,
-                cache: tokio::sync::Mutex::new(None),
+                endpoint: Arc::new(TokenEndpoint {
+                    token_url: token_url.ok_or_else(|| invalid("token URL"))?,
+                    client_id,
+                    client_secret,
+                    scopes,
+                    refresh_margin,
+                    timeout: token_timeout,
+                }),
+                state: Mutex::new(TokenState::default()),
             }),
         })
     }
 }
 
-/// A cached access token.
+/// A fetched access token.
+#[derive(Clone)]
 struct CachedToken {
     token: SecretString,
-    expires_at: Option<Instant>,
+    /// When to fetch a new one: before it expires, by the refresh margin.
+    /// `None`: no known expiry (kept until the API answers 401).
+    refresh_at: Option<Instant>,
 }
 
-/// OAuth 2.0 client credentials and the shared token cache.
-pub(crate) struct OAuth2 {
+impl CachedToken {
+    fn is_fresh(&self) -> bool {
+        self.refresh_at.is_none_or(|at| Instant::now() < at)
+    }
+}
+
+/// One token request, awaited by every caller that needs a token while it
+/// runs: they all get its token, or all the same error.
+type SharedFetch = Shared<BoxFuture<'static, Result<CachedToken, String>>>;
+
+/// The token endpoint and what is sent to it.
+struct TokenEndpoint {
     token_url: Url,
     client_id: String,
     client_secret: SecretString,
     scopes: Vec<String>,
     refresh_margin: Duration,
-    /// Held while a token is fetched, so concurrent requests fetch only once.
-    cache: tokio::sync::Mutex<Option<CachedToken>>,
+    /// Bounds each token request, from connecting to reading the answer.
+    timeout: Duration,
+}
+
+/// The token cache and the request that refills it.
+#[derive(Default)]
+struct TokenState {
+    cached: Option<CachedToken>,
+    in_flight: Option<SharedFetch>,
+}
+
+/// OAuth 2.0 client credentials and the shared token cache.
+pub(crate) struct OAuth2 {
+    endpoint: Arc<TokenEndpoint>,
+    /// Locked only to read or replace the state, never across a request: a
+    /// caller with a fresh token never waits for a token request.
+    state: Mutex<TokenState>,
 }
 
 /// The token endpoint's answer (RFC 6749 §5.1). `token_type` is not read:
@@ -221,35 +289,74 @@ struct TokenResponse {
 }
 
 impl OAuth2 {
-    /// A valid access token: the cached one unless it expires within the
-    /// refresh margin, else a freshly fetched one.
+    /// A valid access token: the cached one unless it is due for refresh,
+    /// else the one of the token request in flight, else a new request's.
     pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<SecretString, String> {
-        let mut cache = self.cache.lock().await;
-        if let Some(cached) = cache.as_ref() {
-            let fresh = match cached.expires_at {
-                Some(at) => Instant::now() + self.refresh_margin < at,
-                None => true,
-            };
-            if fresh {
+        let fetch = {
+            let mut state = self.lock();
+            if let Some(cached) = state.cached.as_ref().filter(|c| c.is_fresh()) {
                 return Ok(cached.token.clone());
             }
+            match &state.in_flight {
+                Some(fetch) => fetch.clone(),
+                None => {
+                    let fetch = self.start_fetch(http);
+                    state.in_flight = Some(fetch.clone());
+                    fetch
+                }
+            }
+        };
+        let result = fetch.clone().await;
+        // The first caller back stores the outcome; a failure is not cached,
+        // so the next call (not the ones that waited for this one) asks again.
+        let mut state = self.lock();
+        if state.in_flight.as_ref().is_some_and(|in_flight| in_flight.ptr_eq(&fetch)) {
+            state.in_flight = None;
+            if let Ok(fetched) = &result {
+                state.cached = Some(fetched.clone());
+            }
         }
-        let fetched = self.fetch(http).await;
-        let fetched = fetched.map_err(|m| self.scrub(&m))?;
-        let token = fetched.token.clone();
-        *cache = Some(fetched);
-        Ok(token)
+        result.map(|fetched| fetched.token)
     }
 
     /// Drops the cached token if it is still `used` (another request may
     /// already have replaced it).
     pub(crate) async fn invalidate(&self, used: &SecretString) {
-        let mut cache = self.cache.lock().await;
-        if cache.as_ref().is_some_and(|c| c.token.expose_secret() == used.expose_secret()) {
-            *cache = None;
+        let mut state = self.lock();
+        if state.cached.as_ref().is_some_and(|c| c.token.expose_secret() == used.expose_secret()) {
+            state.cached = None;
         }
     }
 
+    /// The state; a panic elsewhere while it was locked leaves it consistent
+    /// (every update is one assignment), so poisoning is ignored.
+    fn lock(&self) -> MutexGuard<'_, TokenState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A token request, bounded by the token timeout, that runs as long as
+    /// any caller awaits it (and resumes with the next one if all left).
+    fn start_fetch(&self, http: &reqwest::Client) -> SharedFetch {
+        let endpoint = Arc::clone(&self.endpoint);
+        let http = http.clone();
+        async move {
+            // tokio's timers take at most about 30 years; longer is never.
+            let bounded = tokio::time::timeout(endpoint.timeout.min(LONGEST_TIMER), endpoint.fetch(&http));
+            let fetched = bounded.await.unwrap_or_else(|_| {
+                Err(format!(
+                    "token request to {} timed out after {}",
+                    without_userinfo(endpoint.token_url.as_str()),
+                    HumanDuration(endpoint.timeout)
+                ))
+            });
+            fetched.map_err(|m| endpoint.scrub(&m))
+        }
+        .boxed()
+        .shared()
+    }
+}
+
+impl TokenEndpoint {
     /// Removes the client secret from a message, should a server echo it.
     fn scrub(&self, message: &str) -> String {
         let secret = self.client_secret.expose_secret();
@@ -261,7 +368,7 @@ impl OAuth2 {
     }
 
     async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, String> {
-        let url = &self.token_url;
+        let url = without_userinfo(self.token_url.as_str());
         tracing::debug!(token_url = %url, "fetching OAuth 2.0 access token");
         let mut form: Vec<(&str, &str)> = vec![
             ("grant_type", "client_credentials"),
@@ -274,14 +381,14 @@ impl OAuth2 {
         }
         let requested_at = Instant::now();
         let response = http
-            .post(url.clone())
+            .post(self.token_url.clone())
             .header(reqwest::header::ACCEPT, "application/json")
             .form(&form)
             .send()
             .await
             .map_err(|e| format!("token request to {url} failed: {}", e.without_url()))?;
         let status = response.status();
-        let body = super::body::read_token_body(response, url).await?;
+        let body = super::body::read_token_body(response, &url).await?;
         if !status.is_success() {
             let text = String::from_utf8_lossy(&body);
             let text: String = text.trim().chars().take(300).collect();
@@ -290,14 +397,72 @@ impl OAuth2 {
         // Never include the body here: it holds the token.
         let parsed: TokenResponse = serde_json::from_slice(&body)
             .map_err(|_| format!("token endpoint {url} answered HTTP {status} without a valid JSON access_token"))?;
-        let expires_in = parsed.expires_in.as_ref().and_then(|v| match v {
-            serde_json::Value::Number(n) => n.as_u64(),
-            serde_json::Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        });
+        let lifetime = parsed.expires_in.as_ref().and_then(token_lifetime);
         Ok(CachedToken {
             token: SecretString::from(parsed.access_token),
-            expires_at: expires_in.map(|s| requested_at + Duration::from_secs(s)),
+            refresh_at: lifetime.and_then(|lifetime| refresh_time(requested_at, lifetime, self.refresh_margin)),
         })
+    }
+}
+
+/// The lifetime an `expires_in` gives: non-negative seconds, whole or not,
+/// as a number or a string. Anything else (negative, not a number, too large
+/// for a `Duration`) is no known lifetime, as if the server had sent none.
+fn token_lifetime(expires_in: &serde_json::Value) -> Option<Duration> {
+    let from_float = |seconds: f64| Duration::try_from_secs_f64(seconds).ok();
+    match expires_in {
+        serde_json::Value::Number(n) => n.as_u64().map(Duration::from_secs).or_else(|| n.as_f64().and_then(from_float)),
+        serde_json::Value::String(s) => {
+            let s = s.trim();
+            s.parse::<u64>().ok().map(Duration::from_secs).or_else(|| s.parse::<f64>().ok().and_then(from_float))
+        }
+        _ => None,
+    }
+}
+
+/// When to refetch a token requested at `requested_at` that lives
+/// `lifetime`: `margin` before it expires, but no earlier than half its
+/// lifetime, so that a token shorter-lived than twice the margin is still
+/// reused (a 10 s token with a 30 s margin for 5 s) instead of refetched on
+/// every call. `None` (no known expiry) when that instant is beyond what the
+/// clock represents.
+fn refresh_time(requested_at: Instant, lifetime: Duration, margin: Duration) -> Option<Instant> {
+    let margin = margin.min(lifetime.checked_div(2).unwrap_or_default());
+    requested_at.checked_add(lifetime.saturating_sub(margin))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn lifetimes_from_hostile_expires_in_do_not_panic() {
+        assert_eq!(token_lifetime(&json!(3600)), Some(Duration::from_secs(3600)));
+        assert_eq!(token_lifetime(&json!("3600")), Some(Duration::from_secs(3600)));
+        assert_eq!(token_lifetime(&json!(1.5)), Some(Duration::from_millis(1500)));
+        assert_eq!(token_lifetime(&json!(u64::MAX)), Some(Duration::from_secs(u64::MAX)));
+        for unknown in [json!(1e300), json!(-5), json!("abc"), json!("-5"), json!(true), json!(null), json!("inf")] {
+            assert_eq!(token_lifetime(&unknown), None, "{unknown}");
+        }
+    }
+
+    #[test]
+    fn refresh_margin_shrinks_for_short_lived_tokens() {
+        let now = Instant::now();
+        let margin = Duration::from_secs(30);
+        let at = |lifetime| refresh_time(now, lifetime, margin).map(|at| at.duration_since(now));
+        assert_eq!(at(Duration::from_secs(3600)), Some(Duration::from_secs(3570)));
+        assert_eq!(at(Duration::from_secs(60)), Some(Duration::from_secs(30)));
+        assert_eq!(at(Duration::from_secs(10)), Some(Duration::from_secs(5)));
+        assert_eq!(at(Duration::ZERO), Some(Duration::ZERO));
+        // Too far to represent: no known expiry.
+        assert_eq!(at(Duration::from_secs(u64::MAX)), None);
+        assert_eq!(
+            refresh_time(now, Duration::from_secs(10), Duration::MAX).map(|at| at.duration_since(now)),
+            Some(Duration::from_secs(5))
+        );
     }
 }

@@ -437,6 +437,11 @@ impl<E> ApiError<E> {
     }
 }
 
+/// Shows the operation, status, headers (credential-bearing ones redacted),
+/// the body parsed as `E` (through `E`'s `Debug`, which for generated models
+/// redacts secret properties) and the raw body's length, never the raw body:
+/// it may echo tokens or passwords, and it may be large. Read it with
+/// [`ApiError::raw_body`].
 impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `HeaderMap`'s Debug prints "Sensitive" for values marked sensitive; the
@@ -446,7 +451,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("status", &self.inner.status)
             .field("headers", &self.inner.headers)
             .field("body", &self.inner.body)
-            .field("raw_body", &self.inner.raw_body)
+            .field("raw_body_len", &self.inner.raw_body.len())
             .field("body_truncated", &self.inner.body_truncated)
             .finish()
     }
@@ -496,7 +501,8 @@ impl DecodeError {
         &self.path
     }
 
-    /// The decoder's description of the failure.
+    /// The decoder's description of the failure, without the value it failed
+    /// on (`invalid type: string, expected u64`): the body may hold secrets.
     pub fn message(&self) -> &str {
         &self.message
     }
