@@ -14,7 +14,9 @@ use tracing::Instrument as _;
 
 use super::auth::{sensitive_value, Credentials, Scheme};
 use super::error::{Error, TransportError};
+use super::origin::{check_server_variable, require_https};
 use super::params::{encode_component, encode_cookie_value};
+use super::redirect::RedirectPolicy;
 use super::request::{multipart_form, Body, Request};
 use super::response::{RawResponse, Response};
 use super::retry::{is_idempotent, server_delay, RetryPolicy};
@@ -60,6 +62,8 @@ pub struct ClientBuilder {
     retry_policy: RetryPolicy,
     credentials: Vec<(&'static str, Credentials)>,
     token_refresh_margin: Duration,
+    redirects: RedirectPolicy,
+    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -80,6 +84,8 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_policy", &self.retry_policy)
             .field("credentials", &self.credentials)
             .field("token_refresh_margin", &self.token_refresh_margin)
+            .field("redirects", &self.redirects)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -101,6 +107,8 @@ impl ClientBuilder {
             retry_policy: RetryPolicy::default(),
             credentials: Vec::new(),
             token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
+            redirects: RedirectPolicy::default(),
+            allow_insecure_http: false,
         }
     }
 
@@ -111,7 +119,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets a server variable of the template (checked by [`ClientBuilder::build`]).
+    /// Sets a server variable of the template (checked by [`ClientBuilder::build`]:
+    /// a variable in the host part of the URL takes only a host name, with a
+    /// `:port` when it is the whole host part; one in the path takes one path
+    /// segment, so that no value can send the client to another host).
     pub fn server_variable(mut self, name: &str, value: impl Into<String>) -> Self {
         self.variables.retain(|(n, _)| n != name);
         self.variables.push((name.to_owned(), value.into()));
@@ -174,6 +185,13 @@ impl ClientBuilder {
 
     /// Uses the caller's own `reqwest::Client` (its connect and read timeouts,
     /// proxy, TLS settings and user agent then apply).
+    ///
+    /// It also follows redirects by its own policy, before the runtime sees
+    /// them; reqwest's default follows them to any host, taking custom
+    /// headers (API keys) and 307/308 bodies (OAuth 2.0 client secrets) along.
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())` so that
+    /// [`ClientBuilder::redirects`] decides, as it does for the client the
+    /// builder makes.
     pub fn http_client(mut self, c: reqwest::Client) -> Self {
         self.http_client = Some(c);
         self
@@ -199,9 +217,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Which redirects calls follow (default [`RedirectPolicy::same_origin`]:
+    /// within the API's origin, credentials included; a redirect to another
+    /// origin fails the call with an error naming it). OAuth 2.0 token
+    /// requests never follow a redirect, whatever the policy.
+    pub fn redirects(mut self, policy: RedirectPolicy) -> Self {
+        self.redirects = policy;
+        self
+    }
+
+    /// Accepts a plain `http` base URL or token URL on another machine while
+    /// credentials are configured: they then travel unencrypted. Without it
+    /// [`ClientBuilder::build`] refuses such a URL; `http` to `localhost`,
+    /// `127.0.0.0/8` and `::1` is always accepted.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
     /// Builds the client; fails with [`Error::Config`] on an invalid base URL,
-    /// an unknown server variable, invalid credentials or timeouts that cannot
-    /// be applied.
+    /// an unknown or ill-formed server variable, invalid credentials, plain
+    /// `http` carrying credentials to another machine (see
+    /// [`ClientBuilder::allow_insecure_http`]) or timeouts that cannot be
+    /// applied.
     pub fn build(self) -> Result<Client, Error> {
         Client::from_builder(self)
     }
@@ -226,6 +264,7 @@ struct Inner {
     schemes: HashMap<&'static str, Scheme>,
     /// Response headers whose values are redacted (API key headers).
     sensitive_headers: Vec<HeaderName>,
+    redirects: RedirectPolicy,
 }
 
 /// A client for one API; cheap to clone (clones share connections and cached tokens).
@@ -285,7 +324,7 @@ pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
 }
 
 /// What one attempt authenticated with: the OAuth 2.0 tokens it used.
-type UsedTokens = Vec<(&'static str, SecretString)>;
+pub(super) type UsedTokens = Vec<(&'static str, SecretString)>;
 
 impl Client {
     /// Builds a client from `b` (same as [`ClientBuilder::build`]).
@@ -296,7 +335,10 @@ impl Client {
         let mut variables: Vec<(&str, &str)> = b.server.variables.to_vec();
         for (name, value) in &b.variables {
             match variables.iter_mut().find(|(n, _)| n == name) {
-                Some(slot) => slot.1 = value,
+                Some(slot) => {
+                    check_server_variable(b.server.url, name, value, slot.1).map_err(config)?;
+                    slot.1 = value;
+                }
                 None => {
                     let known: Vec<&str> = b.server.variables.iter().map(|(n, _)| *n).collect();
                     return Err(config(format!(
@@ -320,6 +362,10 @@ impl Client {
             return Err(config(format!("invalid base URL `{base_url}`: it must not have a query or fragment")));
         }
 
+        if !b.credentials.is_empty() {
+            require_https(&base, "the base URL", b.allow_insecure_http).map_err(config)?;
+        }
+
         let mut schemes = HashMap::new();
         let mut sensitive_headers = Vec::new();
         for (name, credentials) in b.credentials {
@@ -329,6 +375,11 @@ impl Client {
                         Some(_) => follow_base_origin(token_url, b.server.url, &base),
                         None => token_url.clone(),
                     };
+                    for (variable, value) in &b.variables {
+                        let default = b.server.variables.iter().find(|(n, _)| n == variable).map_or("", |(_, d)| *d);
+                        check_server_variable(&token_url, variable, value, default)
+                            .map_err(|m| config(format!("security scheme `{name}`: token URL: {m}")))?;
+                    }
                     let url = substitute(&token_url, &variables)
                         .map_err(|m| config(format!("security scheme `{name}`: {m}")))?;
                     let resolved = match Url::parse(&url) {
@@ -337,6 +388,13 @@ impl Client {
                             .and_then(|b| b.join(&url))
                             .map_err(|e| config(format!("security scheme `{name}`: invalid token URL: {e}")))?,
                     };
+                    // Also catches an https token URL moved to a plain http base URL.
+                    require_https(
+                        &resolved,
+                        &format!("security scheme `{name}`: the token URL"),
+                        b.allow_insecure_http,
+                    )
+                    .map_err(config)?;
                     Some(resolved)
                 }
                 _ => None,
@@ -363,7 +421,10 @@ impl Client {
             None => {
                 let mut builder = reqwest::Client::builder()
                     .connect_timeout(b.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .read_timeout(DEFAULT_READ_TIMEOUT);
+                    .read_timeout(DEFAULT_READ_TIMEOUT)
+                    // The runtime follows redirects itself (see `redirect.rs`).
+                    .redirect(reqwest::redirect::Policy::none())
+                    .referer(false);
                 if let Some(t) = b.timeout {
                     builder = builder.timeout(t);
                 }
@@ -393,6 +454,7 @@ impl Client {
                 retry_policy: b.retry_policy,
                 schemes,
                 sensitive_headers,
+                redirects: b.redirects,
             }),
         })
     }
@@ -410,6 +472,20 @@ impl Client {
     /// The parsed base URL.
     pub(crate) fn base(&self) -> &Url {
         &self.inner.base
+    }
+
+    /// [`ClientBuilder::redirects`].
+    pub(super) fn redirect_policy(&self) -> RedirectPolicy {
+        self.inner.redirects
+    }
+
+    /// The query parameters that carry API keys.
+    pub(super) fn query_key_names(&self) -> Vec<&str> {
+        let keys = self.inner.schemes.values().filter_map(|s| match s {
+            Scheme::QueryKey { name, .. } => Some(name.as_str()),
+            _ => None,
+        });
+        keys.collect()
     }
 
     /// Sends one operation request and returns the raw response for any status.
@@ -474,7 +550,7 @@ impl Client {
     }
 
     /// Builds one attempt: URL with query credentials, headers, cookies, body.
-    async fn prepare(
+    pub(super) async fn prepare(
         &self,
         req: &Request,
         url: &Url,
@@ -563,7 +639,7 @@ impl Client {
     }
 
     /// Sends the request, reading the whole body.
-    async fn send(
+    pub(super) async fn send(
         &self,
         builder: reqwest::RequestBuilder,
         operation: &'static str,
@@ -576,7 +652,8 @@ impl Client {
         Ok(RawResponse::from_parts(status, headers, body, &inner.sensitive_headers, operation, inner.strict_formats))
     }
 
-    /// One attempt: credentials, then the request. The outer error is one
+    /// One attempt: credentials, then the request and the redirects it may
+    /// follow. The outer error is one
     /// that retrying cannot fix (credentials, an invalid request).
     async fn attempt(
         &self,
@@ -584,8 +661,7 @@ impl Client {
         url: &Url,
         alternative: &[&'static str],
     ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
-        let (builder, used_tokens) = self.prepare(req, url, alternative).await?;
-        Ok((self.send(builder, req.operation_id).await, used_tokens))
+        self.send_following_redirects(req, url, alternative).await
     }
 
     /// The error of a call that failed in transport, or ran out of time.

@@ -21,6 +21,11 @@
 //! - tolerant decoding of formatted strings ([`Lenient`]), strict on request
 //!   ([`ClientBuilder::strict_formats`]);
 //! - pagination ([`Paging`]) by `Link` header or by offset/limit;
+//! - credentials that never reach another host: redirects are followed by
+//!   the runtime within the API's origin only ([`RedirectPolicy`]), plain
+//!   `http` carrying credentials to another machine is refused
+//!   ([`ClientBuilder::allow_insecure_http`]), and server variables cannot
+//!   change the host ([`ClientBuilder::server_variable`]);
 //! - one `tracing` span per request (`http.request`) that never records
 //!   secrets, query strings or header values.
 
@@ -32,8 +37,10 @@ mod error;
 mod json_path;
 mod lenient;
 mod model;
+mod origin;
 mod paging;
 mod params;
+mod redirect;
 mod request;
 mod response;
 mod retry;
@@ -48,6 +55,7 @@ pub use lenient::{Lenient, StringFormat};
 pub use model::{deserialize_model, missing_property, Entries, MapModel, Properties, PropertyName};
 pub use paging::{collect_all, Pages, Paging};
 pub use params::{ParamValue, QueryObjectStyle};
+pub use redirect::{RedirectPolicy, DEFAULT_MAX_REDIRECTS};
 pub use request::{MultipartPart, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
