@@ -39,7 +39,9 @@ pub enum Error<E = serde_json::Value> {
     /// request failed). The message starts with the operation id.
     Auth(String),
     /// The request could not be built (invalid parameter, body that does not serialize,
-    /// pagination link pointing to another origin, ...). The message starts
+    /// pagination link pointing to another origin, ...), or a redirect was
+    /// refused (to another origin, from https to http, one too many: see
+    /// [`RedirectPolicy`](super::RedirectPolicy)). The message starts
     /// with the operation id.
     InvalidRequest(String),
     /// The client is misconfigured (invalid base URL, unknown server variable, ...).
