@@ -387,7 +387,27 @@ impl TokenEndpoint {
             .send()
             .await
             .map_err(|e| format!("token request to {url} failed: {}", e.without_url()))?;
+        // The client secret goes to the configured token URL only: never on a
+        // redirect, whose 307/308 would re-send it to wherever it points.
+        if *response.url() != self.token_url {
+            return Err(format!(
+                "token request to {url} was redirected to {} by the HTTP client, re-sending the client secret; \
+                 build the reqwest::Client given to ClientBuilder::http_client with redirect::Policy::none()",
+                response.url().origin().ascii_serialization()
+            ));
+        }
         let status = response.status();
+        if status.is_redirection() {
+            let target = response.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok());
+            let target = match target.and_then(|l| self.token_url.join(l.trim()).ok()) {
+                Some(t) => t.origin().ascii_serialization(),
+                None => "no valid Location".to_owned(),
+            };
+            return Err(format!(
+                "token endpoint {url} answered HTTP {status}, a redirect to {target}; \
+                 not followed: the client secret is sent only to the configured token URL"
+            ));
+        }
         let body = super::body::read_token_body(response, &url).await?;
         if !status.is_success() {
             let text = String::from_utf8_lossy(&body);

@@ -16,8 +16,10 @@ use tracing::Instrument as _;
 use super::auth::{sensitive_value, Credentials, Scheme};
 use super::body::{read_limited, BodyError, Overflow, TooLarge, DEFAULT_MAX_BODY_SIZE, ERROR_BODY_LIMIT};
 use super::error::{Error, TransportError};
+use super::origin::{check_server_variable, require_https};
 use super::params::{encode_component, encode_cookie_value};
 use super::redact::without_userinfo;
+use super::redirect::RedirectPolicy;
 use super::request::{multipart_form, Body, Request};
 use super::response::{RawResponse, Response};
 use super::retry::{is_idempotent, server_delay, RetryPolicy, LONGEST_TIMER};
@@ -74,6 +76,8 @@ pub struct ClientBuilder {
     max_body_size: usize,
     max_pages: u64,
     token_timeout: Duration,
+    redirects: RedirectPolicy,
+    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -97,6 +101,8 @@ impl fmt::Debug for ClientBuilder {
             .field("max_body_size", &self.max_body_size)
             .field("max_pages", &self.max_pages)
             .field("token_timeout", &self.token_timeout)
+            .field("redirects", &self.redirects)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -121,6 +127,8 @@ impl ClientBuilder {
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             max_pages: DEFAULT_MAX_PAGES,
             token_timeout: DEFAULT_TOKEN_TIMEOUT,
+            redirects: RedirectPolicy::default(),
+            allow_insecure_http: false,
         }
     }
 
@@ -131,7 +139,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets a server variable of the template (checked by [`ClientBuilder::build`]).
+    /// Sets a server variable of the template (checked by [`ClientBuilder::build`]:
+    /// a variable in the host part of the URL takes only a host name, with a
+    /// `:port` when it is the whole host part; one in the path takes one path
+    /// segment, so that no value can send the client to another host).
     pub fn server_variable(mut self, name: &str, value: impl Into<String>) -> Self {
         self.variables.retain(|(n, _)| n != name);
         self.variables.push((name.to_owned(), value.into()));
@@ -222,6 +233,13 @@ impl ClientBuilder {
 
     /// Uses the caller's own `reqwest::Client` (its connect and read timeouts,
     /// proxy, TLS settings and user agent then apply).
+    ///
+    /// It also follows redirects by its own policy, before the runtime sees
+    /// them; reqwest's default follows them to any host, taking custom
+    /// headers (API keys) and 307/308 bodies (OAuth 2.0 client secrets) along.
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())` so that
+    /// [`ClientBuilder::redirects`] decides, as it does for the client the
+    /// builder makes.
     pub fn http_client(mut self, c: reqwest::Client) -> Self {
         self.http_client = Some(c);
         self
@@ -258,9 +276,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Which redirects calls follow (default [`RedirectPolicy::same_origin`]:
+    /// within the API's origin, credentials included; a redirect to another
+    /// origin fails the call with an error naming it). OAuth 2.0 token
+    /// requests never follow a redirect, whatever the policy.
+    pub fn redirects(mut self, policy: RedirectPolicy) -> Self {
+        self.redirects = policy;
+        self
+    }
+
+    /// Accepts a plain `http` base URL or token URL on another machine while
+    /// credentials are configured: they then travel unencrypted. Without it
+    /// [`ClientBuilder::build`] refuses such a URL; `http` to `localhost`,
+    /// `127.0.0.0/8` and `::1` is always accepted.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
     /// Builds the client; fails with [`Error::Config`] on an invalid base URL,
-    /// an unknown server variable, invalid credentials or timeouts that cannot
-    /// be applied.
+    /// an unknown or ill-formed server variable, invalid credentials, plain
+    /// `http` carrying credentials to another machine (see
+    /// [`ClientBuilder::allow_insecure_http`]) or timeouts that cannot be
+    /// applied.
     pub fn build(self) -> Result<Client, Error> {
         Client::from_builder(self)
     }
@@ -289,6 +327,7 @@ struct Inner {
     max_body_size: usize,
     /// [`ClientBuilder::max_pages`].
     max_pages: u64,
+    redirects: RedirectPolicy,
 }
 
 /// A client for one API; cheap to clone (clones share connections and cached tokens).
@@ -358,7 +397,7 @@ fn address_of(url: &Url) -> String {
 }
 
 /// What one attempt authenticated with: the OAuth 2.0 tokens it used.
-type UsedTokens = Vec<(&'static str, SecretString)>;
+pub(super) type UsedTokens = Vec<(&'static str, SecretString)>;
 
 impl Client {
     /// Builds a client from `b` (same as [`ClientBuilder::build`]).
@@ -369,7 +408,10 @@ impl Client {
         let mut variables: Vec<(&str, &str)> = b.server.variables.to_vec();
         for (name, value) in &b.variables {
             match variables.iter_mut().find(|(n, _)| n == name) {
-                Some(slot) => slot.1 = value,
+                Some(slot) => {
+                    check_server_variable(b.server.url, name, value, slot.1).map_err(config)?;
+                    slot.1 = value;
+                }
                 None => {
                     let known: Vec<&str> = b.server.variables.iter().map(|(n, _)| *n).collect();
                     return Err(config(format!(
@@ -394,6 +436,10 @@ impl Client {
             return Err(config(format!("invalid base URL `{shown}`: it must not have a query or fragment")));
         }
 
+        if !b.credentials.is_empty() {
+            require_https(&base, "the base URL", b.allow_insecure_http).map_err(config)?;
+        }
+
         let mut schemes = HashMap::new();
         let mut sensitive_headers = Vec::new();
         for (name, credentials) in b.credentials {
@@ -403,6 +449,11 @@ impl Client {
                         Some(_) => follow_base_origin(token_url, b.server.url, &base),
                         None => token_url.clone(),
                     };
+                    for (variable, value) in &b.variables {
+                        let default = b.server.variables.iter().find(|(n, _)| n == variable).map_or("", |(_, d)| *d);
+                        check_server_variable(&token_url, variable, value, default)
+                            .map_err(|m| config(format!("security scheme `{name}`: token URL: {m}")))?;
+                    }
                     let url = substitute(&token_url, &variables)
                         .map_err(|m| config(format!("security scheme `{name}`: {m}")))?;
                     let resolved = match Url::parse(&url) {
@@ -411,6 +462,13 @@ impl Client {
                             .and_then(|b| b.join(&url))
                             .map_err(|e| config(format!("security scheme `{name}`: invalid token URL: {e}")))?,
                     };
+                    // Also catches an https token URL moved to a plain http base URL.
+                    require_https(
+                        &resolved,
+                        &format!("security scheme `{name}`: the token URL"),
+                        b.allow_insecure_http,
+                    )
+                    .map_err(config)?;
                     Some(resolved)
                 }
                 _ => None,
@@ -442,7 +500,10 @@ impl Client {
             None => {
                 let mut builder = reqwest::Client::builder()
                     .connect_timeout(b.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .read_timeout(DEFAULT_READ_TIMEOUT);
+                    .read_timeout(DEFAULT_READ_TIMEOUT)
+                    // The runtime follows redirects itself (see `redirect.rs`).
+                    .redirect(reqwest::redirect::Policy::none())
+                    .referer(false);
                 if let Some(t) = b.timeout {
                     builder = builder.timeout(t);
                 }
@@ -474,6 +535,7 @@ impl Client {
                 sensitive_headers,
                 max_body_size: b.max_body_size,
                 max_pages: b.max_pages,
+                redirects: b.redirects,
             }),
         })
     }
@@ -496,6 +558,20 @@ impl Client {
     /// The parsed base URL.
     pub(crate) fn base(&self) -> &Url {
         &self.inner.base
+    }
+
+    /// [`ClientBuilder::redirects`].
+    pub(super) fn redirect_policy(&self) -> RedirectPolicy {
+        self.inner.redirects
+    }
+
+    /// The query parameters that carry API keys.
+    pub(super) fn query_key_names(&self) -> Vec<&str> {
+        let keys = self.inner.schemes.values().filter_map(|s| match s {
+            Scheme::QueryKey { name, .. } => Some(name.as_str()),
+            _ => None,
+        });
+        keys.collect()
     }
 
     /// Sends one operation request and returns the raw response for any status.
@@ -560,7 +636,7 @@ impl Client {
     }
 
     /// Builds one attempt: URL with query credentials, headers, cookies, body.
-    async fn prepare(
+    pub(super) async fn prepare(
         &self,
         req: &Request,
         url: &Url,
@@ -684,9 +760,10 @@ impl Client {
         Ok(Ok(raw.with_truncated_body(body.truncated)))
     }
 
-    /// One attempt (number `attempt`): credentials, then the request. The
-    /// outer error is one that retrying cannot fix (credentials, an invalid
-    /// request, a body over the size limit).
+    /// One attempt (number `attempt`): credentials, then the request and the
+    /// redirects it may follow. The outer error is one that retrying cannot
+    /// fix (credentials, an invalid request, a refused redirect, a body over
+    /// the size limit).
     async fn attempt(
         &self,
         req: &Request,
@@ -694,18 +771,27 @@ impl Client {
         alternative: &[&'static str],
         attempt: u32,
     ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
-        let (builder, used_tokens) = self.prepare(req, url, alternative).await?;
-        match self.send(builder, req.operation_id).await {
-            Ok(outcome) => Ok((outcome, used_tokens)),
-            Err((status, too_large)) => Err(Error::Transport(TransportError::body_too_large(
+        self.send_following_redirects(req, url, alternative, attempt).await
+    }
+
+    /// [`Client::send`], with a body over the size limit as the call's error.
+    pub(super) async fn send_within_limit(
+        &self,
+        builder: reqwest::RequestBuilder,
+        req: &Request,
+        url: &Url,
+        attempt: u32,
+    ) -> Result<Result<RawResponse, reqwest::Error>, Error<Infallible>> {
+        self.send(builder, req.operation_id).await.map_err(|(status, too_large)| {
+            Error::Transport(TransportError::body_too_large(
                 req.operation_id,
                 attempt,
                 status,
                 too_large.limit,
                 too_large.announced,
                 &address_of(url),
-            ))),
-        }
+            ))
+        })
     }
 
     /// The error of a call that failed in transport, or ran out of time.

@@ -27,6 +27,11 @@
 //! - pagination ([`Paging`]) by `Link` header or by offset/limit, ending on
 //!   a next link already followed, a repeated page or after
 //!   [`ClientBuilder::max_pages`] pages;
+//! - credentials that never reach another host: redirects are followed by
+//!   the runtime within the API's origin only ([`RedirectPolicy`]), plain
+//!   `http` carrying credentials to another machine is refused
+//!   ([`ClientBuilder::allow_insecure_http`]), and server variables cannot
+//!   change the host ([`ClientBuilder::server_variable`]);
 //! - one `tracing` span per request (`http.request`) that never records
 //!   secrets, query strings or header values.
 
@@ -39,9 +44,11 @@ mod error;
 mod json_path;
 mod lenient;
 mod model;
+mod origin;
 mod paging;
 mod params;
 mod redact;
+mod redirect;
 mod request;
 mod response;
 mod retry;
@@ -57,6 +64,7 @@ pub use model::{deserialize_model, missing_property, Entries, MapModel, Properti
 pub use paging::{collect_all, Pages, Paging};
 pub use params::{ParamValue, QueryObjectStyle};
 pub use redact::RedactedValues;
+pub use redirect::{RedirectPolicy, DEFAULT_MAX_REDIRECTS};
 pub use request::{MultipartPart, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;

@@ -43,11 +43,13 @@ pub enum Error<E = serde_json::Value> {
     /// request failed). The message starts with the operation id.
     Auth(String),
     /// The request could not be built (invalid parameter, body that does not serialize,
-    /// pagination link pointing to another origin, ...), or paging was stopped
+    /// pagination link pointing to another origin, ...), paging was stopped
     /// (a next-page link leading back to a page already fetched, a page
     /// repeating the one before it, more pages than
-    /// [`ClientBuilder::max_pages`](super::ClientBuilder::max_pages)). The
-    /// message starts with the operation id.
+    /// [`ClientBuilder::max_pages`](super::ClientBuilder::max_pages)), or a
+    /// redirect was refused (to another origin, from https to http, one too
+    /// many: see [`RedirectPolicy`](super::RedirectPolicy)). The message
+    /// starts with the operation id.
     InvalidRequest(String),
     /// The client is misconfigured (invalid base URL, unknown server variable, ...).
     Config(String),
