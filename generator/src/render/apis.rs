@@ -1,7 +1,7 @@
 //! IR operations -> `src/apis/<tag>.rs`: one struct per tag, one method per
 //! operation, and a request builder per operation.
 
-use super::docs::{doc_attrs, lines_to_attrs};
+use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
 use super::{ident, ty_tokens, Scope};
 use crate::ir::{
     Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, Presence, QueryStyle,
@@ -39,14 +39,14 @@ fn param_shape(ty: &Ty, api: &Api) -> ParamShape {
 pub fn render_module_head(module: &ApiModule) -> TokenStream {
     let api_struct = ident(&module.api_struct);
     let accessor = ident(&module.accessor);
-    let tag = &module.tag;
-    let module_doc = format!(" Operations tagged `{tag}`.");
+    let tag = code(&module.tag);
+    let module_docs = inner_doc_attrs(&[DocBlock::Markdown(format!("Operations tagged {tag}."))]);
     let struct_docs = doc_attrs(&Docs {
-        summary: Some(format!("Operations tagged `{tag}`; get one with [`Client::{}`].", module.accessor)),
+        summary: Some(format!("Operations tagged {tag}; get one with [`Client::{}`].", module.accessor)),
         description: module.description.clone(),
         ..Docs::default()
     });
-    let accessor_doc = format!(" Operations tagged `{tag}`.");
+    let accessor_docs = lines_to_attrs(&[format!("Operations tagged {tag}.")]);
     let uses_models = module.operations.iter().any(mentions_models);
     let models_import = if uses_models {
         quote! { use crate::models; }
@@ -55,7 +55,7 @@ pub fn render_module_head(module: &ApiModule) -> TokenStream {
     };
     let imports = crate::naming::API_MODULE_IMPORTS.iter().map(|name| ident(name));
     quote! {
-        #![doc = #module_doc]
+        #module_docs
         #models_import
         use crate::runtime::{#(#imports),*};
 
@@ -66,7 +66,7 @@ pub fn render_module_head(module: &ApiModule) -> TokenStream {
         }
 
         impl Client {
-            #[doc = #accessor_doc]
+            #accessor_docs
             #[inline]
             pub fn #accessor(&self) -> #api_struct<'_> {
                 #api_struct { client: self }
@@ -138,19 +138,23 @@ fn optional_inputs(op: &Operation) -> Vec<(proc_macro2::Ident, &Ty, &Docs)> {
 fn operation_docs(op: &Operation) -> TokenStream {
     let mut docs = op.docs.clone();
     if docs.summary.is_none() {
-        docs.summary = Some(format!("`{}`", op.id));
+        docs.summary = Some(code(&op.id));
     }
-    docs.notes.push(format!("Sends `{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    docs.notes.push(format!(
+        "Sends {} (operation {}).",
+        code(&format!("{} {}", op.http_method, op.path)),
+        code(&op.id)
+    ));
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     if !required.is_empty() || op.body.as_ref().is_some_and(|b| b.required) {
         let mut lines = vec!["Arguments:".to_string()];
         for p in required {
             let what = p.docs.description.as_deref().map(|d| format!(": {}", first_line(d))).unwrap_or_default();
-            lines.push(format!("- `{}`: `{}` {}{what}", p.name, p.wire_name, location_label(p.location)));
+            lines.push(format!("- `{}`: {} {}{what}", p.name, code(&p.wire_name), location_label(p.location)));
         }
         if let Some(body) = op.body.as_ref().filter(|b| b.required) {
             let what = body.docs.description.as_deref().map(|d| format!(": {}", first_line(d))).unwrap_or_default();
-            lines.push(format!("- `body`: the `{}` request body{what}", body.media_type));
+            lines.push(format!("- `body`: the {} request body{what}", code(&body.media_type)));
         }
         docs.notes.push(lines.join("\n"));
     }
@@ -286,7 +290,7 @@ fn decode_arms(op: &Operation, api: &Api) -> TokenStream {
 fn success_enum(op: &Operation) -> TokenStream {
     let Success::Several { enum_name, variants } = &op.success else { return quote! {} };
     let name = ident(enum_name);
-    let doc = format!(" What a successful `{}` returns, by status.", op.id);
+    let docs = lines_to_attrs(&[format!("What a successful {} returns, by status.", code(&op.id))]);
     let decls = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let status = match v.status {
@@ -306,7 +310,7 @@ fn success_enum(op: &Operation) -> TokenStream {
         }
     });
     quote! {
-        #[doc = #doc]
+        #docs
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#decls)*
@@ -384,10 +388,10 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
         let mut docs = (*docs).clone();
         if let Some(param) = op.params.iter().find(|p| ident(&p.name) == *name) {
             if docs.summary.is_none() && docs.description.is_none() {
-                docs.summary = Some(format!("Sets the `{}` {}.", param.wire_name, location_label(param.location)));
+                docs.summary = Some(format!("Sets the {} {}.", code(&param.wire_name), location_label(param.location)));
             }
             if let Some(default) = &param.default {
-                docs.notes.push(format!("The server assumes `{default}` when this is not set."));
+                docs.notes.push(format!("The server assumes {} when this is not set.", code(default)));
             }
         } else if docs.summary.is_none() && docs.description.is_none() {
             docs.summary = Some("Sets the request body.".into());
@@ -531,12 +535,12 @@ fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool) -> Toke
         ),
         Paging::Offset { offset_param, limit_param, default_limit } => (
             quote! { crate::runtime::Paging::Offset { offset_param: #offset_param, limit_param: #limit_param, default_limit: #default_limit } },
-            format!("advancing `{offset_param}` by the items received, `{limit_param}` at a time"),
+            format!("advancing {} by the items received, {} at a time", code(offset_param), code(limit_param)),
         ),
     };
-    let stream_doc = format!(" Streams every item of every page, {how}.");
+    let stream_docs = lines_to_attrs(&[format!("Streams every item of every page, {how}.")]);
     quote! {
-        #[doc = #stream_doc]
+        #stream_docs
         #[inline]
         pub fn stream(self) -> crate::runtime::Pages<#item, #error_ty> {
             self.client.paginate(self.request(), #paging_tokens, Self::decode)

@@ -1,52 +1,119 @@
-//! Spec prose -> `#[doc]` attributes that cannot break the generated code.
+//! Spec prose -> doc attributes that cannot break the generated code, and
+//! cannot run as code.
 //!
-//! Text goes into string literals (so nothing can end the comment or inject
-//! items), and Markdown that rustdoc would run as a doctest — fenced blocks
-//! and indented blocks — is turned into `text` blocks.
+//! Every doc attribute holding spec text is made here, and every line of it
+//! comes out of [`sanitize_markdown`]: the only road from spec text to docs.
+//! Spec text embedded in a sentence of ours (a tag, a wire name, an enum
+//! value) is first put on one line by [`code`]; the sentence is then
+//! sanitised like any prose. The one thing that bypasses the sanitiser is a
+//! code block the generator writes itself ([`DocBlock::GeneratedCode`]: the
+//! crate docs' usage example and `Cargo.toml` snippet), where spec values
+//! appear only as `{:?}`-escaped string literals.
+//!
+//! What comes out, whatever the spec says:
+//! - text sits in string literals, so nothing can end a comment, close the
+//!   attribute or add items or attributes (`*/`, `"]`, `#[cfg(...)]`);
+//! - rustdoc finds no code block but ours, each a `text` block (never a
+//!   doctest): see [`sanitize_markdown`] for how each way of opening one is
+//!   closed off.
+//!
+//! HTML is left to rustdoc as the spec wrote it (specs use `<b>`, `<br>`,
+//! `<a>`), except the start of the HTML blocks that run past blank lines
+//! (`<pre`, `<script`, `<style`, `<textarea`, `<!--`, `<?`, `<!X`,
+//! `<![CDATA[`) at the start of a line: those could hide a line from the
+//! Markdown parser, and are written as text (`&lt;`).
 
 use crate::ir::Docs;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// A piece of an item's docs.
+pub enum DocBlock {
+    /// Markdown holding spec text (or ours with spec text in it): sanitised.
+    Markdown(String),
+    /// A code block the generator writes itself, from no spec text but
+    /// `{:?}`-escaped literals and names from `naming`: kept as it is, in a
+    /// fence no line of it can close.
+    GeneratedCode {
+        /// The fence's info string (`no_run`, `toml`): never spec text.
+        info: &'static str,
+        /// The code.
+        lines: Vec<String>,
+    },
+}
+
 /// Doc attributes for an item: summary, description, notes, deprecation.
 pub fn doc_attrs(docs: &Docs) -> TokenStream {
-    let mut lines: Vec<String> = Vec::new();
-    let paragraph = |lines: &mut Vec<String>, text: &str| {
-        let text = text.trim();
-        if text.is_empty() {
-            return;
-        }
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.extend(sanitize_markdown(text));
-    };
+    let mut paragraphs: Vec<&str> = Vec::new();
     if let Some(summary) = &docs.summary {
-        paragraph(&mut lines, summary);
+        paragraphs.push(summary);
     }
     if let Some(description) = &docs.description {
         // Many specs repeat the summary as the description.
         if docs.summary.as_deref().map(str::trim) != Some(description.trim()) {
-            paragraph(&mut lines, description);
+            paragraphs.push(description);
         }
     }
-    for note in &docs.notes {
-        paragraph(&mut lines, note);
-    }
+    paragraphs.extend(docs.notes.iter().map(String::as_str));
     if docs.deprecated {
-        paragraph(&mut lines, "**Deprecated** by the API.");
+        paragraphs.push("**Deprecated** by the API.");
     }
-    lines_to_attrs(&lines)
+    // Each paragraph alone, so a fence one leaves open never swallows the next.
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in paragraphs {
+        let sanitized = sanitize_markdown(paragraph);
+        if sanitized.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() && sanitized.first().is_some_and(|l| !l.is_empty()) {
+            lines.push(String::new());
+        }
+        lines.extend(sanitized);
+    }
+    outer_attrs(&lines)
 }
 
-/// Doc attributes from plain lines: one attribute for the whole text, which
-/// costs syn and prettyplease far less than one per line. prettyplease prints
-/// it as a `/** */` block, which `format` turns back into `///` lines; text
-/// holding `*/` cannot sit in a block, so it keeps one attribute per line.
+/// Outer doc attributes from lines of Markdown (sentences of ours, spec
+/// text in them), sanitised as one text.
 pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
-    let with_space = |line: &String| if line.is_empty() { String::new() } else { format!(" {line}") };
-    if lines.len() > 1 && !lines.iter().any(|line| line.contains("*/")) {
-        let text = lines.iter().map(with_space).collect::<Vec<_>>().join("\n");
+    outer_attrs(&sanitize_markdown(&lines.join("\n")))
+}
+
+/// Inner doc attributes (`#![doc]`, a module's or the crate's docs), the
+/// blocks in paragraphs of their own.
+pub fn inner_doc_attrs(blocks: &[DocBlock]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for block in blocks {
+        let block_lines = match block {
+            DocBlock::Markdown(text) => sanitize_markdown(text),
+            DocBlock::GeneratedCode { info, lines: code } => {
+                let fence = fence_for(code.iter().map(String::as_str));
+                let mut block_lines = vec![format!("{fence}{info}")];
+                block_lines.extend(code.iter().cloned());
+                block_lines.push(fence);
+                block_lines
+            }
+        };
+        if !lines.is_empty() && block_lines.first().is_some_and(|l| !l.is_empty()) {
+            lines.push(String::new());
+        }
+        lines.extend(block_lines);
+    }
+    let attrs = lines.iter().map(|line| {
+        let text = with_space(line);
+        quote! { #![doc = #text] }
+    });
+    quote! { #(#attrs)* }
+}
+
+/// Outer attributes from sanitised lines: one attribute for the whole text,
+/// which costs syn and prettyplease far less than one per line. prettyplease
+/// prints it as a `/** */` block, which `format` turns back into `///`
+/// lines; text holding `*/` or `/*` cannot sit in a block, so it keeps one
+/// attribute per line.
+fn outer_attrs(lines: &[String]) -> TokenStream {
+    if lines.len() > 1 && !lines.iter().any(|line| line.contains("*/") || line.contains("/*")) {
+        let text = lines.iter().map(|line| with_space(line)).collect::<Vec<_>>().join("\n");
         return quote! { #[doc = #text] };
     }
     let attrs = lines.iter().map(|line| {
@@ -56,60 +123,323 @@ pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
     quote! { #(#attrs)* }
 }
 
+/// `///` followed by a space, as people write it (and so no line can start
+/// with `/`, which would make `////`, a plain comment).
+fn with_space(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
+}
+
 /// Prose such as a title on one line: runs of whitespace and control
 /// characters become one space.
 pub fn one_line(text: &str) -> String {
     text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-/// Rewrites Markdown so that rustdoc shows it and never compiles it.
+/// Spec text (a tag, a name, a value) as inline code in a sentence of ours:
+/// on one line (line breaks and other controls written as escapes, `\n`),
+/// between enough backticks that none inside ends the span.
+pub fn code(text: &str) -> String {
+    let text = crate::format::single_line(text);
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest_run + 1);
+    // A span's content loses one space at each end when it has both, and
+    // needs one beside a backtick of its own.
+    let padded = text.starts_with('`')
+        || text.ends_with('`')
+        || (text.starts_with(' ') && text.ends_with(' ') && !text.trim().is_empty());
+    if text.is_empty() {
+        return "` `".to_string();
+    }
+    let pad = if padded { " " } else { "" };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+/// The sanitiser: Markdown -> lines that rustdoc shows and never compiles.
+///
+/// The output's code blocks are ours alone, each a `text` block. Rustdoc
+/// runs fenced blocks with an empty or Rust info string, and indented
+/// blocks; every way spec text could open one is closed off here, line by
+/// line, without trusting our reading of the spec's structure:
+/// - Lines are split at `\n`, `\r\n` and `\r`, tabs become spaces, other
+///   control characters become spaces.
+/// - A line that opens a fence (after any indentation and any `>`, list
+///   item or footnote markers: a run of 3+ backticks or tildes) opens one
+///   of ours instead: after a blank line (which ends any open paragraph,
+///   table or HTML block), at the left margin (out of any quote or list),
+///   `text`, and longer than any backtick run the block holds, so no line
+///   inside can close it. The spec's closing line (the same character, at
+///   least as long, nothing after it) closes ours; the end of the text
+///   closes one left open.
+/// - Every other line keeps at most 3 spaces of indentation and has each
+///   run of spaces made one, so no line (after any markers, however a
+///   parser reads them) is indented enough for an indented code block.
+/// - An HTML block that runs past blank lines (`<pre`, `<!--` ...) could
+///   hide our fence from the parser; its `<` at the start of a line becomes
+///   `&lt;`.
 pub fn sanitize_markdown(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut in_fence: Option<&str> = None;
-    for raw_line in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
-        let line = raw_line.replace('\t', "    ");
-        let trimmed = line.trim_start();
-        let fence = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f));
-        match (in_fence, fence) {
-            (None, Some(f)) => {
-                in_fence = Some(f);
-                out.push(format!("{f}text"));
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| line.replace('\t', "    ").chars().map(|c| if c.is_control() { ' ' } else { c }).collect())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut index = 0;
+    while let Some(line) = lines.get(index) {
+        index += 1;
+        let (prefix, rest) = split_markers(line);
+        let Some(open) = fence(rest) else {
+            out.push(prose_line(line));
+            continue;
+        };
+        // The block's lines, up to the spec's closing line or the end.
+        let mut block: Vec<&str> = Vec::new();
+        while let Some(line) = lines.get(index) {
+            index += 1;
+            let content = strip_prefix(line, prefix);
+            let closes = fence(split_markers(line).1)
+                .is_some_and(|f| f.mark == open.mark && f.len >= open.len && f.info.is_empty());
+            if closes {
+                break;
             }
-            (Some(open), Some(f)) if open == f && trimmed.trim_end() == f => {
-                in_fence = None;
-                out.push(f.to_string());
-            }
-            (Some(_), _) => out.push(line.trim_end().to_string()),
-            (None, None) => {
-                // Four spaces would start an indented (doctest) code block.
-                let indent = (line.len() - trimmed.len()).min(3);
-                out.push(format!("{}{}", " ".repeat(indent), trimmed.trim_end()));
-            }
+            block.push(content.trim_end());
         }
+        let ours = fence_for(block.iter().copied());
+        if out.last().is_none_or(|l| !l.is_empty()) {
+            out.push(String::new());
+        }
+        out.push(format!("{ours}text"));
+        out.extend(block.iter().map(|line| line.to_string()));
+        out.push(ours);
     }
-    if let Some(open) = in_fence {
-        out.push(open.to_string());
-    }
-    // Trailing blank lines add nothing.
+    // Blank lines at either end add nothing, except the one before a fence.
     while out.last().is_some_and(String::is_empty) {
         out.pop();
     }
+    let leading_blanks = out.iter().take_while(|l| l.is_empty()).count();
+    let keep = usize::from(out.get(leading_blanks).is_some_and(|l| l.starts_with("```")));
+    out.drain(..leading_blanks.saturating_sub(keep));
     out
+}
+
+/// A line that opens or closes a fence: its character, length and info string.
+struct Fence<'a> {
+    mark: char,
+    len: usize,
+    info: &'a str,
+}
+
+/// The fence `rest` (a line after its markers) starts, if any. A backtick
+/// fence's info string has no backtick (else the line is inline code).
+fn fence(rest: &str) -> Option<Fence<'_>> {
+    let mark = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = rest.chars().take_while(|c| *c == mark).count();
+    let info = rest[len..].trim();
+    (len >= 3 && !(mark == '`' && info.contains('`'))).then_some(Fence { mark, len, info })
+}
+
+/// Our fence for a block holding `lines`: backticks, more than any line of
+/// it starts with (at least 3).
+fn fence_for<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    let longest = lines.map(|line| line.trim_start().chars().take_while(|c| *c == '`').count()).max().unwrap_or(0);
+    "`".repeat((longest + 1).max(3))
+}
+
+/// Splits a line into its container markers (indentation, `>`, list item
+/// and footnote markers, as many as there are) and the rest. Whitespace of
+/// any kind counts, so this finds at least what a Markdown parser would.
+fn split_markers(line: &str) -> (&str, &str) {
+    let mut rest = line;
+    loop {
+        let trimmed = rest.trim_start();
+        let after_marker = trimmed
+            .strip_prefix('>')
+            .or_else(|| list_marker(trimmed))
+            .or_else(|| trimmed.strip_prefix("[^").and_then(|r| Some(&r[r.find("]:")? + 2..])));
+        match after_marker {
+            Some(after) => rest = after,
+            None => {
+                rest = trimmed;
+                break;
+            }
+        }
+    }
+    (&line[..line.len() - rest.len()], rest)
+}
+
+/// The text after a list item marker (`-`, `+`, `*`, `1.`, `1)`) followed by
+/// whitespace or the end of the line.
+fn list_marker(text: &str) -> Option<&str> {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let after = match digits {
+        0 => text.strip_prefix(['-', '+', '*'])?,
+        1..=9 => text[digits..].strip_prefix(['.', ')'])?,
+        _ => return None,
+    };
+    (after.is_empty() || after.starts_with(char::is_whitespace)).then_some(after)
+}
+
+/// A code line without the container markers of the line that opened its
+/// block (`> ` in a quote), or failing that, its indentation up to theirs.
+fn strip_prefix<'a>(line: &'a str, prefix: &str) -> &'a str {
+    if let Some(rest) = line.strip_prefix(prefix) {
+        return rest;
+    }
+    if let Some(rest) = line.strip_prefix(prefix.trim_end()).filter(|_| !prefix.trim().is_empty()) {
+        return rest;
+    }
+    let spaces = line.len() - line.trim_start_matches(' ').len();
+    &line[spaces.min(prefix.len())..]
+}
+
+/// A line outside code blocks: at most 3 spaces of indentation, single
+/// spaces inside, and an HTML block start written as text.
+fn prose_line(line: &str) -> String {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return String::new();
+    }
+    let mut text = format!("{}{}", " ".repeat(indent.min(3)), words.join(" "));
+    let content_start = text.len() - split_markers(&text).1.len();
+    if starts_html_block(&text[content_start..]) {
+        text.replace_range(content_start..content_start + 1, "&lt;");
+    }
+    text
+}
+
+/// Whether `text` starts one of the HTML blocks that end only at a given
+/// marker, not at a blank line (CommonMark's kinds 1 to 5).
+fn starts_html_block(text: &str) -> bool {
+    let Some(after) = text.strip_prefix('<') else { return false };
+    let lower = after.to_ascii_lowercase();
+    let raw_text_tag = ["script", "pre", "style", "textarea"].iter().any(|tag| {
+        lower
+            .strip_prefix(tag)
+            .is_some_and(|r| r.is_empty() || r.starts_with('>') || r.starts_with(char::is_whitespace))
+    });
+    raw_text_tag
+        || after.starts_with("!--")
+        || after.starts_with('?')
+        || after.starts_with("![CDATA[")
+        || after.strip_prefix('!').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Each payload gives lines whose only code blocks are `text` blocks.
+    const PAYLOAD: &str = "fn main() { panic!(\"SPEC CODE RAN\") }";
+
     #[test]
     fn code_fences_become_text_and_are_closed() {
         let lines = sanitize_markdown("Example:\n```json\n{\"a\": 1}\n```\nthen\n```\nfn main() {}");
-        assert_eq!(lines, ["Example:", "```text", "{\"a\": 1}", "```", "then", "```text", "fn main() {}", "```"]);
+        assert_eq!(
+            lines,
+            ["Example:", "", "```text", "{\"a\": 1}", "```", "then", "", "```text", "fn main() {}", "```"]
+        );
     }
 
     #[test]
     fn indented_code_blocks_are_flattened() {
         assert_eq!(sanitize_markdown("a\n\n        panic!()"), ["a", "", "   panic!()"]);
+        assert_eq!(sanitize_markdown("a\n\n\t\tpanic!()"), ["a", "", "   panic!()"]);
+    }
+
+    #[test]
+    fn a_longer_closing_fence_cannot_end_our_block_early() {
+        let text = format!("```\n````\n```rust\n{PAYLOAD}\n```");
+        assert_eq!(sanitize_markdown(&text), ["", "```text", "```", "", "```text", PAYLOAD, "```"]);
+        let text = format!("````\n```\n```rust\n{PAYLOAD}\n````");
+        assert_eq!(sanitize_markdown(&text), ["", "````text", "```", "```rust", PAYLOAD, "````"]);
+    }
+
+    #[test]
+    fn tildes_and_backticks_do_not_close_each_other() {
+        let text = format!("~~~\n```\n~~~~\n```rust\n{PAYLOAD}\n```");
+        assert_eq!(sanitize_markdown(&text), ["", "````text", "```", "````", "", "```text", PAYLOAD, "```"]);
+    }
+
+    #[test]
+    fn fences_in_quotes_and_list_items_become_ours_at_the_margin() {
+        let text = format!("> quoted\n> ```rust\n> {PAYLOAD}\n> ```\n- item\n  ~~~\n  {PAYLOAD}\n  ~~~\n1. ```\n2. x");
+        assert_eq!(
+            sanitize_markdown(&text),
+            [
+                "> quoted", "", "```text", PAYLOAD, "```", "- item", "", "```text", PAYLOAD, "```", "", "```text",
+                "2. x", "```"
+            ]
+        );
+        let nested = format!(">  > -  1)   ```rust\n{PAYLOAD}");
+        assert_eq!(sanitize_markdown(&nested), ["", "```text", PAYLOAD, "```"]);
+        assert_eq!(sanitize_markdown(&format!("[^note]: ```\n{PAYLOAD}")), ["", "```text", PAYLOAD, "```"]);
+    }
+
+    #[test]
+    fn markers_followed_by_many_spaces_cannot_start_indented_code() {
+        assert_eq!(
+            sanitize_markdown(&format!(">      {PAYLOAD}\n-      {PAYLOAD}\n1.      x\n[^a]:      x")),
+            [format!("> {PAYLOAD}"), format!("- {PAYLOAD}"), "1. x".into(), "[^a]: x".into()]
+        );
+    }
+
+    #[test]
+    fn line_breaks_of_every_kind_split_lines_and_controls_become_spaces() {
+        let text = format!("a\r```rust\r\n{PAYLOAD}\r\u{b}\u{c}```");
+        assert_eq!(sanitize_markdown(&text), ["a", "", "```text", PAYLOAD, "```"]);
+    }
+
+    #[test]
+    fn unicode_whitespace_before_a_fence_is_still_a_fence() {
+        assert_eq!(sanitize_markdown(&format!("\u{a0}\u{3000}```\n{PAYLOAD}")), ["", "```text", PAYLOAD, "```"]);
+    }
+
+    #[test]
+    fn inline_triple_backticks_stay_prose() {
+        assert_eq!(sanitize_markdown("```a``` b"), ["```a``` b"]);
+    }
+
+    #[test]
+    fn html_blocks_that_span_blank_lines_are_written_as_text() {
+        let text = format!("<!--\n```\n-->\n```rust\n{PAYLOAD}\n```");
+        assert_eq!(sanitize_markdown(&text), ["&lt;!--", "", "````text", "-->", "```rust", PAYLOAD, "````"]);
+        for start in ["<pre>", "<PRE", "<script>", "<style x>", "<textarea", "<?php", "<!DOCTYPE", "<![CDATA["] {
+            assert_eq!(sanitize_markdown(&format!("> {start}")), [format!("> &lt;{}", &start[1..])], "{start}");
+        }
+        for kept in ["<b>bold</b>", "<prefix> x", "a <!-- b -->", "<br>"] {
+            assert_eq!(sanitize_markdown(kept), [kept]);
+        }
+    }
+
+    #[test]
+    fn the_sanitiser_is_idempotent() {
+        let text = format!("a\n```\n````\n~~~\n{PAYLOAD}\n> ```rust\n- x\n\n        y\n<pre>\n```");
+        let once = sanitize_markdown(&text);
+        assert_eq!(sanitize_markdown(&once.join("\n")), once);
+    }
+
+    #[test]
+    fn code_spans_hold_any_text_on_one_line() {
+        assert_eq!(code("plain"), "`plain`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`a``"), "``` `a`` ```");
+        assert_eq!(code("x\n```rust\ny"), "````x\\n```rust\\ny````");
+        assert_eq!(code(" a "), "`  a  `");
+        assert_eq!(code(""), "` `");
+    }
+
+    #[test]
+    fn generated_code_blocks_are_fenced_longer_than_their_lines() {
+        let tokens = inner_doc_attrs(&[
+            DocBlock::Markdown("Intro".into()),
+            DocBlock::GeneratedCode { info: "no_run", lines: vec!["let s = \"```\";".into(), "```x".into()] },
+        ]);
+        let text = tokens.to_string();
+        assert!(text.contains("\" ````no_run\"") && text.contains("\" ````\""), "{text}");
     }
 
     #[test]

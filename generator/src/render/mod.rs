@@ -9,7 +9,7 @@ mod models;
 
 use crate::ir::{Api, SecurityKind, Ty};
 use crate::settings::Settings;
-use docs::{doc_attrs, lines_to_attrs, sanitize_markdown};
+use docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
 use features::Gates;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -140,9 +140,9 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
 fn render_apis_mod(api: &Api, gates: &Gates) -> TokenStream {
     let mods = api.modules.iter().map(|m| {
         let name = ident(&m.name);
-        let doc = format!(" Operations tagged `{}`.", m.tag);
+        let docs = lines_to_attrs(&[format!("Operations tagged {}.", code(&m.tag))]);
         let cfg = gates.module_cfg(&m.feature);
-        quote! { #[doc = #doc] #cfg pub mod #name; }
+        quote! { #docs #cfg pub mod #name; }
     });
     let reexports = api.modules.iter().map(|m| {
         let name = ident(&m.name);
@@ -159,35 +159,30 @@ fn render_apis_mod(api: &Api, gates: &Gates) -> TokenStream {
 
 fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
     let crate_ident = settings.crate_name.replace('-', "_");
-    let mut lines = vec![format!("# {} client", docs::one_line(&api.title))];
+    let mut blocks = vec![DocBlock::Markdown(format!("# {} client", docs::one_line(&api.title)))];
     if let Some(description) = &api.description {
-        lines.push(String::new());
-        lines.extend(sanitize_markdown(description));
+        blocks.push(DocBlock::Markdown(description.clone()));
     }
-    lines.push(String::new());
-    lines.push(format!(
-        "API version `{}`, generated from an OpenAPI {} document.",
-        crate::format::single_line(&api.version),
+    let mut version = vec![format!(
+        "API version {}, generated from an OpenAPI {} document.",
+        code(&api.version),
         crate::format::single_line(&api.openapi_version)
-    ));
+    )];
     if !api.openapi_version.starts_with("3.0") {
-        lines.push(
+        version.push(
             "The document was converted to OpenAPI 3.0 for generation; the generator reported each construct it approximated."
                 .to_string(),
         );
     }
-    lines.push(String::new());
-    lines.extend(usage_example(api, &crate_ident));
+    blocks.push(DocBlock::Markdown(version.join("\n")));
+    blocks.push(usage_example(api, &crate_ident));
     if settings.tag_features {
-        lines.extend(features_docs(api, settings));
+        blocks.extend(features_docs(api, settings));
     }
-    let crate_docs = lines.iter().map(|line| {
-        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote! { #![doc = #text] }
-    });
+    let crate_docs = inner_doc_attrs(&blocks);
 
     quote! {
-        #(#crate_docs)*
+        #crate_docs
         // Spec prose is Markdown written for people, not tidy rustdoc; and
         // the shapes of specs decide argument counts, variant sizes and names.
         #![allow(
@@ -229,14 +224,15 @@ fn render_client(api: &Api) -> TokenStream {
     let variable_setters = api.server.variables.iter().map(|v| {
         let method = ident(&v.method_name);
         let name = &v.name;
-        let mut doc_lines = vec![format!("Sets the `{name}` server variable (default `{}`).", v.default)];
+        let mut doc_lines = vec![format!("Sets the {} server variable (default {}).", code(name), code(&v.default))];
         if let Some(description) = &v.description {
             doc_lines.push(String::new());
-            doc_lines.extend(sanitize_markdown(description));
+            doc_lines.push(description.clone());
         }
         if !v.allowed.is_empty() {
             doc_lines.push(String::new());
-            doc_lines.push(format!("Allowed values: `{}`.", v.allowed.join("`, `")));
+            let allowed: Vec<String> = v.allowed.iter().map(|value| code(value)).collect();
+            doc_lines.push(format!("Allowed values: {}.", allowed.join(", ")));
         }
         let docs = lines_to_attrs(&doc_lines);
         quote! {
@@ -258,7 +254,7 @@ fn render_client(api: &Api) -> TokenStream {
                     crate::ir::ApiKeyLocation::Cookie => ("cookie", quote! { crate::runtime::ApiKeyLocation::Cookie }),
                 };
                 let shown = match prefix {
-                    Some(p) => format!("`{p} <key>`"),
+                    Some(p) => code(&format!("{p} <key>")),
                     None => "the key".to_string(),
                 };
                 let prefix_tokens = match prefix {
@@ -266,24 +262,26 @@ fn render_client(api: &Api) -> TokenStream {
                     None => quote! { None },
                 };
                 (
-                    format!("Authenticates with the `{name}` API key, sent as {shown} in the `{param_name}` {place}."),
+                    format!("Authenticates with the {} API key, sent as {shown} in the {} {place}.", code(name), code(param_name)),
                     quote! { key: impl Into<String> },
                     quote! { crate::runtime::Credentials::api_key(#location_tokens, #param_name, #prefix_tokens, key) },
                 )
             }
             SecurityKind::Bearer => (
-                format!("Authenticates with the `{name}` scheme: sends `Authorization: Bearer <token>`."),
+                format!("Authenticates with the {} scheme: sends `Authorization: Bearer <token>`.", code(name)),
                 quote! { token: impl Into<String> },
                 quote! { crate::runtime::Credentials::bearer(token) },
             ),
             SecurityKind::Basic => (
-                format!("Authenticates with the `{name}` scheme (HTTP basic)."),
+                format!("Authenticates with the {} scheme (HTTP basic).", code(name)),
                 quote! { username: impl Into<String>, password: impl Into<String> },
                 quote! { crate::runtime::Credentials::basic(username, password) },
             ),
             SecurityKind::ClientCredentials { token_url, scopes } => (
                 format!(
-                    "Authenticates with the `{name}` scheme's OAuth 2.0 client-credentials flow: the client fetches a token from `{token_url}`, caches it, and refreshes it before it expires."
+                    "Authenticates with the {} scheme's OAuth 2.0 client-credentials flow: the client fetches a token from {}, caches it, and refreshes it before it expires.",
+                    code(name),
+                    code(token_url)
                 ),
                 quote! { client_id: impl Into<String>, client_secret: impl Into<String> },
                 quote! { crate::runtime::Credentials::client_credentials(#token_url, client_id, client_secret, &[#(#scopes),*]) },
@@ -309,8 +307,10 @@ fn render_client(api: &Api) -> TokenStream {
             }
         }
     };
-    let title_doc =
-        format!(" A builder for a client of {}, with the spec's server and its defaults.", docs::one_line(&api.title));
+    let title_docs = lines_to_attrs(&[format!(
+        "A builder for a client of {}, with the spec's server and its defaults.",
+        docs::one_line(&api.title)
+    )]);
     quote! {
         //! The API's server and credentials: [`Client::builder`] and the builder methods this spec adds.
         use crate::runtime::{Client, ClientBuilder};
@@ -322,7 +322,7 @@ fn render_client(api: &Api) -> TokenStream {
         };
 
         impl Client {
-            #[doc = #title_doc]
+            #title_docs
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::new(SERVER).default_user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
             }
@@ -333,40 +333,36 @@ fn render_client(api: &Api) -> TokenStream {
 }
 
 /// The crate docs' section on the per-tag Cargo features.
-fn features_docs(api: &Api, settings: &Settings) -> Vec<String> {
-    let mut lines = vec![
-        String::new(),
-        "# Features".to_string(),
-        String::new(),
-        "Each tag of the spec is a Cargo feature that compiles only that tag's operations and the models they use \
-         (a model several tags use is compiled when any of them is on). The default feature, `full`, turns every tag on. \
-         A crate that calls a few tags compiles faster with only those:"
-            .to_string(),
-        String::new(),
-        "```toml".to_string(),
-        "[dependencies]".to_string(),
-    ];
+fn features_docs(api: &Api, settings: &Settings) -> Vec<DocBlock> {
+    let intro = "# Features\n\n\
+        Each tag of the spec is a Cargo feature that compiles only that tag's operations and the models they use \
+        (a model several tags use is compiled when any of them is on). The default feature, `full`, turns every tag on. \
+        A crate that calls a few tags compiles faster with only those:";
+    // Feature names come from `naming::feature_name` (ASCII letters, digits and `-`).
     let example = api.modules.first().map(|m| format!("\"{}\"", m.feature)).unwrap_or_default();
-    lines.push(format!(
-        "{} = {{ version = \"{}\", default-features = false, features = [{example}] }}",
-        settings.crate_name, settings.crate_version
-    ));
-    lines.push("```".to_string());
+    let toml = vec![
+        "[dependencies]".to_string(),
+        format!(
+            "{} = {{ version = \"{}\", default-features = false, features = [{example}] }}",
+            settings.crate_name, settings.crate_version
+        ),
+    ];
+    let mut blocks = vec![DocBlock::Markdown(intro.to_string()), DocBlock::GeneratedCode { info: "toml", lines: toml }];
     if !api.modules.is_empty() {
-        lines.push(String::new());
-        lines.push("| feature | tag |".to_string());
-        lines.push("|---|---|".to_string());
+        let mut table = vec!["| feature | tag |".to_string(), "|---|---|".to_string()];
         for m in &api.modules {
-            lines.push(format!("| `{}` | {} |", m.feature, m.tag.replace('|', "\\|")));
+            table.push(format!("| `{}` | {} |", m.feature, docs::one_line(&m.tag).replace('|', "\\|")));
         }
+        blocks.push(DocBlock::Markdown(table.join("\n")));
     }
-    lines
+    blocks
 }
 
-/// A `no_run` doctest: build a client and call the first operation that needs only strings.
-fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
-    let mut lines =
-        vec!["```no_run".to_string(), "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string()];
+/// A `no_run` doctest: build a client and call the first operation that needs
+/// only strings. Spec values appear only as `{:?}` string literals, and names
+/// only as `naming` made them.
+fn usage_example(api: &Api, crate_ident: &str) -> DocBlock {
+    let mut lines = vec!["# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string()];
     lines.push(format!("let client = {crate_ident}::Client::builder()"));
     for v in &api.server.variables {
         lines.push(format!("    .{}({:?})", v.method_name, v.default));
@@ -399,6 +395,5 @@ fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
     }
     lines.push("# Ok(())".to_string());
     lines.push("# }".to_string());
-    lines.push("```".to_string());
-    lines
+    DocBlock::GeneratedCode { info: "no_run", lines }
 }

@@ -1,7 +1,7 @@
 //! IR types -> `src/models/`: `mod.rs` and one file per group of types
 //! (which file each type goes into is [`super::model_files`]'s rule).
 
-use super::docs::{doc_attrs, lines_to_attrs, one_line};
+use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
 use super::features::{gate_items, Gates};
 use super::model_files::ModelFile;
 use super::{ident, ty_tokens, Scope};
@@ -45,14 +45,11 @@ pub fn render_models_mod(api: &Api, files: &[ModelFile], gates: &Gates) -> Token
 /// The first part of a file of `src/models/`: its docs.
 pub fn model_file_docs(tag: Option<&str>) -> TokenStream {
     let doc = match tag {
-        Some(tag) => format!(
-            " Types the operations tagged `{}` use, unless a tag before it already does.",
-            one_line(tag).replace('`', "'")
-        ),
-        None => " Types no operation uses (the spec names them, but no request or response holds them), by initial."
+        Some(tag) => format!("Types the operations tagged {} use, unless a tag before it already does.", code(tag)),
+        None => "Types no operation uses (the spec names them, but no request or response holds them), by initial."
             .to_string(),
     };
-    quote! { #![doc = #doc] }
+    inner_doc_attrs(&[DocBlock::Markdown(doc)])
 }
 
 /// A run of a file's types (`types` indexes `api.types`), each behind the
@@ -419,8 +416,8 @@ fn render_string_enum(
         })
         .collect();
     let decls = listed.iter().map(|(variant, wire)| {
-        let doc = format!(" `{wire}`");
-        quote! { #[doc = #doc] #variant, }
+        let doc = lines_to_attrs(&[code(wire)]);
+        quote! { #doc #variant, }
     });
     let as_str = listed.iter().map(|(variant, wire)| quote! { Self::#variant => #wire, });
     let from_wire = listed.iter().map(|(variant, wire)| quote! { #wire => Self::#variant, });
@@ -468,8 +465,8 @@ fn render_integer_enum(
         })
         .collect();
     let decls = listed.iter().map(|(variant, value)| {
-        let doc = format!(" `{value}`");
-        quote! { #[doc = #doc] #variant, }
+        let doc = lines_to_attrs(&[format!("`{value}`")]);
+        quote! { #doc #variant, }
     });
     let to_value = listed.iter().map(|(variant, value)| quote! { Self::#variant => #value, });
     let from_value = listed.iter().map(|(variant, value)| quote! { #value => Self::#variant, });
@@ -524,14 +521,12 @@ fn render_union(
     let decls = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let payload = variant_payload(v);
-        let doc = match (&v.ty, v.tags.as_slice()) {
-            (_, []) => String::new(),
-            (_, tags) => format!(" Selected by `{}`.", tags.join("`, `")),
-        };
-        let doc = if doc.is_empty() {
-            quote! {}
-        } else {
-            lines_to_attrs(&[doc.trim().to_string()])
+        let doc = match v.tags.as_slice() {
+            [] => quote! {},
+            tags => {
+                let tags: Vec<String> = tags.iter().map(|tag| code(tag)).collect();
+                lines_to_attrs(&[format!("Selected by {}.", tags.join(", "))])
+            }
         };
         quote! { #doc #variant(#payload), }
     });

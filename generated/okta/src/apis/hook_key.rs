@@ -38,7 +38,7 @@ impl<'a> HookKeyApi<'a> {
     ///
     /// Creates a key for use with other parts of the application, such as inline hooks
     ///
-    /// > **Note:**  Use the key name to access this key for inline hook operations.
+    /// > **Note:** Use the key name to access this key for inline hook operations.
     ///
     /// The total number of keys that you can create in an Okta org is limited to 50.
     ///
