@@ -105,17 +105,23 @@ pub const CLIENT_METHODS: &[&str] = &[
     "fmt",
     "from_builder",
     "http_client",
+    "max_pages",
     "paginate",
     "prepare",
+    "query_key_names",
+    "redirect_policy",
     "run",
     "select_alternative",
     "send",
+    "send_following_redirects",
+    "send_within_limit",
     "transport_error",
 ];
 
 /// Methods of the runtime's `ClientBuilder` (as for [`CLIENT_METHODS`]);
 /// server variable and credential setters must not take them.
 pub const CLIENT_BUILDER_METHODS: &[&str] = &[
+    "allow_insecure_http",
     "base_url",
     "build",
     "connect_timeout",
@@ -124,12 +130,16 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "default_user_agent",
     "fmt",
     "http_client",
+    "max_body_size",
+    "max_pages",
     "new",
+    "redirects",
     "retry_policy",
     "server_variable",
     "strict_formats",
     "timeout",
     "token_refresh_margin",
+    "token_timeout",
     "user_agent",
 ];
 
