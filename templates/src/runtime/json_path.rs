@@ -20,17 +20,22 @@ pub(crate) fn error_path(text: &[u8], error: &serde_json::Error) -> String {
     // serde_json's line is 1-based, its column the bytes read on that line.
     let line_start = match error.line() {
         0 | 1 => 0,
-        line => text.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1),
+        line => text
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line.saturating_sub(2))
+            .map_or(text.len(), |(i, _)| i.saturating_add(1)),
     };
-    path_at(text, (line_start + error.column()).min(text.len()))
+    path_at(text, line_start.saturating_add(error.column()).min(text.len()))
 }
 
 /// The path of the value being read once `end` bytes of `text` are read.
 fn path_at(text: &[u8], end: usize) -> String {
     let mut open: Vec<Open> = Vec::new();
     let mut i = 0;
-    while i < end {
-        match text[i] {
+    while let Some(&byte) = text.get(..end).and_then(|read| read.get(i)) {
+        match byte {
             b'{' => {
                 start_value(&mut open);
                 open.push(Open::Object { key: None, in_value: false });
@@ -49,14 +54,14 @@ fn path_at(text: &[u8], end: usize) -> String {
             }
             b',' => match open.last_mut() {
                 Some(Open::Object { key, in_value }) => (*key, *in_value) = (None, false),
-                Some(Open::Array { index, started }) => (*index, *started) = (*index + 1, false),
+                Some(Open::Array { index, started }) => (*index, *started) = (index.saturating_add(1), false),
                 None => {}
             },
             b'"' => {
                 let close = string_end(text, i);
                 match open.last_mut() {
                     Some(Open::Object { key, in_value: false }) => {
-                        let quoted = &text[i..close.min(text.len())];
+                        let quoted = text.get(i..close).unwrap_or_default();
                         *key = Some(
                             serde_json::from_slice::<String>(quoted)
                                 .unwrap_or_else(|_| String::from_utf8_lossy(quoted).trim_matches('"').to_owned()),
@@ -71,7 +76,7 @@ fn path_at(text: &[u8], end: usize) -> String {
             // Numbers, `true`, `false`, `null`.
             _ => start_value(&mut open),
         }
-        i += 1;
+        i = i.saturating_add(1);
     }
     render(&open)
 }
@@ -85,12 +90,12 @@ fn start_value(open: &mut [Open]) {
 
 /// The index just past the string that opens at `start` (or the text's end).
 fn string_end(text: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while i < text.len() {
-        match text[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
+    let mut i = start.saturating_add(1);
+    while let Some(&byte) = text.get(i) {
+        match byte {
+            b'\\' => i = i.saturating_add(2),
+            b'"' => return i.saturating_add(1),
+            _ => i = i.saturating_add(1),
         }
     }
     text.len()

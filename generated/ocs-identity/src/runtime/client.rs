@@ -355,11 +355,15 @@ impl fmt::Debug for Client {
 /// template's host moves to the base URL's host: the client secret goes where
 /// the API calls go, never to the spec's default host behind the caller's back.
 fn follow_base_origin(token_url: &str, template: &str, base: &Url) -> String {
+    // `scheme://authority`, up to the path.
     let origin_of = |url: &str| -> Option<usize> {
-        let host_start = url.find("://")? + 3;
-        Some(url[host_start..].find('/').map_or(url.len(), |slash| host_start + slash))
+        let (scheme, rest) = url.split_once("://")?;
+        let authority = rest.find('/').unwrap_or(rest.len());
+        scheme.len().checked_add("://".len())?.checked_add(authority)
     };
-    let Some(template_origin) = origin_of(template).map(|end| &template[..end]) else { return token_url.to_owned() };
+    let Some(template_origin) = origin_of(template).and_then(|end| template.get(..end)) else {
+        return token_url.to_owned();
+    };
     match token_url.strip_prefix(template_origin) {
         Some(rest) if rest.is_empty() || rest.starts_with('/') => {
             format!("{}{rest}", base.origin().ascii_serialization())

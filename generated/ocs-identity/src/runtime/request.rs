@@ -332,10 +332,11 @@ impl Request {
             return Ok(url.clone());
         }
         if let Some(start) = self.path.find('{') {
-            let end = self.path[start..].find('}').map_or(self.path.len(), |e| start + e + 1);
-            return Err(format!("missing path parameter `{}`", &self.path[start..end]));
+            let placeholder = self.path.get(start..).unwrap_or_default();
+            let placeholder = placeholder.find('}').and_then(|e| placeholder.get(..=e)).unwrap_or(placeholder);
+            return Err(format!("missing path parameter `{placeholder}`"));
         }
-        let mut url = String::with_capacity(base_url.len() + self.path.len() + 64);
+        let mut url = String::with_capacity(base_url.len().saturating_add(self.path.len()).saturating_add(64));
         url.push_str(base_url);
         if !self.path.starts_with('/') {
             url.push('/');

@@ -35,6 +35,11 @@
 //! - one `tracing` span per request (`http.request`) that never records
 //!   secrets, query strings or header values.
 
+// Whatever a server sends or a user sets must not panic the process: no
+// unwrap, expect, unchecked arithmetic or indexing here. An exception is
+// allowed where it stands, with the reason it cannot fail.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 mod auth;
 mod body;
 mod client;
