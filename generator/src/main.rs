@@ -181,20 +181,24 @@ fn main() -> ExitCode {
 fn settings_for(args: &CrateArgs) -> Settings {
     let name = args.name.clone().unwrap_or_else(|| generator::settings::default_crate_name(&args.spec));
     let label = args.spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut settings = Settings::new(name, label);
-    settings.command = args
+    let command = args
         .command
         .clone()
         .unwrap_or_else(|| format!("openapi-rs generate {} --out {}", args.spec.display(), args.out.display()));
-    settings.api_key_prefixes = args.api_key_prefixes.iter().cloned().collect();
-    settings.secret_properties = args.secrets.clone();
-    settings.standalone_workspace = !args.workspace_member;
+    let mut settings =
+        Settings::new(name, label).with_command(command).with_standalone_workspace(!args.workspace_member);
+    for (scheme, prefix) in &args.api_key_prefixes {
+        settings = settings.with_api_key_prefix(scheme, prefix);
+    }
+    for secret in &args.secrets {
+        settings = settings.with_secret_property(secret);
+    }
     settings
 }
 
 fn one_crate(args: &CrateArgs, mode: Mode, out: &Output) -> Result<Vec<Report>, Error> {
     let settings = settings_for(args);
-    out.progress(&format!("generating {} from {}", settings.crate_name, args.spec.display()));
+    out.progress(&format!("generating {} from {}", settings.crate_name(), args.spec.display()));
     let prepared = project::prepare(&args.spec, &args.out, &settings)?;
     let report = match mode {
         Mode::Write => prepared.apply()?,

@@ -120,11 +120,15 @@ pub fn run_generate(args: &[String]) -> Result<(), String> {
     let name = name.unwrap_or_else(|| default_crate_name(&spec));
     let command = format!("cargo xtask generate {} --out {}", spec.display(), out.display());
     let mut settings =
-        Settings::new(&name, spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
-    settings.command = command;
-    settings.api_key_prefixes = prefixes;
-    settings.secret_properties = secrets;
-    settings.standalone_workspace = standalone;
+        Settings::new(&name, spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default())
+            .with_command(command)
+            .with_standalone_workspace(standalone);
+    for (scheme, prefix) in prefixes {
+        settings = settings.with_api_key_prefix(scheme, prefix);
+    }
+    for secret in secrets {
+        settings = settings.with_secret_property(secret);
+    }
     let mut report = project::generate_crate(&spec, &out, &settings).map_err(|mut e| {
         e.locate();
         match e {
