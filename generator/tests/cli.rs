@@ -64,6 +64,11 @@ fn errors_show_the_spec_line_and_nothing_is_written() {
     assert!(json["errors"][0]["message"].as_str().unwrap().contains("#/components/schemas/Nope"), "{json}");
     assert_eq!(json["errors"][0]["file"], "pets.yaml");
 
+    let (code, _, stderr) = openapi_rs(&dir, &["generate", "missing.yaml", "--out", "missing"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("error: cannot read the spec: ") && stderr.contains("--> missing.yaml"), "{stderr}");
+    assert!(stderr.contains("nothing was written") && !dir.join("missing").exists(), "{stderr}");
+
     let (code, _, stderr) = openapi_rs(&dir, &["generate", "pets.yaml", "--out", "x", "--name", "3d"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("invalid crate name `3d`: it must start with a letter or `_`"), "{stderr}");
