@@ -72,6 +72,7 @@ enum Command {
         check: bool,
         /// The command named in each file's first line and in the drift
         /// check's advice
+        // `command(program)` appends the default, which names the program.
         #[arg(long, value_name = "TEXT")]
         command: Option<String>,
     },
@@ -102,6 +103,7 @@ struct CrateArgs {
     #[arg(long)]
     workspace_member: bool,
     /// The command named in each file's first line
+    // `command(program)` appends the default, which names the program.
     #[arg(long, value_name = "TEXT")]
     command: Option<String>,
 }
