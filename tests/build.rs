@@ -19,8 +19,7 @@ fn main() {
         let stem = spec.file_stem().unwrap().to_string_lossy().replace('-', "_");
         let text = std::fs::read_to_string(&spec).expect("fixture is readable");
         // The test crate has no per-tag features: every model is compiled.
-        let mut settings = generator::Settings::new("fixture", spec.display().to_string());
-        settings.tag_features = false;
+        let settings = generator::Settings::new("fixture", spec.display().to_string()).with_tag_features(false);
         let generated = generator::generate(&text, &settings).unwrap_or_else(|e| panic!("{}: {e:?}", spec.display()));
         // The generated `src/models/` folder as it is, one module per spec.
         let folder = Path::new(&out_dir).join(&stem);

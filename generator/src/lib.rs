@@ -10,8 +10,12 @@
 //! changes to a crate folder (pure), and [`project`], the one module that
 //! touches the file system, reads specs and `codegen.toml` and writes crate
 //! folders for the `openapi-rs` command, xtask and users' build scripts.
+//! [`cli`] (feature `cli`, on by default) is the command line of
+//! `openapi-rs` and `cargo xtask`.
 #![warn(missing_docs)]
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod diagnostics;
 pub mod format;
 pub mod graph;

@@ -418,12 +418,18 @@ impl Config {
 impl CrateConfig {
     /// The crate's settings; `command` goes into every file's first line.
     pub fn settings(&self, root: &Path, command: &str) -> Result<Settings, Error> {
-        let mut settings = Settings::new(&self.name, self.spec.to_string_lossy().replace('\\', "/"));
-        settings.command = command.to_string();
-        settings.api_key_prefixes = self.api_key_prefixes.clone();
-        settings.secret_properties = self.secret_properties.clone();
+        let mut settings =
+            Settings::new(&self.name, self.spec.to_string_lossy().replace('\\', "/")).with_command(command);
+        for (scheme, prefix) in &self.api_key_prefixes {
+            settings = settings.with_api_key_prefix(scheme, prefix);
+        }
+        for property in &self.secret_properties {
+            settings = settings.with_secret_property(property);
+        }
         if let Some(dir) = &self.examples {
-            settings.extra_files = read_examples(&root.join(dir))?;
+            for (path, contents) in read_examples(&root.join(dir))? {
+                settings = settings.with_extra_file(path, contents);
+            }
         }
         settings.validate().map_err(|message| Error::Settings(format!("{CONFIG_FILE}: {message}")))?;
         Ok(settings)

@@ -47,8 +47,8 @@ use generator::project::{check_crate, generate_crate};
 use std::path::Path;
 
 fn main() {
-    let mut settings = generator::Settings::new("objects-client", "spec/objects.yaml");
-    settings.command = "cargo run -p user-xtask".into();
+    let settings =
+        generator::Settings::new("objects-client", "spec/objects.yaml").with_command("cargo run -p user-xtask");
     let (spec, out) = (Path::new("spec/objects.yaml"), Path::new("crates/objects-client"));
     let report = if std::env::args().any(|a| a == "--check") {
         check_crate(spec, out, &settings)
@@ -72,8 +72,8 @@ fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let spec = root.join("spec/objects.yaml");
     println!("cargo:rerun-if-changed={}", spec.display());
-    let mut settings = generator::Settings::new("objects-client", "spec/objects.yaml");
-    settings.command = "cargo run -p user-xtask".into();
+    let settings =
+        generator::Settings::new("objects-client", "spec/objects.yaml").with_command("cargo run -p user-xtask");
     let report = generator::project::check_crate(&spec, &root.join("crates/objects-client"), &settings)
         .unwrap_or_else(|error| panic!("{error}"));
     if !report.is_up_to_date() {

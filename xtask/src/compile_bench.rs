@@ -150,8 +150,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let spec = Path::new(&options.spec);
     let name = options.name.clone().unwrap_or_else(|| default_crate_name(spec));
     let label = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut settings = Settings::new(&name, &label);
-    settings.command = format!("cargo xtask compile-bench {}", options.spec);
+    let settings = Settings::new(&name, &label).with_command(format!("cargo xtask compile-bench {}", options.spec));
     let (generated, elapsed) = generate_from_file(spec, &settings)?;
     eprintln!("generated {name} in {} ms", elapsed.as_millis());
     let workspace = Path::new(WORKSPACE);

@@ -46,8 +46,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for spec in &specs {
         let name = default_crate_name(spec);
         let label = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        let mut settings = Settings::new(&name, &label);
-        settings.command = format!("cargo xtask corpus {}", dir.display());
+        let settings = Settings::new(&name, &label).with_command(format!("cargo xtask corpus {}", dir.display()));
         match generate_from_file(spec, &settings) {
             Ok((generated, elapsed)) => {
                 let out = workspace.join("crates").join(&name);

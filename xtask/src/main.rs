@@ -1,7 +1,12 @@
 //! Project automation: `cargo xtask <command>`.
 //!
 //! - `codegen [--check]`: regenerate every crate listed in codegen.toml (or check for drift).
-//! - `generate <SPEC> --out <DIR> [--name <CRATE>] ...`: generate a crate from any spec.
+//! - `generate <SPEC> --out <DIR> [--name <CRATE>] ...`: generate a crate from any spec;
+//!   `check` with the same options is its drift check.
+//!
+//!   These three are the `openapi-rs` command line, `generator::cli`, under
+//!   the name `cargo xtask`: the same options (`--help` lists them), output
+//!   and exit statuses (1 drift, 2 error).
 //! - `corpus [DIR]`: generate and `cargo check` a crate for every spec in DIR.
 //! - `compile-bench <SPEC> ... [--peer DIR]`: time the crate-only build and check of a generated
 //!   crate, alone or against a peer generator's crate.
@@ -23,8 +28,9 @@ static ALLOCATOR: fuzz::worker::CountingAllocator = fuzz::worker::CountingAlloca
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check]
-  cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--api-key-prefix SCHEME=PREFIX]... [--secret PROPERTY]... [--workspace-member]
+  cargo xtask codegen [--check] [--command TEXT] [--quiet] [--format human|json]
+  cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--api-key-prefix SCHEME=PREFIX]... [--secret PROPERTY]... [--workspace-member] [--command TEXT]
+  cargo xtask check <SPEC> --out <DIR> [the options of generate]
   cargo xtask corpus [DIR]
   cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] [--peer <CRATE_DIR>]
   cargo xtask fuzz [--inputs N] [--seconds S] [--seed N] [--check-sample K] [--jobs J] [--corpus DIR]";
@@ -38,8 +44,7 @@ fn main() -> ExitCode {
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("codegen") => codegen::run_codegen(&args[1..]),
-        Some("generate") => codegen::run_generate(&args[1..]),
+        Some("codegen" | "generate" | "check") => return codegen::run(&args),
         Some("corpus") => corpus::run(&args[1..]),
         Some("compile-bench") => compile_bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),

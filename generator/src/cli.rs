@@ -1,0 +1,482 @@
+//! The command line: `generate`, `check` and `codegen`, for the
+//! `openapi-rs` command and this repository's `cargo xtask` alike (feature
+//! `cli`, on by default).
+//!
+//! A thin layer over [`crate::project`]: clap for the arguments,
+//! annotate-snippets for located diagnostics, `--format json` for CI. The
+//! program's name is the one difference between its users: it is named in
+//! the generated files' first line (`openapi-rs codegen`,
+//! `cargo xtask codegen`) and in the drift check's advice.
+//!
+//! ```no_run
+//! // A project's own xtask, offering the same commands as `openapi-rs`:
+//! fn main() -> std::process::ExitCode {
+//!     generator::cli::run("cargo xtask", std::env::args_os().skip(1))
+//! }
+//! ```
+
+use crate::project::{self, Config, Error, Mode, Report};
+use crate::{Diagnostic, Settings};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use serde_json::{json, Value};
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Generates Rust client crates from OpenAPI 3.0 and 3.1 documents (YAML or JSON).
+///
+/// Exit status: 0 on success, 1 when `check` or `codegen --check` finds
+/// generated code that differs from the spec, 2 on any error (nothing is
+/// written then).
+// (Not help text:) the program's name in usage and the defaults that name
+// it are set by `run`; `--version` says `openapi-rs` whatever runs it.
+#[derive(Parser)]
+#[command(name = "openapi-rs", version)]
+struct Cli {
+    /// Print only errors: no progress, warnings or summary.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// `human`: located diagnostics on stderr, coloured on a terminal unless
+    /// NO_COLOR is set. `json`: one JSON document on stdout (status, crates,
+    /// files, warnings, errors), nothing on stderr.
+    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
+    format: Format,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a crate from SPEC into --out: only changed files are written,
+    /// generated files no longer produced are removed, files you wrote are kept.
+    Generate(CrateArgs),
+    /// The drift check: write nothing; exit 1 naming the files that differ
+    /// from what `generate` with the same options would write.
+    Check(CrateArgs),
+    /// Generate every crate listed in ./codegen.toml (one [[crate]] per spec,
+    /// with keys spec, name, out, and optional examples, api_key_prefixes,
+    /// secret_properties; an optional top-level `command`). All specs are
+    /// generated before anything is written: any error writes nothing.
+    Codegen {
+        /// Write nothing; exit 1 naming the files that differ.
+        #[arg(long)]
+        check: bool,
+        /// The command named in each file's first line and in the drift
+        /// check's advice
+        // `command(program)` appends the default, which names the program.
+        #[arg(long, value_name = "TEXT")]
+        command: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct CrateArgs {
+    /// The OpenAPI document, YAML or JSON.
+    spec: PathBuf,
+    /// The crate's folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The crate's package name: ASCII letters, digits, `-` and `_`, starting
+    /// with a letter or `_`, not a Rust keyword nor a crate that ships with
+    /// Rust [default: from the spec's file name, `Pet Store.yaml` -> `pet-store-client`].
+    #[arg(long, value_name = "CRATE")]
+    name: Option<String>,
+    /// The value prefix of an API key security scheme, e.g. `apiToken=SSWS`
+    /// sends `Authorization: SSWS <key>`. Repeatable.
+    #[arg(long = "api-key-prefix", value_name = "SCHEME=PREFIX", value_parser = parse_prefix)]
+    api_key_prefixes: Vec<(String, String)>,
+    /// A property whose values are credentials (wire name, any case): redacted
+    /// in `Debug`, like `format: password`. Repeatable.
+    #[arg(long = "secret", value_name = "PROPERTY")]
+    secrets: Vec<String>,
+    /// Leave `[workspace]` out of the crate's Cargo.toml, for a crate that is
+    /// a member of the surrounding workspace (by default it builds on its own).
+    #[arg(long)]
+    workspace_member: bool,
+    /// The command named in each file's first line
+    // `command(program)` appends the default, which names the program.
+    #[arg(long, value_name = "TEXT")]
+    command: Option<String>,
+}
+
+fn parse_prefix(pair: &str) -> Result<(String, String), String> {
+    match pair.split_once('=') {
+        Some((scheme, prefix)) if !scheme.is_empty() => Ok((scheme.to_string(), prefix.to_string())),
+        _ => Err(format!("wants SCHEME=PREFIX, got `{pair}`")),
+    }
+}
+
+/// Where the output goes and how it looks.
+struct Output {
+    quiet: bool,
+    json: bool,
+    renderer: Renderer,
+}
+
+impl Output {
+    fn progress(&self, line: &str) {
+        if !self.quiet && !self.json {
+            eprintln!("{line}");
+        }
+    }
+
+    fn say(&self, line: &str) {
+        if !self.quiet && !self.json {
+            println!("{line}");
+        }
+    }
+
+    fn render(&self, groups: &[Group<'_>]) {
+        if !self.json {
+            eprintln!("{}", self.renderer.render(groups));
+        }
+    }
+
+    fn warnings(&self, report: &Report) {
+        if !self.quiet {
+            for warning in &report.warnings {
+                self.render(&[diagnostic_group(&report.spec, &report.spec_text, warning)]);
+            }
+        }
+    }
+}
+
+/// Runs the command line `args` (without the program's name) as the
+/// program `program`, e.g. `"openapi-rs"` or `"cargo xtask"`, and returns
+/// its exit status: 0 on success, 1 when `check` or `codegen --check` finds
+/// drift, 2 on any error (clap's usage errors included).
+///
+/// `program` is named in usage and help, and in the defaults of `--command`:
+/// each generated file's first line says ``Generated by `PROGRAM generate
+/// SPEC --out DIR` `` or `` `PROGRAM codegen` `` unless `--command` or
+/// codegen.toml's `command` says otherwise, and the drift check's advice
+/// names the same command.
+pub fn run<I, T>(program: &str, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let words = std::iter::once(OsString::from(program)).chain(args.into_iter().map(Into::into));
+    let cli = match command(program).try_get_matches_from(words).and_then(|m| Cli::from_arg_matches(&m)) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // `--help` and `--version` print to stdout and succeed; usage errors exit 2.
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let out = Output {
+        quiet: cli.quiet,
+        json: cli.format == Format::Json,
+        renderer: if colour { Renderer::styled() } else { Renderer::plain() },
+    };
+    let started = Instant::now();
+    let (result, fix) = match &cli.command {
+        Command::Generate(args) => (one_crate(program, args, Mode::Write, &out), None),
+        Command::Check(args) => (one_crate(program, args, Mode::Check, &out), Some(fix_command(program, args))),
+        Command::Codegen { check, command } => {
+            let mode = if *check { Mode::Check } else { Mode::Write };
+            let result = codegen(program, mode, command.as_deref(), &out);
+            let fix = result.as_ref().ok().map(|(_, command)| command.clone());
+            (result.map(|(reports, _)| reports), fix)
+        }
+    };
+    match result {
+        Ok(mut reports) => {
+            if out.json || !out.quiet {
+                reports.iter_mut().for_each(Report::locate_warnings);
+            }
+            finish(&reports, fix.as_deref(), started, &out)
+        }
+        Err(mut error) => {
+            error.locate();
+            if out.json {
+                let errors: Vec<Value> = error.flatten().into_iter().flat_map(error_json).collect();
+                println!("{}", json!({ "status": "error", "crates": [], "errors": errors }));
+            } else {
+                for error in error.flatten() {
+                    for group in error_groups(error) {
+                        out.render(&[group]);
+                    }
+                }
+                eprintln!("nothing was written");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The clap command for `program`: its name in usage, and the
+/// `--command` defaults that name it.
+fn command(program: &str) -> clap::Command {
+    let with_default = |default: String| {
+        move |arg: clap::Arg| {
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            arg.help(format!("{help} [default: {default}]"))
+        }
+    };
+    let crate_default = format!("`{program} generate SPEC --out DIR`");
+    Cli::command()
+        .bin_name(program)
+        .mut_subcommand("generate", |c| c.mut_arg("command", with_default(crate_default.clone())))
+        .mut_subcommand("check", |c| c.mut_arg("command", with_default(crate_default)))
+        .mut_subcommand("codegen", |c| {
+            c.mut_arg("command", with_default(format!("codegen.toml's `command`, else `{program} codegen`")))
+        })
+}
+
+fn settings_for(program: &str, args: &CrateArgs) -> Settings {
+    let name = args.name.clone().unwrap_or_else(|| crate::settings::default_crate_name(&args.spec));
+    let label = args.spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let command = args
+        .command
+        .clone()
+        .unwrap_or_else(|| format!("{program} generate {} --out {}", args.spec.display(), args.out.display()));
+    let mut settings =
+        Settings::new(name, label).with_command(command).with_standalone_workspace(!args.workspace_member);
+    for (scheme, prefix) in &args.api_key_prefixes {
+        settings = settings.with_api_key_prefix(scheme, prefix);
+    }
+    for secret in &args.secrets {
+        settings = settings.with_secret_property(secret);
+    }
+    settings
+}
+
+fn one_crate(program: &str, args: &CrateArgs, mode: Mode, out: &Output) -> Result<Vec<Report>, Error> {
+    let settings = settings_for(program, args);
+    out.progress(&format!("generating {} from {}", settings.crate_name(), args.spec.display()));
+    let prepared = project::prepare(&args.spec, &args.out, &settings)?;
+    let report = match mode {
+        Mode::Write => prepared.apply()?,
+        Mode::Check => prepared.check(),
+    };
+    Ok(vec![report])
+}
+
+/// The `generate` command line that brings `args.out` up to date.
+fn fix_command(program: &str, args: &CrateArgs) -> String {
+    let mut words = vec![program.to_string(), "generate".into(), quote(&args.spec), "--out".into(), quote(&args.out)];
+    if let Some(name) = &args.name {
+        words.extend(["--name".into(), quote(name)]);
+    }
+    for (scheme, prefix) in &args.api_key_prefixes {
+        words.extend(["--api-key-prefix".into(), quote(format!("{scheme}={prefix}"))]);
+    }
+    for secret in &args.secrets {
+        words.extend(["--secret".into(), quote(secret)]);
+    }
+    if args.workspace_member {
+        words.push("--workspace-member".into());
+    }
+    if let Some(command) = &args.command {
+        words.extend(["--command".into(), quote(command)]);
+    }
+    words.join(" ")
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+fn quote(word: impl AsRef<std::ffi::OsStr>) -> String {
+    let word = word.as_ref().to_string_lossy();
+    if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:@+,".contains(c)) {
+        word.into_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Runs codegen.toml; also returns the command that fixes drift.
+fn codegen(program: &str, mode: Mode, command: Option<&str>, out: &Output) -> Result<(Vec<Report>, String), Error> {
+    let root = Path::new("");
+    let mut config = Config::read(root)?;
+    if let Some(command) = command {
+        config.command = Some(command.to_string());
+    }
+    let default_command = format!("{program} codegen");
+    let fix = config.command.clone().unwrap_or_else(|| default_command.clone());
+    let reports = project::codegen(root, &config, &default_command, mode, &mut |index, total, krate| {
+        out.progress(&format!("[{index}/{total}] generating {} from {}", krate.name, krate.spec.display()));
+    })?;
+    Ok((reports, fix))
+}
+
+fn finish(reports: &[Report], fix: Option<&str>, started: Instant, out: &Output) -> ExitCode {
+    let drift = reports.iter().any(|r| r.mode == Mode::Check && !r.is_up_to_date());
+    if out.json {
+        let crates: Vec<Value> = reports.iter().map(report_json).collect();
+        let status = if drift { "drift" } else { "ok" };
+        let mut document = json!({ "status": status, "crates": crates, "errors": [] });
+        if drift {
+            document["fix"] = json!(fix);
+        }
+        println!("{document}");
+    } else {
+        for report in reports {
+            out.warnings(report);
+        }
+        for report in reports {
+            if report.mode == Mode::Write {
+                out.say(&format!(
+                    "{}: crate `{}`: {} written, {} removed, {} unchanged; {} warnings (generated in {} ms)",
+                    report.out.display(),
+                    report.crate_name,
+                    report.writes.len(),
+                    report.removals.len(),
+                    report.unchanged,
+                    report.warnings.len(),
+                    report.generate_time.as_millis()
+                ));
+                for path in &report.writes {
+                    out.say(&format!("  wrote {}", path.display()));
+                }
+                for path in &report.removals {
+                    out.say(&format!("  removed {}", path.display()));
+                }
+            }
+        }
+        if drift {
+            let title = Level::ERROR.primary_title("generated code differs from the spec");
+            let mut lines = Vec::new();
+            for report in reports {
+                lines.extend(report.writes.iter().map(|p| format!("out of date: {}", p.display())));
+                lines.extend(report.removals.iter().map(|p| format!("stale: {}", p.display())));
+            }
+            let mut group: Group<'_> = title.element(Level::NOTE.message(lines.join("\n")));
+            if let Some(fix) = fix {
+                group = group.element(Level::HELP.message(format!("run `{fix}` to update it")));
+            }
+            out.render(&[group]);
+        } else if reports.iter().all(|r| r.mode == Mode::Check) {
+            out.say(&format!(
+                "generated code is up to date ({} crates, {} ms)",
+                reports.len(),
+                started.elapsed().as_millis()
+            ));
+        } else {
+            out.say(&format!("done in {} ms", started.elapsed().as_millis()));
+        }
+    }
+    if drift {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn report_json(report: &Report) -> Value {
+    let paths = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
+    json!({
+        "name": report.crate_name,
+        "spec": report.spec.display().to_string(),
+        "out": report.out.display().to_string(),
+        "mode": if report.mode == Mode::Write { "write" } else { "check" },
+        "up_to_date": report.is_up_to_date(),
+        "writes": paths(&report.writes),
+        "removals": paths(&report.removals),
+        "unchanged": report.unchanged,
+        "generate_ms": report.generate_time.as_millis() as u64,
+        "warnings": report.warnings.iter().map(|d| diagnostic_json(&report.spec, d)).collect::<Vec<_>>(),
+    })
+}
+
+fn diagnostic_json(file: &Path, d: &Diagnostic) -> Value {
+    json!({
+        "severity": if d.is_error() { "error" } else { "warning" },
+        "file": file.display().to_string(),
+        "pointer": d.pointer,
+        "line": d.line_col.map(|(line, _)| line),
+        "column": d.line_col.map(|(_, col)| col),
+        "message": d.message,
+    })
+}
+
+fn error_json(error: &Error) -> Vec<Value> {
+    match error {
+        Error::Spec { spec, diagnostics, .. } => diagnostics.iter().map(|d| diagnostic_json(spec, d)).collect(),
+        Error::Config { path, text, message, span } => {
+            let line_col = span.as_ref().map(|s| project::line_col(text, s.start));
+            vec![json!({
+                "severity": "error",
+                "file": path.display().to_string(),
+                "line": line_col.map(|(line, _)| line),
+                "column": line_col.map(|(_, col)| col),
+                "message": message,
+            })]
+        }
+        Error::Io { path, action, source } => {
+            vec![
+                json!({ "severity": "error", "file": path.display().to_string(), "message": format!("{action}: {source}") }),
+            ]
+        }
+        other => vec![json!({ "severity": "error", "message": other.to_string().trim_start_matches("error: ") })],
+    }
+}
+
+fn error_groups(error: &Error) -> Vec<Group<'_>> {
+    match error {
+        Error::Spec { spec, text, diagnostics } => {
+            diagnostics.iter().map(|d| diagnostic_group(spec, text, d)).collect()
+        }
+        Error::Config { path, text, message, span } => {
+            let line_col = span.as_ref().map(|s| project::line_col(text, s.start));
+            vec![located(Level::ERROR, message, path, text, line_col, None)]
+        }
+        Error::Io { path, action, source } => vec![Level::ERROR
+            .primary_title(format!("{action}: {source}"))
+            .element(Origin::path(path.display().to_string()))],
+        other => vec![Group::with_title(
+            Level::ERROR.primary_title(other.to_string().trim_start_matches("error: ").to_string()),
+        )],
+    }
+}
+
+fn diagnostic_group<'a>(file: &Path, text: &'a str, d: &'a Diagnostic) -> Group<'a> {
+    let level = if d.is_error() { Level::ERROR } else { Level::WARNING };
+    let note = (!d.pointer.is_empty()).then(|| format!("at #{}", d.pointer));
+    located(level, &d.message, file, text, d.line_col, note)
+}
+
+/// A message with the spec line it points at, when the line is known.
+fn located<'a>(
+    level: Level<'a>,
+    message: &'a str,
+    file: &Path,
+    text: &'a str,
+    line_col: Option<(usize, usize)>,
+    note: Option<String>,
+) -> Group<'a> {
+    let path = file.display().to_string();
+    let title = level.primary_title(message);
+    let source = line_col.and_then(|(line, col)| Some((line, col, text.lines().nth(line.checked_sub(1)?)?)));
+    let mut group = match source {
+        Some((line, col, source)) => {
+            let start = source.char_indices().nth(col.saturating_sub(1)).map_or(source.len(), |(i, _)| i);
+            let end = source[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+            title.element(
+                Snippet::source(source)
+                    .line_start(line)
+                    .path(path)
+                    .annotation(AnnotationKind::Primary.span(start..end)),
+            )
+        }
+        // The end of the text, or no position: name the file (and line).
+        None => match line_col {
+            Some((line, col)) => title.element(Origin::path(path).line(line).char_column(col.saturating_sub(1))),
+            None => title.element(Origin::path(path)),
+        },
+    };
+    if let Some(note) = note {
+        group = group.element(Level::NOTE.message(note));
+    }
+    group
+}
