@@ -36,8 +36,7 @@ fn doctests(output: &str) -> Vec<(String, String)> {
 fn no_doctest_of_the_generated_crate_comes_from_spec_text() {
     let repo = repo();
     let spec = std::fs::read_to_string(repo.join("tests/fixtures/specs/hostile-text.yaml")).expect("the fixture");
-    let mut settings = generator::Settings::new("hostile-text-client", "hostile-text.yaml");
-    settings.standalone_workspace = true;
+    let settings = generator::Settings::new("hostile-text-client", "hostile-text.yaml").with_standalone_workspace(true);
     let generated = generator::generate(&spec, &settings).expect("the hostile fixture generates");
 
     let temp = std::env::temp_dir().join(format!("openapi-rs-spec-doctests-{}", std::process::id()));
