@@ -60,4 +60,5 @@ pub mod models;
 pub mod runtime;
 
 pub use client::SERVER;
-pub use runtime::{Client, ClientBuilder, Credentials, Error, Lenient, RetryPolicy};
+pub use runtime::{Client, ClientBuilder, Credentials, Error};
+pub use runtime::{Lenient, RedirectPolicy, RetryPolicy};

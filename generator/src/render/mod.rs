@@ -209,7 +209,8 @@ fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
         pub mod runtime;
 
         pub use client::SERVER;
-        pub use runtime::{Client, ClientBuilder, Credentials, Error, Lenient, RetryPolicy};
+        pub use runtime::{Client, ClientBuilder, Credentials, Error};
+        pub use runtime::{Lenient, RedirectPolicy, RetryPolicy};
     }
 }
 
