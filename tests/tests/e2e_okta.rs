@@ -1429,3 +1429,41 @@ async fn send_with_headers_exposes_the_rate_limit_budget_beside_the_typed_body()
     assert_eq!(response.body().id.as_deref(), Some("00Tabcdefg1234567890"));
     assert_serializes_to(&response.into_body(), &api_token_example());
 }
+
+/// A server that redirects to another host, as a misconfigured proxy or a
+/// compromised endpoint would: the generated client refuses to follow it, and
+/// the other host (127.0.0.2) never sees the API token.
+#[tokio::test]
+async fn a_redirect_to_another_host_is_refused_and_the_token_never_reaches_it() {
+    let other = MockServer::builder()
+        .listener(std::net::TcpListener::bind("127.0.0.2:0").expect("127.0.0.2 is a loopback address"))
+        .start()
+        .await;
+    Mock::given(wiremock::matchers::any()).respond_with(ok_json(json!([]))).mount(&other).await;
+    let server = MockServer::start().await;
+    let location = format!("{}/api/v1/api-tokens", other.uri());
+    respond(&server, "GET", "/api/v1/api-tokens", ResponseTemplate::new(302).insert_header("Location", location)).await;
+
+    let error = client(&server).api_token().list_api_tokens().await.expect_err("the redirect is refused");
+    let message = error.to_string();
+    assert!(message.starts_with("listApiTokens: "), "{message}");
+    assert!(message.contains(&other.uri()), "the error names the other host: {message}");
+    assert!(received(&other).await.is_empty(), "the other host received a request");
+    assert!(!format!("{error:?}").contains(TOKEN), "{error:?}");
+}
+
+/// A list response larger than the client's body limit fails with an error
+/// naming the operation and the limit, instead of filling memory.
+#[tokio::test]
+async fn a_body_over_the_size_limit_fails_with_the_operation_and_the_limit() {
+    let server = MockServer::start().await;
+    respond(&server, "GET", "/api/v1/api-tokens", ok_json(json!([api_token_example(), api_token_example()]))).await;
+    let client =
+        Client::builder().base_url(server.uri()).api_token(TOKEN).max_body_size(100).build().expect("a valid client");
+
+    let error = client.api_token().list_api_tokens().await.expect_err("the body is over the limit");
+    let Error::Transport(transport) = &error else { panic!("expected a transport error, got {error:?}") };
+    assert!(transport.is_body_too_large(), "{error}");
+    assert!(error.to_string().starts_with("listApiTokens: "), "{error}");
+    assert!(error.to_string().contains("100 B") || error.to_string().contains("100 bytes"), "{error}");
+}
