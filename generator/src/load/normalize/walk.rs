@@ -5,7 +5,8 @@ use serde_json::{json, Map, Value};
 
 use super::defs::SchemaRoot;
 use super::json::{insert_after, quoted_list, replace_entry};
-use super::{Normalizer, NullBranches};
+use super::types::NullBranches;
+use super::Normalizer;
 use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
 
 /// The version every normalised 3.1 document declares.
