@@ -5,13 +5,15 @@
 use serde_json::{json, Map, Value};
 
 use super::json::{insert_after, replace_entry};
+use super::rewrites::SchemaSite;
 use super::Normalizer;
 use crate::diagnostics::pointer_join;
 
 impl Normalizer {
     /// `prefixItems` (tuples) becomes `items` with a `oneOf` of the tuple's
     /// schemas; boolean `items` becomes a length limit or nothing.
-    pub(super) fn prefix_items(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn prefix_items(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
         // Drafts 4 to 7 wrote tuples as an `items` array: read it like `prefixItems`.
         let tuple_keyword = if map.get("prefixItems").is_some_and(Value::is_array) {
             "prefixItems"

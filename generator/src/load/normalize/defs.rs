@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use super::rewrites::SchemaSite;
 use super::Normalizer;
 use crate::diagnostics::{escape_pointer_token, pointer_join, unescape_pointer_token};
 
@@ -34,12 +35,8 @@ impl Normalizer {
     /// which has no `$defs`; authors mean the `$defs` of the enclosing schema.
     /// Rewritten to the absolute pointer, which [`Self::place_hoisted_defs`]
     /// then maps to the definition's new place.
-    pub(super) fn resolve_local_defs_reference(
-        &mut self,
-        map: &mut Map<String, Value>,
-        pointer: &str,
-        root: &SchemaRoot,
-    ) {
+    pub(super) fn resolve_local_defs_reference(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let (pointer, root) = (site.pointer, site.root);
         let Some(Value::String(reference)) = map.get_mut("$ref") else { return };
         let Some(rest) = reference.strip_prefix("#/$defs/") else { return };
         let name = unescape_pointer_token(rest.split('/').next().unwrap_or_default());
@@ -54,7 +51,8 @@ impl Normalizer {
 
     /// Moves `$defs` (2020-12) to `components.schemas`, where 3.0 keeps
     /// reusable schemas; references to them are rewritten at the end.
-    pub(super) fn hoist_defs(&mut self, map: &mut Map<String, Value>, pointer: &str, root: &SchemaRoot) {
+    pub(super) fn hoist_defs(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let (pointer, root) = (site.pointer, site.root);
         if !self.can_hoist_defs {
             return;
         }

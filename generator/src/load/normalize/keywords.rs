@@ -5,6 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::json::{compact, insert_after, quoted_list, replace_entry};
+use super::rewrites::SchemaSite;
 use super::Normalizer;
 use crate::diagnostics::pointer_join;
 
@@ -43,7 +44,8 @@ const PROPERTY_EVALUATING_KEYWORDS: &[&str] =
 impl Normalizer {
     /// Drops the 2020-12 keywords that have no 3.0 equivalent, before the
     /// nested schemas are walked (so nothing is reported inside them).
-    pub(super) fn drop_unsupported_keywords(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn drop_unsupported_keywords(&mut self, map: &mut Map<String, Value>, site: &mut SchemaSite<'_>) {
+        let pointer = site.pointer;
         // Decided before any keyword goes: whether unevaluatedProperties
         // means exactly what additionalProperties would.
         let unevaluated_is_additional = !map.contains_key("additionalProperties")
@@ -75,7 +77,8 @@ impl Normalizer {
     /// `unevaluatedProperties` (when nothing else evaluates properties) and
     /// `patternProperties` (when there is no `additionalProperties`) become
     /// `additionalProperties`; [`Self::drop_unsupported_keywords`] dropped them otherwise.
-    pub(super) fn map_to_additional_properties(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn map_to_additional_properties(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
         if let Some(unevaluated) = map.get("unevaluatedProperties").cloned() {
             replace_entry(map, "unevaluatedProperties", "additionalProperties", unevaluated);
             self.warn(
@@ -106,7 +109,8 @@ impl Normalizer {
         );
     }
 
-    pub(super) fn const_to_enum(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn const_to_enum(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
         let Some(value) = map.get("const").cloned() else { return };
         let shown = compact(&value);
         let replaced = map.get("enum").map(|old| format!(", replacing `enum: {}`", compact(old))).unwrap_or_default();
@@ -124,7 +128,8 @@ impl Normalizer {
     /// Schema `examples` (an array in 2020-12) becomes the single 3.0 `example`.
     /// (`examples` of parameters and media types is a map in 3.0 too, and
     /// never reaches this function.)
-    pub(super) fn examples_to_example(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn examples_to_example(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
         let Some(Value::Array(examples)) = map.get("examples") else { return };
         let examples = examples.clone();
         let keyword_pointer = pointer_join(pointer, "examples");
@@ -154,7 +159,8 @@ impl Normalizer {
 
     /// `contentEncoding: base64` -> `format: byte`; `contentMediaType` of
     /// binary data on a plain string -> `format: binary`; both keywords go.
-    pub(super) fn content_encoding(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn content_encoding(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
         let encoding = map.get("contentEncoding").cloned();
         let media_type = map.get("contentMediaType").cloned();
         if encoding.is_none() && media_type.is_none() {

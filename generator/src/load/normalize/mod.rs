@@ -37,6 +37,7 @@ mod json;
 mod keywords;
 mod numbers;
 mod refs;
+mod rewrites;
 mod types;
 mod walk;
 

@@ -6,6 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::json::{compact, insert_before};
+use super::rewrites::SchemaSite;
 use super::Normalizer;
 use crate::diagnostics::pointer_join;
 
@@ -16,7 +17,8 @@ impl Normalizer {
     /// Numeric `exclusiveMinimum: n` (2020-12) becomes `minimum: n,
     /// exclusiveMinimum: true` (3.0), unless `minimum` is already stricter.
     /// Boolean `exclusiveMinimum` is 3.0 syntax and stays.
-    pub(super) fn exclusive_bounds(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn exclusive_bounds(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
         for (exclusive_keyword, bound_keyword, is_lower) in
             [("exclusiveMinimum", "minimum", true), ("exclusiveMaximum", "maximum", false)]
         {
@@ -60,7 +62,8 @@ impl Normalizer {
 
     /// Integer bounds must be `i64` for openapiv3 (which otherwise reads the
     /// schema as an untyped "any" schema), and counts must be `usize`.
-    pub(super) fn numbers(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn numbers(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
         for keyword in COUNT_KEYWORDS {
             let Some(Value::Number(count)) = map.get(*keyword) else { continue };
             let Some(value) = count.as_f64().filter(|value| count.is_f64() && value.fract() == 0.0 && *value >= 0.0)

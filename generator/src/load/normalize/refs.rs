@@ -3,6 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use super::json::{quoted_list, replace_entry};
+use super::rewrites::SchemaSite;
 use super::Normalizer;
 use crate::diagnostics::unescape_pointer_token;
 
@@ -13,7 +14,8 @@ impl Normalizer {
     /// terms. Siblings that repeat the referenced component schema's own value
     /// (`type: string` next to a string enum) add nothing and are dropped, so
     /// that such a schema stays a plain reference.
-    pub(super) fn reference_siblings(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn reference_siblings(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
         let Some(reference) = map.get("$ref").and_then(Value::as_str).map(str::to_string) else { return };
         if map.len() == 1 || map.get("allOf").is_some_and(|all_of| !all_of.is_array()) {
             return;

@@ -5,6 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::json::{compact, quoted_list, replace_entry, set_nullable_after};
+use super::rewrites::SchemaSite;
 use super::Normalizer;
 use crate::diagnostics::pointer_join;
 
@@ -15,14 +16,27 @@ const NUMERIC_FORMATS: &[&str] = &["int32", "int64", "float", "double"];
 const SCHEMA_TYPES: &[&str] = &["string", "number", "integer", "boolean", "object", "array"];
 
 impl Normalizer {
+    /// Boolean schemas (2020-12): `true` accepts anything, like `{}`, and
+    /// `false` nothing, like `{not: {}}`. Either replacement is final.
+    pub(super) fn boolean_schema(&mut self, schema: &mut Value, pointer: &str) -> bool {
+        let Value::Bool(accepts_all) = *schema else { return false };
+        let (replacement, shown) = if accepts_all { (json!({}), "{}") } else { (json!({ "not": {} }), "{not: {}}") };
+        *schema = replacement;
+        self.warn(pointer, format!("boolean schema `{accepts_all}` rewritten to `{shown}`"));
+        true
+    }
+
+    /// Finds the `{type: 'null'}` branches of `anyOf` and `oneOf`, which the
+    /// walk then skips: [`Self::null_branches_to_nullable`] replaces them.
+    pub(super) fn find_null_branches(&mut self, map: &mut Map<String, Value>, site: &mut SchemaSite<'_>) {
+        site.null_branches = NullBranches::find(map);
+    }
+
     /// `anyOf: [X, {type: 'null'}]`, the 3.1 way to make a reference nullable,
     /// becomes `allOf: [X], nullable: true`, the 3.0 way.
-    pub(super) fn null_branches_to_nullable(
-        &mut self,
-        map: &mut Map<String, Value>,
-        pointer: &str,
-        null_branches: &NullBranches,
-    ) {
+    pub(super) fn null_branches_to_nullable(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
+        let null_branches = &site.null_branches;
         for (keyword, indices) in [("anyOf", &null_branches.any_of), ("oneOf", &null_branches.one_of)] {
             if indices.is_empty() {
                 continue;
@@ -51,7 +65,8 @@ impl Normalizer {
 
     /// Type arrays (2020-12) become one 3.0 type plus `nullable`, or a `oneOf`
     /// with one schema per type; `type: 'null'` becomes `nullable: true`.
-    pub(super) fn type_arrays(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn type_arrays(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
         let keyword_pointer = pointer_join(pointer, "type");
         let types: Vec<String> = match map.get("type") {
             Some(Value::String(name)) if name == "null" => vec![name.clone()],
@@ -117,7 +132,8 @@ impl Normalizer {
     /// Keywords that cannot apply to the declared type (`minLength` on an
     /// integer, say) are ignored by JSON Schema; dropping them keeps the
     /// meaning and lets openapiv3 read the schema as its type.
-    pub(super) fn inapplicable_keywords(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    pub(super) fn inapplicable_keywords(&mut self, map: &mut Map<String, Value>, site: &SchemaSite<'_>) {
+        let pointer = site.pointer;
         let Some(type_name) = map.get("type").and_then(Value::as_str) else { return };
         if !SCHEMA_TYPES.contains(&type_name) {
             return;

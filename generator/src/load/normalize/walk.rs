@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::defs::SchemaRoot;
 use super::json::{insert_after, quoted_list, replace_entry};
+use super::rewrites::SchemaSite;
 use super::types::NullBranches;
 use super::Normalizer;
 use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
@@ -484,40 +485,14 @@ impl Normalizer {
     /// Normalises one schema and, first, the schemas nested in it, each at its
     /// original pointer (rewrites move nested schemas around).
     fn schema(&mut self, schema: &mut Value, pointer: &str, root: &SchemaRoot) {
-        if self.is_v31 {
-            if let Value::Bool(accepts_all) = *schema {
-                let (replacement, shown) =
-                    if accepts_all { (json!({}), "{}") } else { (json!({ "not": {} }), "{not: {}}") };
-                *schema = replacement;
-                self.warn(pointer, format!("boolean schema `{accepts_all}` rewritten to `{shown}`"));
-                return;
-            }
+        if self.rewrite_whole_schema(schema, pointer) {
+            return;
         }
         let Some(map) = schema.as_object_mut() else { return };
-        let mut null_branches = NullBranches::default();
-        if self.is_v31 {
-            self.drop_unsupported_keywords(map, pointer);
-            null_branches = NullBranches::find(map);
-        }
-        self.nested_schemas(map, pointer, root, &null_branches);
-
-        if self.is_v31 {
-            self.resolve_local_defs_reference(map, pointer, root);
-            self.map_to_additional_properties(map, pointer);
-            self.const_to_enum(map, pointer);
-            self.examples_to_example(map, pointer);
-            self.exclusive_bounds(map, pointer);
-            self.content_encoding(map, pointer);
-            self.prefix_items(map, pointer);
-            self.null_branches_to_nullable(map, pointer, &null_branches);
-        }
-        self.numbers(map, pointer);
-        if self.is_v31 {
-            self.type_arrays(map, pointer);
-            self.hoist_defs(map, pointer, root);
-        }
-        self.inapplicable_keywords(map, pointer);
-        self.reference_siblings(map, pointer);
+        let mut site = SchemaSite { pointer, root, null_branches: NullBranches::default() };
+        self.rewrite_before_subschemas(map, &mut site);
+        self.nested_schemas(map, pointer, root, &site.null_branches);
+        self.rewrite_after_subschemas(map, &site);
     }
 
     fn nested_schemas(&mut self, map: &mut Map<String, Value>, pointer: &str, root: &SchemaRoot, skip: &NullBranches) {
