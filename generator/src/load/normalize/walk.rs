@@ -483,7 +483,8 @@ impl Normalizer {
     }
 
     /// Normalises one schema and, first, the schemas nested in it, each at its
-    /// original pointer (rewrites move nested schemas around).
+    /// original pointer (rewrites move nested schemas around): runs the
+    /// [`REWRITES`](super::rewrites::REWRITES) table around the walk into them.
     fn schema(&mut self, schema: &mut Value, pointer: &str, root: &SchemaRoot) {
         if self.rewrite_whole_schema(schema, pointer) {
             return;
