@@ -1,7 +1,7 @@
 //! Turns an OpenAPI document into the files of a Rust client crate.
 //!
 //! The pipeline is a chain of small stages, one module each:
-//! [`load`] (text -> checked `openapiv3` document, via [`normalize`]) ->
+//! [`load`] (text -> checked `openapiv3` document, via [`load::normalize`]) ->
 //! [`lower`] (document -> [`ir`]) -> [`render`] (IR -> tokens) ->
 //! [`format`] (tokens -> text). All naming goes through [`naming`].
 //!
@@ -23,7 +23,6 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
-pub mod normalize;
 pub mod output;
 pub mod parallel;
 pub mod project;

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use generator::load::normalize::{normalize, Normalized};
 use generator::load::parse_yaml;
-use generator::normalize::{normalize, Normalized};
 use serde_json::{json, Value};
 
 /// Loads a fixture or corpus document: JSON by extension, YAML (through

@@ -8,13 +8,13 @@
 //! are collected before the stage gives up.
 
 pub mod locate;
+pub mod normalize;
 mod yaml;
 
 pub use yaml::parse_yaml;
 
 use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
 use crate::graph::strongly_connected;
-use crate::normalize::normalize;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,7 +36,7 @@ pub struct Loaded {
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let mut raw = parse_untyped(text).map_err(|d| vec![d])?;
     check_version(&raw).map_err(|d| vec![d])?;
-    let normalized = normalize(&mut raw);
+    let normalized = normalize::normalize(&mut raw);
     let mut diagnostics = normalized.warnings;
     // The typed parse and the checks on the untyped tree are independent:
     // run them side by side. The typed parser recurses through every level

@@ -1,0 +1,183 @@
+//! Normalisation: rewrites a parsed OpenAPI document, still an untyped
+//! [`serde_json::Value`], into the OpenAPI 3.0.3 that `openapiv3` can read.
+//!
+//! `openapiv3` models OpenAPI 3.0 only, and it reads even 3.0 documents with
+//! some limits (integer bounds must fit `i64`, a `$ref` hides its sibling
+//! keywords, callbacks cannot be references). Rather than fail on a 3.1
+//! document, or quietly lose what `openapiv3` ignores, this stage rewrites each
+//! such construct into its nearest 3.0 equivalent before the typed parse, and
+//! reports every rewrite, drop or loss of meaning as a [`Diagnostic`] warning
+//! located by the JSON pointer of the construct in the original document.
+//!
+//! Which rewrites apply depends on the declared version:
+//!
+//! * 3.1.x: everything. The version becomes `3.0.3`; 3.1 / JSON Schema 2020-12
+//!   constructs (type arrays, `const`, schema `examples`, numeric
+//!   `exclusiveMinimum`, `prefixItems`, `$defs`, boolean schemas, webhooks,
+//!   ...) are rewritten or dropped.
+//! * 3.0.x: only fixes for constructs that are valid 3.0 but that `openapiv3`
+//!   cannot represent: out-of-range and float-spelled integers, `$ref` with
+//!   sibling keywords in schemas, keywords that do not apply to a schema's
+//!   type, and referenced callbacks. 3.1 syntax in a document that declares
+//!   3.0 is a mistake in the spec, left for the typed parser to report. A 3.0
+//!   document with nothing to fix is left exactly as it was.
+//! * anything else: left untouched (the caller reports Swagger 2.0 documents
+//!   and missing versions before calling [`normalize`]).
+//!
+//! The stage never fails and never panics: a node of an unexpected shape (a
+//! string where a schema should be, say) is left as it is, for the typed
+//! parser to report with its own error.
+//!
+//! Warnings come in document order of the nodes they point at (a node before
+//! the nodes inside it), whatever order the rewrites ran in.
+
+mod arrays;
+mod defs;
+mod json;
+mod keywords;
+mod numbers;
+mod refs;
+mod rewrites;
+mod types;
+mod walk;
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{unescape_pointer_token, Diagnostic};
+use defs::HoistedDef;
+
+/// What [`normalize`] did to a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    /// The `openapi` version the document declared (`""` when it had none or
+    /// it was not a string); the document itself may now say `3.0.3`.
+    pub original_version: String,
+    /// One warning per rewritten, dropped or weakened construct, in document order.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Rewrites `doc` in place into an OpenAPI 3.0.3 document that openapiv3 can read.
+///
+/// Applies to documents declaring OpenAPI 3.0.x or 3.1.x; any other document
+/// is returned unchanged, without warnings. See the module documentation for
+/// what is rewritten in which version.
+pub fn normalize(doc: &mut Value) -> Normalized {
+    let original_version = doc.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
+    let is_v31 = match version_family(&original_version) {
+        Some(VersionFamily::V30) => false,
+        Some(VersionFamily::V31) => true,
+        None => return Normalized { original_version, warnings: Vec::new() },
+    };
+    let Some(root) = doc.as_object_mut() else {
+        return Normalized { original_version, warnings: Vec::new() };
+    };
+    let original = root.clone();
+    let mut normalizer = Normalizer::new(is_v31, root);
+    normalizer.document(root, &original_version);
+    let mut warnings = normalizer.warnings;
+    // Rewrites run in a fixed order, some before others (nested schemas
+    // before the schema holding them): report in document order instead.
+    warnings.sort_by_cached_key(|warning| document_position(&original, &warning.pointer));
+    Normalized { original_version, warnings }
+}
+
+/// Where `pointer` lies in `doc`: the index of each token among its siblings.
+/// Sorting by it puts pointers in document order, a node before its children.
+fn document_position(doc: &Map<String, Value>, pointer: &str) -> Vec<usize> {
+    let mut position = Vec::new();
+    let mut children = Some(doc);
+    let mut items: Option<&Vec<Value>> = None;
+    for token in pointer.split('/').skip(1) {
+        let token = unescape_pointer_token(token);
+        let (index, next) = if let Some(map) = children {
+            let index = map.keys().position(|key| *key == token);
+            (index, map.get(&token))
+        } else if let Some(list) = items {
+            let index = token.parse::<usize>().ok().filter(|index| *index < list.len());
+            (index, index.and_then(|index| list.get(index)))
+        } else {
+            (None, None)
+        };
+        position.push(index.unwrap_or(usize::MAX));
+        children = next.and_then(Value::as_object);
+        items = next.and_then(Value::as_array);
+    }
+    position
+}
+
+/// The two OpenAPI versions this stage understands.
+enum VersionFamily {
+    V30,
+    V31,
+}
+
+fn version_family(version: &str) -> Option<VersionFamily> {
+    let is = |family: &str| version == family || version.strip_prefix(family).is_some_and(|rest| rest.starts_with('.'));
+    if is("3.0") {
+        Some(VersionFamily::V30)
+    } else if is("3.1") {
+        Some(VersionFamily::V31)
+    } else {
+        None
+    }
+}
+
+/// Walks one document, rewriting it and collecting warnings.
+struct Normalizer {
+    is_v31: bool,
+    warnings: Vec<Diagnostic>,
+    /// Names taken in `components.schemas`, including those given to moved `$defs`.
+    schema_names: BTreeSet<String>,
+    /// Whether moved `$defs` have a place to go (`components` and its
+    /// `schemas` are objects or absent).
+    can_hoist_defs: bool,
+    hoisted_defs: Vec<HoistedDef>,
+    /// Names of `mutualTLS` security schemes (3.1), which OpenAPI 3.0 lacks.
+    mutual_tls_schemes: Vec<String>,
+    /// `components.pathItems` (3.1), normalised, to inline where `paths` refer to them.
+    path_item_components: Map<String, Value>,
+    /// How often each component path item has been inlined so far.
+    path_item_uses: std::collections::BTreeMap<String, usize>,
+    /// `components.schemas` as the document declared them, to tell which
+    /// `$ref` siblings repeat the target.
+    component_schemas: Map<String, Value>,
+}
+
+impl Normalizer {
+    /// Collects what the walk needs to know about the whole document up front.
+    fn new(is_v31: bool, root: &Map<String, Value>) -> Self {
+        let components = root.get("components");
+        let schemas = components.and_then(|c| c.get("schemas"));
+        let component_schemas = schemas.and_then(Value::as_object).cloned().unwrap_or_default();
+        let schema_names = component_schemas.keys().cloned().collect();
+        let is_object_or_absent = |value: Option<&Value>| matches!(value, None | Some(Value::Object(_)));
+        let can_hoist_defs = is_object_or_absent(components) && is_object_or_absent(schemas);
+        let mut mutual_tls_schemes = Vec::new();
+        if is_v31 {
+            if let Some(schemes) = components.and_then(|c| c.get("securitySchemes")).and_then(Value::as_object) {
+                mutual_tls_schemes = schemes
+                    .iter()
+                    .filter(|(_, scheme)| scheme.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+                    .map(|(name, _)| name.clone())
+                    .collect();
+            }
+        }
+        Self {
+            is_v31,
+            warnings: Vec::new(),
+            schema_names,
+            can_hoist_defs,
+            hoisted_defs: Vec::new(),
+            mutual_tls_schemes,
+            path_item_components: Map::new(),
+            path_item_uses: std::collections::BTreeMap::new(),
+            component_schemas,
+        }
+    }
+
+    fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::warning(pointer, message));
+    }
+}
