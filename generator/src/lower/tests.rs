@@ -433,19 +433,20 @@ fn all_of_flattens_nested_all_ofs_reached_through_references() {
 #[test]
 fn all_of_inline_property_type_is_named_after_the_component_that_defines_it() {
     let api = lower_schemas(
-        "    Base:
+        "    Merged:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+    Base:
       type: object
       properties:
         owner:
           type: object
           properties:
             name: {type: string}
-    Merged:
-      allOf:
-        - $ref: '#/components/schemas/Base'
 ",
     );
-    // One type for the inline object, shared by Base and Merged, named after Base.
+    // One type for the inline object, shared by Base and Merged, named after
+    // Base even though Merged, first in the document, is lowered first.
     assert_eq!(field(&api, "Merged", "owner").ty, named("BaseOwner"));
     assert_eq!(field(&api, "Base", "owner").ty, named("BaseOwner"));
     assert!(api.find_type("MergedOwner").is_none());
