@@ -4,6 +4,8 @@
 //! every collision suffix) comes out the same on every run.
 
 mod operations;
+#[cfg(test)]
+mod tests;
 mod types;
 
 use crate::diagnostics::{pointer_join, Diagnostic};
