@@ -78,7 +78,11 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<D
             render::RenderedFile::Text(_) => Vec::new(),
         })
         .collect();
-    let mut formatted = parallel::parallel_map(&jobs, |(path, part)| format::format_part(part(), path)).into_iter();
+    let mut formatted = parallel::parallel_map(&jobs, |(path, part)| {
+        let render::Part { tokens, after } = part();
+        format::format_part(tokens, path).map(|code| (code, after))
+    })
+    .into_iter();
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for (path, file) in &rendered {
@@ -87,8 +91,8 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<D
                 files.push(GeneratedFile { path: path.clone(), contents: contents.clone() })
             }
             render::RenderedFile::Rust(parts) => {
-                let results: Vec<Result<String, Diagnostic>> = formatted.by_ref().take(parts.len()).collect();
-                match results.into_iter().collect::<Result<Vec<String>, Diagnostic>>() {
+                let results: Vec<Result<(String, String), Diagnostic>> = formatted.by_ref().take(parts.len()).collect();
+                match results.into_iter().collect::<Result<Vec<(String, String)>, Diagnostic>>() {
                     Ok(parts) => {
                         files.push(GeneratedFile { path: path.clone(), contents: format::assemble(&header, &parts) })
                     }

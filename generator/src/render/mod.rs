@@ -5,7 +5,10 @@ pub mod cargo;
 pub mod docs;
 mod features;
 mod model_files;
+mod model_serde;
 mod models;
+
+pub use model_serde::WIRE_FORMAT_HEADING;
 
 use crate::ir::{Api, SecurityKind, Ty};
 use crate::settings::Settings;
@@ -70,7 +73,22 @@ pub fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
 /// Renders one part of a Rust file. Parts are rendered and formatted on
 /// worker threads (token streams cannot cross threads, so each part makes
 /// its own), then joined in order.
-pub type RenderPart<'a> = Box<dyn Fn() -> TokenStream + Sync + 'a>;
+pub type RenderPart<'a> = Box<dyn Fn() -> Part + Sync + 'a>;
+
+/// One rendered part of a Rust file.
+pub struct Part {
+    /// Code to format.
+    pub tokens: TokenStream,
+    /// Code already formatted, which goes after all the file's formatted
+    /// tokens (a model file's wire format; see `model_serde`).
+    pub after: String,
+}
+
+impl From<TokenStream> for Part {
+    fn from(tokens: TokenStream) -> Self {
+        Part { tokens, after: String::new() }
+    }
+}
 
 /// How many types go into one part of a `models/<file>.rs`: small enough
 /// to spread a large file over the cores, large enough that parts stay
@@ -92,7 +110,9 @@ pub enum RenderedFile<'a> {
 
 /// Every file of the crate: (path relative to the crate root, content).
 pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> Vec<(String, RenderedFile<'a>)> {
-    let one = |part: RenderPart<'a>| RenderedFile::Rust(vec![part]);
+    let one = |part: Box<dyn Fn() -> TokenStream + Sync + 'a>| {
+        RenderedFile::Rust(vec![Box::new(move || part().into()) as RenderPart<'a>])
+    };
     let gates = Arc::new(Gates::compute(api, settings.tag_features));
     let model_files = Arc::new(model_files::model_files(api, &gates));
     let apis_gates = Arc::clone(&gates);
@@ -108,8 +128,9 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
         ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api, &apis_gates)))),
     ];
     for (index, file) in model_files.iter().enumerate() {
-        let tag = file.tag;
-        let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || models::model_file_docs(tag))];
+        let (head_files, head_gates) = (Arc::clone(&model_files), Arc::clone(&gates));
+        let mut parts: Vec<RenderPart<'a>> =
+            vec![Box::new(move || models::model_file_head(api, &head_files[index], &head_gates).into())];
         // Runs of a file's types, as for the api files: memory follows the run.
         parts.extend((0..file.types.len()).step_by(TYPES_PER_PART).map(|start| {
             let (files, gates) = (Arc::clone(&model_files), Arc::clone(&gates));
@@ -122,12 +143,12 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
         files.push((format!("src/models/{}.rs", file.name), RenderedFile::Rust(parts)));
     }
     for module in &api.modules {
-        let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || apis::render_module_head(module))];
+        let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || apis::render_module_head(module).into())];
         parts.extend(
             module
                 .operations
                 .chunks(OPERATIONS_PER_PART)
-                .map(|chunk| Box::new(move || apis::render_operations(module, chunk, api)) as RenderPart<'a>),
+                .map(|chunk| Box::new(move || apis::render_operations(module, chunk, api).into()) as RenderPart<'a>),
         );
         files.push((format!("src/apis/{}.rs", module.name), RenderedFile::Rust(parts)));
     }
