@@ -492,7 +492,24 @@ mod tests {
         assert_eq!(texts[4], "&'static str");
         for (case, text) in cases.iter().zip(&texts) {
             let reparsed: TokenStream = text.parse().expect("the text is Rust tokens");
-            assert_eq!(reparsed.to_string(), case.to_string());
+            assert_eq!(leaves(reparsed), leaves(case.clone()), "{text}");
         }
+    }
+
+    /// The tokens one by one (groups as their delimiters), whatever their
+    /// spacing: `>>` and `> >` close the same generics.
+    fn leaves(tokens: TokenStream) -> Vec<String> {
+        let mut out = Vec::new();
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Group(group) => {
+                    out.push(format!("{:?}(", group.delimiter()));
+                    out.extend(leaves(group.stream()));
+                    out.push(")".to_string());
+                }
+                other => out.push(other.to_string()),
+            }
+        }
+        out
     }
 }
