@@ -19,6 +19,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod format;
 pub mod graph;
+pub mod http;
 pub mod ir;
 pub mod load;
 pub mod lower;

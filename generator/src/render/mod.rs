@@ -7,6 +7,7 @@ mod features;
 mod model_files;
 mod models;
 
+use crate::http::HttpMethod;
 use crate::ir::{Api, SecurityKind, Ty};
 use crate::settings::Settings;
 use docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
@@ -379,7 +380,7 @@ fn usage_example(api: &Api, crate_ident: &str) -> DocBlock {
     }
     lines.push("    .build()?;".to_string());
     let call = api.modules.iter().flat_map(|m| m.operations.iter().map(move |op| (m, op))).find(|(_, op)| {
-        op.http_method == "GET"
+        op.http_method == HttpMethod::Get
             && op.body.as_ref().is_none_or(|b| !b.required)
             && op.params.iter().filter(|p| p.required).all(|p| p.ty == Ty::String)
     });
