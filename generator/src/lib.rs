@@ -26,6 +26,7 @@ pub mod http;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod markdown;
 pub mod naming;
 pub mod normalize;
 pub mod output;

@@ -232,7 +232,7 @@ fn lower_body(
     if encoding == BodyEncoding::Multipart {
         if let Some(ReferenceOr::Item(schema)) = &media.schema {
             if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) = &schema.schema_kind {
-                let fields: Vec<String> = o.properties.keys().map(|k| crate::render::docs::code(k)).collect();
+                let fields: Vec<String> = o.properties.keys().map(|k| crate::markdown::code(k)).collect();
                 docs.notes.push(format!("Parts the spec describes: {}.", fields.join(", ")));
             }
         }
