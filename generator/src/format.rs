@@ -19,15 +19,15 @@ pub fn format_part(tokens: TokenStream, path: &str) -> Result<String, Diagnostic
 
 /// A whole file from its formatted parts (each: its formatted tokens, and
 /// the text that goes after all of them), under the "generated" first line:
-/// every part's tokens in order, then, under the wire-format heading, every
-/// part's text in order.
-pub fn assemble(header: &str, parts: &[(String, String)]) -> String {
+/// every part's tokens in order, then, under `after_heading` (render's
+/// wire-format heading), every part's text in order.
+pub fn assemble(header: &str, parts: &[(String, String)], after_heading: &str) -> String {
     let mut code = String::with_capacity(parts.iter().map(|(tokens, after)| tokens.len() + after.len()).sum());
     parts.iter().for_each(|(tokens, _)| code.push_str(tokens));
     let mut code = separate_items(&block_docs_to_lines(&escape_for_comments(code)));
     if parts.iter().any(|(_, after)| !after.is_empty()) {
         code.push('\n');
-        code.push_str(crate::render::WIRE_FORMAT_HEADING);
+        code.push_str(after_heading);
         // The text starts each item after a blank line and has no docs: only escapes apply.
         code.push_str(&escape_for_comments(parts.iter().map(|(_, after)| after.as_str()).collect()));
     }

@@ -4,6 +4,8 @@
 //! Lowering (`lower`) builds it from the spec; rendering (`render`) turns it
 //! into Rust. Nothing here knows about tokens or about openapiv3.
 
+use crate::http::HttpMethod;
+
 /// The whole API.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -306,8 +308,8 @@ pub struct Operation {
     pub method_name: String,
     /// Request builder struct name.
     pub builder_name: String,
-    /// HTTP method, upper case.
-    pub http_method: String,
+    /// HTTP method.
+    pub http_method: HttpMethod,
     /// Path template.
     pub path: String,
     /// Docs.

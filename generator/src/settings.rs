@@ -1,5 +1,6 @@
 //! Per-spec settings: what the spec cannot say about the crate to generate.
 
+use crate::naming::KEYWORDS;
 use std::collections::BTreeMap;
 
 /// How to generate one crate: what the spec cannot say about it.
@@ -176,23 +177,15 @@ pub fn default_crate_name(spec: &std::path::Path) -> String {
     format!("{}-client", cleaned.trim_end_matches('-'))
 }
 
-/// Rust keywords (strict, reserved and 2018+ edition ones): cargo refuses
-/// them as package names, and no code could `use` such a crate.
-const KEYWORDS: &[&str] = &[
-    "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super",
-    "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
-
 /// Crates that ship with Rust: a dependency of the same name would shadow them.
 const BUILT_IN_CRATES: &[&str] = &["alloc", "core", "proc_macro", "std", "test"];
 
 /// Is `name` a package name that cargo accepts and that code can `use`?
 ///
-/// The rule (stricter than cargo only in asking for ASCII): ASCII letters,
-/// digits, `-` and `_`; the first character a letter or `_`; not a Rust
-/// keyword; not the name of a crate that ships with Rust. The library name
+/// The rule (stricter than cargo only in asking for ASCII and in refusing
+/// the weak keyword `union`): ASCII letters, digits, `-` and `_`; the first
+/// character a letter or `_`; not a Rust keyword (`naming::KEYWORDS`); not
+/// the name of a crate that ships with Rust. The library name
 /// is the package name with `-` as `_`, so both are checked.
 pub fn check_crate_name(name: &str) -> Result<(), String> {
     let problem = if name.is_empty() {
@@ -266,6 +259,8 @@ mod tests {
             ("-client", "start with a letter"),
             ("fn", "keyword"),
             ("self", "keyword"),
+            ("Self", "keyword"),
+            ("union", "keyword"),
             ("std", "ships with Rust"),
             ("proc-macro", "ships with Rust"),
             ("caf\u{e9}", "contains `\u{e9}`"),

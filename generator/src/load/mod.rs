@@ -15,6 +15,7 @@ pub use yaml::parse_yaml;
 
 use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
 use crate::graph::strongly_connected;
+use crate::http::HttpMethod;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -172,9 +173,9 @@ fn locate_type_errors(raw: &Value) -> Vec<Diagnostic> {
     for (path, item) in raw.get("paths").and_then(Value::as_object).into_iter().flatten() {
         let item_pointer = pointer_join("/paths", path);
         let before = out.len();
-        for method in METHODS {
-            if let Some(operation) = item.get(method) {
-                check::<openapiv3::Operation>(operation, &pointer_join(&item_pointer, method), &mut out);
+        for method in HttpMethod::ALL {
+            if let Some(operation) = item.get(method.as_str()) {
+                check::<openapiv3::Operation>(operation, &pointer_join(&item_pointer, method.as_str()), &mut out);
             }
         }
         if out.len() == before {
@@ -294,7 +295,7 @@ fn check_schemas(raw: &Value) -> Vec<(String, Diagnostic)> {
     fn path_item<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Found) {
         fields(node, path, out, |key| match key {
             "parameters" => Some(|n, p, o| list(n, p, o, parameter_or_header)),
-            method if METHODS.contains(&method) => Some(operation),
+            method if HttpMethod::from_key(method).is_some() => Some(operation),
             _ => None,
         });
     }
@@ -585,17 +586,16 @@ fn schema_label(pointer: &str) -> String {
     }
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 fn check_operation_ids(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
     let Some(paths) = raw.get("paths").and_then(Value::as_object) else { return };
     let mut first_seen: BTreeMap<&str, String> = BTreeMap::new();
     for (path, item) in paths {
-        for method in METHODS {
-            let Some(id) = item.get(method).and_then(|op| op.get("operationId")).and_then(Value::as_str) else {
+        for method in HttpMethod::ALL {
+            let Some(id) = item.get(method.as_str()).and_then(|op| op.get("operationId")).and_then(Value::as_str)
+            else {
                 continue;
             };
-            let pointer = pointer_join(&pointer_join(&pointer_join("/paths", path), method), "operationId");
+            let pointer = pointer_join(&pointer_join(&pointer_join("/paths", path), method.as_str()), "operationId");
             if let Some(previous) = first_seen.get(id) {
                 diagnostics.push(Diagnostic::error(
                     pointer,

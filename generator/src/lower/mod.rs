@@ -9,6 +9,7 @@ mod tests;
 mod types;
 
 use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::http::HttpMethod;
 use crate::ir::{Api, ApiKeyLocation, ApiModule, SecurityKind, SecurityScheme, Server, ServerVariable, Success};
 use crate::load::Loaded;
 use crate::naming::{
@@ -40,24 +41,14 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
             warnings.push(Diagnostic::warning(path_pointer, "path item references are not supported; path skipped"));
             continue;
         };
-        let methods = [
-            ("get", &item.get),
-            ("put", &item.put),
-            ("post", &item.post),
-            ("delete", &item.delete),
-            ("options", &item.options),
-            ("head", &item.head),
-            ("patch", &item.patch),
-            ("trace", &item.trace),
-        ];
-        for (method, operation) in methods {
-            let Some(operation) = operation else { continue };
+        for method in HttpMethod::ALL {
+            let Some(operation) = method.operation(item) else { continue };
             let site = OperationSite {
                 method,
                 path,
                 operation,
                 path_params: &item.parameters,
-                pointer: pointer_join(&path_pointer, method),
+                pointer: pointer_join(&path_pointer, method.as_str()),
             };
             let lowered = lower_operation(&mut types, raw, api, &site, &mut method_names, &mut warnings);
             let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".to_string());

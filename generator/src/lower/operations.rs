@@ -2,6 +2,7 @@
 
 use super::types::TypeLowering;
 use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::http::HttpMethod;
 use crate::ir::{
     BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch,
     Success, SuccessVariant, Ty,
@@ -47,8 +48,8 @@ fn resolve<'a, T: DeserializeOwned + Clone>(
 
 /// Everything lowering one operation needs to know about where it stands.
 pub struct OperationSite<'o> {
-    /// HTTP method, lower case.
-    pub method: &'static str,
+    /// HTTP method.
+    pub method: HttpMethod,
     /// Path template.
     pub path: &'o str,
     /// The operation.
@@ -69,7 +70,7 @@ pub fn lower_operation(
     warnings: &mut Vec<Diagnostic>,
 ) -> Operation {
     let op = site.operation;
-    let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {}", site.method, site.path));
+    let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {}", site.method.as_str(), site.path));
     let method_name = method_names.claim(snake_name(&id));
     // Final once its module's names are claimed (`name_module_items`); inline types are named after this.
     let builder_name = type_name(&method_name);
@@ -117,7 +118,7 @@ pub fn lower_operation(
         id,
         method_name,
         builder_name,
-        http_method: site.method.to_ascii_uppercase(),
+        http_method: site.method,
         path: site.path.to_string(),
         docs: Docs {
             summary: op.summary.clone(),
@@ -231,7 +232,7 @@ fn lower_body(
     if encoding == BodyEncoding::Multipart {
         if let Some(ReferenceOr::Item(schema)) = &media.schema {
             if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) = &schema.schema_kind {
-                let fields: Vec<String> = o.properties.keys().map(|k| crate::render::docs::code(k)).collect();
+                let fields: Vec<String> = o.properties.keys().map(|k| crate::markdown::code(k)).collect();
                 docs.notes.push(format!("Parts the spec describes: {}.", fields.join(", ")));
             }
         }
@@ -370,9 +371,9 @@ fn response_body(types: &mut TypeLowering<'_>, response: &Response, hint: &str, 
 /// List operations can stream every page: by `skip`/`count`-style
 /// parameters when they exist, else by following `Link` headers (which is
 /// harmless when the server sends none: the stream ends after one page).
-fn detect_paging(method: &str, params: &[Param], success: &Success) -> Option<Paging> {
+fn detect_paging(method: HttpMethod, params: &[Param], success: &Success) -> Option<Paging> {
     let Success::Single { ty: Ty::Vec(_), .. } = success else { return None };
-    if method != "get" {
+    if method != HttpMethod::Get {
         return None;
     }
     let query_int = |names: &[&str]| {

@@ -488,8 +488,7 @@ impl<'a> TypeLowering<'a> {
                 docs.notes.push("Write-only: sent in requests, never returned.".into());
             }
             if let Some(default) = data.and_then(|d| d.default.as_ref()) {
-                docs.notes
-                    .push(format!("Defaults to {} when absent.", crate::render::docs::code(&compact_json(default))));
+                docs.notes.push(format!("Defaults to {} when absent.", crate::markdown::code(&compact_json(default))));
             }
             fields.push(Field {
                 name: field_names.claim(snake_name(wire)),

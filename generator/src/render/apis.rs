@@ -412,13 +412,9 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
             }
         }
     });
-    let method = match op.http_method.as_str() {
-        "GET" | "PUT" | "POST" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH" | "TRACE" => {
-            let m = ident(&op.http_method);
-            quote! { reqwest::Method::#m }
-        }
-        other => quote! { reqwest::Method::from_bytes(#other.as_bytes()).unwrap_or(reqwest::Method::GET) },
-    };
+    // reqwest::Method's constants are named like the upper-case method.
+    let method = ident(op.http_method.as_upper());
+    let method = quote! { reqwest::Method::#method };
     let path = &op.path;
     let id = &op.id;
     let param_statements = op.params.iter().map(|p| {

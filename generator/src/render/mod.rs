@@ -8,6 +8,7 @@ mod model_files;
 mod model_serde;
 mod models;
 
+use crate::http::HttpMethod;
 pub use model_serde::WIRE_FORMAT_HEADING;
 
 use crate::ir::{Api, SecurityKind, Ty};
@@ -401,7 +402,7 @@ fn usage_example(api: &Api, crate_ident: &str) -> DocBlock {
     }
     lines.push("    .build()?;".to_string());
     let call = api.modules.iter().flat_map(|m| m.operations.iter().map(move |op| (m, op))).find(|(_, op)| {
-        op.http_method == "GET"
+        op.http_method == HttpMethod::Get
             && op.body.as_ref().is_none_or(|b| !b.required)
             && op.params.iter().filter(|p| p.required).all(|p| p.ty == Ty::String)
     });

@@ -9,12 +9,12 @@ use super::rewrites::SchemaSite;
 use super::types::NullBranches;
 use super::Normalizer;
 use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
+use crate::http::HttpMethod;
 
 /// The version every normalised 3.1 document declares.
 const TARGET_VERSION: &str = "3.0.3";
 
 /// Path Item keys that hold operations.
-const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 impl Normalizer {
     // ----- document structure -------------------------------------------------
@@ -147,7 +147,7 @@ impl Normalizer {
             let value_pointer = pointer_join(pointer, key);
             if key == "parameters" {
                 self.parameter_list(value, &value_pointer);
-            } else if HTTP_METHODS.contains(&key.as_str()) {
+            } else if HttpMethod::from_key(key).is_some() {
                 self.operation(value, &value_pointer);
             }
         }
@@ -187,15 +187,15 @@ impl Normalizer {
     /// operationIds, which must be unique: they get the copy's number.
     fn rename_reused_operation_ids(&mut self, item: &mut Value, pointer: &str, copy: usize) {
         let Some(item) = item.as_object_mut() else { return };
-        for method in HTTP_METHODS {
-            let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else { continue };
+        for method in HttpMethod::ALL {
+            let Some(operation) = item.get_mut(method.as_str()).and_then(Value::as_object_mut) else { continue };
             let Some(Value::String(id)) = operation.get("operationId").cloned() else { continue };
             let renamed = format!("{id}{copy}");
             operation.insert("operationId".into(), Value::String(renamed.clone()));
             // The warning points at the referring path item: the renamed copy is not in the original document.
             self.warn(
                 pointer,
-                format!("`{method}` operationId `{id}` renamed to `{renamed}`: the path item is used by several paths, and operationIds must be unique"),
+                format!("`{}` operationId `{id}` renamed to `{renamed}`: the path item is used by several paths, and operationIds must be unique", method.as_str()),
             );
         }
     }
