@@ -14,8 +14,6 @@ use crate::http::HttpMethod;
 /// The version every normalised 3.1 document declares.
 const TARGET_VERSION: &str = "3.0.3";
 
-/// Path Item keys that hold operations.
-
 impl Normalizer {
     // ----- document structure -------------------------------------------------
 
