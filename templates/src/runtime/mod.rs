@@ -41,6 +41,7 @@
 
 mod auth;
 mod body;
+mod builder;
 mod client;
 mod codec;
 mod enums;
@@ -58,7 +59,8 @@ mod response;
 mod retry;
 
 pub use auth::{ApiKeyLocation, Credentials};
-pub use client::{send, send_with_headers, Client, ClientBuilder, ServerTemplate};
+pub use builder::{ClientBuilder, ServerTemplate};
+pub use client::{send, send_with_headers, Client};
 pub use codec::{deserialize_nullable, Base64};
 #[allow(unused_imports)]
 pub(crate) use enums::{integer_enum, string_enum};
