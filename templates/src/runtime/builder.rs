@@ -6,14 +6,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Url;
 
 use super::auth::{Credentials, Scheme};
 use super::body::DEFAULT_MAX_BODY_SIZE;
 use super::client::{Client, Inner};
 use super::error::Error;
-use super::origin::{check_server_variable, require_https};
+use super::origin::{check_server_variable, follow_base_origin, require_https, substitute};
 use super::redact::without_userinfo;
 use super::redirect::RedirectPolicy;
 use super::retry::RetryPolicy;
@@ -298,162 +298,27 @@ impl ClientBuilder {
     }
 }
 
-/// Replaces `{name}` placeholders; fails on a placeholder left unfilled.
-/// With a base URL that replaces the server template, a token URL on the
-/// template's host moves to the base URL's host: the client secret goes where
-/// the API calls go, never to the spec's default host behind the caller's back.
-fn follow_base_origin(token_url: &str, template: &str, base: &Url) -> String {
-    // `scheme://authority`, up to the path.
-    let origin_of = |url: &str| -> Option<usize> {
-        let (scheme, rest) = url.split_once("://")?;
-        let authority = rest.find('/').unwrap_or(rest.len());
-        scheme.len().checked_add("://".len())?.checked_add(authority)
-    };
-    let Some(template_origin) = origin_of(template).and_then(|end| template.get(..end)) else {
-        return token_url.to_owned();
-    };
-    match token_url.strip_prefix(template_origin) {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-            format!("{}{rest}", base.origin().ascii_serialization())
-        }
-        _ => token_url.to_owned(),
-    }
-}
-
-fn substitute(template: &str, variables: &[(&str, &str)]) -> Result<String, String> {
-    let mut out = template.to_owned();
-    for (name, value) in variables {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    match (out.find('{'), out.find('}')) {
-        (Some(start), Some(end)) if start < end => {
-            let name = out.get(start.saturating_add(1)..end).unwrap_or_default();
-            Err(format!("no value for server variable `{name}` in `{}`", without_userinfo(template)))
-        }
-        _ => Ok(out),
-    }
-}
-
 impl Client {
     /// Builds a client from `b` (same as [`ClientBuilder::build`]).
-    pub fn from_builder(b: ClientBuilder) -> Result<Client, Error> {
-        let config = |m: String| Error::Config(m);
-
-        // Server variables: defaults, overridden by the caller's values.
-        let mut variables: Vec<(&str, &str)> = b.server.variables.to_vec();
-        for (name, value) in &b.variables {
-            match variables.iter_mut().find(|(n, _)| n == name) {
-                Some(slot) => {
-                    check_server_variable(b.server.url, name, value, slot.1).map_err(config)?;
-                    slot.1 = value;
-                }
-                None => {
-                    let known: Vec<&str> = b.server.variables.iter().map(|(n, _)| *n).collect();
-                    return Err(config(format!(
-                        "unknown server variable `{name}` (known: {})",
-                        if known.is_empty() { "none".to_owned() } else { known.join(", ") }
-                    )));
-                }
-            }
+    ///
+    /// The phases, in the order their errors are reported: server variables,
+    /// the base URL, `https` for credentials, the security schemes, the page
+    /// limit, the `reqwest::Client`, the user agent.
+    pub fn from_builder(mut b: ClientBuilder) -> Result<Client, Error> {
+        let credentials = std::mem::take(&mut b.credentials);
+        let caller_client = b.http_client.take();
+        let variables = server_variables(&b)?;
+        let (base_url, base) = parse_base_url(&b, &variables)?;
+        if !credentials.is_empty() {
+            require_https(&base, "the base URL", b.allow_insecure_http).map_err(Error::Config)?;
         }
-
-        let base_url = match &b.base_url {
-            Some(url) => url.clone(),
-            None => substitute(b.server.url, &variables).map_err(config)?,
-        };
-        let base_url = base_url.trim().trim_end_matches('/').to_owned();
-        let shown = without_userinfo(&base_url);
-        let base = Url::parse(&base_url).map_err(|e| config(format!("invalid base URL `{shown}`: {e}")))?;
-        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
-            return Err(config(format!("invalid base URL `{shown}`: expected an http(s) URL with a host")));
-        }
-        if base.query().is_some() || base.fragment().is_some() {
-            return Err(config(format!("invalid base URL `{shown}`: it must not have a query or fragment")));
-        }
-
-        if !b.credentials.is_empty() {
-            require_https(&base, "the base URL", b.allow_insecure_http).map_err(config)?;
-        }
-
-        let mut schemes = HashMap::new();
-        let mut sensitive_headers = Vec::new();
-        for (name, credentials) in b.credentials {
-            let token_url = match &credentials {
-                Credentials::OAuth2ClientCredentials { token_url, .. } => {
-                    let token_url = match &b.base_url {
-                        Some(_) => follow_base_origin(token_url, b.server.url, &base),
-                        None => token_url.clone(),
-                    };
-                    for (variable, value) in &b.variables {
-                        let default = b.server.variables.iter().find(|(n, _)| n == variable).map_or("", |(_, d)| *d);
-                        check_server_variable(&token_url, variable, value, default)
-                            .map_err(|m| config(format!("security scheme `{name}`: token URL: {m}")))?;
-                    }
-                    let url = substitute(&token_url, &variables)
-                        .map_err(|m| config(format!("security scheme `{name}`: {m}")))?;
-                    let resolved = match Url::parse(&url) {
-                        Ok(absolute) => absolute,
-                        Err(_) => Url::parse(&format!("{base_url}/"))
-                            .and_then(|b| b.join(&url))
-                            .map_err(|e| config(format!("security scheme `{name}`: invalid token URL: {e}")))?,
-                    };
-                    // Also catches an https token URL moved to a plain http base URL.
-                    require_https(
-                        &resolved,
-                        &format!("security scheme `{name}`: the token URL"),
-                        b.allow_insecure_http,
-                    )
-                    .map_err(config)?;
-                    Some(resolved)
-                }
-                _ => None,
-            };
-            let scheme =
-                Scheme::new(name, credentials, token_url, b.token_refresh_margin, b.token_timeout).map_err(config)?;
-            if let Scheme::HeaderKey { name, .. } = &scheme {
-                sensitive_headers.push(name.clone());
-            }
-            schemes.insert(name, scheme);
-        }
-
+        let (schemes, sensitive_headers) = security_schemes(&b, credentials, &variables, (&base_url, &base))?;
         if b.max_pages == 0 {
-            return Err(config("max_pages must be at least 1".to_owned()));
+            return Err(Error::Config("max_pages must be at least 1".to_owned()));
         }
-
-        let own_client = b.http_client.is_none();
-        let http = match b.http_client {
-            Some(c) => {
-                if b.connect_timeout.is_some() {
-                    return Err(config(
-                        "connect_timeout cannot be applied to a caller-provided reqwest::Client; \
-                         configure it on that client"
-                            .to_owned(),
-                    ));
-                }
-                c
-            }
-            None => {
-                let mut builder = reqwest::Client::builder()
-                    .connect_timeout(b.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .read_timeout(DEFAULT_READ_TIMEOUT)
-                    // The runtime follows redirects itself (see `redirect.rs`).
-                    .redirect(reqwest::redirect::Policy::none())
-                    .referer(false);
-                if let Some(t) = b.timeout {
-                    builder = builder.timeout(t);
-                }
-                builder.build().map_err(|e| config(format!("cannot build the HTTP client: {}", e.without_url())))?
-            }
-        };
-
-        let user_agent = match (&b.user_agent, b.default_user_agent) {
-            (Some(ua), _) => Some(ua.as_str()),
-            (None, Some(ua)) if own_client => Some(ua),
-            _ => None,
-        };
-        let user_agent = user_agent
-            .map(|ua| HeaderValue::from_str(ua).map_err(|_| config(format!("invalid user agent `{ua}`"))))
-            .transpose()?;
+        let own_client = caller_client.is_none();
+        let http = http_client(&b, caller_client)?;
+        let user_agent = user_agent(&b, own_client)?;
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -474,4 +339,143 @@ impl Client {
             }),
         })
     }
+}
+
+/// The server variables: the template's defaults, overridden by the caller's
+/// values, each checked (no value may move the client to another host).
+fn server_variables(b: &ClientBuilder) -> Result<Vec<(&str, &str)>, Error> {
+    let mut variables: Vec<(&str, &str)> = b.server.variables.to_vec();
+    for (name, value) in &b.variables {
+        match variables.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => {
+                check_server_variable(b.server.url, name, value, slot.1).map_err(Error::Config)?;
+                slot.1 = value;
+            }
+            None => {
+                let known: Vec<&str> = b.server.variables.iter().map(|(n, _)| *n).collect();
+                return Err(Error::Config(format!(
+                    "unknown server variable `{name}` (known: {})",
+                    if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                )));
+            }
+        }
+    }
+    Ok(variables)
+}
+
+/// The base URL (without trailing `/`) and its parse: the caller's, or the
+/// template filled with `variables`; an http(s) URL with a host, no query and
+/// no fragment.
+fn parse_base_url(b: &ClientBuilder, variables: &[(&str, &str)]) -> Result<(String, Url), Error> {
+    let base_url = match &b.base_url {
+        Some(url) => url.clone(),
+        None => substitute(b.server.url, variables).map_err(Error::Config)?,
+    };
+    let base_url = base_url.trim().trim_end_matches('/').to_owned();
+    let shown = without_userinfo(&base_url);
+    let invalid = |why: String| Error::Config(format!("invalid base URL `{shown}`: {why}"));
+    let base = Url::parse(&base_url).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+        return Err(invalid("expected an http(s) URL with a host".to_owned()));
+    }
+    if base.query().is_some() || base.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment".to_owned()));
+    }
+    Ok((base_url, base))
+}
+
+/// The security schemes of `credentials`, and the headers that carry API keys
+/// (redacted in responses).
+fn security_schemes(
+    b: &ClientBuilder,
+    credentials: Vec<(&'static str, Credentials)>,
+    variables: &[(&str, &str)],
+    base: (&str, &Url),
+) -> Result<(HashMap<&'static str, Scheme>, Vec<HeaderName>), Error> {
+    let mut schemes = HashMap::new();
+    let mut sensitive_headers = Vec::new();
+    for (name, credentials) in credentials {
+        let token_url = match &credentials {
+            Credentials::OAuth2ClientCredentials { token_url, .. } => {
+                Some(resolve_token_url(b, name, token_url, variables, base)?)
+            }
+            _ => None,
+        };
+        let scheme = Scheme::new(name, credentials, token_url, b.token_refresh_margin, b.token_timeout)
+            .map_err(Error::Config)?;
+        if let Scheme::HeaderKey { name, .. } = &scheme {
+            sensitive_headers.push(name.clone());
+        }
+        schemes.insert(name, scheme);
+    }
+    Ok((schemes, sensitive_headers))
+}
+
+/// The token URL of OAuth 2.0 scheme `name`: moved to the base URL's origin
+/// when it replaces the template's, server variables checked and filled,
+/// resolved against the base URL when relative, and `https` unless allowed.
+fn resolve_token_url(
+    b: &ClientBuilder,
+    name: &str,
+    token_url: &str,
+    variables: &[(&str, &str)],
+    (base_url, base): (&str, &Url),
+) -> Result<Url, Error> {
+    let config = |m: String| Error::Config(format!("security scheme `{name}`: {m}"));
+    let token_url = match &b.base_url {
+        Some(_) => follow_base_origin(token_url, b.server.url, base),
+        None => token_url.to_owned(),
+    };
+    for (variable, value) in &b.variables {
+        let default = b.server.variables.iter().find(|(n, _)| n == variable).map_or("", |(_, d)| *d);
+        check_server_variable(&token_url, variable, value, default).map_err(|m| config(format!("token URL: {m}")))?;
+    }
+    let url = substitute(&token_url, variables).map_err(config)?;
+    let resolved = match Url::parse(&url) {
+        Ok(absolute) => absolute,
+        Err(_) => Url::parse(&format!("{base_url}/"))
+            .and_then(|b| b.join(&url))
+            .map_err(|e| config(format!("invalid token URL: {e}")))?,
+    };
+    // Also catches an https token URL moved to a plain http base URL.
+    require_https(&resolved, &format!("security scheme `{name}`: the token URL"), b.allow_insecure_http)
+        .map_err(Error::Config)?;
+    Ok(resolved)
+}
+
+/// The caller's `reqwest::Client` (no connect timeout can be applied to it),
+/// or one of the runtime's own: timeouts set, no redirects followed (the
+/// runtime follows them itself, see `redirect.rs`), no `Referer`.
+fn http_client(b: &ClientBuilder, caller_client: Option<reqwest::Client>) -> Result<reqwest::Client, Error> {
+    if let Some(client) = caller_client {
+        if b.connect_timeout.is_some() {
+            return Err(Error::Config(
+                "connect_timeout cannot be applied to a caller-provided reqwest::Client; configure it on that client"
+                    .to_owned(),
+            ));
+        }
+        return Ok(client);
+    }
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(b.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+        .read_timeout(DEFAULT_READ_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false);
+    if let Some(t) = b.timeout {
+        builder = builder.timeout(t);
+    }
+    builder.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", e.without_url())))
+}
+
+/// The `User-Agent`: the caller's, else the crate's default on the runtime's
+/// own `reqwest::Client` (a caller's client keeps its own).
+fn user_agent(b: &ClientBuilder, own_client: bool) -> Result<Option<HeaderValue>, Error> {
+    let user_agent = match (&b.user_agent, b.default_user_agent) {
+        (Some(ua), _) => Some(ua.as_str()),
+        (None, Some(ua)) if own_client => Some(ua),
+        _ => None,
+    };
+    user_agent
+        .map(|ua| HeaderValue::from_str(ua).map_err(|_| Error::Config(format!("invalid user agent `{ua}`"))))
+        .transpose()
 }
