@@ -160,7 +160,7 @@ impl ClientBuilder {
     /// included (default: 5 minutes, so that a server sending a byte now and
     /// then cannot hold a call forever). When it passes, the call ends
     /// with [`Error::Transport`] saying so and how many attempts were made
-    /// ([`TransportError::is_deadline`]); a retry whose wait would end after
+    /// ([`TransportError::is_deadline`](super::TransportError::is_deadline)); a retry whose wait would end after
     /// it is not made (the last response, or error, is returned instead).
     /// Each page of a stream is a call of its own.
     ///
@@ -173,7 +173,7 @@ impl ClientBuilder {
 
     /// The largest response body read, in bytes (default 64 MiB). A 2xx
     /// response with a longer body fails with [`Error::Transport`] naming
-    /// the operation and the limit ([`TransportError::is_body_too_large`]),
+    /// the operation and the limit ([`TransportError::is_body_too_large`](super::TransportError::is_body_too_large)),
     /// without reading past the limit (or at all, when its `Content-Length`
     /// says so), and is not retried. The body of any other status is kept up
     /// to 64 KiB (or this limit if smaller) and the rest is not read: the

@@ -8,18 +8,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
-use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{StatusCode, Url};
-use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument as _;
 
-use super::auth::{sensitive_value, Scheme};
-use super::body::{read_limited, BodyError, Overflow, TooLarge, ERROR_BODY_LIMIT};
+use super::auth::Scheme;
 use super::error::{Error, TransportError};
-use super::params::{encode_component, encode_cookie_value};
+use super::prepare::{address_of, UsedTokens};
 use super::redact::without_userinfo;
 use super::redirect::RedirectPolicy;
-use super::request::{multipart_form, Body, Request};
+use super::request::Request;
 use super::response::{RawResponse, Response};
 use super::retry::{is_idempotent, server_delay, RetryPolicy, LONGEST_TIMER};
 
@@ -73,18 +71,6 @@ impl fmt::Debug for Client {
 pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }
-
-/// `host:port` of `url`, for error messages.
-fn address_of(url: &Url) -> String {
-    match (url.host_str(), url.port_or_known_default()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_owned(),
-        _ => String::new(),
-    }
-}
-
-/// What one attempt authenticated with: the OAuth 2.0 tokens it used.
-pub(super) type UsedTokens = Vec<(&'static str, SecretString)>;
 
 impl Client {
     /// [`ClientBuilder::max_pages`](super::ClientBuilder::max_pages).
@@ -166,147 +152,6 @@ impl Client {
         })
     }
 
-    /// The first security alternative whose schemes all have credentials.
-    fn select_alternative(&self, security: &'static [&'static [&'static str]]) -> &'static [&'static str] {
-        let chosen = security.iter().find(|alt| alt.iter().all(|s| self.inner.schemes.contains_key(s)));
-        match chosen {
-            Some(alt) => alt,
-            None => {
-                if !security.is_empty() {
-                    tracing::debug!(
-                        "no credentials configured for any security alternative; sending the request unauthenticated"
-                    );
-                }
-                &[]
-            }
-        }
-    }
-
-    /// Builds one attempt: URL with query credentials, headers, cookies, body.
-    pub(super) async fn prepare(
-        &self,
-        req: &Request,
-        url: &Url,
-        alternative: &[&'static str],
-    ) -> Result<(reqwest::RequestBuilder, UsedTokens), Error<Infallible>> {
-        let inner = &*self.inner;
-        let mut url = url.clone();
-        let mut headers = HeaderMap::new();
-        for (name, value) in &req.headers {
-            headers.append(name.clone(), value.clone());
-        }
-        if !req.accept.is_empty() {
-            let accept = HeaderValue::from_str(&req.accept.join(", "))
-                .map_err(|_| Error::invalid_request(req.operation_id, "invalid Accept media type"))?;
-            headers.insert(header::ACCEPT, accept);
-        }
-        if let Some(ua) = &inner.user_agent {
-            headers.insert(header::USER_AGENT, ua.clone());
-        }
-        let mut cookies = req.cookies.clone();
-        let mut used_tokens = UsedTokens::new();
-
-        for scheme_name in alternative {
-            let Some(scheme) = inner.schemes.get(scheme_name) else {
-                continue;
-            };
-            match scheme {
-                Scheme::HeaderKey { name, value } => {
-                    headers.insert(name.clone(), value.clone());
-                }
-                Scheme::QueryKey { name, value } => {
-                    let pair = format!("{}={}", encode_component(name), encode_component(value.expose_secret()));
-                    let query = match url.query() {
-                        Some(q) if !q.is_empty() => format!("{q}&{pair}"),
-                        _ => pair,
-                    };
-                    url.set_query(Some(&query));
-                }
-                Scheme::CookieKey { name, value } => {
-                    cookies.push(format!("{name}={}", encode_cookie_value(value.expose_secret())));
-                }
-                Scheme::Authorization { value, .. } => {
-                    headers.insert(header::AUTHORIZATION, value.clone());
-                }
-                Scheme::OAuth2(oauth) => {
-                    let token = oauth.token(&inner.http).await.map_err(|m| {
-                        Error::Auth(format!("{}: security scheme `{scheme_name}`: {m}", req.operation_id))
-                    })?;
-                    let value = sensitive_value(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
-                        Error::Auth(format!(
-                            "{}: security scheme `{scheme_name}`: the access token is not a valid header value",
-                            req.operation_id
-                        ))
-                    })?;
-                    headers.insert(header::AUTHORIZATION, value);
-                    used_tokens.push((scheme_name, token));
-                }
-            }
-        }
-        if !cookies.is_empty() {
-            let value = sensitive_value(&cookies.join("; "))
-                .map_err(|_| Error::invalid_request(req.operation_id, "invalid cookie value"))?;
-            headers.insert(header::COOKIE, value);
-        }
-
-        let mut builder = inner.http.request(req.method.clone(), url);
-        match &req.body {
-            Body::Empty => {}
-            Body::Bytes { data, content_type } => {
-                let content_type = HeaderValue::from_str(content_type).map_err(|_| {
-                    Error::invalid_request(req.operation_id, format!("invalid content type `{content_type}`"))
-                })?;
-                headers.insert(header::CONTENT_TYPE, content_type);
-                builder = builder.body(data.clone());
-            }
-            Body::Multipart(parts) => {
-                builder =
-                    builder.multipart(multipart_form(parts).map_err(|m| Error::invalid_request(req.operation_id, m))?);
-            }
-        }
-        builder = builder.headers(headers);
-        if let Some(t) = inner.request_timeout {
-            builder = builder.timeout(t);
-        }
-        Ok((builder, used_tokens))
-    }
-
-    /// Sends the request and reads the body within [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)
-    /// (a non-2xx body is cut at [`ERROR_BODY_LIMIT`] instead). The outer
-    /// error is a 2xx body over the limit, with its status.
-    async fn send(
-        &self,
-        builder: reqwest::RequestBuilder,
-        operation: &'static str,
-    ) -> Result<Result<RawResponse, reqwest::Error>, (StatusCode, TooLarge)> {
-        let mut response = match builder.send().await {
-            Ok(response) => response,
-            Err(e) => return Ok(Err(e)),
-        };
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let inner = &*self.inner;
-        let (limit, overflow) = if status.is_success() {
-            (inner.max_body_size, Overflow::Fail)
-        } else {
-            (inner.max_body_size.min(ERROR_BODY_LIMIT), Overflow::Truncate)
-        };
-        let body = match read_limited(&mut response, limit, overflow).await {
-            Ok(body) => body,
-            Err(BodyError::Read(e)) => return Ok(Err(e)),
-            Err(BodyError::TooLarge(too_large)) => return Err((status, too_large)),
-        };
-        let raw = RawResponse::from_parts(
-            status,
-            headers,
-            body.bytes,
-            &inner.sensitive_headers,
-            operation,
-            inner.strict_formats,
-        );
-        Ok(Ok(raw.with_truncated_body(body.truncated)))
-    }
-
     /// One attempt (number `attempt`): credentials, then the request and the
     /// redirects it may follow. The outer error is one that retrying cannot
     /// fix (credentials, an invalid request, a refused redirect, a body over
@@ -319,26 +164,6 @@ impl Client {
         attempt: u32,
     ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
         self.send_following_redirects(req, url, alternative, attempt).await
-    }
-
-    /// [`Client::send`], with a body over the size limit as the call's error.
-    pub(super) async fn send_within_limit(
-        &self,
-        builder: reqwest::RequestBuilder,
-        req: &Request,
-        url: &Url,
-        attempt: u32,
-    ) -> Result<Result<RawResponse, reqwest::Error>, Error<Infallible>> {
-        self.send(builder, req.operation_id).await.map_err(|(status, too_large)| {
-            Error::Transport(TransportError::body_too_large(
-                req.operation_id,
-                attempt,
-                status,
-                too_large.limit,
-                too_large.announced,
-                &address_of(url),
-            ))
-        })
     }
 
     /// The error of a call that failed in transport, or ran out of time.

@@ -52,6 +52,7 @@ mod model;
 mod origin;
 mod paging;
 mod params;
+mod prepare;
 mod redact;
 mod redirect;
 mod request;
