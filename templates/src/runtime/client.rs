@@ -9,17 +9,16 @@ use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::{StatusCode, Url};
+use reqwest::Url;
 use tracing::Instrument as _;
 
 use super::auth::Scheme;
-use super::error::{Error, TransportError};
-use super::prepare::{address_of, UsedTokens};
+use super::error::Error;
 use super::redact::without_userinfo;
 use super::redirect::RedirectPolicy;
 use super::request::Request;
 use super::response::{RawResponse, Response};
-use super::retry::{is_idempotent, server_delay, RetryPolicy, LONGEST_TIMER};
+use super::retry::RetryPolicy;
 
 /// Shared state of a [`Client`] and its clones.
 pub(super) struct Inner {
@@ -150,147 +149,6 @@ impl Client {
             }
             result
         })
-    }
-
-    /// One attempt (number `attempt`): credentials, then the request and the
-    /// redirects it may follow. The outer error is one that retrying cannot
-    /// fix (credentials, an invalid request, a refused redirect, a body over
-    /// the size limit).
-    async fn attempt(
-        &self,
-        req: &Request,
-        url: &Url,
-        alternative: &[&'static str],
-        attempt: u32,
-    ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
-        self.send_following_redirects(req, url, alternative, attempt).await
-    }
-
-    /// The error of a call that failed in transport, or ran out of time.
-    fn transport_error(
-        &self,
-        req: &Request,
-        url: &Url,
-        source: Option<reqwest::Error>,
-        attempts: u32,
-        deadline: Option<Duration>,
-    ) -> Error<Infallible> {
-        Error::Transport(TransportError::new(
-            req.operation_id,
-            source,
-            attempts,
-            self.inner.attempt_timeout,
-            deadline,
-            &address_of(url),
-        ))
-    }
-
-    /// The attempt loop of [`Client::dispatch`].
-    async fn run(&self, req: &Request, span: &tracing::Span) -> Result<RawResponse, Error<Infallible>> {
-        if let Some(message) = &req.error {
-            return Err(Error::invalid_request(req.operation_id, message));
-        }
-        let url = req.url(&self.inner.base_url).map_err(|m| Error::invalid_request(req.operation_id, m))?;
-        let alternative = self.select_alternative(req.security);
-        let policy = &self.inner.retry_policy;
-        // A deadline too far to represent (or to give tokio's timers) is no deadline.
-        let deadline = self.inner.deadline.filter(|d| *d <= LONGEST_TIMER);
-        let deadline = deadline.and_then(|d| tokio::time::Instant::now().checked_add(d).map(|at| (d, at)));
-        // Whether a wait of `delay` would end after the deadline (one too long to represent would).
-        let no_time_for = |delay: Duration| {
-            deadline.is_some_and(|(_, at)| tokio::time::Instant::now().checked_add(delay).is_none_or(|end| end >= at))
-        };
-        // Built on the first retry: most requests never need it.
-        let mut backoff = None;
-        let mut retries = 0u32;
-        let mut reauthenticated = false;
-        // The transport error of the previous attempt, for a deadline error.
-        let mut last_error = None;
-
-        let mut attempt = 0u32;
-        loop {
-            attempt = attempt.saturating_add(1);
-            span.record("attempt", attempt);
-            let outcome = match deadline {
-                None => self.attempt(req, &url, alternative, attempt).await?,
-                Some((limit, at)) => {
-                    match tokio::time::timeout_at(at, self.attempt(req, &url, alternative, attempt)).await {
-                        Ok(outcome) => outcome?,
-                        Err(_) => return Err(self.transport_error(req, &url, last_error, attempt, Some(limit))),
-                    }
-                }
-            };
-            match outcome {
-                (Ok(raw), used_tokens) => {
-                    let status = raw.status();
-                    if status == StatusCode::UNAUTHORIZED && !used_tokens.is_empty() && !reauthenticated {
-                        // The cached token may have been revoked: fetch a new one, once.
-                        reauthenticated = true;
-                        for (scheme_name, token) in &used_tokens {
-                            if let Some(Scheme::OAuth2(oauth)) = self.inner.schemes.get(scheme_name) {
-                                oauth.invalidate(token).await;
-                            }
-                        }
-                        tracing::debug!(attempt, "401 with a cached access token; refetching the token");
-                        continue;
-                    }
-                    let retryable =
-                        status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE;
-                    if !retryable || retries >= policy.retries() {
-                        return Ok(raw);
-                    }
-                    let delay = match server_delay(raw.headers()) {
-                        Some(d) if d > policy.max_server_wait() => {
-                            tracing::debug!(
-                                attempt,
-                                status = status.as_u16(),
-                                requested_delay_ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
-                                "server asked to wait longer than max_retry_after; not retrying"
-                            );
-                            return Ok(raw);
-                        }
-                        Some(d) => d,
-                        None => backoff.get_or_insert_with(|| policy.backoff()).next_delay(),
-                    };
-                    if no_time_for(delay) {
-                        tracing::debug!(
-                            attempt,
-                            status = status.as_u16(),
-                            "no time left before the deadline; not retrying"
-                        );
-                        return Ok(raw);
-                    }
-                    retries = retries.saturating_add(1);
-                    tracing::debug!(
-                        attempt,
-                        status = status.as_u16(),
-                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                        "retrying request"
-                    );
-                    tokio::time::sleep(delay).await;
-                }
-                (Err(err), _) => {
-                    let retryable = err.is_connect() || is_idempotent(&req.method);
-                    if !retryable || retries >= policy.retries() {
-                        return Err(self.transport_error(req, &url, Some(err), attempt, None));
-                    }
-                    let delay = backoff.get_or_insert_with(|| policy.backoff()).next_delay();
-                    if let Some((limit, _)) = deadline.filter(|_| no_time_for(delay)) {
-                        return Err(self.transport_error(req, &url, Some(err), attempt, Some(limit)));
-                    }
-                    retries = retries.saturating_add(1);
-                    let err = err.without_url();
-                    tracing::debug!(
-                        attempt,
-                        error = %err,
-                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                        "retrying request after transport error"
-                    );
-                    last_error = Some(err);
-                    tokio::time::sleep(delay).await;
-                }
-            }
-        }
     }
 }
 

@@ -39,6 +39,7 @@
 // allowed where it stands, with the reason it cannot fail.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
+mod attempts;
 mod auth;
 mod body;
 mod builder;
