@@ -264,6 +264,8 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
+    use Decision::{Reauthenticate, RetryAfter, Return};
+    use Ended::{ConnectError, SentError, Status};
 
     fn delay(name: &'static str, value: &str) -> Option<Duration> {
         let mut headers = HeaderMap::new();
@@ -355,14 +357,62 @@ mod tests {
         httpdate::fmt_http_date(UNIX_EPOCH + secs(NOW_SECS + s))
     }
 
+    fn retry_after(value: &str) -> Vec<(&'static str, String)> {
+        vec![("retry-after", value.to_owned())]
+    }
+
+    fn reset_in(s: u64) -> Vec<(&'static str, String)> {
+        vec![("x-rate-limit-reset", (NOW_SECS + s).to_string())]
+    }
+
     fn table() -> Vec<Row> {
-        use Decision::{Reauthenticate, RetryAfter, Return};
-        use Ended::{ConnectError, SentError, Status};
-        let retry_after = |value: &str| vec![("retry-after", value.to_owned())];
-        let reset_in = |s: u64| vec![("x-rate-limit-reset", (NOW_SECS + s).to_string())];
+        [status_rows(), auth_rows(), server_delay_rows(), deadline_rows(), transport_rows()]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// Which statuses are retried, and how many times.
+    fn status_rows() -> Vec<Row> {
         vec![
             Row { name: "200 is returned", ..row() },
             Row { name: "500 is returned", ended: Status(500), ..row() },
+            Row {
+                name: "429 without a server delay: backoff",
+                ended: Status(429),
+                expected: RetryAfter(BACKOFF),
+                asks_backoff: true,
+                ..row()
+            },
+            Row {
+                name: "429 on POST is retried",
+                ended: Status(429),
+                method: Method::POST,
+                expected: RetryAfter(BACKOFF),
+                asks_backoff: true,
+                ..row()
+            },
+            Row {
+                name: "429 with a retry left",
+                ended: Status(429),
+                retries: 2,
+                expected: RetryAfter(BACKOFF),
+                asks_backoff: true,
+                ..row()
+            },
+            Row {
+                name: "429 with retries exhausted is returned",
+                ended: Status(429),
+                retries: 3,
+                expected: Return(Stop::RetriesExhausted),
+                ..row()
+            },
+        ]
+    }
+
+    /// 401: tokens refetched once per call, before any other rule.
+    fn auth_rows() -> Vec<Row> {
+        vec![
             Row {
                 name: "401 with tokens: reauthenticate",
                 ended: Status(401),
@@ -387,13 +437,12 @@ mod tests {
                 expected: Reauthenticate,
                 ..row()
             },
-            Row {
-                name: "429 without a server delay: backoff",
-                ended: Status(429),
-                expected: RetryAfter(BACKOFF),
-                asks_backoff: true,
-                ..row()
-            },
+        ]
+    }
+
+    /// The wait the server asks for, against `max_retry_after`.
+    fn server_delay_rows() -> Vec<Row> {
+        vec![
             Row {
                 name: "503 Retry-After seconds",
                 ended: Status(503),
@@ -465,29 +514,12 @@ mod tests {
                 expected: RetryAfter(secs(3)),
                 ..row()
             },
-            Row {
-                name: "429 on POST is retried",
-                ended: Status(429),
-                method: Method::POST,
-                expected: RetryAfter(BACKOFF),
-                asks_backoff: true,
-                ..row()
-            },
-            Row {
-                name: "429 with a retry left",
-                ended: Status(429),
-                retries: 2,
-                expected: RetryAfter(BACKOFF),
-                asks_backoff: true,
-                ..row()
-            },
-            Row {
-                name: "429 with retries exhausted is returned",
-                ended: Status(429),
-                retries: 3,
-                expected: Return(Stop::RetriesExhausted),
-                ..row()
-            },
+        ]
+    }
+
+    /// Waits against the time left before the deadline.
+    fn deadline_rows() -> Vec<Row> {
+        vec![
             Row {
                 name: "429 whose wait ends at the deadline is returned",
                 ended: Status(429),
@@ -512,6 +544,20 @@ mod tests {
                 asks_backoff: true,
                 ..row()
             },
+            Row {
+                name: "transport error past the deadline is returned",
+                ended: SentError,
+                time_left: Some(Duration::ZERO),
+                expected: Return(Stop::NoTimeLeft),
+                asks_backoff: true,
+                ..row()
+            },
+        ]
+    }
+
+    /// Transport errors: connect errors always retried, others for idempotent methods only.
+    fn transport_rows() -> Vec<Row> {
+        vec![
             Row {
                 name: "connect error on GET: backoff",
                 ended: ConnectError,
@@ -549,14 +595,6 @@ mod tests {
                 ended: ConnectError,
                 retries: 3,
                 expected: Return(Stop::RetriesExhausted),
-                ..row()
-            },
-            Row {
-                name: "transport error past the deadline is returned",
-                ended: SentError,
-                time_left: Some(Duration::ZERO),
-                expected: Return(Stop::NoTimeLeft),
-                asks_backoff: true,
                 ..row()
             },
         ]
