@@ -52,6 +52,22 @@ fn millis(delay: Duration) -> u64 {
     u64::try_from(delay.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// Says why a retryable response is returned (a status that is never
+/// retried, or retries used up, needs no word).
+fn log_not_retrying(attempt: u32, raw: &RawResponse, stop: Stop) {
+    let status = raw.status().as_u16();
+    match stop {
+        Stop::ServerWaitTooLong(wait) => tracing::debug!(
+            attempt,
+            status,
+            requested_delay_ms = millis(wait),
+            "server asked to wait longer than max_retry_after; not retrying"
+        ),
+        Stop::NoTimeLeft => tracing::debug!(attempt, status, "no time left before the deadline; not retrying"),
+        Stop::Final | Stop::RetriesExhausted => {}
+    }
+}
+
 impl Client {
     /// One attempt (number `attempt`): credentials, then the request and the
     /// redirects it may follow. The outer error is one that retrying cannot
@@ -160,19 +176,7 @@ impl Client {
                     delay
                 }
                 (Decision::Return(stop), Ok(raw)) => {
-                    let status = raw.status().as_u16();
-                    match stop {
-                        Stop::ServerWaitTooLong(wait) => tracing::debug!(
-                            attempt,
-                            status,
-                            requested_delay_ms = millis(wait),
-                            "server asked to wait longer than max_retry_after; not retrying"
-                        ),
-                        Stop::NoTimeLeft => {
-                            tracing::debug!(attempt, status, "no time left before the deadline; not retrying")
-                        }
-                        Stop::Final | Stop::RetriesExhausted => {}
-                    }
+                    log_not_retrying(attempt, &raw, stop);
                     return Ok(raw);
                 }
                 (Decision::Return(stop), Err(err)) => {
