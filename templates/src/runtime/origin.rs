@@ -6,6 +6,8 @@ use std::net::IpAddr;
 
 use reqwest::Url;
 
+use super::redact::without_userinfo;
+
 /// Whether `url` names this machine: `localhost`, `127.0.0.0/8` or `::1`.
 pub(crate) fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else { return false };
@@ -122,4 +124,40 @@ pub(crate) fn check_server_variable(template: &str, name: &str, value: &str, def
         fits(value, position, default).map_err(|why| format!("server variable `{name}` = {value:?}: {why}"))?;
     }
     Ok(())
+}
+
+/// With a base URL that replaces the server template, a token URL on the
+/// template's host moves to the base URL's host: the client secret goes where
+/// the API calls go, never to the spec's default host behind the caller's back.
+pub(crate) fn follow_base_origin(token_url: &str, template: &str, base: &Url) -> String {
+    // `scheme://authority`, up to the path.
+    let origin_of = |url: &str| -> Option<usize> {
+        let (scheme, rest) = url.split_once("://")?;
+        let authority = rest.find('/').unwrap_or(rest.len());
+        scheme.len().checked_add("://".len())?.checked_add(authority)
+    };
+    let Some(template_origin) = origin_of(template).and_then(|end| template.get(..end)) else {
+        return token_url.to_owned();
+    };
+    match token_url.strip_prefix(template_origin) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            format!("{}{rest}", base.origin().ascii_serialization())
+        }
+        _ => token_url.to_owned(),
+    }
+}
+
+/// Replaces `{name}` placeholders; fails on a placeholder left unfilled.
+pub(crate) fn substitute(template: &str, variables: &[(&str, &str)]) -> Result<String, String> {
+    let mut out = template.to_owned();
+    for (name, value) in variables {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    match (out.find('{'), out.find('}')) {
+        (Some(start), Some(end)) if start < end => {
+            let name = out.get(start.saturating_add(1)..end).unwrap_or_default();
+            Err(format!("no value for server variable `{name}` in `{}`", without_userinfo(template)))
+        }
+        _ => Ok(out),
+    }
 }

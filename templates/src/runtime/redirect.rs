@@ -24,8 +24,9 @@ use std::convert::Infallible;
 use reqwest::header::LOCATION;
 use reqwest::{Method, StatusCode, Url};
 
-use super::client::{same_origin, Client, UsedTokens};
+use super::client::{same_origin, Client};
 use super::error::Error;
+use super::prepare::UsedTokens;
 use super::request::{Body, Request};
 use super::response::RawResponse;
 

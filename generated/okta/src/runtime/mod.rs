@@ -40,8 +40,10 @@
 // allowed where it stands, with the reason it cannot fail.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
+mod attempts;
 mod auth;
 mod body;
+mod builder;
 mod client;
 mod codec;
 mod enums;
@@ -52,6 +54,7 @@ mod model;
 mod origin;
 mod paging;
 mod params;
+mod prepare;
 mod redact;
 mod redirect;
 mod request;
@@ -59,7 +62,8 @@ mod response;
 mod retry;
 
 pub use auth::{ApiKeyLocation, Credentials};
-pub use client::{send, send_with_headers, Client, ClientBuilder, ServerTemplate};
+pub use builder::{ClientBuilder, ServerTemplate};
+pub use client::{send, send_with_headers, Client};
 pub use codec::{deserialize_nullable, Base64};
 #[allow(unused_imports)]
 pub(crate) use enums::{integer_enum, string_enum};

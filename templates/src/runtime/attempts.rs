@@ -1,0 +1,192 @@
+//! The attempt loop of a call: attempts within the call's deadline, each
+//! followed by the retry decision ([`decide`], pure) that this loop carries
+//! out: wait and retry, refetch OAuth 2.0 tokens, or return.
+
+use std::convert::Infallible;
+use std::time::{Duration, SystemTime};
+
+use reqwest::Url;
+
+use super::auth::Scheme;
+use super::client::{Client, Inner};
+use super::error::{Error, TransportError};
+use super::prepare::{address_of, UsedTokens};
+use super::request::Request;
+use super::response::RawResponse;
+use super::retry::{decide, is_idempotent, Attempt, Decision, Outcome, Stop, LONGEST_TIMER};
+
+/// The total time of a call ([`ClientBuilder::deadline`](super::ClientBuilder::deadline)), once started.
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    /// The configured total time (for the error message).
+    limit: Duration,
+    /// When it passes.
+    at: tokio::time::Instant,
+}
+
+impl Deadline {
+    /// The deadline of a call starting now; none when there is no limit, or
+    /// one too far to represent (or to give tokio's timers).
+    fn start(limit: Option<Duration>) -> Option<Deadline> {
+        let limit = limit.filter(|d| *d <= LONGEST_TIMER)?;
+        tokio::time::Instant::now().checked_add(limit).map(|at| Deadline { limit, at })
+    }
+
+    /// The time left before it passes (zero once it has).
+    fn time_left(self) -> Duration {
+        self.at.saturating_duration_since(tokio::time::Instant::now())
+    }
+}
+
+/// Refetches, on their next use, the OAuth 2.0 tokens an attempt used.
+async fn invalidate_tokens(inner: &Inner, used_tokens: &UsedTokens) {
+    for (scheme_name, token) in used_tokens {
+        if let Some(Scheme::OAuth2(oauth)) = inner.schemes.get(scheme_name) {
+            oauth.invalidate(token).await;
+        }
+    }
+}
+
+/// The delay of a log record, in milliseconds.
+fn millis(delay: Duration) -> u64 {
+    u64::try_from(delay.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Says why a retryable response is returned (a status that is never
+/// retried, or retries used up, needs no word).
+fn log_not_retrying(attempt: u32, raw: &RawResponse, stop: Stop) {
+    let status = raw.status().as_u16();
+    match stop {
+        Stop::ServerWaitTooLong(wait) => tracing::debug!(
+            attempt,
+            status,
+            requested_delay_ms = millis(wait),
+            "server asked to wait longer than max_retry_after; not retrying"
+        ),
+        Stop::NoTimeLeft => tracing::debug!(attempt, status, "no time left before the deadline; not retrying"),
+        Stop::Final | Stop::RetriesExhausted => {}
+    }
+}
+
+impl Client {
+    /// One attempt (number `attempt`): credentials, then the request and the
+    /// redirects it may follow. The outer error is one that retrying cannot
+    /// fix (credentials, an invalid request, a refused redirect, a body over
+    /// the size limit).
+    pub(super) async fn attempt(
+        &self,
+        req: &Request,
+        url: &Url,
+        alternative: &[&'static str],
+        attempt: u32,
+    ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
+        self.send_following_redirects(req, url, alternative, attempt).await
+    }
+
+    /// The error of a call that failed in transport, or ran out of time.
+    fn transport_error(
+        &self,
+        req: &Request,
+        url: &Url,
+        source: Option<reqwest::Error>,
+        attempts: u32,
+        deadline: Option<Duration>,
+    ) -> Error<Infallible> {
+        Error::Transport(TransportError::new(
+            req.operation_id,
+            source,
+            attempts,
+            self.inner.attempt_timeout,
+            deadline,
+            &address_of(url),
+        ))
+    }
+
+    /// The attempt loop of [`Client::dispatch`]: the request resolved once,
+    /// then attempts, each within the deadline and followed by the retry
+    /// decision, carried out here.
+    pub(super) async fn run(&self, req: &Request, span: &tracing::Span) -> Result<RawResponse, Error<Infallible>> {
+        if let Some(message) = &req.error {
+            return Err(Error::invalid_request(req.operation_id, message));
+        }
+        let url = req.url(&self.inner.base_url).map_err(|m| Error::invalid_request(req.operation_id, m))?;
+        let alternative = self.select_alternative(req.security);
+        let policy = &self.inner.retry_policy;
+        let deadline = Deadline::start(self.inner.deadline);
+        let idempotent = is_idempotent(&req.method);
+        // Built on the first retry: most requests never need it.
+        let mut backoff = None;
+        let mut retries = 0u32;
+        let mut reauthenticated = false;
+        // The transport error of the previous attempt, for a deadline error.
+        let mut last_error = None;
+
+        let mut attempt = 0u32;
+        loop {
+            attempt = attempt.saturating_add(1);
+            span.record("attempt", attempt);
+            let (result, used_tokens) = match deadline {
+                None => self.attempt(req, &url, alternative, attempt).await?,
+                Some(deadline) => {
+                    match tokio::time::timeout_at(deadline.at, self.attempt(req, &url, alternative, attempt)).await {
+                        Ok(outcome) => outcome?,
+                        Err(_) => {
+                            return Err(self.transport_error(req, &url, last_error, attempt, Some(deadline.limit)))
+                        }
+                    }
+                }
+            };
+            let outcome = match &result {
+                Ok(raw) => Outcome::Response {
+                    status: raw.status(),
+                    headers: raw.headers(),
+                    used_tokens: !used_tokens.is_empty(),
+                },
+                Err(err) => Outcome::Transport { connect: err.is_connect() },
+            };
+            let decision = decide(
+                policy,
+                &Attempt { outcome, retries, reauthenticated, idempotent },
+                SystemTime::now(),
+                deadline.map(Deadline::time_left),
+                || backoff.get_or_insert_with(|| policy.backoff()).next_delay(),
+            );
+            let delay = match (decision, result) {
+                (Decision::Reauthenticate, _) => {
+                    // The cached token may have been revoked: fetch a new one, once.
+                    reauthenticated = true;
+                    invalidate_tokens(&self.inner, &used_tokens).await;
+                    tracing::debug!(attempt, "401 with a cached access token; refetching the token");
+                    continue;
+                }
+                (Decision::RetryAfter(delay), Ok(raw)) => {
+                    let status = raw.status().as_u16();
+                    tracing::debug!(attempt, status, delay_ms = millis(delay), "retrying request");
+                    delay
+                }
+                (Decision::RetryAfter(delay), Err(err)) => {
+                    let err = err.without_url();
+                    tracing::debug!(
+                        attempt,
+                        error = %err,
+                        delay_ms = millis(delay),
+                        "retrying request after transport error"
+                    );
+                    last_error = Some(err);
+                    delay
+                }
+                (Decision::Return(stop), Ok(raw)) => {
+                    log_not_retrying(attempt, &raw, stop);
+                    return Ok(raw);
+                }
+                (Decision::Return(stop), Err(err)) => {
+                    // Out of time, the error says so, with the deadline.
+                    let limit = deadline.filter(|_| stop == Stop::NoTimeLeft).map(|d| d.limit);
+                    return Err(self.transport_error(req, &url, Some(err), attempt, limit));
+                }
+            };
+            retries = retries.saturating_add(1);
+            tokio::time::sleep(delay).await;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Preparing one attempt: the credentials of a security alternative, the URL
+//! with query credentials, headers, cookies and body; and sending it, its
+//! response body read within the size limit.
+
+use std::convert::Infallible;
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{StatusCode, Url};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::auth::{sensitive_value, Scheme};
+use super::body::{read_limited, BodyError, Overflow, TooLarge, ERROR_BODY_LIMIT};
+use super::client::Client;
+use super::error::{Error, TransportError};
+use super::params::{encode_component, encode_cookie_value};
+use super::request::{multipart_form, Body, Request};
+use super::response::RawResponse;
+
+/// `host:port` of `url`, for error messages.
+pub(super) fn address_of(url: &Url) -> String {
+    match (url.host_str(), url.port_or_known_default()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// What one attempt authenticated with: the OAuth 2.0 tokens it used.
+pub(super) type UsedTokens = Vec<(&'static str, SecretString)>;
+
+impl Client {
+    /// The first security alternative whose schemes all have credentials.
+    pub(super) fn select_alternative(&self, security: &'static [&'static [&'static str]]) -> &'static [&'static str] {
+        let chosen = security.iter().find(|alt| alt.iter().all(|s| self.inner.schemes.contains_key(s)));
+        match chosen {
+            Some(alt) => alt,
+            None => {
+                if !security.is_empty() {
+                    tracing::debug!(
+                        "no credentials configured for any security alternative; sending the request unauthenticated"
+                    );
+                }
+                &[]
+            }
+        }
+    }
+
+    /// Builds one attempt: URL with query credentials, headers, cookies, body.
+    pub(super) async fn prepare(
+        &self,
+        req: &Request,
+        url: &Url,
+        alternative: &[&'static str],
+    ) -> Result<(reqwest::RequestBuilder, UsedTokens), Error<Infallible>> {
+        let inner = &*self.inner;
+        let mut url = url.clone();
+        let mut headers = HeaderMap::new();
+        for (name, value) in &req.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        if !req.accept.is_empty() {
+            let accept = HeaderValue::from_str(&req.accept.join(", "))
+                .map_err(|_| Error::invalid_request(req.operation_id, "invalid Accept media type"))?;
+            headers.insert(header::ACCEPT, accept);
+        }
+        if let Some(ua) = &inner.user_agent {
+            headers.insert(header::USER_AGENT, ua.clone());
+        }
+        let mut cookies = req.cookies.clone();
+        let mut used_tokens = UsedTokens::new();
+
+        for scheme_name in alternative {
+            let Some(scheme) = inner.schemes.get(scheme_name) else {
+                continue;
+            };
+            match scheme {
+                Scheme::HeaderKey { name, value } => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                Scheme::QueryKey { name, value } => {
+                    let pair = format!("{}={}", encode_component(name), encode_component(value.expose_secret()));
+                    let query = match url.query() {
+                        Some(q) if !q.is_empty() => format!("{q}&{pair}"),
+                        _ => pair,
+                    };
+                    url.set_query(Some(&query));
+                }
+                Scheme::CookieKey { name, value } => {
+                    cookies.push(format!("{name}={}", encode_cookie_value(value.expose_secret())));
+                }
+                Scheme::Authorization { value, .. } => {
+                    headers.insert(header::AUTHORIZATION, value.clone());
+                }
+                Scheme::OAuth2(oauth) => {
+                    let token = oauth.token(&inner.http).await.map_err(|m| {
+                        Error::Auth(format!("{}: security scheme `{scheme_name}`: {m}", req.operation_id))
+                    })?;
+                    let value = sensitive_value(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
+                        Error::Auth(format!(
+                            "{}: security scheme `{scheme_name}`: the access token is not a valid header value",
+                            req.operation_id
+                        ))
+                    })?;
+                    headers.insert(header::AUTHORIZATION, value);
+                    used_tokens.push((scheme_name, token));
+                }
+            }
+        }
+        if !cookies.is_empty() {
+            let value = sensitive_value(&cookies.join("; "))
+                .map_err(|_| Error::invalid_request(req.operation_id, "invalid cookie value"))?;
+            headers.insert(header::COOKIE, value);
+        }
+
+        let mut builder = inner.http.request(req.method.clone(), url);
+        match &req.body {
+            Body::Empty => {}
+            Body::Bytes { data, content_type } => {
+                let content_type = HeaderValue::from_str(content_type).map_err(|_| {
+                    Error::invalid_request(req.operation_id, format!("invalid content type `{content_type}`"))
+                })?;
+                headers.insert(header::CONTENT_TYPE, content_type);
+                builder = builder.body(data.clone());
+            }
+            Body::Multipart(parts) => {
+                builder =
+                    builder.multipart(multipart_form(parts).map_err(|m| Error::invalid_request(req.operation_id, m))?);
+            }
+        }
+        builder = builder.headers(headers);
+        if let Some(t) = inner.request_timeout {
+            builder = builder.timeout(t);
+        }
+        Ok((builder, used_tokens))
+    }
+
+    /// Sends the request and reads the body within [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)
+    /// (a non-2xx body is cut at [`ERROR_BODY_LIMIT`] instead). The outer
+    /// error is a 2xx body over the limit, with its status.
+    pub(super) async fn send(
+        &self,
+        builder: reqwest::RequestBuilder,
+        operation: &'static str,
+    ) -> Result<Result<RawResponse, reqwest::Error>, (StatusCode, TooLarge)> {
+        let mut response = match builder.send().await {
+            Ok(response) => response,
+            Err(e) => return Ok(Err(e)),
+        };
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let inner = &*self.inner;
+        let (limit, overflow) = if status.is_success() {
+            (inner.max_body_size, Overflow::Fail)
+        } else {
+            (inner.max_body_size.min(ERROR_BODY_LIMIT), Overflow::Truncate)
+        };
+        let body = match read_limited(&mut response, limit, overflow).await {
+            Ok(body) => body,
+            Err(BodyError::Read(e)) => return Ok(Err(e)),
+            Err(BodyError::TooLarge(too_large)) => return Err((status, too_large)),
+        };
+        let raw = RawResponse::from_parts(
+            status,
+            headers,
+            body.bytes,
+            &inner.sensitive_headers,
+            operation,
+            inner.strict_formats,
+        );
+        Ok(Ok(raw.with_truncated_body(body.truncated)))
+    }
+
+    /// [`Client::send`], with a body over the size limit as the call's error.
+    pub(super) async fn send_within_limit(
+        &self,
+        builder: reqwest::RequestBuilder,
+        req: &Request,
+        url: &Url,
+        attempt: u32,
+    ) -> Result<Result<RawResponse, reqwest::Error>, Error<Infallible>> {
+        self.send(builder, req.operation_id).await.map_err(|(status, too_large)| {
+            Error::Transport(TransportError::body_too_large(
+                req.operation_id,
+                attempt,
+                status,
+                too_large.limit,
+                too_large.announced,
+                &address_of(url),
+            ))
+        })
+    }
+}
