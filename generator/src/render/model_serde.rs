@@ -253,7 +253,8 @@ pub fn type_wire_format(
     let items: Vec<String> = match &def.kind {
         TypeKind::Struct { fields, extra, .. } => {
             let fields: Vec<(&Field, String)> = fields.iter().map(|f| (f, field_type(f))).collect();
-            vec![serialize_struct(def, &fields, extra, names), deserialize_struct(def, &fields, extra, names)]
+            let [deserialize, map_model] = deserialize_struct(def, &fields, extra, names);
+            vec![serialize_struct(def, &fields, extra, names), deserialize, map_model]
         }
         TypeKind::Enum { integer, .. } => {
             let mac = names.path(if *integer { "integer_enum" } else { "string_enum" });
@@ -318,7 +319,7 @@ fn deserialize_struct(
     fields: &[(&Field, String)],
     extra: &ExtraProperties,
     names: RuntimeNames,
-) -> String {
+) -> [String; 2] {
     let name = &def.name;
     // The reader's own locals must not take a field's name (each slot is named after its field).
     let mut locals = crate::naming::UniqueNames::with_reserved(
@@ -331,7 +332,8 @@ fn deserialize_struct(
     w.line(&format!("{}(deserializer)", names.path("deserialize_model")));
     w.close("}");
     w.close("}");
-    w.out.push('\n');
+    // Two items, each behind the type's `cfg`.
+    let deserialize = std::mem::take(&mut w.out);
     // `__A`: a model may be named `A`, and the slots name model types.
     w.open(&format!("impl {} for {name} {{", names.path("MapModel")));
     w.line(&format!("const NAME: &'static str = {};", string_literal(name)));
@@ -429,7 +431,7 @@ fn deserialize_struct(
     }
     w.close("}");
     w.close("}");
-    w.out
+    [deserialize, w.out]
 }
 
 /// `Serialize` and `Deserialize` of a union with a discriminator: the

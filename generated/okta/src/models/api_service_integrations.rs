@@ -262,6 +262,7 @@ impl<'de> serde::Deserialize<'de> for ApiServiceIntegrationInstanceSecret {
     }
 }
 
+#[cfg(feature = "api-service-integrations")]
 impl MapModel for ApiServiceIntegrationInstanceSecret {
     const NAME: &'static str = "ApiServiceIntegrationInstanceSecret";
 
@@ -325,6 +326,7 @@ impl<'de> serde::Deserialize<'de> for ApiServiceIntegrationSecretLinks {
     }
 }
 
+#[cfg(feature = "api-service-integrations")]
 impl MapModel for ApiServiceIntegrationSecretLinks {
     const NAME: &'static str = "ApiServiceIntegrationSecretLinks";
 
@@ -454,6 +456,7 @@ impl<'de> serde::Deserialize<'de> for HrefHints {
     }
 }
 
+#[cfg(any(feature = "api-service-integrations", feature = "api-token"))]
 impl MapModel for HrefHints {
     const NAME: &'static str = "HrefHints";
 
@@ -495,6 +498,7 @@ impl<'de> serde::Deserialize<'de> for HrefObjectActivateLink {
     }
 }
 
+#[cfg(feature = "api-service-integrations")]
 impl MapModel for HrefObjectActivateLink {
     const NAME: &'static str = "HrefObjectActivateLink";
 
@@ -551,6 +555,7 @@ impl<'de> serde::Deserialize<'de> for HrefObjectDeactivateLink {
     }
 }
 
+#[cfg(feature = "api-service-integrations")]
 impl MapModel for HrefObjectDeactivateLink {
     const NAME: &'static str = "HrefObjectDeactivateLink";
 
@@ -607,6 +612,7 @@ impl<'de> serde::Deserialize<'de> for HrefObjectDeleteLink {
     }
 }
 
+#[cfg(feature = "api-service-integrations")]
 impl MapModel for HrefObjectDeleteLink {
     const NAME: &'static str = "HrefObjectDeleteLink";
 
