@@ -290,7 +290,10 @@ fn serialize_struct(
     let mut w = Writer { out: String::new(), indent: 0 };
     w.open(&format!("impl serde::Serialize for {} {{", def.name));
     w.open("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
-    w.line(&format!("let mut map = {}::new(serializer);", names.path("Entries")));
+    // An empty closed struct writes nothing: its map needs no `mut` (rustc warns).
+    let writes = !fields.is_empty() || !matches!(extra, ExtraProperties::Closed);
+    let binding = if writes { "let mut map" } else { "let map" };
+    w.line(&format!("{binding} = {}::new(serializer);", names.path("Entries")));
     for (field, _) in fields {
         let method = match field.presence {
             Presence::Required | Presence::RequiredNullable => "required",
