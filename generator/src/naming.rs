@@ -98,7 +98,6 @@ pub const BUILDER_MEMBERS: &[&str] =
 /// implements or derives, which the runtime calls), plus `builder` from the
 /// generated `client.rs`. Tag accessors must not take them.
 pub const CLIENT_METHODS: &[&str] = &[
-    "attempt",
     "base",
     "base_url",
     "builder",
@@ -136,6 +135,7 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "max_body_size",
     "max_pages",
     "new",
+    "read_timeout",
     "redirects",
     "retry_policy",
     "server_variable",

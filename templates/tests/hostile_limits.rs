@@ -324,10 +324,77 @@ async fn slow_drip_token_response_ends_at_the_deadline() {
     assert!(transport(&err).is_deadline(), "{err:?}");
 }
 
+/// Reads the request, then sends `head` (if any) and nothing more for a minute.
+async fn silent_server(head: Option<&'static str>) -> RawServer {
+    serve(move |mut stream, _| async move {
+        if let Some(head) = head {
+            write_head(&mut stream, "200 OK", &[head]).await?;
+            stream.write_all(b"[1,").await?;
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_fails_at_the_read_timeout() {
+    let server = silent_server(None).await;
+    let client = raw_builder(&server).read_timeout(Duration::from_millis(300)).build().unwrap();
+    let started = Instant::now();
+    let err = bounded(client.execute::<serde_json::Value>(get_thing())).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(300) && elapsed < Duration::from_secs(5), "{elapsed:?}");
+    let e = transport(&err);
+    assert!(e.is_timeout() && !e.is_deadline(), "{err:?}");
+    let address = server.base_url.replace("http://", "");
+    assert_eq!(err.to_string(), format!("getThing: no data from the server for 300 ms ({address})"));
+}
+
+#[tokio::test]
+async fn a_body_that_stops_midway_fails_at_the_read_timeout_and_a_get_is_retried() {
+    let server = silent_server(Some("Content-Length: 100")).await;
+    let client = raw_builder(&server)
+        .retry_policy(common::fast_retries().max_retries(1))
+        .read_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = bounded(client.execute::<serde_json::Value>(get_thing())).await.unwrap_err();
+    assert_eq!(server.requests(), 2, "a silent attempt is a transport error: a GET is retried");
+    let e = transport(&err);
+    assert!(e.is_timeout() && !e.is_deadline() && e.attempts() == 2, "{err:?}");
+    assert!(err.to_string().ends_with("after 2 attempts"), "{err}");
+}
+
+#[tokio::test]
+async fn a_drip_faster_than_the_read_timeout_is_read_until_the_deadline() {
+    // A byte every 200 ms: never silent for 1 s, so only the deadline ends it.
+    let server = slow_drip_server().await;
+    let client =
+        raw_builder(&server).read_timeout(Duration::from_secs(1)).deadline(Duration::from_secs(2)).build().unwrap();
+    let started = Instant::now();
+    let err = bounded(client.execute::<serde_json::Value>(get_thing())).await.unwrap_err();
+    assert!(started.elapsed() >= Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(transport(&err).is_deadline(), "{err:?}");
+}
+
+#[tokio::test]
+async fn the_read_timeout_applies_to_a_callers_reqwest_client() {
+    let server = silent_server(None).await;
+    let client = raw_builder(&server)
+        .http_client(reqwest::Client::new())
+        .read_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = bounded(client.execute::<serde_json::Value>(get_thing())).await.unwrap_err();
+    assert!(transport(&err).is_timeout() && !transport(&err).is_deadline(), "{err:?}");
+}
+
 #[test]
 fn a_total_deadline_of_5_minutes_and_10_000_pages_are_the_defaults() {
     let debug = format!("{:?}", ClientBuilder::new(common::SERVER));
     assert!(debug.contains("deadline: Some(300s)"), "{debug}");
+    assert!(debug.contains("read_timeout: 60s"), "{debug}");
     assert!(debug.contains("max_body_size: 67108864"), "{debug}");
     assert!(debug.contains("max_pages: 10000"), "{debug}");
 }

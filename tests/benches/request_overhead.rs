@@ -28,6 +28,11 @@
 //! round prints its median and mean; the summary gives, per side, the mean
 //! over all its calls and the median of its round medians (robust to the
 //! noise of other processes), and the ratios to B.
+//!
+//! `REQUEST_OVERHEAD_SIDE=A` (or B, C, D) makes only that side's calls
+//! (`REQUEST_OVERHEAD_CALLS` of them, default 1000), with no timing: for
+//! counting instructions per call (`valgrind --tool=callgrind`), which other
+//! processes on the machine do not disturb.
 
 use std::time::{Duration, Instant};
 
@@ -265,6 +270,16 @@ async fn run(base: &str) {
     );
 }
 
+/// Calls of one side, untimed.
+async fn only_side(base: &str, side: char) {
+    let calls: usize = std::env::var("REQUEST_OVERHEAD_CALLS").map_or(1000, |n| n.parse().expect("a number of calls"));
+    let sides = Sides::new(base);
+    for _ in 0..calls {
+        std::hint::black_box(sides.call(side).await);
+    }
+    println!("{calls} calls of side {side}");
+}
+
 /// Decoding alone: plain serde_json against the runtime's `RawResponse::json`
 /// (which tracks field paths only to explain a failure).
 fn decode_only() {
@@ -300,6 +315,11 @@ fn main() {
     let started = Instant::now();
     let base = start_server();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    if let Ok(side) = std::env::var("REQUEST_OVERHEAD_SIDE") {
+        let side = side.chars().next().filter(|c| SIDES.iter().any(|(s, _)| s == c)).expect("a side: A, B, C or D");
+        runtime.block_on(only_side(&base, side));
+        return;
+    }
     runtime.block_on(run(&base));
     decode_only();
     println!("(took {:.1} s)", started.elapsed().as_secs_f64());

@@ -9,11 +9,12 @@ use reqwest::Url;
 
 use super::auth::Scheme;
 use super::client::{Client, Inner};
-use super::error::{Error, TransportError};
+use super::error::{Error, Failure, TransportError};
 use super::prepare::{address_of, UsedTokens};
 use super::request::Request;
 use super::response::RawResponse;
 use super::retry::{decide, is_idempotent, Attempt, Decision, Outcome, Stop, LONGEST_TIMER};
+use super::watchdog::{self, Expiry, Limits, Progress};
 
 /// The total time of a call ([`ClientBuilder::deadline`](super::ClientBuilder::deadline)), once started.
 #[derive(Debug, Clone, Copy)]
@@ -69,32 +70,18 @@ fn log_not_retrying(attempt: u32, raw: &RawResponse, stop: Stop) {
 }
 
 impl Client {
-    /// One attempt (number `attempt`): credentials, then the request and the
-    /// redirects it may follow. The outer error is one that retrying cannot
-    /// fix (credentials, an invalid request, a refused redirect, a body over
-    /// the size limit).
-    pub(super) async fn attempt(
-        &self,
-        req: &Request,
-        url: &Url,
-        alternative: &[&'static str],
-        attempt: u32,
-    ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
-        self.send_following_redirects(req, url, alternative, attempt).await
-    }
-
     /// The error of a call that failed in transport, or ran out of time.
     fn transport_error(
         &self,
         req: &Request,
         url: &Url,
-        source: Option<reqwest::Error>,
+        last: Option<Failure>,
         attempts: u32,
         deadline: Option<Duration>,
     ) -> Error<Infallible> {
         Error::Transport(TransportError::new(
             req.operation_id,
-            source,
+            last,
             attempts,
             self.inner.attempt_timeout,
             deadline,
@@ -109,7 +96,7 @@ impl Client {
         if let Some(message) = &req.error {
             return Err(Error::invalid_request(req.operation_id, message));
         }
-        let url = req.url(&self.inner.base_url).map_err(|m| Error::invalid_request(req.operation_id, m))?;
+        let url = req.url(&self.inner.base).map_err(|m| Error::invalid_request(req.operation_id, m))?;
         let alternative = self.select_alternative(req.security);
         let policy = &self.inner.retry_policy;
         let deadline = Deadline::start(self.inner.deadline);
@@ -125,15 +112,18 @@ impl Client {
         loop {
             attempt = attempt.saturating_add(1);
             span.record("attempt", attempt);
-            let (result, used_tokens) = match deadline {
-                None => self.attempt(req, &url, alternative, attempt).await?,
-                Some(deadline) => {
-                    match tokio::time::timeout_at(deadline.at, self.attempt(req, &url, alternative, attempt)).await {
-                        Ok(outcome) => outcome?,
-                        Err(_) => {
-                            return Err(self.transport_error(req, &url, last_error, attempt, Some(deadline.limit)))
-                        }
-                    }
+            let limits = Limits { deadline: deadline.map(|d| d.at), silence: self.inner.silence };
+            let progress = Progress::start();
+            let sent = std::pin::pin!(self.send_following_redirects(req, &url, alternative, attempt, &progress));
+            let (result, used_tokens) = match watchdog::within(limits, &progress, sent).await {
+                Ok(outcome) => {
+                    let (result, used_tokens) = outcome?;
+                    (result.map_err(Failure::Reqwest), used_tokens)
+                }
+                Err(Expiry::Silence(silence)) => (Err(Failure::Silent(silence)), UsedTokens::new()),
+                Err(Expiry::Deadline) => {
+                    let limit = deadline.map(|d| d.limit);
+                    return Err(self.transport_error(req, &url, last_error, attempt, limit));
                 }
             };
             let outcome = match &result {
@@ -142,7 +132,8 @@ impl Client {
                     headers: raw.headers(),
                     used_tokens: !used_tokens.is_empty(),
                 },
-                Err(err) => Outcome::Transport { connect: err.is_connect() },
+                Err(Failure::Reqwest(err)) => Outcome::Transport { connect: err.is_connect() },
+                Err(Failure::Silent(_)) => Outcome::Transport { connect: false },
             };
             let decision = decide(
                 policy,
@@ -164,25 +155,36 @@ impl Client {
                     tracing::debug!(attempt, status, delay_ms = millis(delay), "retrying request");
                     delay
                 }
-                (Decision::RetryAfter(delay), Err(err)) => {
-                    let err = err.without_url();
-                    tracing::debug!(
-                        attempt,
-                        error = %err,
-                        delay_ms = millis(delay),
-                        "retrying request after transport error"
-                    );
-                    last_error = Some(err);
+                (Decision::RetryAfter(delay), Err(failure)) => {
+                    let failure = match failure {
+                        Failure::Reqwest(err) => Failure::Reqwest(err.without_url()),
+                        silent => silent,
+                    };
+                    match &failure {
+                        Failure::Reqwest(err) => tracing::debug!(
+                            attempt,
+                            error = %err,
+                            delay_ms = millis(delay),
+                            "retrying request after transport error"
+                        ),
+                        Failure::Silent(silence) => tracing::debug!(
+                            attempt,
+                            silence_ms = millis(*silence),
+                            delay_ms = millis(delay),
+                            "retrying request after the server went silent"
+                        ),
+                    }
+                    last_error = Some(failure);
                     delay
                 }
                 (Decision::Return(stop), Ok(raw)) => {
                     log_not_retrying(attempt, &raw, stop);
                     return Ok(raw);
                 }
-                (Decision::Return(stop), Err(err)) => {
+                (Decision::Return(stop), Err(failure)) => {
                     // Out of time, the error says so, with the deadline.
                     let limit = deadline.filter(|_| stop == Stop::NoTimeLeft).map(|d| d.limit);
-                    return Err(self.transport_error(req, &url, Some(err), attempt, limit));
+                    return Err(self.transport_error(req, &url, Some(failure), attempt, limit));
                 }
             };
             retries = retries.saturating_add(1);

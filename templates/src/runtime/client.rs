@@ -34,6 +34,8 @@ pub(super) struct Inner {
     pub(super) attempt_timeout: Option<Duration>,
     /// Total time per call, across attempts.
     pub(super) deadline: Option<Duration>,
+    /// The longest silence of the server within an attempt ([`ClientBuilder::read_timeout`](super::ClientBuilder::read_timeout)).
+    pub(super) silence: Option<Duration>,
     pub(super) strict_formats: bool,
     pub(super) retry_policy: RetryPolicy,
     pub(super) schemes: HashMap<&'static str, Scheme>,

@@ -171,7 +171,7 @@ impl Client {
                 };
                 let operation = cursor.request.operation_id;
                 let current_url =
-                    cursor.request.url(client.base_url()).map_err(|m| Error::invalid_request(operation, m))?;
+                    cursor.request.url(client.base()).map_err(|m| Error::invalid_request(operation, m))?;
                 let raw = client.dispatch(cursor.request.clone()).await.map_err(Error::widen)?;
                 progress.fetched = progress.fetched.saturating_add(1);
                 let link = match paging {

@@ -1,5 +1,7 @@
 //! Parameter values and their serialization.
 
+use std::borrow::Cow;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
 
 /// Everything except the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
@@ -8,9 +10,10 @@ pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'
 /// Characters that cannot appear in a cookie value (RFC 6265 `cookie-octet`), plus `%`.
 const COOKIE_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
 
-/// Percent-encodes everything that is not an unreserved character.
-pub(crate) fn encode_component(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).to_string()
+/// Percent-encodes everything that is not an unreserved character (borrowing
+/// `s` when it has nothing to encode, as most ids and numbers do).
+pub(crate) fn encode_component(s: &str) -> Cow<'_, str> {
+    utf8_percent_encode(s, COMPONENT).into()
 }
 
 /// Percent-encodes what a cookie value cannot contain.

@@ -29,6 +29,7 @@ use super::error::Error;
 use super::prepare::UsedTokens;
 use super::request::{Body, Request};
 use super::response::RawResponse;
+use super::watchdog::Progress;
 
 /// How many redirects one call follows by default.
 pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
@@ -226,9 +227,10 @@ impl Client {
         url: &Url,
         alternative: &[&'static str],
         attempt: u32,
+        progress: &Progress,
     ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
-        let (builder, mut used_tokens) = self.prepare(req, url, alternative).await?;
-        let mut response = self.send_within_limit(builder, req, url, attempt).await?;
+        let (request, mut used_tokens) = self.prepare(req, url, alternative).await?;
+        let mut response = self.send_within_limit(request, req, url, attempt, progress).await?;
         let policy = self.redirect_policy();
         // The request of the latest hop (`req` until a redirect is followed).
         let mut hop_request: Option<Request> = None;
@@ -269,9 +271,9 @@ impl Client {
                 same_origin = next.same_origin,
                 "following a redirect"
             );
-            let (builder, tokens) = self.prepare(&request, &next_url, credentials).await?;
+            let (prepared, tokens) = self.prepare(&request, &next_url, credentials).await?;
             used_tokens = tokens;
-            response = self.send_within_limit(builder, &request, &next_url, attempt).await?;
+            response = self.send_within_limit(prepared, &request, &next_url, attempt, progress).await?;
             current = next_url;
             hop_request = Some(request);
         }

@@ -5,6 +5,8 @@ use std::fmt;
 
 use bytes::Bytes;
 
+use super::watchdog::Progress;
+
 /// Default of [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size):
 /// large list pages of real APIs reach several MiB; 64 MiB leaves room while
 /// keeping a hostile server from exhausting memory.
@@ -52,7 +54,8 @@ pub(crate) enum BodyError {
     TooLarge(TooLarge),
 }
 
-/// Reads the body of `response`, at most `limit` bytes of it.
+/// Reads the body of `response`, at most `limit` bytes of it, recording each
+/// chunk in `progress`.
 ///
 /// Reads chunk by chunk into a buffer that never grows past `limit`, so a
 /// server sending an endless body costs at most `limit` bytes of memory.
@@ -60,6 +63,7 @@ pub(crate) async fn read_limited(
     response: &mut reqwest::Response,
     limit: usize,
     overflow: Overflow,
+    progress: Option<&Progress>,
 ) -> Result<LimitedBody, BodyError> {
     // The length hyper knows the body has (0 for HEAD, 204 and 304 responses).
     let announced = response.content_length();
@@ -67,25 +71,50 @@ pub(crate) async fn read_limited(
     if announced.is_some() && announced_fits.is_none() && overflow == Overflow::Fail {
         return Err(BodyError::TooLarge(TooLarge { limit, announced }));
     }
-    // A body announced to fit gets its buffer at once; any other grows as it comes.
-    let mut buffer: Vec<u8> = Vec::with_capacity(announced_fits.unwrap_or(0));
+    // A body that arrives in one chunk (most JSON answers) is returned as
+    // that chunk, uncopied; the buffer is made only for a second one.
+    let mut first: Option<Bytes> = None;
+    let mut buffer: Vec<u8> = Vec::new();
     let mut truncated = false;
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
-        let room = limit.saturating_sub(buffer.len());
+        if let Some(progress) = progress {
+            progress.touch();
+        }
+        let held = first.as_ref().map_or(0, Bytes::len);
+        let room = limit.saturating_sub(buffer.len().max(held));
         if chunk.len() > room {
             if overflow == Overflow::Fail {
                 return Err(BodyError::TooLarge(TooLarge { limit, announced }));
             }
+            take_first(&mut buffer, &mut first, announced_fits);
             grow_within(&mut buffer, room, limit);
             buffer.extend_from_slice(chunk.get(..room).unwrap_or_default());
             truncated = true;
             // Dropping the response unread closes the connection.
             break;
         }
+        if first.is_none() && buffer.is_empty() {
+            first = Some(chunk);
+            continue;
+        }
+        take_first(&mut buffer, &mut first, announced_fits);
         grow_within(&mut buffer, chunk.len(), limit);
         buffer.extend_from_slice(&chunk);
     }
-    Ok(LimitedBody { bytes: Bytes::from(buffer), truncated })
+    let bytes = match first {
+        Some(only) => only,
+        None => Bytes::from(buffer),
+    };
+    Ok(LimitedBody { bytes, truncated })
+}
+
+/// Moves the first chunk, if it is still held apart, into the buffer (sized
+/// at once for a body announced to fit).
+fn take_first(buffer: &mut Vec<u8>, first: &mut Option<Bytes>, announced_fits: Option<usize>) {
+    if let Some(chunk) = first.take() {
+        buffer.reserve_exact(announced_fits.unwrap_or(0).max(chunk.len()));
+        buffer.extend_from_slice(&chunk);
+    }
 }
 
 /// Makes room for `additional` more bytes, doubling the capacity as `Vec`
@@ -105,7 +134,7 @@ fn grow_within(buffer: &mut Vec<u8>, additional: usize, limit: usize) {
 /// The message never includes the body (it may hold a token).
 pub(crate) async fn read_token_body(mut response: reqwest::Response, url: &str) -> Result<Bytes, String> {
     let overflow = if response.status().is_success() { Overflow::Fail } else { Overflow::Truncate };
-    match read_limited(&mut response, TOKEN_BODY_LIMIT, overflow).await {
+    match read_limited(&mut response, TOKEN_BODY_LIMIT, overflow, None).await {
         Ok(body) => Ok(body.bytes),
         Err(BodyError::Read(e)) => Err(format!("token request to {url} failed: {}", e.without_url())),
         Err(BodyError::TooLarge(too_large)) => Err(format!(

@@ -17,7 +17,7 @@ use super::error::Error;
 use super::origin::{check_server_variable, follow_base_origin, require_https, substitute};
 use super::redact::without_userinfo;
 use super::redirect::RedirectPolicy;
-use super::retry::RetryPolicy;
+use super::retry::{RetryPolicy, LONGEST_TIMER};
 
 /// Default connect timeout of the client's own `reqwest::Client`.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -59,6 +59,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     variables: Vec<(String, String)>,
     timeout: Option<Duration>,
+    read_timeout: Duration,
     deadline: Option<Duration>,
     strict_formats: bool,
     connect_timeout: Option<Duration>,
@@ -84,6 +85,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url.as_deref().map(without_userinfo))
             .field("variables", &self.variables)
             .field("timeout", &self.timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("deadline", &self.deadline)
             .field("strict_formats", &self.strict_formats)
             .field("connect_timeout", &self.connect_timeout)
@@ -110,6 +112,7 @@ impl ClientBuilder {
             base_url: None,
             variables: Vec::new(),
             timeout: None,
+            read_timeout: DEFAULT_READ_TIMEOUT,
             deadline: Some(DEFAULT_DEADLINE),
             strict_formats: false,
             connect_timeout: None,
@@ -145,7 +148,7 @@ impl ClientBuilder {
     }
 
     /// Total timeout of each attempt, from connecting until the body is read.
-    /// Default: none (a 60 s read timeout and a 10 s connect timeout apply,
+    /// Default: none (a 60 s [read timeout](ClientBuilder::read_timeout) and a 10 s connect timeout apply,
     /// and the whole call is bounded by [`ClientBuilder::deadline`]).
     /// With [`ClientBuilder::http_client`] it is applied to each request.
     ///
@@ -153,6 +156,18 @@ impl ClientBuilder {
     /// longer than this; [`ClientBuilder::deadline`] bounds the whole call.
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = Some(d);
+        self
+    }
+
+    /// The longest the server may stay silent within an attempt (default
+    /// 60 s): from sending the request to the response headers, and between
+    /// two chunks of the body. The attempt then fails with [`Error::Transport`]
+    /// ([`TransportError::is_timeout`](super::TransportError::is_timeout)) and,
+    /// like any transport error, is retried when the method is idempotent.
+    /// Applies to a [caller's `reqwest::Client`](ClientBuilder::http_client)
+    /// too; `Duration::MAX` turns it off.
+    pub fn read_timeout(mut self, d: Duration) -> Self {
+        self.read_timeout = d;
         self
     }
 
@@ -330,6 +345,7 @@ impl Client {
                 request_timeout: if own_client { None } else { b.timeout },
                 attempt_timeout: b.timeout,
                 deadline: b.deadline,
+                silence: Some(b.read_timeout).filter(|d| *d <= LONGEST_TIMER),
                 strict_formats: b.strict_formats,
                 retry_policy: b.retry_policy,
                 schemes,
@@ -459,7 +475,6 @@ fn http_client(b: &ClientBuilder, caller_client: Option<reqwest::Client>) -> Res
     }
     let mut builder = reqwest::Client::builder()
         .connect_timeout(b.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-        .read_timeout(DEFAULT_READ_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .referer(false);
     if let Some(t) = b.timeout {

@@ -115,6 +115,15 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     }
 }
 
+/// How one attempt failed in transport.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The request could not be sent, or the response not read.
+    Reqwest(reqwest::Error),
+    /// The server sent nothing for this long ([`ClientBuilder::read_timeout`](super::ClientBuilder::read_timeout)).
+    Silent(Duration),
+}
+
 /// A request that could not be sent, or a response that could not be read.
 ///
 /// `Display` names the operation and the root cause: `connection refused
@@ -133,6 +142,8 @@ pub struct TransportError {
     source: Option<reqwest::Error>,
     attempts: u32,
     deadline: Option<Duration>,
+    /// The server's silence that ended the last attempt ([`ClientBuilder::read_timeout`](super::ClientBuilder::read_timeout)).
+    silent: Option<Duration>,
     /// What went wrong, in a few words (`connection refused (host:port)`).
     summary: String,
     /// The causes under the summary, as `source()` shows them.
@@ -163,18 +174,26 @@ impl std::error::Error for Cause {
 }
 
 impl TransportError {
-    /// The error of a call whose last attempt failed with `source` (if it
+    /// The error of a call whose last attempt failed with `last` (if it
     /// failed on its own) after `attempts` attempts.
     pub(crate) fn new(
         operation: &'static str,
-        source: Option<reqwest::Error>,
+        last: Option<Failure>,
         attempts: u32,
         attempt_timeout: Option<Duration>,
         deadline: Option<Duration>,
         address: &str,
     ) -> Self {
-        let source = source.map(reqwest::Error::without_url);
-        let summary = source.as_ref().map(|e| summarize(e, attempt_timeout, address)).unwrap_or_default();
+        let (source, silent) = match last {
+            Some(Failure::Reqwest(e)) => (Some(e.without_url()), None),
+            Some(Failure::Silent(silence)) => (None, Some(silence)),
+            None => (None, None),
+        };
+        let summary = match (&source, silent) {
+            (Some(e), _) => summarize(e, attempt_timeout, address),
+            (None, Some(silence)) => format!("no data from the server for {} ({address})", HumanDuration(silence)),
+            (None, None) => String::new(),
+        };
         let mut messages = Vec::new();
         let mut current = source.as_ref().map(|e| e as &(dyn std::error::Error + 'static));
         while let Some(e) = current {
@@ -185,7 +204,17 @@ impl TransportError {
             messages.pop();
         }
         let causes = messages.into_iter().rev().fold(None, |next, message| Some(Box::new(Cause { message, next })));
-        TransportError { operation, source, attempts, deadline, summary, causes, status: None, body_limit: None }
+        TransportError {
+            operation,
+            source,
+            attempts,
+            deadline,
+            silent,
+            summary,
+            causes,
+            status: None,
+            body_limit: None,
+        }
     }
 
     /// The error of a call whose response (`status`) had a body longer than
@@ -209,6 +238,7 @@ impl TransportError {
             source: None,
             attempts,
             deadline: None,
+            silent: None,
             summary,
             causes: None,
             status: Some(status),
@@ -238,9 +268,10 @@ impl TransportError {
         self.attempts
     }
 
-    /// Whether the call ran out of time: the per-attempt timeout or the total deadline.
+    /// Whether the call ran out of time: the per-attempt timeout, the
+    /// server's silence ([`ClientBuilder::read_timeout`](super::ClientBuilder::read_timeout)) or the total deadline.
     pub fn is_timeout(&self) -> bool {
-        self.deadline.is_some() || self.source.as_ref().is_some_and(reqwest::Error::is_timeout)
+        self.deadline.is_some() || self.silent.is_some() || self.source.as_ref().is_some_and(reqwest::Error::is_timeout)
     }
 
     /// Whether the total deadline ([`ClientBuilder::deadline`](super::ClientBuilder::deadline)) ended the call.
@@ -324,6 +355,7 @@ impl fmt::Debug for TransportError {
             .field("operation", &self.operation)
             .field("attempts", &self.attempts)
             .field("deadline", &self.deadline)
+            .field("silent", &self.silent)
             .field("status", &self.status)
             .field("body_limit", &self.body_limit)
             .field("source", &self.source)

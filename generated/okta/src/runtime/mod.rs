@@ -60,6 +60,7 @@ mod redirect;
 mod request;
 mod response;
 mod retry;
+mod watchdog;
 
 pub use auth::{ApiKeyLocation, Credentials};
 pub use builder::{ClientBuilder, ServerTemplate};

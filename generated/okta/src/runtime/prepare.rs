@@ -16,6 +16,7 @@ use super::error::{Error, TransportError};
 use super::params::{encode_component, encode_cookie_value};
 use super::request::{multipart_form, Body, Request};
 use super::response::RawResponse;
+use super::watchdog::Progress;
 
 /// `host:port` of `url`, for error messages.
 pub(super) fn address_of(url: &Url) -> String {
@@ -52,7 +53,7 @@ impl Client {
         req: &Request,
         url: &Url,
         alternative: &[&'static str],
-    ) -> Result<(reqwest::RequestBuilder, UsedTokens), Error<Infallible>> {
+    ) -> Result<(reqwest::Request, UsedTokens), Error<Infallible>> {
         let inner = &*self.inner;
         let mut url = url.clone();
         let mut headers = HeaderMap::new();
@@ -113,7 +114,9 @@ impl Client {
             headers.insert(header::COOKIE, value);
         }
 
-        let mut builder = inner.http.request(req.method.clone(), url);
+        // Built as a `reqwest::Request` whose header map is moved in whole:
+        // `RequestBuilder::headers` would hash every header a second time.
+        let mut body = None;
         match &req.body {
             Body::Empty => {}
             Body::Bytes { data, content_type } => {
@@ -121,18 +124,23 @@ impl Client {
                     Error::invalid_request(req.operation_id, format!("invalid content type `{content_type}`"))
                 })?;
                 headers.insert(header::CONTENT_TYPE, content_type);
-                builder = builder.body(data.clone());
+                body = Some(data.clone().into());
             }
-            Body::Multipart(parts) => {
-                builder =
-                    builder.multipart(multipart_form(parts).map_err(|m| Error::invalid_request(req.operation_id, m))?);
-            }
+            Body::Multipart(_) => {}
         }
-        builder = builder.headers(headers);
-        if let Some(t) = inner.request_timeout {
-            builder = builder.timeout(t);
+        let mut request = reqwest::Request::new(req.method.clone(), url);
+        *request.headers_mut() = headers;
+        *request.body_mut() = body;
+        if let Body::Multipart(parts) = &req.body {
+            // reqwest sets the boundary and, when it can, the length.
+            let form = multipart_form(parts).map_err(|m| Error::invalid_request(req.operation_id, m))?;
+            request = reqwest::RequestBuilder::from_parts(inner.http.clone(), request)
+                .multipart(form)
+                .build()
+                .map_err(|e| Error::invalid_request(req.operation_id, e.without_url().to_string()))?;
         }
-        Ok((builder, used_tokens))
+        *request.timeout_mut() = inner.request_timeout;
+        Ok((request, used_tokens))
     }
 
     /// Sends the request and reads the body within [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)
@@ -140,13 +148,15 @@ impl Client {
     /// error is a 2xx body over the limit, with its status.
     pub(super) async fn send(
         &self,
-        builder: reqwest::RequestBuilder,
+        request: reqwest::Request,
         operation: &'static str,
+        progress: &Progress,
     ) -> Result<Result<RawResponse, reqwest::Error>, (StatusCode, TooLarge)> {
-        let mut response = match builder.send().await {
+        let mut response = match self.inner.http.execute(request).await {
             Ok(response) => response,
             Err(e) => return Ok(Err(e)),
         };
+        progress.touch();
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let inner = &*self.inner;
@@ -155,7 +165,7 @@ impl Client {
         } else {
             (inner.max_body_size.min(ERROR_BODY_LIMIT), Overflow::Truncate)
         };
-        let body = match read_limited(&mut response, limit, overflow).await {
+        let body = match read_limited(&mut response, limit, overflow, Some(progress)).await {
             Ok(body) => body,
             Err(BodyError::Read(e)) => return Ok(Err(e)),
             Err(BodyError::TooLarge(too_large)) => return Err((status, too_large)),
@@ -174,12 +184,13 @@ impl Client {
     /// [`Client::send`], with a body over the size limit as the call's error.
     pub(super) async fn send_within_limit(
         &self,
-        builder: reqwest::RequestBuilder,
+        request: reqwest::Request,
         req: &Request,
         url: &Url,
         attempt: u32,
+        progress: &Progress,
     ) -> Result<Result<RawResponse, reqwest::Error>, Error<Infallible>> {
-        self.send(builder, req.operation_id).await.map_err(|(status, too_large)| {
+        self.send(request, req.operation_id, progress).await.map_err(|(status, too_large)| {
             Error::Transport(TransportError::body_too_large(
                 req.operation_id,
                 attempt,

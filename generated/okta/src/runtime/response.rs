@@ -16,12 +16,12 @@ use super::redact::without_values;
 /// Marks the values of credential-bearing headers as sensitive, so that
 /// `HeaderMap`'s `Debug` prints `Sensitive` instead of the value.
 pub(crate) fn mark_sensitive(headers: &mut HeaderMap, extra: &[HeaderName]) {
-    let standard = [header::AUTHORIZATION, header::PROXY_AUTHORIZATION, header::COOKIE, header::SET_COOKIE];
-    for name in standard.iter().chain(extra) {
-        if let header::Entry::Occupied(mut entry) = headers.entry(name) {
-            for value in entry.iter_mut() {
-                value.set_sensitive(true);
-            }
+    const STANDARD: [HeaderName; 4] =
+        [header::AUTHORIZATION, header::PROXY_AUTHORIZATION, header::COOKIE, header::SET_COOKIE];
+    // One pass over the few headers a response has, rather than a hash lookup per name.
+    for (name, value) in headers.iter_mut() {
+        if STANDARD.contains(name) || extra.contains(name) {
+            value.set_sensitive(true);
         }
     }
 }
