@@ -219,105 +219,133 @@ fn float_value(value: f64) -> Value {
 /// exact there.
 fn too_deep_flow(text: &str, limit: usize) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
-    let is_space = |b: u8| b == b' ' || b == b'\t' || b == b'\r';
-    // An indicator (`-`, `?`, `:`) counts only before a space or a line end.
-    let indicator_at = |i: usize| !matches!(bytes.get(i + 1), Some(b) if !is_space(*b) && *b != b'\n');
-    let mut i = 0;
-    let mut line = 1;
-    let mut depth = 0usize;
-    // Lines more indented than this column go on with a block or plain scalar.
-    let mut continued_beyond: Option<usize> = None;
-    while i < bytes.len() {
-        let mut line_start = i;
-        while i < bytes.len() && bytes[i] == b' ' {
-            i += 1;
+    let mut scan = Scan { i: 0, line: 1, depth: 0, continued_beyond: None };
+    while scan.i < bytes.len() {
+        let line_start = scan.i;
+        while scan.i < bytes.len() && bytes[scan.i] == b' ' {
+            scan.i += 1;
         }
-        let indent = i - line_start;
-        let blank = i >= bytes.len() || bytes[i] == b'\n' || bytes[i] == b'\r';
-        if depth == 0 {
-            if let Some(parent) = continued_beyond {
+        let indent = scan.i - line_start;
+        let blank = scan.i >= bytes.len() || bytes[scan.i] == b'\n' || bytes[scan.i] == b'\r';
+        if scan.depth == 0 {
+            if let Some(parent) = scan.continued_beyond {
                 if blank || indent > parent {
-                    i = next_line(bytes, i);
-                    line += 1;
+                    scan.i = next_line(bytes, scan.i);
+                    scan.line += 1;
                     continue;
                 }
             }
-            continued_beyond = None;
+            scan.continued_beyond = None;
         }
-        let mut node_start = depth == 0;
-        // The column of the node whose value is being read (a key, or a `-`).
-        let mut parent = indent;
-        let mut scalar_col = indent;
-        let mut in_plain = false;
-        while i < bytes.len() && bytes[i] != b'\n' {
-            let byte = bytes[i];
-            let after_space = i == line_start || is_space(bytes[i - 1]);
-            if byte == b'#' && after_space {
-                i = next_line(bytes, i) - 1;
-                break;
-            }
-            if depth > 0 {
-                match byte {
-                    b'[' | b'{' => {
-                        depth += 1;
-                        if depth > limit {
-                            return Some((line, text[line_start..i].chars().count() + 1));
-                        }
-                    }
-                    b']' | b'}' => depth -= 1,
-                    b'"' | b'\'' if after_space || matches!(bytes[i - 1], b'[' | b'{' | b',' | b':') => {
-                        (i, line, line_start) = skip_quoted(bytes, i, line, line_start);
-                    }
-                    _ => {}
-                }
-                i += 1;
-                continue;
-            }
-            if node_start {
-                match byte {
-                    b' ' | b'\t' | b'\r' => {}
-                    b'[' | b'{' => {
-                        depth = 1;
-                        node_start = false;
-                    }
-                    b'"' | b'\'' => {
-                        scalar_col = i - line_start;
-                        (i, line, line_start) = skip_quoted(bytes, i, line, line_start);
-                        node_start = false;
-                    }
-                    b'|' | b'>' => {
-                        continued_beyond = Some(parent);
-                        i = next_line(bytes, i) - 1;
-                        break;
-                    }
-                    // `- ` and `? `: another node follows, inside this one.
-                    b'-' | b'?' if indicator_at(i) => parent = i - line_start,
-                    // `&anchor` and `!tag`: the node itself follows.
-                    b'&' | b'!' => {
-                        while i + 1 < bytes.len() && !is_space(bytes[i + 1]) && bytes[i + 1] != b'\n' {
-                            i += 1;
-                        }
-                    }
-                    _ => {
-                        scalar_col = i - line_start;
-                        node_start = false;
-                        in_plain = true;
+        if let Some(found) = scan_line(text, limit, line_start, indent, &mut scan) {
+            return Some(found);
+        }
+        scan.i += 1;
+        scan.line += 1;
+    }
+    None
+}
+
+/// What [`too_deep_flow`] carries from one line to the next.
+#[derive(Clone, Copy)]
+struct Scan {
+    /// The byte being read.
+    i: usize,
+    /// Its line, 1-based.
+    line: usize,
+    /// How many flow collections are open.
+    depth: usize,
+    /// Lines more indented than this column go on with a block or plain scalar.
+    continued_beyond: Option<usize>,
+}
+
+/// Reads the rest of the line that starts at `line_start` (its indentation,
+/// `indent` bytes, already read), up to its line feed: the line and column
+/// of a bracket past `limit`, or `None` with `scan` at the line feed.
+fn scan_line(
+    text: &str,
+    limit: usize,
+    mut line_start: usize,
+    indent: usize,
+    scan: &mut Scan,
+) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let is_space = |b: u8| b == b' ' || b == b'\t' || b == b'\r';
+    // An indicator (`-`, `?`, `:`) counts only before a space or a line end.
+    let indicator_at = |i: usize| !matches!(bytes.get(i + 1), Some(b) if !is_space(*b) && *b != b'\n');
+    let Scan { mut i, mut line, mut depth, mut continued_beyond } = *scan;
+    let mut node_start = depth == 0;
+    // The column of the node whose value is being read (a key, or a `-`).
+    let mut parent = indent;
+    let mut scalar_col = indent;
+    let mut in_plain = false;
+    while i < bytes.len() && bytes[i] != b'\n' {
+        let byte = bytes[i];
+        let after_space = i == line_start || is_space(bytes[i - 1]);
+        if byte == b'#' && after_space {
+            i = next_line(bytes, i) - 1;
+            break;
+        }
+        if depth > 0 {
+            match byte {
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some((line, text[line_start..i].chars().count() + 1));
                     }
                 }
-            } else if byte == b':' && indicator_at(i) {
-                // `key: value`: the value is a node of its own.
-                parent = scalar_col;
-                node_start = true;
-                in_plain = false;
+                b']' | b'}' => depth -= 1,
+                b'"' | b'\'' if after_space || matches!(bytes[i - 1], b'[' | b'{' | b',' | b':') => {
+                    (i, line, line_start) = skip_quoted(bytes, i, line, line_start);
+                }
+                _ => {}
             }
             i += 1;
+            continue;
         }
-        if in_plain {
-            continued_beyond = Some(parent);
+        if node_start {
+            match byte {
+                b' ' | b'\t' | b'\r' => {}
+                b'[' | b'{' => {
+                    depth = 1;
+                    node_start = false;
+                }
+                b'"' | b'\'' => {
+                    scalar_col = i - line_start;
+                    (i, line, line_start) = skip_quoted(bytes, i, line, line_start);
+                    node_start = false;
+                }
+                b'|' | b'>' => {
+                    continued_beyond = Some(parent);
+                    i = next_line(bytes, i) - 1;
+                    break;
+                }
+                // `- ` and `? `: another node follows, inside this one.
+                b'-' | b'?' if indicator_at(i) => parent = i - line_start,
+                // `&anchor` and `!tag`: the node itself follows.
+                b'&' | b'!' => {
+                    while i + 1 < bytes.len() && !is_space(bytes[i + 1]) && bytes[i + 1] != b'\n' {
+                        i += 1;
+                    }
+                }
+                _ => {
+                    scalar_col = i - line_start;
+                    node_start = false;
+                    in_plain = true;
+                }
+            }
+        } else if byte == b':' && indicator_at(i) {
+            // `key: value`: the value is a node of its own.
+            parent = scalar_col;
+            node_start = true;
+            in_plain = false;
         }
         i += 1;
-        line += 1;
     }
+    if in_plain {
+        continued_beyond = Some(parent);
+    }
+    *scan = Scan { i, line, depth, continued_beyond };
     None
 }
 

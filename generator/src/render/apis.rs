@@ -384,71 +384,13 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
         let ty = ty_tokens(ty, Scope::Apis);
         quote! { #name: Option<#ty>, }
     });
-    let setters = optional.iter().map(|(name, ty, docs)| {
-        let mut docs = (*docs).clone();
-        if let Some(param) = op.params.iter().find(|p| ident(&p.name) == *name) {
-            if docs.summary.is_none() && docs.description.is_none() {
-                docs.summary = Some(format!("Sets the {} {}.", code(&param.wire_name), location_label(param.location)));
-            }
-            if let Some(default) = &param.default {
-                docs.notes.push(format!("The server assumes {} when this is not set.", code(default)));
-            }
-        } else if docs.summary.is_none() && docs.description.is_none() {
-            docs.summary = Some("Sets the request body.".into());
-        }
-        let docs = doc_attrs(&docs);
-        let (arg, converts) = argument(ty);
-        let value = if converts {
-            quote! { value.into() }
-        } else {
-            quote! { value }
-        };
-        quote! {
-            #docs
-            #[inline]
-            pub fn #name(mut self, value: #arg) -> Self {
-                self.#name = Some(#value);
-                self
-            }
-        }
-    });
-    // reqwest::Method's constants are named like the upper-case method.
-    let method = ident(op.http_method.as_upper());
-    let method = quote! { reqwest::Method::#method };
-    let path = &op.path;
-    let id = &op.id;
-    let param_statements = op.params.iter().map(|p| {
-        let name = ident(&p.name);
-        if p.required {
-            param_statement(p, quote! { &self.#name }, api)
-        } else {
-            let statement = param_statement(p, quote! { value }, api);
-            quote! { if let Some(value) = &self.#name { #statement } }
-        }
-    });
-    let body = match &op.body {
-        Some(b) if b.required => body_statement(op, quote! { &self.body }),
-        Some(_) => {
-            let statement = body_statement(op, quote! { value });
-            quote! { if let Some(value) = &self.body { #statement } }
-        }
-        None => quote! {},
-    };
-    let security = op.security.iter().map(|alternative| quote! { &[#(#alternative),*] });
-    let reads_json = match &op.success {
-        Success::Single { read, .. } => *read == BodyRead::Json,
-        Success::Several { variants, .. } => variants.iter().any(|v| v.read == BodyRead::Json),
-    };
-    let accept = if reads_json {
-        quote! { request.accept("application/json"); }
-    } else {
-        quote! {}
-    };
+    let setters = optional.iter().map(|(name, ty, docs)| render_setter(op, name, ty, docs));
     let fallible = op.body.as_ref().is_some_and(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
-    let (request_ty, request_ok, request_arg) = if fallible {
-        (quote! { Result<Request, Error<#error_ty>> }, quote! { Ok(request) }, quote! { self.request() })
+    let request = render_request(op, api, &error_ty, fallible);
+    let request_arg = if fallible {
+        quote! { self.request() }
     } else {
-        (quote! { Request }, quote! { request }, quote! { Ok(self.request()) })
+        quote! { Ok(self.request()) }
     };
     let decode = decode_arms(op, api);
     let stream = render_stream(op, &error_ty, fallible);
@@ -474,15 +416,7 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
         impl<'a> #builder<'a> {
             #(#setters)*
 
-            #[inline]
-            fn request(&self) -> #request_ty {
-                let mut request = Request::new(#method, #path, #id);
-                #(#param_statements)*
-                #body
-                #accept
-                request.security(&[#(#security),*]);
-                #request_ok
-            }
+            #request
 
             #[inline]
             fn decode(response: RawResponse) -> Result<#success_ty, Error<#error_ty>> {
@@ -515,6 +449,90 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
             }
+        }
+    }
+}
+
+/// The setter of one optional input: its docs (a default sentence for a
+/// parameter or body the spec leaves undocumented) and the method.
+fn render_setter(op: &Operation, name: &proc_macro2::Ident, ty: &Ty, docs: &Docs) -> TokenStream {
+    let mut docs = docs.clone();
+    if let Some(param) = op.params.iter().find(|p| ident(&p.name) == *name) {
+        if docs.summary.is_none() && docs.description.is_none() {
+            docs.summary = Some(format!("Sets the {} {}.", code(&param.wire_name), location_label(param.location)));
+        }
+        if let Some(default) = &param.default {
+            docs.notes.push(format!("The server assumes {} when this is not set.", code(default)));
+        }
+    } else if docs.summary.is_none() && docs.description.is_none() {
+        docs.summary = Some("Sets the request body.".into());
+    }
+    let docs = doc_attrs(&docs);
+    let (arg, converts) = argument(ty);
+    let value = if converts {
+        quote! { value.into() }
+    } else {
+        quote! { value }
+    };
+    quote! {
+        #docs
+        #[inline]
+        pub fn #name(mut self, value: #arg) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+    }
+}
+
+/// The builder's `request()`: the method, path, parameters, body, `Accept`
+/// and security alternatives; a `Result` when encoding the body can fail.
+fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: bool) -> TokenStream {
+    // reqwest::Method's constants are named like the upper-case method.
+    let method = ident(op.http_method.as_upper());
+    let method = quote! { reqwest::Method::#method };
+    let path = &op.path;
+    let id = &op.id;
+    let param_statements = op.params.iter().map(|p| {
+        let name = ident(&p.name);
+        if p.required {
+            param_statement(p, quote! { &self.#name }, api)
+        } else {
+            let statement = param_statement(p, quote! { value }, api);
+            quote! { if let Some(value) = &self.#name { #statement } }
+        }
+    });
+    let body = match &op.body {
+        Some(b) if b.required => body_statement(op, quote! { &self.body }),
+        Some(_) => {
+            let statement = body_statement(op, quote! { value });
+            quote! { if let Some(value) = &self.body { #statement } }
+        }
+        None => quote! {},
+    };
+    let security = op.security.iter().map(|alternative| quote! { &[#(#alternative),*] });
+    let reads_json = match &op.success {
+        Success::Single { read, .. } => *read == BodyRead::Json,
+        Success::Several { variants, .. } => variants.iter().any(|v| v.read == BodyRead::Json),
+    };
+    let accept = if reads_json {
+        quote! { request.accept("application/json"); }
+    } else {
+        quote! {}
+    };
+    let (request_ty, request_ok) = if fallible {
+        (quote! { Result<Request, Error<#error_ty>> }, quote! { Ok(request) })
+    } else {
+        (quote! { Request }, quote! { request })
+    };
+    quote! {
+        #[inline]
+        fn request(&self) -> #request_ty {
+            let mut request = Request::new(#method, #path, #id);
+            #(#param_statements)*
+            #body
+            #accept
+            request.security(&[#(#security),*]);
+            #request_ok
         }
     }
 }

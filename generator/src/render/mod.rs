@@ -11,7 +11,7 @@ mod models;
 use crate::http::HttpMethod;
 pub use model_serde::WIRE_FORMAT_HEADING;
 
-use crate::ir::{Api, SecurityKind, Ty};
+use crate::ir::{Api, SecurityKind, SecurityScheme, ServerVariable, Ty};
 use crate::settings::Settings;
 use docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
 use features::Gates;
@@ -244,81 +244,8 @@ fn render_client(api: &Api) -> TokenStream {
         let (name, default) = (&v.name, &v.default);
         quote! { (#name, #default) }
     });
-    let variable_setters = api.server.variables.iter().map(|v| {
-        let method = ident(&v.method_name);
-        let name = &v.name;
-        let mut doc_lines = vec![format!("Sets the {} server variable (default {}).", code(name), code(&v.default))];
-        if let Some(description) = &v.description {
-            doc_lines.push(String::new());
-            doc_lines.push(description.clone());
-        }
-        if !v.allowed.is_empty() {
-            doc_lines.push(String::new());
-            let allowed: Vec<String> = v.allowed.iter().map(|value| code(value)).collect();
-            doc_lines.push(format!("Allowed values: {}.", allowed.join(", ")));
-        }
-        let docs = lines_to_attrs(&doc_lines);
-        quote! {
-            #docs
-            pub fn #method(self, value: impl Into<String>) -> Self {
-                self.server_variable(#name, value)
-            }
-        }
-    });
-    let credential_setters = api.security_schemes.iter().map(|scheme| {
-        let method = ident(&scheme.method_name);
-        let name = &scheme.name;
-        let mut docs = crate::ir::Docs { description: scheme.description.clone(), ..Default::default() };
-        let (summary, args, value) = match &scheme.kind {
-            SecurityKind::ApiKey { location, param_name, prefix } => {
-                let (place, location_tokens) = match location {
-                    crate::ir::ApiKeyLocation::Header => ("header", quote! { crate::runtime::ApiKeyLocation::Header }),
-                    crate::ir::ApiKeyLocation::Query => ("query parameter", quote! { crate::runtime::ApiKeyLocation::Query }),
-                    crate::ir::ApiKeyLocation::Cookie => ("cookie", quote! { crate::runtime::ApiKeyLocation::Cookie }),
-                };
-                let shown = match prefix {
-                    Some(p) => code(&format!("{p} <key>")),
-                    None => "the key".to_string(),
-                };
-                let prefix_tokens = match prefix {
-                    Some(p) => quote! { Some(#p) },
-                    None => quote! { None },
-                };
-                (
-                    format!("Authenticates with the {} API key, sent as {shown} in the {} {place}.", code(name), code(param_name)),
-                    quote! { key: impl Into<String> },
-                    quote! { crate::runtime::Credentials::api_key(#location_tokens, #param_name, #prefix_tokens, key) },
-                )
-            }
-            SecurityKind::Bearer => (
-                format!("Authenticates with the {} scheme: sends `Authorization: Bearer <token>`.", code(name)),
-                quote! { token: impl Into<String> },
-                quote! { crate::runtime::Credentials::bearer(token) },
-            ),
-            SecurityKind::Basic => (
-                format!("Authenticates with the {} scheme (HTTP basic).", code(name)),
-                quote! { username: impl Into<String>, password: impl Into<String> },
-                quote! { crate::runtime::Credentials::basic(username, password) },
-            ),
-            SecurityKind::ClientCredentials { token_url, scopes } => (
-                format!(
-                    "Authenticates with the {} scheme's OAuth 2.0 client-credentials flow: the client fetches a token from {}, caches it, and refreshes it before it expires.",
-                    code(name),
-                    code(token_url)
-                ),
-                quote! { client_id: impl Into<String>, client_secret: impl Into<String> },
-                quote! { crate::runtime::Credentials::client_credentials(#token_url, client_id, client_secret, &[#(#scopes),*]) },
-            ),
-        };
-        docs.summary = Some(summary);
-        let docs = doc_attrs(&docs);
-        quote! {
-            #docs
-            pub fn #method(self, #args) -> Self {
-                self.credentials(#name, #value)
-            }
-        }
-    });
+    let variable_setters = api.server.variables.iter().map(server_variable_setter);
+    let credential_setters = api.security_schemes.iter().map(credentials_setter);
     let setters: Vec<TokenStream> = variable_setters.chain(credential_setters).collect();
     let builder_impl = if setters.is_empty() {
         quote! {}
@@ -352,6 +279,85 @@ fn render_client(api: &Api) -> TokenStream {
         }
 
         #builder_impl
+    }
+}
+
+/// The `ClientBuilder` method that sets one server variable.
+fn server_variable_setter(v: &ServerVariable) -> TokenStream {
+    let method = ident(&v.method_name);
+    let name = &v.name;
+    let mut doc_lines = vec![format!("Sets the {} server variable (default {}).", code(name), code(&v.default))];
+    if let Some(description) = &v.description {
+        doc_lines.push(String::new());
+        doc_lines.push(description.clone());
+    }
+    if !v.allowed.is_empty() {
+        doc_lines.push(String::new());
+        let allowed: Vec<String> = v.allowed.iter().map(|value| code(value)).collect();
+        doc_lines.push(format!("Allowed values: {}.", allowed.join(", ")));
+    }
+    let docs = lines_to_attrs(&doc_lines);
+    quote! {
+        #docs
+        pub fn #method(self, value: impl Into<String>) -> Self {
+            self.server_variable(#name, value)
+        }
+    }
+}
+
+/// The `ClientBuilder` method that sets the credentials of one security scheme.
+fn credentials_setter(scheme: &SecurityScheme) -> TokenStream {
+    let method = ident(&scheme.method_name);
+    let name = &scheme.name;
+    let mut docs = crate::ir::Docs { description: scheme.description.clone(), ..Default::default() };
+    let (summary, args, value) = match &scheme.kind {
+        SecurityKind::ApiKey { location, param_name, prefix } => {
+            let (place, location_tokens) = match location {
+                crate::ir::ApiKeyLocation::Header => ("header", quote! { crate::runtime::ApiKeyLocation::Header }),
+                crate::ir::ApiKeyLocation::Query => ("query parameter", quote! { crate::runtime::ApiKeyLocation::Query }),
+                crate::ir::ApiKeyLocation::Cookie => ("cookie", quote! { crate::runtime::ApiKeyLocation::Cookie }),
+            };
+            let shown = match prefix {
+                Some(p) => code(&format!("{p} <key>")),
+                None => "the key".to_string(),
+            };
+            let prefix_tokens = match prefix {
+                Some(p) => quote! { Some(#p) },
+                None => quote! { None },
+            };
+            (
+                format!("Authenticates with the {} API key, sent as {shown} in the {} {place}.", code(name), code(param_name)),
+                quote! { key: impl Into<String> },
+                quote! { crate::runtime::Credentials::api_key(#location_tokens, #param_name, #prefix_tokens, key) },
+            )
+        }
+        SecurityKind::Bearer => (
+            format!("Authenticates with the {} scheme: sends `Authorization: Bearer <token>`.", code(name)),
+            quote! { token: impl Into<String> },
+            quote! { crate::runtime::Credentials::bearer(token) },
+        ),
+        SecurityKind::Basic => (
+            format!("Authenticates with the {} scheme (HTTP basic).", code(name)),
+            quote! { username: impl Into<String>, password: impl Into<String> },
+            quote! { crate::runtime::Credentials::basic(username, password) },
+        ),
+        SecurityKind::ClientCredentials { token_url, scopes } => (
+            format!(
+                "Authenticates with the {} scheme's OAuth 2.0 client-credentials flow: the client fetches a token from {}, caches it, and refreshes it before it expires.",
+                code(name),
+                code(token_url)
+            ),
+            quote! { client_id: impl Into<String>, client_secret: impl Into<String> },
+            quote! { crate::runtime::Credentials::client_credentials(#token_url, client_id, client_secret, &[#(#scopes),*]) },
+        ),
+    };
+    docs.summary = Some(summary);
+    let docs = doc_attrs(&docs);
+    quote! {
+        #docs
+        pub fn #method(self, #args) -> Self {
+            self.credentials(#name, #value)
+        }
     }
 }
 

@@ -345,6 +345,17 @@ fn deserialize_struct(
         "fn from_map<'de, __A: serde::de::MapAccess<'de>>(mut {map}: {}<'de, __A>) -> Result<Self, __A::Error> {{",
         names.path("Properties")
     ));
+    let read_unknown = write_slots(&mut w, fields, extra, &map, &key);
+    write_read_loop(&mut w, fields, extra, &map, &key, &read, &read_unknown);
+    write_built_or_missing(&mut w, fields, extra, names);
+    w.close("}");
+    w.close("}");
+    [deserialize, w.out]
+}
+
+/// The reader's slots, one per property (and the map of unknown ones when
+/// the struct keeps them); returns the expression that reads an unknown property.
+fn write_slots(w: &mut Writer, fields: &[(&Field, String)], extra: &ExtraProperties, map: &str, key: &str) -> String {
     for (field, ty) in fields {
         match field.presence {
             // `null` is read as `Some(None)`, apart from absence.
@@ -352,7 +363,7 @@ fn deserialize_struct(
             _ => w.line(&format!("let mut {}: Option<{ty}> = None;", field.name)),
         }
     }
-    let read_unknown = match extra {
+    match extra {
         ExtraProperties::Closed => format!("{map}.skip()"),
         ExtraProperties::Keep => {
             w.line("let mut additional_properties = serde_json::Map::new();");
@@ -362,7 +373,19 @@ fn deserialize_struct(
             w.line("let mut additional_properties = std::collections::BTreeMap::new();");
             format!("{map}.keep({key}, &mut additional_properties)")
         }
-    };
+    }
+}
+
+/// The loop over the object's properties, each read into its slot.
+fn write_read_loop(
+    w: &mut Writer,
+    fields: &[(&Field, String)],
+    extra: &ExtraProperties,
+    map: &str,
+    key: &str,
+    read: &str,
+    read_unknown: &str,
+) {
     if fields.is_empty() {
         if matches!(extra, ExtraProperties::Closed) {
             w.open(&format!("while {map}.next_key()?.is_some() {{"));
@@ -383,34 +406,21 @@ fn deserialize_struct(
         w.line(&format!("{read}?;"));
         w.close("}");
     }
+}
+
+/// `Ok(Self { .. })` once every required slot is filled, and the
+/// `missing field` error otherwise.
+fn write_built_or_missing(w: &mut Writer, fields: &[(&Field, String)], extra: &ExtraProperties, names: RuntimeNames) {
     let required: Vec<(&str, &str)> = fields
         .iter()
         .filter(|(f, _)| f.presence == Presence::Required)
         .map(|(f, _)| (f.name.as_str(), f.wire_name.as_str()))
         .collect();
-    // `Ok(Self { .. })`, opened on the current line (`opening`) and closed with `closing` after it.
-    let built = |w: &mut Writer, opening: &str, closing: &str| {
-        if fields.is_empty() && matches!(extra, ExtraProperties::Closed) {
-            w.line(&format!("{opening}Ok(Self {{}}){closing}"));
-            return;
-        }
-        w.open(&format!("{opening}Ok(Self {{"));
-        for (field, _) in fields {
-            match field.presence {
-                Presence::Required | Presence::OptionalNullable => w.line(&format!("{},", field.name)),
-                Presence::RequiredNullable | Presence::Optional => w.line(&format!("{0}: {0}.flatten(),", field.name)),
-            }
-        }
-        if !matches!(extra, ExtraProperties::Closed) {
-            w.line("additional_properties,");
-        }
-        w.close(&format!("}}){closing}"));
-    };
     match required.as_slice() {
-        [] => built(&mut w, "", ""),
+        [] => write_built(w, fields, extra, "", ""),
         [(slot, wire)] => {
             w.open(&format!("match {slot} {{"));
-            built(&mut w, &format!("Some({slot}) => "), ",");
+            write_built(w, fields, extra, &format!("Some({slot}) => "), ",");
             w.line(&format!("None => Err(serde::de::Error::missing_field({})),", string_literal(wire)));
             w.close("}");
         }
@@ -421,7 +431,7 @@ fn deserialize_struct(
             let checks: Vec<String> =
                 several.iter().map(|(slot, wire)| format!("({slot}.is_none(), {})", string_literal(wire))).collect();
             w.open(&format!("match ({tuple}) {{"));
-            built(&mut w, &format!("({}) => ", somes.join(", ")), ",");
+            write_built(w, fields, extra, &format!("({}) => ", somes.join(", ")), ",");
             // A slot named `missing_property` would shadow the imported function.
             let missing_property = if fields.iter().any(|(f, _)| f.name == "missing_property") {
                 RuntimeNames::QUALIFIED.path("missing_property")
@@ -432,9 +442,25 @@ fn deserialize_struct(
             w.close("}");
         }
     }
-    w.close("}");
-    w.close("}");
-    [deserialize, w.out]
+}
+
+/// `Ok(Self { .. })`, opened on the current line (`opening`) and closed with `closing` after it.
+fn write_built(w: &mut Writer, fields: &[(&Field, String)], extra: &ExtraProperties, opening: &str, closing: &str) {
+    if fields.is_empty() && matches!(extra, ExtraProperties::Closed) {
+        w.line(&format!("{opening}Ok(Self {{}}){closing}"));
+        return;
+    }
+    w.open(&format!("{opening}Ok(Self {{"));
+    for (field, _) in fields {
+        match field.presence {
+            Presence::Required | Presence::OptionalNullable => w.line(&format!("{},", field.name)),
+            Presence::RequiredNullable | Presence::Optional => w.line(&format!("{0}: {0}.flatten(),", field.name)),
+        }
+    }
+    if !matches!(extra, ExtraProperties::Closed) {
+        w.line("additional_properties,");
+    }
+    w.close(&format!("}}){closing}"));
 }
 
 /// `Serialize` and `Deserialize` of a union with a discriminator: the

@@ -133,6 +133,96 @@ fn next_link<E>(raw: &RawResponse, current: &Url) -> Result<Option<Url>, Error<E
         .map_err(|e| Error::invalid_request(operation, format!("invalid next-page URL in Link header: {e}")))
 }
 
+/// The first page's cursor: for offset paging, the default page size set
+/// when the request has none, and the offset the request asks for.
+fn first_cursor(mut first: Request, paging: Paging) -> Cursor {
+    let offset = match paging {
+        Paging::LinkHeader => 0,
+        Paging::Offset { offset_param, limit_param, default_limit } => {
+            if first.query_value(limit_param).and_then(|v| v.parse::<u64>().ok()).is_none() {
+                first.set_query(limit_param, &default_limit);
+            }
+            first.query_value(offset_param).and_then(|v| v.parse().ok()).unwrap_or(0)
+        }
+    };
+    Cursor { request: first, offset }
+}
+
+/// The error for page number `page`, whose body repeats the page before it.
+fn repeated_page<E>(operation: &str, paging: Paging, page: u64) -> Error<E> {
+    Error::invalid_request(
+        operation,
+        format!(
+            "page {} has the same content as the page before it: the server seems to \
+             ignore the {}; stopping instead of fetching it again",
+            page,
+            match paging {
+                Paging::LinkHeader => "next-page link".to_owned(),
+                Paging::Offset { offset_param, .. } => format!("`{offset_param}` parameter"),
+            }
+        ),
+    )
+}
+
+/// Link paging, after a page: its `rel="next"` link (`link`) is the next
+/// page, unless it leaves the base URL's origin or was fetched already.
+fn next_by_link<E>(link: Result<Option<Url>, Error<E>>, request: Request, progress: &Progress, base: &Url) -> Step<E> {
+    let operation = request.operation_id;
+    match link {
+        Err(err) => Step::Fail(err),
+        Ok(Some(url)) if !same_origin(&url, base) => Step::Fail(Error::invalid_request(
+            operation,
+            format!("refusing to follow a next-page link to another origin ({})", url.origin().ascii_serialization()),
+        )),
+        Ok(Some(url)) if progress.visited.contains(&url) => Step::Fail(Error::invalid_request(
+            operation,
+            format!(
+                "the next-page link of page {} leads back to a page already fetched ({}); \
+                 stopping instead of looping",
+                progress.fetched,
+                url.path()
+            ),
+        )),
+        Ok(Some(url)) => {
+            let mut request = request;
+            request.absolute_url = Some(url);
+            Step::Fetch(Box::new(Cursor { request, offset: 0 }))
+        }
+        Ok(None) => Step::Done,
+    }
+}
+
+/// Offset paging, after a page of `received` items: the page at the offset
+/// past them, unless the page was empty.
+fn next_by_offset<E>(cursor: Cursor, received: u64, offset_param: &'static str) -> Step<E> {
+    // A short page may be the server's cap on the page size: only an empty one ends.
+    if received == 0 {
+        return Step::Done;
+    }
+    match cursor.offset.checked_add(received) {
+        Some(offset) => {
+            let mut request = cursor.request;
+            request.set_query(offset_param, &offset);
+            Step::Fetch(Box::new(Cursor { request, offset }))
+        }
+        None => Step::Fail(Error::invalid_request(
+            cursor.request.operation_id,
+            format!("the next `{offset_param}` would overflow a 64-bit integer"),
+        )),
+    }
+}
+
+/// `next`, unless it fetches a page past `max_pages` (`fetched` so far).
+fn within_max_pages<E>(next: Step<E>, fetched: u64, max_pages: u64, operation: &str) -> Step<E> {
+    match next {
+        Step::Fetch(_) if fetched >= max_pages => Step::Fail(Error::invalid_request(
+            operation,
+            format!("stopped after {fetched} pages, the client's max_pages limit; the server offered more"),
+        )),
+        next => next,
+    }
+}
+
 impl Client {
     /// Streams every item of a list operation. `first` is the request for the
     /// first page; `decode` turns one page's response (any status) into its
@@ -148,17 +238,7 @@ impl Client {
         E: Send + 'static,
     {
         let client = self.clone();
-        let mut first = first;
-        let offset = match paging {
-            Paging::LinkHeader => 0,
-            Paging::Offset { offset_param, limit_param, default_limit } => {
-                if first.query_value(limit_param).and_then(|v| v.parse::<u64>().ok()).is_none() {
-                    first.set_query(limit_param, &default_limit);
-                }
-                first.query_value(offset_param).and_then(|v| v.parse().ok()).unwrap_or(0)
-            }
-        };
-        let start = Step::Fetch(Box::new(Cursor { request: first, offset }));
+        let start = Step::Fetch(Box::new(first_cursor(first, paging)));
         let max_pages = client.max_pages();
 
         let pages = stream::try_unfold((start, Progress::default()), move |(step, mut progress)| {
@@ -187,77 +267,18 @@ impl Client {
                 if !items.is_empty() {
                     // Its items were all yielded with the page before: not again.
                     if progress.previous_page == Some(page_digest) {
-                        return Err(Error::invalid_request(
-                            operation,
-                            format!(
-                                "page {} has the same content as the page before it: the server seems to \
-                                 ignore the {}; stopping instead of fetching it again",
-                                progress.fetched,
-                                match paging {
-                                    Paging::LinkHeader => "next-page link".to_owned(),
-                                    Paging::Offset { offset_param, .. } => format!("`{offset_param}` parameter"),
-                                }
-                            ),
-                        ));
+                        return Err(repeated_page(operation, paging, progress.fetched));
                     }
                     progress.previous_page = Some(page_digest);
                 }
                 let next = match paging {
-                    Paging::LinkHeader => match link {
-                        Err(err) => Step::Fail(err),
-                        Ok(Some(url)) if !same_origin(&url, client.base()) => Step::Fail(Error::invalid_request(
-                            operation,
-                            format!(
-                                "refusing to follow a next-page link to another origin ({})",
-                                url.origin().ascii_serialization()
-                            ),
-                        )),
-                        Ok(Some(url)) if progress.visited.contains(&url) => Step::Fail(Error::invalid_request(
-                            operation,
-                            format!(
-                                "the next-page link of page {} leads back to a page already fetched ({}); \
-                                 stopping instead of looping",
-                                progress.fetched,
-                                url.path()
-                            ),
-                        )),
-                        Ok(Some(url)) => {
-                            let mut request = cursor.request;
-                            request.absolute_url = Some(url);
-                            Step::Fetch(Box::new(Cursor { request, offset: 0 }))
-                        }
-                        Ok(None) => Step::Done,
-                    },
+                    Paging::LinkHeader => next_by_link(link, cursor.request, &progress, client.base()),
                     Paging::Offset { offset_param, .. } => {
                         let received = u64::try_from(items.len()).unwrap_or(u64::MAX);
-                        // A short page may be the server's cap on the page size: only an empty one ends.
-                        if received == 0 {
-                            Step::Done
-                        } else {
-                            match cursor.offset.checked_add(received) {
-                                Some(offset) => {
-                                    let mut request = cursor.request;
-                                    request.set_query(offset_param, &offset);
-                                    Step::Fetch(Box::new(Cursor { request, offset }))
-                                }
-                                None => Step::Fail(Error::invalid_request(
-                                    operation,
-                                    format!("the next `{offset_param}` would overflow a 64-bit integer"),
-                                )),
-                            }
-                        }
+                        next_by_offset(cursor, received, offset_param)
                     }
                 };
-                let next = match next {
-                    Step::Fetch(_) if progress.fetched >= max_pages => Step::Fail(Error::invalid_request(
-                        operation,
-                        format!(
-                            "stopped after {} pages, the client's max_pages limit; the server offered more",
-                            progress.fetched
-                        ),
-                    )),
-                    next => next,
-                };
+                let next = within_max_pages(next, progress.fetched, max_pages, operation);
                 Ok(Some((items, (next, progress))))
             }
         });

@@ -1,0 +1,473 @@
+//! Schemas -> named types and type expressions.
+//!
+//! Component schemas keep their names; inline schemas that need a type of
+//! their own (objects, enums, unions) are named after where they stand
+//! (`<Parent><Field>`, `<Operation>Response`...). Whatever cannot be typed
+//! falls back to `serde_json::Value` with a note, never to an error.
+//!
+//! This file walks the schemas (references, memoising, nesting, scalars and
+//! arrays); `objects.rs` makes structs and merges `allOf`s, `unions.rs`
+//! makes unions, and `type_graph.rs` decides boxes, newtypes and `Default`
+//! once every type is known.
+
+mod objects;
+mod type_graph;
+mod unions;
+
+use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
+use crate::ir::{Docs, EnumValue, EnumVariant, Ty, TypeDef, TypeKind};
+use crate::load::resolve_local;
+use crate::naming::{type_name, variant_name, UniqueNames};
+use crate::settings::Settings;
+use indexmap::IndexMap;
+use openapiv3::{
+    AnySchema, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use type_graph::break_cycles;
+
+/// A lowered schema: its type, and whether `null` is allowed.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    /// The Rust type (without `Option` for nullability).
+    pub ty: Ty,
+    /// The schema allows `null`.
+    pub nullable: bool,
+}
+
+/// What a schema becomes before it has a name.
+enum Shape {
+    /// A type expression, no definition needed.
+    Inline(Ty),
+    /// A definition that needs a name.
+    Def(TypeKind, Vec<String>),
+}
+
+/// Schemas nested deeper than this (inline, through references into the
+/// middle of schemas, or through `allOf`s of `allOf`s) are refused: lowering
+/// recurses once per level, and no real spec comes near.
+pub const MAX_SCHEMA_NESTING: usize = 100;
+
+/// A schema whose lowering has started and not finished.
+struct Pending {
+    hint: String,
+    nullable: bool,
+    /// Claimed when the schema turns out to contain itself.
+    name: Option<String>,
+}
+
+/// Lowers schemas into [`TypeDef`]s, collecting them by name.
+pub struct TypeLowering<'a> {
+    raw: &'a Value,
+    schemas: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
+    settings: &'a Settings,
+    names: UniqueNames,
+    component_names: BTreeMap<String, String>,
+    /// What each schema (by JSON pointer) lowered to: every schema is lowered once.
+    lowered: HashMap<String, Lowered>,
+    /// Schemas being lowered, by JSON pointer: meeting one again is recursion.
+    pending: HashMap<String, Pending>,
+    /// How many schemas are being lowered, one inside the other.
+    nesting: usize,
+    /// Types defined so far, by name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Approximations made.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl<'a> TypeLowering<'a> {
+    /// Names every component schema up front (in document order, so
+    /// collisions resolve the same way every time).
+    pub fn new(raw: &'a Value, api: &'a openapiv3::OpenAPI, settings: &'a Settings) -> Self {
+        let schemas = api.components.as_ref().map(|c| &c.schemas);
+        let mut names = UniqueNames::default();
+        let component_names =
+            schemas.into_iter().flat_map(|s| s.keys()).map(|key| (key.clone(), names.claim(type_name(key)))).collect();
+        Self {
+            raw,
+            schemas,
+            settings,
+            names,
+            component_names,
+            lowered: HashMap::new(),
+            pending: HashMap::new(),
+            nesting: 0,
+            types: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Defines every component schema.
+    pub fn lower_components(&mut self) {
+        let Some(schemas) = self.schemas else { return };
+        for (key, schema) in schemas {
+            let name = self.component_names[key].clone();
+            let pointer = pointer_join("/components/schemas", key);
+            match schema {
+                ReferenceOr::Item(schema) => self.define(name, schema, &pointer),
+                ReferenceOr::Reference { reference } => {
+                    let target = self.lower_reference(reference, &name, &pointer).ty;
+                    let docs = Docs::default();
+                    self.types
+                        .insert(name.clone(), TypeDef { name, docs, kind: TypeKind::Alias { target, newtype: false } });
+                }
+            }
+        }
+    }
+
+    /// The component schema called `key`.
+    fn component(&self, key: &str) -> Option<&'a ReferenceOr<Schema>> {
+        self.schemas.and_then(|schemas| schemas.get(key))
+    }
+
+    /// Claims a fresh type name derived from `hint`.
+    pub fn claim_name(&mut self, hint: &str) -> String {
+        self.names.claim(type_name(hint))
+    }
+
+    /// Lowers a schema standing at `pointer`; inline definitions are named from `hint`.
+    pub fn lower(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Lowered {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, hint, pointer),
+            ReferenceOr::Item(schema) => self.lower_inline(schema, hint, pointer),
+        }
+    }
+
+    /// [`Self::lower`] for the boxed schemas openapiv3 uses in properties and items.
+    pub fn lower_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Lowered {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, hint, pointer),
+            ReferenceOr::Item(schema) => self.lower_inline(schema, hint, pointer),
+        }
+    }
+
+    fn lower_reference(&mut self, reference: &str, hint: &str, pointer: &str) -> Lowered {
+        let target = crate::load::local_pointer(reference);
+        if let Some(key) = target.as_deref().and_then(component_key) {
+            if let Some(name) = self.component_names.get(&key) {
+                let nullable = matches!(self.component(&key), Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
+                return Lowered { ty: Ty::Named(name.clone()), nullable };
+            }
+        }
+        // A reference elsewhere in the document (load checked that it
+        // resolves, and that references do not loop among themselves): lower
+        // what it points at, once, as the schema standing there.
+        let Some(target) = target else { return self.not_a_schema(reference, pointer) };
+        if let Some(known) = self.recall(&target) {
+            return known;
+        }
+        match resolve_local(self.raw, reference).map(|v| serde_json::from_value::<ReferenceOr<Schema>>(v.clone())) {
+            Some(Ok(ReferenceOr::Item(schema))) => {
+                let target_hint = schema_hint(&target, &self.component_names)
+                    .or_else(|| target.rsplit('/').next().filter(|t| !t.is_empty()).map(unescape_pointer_token))
+                    .unwrap_or_else(|| hint.to_string());
+                self.lower_inline(&schema, &target_hint, &target)
+            }
+            Some(Ok(ReferenceOr::Reference { reference: next })) => {
+                if !self.enter(pointer) {
+                    return Lowered { ty: Ty::Json, nullable: false };
+                }
+                let lowered = self.lower_reference(&next, hint, &target);
+                self.nesting -= 1;
+                lowered
+            }
+            _ => self.not_a_schema(reference, pointer),
+        }
+    }
+
+    fn not_a_schema(&mut self, reference: &str, pointer: &str) -> Lowered {
+        self.warnings
+            .push(Diagnostic::warning(pointer, format!("`{reference}` is not a schema; typed as any JSON value")));
+        Lowered { ty: Ty::Json, nullable: false }
+    }
+
+    /// What the schema at `pointer` lowered to, if it has been; for a schema
+    /// that is being lowered (it contains itself), its type's name.
+    fn recall(&mut self, pointer: &str) -> Option<Lowered> {
+        if let Some(known) = self.lowered.get(pointer) {
+            return Some(known.clone());
+        }
+        let Self { pending, names, .. } = self;
+        let pending = pending.get_mut(pointer)?;
+        let name = pending.name.get_or_insert_with(|| names.claim(type_name(&pending.hint))).clone();
+        Some(Lowered { ty: Ty::Named(name), nullable: pending.nullable })
+    }
+
+    /// One level deeper; `false` (with an error at `pointer`) past [`MAX_SCHEMA_NESTING`].
+    fn enter(&mut self, pointer: &str) -> bool {
+        if self.nesting >= MAX_SCHEMA_NESTING {
+            self.warnings.push(Diagnostic::error(
+                pointer,
+                format!(
+                    "schemas nested more than {MAX_SCHEMA_NESTING} deep (inline, through references into \
+                     schemas, or through allOfs); is a reference pointing the wrong way?"
+                ),
+            ));
+            return false;
+        }
+        self.nesting += 1;
+        true
+    }
+
+    fn lower_inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Lowered {
+        if let Some(known) = self.recall(pointer) {
+            return known;
+        }
+        let nullable = schema.schema_data.nullable || self.allows_null_member(schema);
+        if !self.enter(pointer) {
+            return Lowered { ty: Ty::Json, nullable };
+        }
+        self.pending.insert(pointer.to_string(), Pending { hint: hint.to_string(), nullable, name: None });
+        let shape = self.shape(schema, hint, pointer);
+        let reserved = self.pending.remove(pointer).and_then(|pending| pending.name);
+        self.nesting -= 1;
+        let ty = match (shape, reserved) {
+            (Shape::Inline(ty), None) => ty,
+            // Only itself, through a one-member union or the like: no value at all fits.
+            (Shape::Inline(Ty::Named(target)), Some(name)) if target == name => {
+                self.warnings.push(Diagnostic::warning(
+                    pointer,
+                    "this schema is only a reference to itself; typed as any JSON value",
+                ));
+                self.types.insert(
+                    name.clone(),
+                    TypeDef {
+                        name: name.clone(),
+                        docs: schema_docs(schema),
+                        kind: TypeKind::Alias { target: Ty::Json, newtype: false },
+                    },
+                );
+                Ty::Named(name)
+            }
+            // An array (or map) of itself: a named alias, which recursion needs.
+            (Shape::Inline(target), Some(name)) => {
+                let kind = TypeKind::Alias { target, newtype: false };
+                self.types.insert(name.clone(), TypeDef { name: name.clone(), docs: schema_docs(schema), kind });
+                Ty::Named(name)
+            }
+            (Shape::Def(kind, notes), reserved) => {
+                let name = reserved.unwrap_or_else(|| self.claim_name(hint));
+                let mut docs = schema_docs(schema);
+                docs.notes.extend(notes);
+                self.types.insert(name.clone(), TypeDef { name: name.clone(), docs, kind });
+                Ty::Named(name)
+            }
+        };
+        let lowered = Lowered { ty, nullable };
+        self.lowered.insert(pointer.to_string(), lowered.clone());
+        lowered
+    }
+
+    /// Defines a named type (a component schema) as whatever its schema is.
+    fn define(&mut self, name: String, schema: &Schema, pointer: &str) {
+        let mut docs = schema_docs(schema);
+        let kind = match self.shape(schema, &name, pointer) {
+            Shape::Inline(target) => TypeKind::Alias { target, newtype: false },
+            Shape::Def(kind, notes) => {
+                docs.notes.extend(notes);
+                kind
+            }
+        };
+        self.types.insert(name.clone(), TypeDef { name, docs, kind });
+    }
+
+    fn shape(&mut self, schema: &Schema, name: &str, pointer: &str) -> Shape {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
+                if values.is_empty() {
+                    Shape::Inline(Self::string_format(&s.format))
+                } else {
+                    Shape::Def(string_enum(&values), Vec::new())
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+                if values.is_empty() {
+                    Shape::Inline(match &i.format {
+                        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
+                        _ => Ty::I64,
+                    })
+                } else {
+                    Shape::Def(integer_enum(&values), Vec::new())
+                }
+            }
+            SchemaKind::Type(Type::Number(n)) => Shape::Inline(match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::F32,
+                _ => Ty::F64,
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Inline(Ty::Bool),
+            SchemaKind::Type(Type::Object(o)) => {
+                self.object_of(&o.properties, &o.required, o.additional_properties.as_ref(), name, pointer)
+            }
+            SchemaKind::Type(Type::Array(a)) => Shape::Inline(self.array(a.items.as_ref(), name, pointer)),
+            SchemaKind::OneOf { one_of } => {
+                self.union(one_of, "oneOf", schema.schema_data.discriminator.as_ref(), name, pointer)
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(any_of, "anyOf", schema.schema_data.discriminator.as_ref(), name, pointer)
+            }
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, None, name, pointer),
+            SchemaKind::Not { .. } => Shape::Def(
+                TypeKind::Alias { target: Ty::Json, newtype: false },
+                vec!["The spec describes this value with `not`, which has no Rust type; it is kept as any JSON value."
+                    .into()],
+            ),
+            SchemaKind::Any(any) => self.any(any, schema.schema_data.discriminator.as_ref(), name, pointer),
+        }
+    }
+
+    /// Untyped or mixed schemas: take the most specific reading the keywords allow.
+    fn any(&mut self, any: &AnySchema, discriminator: Option<&Discriminator>, name: &str, pointer: &str) -> Shape {
+        if !any.all_of.is_empty() {
+            return self.all_of(&any.all_of, Some(any), name, pointer);
+        }
+        if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+            if !any.one_of.is_empty() || !any.any_of.is_empty() {
+                // Properties beside a oneOf: the shared part is what can be typed safely.
+                self.warnings.push(Diagnostic::warning(pointer, "properties beside oneOf/anyOf: typed as the shared properties; the rest is kept as extra properties"));
+            }
+            return self.object_of(&any.properties, &any.required, any.additional_properties.as_ref(), name, pointer);
+        }
+        if !any.one_of.is_empty() {
+            return self.union(&any.one_of, "oneOf", discriminator, name, pointer);
+        }
+        if !any.any_of.is_empty() {
+            return self.union(&any.any_of, "anyOf", discriminator, name, pointer);
+        }
+        if any.items.is_some() || any.typ.as_deref() == Some("array") {
+            return Shape::Inline(self.array(any.items.as_ref(), name, pointer));
+        }
+        let strings: Option<Vec<&str>> = any.enumeration.iter().filter(|v| !v.is_null()).map(Value::as_str).collect();
+        match (any.typ.as_deref(), strings) {
+            (Some("string") | None, Some(values)) if !values.is_empty() => Shape::Def(string_enum(&values), Vec::new()),
+            (Some("string"), _) => {
+                let format = match any.format.as_deref() {
+                    Some(f) => serde_json::from_value(Value::String(f.into()))
+                        .unwrap_or(VariantOrUnknownOrEmpty::Unknown(f.into())),
+                    None => VariantOrUnknownOrEmpty::Empty,
+                };
+                Shape::Inline(Self::string_format(&format))
+            }
+            (Some("integer"), _) => {
+                Shape::Inline(if any.format.as_deref() == Some("int32") { Ty::I32 } else { Ty::I64 })
+            }
+            (Some("number"), _) => {
+                Shape::Inline(if any.format.as_deref() == Some("float") { Ty::F32 } else { Ty::F64 })
+            }
+            (Some("boolean"), _) => Shape::Inline(Ty::Bool),
+            _ => Shape::Inline(Ty::Json),
+        }
+    }
+
+    /// Known formats get their type; unknown ones fall back to `String`.
+    fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Ty {
+        match format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Ty::Base64,
+            // Inside JSON a binary string is still text; binary bodies are handled per media type.
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Password) => Ty::String,
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Ty::Uuid,
+            VariantOrUnknownOrEmpty::Unknown(_) | VariantOrUnknownOrEmpty::Empty => Ty::String,
+        }
+    }
+
+    fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, name: &str, pointer: &str) -> Ty {
+        match items {
+            Some(items) => {
+                let item = self.lower_boxed(items, &format!("{name}Item"), &pointer_join(pointer, "items"));
+                Ty::Vec(Box::new(item.ty))
+            }
+            None => Ty::Vec(Box::new(Ty::Json)),
+        }
+    }
+
+    /// Marks boxes that break recursive types, newtypes for self-referring
+    /// aliases, and which structs can derive `Default`.
+    pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+        break_cycles(&mut self.types);
+        (self.types.into_values().collect(), self.warnings)
+    }
+}
+
+/// The key of the component schema a JSON pointer names (`/components/schemas/<key>`).
+fn component_key(pointer: &str) -> Option<String> {
+    let token = pointer.strip_prefix("/components/schemas/")?;
+    (!token.contains('/')).then(|| unescape_pointer_token(token))
+}
+
+/// The name hint a schema inside a component gets where it stands
+/// (`#/components/schemas/A/properties/b` -> `AB`), so that a reference to
+/// it names its type as lowering it in place would.
+fn schema_hint(pointer: &str, component_names: &BTreeMap<String, String>) -> Option<String> {
+    let rest = pointer.strip_prefix("/components/schemas/")?;
+    let mut tokens = rest.split('/').map(unescape_pointer_token);
+    let mut hint = component_names.get(&tokens.next()?)?.clone();
+    while let Some(token) = tokens.next() {
+        match token.as_str() {
+            "properties" => hint.push_str(&type_name(&tokens.next()?)),
+            "items" => hint.push_str("Item"),
+            "additionalProperties" => hint.push_str("Value"),
+            "oneOf" | "anyOf" => {
+                let index: usize = tokens.next()?.parse().ok()?;
+                hint.push_str(&format!("Variant{}", index + 1));
+            }
+            // Merged into the schema around it, so named as it is.
+            "allOf" => {
+                tokens.next()?;
+            }
+            _ => hint.push_str(&type_name(&token)),
+        }
+    }
+    Some(hint)
+}
+
+fn string_enum(values: &[&str]) -> TypeKind {
+    let mut names = UniqueNames::default();
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .iter()
+        .filter(|v| seen.insert(**v))
+        .map(|v| EnumVariant { name: names.claim(variant_name(v)), value: EnumValue::String((*v).to_string()) })
+        .collect();
+    TypeKind::Enum { variants, integer: false }
+}
+
+fn integer_enum(values: &[i64]) -> TypeKind {
+    let mut names = UniqueNames::default();
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .iter()
+        .filter(|v| seen.insert(**v))
+        .map(|v| {
+            let label = if *v < 0 { format!("Minus{}", v.unsigned_abs()) } else { format!("V{v}") };
+            EnumVariant { name: names.claim(label), value: EnumValue::Integer(*v) }
+        })
+        .collect();
+    TypeKind::Enum { variants, integer: true }
+}
+
+fn any_is_empty(any: &AnySchema) -> bool {
+    any.typ.is_none()
+        && any.properties.is_empty()
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.one_of.is_empty()
+        && any.all_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+        && any.additional_properties.is_none()
+}
+
+fn schema_docs(schema: &Schema) -> Docs {
+    let data = &schema.schema_data;
+    Docs {
+        summary: data.title.clone(),
+        description: data.description.clone(),
+        notes: Vec::new(),
+        deprecated: data.deprecated,
+    }
+}
