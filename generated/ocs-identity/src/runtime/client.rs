@@ -137,7 +137,9 @@ impl Client {
                 duration_ms = tracing::field::Empty,
             );
             let started = Instant::now();
-            let result = self.run(&req, &span).instrument(span.clone()).await;
+            // Boxed on its own: kept inline, the attempt loop's few KiB would
+            // be copied with every move of this future.
+            let result = Box::pin(self.run(&req, &span)).instrument(span.clone()).await;
             let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             span.record("duration_ms", duration_ms);
             match &result {
