@@ -398,6 +398,9 @@ pub enum BodyEncoding {
     Form,
     /// `multipart/form-data`.
     Multipart,
+    /// JSON sent as the declared media type: a vendor type that does not
+    /// say `+json` (`application/vnd.example`) with a structured schema.
+    VendorJson,
     /// Raw bytes with the media type.
     Binary,
 }
@@ -446,10 +449,16 @@ pub enum StatusMatch {
 }
 
 /// How a response body is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BodyRead {
     /// Decoded from JSON.
     Json,
+    /// Decoded from JSON when the response's `Content-Type` is JSON (or
+    /// absent, or one of these media types, the concrete ones the spec gives
+    /// the schema under); any other type is a decode error carrying the
+    /// body. For a structured schema under a media type that does not say
+    /// JSON: `*/*`, `application/*`, `application/vnd.example`.
+    Negotiated(Vec<String>),
     /// Taken as text.
     Text,
     /// Taken as bytes.

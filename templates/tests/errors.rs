@@ -90,6 +90,80 @@ async fn decode_error_names_the_failing_field() {
     assert!(matches!(trailing.json::<Vec<u8>, ()>(), Err(Error::Decode(_))));
 }
 
+fn with_content_type(content_type: Option<&str>, body: impl Into<bytes::Bytes>) -> RawResponse {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(content_type) = content_type {
+        headers.insert(reqwest::header::CONTENT_TYPE, content_type.parse().unwrap());
+    }
+    RawResponse::new(reqwest::StatusCode::OK, headers, body.into())
+}
+
+#[test]
+fn a_body_the_spec_does_not_call_json_is_decoded_only_when_the_response_says_json() {
+    let declared = ["application/vnd.example.pet"];
+    for content_type in [
+        None,
+        Some(""),
+        Some("application/json"),
+        Some("Application/JSON; charset=utf-8"),
+        Some("application/problem+json"),
+        Some("text/json"),
+        Some("application/vnd.example.pet; version=1"),
+    ] {
+        let raw = with_content_type(content_type, r#"{"id": "a"}"#);
+        let value: serde_json::Value = raw.json_by_content_type::<_, ()>(&declared).unwrap();
+        assert_eq!(value["id"], "a", "{content_type:?}");
+    }
+    // A declared type counts only for the operation that declares it.
+    let raw = with_content_type(Some("application/vnd.example.pet"), r#"{"id": "a"}"#);
+    assert!(raw.json_by_content_type::<serde_json::Value, ()>(&[]).is_err());
+    // JSON that does not decode is the usual decode error, with no body kept.
+    let raw = with_content_type(Some("application/json"), r#"{"id": 1}"#);
+    let Err(Error::Decode(decode)) = raw.json_by_content_type::<std::collections::BTreeMap<String, String>, ()>(&[])
+    else {
+        panic!()
+    };
+    assert!(!decode.is_unexpected_content_type() && decode.body().is_none() && decode.content_type().is_none());
+}
+
+#[test]
+fn a_body_that_is_not_json_is_a_decode_error_carrying_the_body() {
+    let page = "<html><body>Service unavailable</body></html>";
+    let raw = with_content_type(Some("text/html; charset=utf-8"), page);
+    let err = raw.json_by_content_type::<serde_json::Value, ()>(&[]).unwrap_err();
+    let Error::Decode(decode) = &err else { panic!("{err:?}") };
+    assert!(decode.is_unexpected_content_type());
+    assert_eq!(decode.content_type(), Some("text/html; charset=utf-8"));
+    assert_eq!(decode.body().map(|b| b.as_ref()), Some(page.as_bytes()));
+    assert!(!decode.is_body_truncated());
+    assert_eq!(decode.status(), 200);
+    assert_eq!(
+        err.to_string(),
+        "response body: Content-Type `text/html; charset=utf-8` is not JSON (45 bytes)",
+        "one line, naming the type, never the body"
+    );
+    assert!(!format!("{err:?}").contains("Service unavailable"), "Debug shows the body's length only");
+    // The body kept is bounded like an error body: its first 64 KiB, copied out.
+    let large = vec![b'x'; 1024 * 1024];
+    let raw = with_content_type(Some("application/octet-stream"), large);
+    let Err(Error::Decode(decode)) = raw.json_by_content_type::<serde_json::Value, ()>(&[]) else { panic!() };
+    assert_eq!(decode.body().map(|b| b.len()), Some(64 * 1024));
+    assert!(decode.is_body_truncated());
+    assert!(decode.to_string().contains("(1048576 bytes)"), "{decode}");
+}
+
+#[tokio::test]
+async fn a_vendor_json_body_is_sent_with_its_media_type() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let mut request = Request::new(Method::PUT, "/pets/1", "replacePet");
+    request.json_body_as::<_, ()>(&json!({"name": "Rex"}), "application/vnd.example.pet").unwrap();
+    common::client(&server).execute::<()>(request).await.unwrap();
+    let received = &server.received_requests().await.unwrap()[0];
+    assert_eq!(received.headers["content-type"], "application/vnd.example.pet");
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&received.body).unwrap(), json!({"name": "Rex"}));
+}
+
 /// What generated operation code looks like: `?` must work without annotations.
 async fn generated_operation(client: &Client, id: &str) -> Result<serde_json::Value, Error<OktaError>> {
     let mut req = Request::new(Method::GET, "/users/{id}", "getUser");

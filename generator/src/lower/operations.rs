@@ -5,7 +5,7 @@ use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::http::HttpMethod;
 use crate::ir::{
     BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch,
-    Success, SuccessVariant, Ty,
+    Success, SuccessVariant, Ty, TypeKind,
 };
 use crate::load::resolve_local;
 use crate::naming::{snake_name, type_name, UniqueNames, BUILDER_MEMBERS};
@@ -198,6 +198,58 @@ fn is_json(media_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
 }
 
+/// A media type that may carry JSON without saying so: a wildcard that
+/// covers JSON (`*/*`, `application/*`), or a vendor or personal type of
+/// `application/` with no structured-syntax suffix (`application/vnd.example`;
+/// `application/vnd.example+xml` says what it is). A structured schema under
+/// one is read and sent as JSON ([`structured_schema`]).
+fn may_be_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match essence.split_once('/') {
+        Some(("*", "*") | ("application", "*")) => true,
+        Some(("application", subtype)) => {
+            (subtype.starts_with("vnd.") || subtype.starts_with("prs.")) && !subtype.contains('+')
+        }
+        _ => false,
+    }
+}
+
+/// Whether a media type is a wildcard (`*/*`, `application/*`).
+fn is_wildcard(media_type: &str) -> bool {
+    media_type.contains('*')
+}
+
+/// The type of a schema under a media type that [`may_be_json`], when it is
+/// structured: an object, a list, a map or a union (through aliases). A
+/// string (binary or not), a number, an enum or an untyped schema there is
+/// more likely text or bytes, and stays bytes. Inline scalar schemas are not
+/// lowered at all, so that no type is defined for nothing.
+fn structured_schema(types: &mut TypeLowering<'_>, media: &MediaType, hint: &str, pointer: &str) -> Option<Ty> {
+    let schema = media.schema.as_ref()?;
+    if let ReferenceOr::Item(item) = schema {
+        if matches!(&item.schema_kind, openapiv3::SchemaKind::Type(t) if !matches!(t, openapiv3::Type::Object(_) | openapiv3::Type::Array(_)))
+        {
+            return None;
+        }
+    }
+    let ty = types.lower(schema, hint, &pointer_join(pointer, "schema")).ty;
+    let mut target = &ty;
+    // Alias chains are short; the bound only guards against a cycle of aliases.
+    for _ in 0..16 {
+        match target {
+            Ty::Vec(_) | Ty::Map(_) => return Some(ty),
+            Ty::Named(name) => match types.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias { target: next, .. }) => target = next,
+                Some(TypeKind::Enum { .. }) => return None,
+                // A struct, a union, or a type still being lowered (which only a structure can contain).
+                _ => return Some(ty),
+            },
+            _ => return None,
+        }
+    }
+    None
+}
+
 fn lower_body(
     types: &mut TypeLowering<'_>,
     body: &openapiv3::RequestBody,
@@ -212,6 +264,15 @@ fn lower_body(
         (m, v, BodyEncoding::Form)
     } else if let Some((m, v)) = pick(&|m| m.starts_with("multipart/")) {
         (m, v, BodyEncoding::Multipart)
+    } else if let Some((m, ty)) = body.content.iter().filter(|(m, _)| may_be_json(m)).find_map(|(m, v)| {
+        let pointer = pointer_join(&pointer_join(pointer, "content"), m);
+        structured_schema(types, v, &format!("{builder}Body"), &pointer).map(|ty| (m, ty))
+    }) {
+        // A structured schema under `*/*` or a vendor type: sent as JSON, as
+        // `application/json` for a wildcard, else as the vendor type.
+        let encoding = if is_wildcard(m) { BodyEncoding::Json } else { BodyEncoding::VendorJson };
+        let docs = Docs { description: body.description.clone(), ..Docs::default() };
+        return Some(RequestBody { encoding, media_type: m.clone(), ty, required: body.required, docs });
     } else if let Some((m, v)) = body.content.first() {
         (m, v, BodyEncoding::Binary)
     } else {
@@ -226,7 +287,7 @@ fn lower_body(
             .map(|s| types.lower(s, &format!("{builder}Body"), &pointer_join(&content_pointer, "schema")).ty)
             .unwrap_or(Ty::Json),
         BodyEncoding::Multipart => Ty::Multipart,
-        BodyEncoding::Binary => Ty::Binary,
+        BodyEncoding::Binary | BodyEncoding::VendorJson => Ty::Binary,
     };
     let mut docs = Docs { description: body.description.clone(), ..Docs::default() };
     if encoding == BodyEncoding::Multipart {
@@ -292,13 +353,16 @@ fn lower_responses(
             successes.push(Outcome {
                 status: StatusMatch::Range(2),
                 ty: default.0.clone(),
-                read: default.1,
+                read: default.1.clone(),
                 description: String::new(),
             });
         }
     }
-    let mut error_types: Vec<Ty> =
-        errors.into_iter().filter(|(_, read)| *read == BodyRead::Json).map(|(ty, _)| ty).collect();
+    let mut error_types: Vec<Ty> = errors
+        .into_iter()
+        .filter(|(_, read)| matches!(read, BodyRead::Json | BodyRead::Negotiated(_)))
+        .map(|(ty, _)| ty)
+        .collect();
     error_types.dedup();
     let error_ty = match error_types.as_slice() {
         [only] => only.clone(),
@@ -307,7 +371,7 @@ fn lower_responses(
     let success = if successes.is_empty() {
         Success::Single { ty: Ty::Unit, read: BodyRead::Empty }
     } else if successes.iter().all(|s| s.ty == successes[0].ty && s.read == successes[0].read) {
-        Success::Single { ty: successes[0].ty.clone(), read: successes[0].read }
+        Success::Single { ty: successes[0].ty.clone(), read: successes[0].read.clone() }
     } else {
         let mut names = UniqueNames::default();
         let variants = successes
@@ -358,6 +422,15 @@ fn response_body(types: &mut TypeLowering<'_>, response: &Response, hint: &str, 
     };
     if let Some((media_type, media)) = pick(&|m| is_json(m)) {
         return (lower_schema(types, media_type, media).unwrap_or(Ty::Json), BodyRead::Json);
+    }
+    let maybe_json = || response.content.iter().filter(|(media, _)| may_be_json(media));
+    let negotiated = maybe_json().find_map(|(media_type, media)| {
+        structured_schema(types, media, hint, &pointer_join(&content_pointer, media_type))
+    });
+    if let Some(ty) = negotiated {
+        // Decoded when the response says JSON, or says one of the concrete types the spec gives.
+        let declared = maybe_json().map(|(media, _)| media).filter(|media| !is_wildcard(media)).cloned().collect();
+        return (ty, BodyRead::Negotiated(declared));
     }
     if let Some(_text) = pick(&|m| m.starts_with("text/")) {
         return (Ty::String, BodyRead::Text);

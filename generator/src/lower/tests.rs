@@ -5,7 +5,8 @@
 use super::lower;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{
-    Api, BodyRead, EnumValue, ExtraProperties, Field, Operation, Presence, Success, Ty, TypeDef, TypeKind, UnionVariant,
+    Api, BodyEncoding, BodyRead, EnumValue, ExtraProperties, Field, Operation, Presence, Success, Ty, TypeDef,
+    TypeKind, UnionVariant,
 };
 use crate::settings::Settings;
 use std::fmt::Write as _;

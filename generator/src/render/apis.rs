@@ -145,6 +145,33 @@ fn operation_docs(op: &Operation) -> TokenStream {
         code(&format!("{} {}", op.http_method, op.path)),
         code(&op.id)
     ));
+    match &op.body {
+        Some(body) if body.encoding == BodyEncoding::VendorJson => docs.notes.push(format!(
+            "The body is sent as JSON, with the `Content-Type` the spec gives, {}.",
+            code(&body.media_type)
+        )),
+        Some(body) if body.encoding == BodyEncoding::Json && body.media_type.contains('*') => docs.notes.push(format!(
+            "The body is sent as JSON, with `Content-Type: application/json` (the spec gives its schema under {}).",
+            code(&body.media_type)
+        )),
+        _ => {}
+    }
+    let declared = match &op.success {
+        Success::Single { read: BodyRead::Negotiated(declared), .. } => Some(declared),
+        Success::Single { .. } => None,
+        Success::Several { variants, .. } => variants.iter().find_map(|v| match &v.read {
+            BodyRead::Negotiated(declared) => Some(declared),
+            _ => None,
+        }),
+    };
+    if let Some(declared) = declared {
+        let also: String = declared.iter().map(|d| format!(", {}", code(d))).collect();
+        docs.notes.push(format!(
+            "The spec does not say the response is JSON. The call asks for JSON and decodes the body when the \
+             response's `Content-Type` is JSON{also} or absent; any other type (an HTML page, say) fails with \
+             `Error::Decode`, whose `DecodeError::body` holds what came."
+        ));
+    }
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     if !required.is_empty() || op.body.as_ref().is_some_and(|b| b.required) {
         let mut lines = vec!["Arguments:".to_string()];
@@ -226,12 +253,21 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
-fn read_body(read: BodyRead) -> TokenStream {
+fn read_body(read: &BodyRead) -> TokenStream {
     match read {
-        BodyRead::Json => quote! { response.json() },
+        BodyRead::Json | BodyRead::Negotiated(_) => read_json(read),
         BodyRead::Text => quote! { response.text() },
         BodyRead::Bytes => quote! { Ok(response.bytes()) },
         BodyRead::Empty => quote! { Ok(()) },
+    }
+}
+
+/// The call that decodes a JSON body: by the response's `Content-Type` when
+/// the spec does not say the body is JSON.
+fn read_json(read: &BodyRead) -> TokenStream {
+    match read {
+        BodyRead::Negotiated(declared) => quote! { response.json_by_content_type(&[#(#declared),*]) },
+        _ => quote! { response.json() },
     }
 }
 
@@ -239,19 +275,20 @@ fn read_body(read: BodyRead) -> TokenStream {
 /// reports a body that fills none of them: the type then decodes "successfully"
 /// to nothing, which usually means the server wraps or names the object
 /// differently from the spec. The check is a few `is_none()`s.
-fn read_checked_json(ty: &Ty, api: &Api) -> Option<TokenStream> {
+fn read_checked_json(ty: &Ty, read: &BodyRead, api: &Api) -> Option<TokenStream> {
     let Ty::Named(name) = ty else { return None };
     let TypeKind::Struct { fields, .. } = &api.find_type(name)?.kind else { return None };
     if fields.is_empty() || fields.iter().any(|f| f.presence == Presence::Required) {
         return None;
     }
     let ty = ty_tokens(ty, Scope::Apis);
+    let json = read_json(read);
     let absent = fields.iter().map(|f| {
         let field = ident(&f.name);
         quote! { body.#field.is_none() }
     });
     Some(quote! {{
-        let body: #ty = response.json()?;
+        let body: #ty = #json?;
         if #(#absent)&&* {
             response.warn_no_known_fields(#name);
         }
@@ -263,8 +300,12 @@ fn decode_arms(op: &Operation, api: &Api) -> TokenStream {
     match &op.success {
         // Every success status is read the same way, documented or not.
         Success::Single { read, ty } => {
-            let checked = if *read == BodyRead::Json { read_checked_json(ty, api) } else { None };
-            let read = checked.unwrap_or_else(|| read_body(*read));
+            let checked = if matches!(read, BodyRead::Json | BodyRead::Negotiated(_)) {
+                read_checked_json(ty, read, api)
+            } else {
+                None
+            };
+            let read = checked.unwrap_or_else(|| read_body(read));
             quote! { 200..=299 => #read, }
         }
         Success::Several { enum_name, variants } => {
@@ -274,7 +315,7 @@ fn decode_arms(op: &Operation, api: &Api) -> TokenStream {
             let arms = ordered.iter().map(|v| {
                 let pattern = status_pattern(v.status);
                 let variant = ident(&v.name);
-                match v.read {
+                match &v.read {
                     BodyRead::Empty => quote! { #pattern => Ok(#enum_ident::#variant), },
                     read => {
                         let read = read_body(read);
@@ -362,6 +403,7 @@ fn body_statement(op: &Operation, value: TokenStream) -> TokenStream {
     let media_type = &body.media_type;
     match body.encoding {
         BodyEncoding::Json => quote! { request.json_body(#value)?; },
+        BodyEncoding::VendorJson => quote! { request.json_body_as(#value, #media_type)?; },
         BodyEncoding::Form => quote! { request.form_body(#value)?; },
         BodyEncoding::Multipart => quote! { request.multipart_body(Clone::clone(#value)); },
         BodyEncoding::Binary => quote! { request.binary_body(Clone::clone(#value), #media_type); },
@@ -385,7 +427,10 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
         quote! { #name: Option<#ty>, }
     });
     let setters = optional.iter().map(|(name, ty, docs)| render_setter(op, name, ty, docs));
-    let fallible = op.body.as_ref().is_some_and(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
+    let fallible = op
+        .body
+        .as_ref()
+        .is_some_and(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::VendorJson | BodyEncoding::Form));
     let request = render_request(op, api, &error_ty, fallible);
     let request_arg = if fallible {
         quote! { self.request() }
@@ -510,11 +555,19 @@ fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: b
         None => quote! {},
     };
     let security = op.security.iter().map(|alternative| quote! { &[#(#alternative),*] });
-    let reads_json = match &op.success {
-        Success::Single { read, .. } => *read == BodyRead::Json,
-        Success::Several { variants, .. } => variants.iter().any(|v| v.read == BodyRead::Json),
+    let reads: Vec<&BodyRead> = match &op.success {
+        Success::Single { read, .. } => vec![read],
+        Success::Several { variants, .. } => variants.iter().map(|v| &v.read).collect(),
     };
-    let accept = if reads_json {
+    // A body the spec does not say is JSON may come as anything: JSON is
+    // asked for first, and anything else still accepted (the decode error
+    // then carries it).
+    let accept = if reads.iter().any(|r| matches!(r, BodyRead::Negotiated(_))) {
+        quote! {
+            request.accept("application/json");
+            request.accept("*/*;q=0.8");
+        }
+    } else if reads.iter().any(|r| **r == BodyRead::Json) {
         quote! { request.accept("application/json"); }
     } else {
         quote! {}

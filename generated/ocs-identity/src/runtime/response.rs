@@ -116,6 +116,29 @@ impl RawResponse {
         Ok(value)
     }
 
+    /// [`RawResponse::json`] for a body whose schema the spec gives under a
+    /// media type that does not say JSON (`*/*`, `application/*`,
+    /// `application/vnd.example`): the body is decoded when the response's
+    /// `Content-Type` is JSON (`application/json`, a `+json` or `/json` type,
+    /// one of `declared`, the concrete types the spec gives the schema under,
+    /// or none at all). Any other type (an HTML page, say) fails with
+    /// [`Error::Decode`] carrying the type and the body's first 64 KiB:
+    /// [`DecodeError::is_unexpected_content_type`], [`DecodeError::body`].
+    pub fn json_by_content_type<T: DeserializeOwned, E>(&self, declared: &[&str]) -> Result<T, Error<E>> {
+        match self.headers.get(header::CONTENT_TYPE) {
+            Some(value) if !is_json_content_type(value.as_bytes(), declared) => {
+                let content_type = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                Err(Error::Decode(DecodeError::unexpected_content_type(
+                    self.operation,
+                    self.status,
+                    content_type,
+                    &self.body,
+                )))
+            }
+            _ => self.json(),
+        }
+    }
+
     /// Logs where the first of `kept` unparsable formatted values is.
     #[cold]
     fn warn_kept_raw<T: DeserializeOwned>(&self, kept: u32) {
@@ -142,7 +165,7 @@ impl RawResponse {
         } else {
             message
         };
-        DecodeError { operation: self.operation, status: self.status, path: error_path(&self.body, error), message }
+        DecodeError::new(self.operation, self.status, error_path(&self.body, error), message)
     }
 
     /// Logs a warning that the body, which has content, matched none of the
@@ -165,12 +188,12 @@ impl RawResponse {
     /// The body as UTF-8 text.
     pub fn text<E>(&self) -> Result<String, Error<E>> {
         String::from_utf8(self.body.to_vec()).map_err(|e| {
-            Error::Decode(DecodeError {
-                operation: self.operation,
-                status: self.status,
-                path: ".".to_owned(),
-                message: format!("not valid UTF-8: {e}"),
-            })
+            Error::Decode(DecodeError::new(
+                self.operation,
+                self.status,
+                ".".to_owned(),
+                format!("not valid UTF-8: {e}"),
+            ))
         })
     }
 
@@ -200,6 +223,18 @@ impl RawResponse {
         mark_sensitive(&mut headers, sensitive);
         RawResponse { status, headers, body, operation, strict_formats, body_truncated: false }
     }
+}
+
+/// Whether a `Content-Type` value is JSON: `application/json`, any `+json`
+/// or `/json` type, one of `declared`, or blank. Parameters (`; charset=utf-8`)
+/// and case do not matter.
+fn is_json_content_type(value: &[u8], declared: &[&str]) -> bool {
+    let value = String::from_utf8_lossy(value);
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence.is_empty()
+        || essence.ends_with("/json")
+        || essence.ends_with("+json")
+        || declared.iter().any(|d| d.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case(&essence))
 }
 
 /// A decoded body with the status and headers it came with, from an

@@ -5,10 +5,11 @@ use std::convert::Infallible;
 use std::fmt;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use super::body::ByteSize;
+use super::body::{ByteSize, ERROR_BODY_LIMIT};
 
 /// How many characters of a response body [`ApiError`]'s `Display` shows.
 const DISPLAY_BODY_LIMIT: usize = 512;
@@ -510,15 +511,62 @@ impl<E> fmt::Display for ApiError<E> {
 }
 
 /// A response body that did not match the expected type.
-#[derive(Debug, Clone)]
+///
+/// Either the body did not decode (the error names the path of the failing
+/// value), or it was not JSON at all: an operation whose spec gives its body
+/// a schema under a media type that does not say JSON (`*/*`,
+/// `application/*`, `application/vnd.example`) decodes the body only when
+/// the response's `Content-Type` is JSON, and otherwise returns this error
+/// with the body ([`DecodeError::is_unexpected_content_type`],
+/// [`DecodeError::content_type`], [`DecodeError::body`]).
+#[derive(Clone)]
 pub struct DecodeError {
     pub(crate) operation: &'static str,
     pub(crate) status: StatusCode,
     pub(crate) path: String,
     pub(crate) message: String,
+    /// The body of a response that was not JSON (boxed: most decode errors have none).
+    pub(crate) unexpected: Option<Box<UnexpectedBody>>,
+}
+
+/// The body of a response whose `Content-Type` was not JSON.
+#[derive(Clone)]
+pub(crate) struct UnexpectedBody {
+    /// The response's `Content-Type`, as sent (lossily decoded as UTF-8).
+    pub(crate) content_type: String,
+    /// The start of the body: at most [`ERROR_BODY_LIMIT`] bytes.
+    pub(crate) body: Bytes,
+    /// Whether the body was longer than what is kept.
+    pub(crate) truncated: bool,
 }
 
 impl DecodeError {
+    /// A failure to decode the body at `path`.
+    pub(crate) fn new(operation: &'static str, status: StatusCode, path: String, message: String) -> Self {
+        DecodeError { operation, status, path, message, unexpected: None }
+    }
+
+    /// A body whose `Content-Type` is not JSON: the error keeps the type and
+    /// a copy of the body's first [`ERROR_BODY_LIMIT`] bytes (a copy, so the
+    /// rest of a large body is freed).
+    pub(crate) fn unexpected_content_type(
+        operation: &'static str,
+        status: StatusCode,
+        content_type: String,
+        body: &Bytes,
+    ) -> Self {
+        let kept = body.get(..ERROR_BODY_LIMIT).unwrap_or(body);
+        let truncated = kept.len() < body.len();
+        let message = format!("Content-Type `{}` is not JSON ({} bytes)", content_type.escape_debug(), body.len());
+        DecodeError {
+            operation,
+            status,
+            path: ".".to_owned(),
+            message,
+            unexpected: Some(Box::new(UnexpectedBody { content_type, body: Bytes::copy_from_slice(kept), truncated })),
+        }
+    }
+
     /// The operation id of the call (empty for a response built with [`RawResponse::new`](super::RawResponse::new)).
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -540,6 +588,51 @@ impl DecodeError {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// Whether the body was not decoded because the response's
+    /// `Content-Type` was not JSON (say `text/html`): then
+    /// [`DecodeError::content_type`] and [`DecodeError::body`] say what came.
+    pub fn is_unexpected_content_type(&self) -> bool {
+        self.unexpected.is_some()
+    }
+
+    /// The `Content-Type` of a response that was not JSON
+    /// ([`DecodeError::is_unexpected_content_type`]); `None` otherwise.
+    pub fn content_type(&self) -> Option<&str> {
+        self.unexpected.as_deref().map(|u| u.content_type.as_str())
+    }
+
+    /// The raw body of a response that was not JSON, as the server sent it:
+    /// its first 64 KiB when [`DecodeError::is_body_truncated`], like the
+    /// body of an [`ApiError`]. `None` for a body that was JSON but did not
+    /// decode.
+    pub fn body(&self) -> Option<&Bytes> {
+        self.unexpected.as_deref().map(|u| &u.body)
+    }
+
+    /// Whether [`DecodeError::body`] is only the start of the body.
+    pub fn is_body_truncated(&self) -> bool {
+        self.unexpected.as_deref().is_some_and(|u| u.truncated)
+    }
+}
+
+/// Like [`ApiError`]'s: the body is shown by its length only.
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("DecodeError");
+        debug
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("path", &self.path)
+            .field("message", &self.message);
+        if let Some(unexpected) = &self.unexpected {
+            debug
+                .field("content_type", &unexpected.content_type)
+                .field("body_len", &unexpected.body.len())
+                .field("body_truncated", &unexpected.truncated);
+        }
+        debug.finish()
+    }
 }
 
 impl fmt::Display for DecodeError {
@@ -548,7 +641,11 @@ impl fmt::Display for DecodeError {
         if !self.status.is_success() {
             write!(f, "HTTP {} ", self.status)?;
         }
-        write!(f, "response body at `{}`: {}", self.path, self.message)
+        if self.unexpected.is_some() {
+            write!(f, "response body: {}", self.message)
+        } else {
+            write!(f, "response body at `{}`: {}", self.path, self.message)
+        }
     }
 }
 

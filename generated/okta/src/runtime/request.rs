@@ -270,9 +270,22 @@ impl Request {
     /// (e.g. a map with non-string keys). Generic over `E` so that generated
     /// code can `?` it into the operation's `Error<E>`.
     pub fn json_body<B: serde::Serialize + ?Sized, E>(&mut self, body: &B) -> Result<(), Error<E>> {
+        self.json_body_as(body, "application/json")
+    }
+
+    /// Sets a JSON body sent as `content_type`: for a body whose spec gives
+    /// its schema under a vendor media type that does not say `+json`
+    /// (`application/vnd.example`).
+    ///
+    /// Fails like [`Request::json_body`].
+    pub fn json_body_as<B: serde::Serialize + ?Sized, E>(
+        &mut self,
+        body: &B,
+        content_type: &str,
+    ) -> Result<(), Error<E>> {
         let data = serde_json::to_vec(body)
             .map_err(|e| Error::invalid_request(self.operation_id, format!("body does not serialize to JSON: {e}")))?;
-        self.body = Body::Bytes { data: Bytes::from(data), content_type: "application/json".to_owned() };
+        self.body = Body::Bytes { data: Bytes::from(data), content_type: content_type.to_owned() };
         Ok(())
     }
 

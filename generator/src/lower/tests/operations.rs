@@ -47,7 +47,8 @@ paths:
         panic!("expected several successes")
     };
     assert_eq!(enum_name, "SeveralResponse");
-    let summary: Vec<(&str, &Ty, BodyRead)> = variants.iter().map(|v| (v.name.as_str(), &v.ty, v.read)).collect();
+    let summary: Vec<(&str, &Ty, BodyRead)> =
+        variants.iter().map(|v| (v.name.as_str(), &v.ty, v.read.clone())).collect();
     assert_eq!(summary, [("Ok", &Ty::String, BodyRead::Json), ("Accepted", &Ty::Unit, BodyRead::Empty)]);
     assert!(matches!(&operation(&api, "single").success, Success::Single { ty: Ty::String, read: BodyRead::Json }));
 }
@@ -100,4 +101,67 @@ components:
     assert_eq!(operation(&api, "optionalAuth").security, [vec!["key".to_string()]]);
     assert!(operation(&api, "anonymous").security.is_empty());
     assert_eq!(operation(&api, "inherited").security, [vec!["key".to_string()]]);
+}
+
+#[test]
+fn a_structured_schema_under_a_media_type_that_does_not_say_json_is_read_by_content_type() {
+    let (api, _) = lower_spec(
+        "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: wildcard
+      responses: {'200': {description: ok, content: {'*/*': {schema: {$ref: '#/components/schemas/Out'}}}}}
+    post:
+      operationId: applicationWildcard
+      requestBody: {content: {'application/*': {schema: {$ref: '#/components/schemas/Out'}}}}
+      responses: {'200': {description: ok, content: {'application/*': {schema: {type: array, items: {$ref: '#/components/schemas/Out'}}}}}}
+    put:
+      operationId: vendor
+      requestBody: {content: {application/vnd.example.out: {schema: {$ref: '#/components/schemas/Out'}}}}
+      responses:
+        '200': {description: ok, content: {application/vnd.example.out: {schema: {$ref: '#/components/schemas/Out'}}, '*/*': {schema: {$ref: '#/components/schemas/Out'}}}}
+        '400': {description: bad, content: {'*/*': {schema: {$ref: '#/components/schemas/Problem'}}}}
+  /b:
+    get:
+      operationId: binary
+      responses: {'200': {description: ok, content: {'*/*': {schema: {type: string, format: binary}}}}}
+    post:
+      operationId: binaryBody
+      requestBody: {content: {'*/*': {schema: {type: string, format: binary}}}}
+      responses: {'200': {description: ok, content: {'*/*': {schema: {$ref: '#/components/schemas/Level'}}}}}
+    put:
+      operationId: notVendor
+      requestBody: {content: {application/vnd.example+xml: {schema: {$ref: '#/components/schemas/Out'}}}}
+      responses: {'200': {description: ok, content: {application/xml: {schema: {$ref: '#/components/schemas/Out'}}}}}
+    patch:
+      operationId: untyped
+      responses: {'200': {description: ok, content: {'*/*': {schema: {}}}}}
+components:
+  schemas:
+    Out: {type: object, properties: {a: {type: string}}}
+    Problem: {type: object, properties: {title: {type: string}}}
+    Level: {type: string, enum: [low, high]}
+",
+    );
+    let success = |id: &str| match &operation(&api, id).success {
+        Success::Single { ty, read } => (ty.clone(), read.clone()),
+        Success::Several { .. } => panic!("{id}: one success"),
+    };
+    let body = |id: &str| operation(&api, id).body.as_ref().map(|b| (b.encoding, b.ty.clone()));
+    assert_eq!(success("wildcard"), (named("Out"), BodyRead::Negotiated(vec![])));
+    assert_eq!(success("applicationWildcard"), (Ty::Vec(Box::new(named("Out"))), BodyRead::Negotiated(vec![])));
+    assert_eq!(body("applicationWildcard"), Some((BodyEncoding::Json, named("Out"))));
+    // The concrete types given count as JSON too; a wildcard beside it does not add one.
+    assert_eq!(success("vendor"), (named("Out"), BodyRead::Negotiated(vec!["application/vnd.example.out".into()])));
+    assert_eq!(body("vendor"), Some((BodyEncoding::VendorJson, named("Out"))));
+    assert_eq!(operation(&api, "vendor").error_ty, named("Problem"), "error bodies are typed too");
+    // Binary, enum (scalar) and untyped schemas stay bytes; `+xml` and XML are not JSON.
+    assert_eq!(success("binary"), (Ty::Binary, BodyRead::Bytes));
+    assert_eq!(body("binaryBody"), Some((BodyEncoding::Binary, Ty::Binary)));
+    assert_eq!(success("binaryBody"), (Ty::Binary, BodyRead::Bytes));
+    assert_eq!(body("notVendor"), Some((BodyEncoding::Binary, Ty::Binary)));
+    assert_eq!(success("notVendor"), (Ty::Binary, BodyRead::Bytes));
+    assert_eq!(success("untyped"), (Ty::Binary, BodyRead::Bytes));
 }

@@ -1,0 +1,86 @@
+//! Crates generated from fixture specs, called against loopback servers:
+//! the fixtures' crates and the code in `tests/fixtures/e2e/` go into a
+//! throwaway workspace, built with this checkout's generator and runtime,
+//! and `cargo test` runs that code there.
+//!
+//! Slow (it builds the generated crates and their dependencies), so it is
+//! ignored by plain `cargo test`; `.ci/run` runs it with
+//! `cargo test -p tests --test e2e_fixture_crates -- --ignored`. Builds go to
+//! `target/fixture-e2e` (under `CARGO_TARGET_DIR` when set), kept between runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the repository").to_path_buf()
+}
+
+/// Writes the crate of `tests/fixtures/specs/<fixture>.yaml`, named
+/// `<fixture>-client`, into `workspace/<fixture>`.
+fn write_fixture_crate(workspace: &Path, fixture: &str) {
+    let spec_path = repo().join(format!("tests/fixtures/specs/{fixture}.yaml"));
+    let spec = std::fs::read_to_string(&spec_path).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
+    let settings = generator::Settings::new(format!("{fixture}-client"), format!("{fixture}.yaml"));
+    let generated = generator::generate(&spec, &settings).unwrap_or_else(|e| panic!("{fixture}: {e:?}"));
+    generator::project::write_files(&workspace.join(fixture), &generated.files).expect("write the crate");
+}
+
+/// Builds the workspace of `fixtures` and a crate `e2e` whose test `test`
+/// is `tests/fixtures/e2e/<test>.rs`, and runs that test.
+fn run_e2e(test: &str, fixtures: &[&str], dev_dependencies: &str) {
+    let repo = repo();
+    let workspace = std::env::temp_dir().join(format!("openapi-rs-fixture-e2e-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&workspace);
+    for fixture in fixtures {
+        write_fixture_crate(&workspace, fixture);
+    }
+    let members: Vec<String> = fixtures.iter().map(|f| format!("{f:?}")).chain([r#""e2e""#.to_owned()]).collect();
+    let write = |path: &str, text: &str| {
+        let path = workspace.join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create the folder");
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    };
+    write("Cargo.toml", &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")));
+    let clients: String = fixtures.iter().map(|f| format!("{f}-client = {{ path = \"../{f}\" }}\n")).collect();
+    write(
+        "e2e/Cargo.toml",
+        &format!(
+            "[package]\nname = \"e2e\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dev-dependencies]\n{clients}{dev_dependencies}"
+        ),
+    );
+    write("e2e/src/lib.rs", "//! Only tests.\n");
+    let source = std::fs::read_to_string(repo.join(format!("tests/fixtures/e2e/{test}.rs"))).expect("the e2e test");
+    write(&format!("e2e/tests/{test}.rs"), &source);
+    // The same dependency versions as this repository's crates.
+    std::fs::copy(repo.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("copy Cargo.lock");
+
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from).join("fixture-e2e");
+    let output = Command::new(env!("CARGO"))
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-D warnings")
+        .args(["test", "-p", "e2e", "--test", test])
+        .output()
+        .expect("run cargo test");
+    let report = format!(
+        "--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "the e2e test {test} failed:\n{report}");
+    assert!(report.contains("test result: ok."), "the e2e test {test} ran no tests:\n{report}");
+    std::fs::remove_dir_all(&workspace).expect("remove the workspace");
+}
+
+#[test]
+#[ignore = "slow: builds generated crates and their dependencies; run by .ci/run"]
+fn bodies_behind_wildcard_and_vendor_media_types() {
+    run_e2e(
+        "wildcard_media",
+        &["wildcard-responses", "vendor-media", "wildcard-request-body"],
+        "bytes = \"1\"\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+         wiremock = \"0.6\"\n",
+    );
+}
