@@ -1,7 +1,6 @@
 //! Building and validating a client: server variables, the base URL, the
 //! `https` checks, credentials and the `reqwest::Client`.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +8,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Url;
 
-use super::auth::{Credentials, Scheme};
+use super::auth::{Credentials, Scheme, Schemes};
 use super::body::DEFAULT_MAX_BODY_SIZE;
 use super::client::{Client, Inner};
 use super::error::Error;
@@ -407,8 +406,8 @@ fn security_schemes(
     credentials: Vec<(&'static str, Credentials)>,
     variables: &[(&str, &str)],
     base: (&str, &Url),
-) -> Result<(HashMap<&'static str, Scheme>, Vec<HeaderName>), Error> {
-    let mut schemes = HashMap::new();
+) -> Result<(Schemes, Vec<HeaderName>), Error> {
+    let mut schemes = Schemes::default();
     let mut sensitive_headers = Vec::new();
     for (name, credentials) in credentials {
         let token_url = match &credentials {

@@ -361,14 +361,18 @@ impl Request {
             return Err(format!("missing path parameter `{placeholder}`"));
         }
         let prefix = base.path().trim_end_matches('/');
-        let mut path = String::with_capacity(prefix.len().saturating_add(self.path.len()).saturating_add(1));
-        path.push_str(prefix);
-        if !self.path.starts_with('/') {
-            path.push('/');
-        }
-        path.push_str(&self.path);
         let mut url = base.clone();
-        url.set_path(&path);
+        if prefix.is_empty() && self.path.starts_with('/') {
+            url.set_path(&self.path);
+        } else {
+            let mut path = String::with_capacity(prefix.len().saturating_add(self.path.len()).saturating_add(1));
+            path.push_str(prefix);
+            if !self.path.starts_with('/') {
+                path.push('/');
+            }
+            path.push_str(&self.path);
+            url.set_path(&path);
+        }
         if !self.query.is_empty() {
             let mut query = String::new();
             for pair in &self.query {

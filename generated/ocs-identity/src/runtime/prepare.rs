@@ -33,7 +33,7 @@ pub(super) type UsedTokens = Vec<(&'static str, SecretString)>;
 impl Client {
     /// The first security alternative whose schemes all have credentials.
     pub(super) fn select_alternative(&self, security: &'static [&'static [&'static str]]) -> &'static [&'static str] {
-        let chosen = security.iter().find(|alt| alt.iter().all(|s| self.inner.schemes.contains_key(s)));
+        let chosen = security.iter().find(|alt| alt.iter().all(|s| self.inner.schemes.contains(s)));
         match chosen {
             Some(alt) => alt,
             None => {
@@ -56,13 +56,19 @@ impl Client {
     ) -> Result<(reqwest::Request, UsedTokens), Error<Infallible>> {
         let inner = &*self.inner;
         let mut url = url.clone();
-        let mut headers = HeaderMap::new();
+        // Room for the request's headers and the few the client adds, so
+        // that the map is not grown (and rehashed) while it is filled.
+        let mut headers = HeaderMap::with_capacity(req.headers.len().saturating_add(4));
         for (name, value) in &req.headers {
             headers.append(name.clone(), value.clone());
         }
-        if !req.accept.is_empty() {
-            let accept = HeaderValue::from_str(&req.accept.join(", "))
-                .map_err(|_| Error::invalid_request(req.operation_id, "invalid Accept media type"))?;
+        let accept = match req.accept.as_slice() {
+            [] => None,
+            [one] => Some(HeaderValue::from_str(one)),
+            several => Some(HeaderValue::from_str(&several.join(", "))),
+        };
+        if let Some(accept) = accept {
+            let accept = accept.map_err(|_| Error::invalid_request(req.operation_id, "invalid Accept media type"))?;
             headers.insert(header::ACCEPT, accept);
         }
         if let Some(ua) = &inner.user_agent {

@@ -199,6 +199,18 @@ pub(crate) fn next_hop(
     Hop::Follow(NextHop { url, method, keep_body, same_origin: same })
 }
 
+/// Whether `status` is one of the redirects [`next_hop`] may follow.
+fn is_redirect(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::MOVED_PERMANENTLY
+            | StatusCode::FOUND
+            | StatusCode::SEE_OTHER
+            | StatusCode::TEMPORARY_REDIRECT
+            | StatusCode::PERMANENT_REDIRECT
+    )
+}
+
 /// Removes the query pairs named in `names` (API keys the server may have
 /// copied into a `Location`): the client adds its own where they belong.
 fn remove_query_keys(url: &mut Url, names: &[&str]) {
@@ -230,20 +242,42 @@ impl Client {
         attempt: u32,
         progress: &Progress,
     ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
-        let (request, mut used_tokens) = self.prepare(req, url, alternative).await?;
-        let mut response = self.send_within_limit(request, req, url, attempt, progress).await?;
+        let (request, used_tokens) = self.prepare(req, url, alternative).await?;
+        let response = self.send_within_limit(request, req, url, attempt, progress).await?;
+        match &response {
+            // Boxed: the hops' state stays out of the future of every call.
+            Ok(raw) if is_redirect(raw.status()) => {
+                let first = (response, used_tokens);
+                Box::pin(self.follow_redirects(req, url, alternative, attempt, progress, first)).await
+            }
+            _ => Ok((response, used_tokens)),
+        }
+    }
+
+    /// [`Client::send_following_redirects`] from the `first` response (a
+    /// redirect status) and the tokens its request carried.
+    async fn follow_redirects(
+        &self,
+        req: &Request,
+        url: &Url,
+        alternative: &[&'static str],
+        attempt: u32,
+        progress: &Progress,
+        first: (Result<RawResponse, reqwest::Error>, UsedTokens),
+    ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
+        let (mut response, mut used_tokens) = first;
         let policy = self.redirect_policy();
-        // The request of the latest hop (`req` until a redirect is followed).
-        let mut hop_request: Option<Request> = None;
-        let mut current = url.clone();
+        // The request and URL of the latest hop (`req` and `url` until a
+        // redirect is followed).
+        let mut hop: Option<(Request, Url)> = None;
         let mut hops = 0u32;
         loop {
             let Ok(raw) = &response else { return Ok((response, used_tokens)) };
-            let previous = hop_request.as_ref().unwrap_or(req);
+            let (previous, current) = hop.as_ref().map_or((req, url), |(request, url)| (request, url));
             let location = raw.headers().get(LOCATION).and_then(|v| v.to_str().ok());
             let has_body = !matches!(previous.body, Body::Empty);
             let status = raw.status();
-            let next = match next_hop(policy, status, location, &current, url, &previous.method, has_body, hops) {
+            let next = match next_hop(policy, status, location, current, url, &previous.method, has_body, hops) {
                 Hop::Answer => return Ok((response, used_tokens)),
                 Hop::Refuse(message) => return Err(Error::InvalidRequest(format!("{}: {message}", req.operation_id))),
                 Hop::Follow(next) => next,
@@ -275,8 +309,7 @@ impl Client {
             let (prepared, tokens) = self.prepare(&request, &next_url, credentials).await?;
             used_tokens = tokens;
             response = self.send_within_limit(prepared, &request, &next_url, attempt, progress).await?;
-            current = next_url;
-            hop_request = Some(request);
+            hop = Some((request, next_url));
         }
     }
 }

@@ -142,6 +142,41 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// The security schemes that have credentials, by name, in name order. A
+/// client has a few: searched in a line, which costs less on every call than
+/// hashing the name.
+#[derive(Default)]
+pub(crate) struct Schemes(Vec<(&'static str, Scheme)>);
+
+impl Schemes {
+    /// Adds (or replaces) the scheme `name`.
+    pub(crate) fn insert(&mut self, name: &'static str, scheme: Scheme) {
+        match self.0.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            Ok(found) => {
+                if let Some(entry) = self.0.get_mut(found) {
+                    entry.1 = scheme;
+                }
+            }
+            Err(at) => self.0.insert(at, (name, scheme)),
+        }
+    }
+
+    /// The scheme `name`, if it has credentials.
+    pub(crate) fn get(&self, name: &str) -> Option<&Scheme> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, scheme)| scheme)
+    }
+
+    /// Whether the scheme `name` has credentials.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Every scheme with its name, in name order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'static str, &Scheme)> {
+        self.0.iter().map(|(name, scheme)| (*name, scheme))
+    }
+}
+
 /// A configured security scheme, ready to be applied.
 pub(crate) enum Scheme {
     /// An API key in a header; the value (prefix included) is marked sensitive.

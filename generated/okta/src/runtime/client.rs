@@ -2,7 +2,6 @@
 //! The client: its shared state, the path every call takes, and the `send`
 //! functions operations call.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::sync::Arc;
@@ -13,7 +12,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Url;
 use tracing::Instrument as _;
 
-use super::auth::Scheme;
+use super::auth::{Scheme, Schemes};
 use super::error::Error;
 use super::redact::without_userinfo;
 use super::redirect::RedirectPolicy;
@@ -39,7 +38,7 @@ pub(super) struct Inner {
     pub(super) silence: Option<Duration>,
     pub(super) strict_formats: bool,
     pub(super) retry_policy: RetryPolicy,
-    pub(super) schemes: HashMap<&'static str, Scheme>,
+    pub(super) schemes: Schemes,
     /// Response headers whose values are redacted (API key headers).
     pub(super) sensitive_headers: Vec<HeaderName>,
     /// [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size).
@@ -59,8 +58,7 @@ pub struct Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut schemes: Vec<_> = self.inner.schemes.iter().collect();
-        schemes.sort_by_key(|(name, _)| **name);
+        let schemes: Vec<_> = self.inner.schemes.iter().collect();
         f.debug_struct("Client")
             .field("base_url", &without_userinfo(&self.inner.base_url))
             .field("schemes", &schemes)
@@ -102,7 +100,7 @@ impl Client {
 
     /// The query parameters that carry API keys.
     pub(super) fn query_key_names(&self) -> Vec<&str> {
-        let keys = self.inner.schemes.values().filter_map(|s| match s {
+        let keys = self.inner.schemes.iter().filter_map(|(_, s)| match s {
             Scheme::QueryKey { name, .. } => Some(name.as_str()),
             _ => None,
         });
@@ -136,12 +134,14 @@ impl Client {
                 attempt = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
-            let started = Instant::now();
+            // No subscriber wants the span: the clock is not read for it.
+            let started = (!span.is_disabled()).then(Instant::now);
             // Boxed on its own: kept inline, the attempt loop's few KiB would
             // be copied with every move of this future.
             let result = Box::pin(self.run(&req, &span)).instrument(span.clone()).await;
-            let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            span.record("duration_ms", duration_ms);
+            if let Some(started) = started {
+                span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+            }
             match &result {
                 Ok(raw) => {
                     span.record("status", raw.status().as_u16());
