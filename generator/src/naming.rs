@@ -225,6 +225,12 @@ pub fn feature_name(raw: &str) -> String {
     }
 }
 
+/// The `kebab-case` crate name to suggest for a `name` rustc would warn about
+/// (`MyApi` -> `my-api`, `my__api` -> `my-api`).
+pub fn crate_name_suggestion(name: &str) -> String {
+    name.to_kebab_case()
+}
+
 /// The catch-all variant of an enum whose listed variants are `listed`:
 /// the first of `Unknown`, `UnknownValue`, `Unlisted`, `UnlistedValue` that
 /// no listed value took, else `Unknown` with a suffix.

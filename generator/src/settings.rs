@@ -1,6 +1,6 @@
 //! Per-spec settings: what the spec cannot say about the crate to generate.
 
-use crate::naming::KEYWORDS;
+use crate::naming::{crate_name_suggestion, KEYWORDS};
 use std::collections::BTreeMap;
 
 /// How to generate one crate: what the spec cannot say about it.
@@ -182,11 +182,13 @@ const BUILT_IN_CRATES: &[&str] = &["alloc", "core", "proc_macro", "std", "test"]
 
 /// Is `name` a package name that cargo accepts and that code can `use`?
 ///
-/// The rule (stricter than cargo only in asking for ASCII and in refusing
-/// the weak keyword `union`): ASCII letters, digits, `-` and `_`; the first
-/// character a letter or `_`; not a Rust keyword (`naming::KEYWORDS`); not
-/// the name of a crate that ships with Rust. The library name
-/// is the package name with `-` as `_`, so both are checked.
+/// The rule (stricter than cargo in asking for ASCII, in refusing the weak
+/// keyword `union`, and in refusing what rustc warns about in every build
+/// of the crate): ASCII letters, digits, `-` and `_`; the first character a
+/// letter or `_`; snake case once `-` is read as `_` (no upper-case letter,
+/// no `_` or `-` twice in a row inside the name); not a Rust keyword
+/// (`naming::KEYWORDS`); not the name of a crate that ships with Rust. The
+/// library name is the package name with `-` as `_`, so both are checked.
 pub fn check_crate_name(name: &str) -> Result<(), String> {
     let problem = if name.is_empty() {
         "it is empty".to_string()
@@ -196,12 +198,27 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
         "it must start with a letter or `_`".to_string()
     } else if KEYWORDS.contains(&name) {
         "it is a Rust keyword".to_string()
+    } else if !is_snake_case(&name.replace('-', "_")) {
+        let suggestion = crate_name_suggestion(name);
+        let instead =
+            if check_crate_name(&suggestion).is_ok() { format!("; use `{suggestion}`") } else { String::new() };
+        format!(
+            "rustc warns in every build about a crate name that is not snake case (upper-case letters, `_` or `-` \
+             twice in a row){instead}"
+        )
     } else if BUILT_IN_CRATES.contains(&name.replace('-', "_").as_str()) {
         "it is the name of a crate that ships with Rust".to_string()
     } else {
         return Ok(());
     };
     Err(format!("invalid crate name `{name}`: {problem}"))
+}
+
+/// rustc's rule for the `non_snake_case` lint: past leading and trailing
+/// `_`, no upper-case letter and no `__`.
+fn is_snake_case(name: &str) -> bool {
+    let inner = name.trim_matches('_');
+    !inner.contains("__") && !inner.chars().any(char::is_uppercase)
 }
 
 #[cfg(test)]
@@ -264,11 +281,15 @@ mod tests {
             ("std", "ships with Rust"),
             ("proc-macro", "ships with Rust"),
             ("caf\u{e9}", "contains `\u{e9}`"),
+            ("MyApi", "not snake case (upper-case letters, `_` or `-` twice in a row); use `my-api`"),
+            ("my__api", "not snake case"),
+            ("my--api", "not snake case"),
+            ("my-_api", "use `my-api`"),
         ] {
             let error = check_crate_name(name).unwrap_err();
             assert!(error.contains(rule) && error.contains(&format!("`{name}`")), "{name}: {error}");
         }
-        for name in ["okta-client", "_private", "a", "my_api2", "fn-client"] {
+        for name in ["okta-client", "_private", "a", "my_api2", "fn-client", "__api__"] {
             assert_eq!(check_crate_name(name), Ok(()), "{name}");
         }
     }

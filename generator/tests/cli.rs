@@ -72,6 +72,12 @@ fn errors_show_the_spec_line_and_nothing_is_written() {
     let (code, _, stderr) = openapi_rs(&dir, &["generate", "pets.yaml", "--out", "x", "--name", "3d"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("invalid crate name `3d`: it must start with a letter or `_`"), "{stderr}");
+
+    // rustc would warn "crate `MyApi` should have a snake case name" in every build.
+    let (code, _, stderr) = openapi_rs(&dir, &["generate", "pets.yaml", "--out", "x", "--name", "MyApi"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("invalid crate name `MyApi`: rustc warns") && stderr.contains("use `my-api`"), "{stderr}");
+    assert!(!dir.join("x").exists(), "nothing is written");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
