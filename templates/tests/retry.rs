@@ -63,16 +63,21 @@ async fn unavailable_503_waits_for_retry_after() {
 #[tokio::test]
 async fn retry_after_http_date_is_honoured() {
     let server = MockServer::start().await;
-    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(1));
+    // HTTP dates have whole seconds: this one is 1 to 2 s away.
+    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", at.as_str()))
         .up_to_n_times(1)
         .mount(&server)
         .await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let started = Instant::now();
+    // The client's own backoff is 5 ms: only the date can make it wait a second.
     let raw = common::client(&server).execute::<()>(request(Method::GET)).await.unwrap();
+    let waited = started.elapsed();
     assert_eq!(raw.status(), 200);
     assert_eq!(common::received(&server).await.len(), 2);
+    assert!(waited >= Duration::from_millis(950) && waited < Duration::from_secs(5), "{waited:?}");
 }
 
 #[tokio::test]
@@ -106,15 +111,39 @@ async fn retry_limit_is_respected_and_last_response_returned() {
 #[tokio::test]
 async fn backoff_delays_grow_exponentially() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).expect(3).mount(&server).await;
+    let arrivals = Arrivals::default();
+    Mock::given(method("GET")).respond_with(arrivals.clone()).expect(3).mount(&server).await;
     let client = common::builder(&server)
         .retry_policy(RetryPolicy::default().max_retries(2).initial_delay(Duration::from_millis(100)).jitter(false))
         .build()
         .unwrap();
-    let started = Instant::now();
     client.execute::<()>(request(Method::GET)).await.unwrap();
-    // 100 ms + 200 ms.
-    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+    let gaps = arrivals.gaps();
+    // 100 ms, then 200 ms: each delay twice the one before (a constant
+    // delay, or one that ignored initial_delay, would fail one of these).
+    let [first, second] = gaps[..] else { panic!("three requests, two gaps: {gaps:?}") };
+    assert!(first >= Duration::from_millis(100) && first < Duration::from_millis(250), "{gaps:?}");
+    assert!(second >= Duration::from_millis(200) && second < Duration::from_millis(450), "{gaps:?}");
+    assert!(second.as_secs_f64() >= 1.6 * first.as_secs_f64(), "{gaps:?}");
+}
+
+/// Answers 503 and records when each request arrived.
+#[derive(Clone, Default)]
+struct Arrivals(Arc<std::sync::Mutex<Vec<Instant>>>);
+
+impl Arrivals {
+    /// The time between each request and the one before.
+    fn gaps(&self) -> Vec<Duration> {
+        let times = self.0.lock().unwrap();
+        times.windows(2).map(|pair| pair[1] - pair[0]).collect()
+    }
+}
+
+impl wiremock::Respond for Arrivals {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        self.0.lock().unwrap().push(Instant::now());
+        ResponseTemplate::new(503)
+    }
 }
 
 #[tokio::test]
