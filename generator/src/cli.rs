@@ -414,11 +414,7 @@ fn finish(reports: &[Report], fix: Option<&str>, started: Instant, out: &Output)
 /// `12 warnings, 1237 rewrites without loss`: warnings are the
 /// approximations that lose something the spec says.
 fn summary(warnings: usize, lossless: usize) -> String {
-    format!(
-        "{}, {} without loss",
-        counted(warnings, "warning", "warnings"),
-        counted(lossless, "rewrite", "rewrites")
-    )
+    format!("{}, {} without loss", counted(warnings, "warning", "warnings"), counted(lossless, "rewrite", "rewrites"))
 }
 
 fn counted(count: usize, one: &str, many: &str) -> String {

@@ -35,10 +35,8 @@ fn resolve<'a, T: DeserializeOwned + Clone>(
             match serde_json::from_value::<T>(target.clone()) {
                 Ok(value) => Some(std::borrow::Cow::Owned(value)),
                 Err(err) => {
-                    warnings.push(Diagnostic::lossy(
-                        pointer,
-                        format!("`{reference}` could not be read ({err}); skipped"),
-                    ));
+                    warnings
+                        .push(Diagnostic::lossy(pointer, format!("`{reference}` could not be read ({err}); skipped")));
                     None
                 }
             }
