@@ -7,8 +7,9 @@
 //! that makes it: [`Diagnostic::lossy`] (a [`Severity::Warning`]: a
 //! constraint dropped, a union typed as any JSON value) or
 //! [`Diagnostic::lossless`] (a [`Severity::Note`]: `anyOf: [X, {type:
-//! 'null'}]` made a nullable `X`, which means the same). There is no other
-//! way to make either, so no place that reports can leave the question open.
+//! 'null'}]` made a nullable `X`, which means the same). No constructor makes
+//! a warning without saying which, so no place that reports can leave the
+//! question open.
 
 use std::fmt;
 
