@@ -16,7 +16,7 @@
 //! ```
 
 use crate::project::{self, Config, Error, Mode, Report};
-use crate::{Diagnostic, Settings};
+use crate::{Diagnostic, Settings, Severity};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
@@ -39,9 +39,15 @@ struct Cli {
     /// Print only errors: no progress, warnings or summary.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Also list the rewrites that lose nothing (notes: 3.1's `anyOf: [X,
+    /// {type: 'null'}]` made a nullable `X`, say), which are otherwise only
+    /// counted; warnings are the rewrites that lose something.
+    #[arg(long, short, global = true)]
+    verbose: bool,
     /// `human`: located diagnostics on stderr, coloured on a terminal unless
     /// NO_COLOR is set. `json`: one JSON document on stdout (status, crates,
-    /// files, warnings, errors), nothing on stderr.
+    /// files, warnings and notes each with its kind, lossy or lossless,
+    /// errors), nothing on stderr.
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
     format: Format,
     #[command(subcommand)]
@@ -119,6 +125,8 @@ fn parse_prefix(pair: &str) -> Result<(String, String), String> {
 struct Output {
     quiet: bool,
     json: bool,
+    /// `--verbose`: notes are shown.
+    verbose: bool,
     renderer: Renderer,
 }
 
@@ -133,6 +141,12 @@ impl Output {
         if !self.quiet && !self.json {
             println!("{line}");
         }
+    }
+
+    /// Whether the diagnostics should list the rewrites that lose nothing:
+    /// to show them, or for the JSON document, which holds everything.
+    fn lists_notes(&self) -> bool {
+        self.verbose || self.json
     }
 
     fn render(&self, groups: &[Group<'_>]) {
@@ -178,6 +192,7 @@ where
     let out = Output {
         quiet: cli.quiet,
         json: cli.format == Format::Json,
+        verbose: cli.verbose,
         renderer: if colour { Renderer::styled() } else { Renderer::plain() },
     };
     let started = Instant::now();
@@ -204,12 +219,24 @@ where
                 let errors: Vec<Value> = error.flatten().into_iter().flat_map(error_json).collect();
                 println!("{}", json!({ "status": "error", "crates": [], "errors": errors }));
             } else {
+                let (mut errors, mut warnings) = (0, 0);
                 for error in error.flatten() {
                     for group in error_groups(error) {
                         out.render(&[group]);
                     }
+                    match error {
+                        Error::Spec { diagnostics, .. } => {
+                            errors += diagnostics.iter().filter(|d| d.is_error()).count();
+                            warnings += diagnostics.iter().filter(|d| d.is_warning()).count();
+                        }
+                        _ => errors += 1,
+                    }
                 }
-                eprintln!("nothing was written");
+                eprintln!(
+                    "nothing was written: {}, {}",
+                    counted(errors, "error", "errors"),
+                    counted(warnings, "warning", "warnings")
+                );
             }
             ExitCode::from(2)
         }
@@ -235,15 +262,17 @@ fn command(program: &str) -> clap::Command {
         })
 }
 
-fn settings_for(program: &str, args: &CrateArgs) -> Settings {
+fn settings_for(program: &str, args: &CrateArgs, out: &Output) -> Settings {
     let name = args.name.clone().unwrap_or_else(|| crate::settings::default_crate_name(&args.spec));
     let label = args.spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let command = args
         .command
         .clone()
         .unwrap_or_else(|| format!("{program} generate {} --out {}", args.spec.display(), args.out.display()));
-    let mut settings =
-        Settings::new(name, label).with_command(command).with_standalone_workspace(!args.workspace_member);
+    let mut settings = Settings::new(name, label)
+        .with_command(command)
+        .with_standalone_workspace(!args.workspace_member)
+        .with_lossless_rewrites(out.lists_notes());
     for (scheme, prefix) in &args.api_key_prefixes {
         settings = settings.with_api_key_prefix(scheme, prefix);
     }
@@ -254,7 +283,7 @@ fn settings_for(program: &str, args: &CrateArgs) -> Settings {
 }
 
 fn one_crate(program: &str, args: &CrateArgs, mode: Mode, out: &Output) -> Result<Vec<Report>, Error> {
-    let settings = settings_for(program, args);
+    let settings = settings_for(program, args, out);
     out.progress(&format!("generating {} from {}", settings.crate_name(), args.spec.display()));
     let prepared = project::prepare(&args.spec, &args.out, &settings)?;
     let report = match mode {
@@ -302,6 +331,7 @@ fn codegen(program: &str, mode: Mode, command: Option<&str>, out: &Output) -> Re
     if let Some(command) = command {
         config.command = Some(command.to_string());
     }
+    config.lossless_rewrites = out.lists_notes();
     let default_command = format!("{program} codegen");
     let fix = config.command.clone().unwrap_or_else(|| default_command.clone());
     let reports = project::codegen(root, &config, &default_command, mode, &mut |index, total, krate| {
@@ -327,13 +357,13 @@ fn finish(reports: &[Report], fix: Option<&str>, started: Instant, out: &Output)
         for report in reports {
             if report.mode == Mode::Write {
                 out.say(&format!(
-                    "{}: crate `{}`: {} written, {} removed, {} unchanged; {} warnings (generated in {} ms)",
+                    "{}: crate `{}`: {} written, {} removed, {} unchanged; {} (generated in {} ms)",
                     report.out.display(),
                     report.crate_name,
                     report.writes.len(),
                     report.removals.len(),
                     report.unchanged,
-                    report.warnings.len(),
+                    summary(report.warning_count(), report.lossless_rewrites),
                     report.generate_time.as_millis()
                 ));
                 for path in &report.writes {
@@ -365,12 +395,30 @@ fn finish(reports: &[Report], fix: Option<&str>, started: Instant, out: &Output)
         } else {
             out.say(&format!("done in {} ms", started.elapsed().as_millis()));
         }
+        // The last line, whatever happened: what the spec lost, and what it did not.
+        let warnings = reports.iter().map(Report::warning_count).sum();
+        let lossless = reports.iter().map(|r| r.lossless_rewrites).sum();
+        let mut line = summary(warnings, lossless);
+        if lossless > 0 && !out.verbose {
+            line.push_str(" (--verbose lists them)");
+        }
+        out.say(&line);
     }
     if drift {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `12 warnings, 1237 rewrites without loss`: warnings are the
+/// approximations that lose something the spec says.
+fn summary(warnings: usize, lossless: usize) -> String {
+    format!("{}, {} without loss", counted(warnings, "warning", "warnings"), counted(lossless, "rewrite", "rewrites"))
+}
+
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 fn report_json(report: &Report) -> Value {
@@ -385,19 +433,30 @@ fn report_json(report: &Report) -> Value {
         "removals": paths(&report.removals),
         "unchanged": report.unchanged,
         "generate_ms": report.generate_time.as_millis() as u64,
+        "warning_count": report.warning_count(),
+        "lossless_count": report.lossless_rewrites,
         "warnings": report.warnings.iter().map(|d| diagnostic_json(&report.spec, d)).collect::<Vec<_>>(),
     })
 }
 
 fn diagnostic_json(file: &Path, d: &Diagnostic) -> Value {
-    json!({
-        "severity": if d.is_error() { "error" } else { "warning" },
+    let (severity, kind) = match d.severity {
+        Severity::Note => ("note", Some("lossless")),
+        Severity::Warning => ("warning", Some("lossy")),
+        Severity::Error => ("error", None),
+    };
+    let mut value = json!({
+        "severity": severity,
         "file": file.display().to_string(),
         "pointer": d.pointer,
         "line": d.line_col.map(|(line, _)| line),
         "column": d.line_col.map(|(_, col)| col),
         "message": d.message,
-    })
+    });
+    if let Some(kind) = kind {
+        value["kind"] = json!(kind);
+    }
+    value
 }
 
 fn error_json(error: &Error) -> Vec<Value> {
@@ -441,7 +500,11 @@ fn error_groups(error: &Error) -> Vec<Group<'_>> {
 }
 
 fn diagnostic_group<'a>(file: &Path, text: &'a str, d: &'a Diagnostic) -> Group<'a> {
-    let level = if d.is_error() { Level::ERROR } else { Level::WARNING };
+    let level = match d.severity {
+        Severity::Note => Level::NOTE,
+        Severity::Warning => Level::WARNING,
+        Severity::Error => Level::ERROR,
+    };
     let note = (!d.pointer.is_empty()).then(|| format!("at #{}", d.pointer));
     located(level, &d.message, file, text, d.line_col, note)
 }

@@ -20,20 +20,32 @@ pub struct GeneratedFile {
 pub struct Generated {
     /// Files, sorted by path.
     pub files: Vec<GeneratedFile>,
-    /// What was approximated along the way.
+    /// What was approximated along the way: every warning (something the
+    /// spec says is lost), and, when [`Settings::with_lossless_rewrites`]
+    /// asks for them, the notes (rewrites that lose nothing).
     pub warnings: Vec<Diagnostic>,
+    /// How many rewrites lost nothing, listed in `warnings` or not.
+    pub lossless_rewrites: usize,
+}
+
+impl Generated {
+    /// How many of the diagnostics are warnings (as opposed to notes).
+    pub fn warning_count(&self) -> usize {
+        self.warnings.iter().filter(|d| d.is_warning()).count()
+    }
 }
 
 /// Generates a client crate from the text of an OpenAPI document (YAML or JSON).
 ///
-/// `Err` carries every error found (and the warnings before them); nothing
-/// partial is returned.
+/// `Err` carries every error found (and the warnings before them, with
+/// the notes if the settings list them); nothing partial is returned.
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
     settings.validate().map_err(|message| vec![Diagnostic::error("", message)])?;
-    let loaded = load::load(spec_text)?;
+    let loaded = load::load(spec_text).map_err(|diagnostics| listed(diagnostics, settings).0)?;
     let (api, lower_warnings) = lower::lower(&loaded, settings);
     let mut warnings = loaded.warnings;
     warnings.extend(lower_warnings);
+    let (warnings, lossless_rewrites) = listed(warnings, settings);
     // Lowering refuses only what no type can describe (absurd nesting).
     if warnings.iter().any(Diagnostic::is_error) {
         return Err(warnings);
@@ -83,5 +95,15 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<D
         return Err(errors);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Generated { files, warnings })
+    Ok(Generated { files, warnings, lossless_rewrites })
+}
+
+/// The diagnostics the settings list (notes only when asked for), and how
+/// many notes there were.
+fn listed(mut diagnostics: Vec<Diagnostic>, settings: &Settings) -> (Vec<Diagnostic>, usize) {
+    let notes = diagnostics.iter().filter(|d| d.is_lossless()).count();
+    if !settings.lossless_rewrites {
+        diagnostics.retain(|d| !d.is_lossless());
+    }
+    (diagnostics, notes)
 }

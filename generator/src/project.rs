@@ -57,8 +57,12 @@ pub struct Report {
     pub removals: Vec<PathBuf>,
     /// How many files were already up to date.
     pub unchanged: usize,
-    /// What was approximated along the way.
+    /// What was approximated along the way: the warnings, and the notes
+    /// (rewrites that lose nothing) when the settings list them (see
+    /// [`Generated::warnings`]).
     pub warnings: Vec<Diagnostic>,
+    /// How many rewrites lost nothing, listed in `warnings` or not.
+    pub lossless_rewrites: usize,
     /// Time spent generating (not reading or writing).
     pub generate_time: Duration,
 }
@@ -67,6 +71,11 @@ impl Report {
     /// Did the folder already match the spec? In check mode, `false` is drift.
     pub fn is_up_to_date(&self) -> bool {
         self.writes.is_empty() && self.removals.is_empty()
+    }
+
+    /// How many of the diagnostics are warnings (as opposed to notes).
+    pub fn warning_count(&self) -> usize {
+        self.warnings.iter().filter(|d| d.is_warning()).count()
     }
 
     /// [`Error::locate`] for the warnings.
@@ -238,6 +247,7 @@ pub fn prepare(spec: &Path, out: &Path, settings: &Settings) -> Result<Prepared,
         removals: plan.removals.iter().map(|p| out.join(p)).collect(),
         unchanged: plan.unchanged.len(),
         warnings: generated.warnings,
+        lossless_rewrites: generated.lossless_rewrites,
         generate_time,
     };
     Ok(Prepared { plan, report })
@@ -374,6 +384,11 @@ pub struct Config {
     /// The crates.
     #[serde(rename = "crate")]
     pub crates: Vec<CrateConfig>,
+    /// Not a key of the file: whether each crate's report lists the rewrites
+    /// that lose nothing ([`Settings::with_lossless_rewrites`]); the
+    /// command's `--verbose` and `--format json` set it.
+    #[serde(skip)]
+    pub lossless_rewrites: bool,
 }
 
 /// One `[[crate]]` of `codegen.toml`; paths are relative to the project root.
@@ -471,6 +486,7 @@ pub fn codegen(
         progress(index + 1, config.crates.len(), krate);
         let result = krate
             .settings(root, command)
+            .map(|settings| settings.with_lossless_rewrites(config.lossless_rewrites))
             .and_then(|settings| prepare(&root.join(&krate.spec), &root.join(&krate.out), &settings));
         match result {
             Ok(p) => prepared.push(p),

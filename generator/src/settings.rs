@@ -28,6 +28,7 @@ pub struct Settings {
     pub(crate) standalone_workspace: bool,
     pub(crate) tag_features: bool,
     pub(crate) extra_files: Vec<(String, String)>,
+    pub(crate) lossless_rewrites: bool,
 }
 
 impl Settings {
@@ -38,7 +39,7 @@ impl Settings {
     /// The defaults: version `0.1.0`, command `cargo xtask codegen`, no API
     /// key prefixes, no secret properties beyond `format: password`, a
     /// workspace member's Cargo.toml (no `[workspace]`), one feature per tag,
-    /// no extra files.
+    /// no extra files, lossless rewrites counted but not listed.
     pub fn new(crate_name: impl Into<String>, spec_label: impl Into<String>) -> Self {
         Self {
             crate_name: crate_name.into(),
@@ -50,6 +51,7 @@ impl Settings {
             standalone_workspace: false,
             tag_features: true,
             extra_files: Vec::new(),
+            lossless_rewrites: false,
         }
     }
 
@@ -109,6 +111,18 @@ impl Settings {
         self
     }
 
+    /// Whether the diagnostics list the rewrites that lose nothing (3.1's
+    /// `anyOf: [X, {type: 'null'}]` made a nullable `X`, say) as
+    /// [`Severity::Note`](crate::Severity::Note)s beside the warnings
+    /// (default `false`: they are only counted, in
+    /// [`Generated::lossless_rewrites`](crate::Generated::lossless_rewrites)).
+    /// The command line's `--verbose`. The generated files are the same
+    /// either way.
+    pub fn with_lossless_rewrites(mut self, listed: bool) -> Self {
+        self.lossless_rewrites = listed;
+        self
+    }
+
     /// The generated crate's Cargo package name.
     pub fn crate_name(&self) -> &str {
         &self.crate_name
@@ -142,6 +156,11 @@ impl Settings {
     /// Whether the crate has one Cargo feature per tag.
     pub fn tag_features(&self) -> bool {
         self.tag_features
+    }
+
+    /// Whether the diagnostics list the rewrites that lose nothing.
+    pub fn lossless_rewrites(&self) -> bool {
+        self.lossless_rewrites
     }
 
     /// The files copied into the crate as they are: (path, contents).

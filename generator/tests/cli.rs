@@ -162,3 +162,81 @@ fn the_library_runs_the_command_line_under_the_callers_name() {
     assert_eq!(generator::cli::run("my-xtask", ["generate", "--no-such-option"]), ExitCode::from(2), "a usage error");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A normalisation fixture (`cargo xtask corpus generator/tests/fixtures/normalize`
+/// checks that its crate compiles).
+fn normalize_fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/normalize/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Lines of human output that start a diagnostic of `level` (`warning`, `note`).
+fn shown(stderr: &str, level: &str) -> usize {
+    stderr.lines().filter(|line| line.starts_with(&format!("{level}: "))).count()
+}
+
+/// The JSON document's diagnostics of the one crate, by kind.
+fn kinds(stdout: &str) -> (serde_json::Value, Vec<String>) {
+    let json: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    let krate = json["crates"][0].clone();
+    let kinds = krate["warnings"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap().to_string()).collect();
+    (krate, kinds)
+}
+
+/// Rewrites that lose nothing (3.1's nullable `anyOf`, `$ref` siblings,
+/// `const`...) print no warning: the last line counts them, `--verbose`
+/// lists them as notes, and the JSON document holds them with their kind.
+#[test]
+fn rewrites_that_lose_nothing_are_counted_not_shown() {
+    let dir = temp_dir("lossless");
+    let spec = normalize_fixture("lossless_only.yaml");
+    let (code, stdout, stderr) = openapi_rs(&dir, &["generate", &spec, "--out", "out"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!((shown(&stderr, "warning"), shown(&stderr, "note")), (0, 0), "{stderr}");
+    assert_eq!(stdout.lines().last(), Some("0 warnings, 12 rewrites without loss (--verbose lists them)"), "{stdout}");
+    assert!(stdout.contains("; 0 warnings, 12 rewrites without loss (generated in"), "{stdout}");
+
+    let (code, stdout, stderr) = openapi_rs(&dir, &["generate", &spec, "--out", "out", "-v"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!((shown(&stderr, "warning"), shown(&stderr, "note")), (0, 12), "{stderr}");
+    assert!(stderr.contains("note: `{type: 'null'}` branch of `anyOf` rewritten to `nullable: true`"), "{stderr}");
+    assert_eq!(stdout.lines().last(), Some("0 warnings, 12 rewrites without loss"), "{stdout}");
+
+    let (code, stdout, stderr) = openapi_rs(&dir, &["--format", "json", "check", &spec, "--out", "out"]);
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+    let (krate, kinds) = kinds(&stdout);
+    assert_eq!((&krate["warning_count"], &krate["lossless_count"]), (&0.into(), &12.into()), "{krate}");
+    assert_eq!(kinds, vec!["lossless"; 12], "{krate}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The same document with one rewrite that loses something (`propertyNames`
+/// dropped) prints exactly that warning.
+#[test]
+fn a_rewrite_that_loses_something_is_the_one_warning() {
+    let dir = temp_dir("lossy");
+    let spec = normalize_fixture("one_lossy.yaml");
+    let (code, stdout, stderr) = openapi_rs(&dir, &["generate", &spec, "--out", "out"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!((shown(&stderr, "warning"), shown(&stderr, "note")), (1, 0), "{stderr}");
+    assert!(
+        stderr.contains("warning: `propertyNames` dropped: OpenAPI 3.0 cannot constrain property names"),
+        "{stderr}"
+    );
+    assert_eq!(stdout.lines().last(), Some("1 warning, 12 rewrites without loss (--verbose lists them)"), "{stdout}");
+
+    let (_, stdout, stderr) = openapi_rs(&dir, &["generate", &spec, "--out", "out", "--verbose"]);
+    assert_eq!((shown(&stderr, "warning"), shown(&stderr, "note")), (1, 12), "{stderr}");
+    assert_eq!(stdout.lines().last(), Some("1 warning, 12 rewrites without loss"), "{stdout}");
+
+    let (_, stdout, _) = openapi_rs(&dir, &["--format", "json", "generate", &spec, "--out", "out"]);
+    let (krate, kinds) = kinds(&stdout);
+    assert_eq!((&krate["warning_count"], &krate["lossless_count"]), (&1.into(), &12.into()), "{krate}");
+    let lossy: Vec<&serde_json::Value> =
+        krate["warnings"].as_array().unwrap().iter().filter(|d| d["kind"] == "lossy").collect();
+    assert_eq!(lossy.len(), 1, "{kinds:?}");
+    assert_eq!(lossy[0]["pointer"], "/components/schemas/Pet/properties/ratings/propertyNames");
+    assert_eq!(lossy[0]["severity"], "warning");
+
+    assert_eq!(openapi_rs(&dir, &["generate", &spec, "--out", "out", "-q"]), (Some(0), String::new(), String::new()));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

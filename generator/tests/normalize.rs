@@ -404,3 +404,25 @@ fn warnings_come_in_document_order() {
         ]
     );
 }
+
+/// `lossless_only.yaml` rewrites only what 3.0 says as well, `one_lossy.yaml`
+/// is the same with one loss: the library lists the lossless rewrites (notes)
+/// only when the settings ask, counts them always, and generates the same
+/// files either way.
+#[test]
+fn the_library_counts_lossless_rewrites_and_lists_them_on_request() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/normalize");
+    for (name, warnings) in [("lossless_only.yaml", 0), ("one_lossy.yaml", 1)] {
+        let text = fs::read_to_string(dir.join(name)).expect("fixture");
+        let settings = generator::Settings::new("fixture-client", name);
+        let quiet = generator::generate(&text, &settings).expect("generates");
+        assert_eq!(quiet.warnings.len(), warnings, "{name}: {:?}", quiet.warnings);
+        assert!(quiet.warnings.iter().all(generator::Diagnostic::is_warning), "{name}");
+        assert_eq!(quiet.lossless_rewrites, 12, "{name}");
+        let listed = generator::generate(&text, &settings.with_lossless_rewrites(true)).expect("generates");
+        assert_eq!(listed.warning_count(), warnings, "{name}");
+        assert_eq!(listed.warnings.iter().filter(|d| d.is_lossless()).count(), 12, "{name}");
+        assert_eq!(listed.lossless_rewrites, 12, "{name}");
+        assert_eq!(listed.files, quiet.files, "{name}");
+    }
+}

@@ -38,7 +38,7 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
     for (path, item) in &api.paths.paths {
         let path_pointer = pointer_join("/paths", path);
         let ReferenceOr::Item(item) = item else {
-            warnings.push(Diagnostic::warning(path_pointer, "path item references are not supported; path skipped"));
+            warnings.push(Diagnostic::lossy(path_pointer, "path item references are not supported; path skipped"));
             continue;
         };
         for method in HttpMethod::ALL {
@@ -144,7 +144,7 @@ fn lower_security(
     for (name, scheme) in &components.security_schemes {
         let pointer = pointer_join("/components/securitySchemes", name);
         let ReferenceOr::Item(scheme) = scheme else {
-            warnings.push(Diagnostic::warning(pointer, "security scheme references are not supported; scheme skipped"));
+            warnings.push(Diagnostic::lossy(pointer, "security scheme references are not supported; scheme skipped"));
             continue;
         };
         let mut push = |method: String, kind: SecurityKind, description: &Option<String>| {
@@ -173,7 +173,7 @@ fn lower_security(
                 match http.to_ascii_lowercase().as_str() {
                     "basic" => push(snake_name(name), SecurityKind::Basic, description),
                     "bearer" => push(snake_name(name), SecurityKind::Bearer, description),
-                    other => warnings.push(Diagnostic::warning(
+                    other => warnings.push(Diagnostic::lossy(
                         pointer,
                         format!("HTTP `{other}` authentication is not supported; scheme skipped"),
                     )),

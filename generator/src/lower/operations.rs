@@ -35,10 +35,8 @@ fn resolve<'a, T: DeserializeOwned + Clone>(
             match serde_json::from_value::<T>(target.clone()) {
                 Ok(value) => Some(std::borrow::Cow::Owned(value)),
                 Err(err) => {
-                    warnings.push(Diagnostic::warning(
-                        pointer,
-                        format!("`{reference}` could not be read ({err}); skipped"),
-                    ));
+                    warnings
+                        .push(Diagnostic::lossy(pointer, format!("`{reference}` could not be read ({err}); skipped")));
                     None
                 }
             }
@@ -276,7 +274,7 @@ fn lower_body(
     } else if let Some((m, v)) = body.content.first() {
         (m, v, BodyEncoding::Binary)
     } else {
-        warnings.push(Diagnostic::warning(pointer, "request body without content; ignored"));
+        warnings.push(Diagnostic::lossy(pointer, "request body without content; ignored"));
         return None;
     };
     let content_pointer = pointer_join(&pointer_join(pointer, "content"), media_type);

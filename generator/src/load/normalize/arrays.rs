@@ -58,7 +58,7 @@ impl Normalizer {
         let (items, shape) = match schemas.len() {
             0 => {
                 map.shift_remove(tuple_keyword);
-                self.warn(keyword_pointer, format!("empty `{tuple_keyword}` dropped"));
+                self.lossless(keyword_pointer, format!("empty `{tuple_keyword}` dropped"));
                 return;
             }
             1 => (schemas.remove(0), "`items`".to_string()),
@@ -73,7 +73,7 @@ impl Normalizer {
             message.push_str("; ");
             message.push_str(&note);
         }
-        self.warn(keyword_pointer, message);
+        self.lossy(keyword_pointer, message);
     }
 
     /// `items: true` allows anything (like no `items`); `items: false` allows
@@ -83,14 +83,14 @@ impl Normalizer {
         let keyword_pointer = pointer_join(pointer, "items");
         if allows_items {
             map.shift_remove("items");
-            self.warn(keyword_pointer, "`items: true` dropped: it allows any item, like no `items`");
+            self.lossless(keyword_pointer, "`items: true` dropped: it allows any item, like no `items`");
         } else if map.contains_key("maxItems") {
             map.shift_remove("items");
             map.insert("maxItems".into(), json!(0));
-            self.warn(keyword_pointer, "`items: false` rewritten to `maxItems: 0`");
+            self.lossless(keyword_pointer, "`items: false` rewritten to `maxItems: 0`");
         } else {
             replace_entry(map, "items", "maxItems", json!(0));
-            self.warn(keyword_pointer, "`items: false` rewritten to `maxItems: 0`");
+            self.lossless(keyword_pointer, "`items: false` rewritten to `maxItems: 0`");
         }
     }
 }

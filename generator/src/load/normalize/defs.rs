@@ -46,7 +46,7 @@ impl Normalizer {
         let resolved = format!("#{}/$defs/{rest}", root.pointer);
         let message = format!("`$ref: {reference}` taken to mean the `$defs` of the schema at `#{}`", root.pointer);
         *reference = resolved;
-        self.warn(pointer_join(pointer, "$ref"), message);
+        self.lossless(pointer_join(pointer, "$ref"), message);
     }
 
     /// Moves `$defs` (2020-12) to `components.schemas`, where 3.0 keeps
@@ -62,7 +62,7 @@ impl Normalizer {
         for (name, schema) in defs {
             let new_name = self.unique_schema_name(&name, root.component_name.as_deref());
             let def_pointer = pointer_join(&defs_pointer, &name);
-            self.warn(
+            self.lossless(
                 def_pointer.clone(),
                 format!(
                     "`$defs` entry moved to `#/components/schemas/{new_name}` (OpenAPI 3.0 keeps reusable \

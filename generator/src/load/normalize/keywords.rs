@@ -70,7 +70,7 @@ impl Normalizer {
                 },
             };
             map.shift_remove(&keyword);
-            self.warn(pointer_join(pointer, &keyword), format!("`{keyword}` dropped: {reason}"));
+            self.lossy(pointer_join(pointer, &keyword), format!("`{keyword}` dropped: {reason}"));
         }
     }
 
@@ -81,7 +81,7 @@ impl Normalizer {
         let pointer = site.pointer;
         if let Some(unevaluated) = map.get("unevaluatedProperties").cloned() {
             replace_entry(map, "unevaluatedProperties", "additionalProperties", unevaluated);
-            self.warn(
+            self.lossless(
                 pointer_join(pointer, "unevaluatedProperties"),
                 "`unevaluatedProperties` rewritten to `additionalProperties` (the same here: no other keyword \
                  evaluates properties)",
@@ -100,7 +100,7 @@ impl Normalizer {
             count => (json!({ "anyOf": schemas }), format!("`anyOf` of its {count} schemas")),
         };
         replace_entry(map, "patternProperties", "additionalProperties", replacement);
-        self.warn(
+        self.lossy(
             keyword_pointer,
             format!(
                 "`patternProperties` rewritten to `additionalProperties` ({shown}): OpenAPI 3.0 has no pattern \
@@ -114,6 +114,9 @@ impl Normalizer {
         let Some(value) = map.get("const").cloned() else { return };
         let shown = compact(&value);
         let replaced = map.get("enum").map(|old| format!(", replacing `enum: {}`", compact(old))).unwrap_or_default();
+        // Both must hold: an `enum` that lists the value adds nothing; one
+        // that does not made the schema match nothing, which is lost.
+        let loses = map.get("enum").is_some_and(|old| !old.as_array().is_some_and(|values| values.contains(&value)));
         let is_null = value.is_null();
         replace_entry(map, "const", "enum", Value::Array(vec![value]));
         let mut message = format!("`const: {shown}` rewritten to `enum: [{shown}]`{replaced}");
@@ -122,7 +125,7 @@ impl Normalizer {
             insert_after(map, "enum", "nullable", Value::Bool(true));
             message.push_str(" with `nullable: true`");
         }
-        self.warn(pointer_join(pointer, "const"), message);
+        self.report(loses, pointer_join(pointer, "const"), message);
     }
 
     /// Schema `examples` (an array in 2020-12) becomes the single 3.0 `example`.
@@ -135,7 +138,7 @@ impl Normalizer {
         let keyword_pointer = pointer_join(pointer, "examples");
         if map.contains_key("example") {
             map.shift_remove("examples");
-            self.warn(
+            self.lossy(
                 keyword_pointer,
                 format!("`examples` dropped ({} value(s) lost): `example` is already set", examples.len()),
             );
@@ -143,7 +146,7 @@ impl Normalizer {
         }
         let Some(first) = examples.first().cloned() else {
             map.shift_remove("examples");
-            self.warn(keyword_pointer, "empty `examples` dropped");
+            self.lossless(keyword_pointer, "empty `examples` dropped");
             return;
         };
         replace_entry(map, "examples", "example", first);
@@ -154,7 +157,7 @@ impl Normalizer {
                 count - 1
             ),
         };
-        self.warn(keyword_pointer, message);
+        self.report(examples.len() > 1, keyword_pointer, message);
     }
 
     /// `contentEncoding: base64` -> `format: byte`; `contentMediaType` of
@@ -179,14 +182,16 @@ impl Normalizer {
             let is_base64 = encoding.as_str().is_some_and(|name| name.eq_ignore_ascii_case("base64"));
             if is_base64 && is_string && existing_format.is_none() {
                 replace_entry(map, "contentEncoding", "format", Value::String("byte".into()));
-                self.warn(keyword_pointer, format!("`contentEncoding: {shown}` rewritten to `format: byte`"));
+                self.lossless(keyword_pointer, format!("`contentEncoding: {shown}` rewritten to `format: byte`"));
             } else {
                 map.shift_remove("contentEncoding");
                 let reason = match &existing_format {
                     Some(format) if is_base64 => format!("`format: {format}` is kept"),
                     _ => "OpenAPI 3.0 has no equivalent".to_string(),
                 };
-                self.warn(keyword_pointer, format!("`contentEncoding: {shown}` dropped: {reason}"));
+                // `format: byte` says base64 already.
+                let loses = !(is_base64 && existing_format.as_deref() == Some("byte"));
+                self.report(loses, keyword_pointer, format!("`contentEncoding: {shown}` dropped: {reason}"));
             }
         }
         if let Some(media_type) = &media_type {
@@ -195,7 +200,14 @@ impl Normalizer {
             let is_binary = media_type.as_str().is_some_and(is_binary_media_type);
             if encoding.is_none() && is_string && is_binary && existing_format.is_none() {
                 replace_entry(map, "contentMediaType", "format", Value::String("binary".into()));
-                self.warn(keyword_pointer, format!("`contentMediaType: {shown}` rewritten to `format: binary`"));
+                // `format: binary` says bytes, not which media type they are.
+                self.lossy(
+                    keyword_pointer,
+                    format!(
+                        "`contentMediaType: {shown}` rewritten to `format: binary`: OpenAPI 3.0 cannot name the \
+                         media type of a string's content"
+                    ),
+                );
             } else {
                 map.shift_remove("contentMediaType");
                 let reason = if encoding.is_some() {
@@ -203,7 +215,7 @@ impl Normalizer {
                 } else {
                     "OpenAPI 3.0 cannot name the media type of a string's content"
                 };
-                self.warn(keyword_pointer, format!("`contentMediaType: {shown}` dropped: {reason}"));
+                self.lossy(keyword_pointer, format!("`contentMediaType: {shown}` dropped: {reason}"));
             }
         }
     }

@@ -6,8 +6,13 @@
 //! keywords, callbacks cannot be references). Rather than fail on a 3.1
 //! document, or quietly lose what `openapiv3` ignores, this stage rewrites each
 //! such construct into its nearest 3.0 equivalent before the typed parse, and
-//! reports every rewrite, drop or loss of meaning as a [`Diagnostic`] warning
-//! located by the JSON pointer of the construct in the original document.
+//! reports every rewrite, drop or loss of meaning as a [`Diagnostic`] located
+//! by the JSON pointer of the construct in the original document. Each report
+//! says whether the rewrite loses anything: a warning
+//! ([`Diagnostic::lossy`]) when it does (a keyword dropped, a bound clamped,
+//! a tuple's positions forgotten), a note ([`Diagnostic::lossless`]) when
+//! the 3.0 form means the same (`anyOf: [X, {type: 'null'}]` to a nullable
+//! `X`, `const` to a one-value `enum`).
 //!
 //! Which rewrites apply depends on the declared version:
 //!
@@ -54,7 +59,9 @@ pub struct Normalized {
     /// The `openapi` version the document declared (`""` when it had none or
     /// it was not a string); the document itself may now say `3.0.3`.
     pub original_version: String,
-    /// One warning per rewritten, dropped or weakened construct, in document order.
+    /// One diagnostic per rewritten, dropped or weakened construct, in
+    /// document order: warnings for those that lose something, notes for
+    /// those that do not.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -177,7 +184,23 @@ impl Normalizer {
         }
     }
 
-    fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Diagnostic::warning(pointer, message));
+    /// Reports a rewrite that loses something the document says (a
+    /// constraint, a value, an annotation): a warning.
+    fn lossy(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::lossy(pointer, message));
+    }
+
+    /// Reports a rewrite into something that means the same: a note.
+    fn lossless(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::lossless(pointer, message));
+    }
+
+    /// Reports a rewrite that loses something only in some cases.
+    fn report(&mut self, loses: bool, pointer: impl Into<String>, message: impl Into<String>) {
+        if loses {
+            self.lossy(pointer, message);
+        } else {
+            self.lossless(pointer, message);
+        }
     }
 }

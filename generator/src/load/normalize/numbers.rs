@@ -36,7 +36,7 @@ impl Normalizer {
             if bound_is_stricter {
                 map.shift_remove(exclusive_keyword);
                 let bound = bound.map(|bound| bound.to_string()).unwrap_or_default();
-                self.warn(
+                self.lossless(
                     keyword_pointer,
                     format!("`{exclusive_keyword}: {exclusive}` dropped: `{bound_keyword}: {bound}` is stricter"),
                 );
@@ -50,7 +50,7 @@ impl Normalizer {
             }
             let replaced =
                 bound.map(|bound| format!(" (replacing the weaker `{bound_keyword}: {bound}`)")).unwrap_or_default();
-            self.warn(
+            self.lossless(
                 keyword_pointer,
                 format!(
                     "`{exclusive_keyword}: {exclusive}` rewritten to `{bound_keyword}: {exclusive}, \
@@ -76,7 +76,7 @@ impl Normalizer {
             let shown = count.to_string();
             let integer = value as u64;
             map.insert((*keyword).into(), json!(integer));
-            self.warn(
+            self.lossless(
                 pointer_join(pointer, keyword),
                 format!("`{keyword}: {shown}` rewritten to the integer {integer}"),
             );
@@ -93,7 +93,7 @@ impl Normalizer {
                 let shown = text.clone();
                 let finite = if infinite > 0.0 { f64::MAX } else { f64::MIN };
                 map.insert(keyword.into(), json!(finite));
-                self.warn(
+                self.lossy(
                     pointer_join(pointer, keyword),
                     format!("`{keyword}: {shown}` is beyond the range of a 64-bit float; clamped to {finite:e}"),
                 );
@@ -113,7 +113,7 @@ impl Normalizer {
                 }
                 IntegerFit::Fraction(fraction) if keyword == "multipleOf" => {
                     map.shift_remove(keyword);
-                    self.warn(
+                    self.lossy(
                         keyword_pointer,
                         format!("`multipleOf: {fraction}` dropped: integer schemas need an integer `multipleOf`"),
                     );
@@ -137,7 +137,7 @@ impl Normalizer {
                         map.shift_remove(exclusive_keyword);
                         message.push_str(&format!(" (`{exclusive_keyword}: true` dropped: it excluded no integer)"));
                     }
-                    self.warn(keyword_pointer, message);
+                    self.lossless(keyword_pointer, message);
                 }
             }
         }
@@ -163,13 +163,15 @@ impl Normalizer {
             _ => return,
         };
         map.insert(keyword.into(), json!(integer));
-        self.warn(pointer.to_string(), message);
+        self.report(may_lose(&fit), pointer.to_string(), message);
     }
 
     /// `default`, `example` and `enum` of an integer schema: float-spelled
     /// integers become integers, out-of-range ones are clamped, and enum
     /// values with a fraction (which no integer can equal) are dropped.
     fn integer_values(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        // Changed values are lost when clamped or maybe rounded; values no
+        // integer equals could never match, and dropping them loses nothing.
         for keyword in ["default", "example"] {
             let Some(value) = map.get(keyword) else { continue };
             let shown = compact(value);
@@ -181,10 +183,13 @@ impl Normalizer {
         let enum_pointer = pointer_join(pointer, "enum");
         let Some(Value::Array(values)) = map.get_mut("enum") else { return };
         let mut notes = Vec::new();
+        let mut loses = false;
         let mut kept = Vec::with_capacity(values.len());
         for value in values.drain(..) {
             let shown = compact(&value);
-            match fit_integer(&value) {
+            let fit = fit_integer(&value);
+            loses |= may_lose(&fit);
+            match fit {
                 IntegerFit::IntegralFloat(integer) => {
                     notes.push(format!("{shown} rewritten to the integer {integer}{}", rounding_note(integer)));
                     kept.push(json!(integer));
@@ -199,7 +204,7 @@ impl Normalizer {
         }
         *values = kept;
         if !notes.is_empty() {
-            self.warn(enum_pointer, format!("`enum` of an integer schema: {}", notes.join("; ")));
+            self.report(loses, enum_pointer, format!("`enum` of an integer schema: {}", notes.join("; ")));
         }
     }
 }
@@ -242,6 +247,16 @@ fn fit_integer(value: &Value) -> IntegerFit {
             _ => IntegerFit::NotANumber,
         },
         _ => IntegerFit::NotANumber,
+    }
+}
+
+/// Whether writing a value as this fit may lose it: a clamped value, or an
+/// integer read from a float beyond 2^53 (see [`rounding_note`]).
+fn may_lose(fit: &IntegerFit) -> bool {
+    match fit {
+        IntegerFit::OutOfRange(_) => true,
+        IntegerFit::IntegralFloat(integer) => !rounding_note(*integer).is_empty(),
+        IntegerFit::Exact | IntegerFit::Fraction(_) | IntegerFit::NotANumber => false,
     }
 }
 

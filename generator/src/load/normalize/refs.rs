@@ -38,8 +38,10 @@ impl Normalizer {
         } else {
             format!("{} next to `$ref` dropped: `{reference}` has the same value", quoted_list(redundant.iter()))
         };
+        // Both rewrites keep what the schema means: the siblings dropped
+        // repeat the target, and `allOf` applies the rest beside it, as 3.1 does.
         if map.len() == 1 {
-            self.warn(pointer, redundant_note);
+            self.lossless(pointer, redundant_note);
             return;
         }
         let siblings = quoted_list(map.keys().filter(|key| *key != "$ref"));
@@ -56,6 +58,6 @@ impl Normalizer {
             message.push_str("; ");
             message.push_str(&redundant_note);
         }
-        self.warn(pointer, message);
+        self.lossless(pointer, message);
     }
 }

@@ -22,7 +22,7 @@ impl Normalizer {
         let Value::Bool(accepts_all) = *schema else { return false };
         let (replacement, shown) = if accepts_all { (json!({}), "{}") } else { (json!({ "not": {} }), "{not: {}}") };
         *schema = replacement;
-        self.warn(pointer, format!("boolean schema `{accepts_all}` rewritten to `{shown}`"));
+        self.lossless(pointer, format!("boolean schema `{accepts_all}` rewritten to `{shown}`"));
         true
     }
 
@@ -59,7 +59,7 @@ impl Normalizer {
                     message.push_str("; the one remaining branch is kept as `allOf`");
                 }
             }
-            self.warn(pointer_join(pointer, keyword), message);
+            self.lossless(pointer_join(pointer, keyword), message);
         }
     }
 
@@ -101,7 +101,14 @@ impl Normalizer {
                 } else {
                     replace_entry(map, "type", "nullable", Value::Bool(true));
                 }
-                self.warn(keyword_pointer, format!("`type: {shown}` rewritten to `nullable: true` without a type"));
+                // 3.0 has no null type: `nullable` without a type also admits any other value.
+                self.lossy(
+                    keyword_pointer,
+                    format!(
+                        "`type: {shown}` rewritten to `nullable: true` without a type: OpenAPI 3.0 has no null \
+                         type, so the schema no longer says the value is always null"
+                    ),
+                );
                 return;
             }
             [single] => {
@@ -126,7 +133,10 @@ impl Normalizer {
                 notes.extend(split_notes);
             }
         }
-        self.warn(keyword_pointer, notes.join("; "));
+        // One type with `nullable`, or a `oneOf` of one schema per type, each
+        // with the keywords of its type: the same values (keywords that apply
+        // to none of the types, and types no `enum` value has, mean nothing).
+        self.lossless(keyword_pointer, notes.join("; "));
     }
 
     /// Keywords that cannot apply to the declared type (`minLength` on an
@@ -148,7 +158,7 @@ impl Normalizer {
             return;
         }
         map.retain(|keyword, _| !inapplicable.contains(keyword));
-        self.warn(
+        self.lossless(
             pointer,
             format!("keywords that do not apply to `type: {type_name}` dropped: {}", quoted_list(inapplicable.iter())),
         );

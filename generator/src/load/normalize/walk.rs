@@ -20,7 +20,8 @@ impl Normalizer {
     pub(super) fn document(&mut self, root: &mut Map<String, Value>, original_version: &str) {
         if self.is_v31 {
             root.insert("openapi".into(), Value::String(TARGET_VERSION.into()));
-            self.warn(
+            // What the conversion loses is reported construct by construct.
+            self.lossless(
                 "/openapi",
                 format!(
                     "OpenAPI {original_version} document converted to {TARGET_VERSION}; each construct that \
@@ -40,7 +41,7 @@ impl Normalizer {
                 }
                 "jsonSchemaDialect" if self.is_v31 => {
                     root.shift_remove("jsonSchemaDialect");
-                    self.warn(pointer, "`jsonSchemaDialect` dropped: OpenAPI 3.0 schemas have a fixed dialect");
+                    self.lossy(pointer, "`jsonSchemaDialect` dropped: OpenAPI 3.0 schemas have a fixed dialect");
                 }
                 "paths" => {
                     if let Some(paths) = root.get_mut("paths") {
@@ -54,7 +55,7 @@ impl Normalizer {
                         .map(|hooks| hooks.keys().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", "))
                         .unwrap_or_default();
                     root.shift_remove("webhooks");
-                    self.warn(
+                    self.lossy(
                         pointer,
                         format!(
                             "`webhooks` dropped ({names}): OpenAPI 3.0 has no webhooks, and a client does not \
@@ -100,7 +101,7 @@ impl Normalizer {
         let Some(info) = info.as_object_mut() else { return };
         if info.contains_key("summary") {
             info.shift_remove("summary");
-            self.warn(pointer_join(pointer, "summary"), "`summary` dropped: OpenAPI 3.0 `info` has no summary");
+            self.lossy(pointer_join(pointer, "summary"), "`summary` dropped: OpenAPI 3.0 `info` has no summary");
         }
         let license_pointer = pointer_join(pointer, "license");
         let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) else { return };
@@ -112,11 +113,11 @@ impl Normalizer {
                 // page of the identifier is the nearest 3.0 equivalent.
                 let url = format!("https://spdx.org/licenses/{id}.html");
                 replace_entry(license, "identifier", "url", Value::String(url.clone()));
-                self.warn(identifier_pointer, format!("license `identifier: {id}` rewritten to `url: {url}`"));
+                self.lossless(identifier_pointer, format!("license `identifier: {id}` rewritten to `url: {url}`"));
             }
             _ => {
                 license.shift_remove("identifier");
-                self.warn(identifier_pointer, "license `identifier` dropped: OpenAPI 3.0 licenses have no identifier");
+                self.lossy(identifier_pointer, "license `identifier` dropped: OpenAPI 3.0 licenses have no identifier");
             }
         }
     }
@@ -174,7 +175,7 @@ impl Normalizer {
         *uses += 1;
         let uses = *uses;
         *item = Value::Object(inlined);
-        self.warn(pointer, message);
+        self.lossless(pointer, message);
         if uses > 1 {
             self.rename_reused_operation_ids(item, pointer, uses);
         }
@@ -190,8 +191,9 @@ impl Normalizer {
             let Some(Value::String(id)) = operation.get("operationId").cloned() else { continue };
             let renamed = format!("{id}{copy}");
             operation.insert("operationId".into(), Value::String(renamed.clone()));
-            // The warning points at the referring path item: the renamed copy is not in the original document.
-            self.warn(
+            // The warning points at the referring path item: the renamed copy is
+            // not in the original document. The spec's name is not the method's.
+            self.lossy(
                 pointer,
                 format!("`{}` operationId `{id}` renamed to `{renamed}`: the path item is used by several paths, and operationIds must be unique", method.as_str()),
             );
@@ -214,7 +216,8 @@ impl Normalizer {
         if self.is_v31 && !operation.contains_key("responses") {
             // 3.1 makes `responses` optional; 3.0 and openapiv3 require it.
             operation.insert("responses".into(), json!({ "default": { "description": "Unspecified response" } }));
-            self.warn(
+            // The spec said nothing of the responses, and the client says the same.
+            self.lossless(
                 pointer,
                 "operation has no `responses`; added `default: {description: Unspecified response}`, so the \
                  client does not know what the operation returns",
@@ -326,7 +329,7 @@ impl Normalizer {
         }
         for (name, callback_pointer) in referenced {
             callbacks.shift_remove(&name);
-            self.warn(
+            self.lossy(
                 callback_pointer,
                 "referenced callback dropped: openapiv3 reads operation callbacks only inline, and a client \
                  does not serve callbacks",
@@ -382,7 +385,7 @@ impl Normalizer {
         }
         if drop_path_items {
             components.shift_remove("pathItems");
-            self.warn(
+            self.lossless(
                 pointer_join(pointer, "pathItems"),
                 "`pathItems` dropped: OpenAPI 3.0 has no reusable path items (references to them from `paths` \
                  were inlined)",
@@ -397,7 +400,7 @@ impl Normalizer {
         }
         for name in &self.mutual_tls_schemes {
             schemes.shift_remove(name);
-            self.warnings.push(Diagnostic::warning(
+            self.warnings.push(Diagnostic::lossy(
                 pointer_join(pointer, name),
                 "`mutualTLS` security scheme dropped: OpenAPI 3.0 cannot express it; configure the client \
                  certificate on the HTTP client instead",
@@ -433,7 +436,7 @@ impl Normalizer {
             if left_none {
                 message.push_str("; no alternative is left, so no authentication is declared here");
             }
-            self.warn(pointer_join(pointer, &index.to_string()), message);
+            self.lossy(pointer_join(pointer, &index.to_string()), message);
         }
     }
 
@@ -457,7 +460,7 @@ impl Normalizer {
         if self.is_v31 && map.len() > 1 {
             let siblings = quoted_list(map.keys().filter(|key| *key != "$ref"));
             map.retain(|key, _| key == "$ref");
-            self.warn(
+            self.lossy(
                 pointer,
                 format!(
                     "{siblings} next to `$ref` dropped: OpenAPI 3.0 references cannot override their target's fields"

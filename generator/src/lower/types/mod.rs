@@ -179,7 +179,7 @@ impl<'a> TypeLowering<'a> {
 
     fn not_a_schema(&mut self, reference: &str, pointer: &str) -> Lowered {
         self.warnings
-            .push(Diagnostic::warning(pointer, format!("`{reference}` is not a schema; typed as any JSON value")));
+            .push(Diagnostic::lossy(pointer, format!("`{reference}` is not a schema; typed as any JSON value")));
         Lowered { ty: Ty::Json, nullable: false }
     }
 
@@ -227,7 +227,7 @@ impl<'a> TypeLowering<'a> {
             (Shape::Inline(ty), None) => ty,
             // Only itself, through a one-member union or the like: no value at all fits.
             (Shape::Inline(Ty::Named(target)), Some(name)) if target == name => {
-                self.warnings.push(Diagnostic::warning(
+                self.warnings.push(Diagnostic::lossy(
                     pointer,
                     "this schema is only a reference to itself; typed as any JSON value",
                 ));
@@ -327,7 +327,7 @@ impl<'a> TypeLowering<'a> {
         if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
             if !any.one_of.is_empty() || !any.any_of.is_empty() {
                 // Properties beside a oneOf: the shared part is what can be typed safely.
-                self.warnings.push(Diagnostic::warning(pointer, "properties beside oneOf/anyOf: typed as the shared properties; the rest is kept as extra properties"));
+                self.warnings.push(Diagnostic::lossy(pointer, "properties beside oneOf/anyOf: typed as the shared properties; the rest is kept as extra properties"));
             }
             return self.object_of(&any.properties, &any.required, any.additional_properties.as_ref(), name, pointer);
         }

@@ -174,7 +174,7 @@ impl<'a> TypeLowering<'a> {
                 ([only], []) | ([], [only]) => return Shape::Inline(only.clone()),
                 ([], []) => return Shape::Inline(Ty::Json),
                 _ => {
-                    self.warnings.push(Diagnostic::warning(
+                    self.warnings.push(Diagnostic::lossy(
                         pointer,
                         "allOf of types that are not objects cannot be merged; typed as any JSON value",
                     ));
@@ -185,7 +185,7 @@ impl<'a> TypeLowering<'a> {
         let notes = if others.is_empty() {
             Vec::new()
         } else {
-            self.warnings.push(Diagnostic::warning(
+            self.warnings.push(Diagnostic::lossy(
                 pointer,
                 "allOf mixes objects with other types; only the object properties are typed",
             ));
