@@ -105,6 +105,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "dispatch",
     "execute",
     "fmt",
+    "follow_redirects",
     "from_builder",
     "http_client",
     "max_pages",
