@@ -309,55 +309,76 @@ fn server_variable_setter(v: &ServerVariable) -> TokenStream {
 fn credentials_setter(scheme: &SecurityScheme) -> TokenStream {
     let method = ident(&scheme.method_name);
     let name = &scheme.name;
-    let mut docs = crate::ir::Docs { description: scheme.description.clone(), ..Default::default() };
-    let (summary, args, value) = match &scheme.kind {
+    let args = credentials_args(&scheme.kind).iter().map(|arg| {
+        let arg = ident(arg);
+        quote! { #arg: impl Into<String> }
+    });
+    let value = match &scheme.kind {
         SecurityKind::ApiKey { location, param_name, prefix } => {
-            let (place, location_tokens) = match location {
-                crate::ir::ApiKeyLocation::Header => ("header", quote! { crate::runtime::ApiKeyLocation::Header }),
-                crate::ir::ApiKeyLocation::Query => ("query parameter", quote! { crate::runtime::ApiKeyLocation::Query }),
-                crate::ir::ApiKeyLocation::Cookie => ("cookie", quote! { crate::runtime::ApiKeyLocation::Cookie }),
-            };
-            let shown = match prefix {
-                Some(p) => code(&format!("{p} <key>")),
-                None => "the key".to_string(),
+            let location_tokens = match location {
+                crate::ir::ApiKeyLocation::Header => quote! { crate::runtime::ApiKeyLocation::Header },
+                crate::ir::ApiKeyLocation::Query => quote! { crate::runtime::ApiKeyLocation::Query },
+                crate::ir::ApiKeyLocation::Cookie => quote! { crate::runtime::ApiKeyLocation::Cookie },
             };
             let prefix_tokens = match prefix {
                 Some(p) => quote! { Some(#p) },
                 None => quote! { None },
             };
-            (
-                format!("Authenticates with the {} API key, sent as {shown} in the {} {place}.", code(name), code(param_name)),
-                quote! { key: impl Into<String> },
-                quote! { crate::runtime::Credentials::api_key(#location_tokens, #param_name, #prefix_tokens, key) },
-            )
+            quote! { crate::runtime::Credentials::api_key(#location_tokens, #param_name, #prefix_tokens, key) }
         }
-        SecurityKind::Bearer => (
-            format!("Authenticates with the {} scheme: sends `Authorization: Bearer <token>`.", code(name)),
-            quote! { token: impl Into<String> },
-            quote! { crate::runtime::Credentials::bearer(token) },
-        ),
-        SecurityKind::Basic => (
-            format!("Authenticates with the {} scheme (HTTP basic).", code(name)),
-            quote! { username: impl Into<String>, password: impl Into<String> },
-            quote! { crate::runtime::Credentials::basic(username, password) },
-        ),
-        SecurityKind::ClientCredentials { token_url, scopes } => (
-            format!(
-                "Authenticates with the {} scheme's OAuth 2.0 client-credentials flow: the client fetches a token from {}, caches it, and refreshes it before it expires.",
-                code(name),
-                code(token_url)
-            ),
-            quote! { client_id: impl Into<String>, client_secret: impl Into<String> },
-            quote! { crate::runtime::Credentials::client_credentials(#token_url, client_id, client_secret, &[#(#scopes),*]) },
-        ),
+        SecurityKind::Bearer => quote! { crate::runtime::Credentials::bearer(token) },
+        SecurityKind::Basic => quote! { crate::runtime::Credentials::basic(username, password) },
+        SecurityKind::ClientCredentials { token_url, scopes } => {
+            quote! { crate::runtime::Credentials::client_credentials(#token_url, client_id, client_secret, &[#(#scopes),*]) }
+        }
     };
-    docs.summary = Some(summary);
+    let docs = crate::ir::Docs {
+        summary: Some(credentials_summary(scheme)),
+        description: scheme.description.clone(),
+        ..Default::default()
+    };
     let docs = doc_attrs(&docs);
     quote! {
         #docs
-        pub fn #method(self, #args) -> Self {
+        pub fn #method(self, #(#args),*) -> Self {
             self.credentials(#name, #value)
         }
+    }
+}
+
+/// The arguments of a scheme's builder method, each an `impl Into<String>`.
+fn credentials_args(kind: &SecurityKind) -> &'static [&'static str] {
+    match kind {
+        SecurityKind::ApiKey { .. } => &["key"],
+        SecurityKind::Bearer => &["token"],
+        SecurityKind::Basic => &["username", "password"],
+        SecurityKind::ClientCredentials { .. } => &["client_id", "client_secret"],
+    }
+}
+
+/// What a scheme's builder method does, in one sentence with spec values
+/// as inline code: the method's doc summary, and the README's.
+fn credentials_summary(scheme: &SecurityScheme) -> String {
+    let name = code(&scheme.name);
+    match &scheme.kind {
+        SecurityKind::ApiKey { location, param_name, prefix } => {
+            let place = match location {
+                crate::ir::ApiKeyLocation::Header => "header",
+                crate::ir::ApiKeyLocation::Query => "query parameter",
+                crate::ir::ApiKeyLocation::Cookie => "cookie",
+            };
+            let shown = match prefix {
+                Some(p) => code(&format!("{p} <key>")),
+                None => "the key".to_string(),
+            };
+            format!("Authenticates with the {name} API key, sent as {shown} in the {} {place}.", code(param_name))
+        }
+        SecurityKind::Bearer => format!("Authenticates with the {name} scheme: sends `Authorization: Bearer <token>`."),
+        SecurityKind::Basic => format!("Authenticates with the {name} scheme (HTTP basic)."),
+        SecurityKind::ClientCredentials { token_url, .. } => format!(
+            "Authenticates with the {name} scheme's OAuth 2.0 client-credentials flow: the client fetches a token from {}, caches it, and refreshes it before it expires.",
+            code(token_url)
+        ),
     }
 }
 
