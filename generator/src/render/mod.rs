@@ -7,13 +7,13 @@ mod features;
 mod model_files;
 mod model_serde;
 mod models;
+mod readme;
 
-use crate::http::HttpMethod;
 pub use model_serde::WIRE_FORMAT_HEADING;
 
 use crate::ir::{Api, SecurityKind, SecurityScheme, ServerVariable, Ty};
 use crate::settings::Settings;
-use docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
+use docs::{code, doc_attrs, lines_to_attrs};
 use features::Gates;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -120,7 +120,8 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
     let (mod_files, mod_gates) = (Arc::clone(&model_files), Arc::clone(&gates));
     let mut files = vec![
         ("Cargo.toml".to_string(), RenderedFile::Text(cargo::manifest(settings, api, header))),
-        ("src/lib.rs".to_string(), one(Box::new(move || render_lib(api, settings)))),
+        ("README.md".to_string(), RenderedFile::Text(readme::readme(api, settings, header))),
+        ("src/lib.rs".to_string(), one(Box::new(render_lib))),
         ("src/client.rs".to_string(), one(Box::new(move || render_client(api)))),
         (
             "src/models/mod.rs".to_string(),
@@ -179,32 +180,11 @@ fn render_apis_mod(api: &Api, gates: &Gates) -> TokenStream {
     }
 }
 
-fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
-    let crate_ident = settings.crate_name.replace('-', "_");
-    let mut blocks = vec![DocBlock::Markdown(format!("# {} client", docs::one_line(&api.title)))];
-    if let Some(description) = &api.description {
-        blocks.push(DocBlock::Markdown(description.clone()));
-    }
-    let mut version = vec![format!(
-        "API version {}, generated from an OpenAPI {} document.",
-        code(&api.version),
-        crate::format::single_line(&api.openapi_version)
-    )];
-    if !api.openapi_version.starts_with("3.0") {
-        version.push(
-            "The document was converted to OpenAPI 3.0 for generation; the generator reported each construct it approximated."
-                .to_string(),
-        );
-    }
-    blocks.push(DocBlock::Markdown(version.join("\n")));
-    blocks.push(usage_example(api, &crate_ident));
-    if settings.tag_features {
-        blocks.extend(features_docs(api, settings));
-    }
-    let crate_docs = inner_doc_attrs(&blocks);
-
+/// `src/lib.rs`: the crate docs are the README (see `readme`), so
+/// crates.io, the repository and docs.rs show one page.
+fn render_lib() -> TokenStream {
     quote! {
-        #crate_docs
+        #![doc = include_str!("../README.md")]
         // Spec prose is Markdown written for people, not tidy rustdoc; and
         // the shapes of specs decide argument counts, variant sizes and names.
         #![allow(
@@ -380,70 +360,4 @@ fn credentials_summary(scheme: &SecurityScheme) -> String {
             code(token_url)
         ),
     }
-}
-
-/// The crate docs' section on the per-tag Cargo features.
-fn features_docs(api: &Api, settings: &Settings) -> Vec<DocBlock> {
-    let intro = "# Features\n\n\
-        Each tag of the spec is a Cargo feature that compiles only that tag's operations and the models they use \
-        (a model several tags use is compiled when any of them is on). The default feature, `full`, turns every tag on. \
-        A crate that calls a few tags compiles faster with only those:";
-    // Feature names come from `naming::feature_name` (ASCII letters, digits and `-`).
-    let example = api.modules.first().map(|m| format!("\"{}\"", m.feature)).unwrap_or_default();
-    let toml = vec![
-        "[dependencies]".to_string(),
-        format!(
-            "{} = {{ version = \"{}\", default-features = false, features = [{example}] }}",
-            settings.crate_name, settings.crate_version
-        ),
-    ];
-    let mut blocks = vec![DocBlock::Markdown(intro.to_string()), DocBlock::GeneratedCode { info: "toml", lines: toml }];
-    if !api.modules.is_empty() {
-        let mut table = vec!["| feature | tag |".to_string(), "|---|---|".to_string()];
-        for m in &api.modules {
-            table.push(format!("| `{}` | {} |", m.feature, docs::one_line(&m.tag).replace('|', "\\|")));
-        }
-        blocks.push(DocBlock::Markdown(table.join("\n")));
-    }
-    blocks
-}
-
-/// A `no_run` doctest: build a client and call the first operation that needs
-/// only strings. Spec values appear only as `{:?}` string literals, and names
-/// only as `naming` made them.
-fn usage_example(api: &Api, crate_ident: &str) -> DocBlock {
-    let mut lines = vec!["# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string()];
-    lines.push(format!("let client = {crate_ident}::Client::builder()"));
-    for v in &api.server.variables {
-        lines.push(format!("    .{}({:?})", v.method_name, v.default));
-    }
-    if api.server.url.is_empty() || !api.server.url.contains("://") {
-        lines.push("    .base_url(\"https://api.example.com\")".to_string());
-    }
-    if let Some(scheme) = api.security_schemes.first() {
-        let args = match scheme.kind {
-            SecurityKind::Basic | SecurityKind::ClientCredentials { .. } => "\"id\", \"secret\"",
-            _ => "\"secret-token\"",
-        };
-        lines.push(format!("    .{}({args})", scheme.method_name));
-    }
-    lines.push("    .build()?;".to_string());
-    let call = api.modules.iter().flat_map(|m| m.operations.iter().map(move |op| (m, op))).find(|(_, op)| {
-        op.http_method == HttpMethod::Get
-            && op.body.as_ref().is_none_or(|b| !b.required)
-            && op.params.iter().filter(|p| p.required).all(|p| p.ty == Ty::String)
-    });
-    if let Some((module, op)) = call {
-        let args: Vec<String> = op.params.iter().filter(|p| p.required).map(|p| format!("{:?}", p.name)).collect();
-        lines.push(format!(
-            "let response = client.{}().{}({}).await?;",
-            module.accessor,
-            op.method_name,
-            args.join(", ")
-        ));
-        lines.push("println!(\"{response:?}\");".to_string());
-    }
-    lines.push("# Ok(())".to_string());
-    lines.push("# }".to_string());
-    DocBlock::GeneratedCode { info: "no_run", lines }
 }
