@@ -7,8 +7,9 @@
 //! value) is first put on one line by [`code`]; the sentence is then
 //! sanitised like any prose. The one thing that bypasses the sanitiser is a
 //! code block the generator writes itself ([`DocBlock::GeneratedCode`]: the
-//! crate docs' usage example and `Cargo.toml` snippet), where spec values
-//! appear only as `{:?}`-escaped string literals.
+//! README's usage example, security scheme examples and `Cargo.toml`
+//! snippet), where spec values appear only as `{:?}`-escaped string
+//! literals. The README (also the crate docs) is [`markdown_lines`]' text.
 //!
 //! What comes out, whatever the spec says:
 //! - text sits in string literals, so nothing can end a comment, close the
