@@ -38,7 +38,7 @@ pub fn assemble(header: &str, parts: &[(String, String)], after_heading: &str) -
 /// bare carriage return or a bidirectional control in a doc comment, so each
 /// becomes its escape: shown as text in a comment, and in a string literal
 /// the same character as before.
-fn escape_for_comments(code: String) -> String {
+pub fn escape_for_comments(code: String) -> String {
     let rejected = |c: char| c == '\r' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !code.contains(rejected) {
         return code;

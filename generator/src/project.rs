@@ -126,6 +126,12 @@ pub enum Error {
         /// The generated file it conflicts with, relative to the crate.
         generated: String,
     },
+    /// A file the generator did not write stands where it writes one that
+    /// people also write by hand (`README.md`): it is not overwritten.
+    HandWritten {
+        /// The file.
+        path: PathBuf,
+    },
     /// Several crates failed (`codegen` reports every one).
     Several(Vec<Error>),
 }
@@ -168,6 +174,12 @@ impl fmt::Display for Error {
                 f,
                 "error: {}: not generated, and rustc refuses a module both here and in the generated \
                  `{generated}` (E0761); move what it holds elsewhere or delete it, then generate again",
+                path.display()
+            ),
+            Error::HandWritten { path } => write!(
+                f,
+                "error: {}: not generated, and the generator writes the crate's README there (also its crate \
+                 docs); move what it holds elsewhere or delete it, then generate again",
                 path.display()
             ),
             Error::Spec { spec, diagnostics, .. } => {
@@ -284,6 +296,9 @@ pub fn plan_folder(out: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
     if let Some((kept, generated)) = module_conflict(files, &existing) {
         return Err(Error::Conflict { path: out.join(kept), generated: generated.to_owned() });
     }
+    if let Some(path) = hand_written_overwrite(files, &existing) {
+        return Err(Error::HandWritten { path: out.join(path) });
+    }
     Ok(Plan::new(files, &existing))
 }
 
@@ -298,6 +313,21 @@ fn module_conflict<'a>(files: &'a [GeneratedFile], existing: &'a Existing) -> Op
         let (kept, contents) = existing.get_key_value(&other)?;
         let hand_written = !contents.as_deref().is_some_and(crate::output::is_generated);
         (hand_written && !files.iter().any(|f| f.path == other)).then_some((kept.as_str(), file.path.as_str()))
+    })
+}
+
+/// Generated files that people also write by hand: the generator never
+/// overwrites one it did not write (whatever else it writes, it has always
+/// written; these came later).
+const OFTEN_HAND_WRITTEN: [&str; 1] = ["README.md"];
+
+/// A hand-written file the generated `files` would overwrite, of those in
+/// [`OFTEN_HAND_WRITTEN`].
+fn hand_written_overwrite<'a>(files: &[GeneratedFile], existing: &'a Existing) -> Option<&'a str> {
+    OFTEN_HAND_WRITTEN.iter().find_map(|name| {
+        let (path, contents) = existing.get_key_value(*name)?;
+        let hand_written = !contents.as_deref().is_some_and(crate::output::is_generated);
+        (hand_written && files.iter().any(|f| f.path == *name)).then_some(path.as_str())
     })
 }
 
@@ -595,6 +625,27 @@ mod tests {
         );
         assert_eq!(read_folder(&dir).unwrap().keys().collect::<Vec<_>>(), ["src/models.rs"], "nothing was written");
         assert_eq!(std::fs::read_to_string(dir.join("src/models.rs")).unwrap(), "// my own helpers\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_hand_written_readme_is_refused_and_nothing_written_but_a_generated_one_is_replaced() {
+        let dir = temp_dir("readme");
+        let settings = Settings::new("t-client", "t.yaml");
+        let files = generate(SPEC, &settings).unwrap().files;
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("README.md"), "# My client\n").unwrap();
+
+        let message = write_files(&dir, &files).unwrap_err().to_string();
+        assert!(message.contains("README.md: not generated"), "{message}");
+        assert_eq!(read_folder(&dir).unwrap().keys().collect::<Vec<_>>(), ["README.md"], "nothing was written");
+        assert_eq!(std::fs::read_to_string(dir.join("README.md")).unwrap(), "# My client\n");
+
+        std::fs::remove_file(dir.join("README.md")).unwrap();
+        write_files(&dir, &files).unwrap();
+        let changed = generate(&SPEC.replace("title: T", "title: U"), &settings).unwrap().files;
+        let plan = write_files(&dir, &changed).unwrap();
+        assert!(plan.writes.iter().any(|f| f.path == "README.md"), "a generated README is regenerated");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

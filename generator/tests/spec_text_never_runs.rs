@@ -1,7 +1,9 @@
 //! No spec text runs as code: the crate generated from
 //! `tests/fixtures/specs/hostile-text.yaml` (a doctest payload in every
-//! position that reaches docs) passes `cargo test --doc`, and the only
-//! doctest that runs is the generator's own usage example in `src/lib.rs`.
+//! position that reaches docs, the README among them) passes `cargo test
+//! --doc`, and the only doctests that run are the generator's own examples
+//! in the README (the crate docs): the usage example and one per security
+//! scheme.
 //!
 //! Slow (it builds the generated crate's dependencies), so it is ignored by
 //! plain `cargo test`; `.ci/run` runs it with
@@ -59,15 +61,31 @@ fn no_doctest_of_the_generated_crate_comes_from_spec_text() {
 
     assert!(!report.contains("SPEC CODE RAN"), "spec text ran as a doctest:\n{report}");
     assert!(output.status.success(), "cargo test --doc failed:\n{report}");
-    // The usage example is the one doctest of ours outside the runtime, and it ran.
+    // The crate docs are the README; its `rust,no_run` blocks (the usage
+    // example and one per security scheme) are the only doctests of ours
+    // outside the runtime, and each ran (was compiled).
     let lib = std::fs::read_to_string(temp.join("src/lib.rs")).expect("src/lib.rs");
-    let example_line = lib.lines().position(|l| l == "//! ```no_run").expect("the usage example") + 1;
-    let ours = format!("src/lib.rs - (line {example_line}) - compile");
+    let include =
+        lib.lines().position(|l| l == "#![doc = include_str!(\"../README.md\")]").expect("crate docs are the README");
+    let readme = std::fs::read_to_string(temp.join("README.md")).expect("README.md");
+    // rustdoc numbers an included file's lines from the attribute's line.
+    let ours: Vec<String> = readme
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim_start_matches('`') == "rust,no_run" && line.starts_with("```"))
+        .map(|(index, _)| format!("src/lib.rs - (line {}) - compile", index + 1 + include))
+        .collect();
+    assert_eq!(ours.len(), 2, "the usage example and the one security scheme's:\n{readme}");
     let tests = doctests(&stdout);
-    assert!(tests.contains(&(ours.clone(), "ok".to_string())), "the usage example ran:\n{report}");
+    for name in &ours {
+        assert!(tests.contains(&(name.clone(), "ok".to_string())), "`{name}` ran:\n{report}");
+    }
     for (name, outcome) in &tests {
         let from_runtime = name.starts_with("src/runtime/") && outcome == "ignored";
-        assert!(*name == ours || from_runtime, "a doctest the generator did not write: `{name}` ({outcome})\n{report}");
+        assert!(
+            ours.contains(name) || from_runtime,
+            "a doctest the generator did not write: `{name}` ({outcome})\n{report}"
+        );
     }
     std::fs::remove_dir_all(&temp).expect("remove the crate");
 }

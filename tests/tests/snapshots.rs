@@ -1,6 +1,6 @@
 //! One insta snapshot per fixture spec: the generated crate's own code
-//! (lib, models, API modules; not the copied runtime) and the warnings and
-//! notes.
+//! (README, lib, models, API modules; not the copied runtime) and the
+//! warnings and notes.
 
 use generator::{generate, Settings};
 
@@ -15,7 +15,8 @@ fn crate_code(spec: &str) -> String {
     for warning in &generated.warnings {
         out.push_str(&format!("// {warning}\n"));
     }
-    for file in generated.files.iter().filter(|f| f.path.starts_with("src/") && !f.path.starts_with("src/runtime/")) {
+    let own = |path: &str| path == "README.md" || (path.starts_with("src/") && !path.starts_with("src/runtime/"));
+    for file in generated.files.iter().filter(|f| own(&f.path)) {
         out.push_str(&format!("// ===== {} =====\n{}\n", file.path, file.contents));
     }
     out

@@ -117,6 +117,14 @@ fn argument(ty: &Ty) -> (TokenStream, bool) {
     }
 }
 
+/// The names of an operation's method's arguments, in order (the README's
+/// table of operations shows them).
+pub fn argument_names(op: &Operation) -> Vec<String> {
+    required_inputs(op).into_iter().map(|(name, _)| name.to_string()).collect()
+}
+
+/// An operation's method's arguments: its required parameters, then `body`
+/// when the body is required.
 fn required_inputs(op: &Operation) -> Vec<(proc_macro2::Ident, &Ty)> {
     let mut inputs: Vec<(proc_macro2::Ident, &Ty)> =
         op.params.iter().filter(|p| p.required).map(|p| (ident(&p.name), &p.ty)).collect();

@@ -30,7 +30,7 @@ pub fn manifest(settings: &Settings, api: &Api, header: &str) -> String {
     let description = description(&api.title);
     let workspace = if settings.standalone_workspace { "\n[workspace]\n" } else { "" };
     format!(
-        "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\ndescription = \"{description}\"\n\
+        "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\ndescription = \"{description}\"\nreadme = \"README.md\"\n\
          license = \"MIT OR Apache-2.0\"\npublish = false\n{workspace}\n[dependencies]\n{RUNTIME_DEPENDENCIES}\n\
          [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n{features}{examples}",
         name = settings.crate_name,

@@ -7,8 +7,9 @@
 //! value) is first put on one line by [`code`]; the sentence is then
 //! sanitised like any prose. The one thing that bypasses the sanitiser is a
 //! code block the generator writes itself ([`DocBlock::GeneratedCode`]: the
-//! crate docs' usage example and `Cargo.toml` snippet), where spec values
-//! appear only as `{:?}`-escaped string literals.
+//! README's usage example, security scheme examples and `Cargo.toml`
+//! snippet), where spec values appear only as `{:?}`-escaped string
+//! literals. The README (also the crate docs) is [`markdown_lines`]' text.
 //!
 //! What comes out, whatever the spec says:
 //! - text sits in string literals, so nothing can end a comment, close the
@@ -35,7 +36,7 @@ pub enum DocBlock {
     /// `{:?}`-escaped literals and names from `naming`: kept as it is, in a
     /// fence no line of it can close.
     GeneratedCode {
-        /// The fence's info string (`no_run`, `toml`): never spec text.
+        /// The fence's info string (`rust,no_run`, `toml`): never spec text.
         info: &'static str,
         /// The code.
         lines: Vec<String>,
@@ -79,9 +80,21 @@ pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
     outer_attrs(&sanitize_markdown(&lines.join("\n")))
 }
 
-/// Inner doc attributes (`#![doc]`, a module's or the crate's docs), the
-/// blocks in paragraphs of their own.
+/// Inner doc attributes (`#![doc]`, a module's docs), the blocks in
+/// paragraphs of their own.
 pub fn inner_doc_attrs(blocks: &[DocBlock]) -> TokenStream {
+    let attrs = markdown_lines(blocks).into_iter().map(|line| {
+        let text = with_space(&line);
+        quote! { #![doc = #text] }
+    });
+    quote! { #(#attrs)* }
+}
+
+/// The lines of Markdown the blocks make, each block a paragraph of its
+/// own: spec text sanitised, the generator's code fenced so no line of it
+/// can close the fence. The crate's README (also its crate docs) is made of
+/// these.
+pub fn markdown_lines(blocks: &[DocBlock]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for block in blocks {
         let block_lines = match block {
@@ -99,11 +112,7 @@ pub fn inner_doc_attrs(blocks: &[DocBlock]) -> TokenStream {
         }
         lines.extend(block_lines);
     }
-    let attrs = lines.iter().map(|line| {
-        let text = with_space(line);
-        quote! { #![doc = #text] }
-    });
-    quote! { #(#attrs)* }
+    lines
 }
 
 /// Outer attributes from sanitised lines: one attribute for the whole text,

@@ -7,13 +7,13 @@ mod features;
 mod model_files;
 mod model_serde;
 mod models;
+mod readme;
 
-use crate::http::HttpMethod;
 pub use model_serde::WIRE_FORMAT_HEADING;
 
 use crate::ir::{Api, SecurityKind, SecurityScheme, ServerVariable, Ty};
 use crate::settings::Settings;
-use docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
+use docs::{code, doc_attrs, lines_to_attrs};
 use features::Gates;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -120,7 +120,8 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
     let (mod_files, mod_gates) = (Arc::clone(&model_files), Arc::clone(&gates));
     let mut files = vec![
         ("Cargo.toml".to_string(), RenderedFile::Text(cargo::manifest(settings, api, header))),
-        ("src/lib.rs".to_string(), one(Box::new(move || render_lib(api, settings)))),
+        ("README.md".to_string(), RenderedFile::Text(readme::readme(api, settings, header))),
+        ("src/lib.rs".to_string(), one(Box::new(render_lib))),
         ("src/client.rs".to_string(), one(Box::new(move || render_client(api)))),
         (
             "src/models/mod.rs".to_string(),
@@ -179,32 +180,11 @@ fn render_apis_mod(api: &Api, gates: &Gates) -> TokenStream {
     }
 }
 
-fn render_lib(api: &Api, settings: &Settings) -> TokenStream {
-    let crate_ident = settings.crate_name.replace('-', "_");
-    let mut blocks = vec![DocBlock::Markdown(format!("# {} client", docs::one_line(&api.title)))];
-    if let Some(description) = &api.description {
-        blocks.push(DocBlock::Markdown(description.clone()));
-    }
-    let mut version = vec![format!(
-        "API version {}, generated from an OpenAPI {} document.",
-        code(&api.version),
-        crate::format::single_line(&api.openapi_version)
-    )];
-    if !api.openapi_version.starts_with("3.0") {
-        version.push(
-            "The document was converted to OpenAPI 3.0 for generation; the generator reported each construct it approximated."
-                .to_string(),
-        );
-    }
-    blocks.push(DocBlock::Markdown(version.join("\n")));
-    blocks.push(usage_example(api, &crate_ident));
-    if settings.tag_features {
-        blocks.extend(features_docs(api, settings));
-    }
-    let crate_docs = inner_doc_attrs(&blocks);
-
+/// `src/lib.rs`: the crate docs are the README (see `readme`), so
+/// crates.io, the repository and docs.rs show one page.
+fn render_lib() -> TokenStream {
     quote! {
-        #crate_docs
+        #![doc = include_str!("../README.md")]
         // Spec prose is Markdown written for people, not tidy rustdoc; and
         // the shapes of specs decide argument counts, variant sizes and names.
         #![allow(
@@ -309,120 +289,75 @@ fn server_variable_setter(v: &ServerVariable) -> TokenStream {
 fn credentials_setter(scheme: &SecurityScheme) -> TokenStream {
     let method = ident(&scheme.method_name);
     let name = &scheme.name;
-    let mut docs = crate::ir::Docs { description: scheme.description.clone(), ..Default::default() };
-    let (summary, args, value) = match &scheme.kind {
+    let args = credentials_args(&scheme.kind).iter().map(|arg| {
+        let arg = ident(arg);
+        quote! { #arg: impl Into<String> }
+    });
+    let value = match &scheme.kind {
         SecurityKind::ApiKey { location, param_name, prefix } => {
-            let (place, location_tokens) = match location {
-                crate::ir::ApiKeyLocation::Header => ("header", quote! { crate::runtime::ApiKeyLocation::Header }),
-                crate::ir::ApiKeyLocation::Query => ("query parameter", quote! { crate::runtime::ApiKeyLocation::Query }),
-                crate::ir::ApiKeyLocation::Cookie => ("cookie", quote! { crate::runtime::ApiKeyLocation::Cookie }),
-            };
-            let shown = match prefix {
-                Some(p) => code(&format!("{p} <key>")),
-                None => "the key".to_string(),
+            let location_tokens = match location {
+                crate::ir::ApiKeyLocation::Header => quote! { crate::runtime::ApiKeyLocation::Header },
+                crate::ir::ApiKeyLocation::Query => quote! { crate::runtime::ApiKeyLocation::Query },
+                crate::ir::ApiKeyLocation::Cookie => quote! { crate::runtime::ApiKeyLocation::Cookie },
             };
             let prefix_tokens = match prefix {
                 Some(p) => quote! { Some(#p) },
                 None => quote! { None },
             };
-            (
-                format!("Authenticates with the {} API key, sent as {shown} in the {} {place}.", code(name), code(param_name)),
-                quote! { key: impl Into<String> },
-                quote! { crate::runtime::Credentials::api_key(#location_tokens, #param_name, #prefix_tokens, key) },
-            )
+            quote! { crate::runtime::Credentials::api_key(#location_tokens, #param_name, #prefix_tokens, key) }
         }
-        SecurityKind::Bearer => (
-            format!("Authenticates with the {} scheme: sends `Authorization: Bearer <token>`.", code(name)),
-            quote! { token: impl Into<String> },
-            quote! { crate::runtime::Credentials::bearer(token) },
-        ),
-        SecurityKind::Basic => (
-            format!("Authenticates with the {} scheme (HTTP basic).", code(name)),
-            quote! { username: impl Into<String>, password: impl Into<String> },
-            quote! { crate::runtime::Credentials::basic(username, password) },
-        ),
-        SecurityKind::ClientCredentials { token_url, scopes } => (
-            format!(
-                "Authenticates with the {} scheme's OAuth 2.0 client-credentials flow: the client fetches a token from {}, caches it, and refreshes it before it expires.",
-                code(name),
-                code(token_url)
-            ),
-            quote! { client_id: impl Into<String>, client_secret: impl Into<String> },
-            quote! { crate::runtime::Credentials::client_credentials(#token_url, client_id, client_secret, &[#(#scopes),*]) },
-        ),
+        SecurityKind::Bearer => quote! { crate::runtime::Credentials::bearer(token) },
+        SecurityKind::Basic => quote! { crate::runtime::Credentials::basic(username, password) },
+        SecurityKind::ClientCredentials { token_url, scopes } => {
+            quote! { crate::runtime::Credentials::client_credentials(#token_url, client_id, client_secret, &[#(#scopes),*]) }
+        }
     };
-    docs.summary = Some(summary);
+    let docs = crate::ir::Docs {
+        summary: Some(credentials_summary(scheme)),
+        description: scheme.description.clone(),
+        ..Default::default()
+    };
     let docs = doc_attrs(&docs);
     quote! {
         #docs
-        pub fn #method(self, #args) -> Self {
+        pub fn #method(self, #(#args),*) -> Self {
             self.credentials(#name, #value)
         }
     }
 }
 
-/// The crate docs' section on the per-tag Cargo features.
-fn features_docs(api: &Api, settings: &Settings) -> Vec<DocBlock> {
-    let intro = "# Features\n\n\
-        Each tag of the spec is a Cargo feature that compiles only that tag's operations and the models they use \
-        (a model several tags use is compiled when any of them is on). The default feature, `full`, turns every tag on. \
-        A crate that calls a few tags compiles faster with only those:";
-    // Feature names come from `naming::feature_name` (ASCII letters, digits and `-`).
-    let example = api.modules.first().map(|m| format!("\"{}\"", m.feature)).unwrap_or_default();
-    let toml = vec![
-        "[dependencies]".to_string(),
-        format!(
-            "{} = {{ version = \"{}\", default-features = false, features = [{example}] }}",
-            settings.crate_name, settings.crate_version
-        ),
-    ];
-    let mut blocks = vec![DocBlock::Markdown(intro.to_string()), DocBlock::GeneratedCode { info: "toml", lines: toml }];
-    if !api.modules.is_empty() {
-        let mut table = vec!["| feature | tag |".to_string(), "|---|---|".to_string()];
-        for m in &api.modules {
-            table.push(format!("| `{}` | {} |", m.feature, docs::one_line(&m.tag).replace('|', "\\|")));
-        }
-        blocks.push(DocBlock::Markdown(table.join("\n")));
+/// The arguments of a scheme's builder method, each an `impl Into<String>`.
+fn credentials_args(kind: &SecurityKind) -> &'static [&'static str] {
+    match kind {
+        SecurityKind::ApiKey { .. } => &["key"],
+        SecurityKind::Bearer => &["token"],
+        SecurityKind::Basic => &["username", "password"],
+        SecurityKind::ClientCredentials { .. } => &["client_id", "client_secret"],
     }
-    blocks
 }
 
-/// A `no_run` doctest: build a client and call the first operation that needs
-/// only strings. Spec values appear only as `{:?}` string literals, and names
-/// only as `naming` made them.
-fn usage_example(api: &Api, crate_ident: &str) -> DocBlock {
-    let mut lines = vec!["# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string()];
-    lines.push(format!("let client = {crate_ident}::Client::builder()"));
-    for v in &api.server.variables {
-        lines.push(format!("    .{}({:?})", v.method_name, v.default));
+/// What a scheme's builder method does, in one sentence with spec values
+/// as inline code: the method's doc summary, and the README's.
+fn credentials_summary(scheme: &SecurityScheme) -> String {
+    let name = code(&scheme.name);
+    match &scheme.kind {
+        SecurityKind::ApiKey { location, param_name, prefix } => {
+            let place = match location {
+                crate::ir::ApiKeyLocation::Header => "header",
+                crate::ir::ApiKeyLocation::Query => "query parameter",
+                crate::ir::ApiKeyLocation::Cookie => "cookie",
+            };
+            let shown = match prefix {
+                Some(p) => code(&format!("{p} <key>")),
+                None => "the key".to_string(),
+            };
+            format!("Authenticates with the {name} API key, sent as {shown} in the {} {place}.", code(param_name))
+        }
+        SecurityKind::Bearer => format!("Authenticates with the {name} scheme: sends `Authorization: Bearer <token>`."),
+        SecurityKind::Basic => format!("Authenticates with the {name} scheme (HTTP basic)."),
+        SecurityKind::ClientCredentials { token_url, .. } => format!(
+            "Authenticates with the {name} scheme's OAuth 2.0 client-credentials flow: the client fetches a token from {}, caches it, and refreshes it before it expires.",
+            code(token_url)
+        ),
     }
-    if api.server.url.is_empty() || !api.server.url.contains("://") {
-        lines.push("    .base_url(\"https://api.example.com\")".to_string());
-    }
-    if let Some(scheme) = api.security_schemes.first() {
-        let args = match scheme.kind {
-            SecurityKind::Basic | SecurityKind::ClientCredentials { .. } => "\"id\", \"secret\"",
-            _ => "\"secret-token\"",
-        };
-        lines.push(format!("    .{}({args})", scheme.method_name));
-    }
-    lines.push("    .build()?;".to_string());
-    let call = api.modules.iter().flat_map(|m| m.operations.iter().map(move |op| (m, op))).find(|(_, op)| {
-        op.http_method == HttpMethod::Get
-            && op.body.as_ref().is_none_or(|b| !b.required)
-            && op.params.iter().filter(|p| p.required).all(|p| p.ty == Ty::String)
-    });
-    if let Some((module, op)) = call {
-        let args: Vec<String> = op.params.iter().filter(|p| p.required).map(|p| format!("{:?}", p.name)).collect();
-        lines.push(format!(
-            "let response = client.{}().{}({}).await?;",
-            module.accessor,
-            op.method_name,
-            args.join(", ")
-        ));
-        lines.push("println!(\"{response:?}\");".to_string());
-    }
-    lines.push("# Ok(())".to_string());
-    lines.push("# }".to_string());
-    DocBlock::GeneratedCode { info: "no_run", lines }
 }
