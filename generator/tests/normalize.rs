@@ -373,6 +373,22 @@ fn odd_shapes_are_left_for_the_typed_parser() {
                 "components": { "securitySchemes": { "m": { "type": "mutualTLS" } }, "schemas": [] } }),
         ] {
             normalize(&mut doc);
+            // Nothing it cannot read is "fixed" into something else...
+            for (pointer, odd) in [
+                ("/components/schemas/A", json!(5)),
+                ("/components/schemas/B/properties", json!("x")),
+                ("/components/schemas/C/allOf", json!("x")),
+                ("/components/schemas/E/minimum", json!("ten")),
+                ("/components/schemas/F/$ref", json!(5)),
+            ] {
+                if let Some(found) = doc.pointer(pointer) {
+                    assert_eq!(found, &odd, "{version}: {pointer} was rewritten");
+                }
+            }
+            // ...so the typed parse refuses the document, with an error, not a panic.
+            let errors = generator::generate(&doc.to_string(), &generator::Settings::new("odd-client", "odd.json"))
+                .expect_err("an odd document does not generate");
+            assert!(errors.iter().any(generator::Diagnostic::is_error), "{version}: {errors:?}");
         }
     }
 }

@@ -3,9 +3,10 @@
 //! Parses YAML or JSON into an untyped tree (so syntax errors carry a line and
 //! column), checks the OpenAPI version, normalises what OpenAPI 3.0 cannot
 //! express, then parses the typed document (so type errors carry a JSON
-//! pointer) and checks what the typed parser does not: references, reference
-//! cycles with no structure in them, and duplicate operationIds. All problems
-//! are collected before the stage gives up.
+//! pointer) and checks what the typed parser does not: references and
+//! reference cycles with no structure in them (errors), and duplicate
+//! operationIds (a warning: methods are named apart). All problems are
+//! collected before the stage gives up.
 
 pub mod locate;
 pub mod normalize;
@@ -409,9 +410,13 @@ fn check_operation_ids(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
             };
             let pointer = pointer_join(&pointer_join(&pointer_join("/paths", path), method.as_str()), "operationId");
             if let Some(previous) = first_seen.get(id) {
-                diagnostics.push(Diagnostic::error(
+                // Forgiven: method names are made unique when they are chosen.
+                diagnostics.push(Diagnostic::lossy(
                     pointer,
-                    format!("duplicate operationId `{id}`, first used at #{previous}"),
+                    format!(
+                        "duplicate operationId `{id}`, first used at #{previous} (operationIds must be unique): \
+                         this operation's method gets a number after its name"
+                    ),
                 ));
             } else {
                 first_seen.insert(id, pointer);

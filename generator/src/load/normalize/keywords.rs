@@ -42,6 +42,22 @@ const PROPERTY_EVALUATING_KEYWORDS: &[&str] =
     &["allOf", "anyOf", "oneOf", "$ref", "$dynamicRef", "if", "then", "else", "dependentSchemas", "patternProperties"];
 
 impl Normalizer {
+    /// A `discriminator` that is the property name itself, as Swagger 2.0
+    /// writes it, becomes `{propertyName: name}`: a mistake whose intent is
+    /// clear, forgiven with a warning.
+    pub(super) fn discriminator_name(&mut self, map: &mut Map<String, Value>, site: &mut SchemaSite<'_>) {
+        let Some(Value::String(name)) = map.get("discriminator") else { return };
+        let name = name.clone();
+        map.insert("discriminator".into(), json!({ "propertyName": name }));
+        self.lossy(
+            pointer_join(site.pointer, "discriminator"),
+            format!(
+                "`discriminator` is a property name (Swagger 2.0's form), not an object: read as \
+                 `{{propertyName: {name}}}`"
+            ),
+        );
+    }
+
     /// Drops the 2020-12 keywords that have no 3.0 equivalent, before the
     /// nested schemas are walked (so nothing is reported inside them).
     pub(super) fn drop_unsupported_keywords(&mut self, map: &mut Map<String, Value>, site: &mut SchemaSite<'_>) {

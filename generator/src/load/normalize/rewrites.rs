@@ -61,6 +61,8 @@ pub(super) const REWRITES: &[Rewrite] = &[
     // `{type: 'null'}` branches of `anyOf` / `oneOf`: found here, so the walk
     // skips them; rewritten to `nullable` below.
     Rewrite { applies: V31Only, run: BeforeSubschemas(Normalizer::find_null_branches) },
+    // A `discriminator` written as the bare property name (Swagger 2.0's form).
+    Rewrite { applies: Always, run: BeforeSubschemas(Normalizer::discriminator_name) },
     // `$ref: '#/$defs/X'` made absolute before the `$defs` move.
     Rewrite { applies: V31Only, run: AfterSubschemas(Normalizer::resolve_local_defs_reference) },
     // `unevaluatedProperties` / `patternProperties` -> `additionalProperties`.

@@ -76,12 +76,34 @@ impl Normalizer {
                 _ => {}
             }
         }
-        if self.is_v31 && !root.contains_key("paths") {
-            // OpenAPI 3.1 makes `paths` optional (a document may hold only
-            // components or webhooks); 3.0 and openapiv3 require it.
-            insert_after(root, "info", "paths", Value::Object(Map::new()));
-        }
+        self.missing_paths(root);
         self.place_hoisted_defs(root);
+    }
+
+    /// A document without `paths` (or with `paths: null`) is read as one of
+    /// models only. OpenAPI 3.1 allows that; in 3.0 it is a mistake whose
+    /// intent is clear, forgiven with a warning. openapiv3 requires `paths`.
+    fn missing_paths(&mut self, root: &mut Map<String, Value>) {
+        match root.get("paths") {
+            Some(Value::Null) => {
+                root.insert("paths".into(), Value::Object(Map::new()));
+                self.lossy(
+                    "/paths",
+                    "`paths` is null: read as no paths (a spec of models only; the client has no operations)",
+                );
+            }
+            None => {
+                insert_after(root, "info", "paths", Value::Object(Map::new()));
+                if !self.is_v31 {
+                    self.lossy(
+                        "",
+                        "the document has no `paths`, which OpenAPI 3.0 requires: read as a spec of models only \
+                         (the client has no operations)",
+                    );
+                }
+            }
+            Some(_) => {}
+        }
     }
 
     /// Normalises `components.pathItems` (3.1) before `paths`, which may
