@@ -34,9 +34,10 @@
 //! at INFO, writing to a sink): the generated call records an `http.request`
 //! span, which costs only when a subscriber wants it.
 //!
-//! After a warm-up, rounds of `N` calls rotate through the sides, reversing
-//! the order every other pass (A B C D, D C B A, ...) to cancel drift. Each
-//! round prints its median and mean; the summary gives, per side, the mean
+//! After a warm-up, each round makes `N` calls of every side, the sides
+//! taking turns call by call (A B C D A B C D ..., the order reversed every
+//! other round), so that load from other processes falls on all alike. Each
+//! round prints its median and mean per side; the summary gives, per side, the mean
 //! over all its calls and the median of its round medians (robust to the
 //! noise of other processes). The bench fails (exit 1) when a headline ratio
 //! without a subscriber exceeds the target by more than `TOLERANCE`, chosen
@@ -255,13 +256,17 @@ async fn run(base: &str) -> Summary {
         if pass % 2 == 1 {
             order.reverse();
         }
-        for side in order {
-            let mut calls = Vec::with_capacity(N);
-            for _ in 0..N {
+        // The sides take turns call by call: a moment when another process
+        // holds the core slows every side alike.
+        let mut calls: Vec<Vec<Duration>> = order.iter().map(|_| Vec::with_capacity(N)).collect();
+        for _ in 0..N {
+            for (side, times) in order.iter().zip(&mut calls) {
                 let started = Instant::now();
-                std::hint::black_box(sides.call(side).await);
-                calls.push(started.elapsed());
+                std::hint::black_box(sides.call(*side).await);
+                times.push(started.elapsed());
             }
+        }
+        for (side, calls) in order.into_iter().zip(calls) {
             let round = Round { side, calls };
             println!(
                 "round {:>2} {side}: median {:>7.2} µs, mean {:>7.2} µs",
