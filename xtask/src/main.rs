@@ -7,7 +7,7 @@
 //!   These three are the `openapi-rs` command line, `generator::cli`, under
 //!   the name `cargo xtask`: the same options (`--help` lists them), output
 //!   and exit statuses (1 drift, 2 error).
-//! - `corpus [DIR]`: generate and `cargo check` a crate for every spec in DIR.
+//! - `corpus [DIR] [--allow-refused]`: generate and `cargo check` a crate for every spec in DIR.
 //! - `compile-bench <SPEC> ... [--peer DIR]`: time the crate-only build and check of a generated
 //!   crate, alone or against a peer generator's crate.
 //! - `fuzz [--inputs N] [--seconds S] [--seed N] ...`: mutated and hostile specs
@@ -31,7 +31,7 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--command TEXT] [--quiet] [--format human|json]
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--api-key-prefix SCHEME=PREFIX]... [--secret PROPERTY]... [--workspace-member] [--command TEXT]
   cargo xtask check <SPEC> --out <DIR> [the options of generate]
-  cargo xtask corpus [DIR]
+  cargo xtask corpus [DIR] [--allow-refused]
   cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] [--peer <CRATE_DIR>]
   cargo xtask fuzz [--inputs N] [--seconds S] [--seed N] [--check-sample K] [--jobs J] [--corpus DIR]";
 
