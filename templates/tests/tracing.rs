@@ -1,4 +1,7 @@
-//! Tracing output: one span per request with the path template, and no secrets.
+//! Tracing output: one span per request with the path template, and no
+//! secrets, whatever the credentials and whatever path the call takes
+//! (success, retry after a status, after a transport error, after a silent
+//! server, an OAuth 2.0 token fetched or refused).
 //!
 //! Alone in its test binary: `tracing` caches per call site, process-wide,
 //! whether anyone listens, so a test on another thread reaching the same
@@ -9,15 +12,26 @@ mod common;
 
 use common::recorder::Recorder;
 
+use std::time::Duration;
+
 use reqwest::Method;
 use runtime_template::runtime::{ApiKeyLocation, ClientBuilder, Credentials, Request};
-use wiremock::matchers::any;
+use serde_json::json;
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SECRET: &str = "secret-value";
+const CLIENT_SECRET: &str = "client-secret-value";
+const ACCESS_TOKEN: &str = "access-token-value";
 
+/// One test (the binary's only one, see above) for every path.
 #[tokio::test]
-async fn tracing_records_the_template_and_no_secrets() {
+async fn tracing_records_templates_and_never_a_credential() {
+    the_span_records_the_template_and_no_secrets().await;
+    no_credential_reaches_tracing_on_any_path_a_call_takes().await;
+}
+
+async fn the_span_records_the_template_and_no_secrets() {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
     Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
@@ -51,4 +65,114 @@ async fn tracing_records_the_template_and_no_secrets() {
     for private in [SECRET, "u-42", "private-query", "private-header", "api_key"] {
         assert!(!lines.contains(private), "{private} leaked into tracing:\n{lines}");
     }
+}
+
+/// Runs `call` under a fresh recorder; returns what it recorded.
+async fn recorded<F: std::future::Future<Output = ()>>(call: F) -> String {
+    let recorder = Recorder::default();
+    let guard = tracing::subscriber::set_default(recorder.clone());
+    call.await;
+    drop(guard);
+    recorder.lines().join("\n")
+}
+
+fn assert_no_secrets(lines: &str, path: &str) {
+    for private in [SECRET, CLIENT_SECRET, ACCESS_TOKEN, "api_key", "X-Api-Key", "session_key"] {
+        assert!(!lines.contains(private), "{path}: {private} leaked into tracing:\n{lines}");
+    }
+}
+
+fn get(security: &'static [&'static [&'static str]]) -> Request {
+    let mut req = Request::new(Method::GET, "/things", "getThings");
+    req.security(security);
+    req
+}
+
+async fn no_credential_reaches_tracing_on_any_path_a_call_takes() {
+    let keys = |builder: ClientBuilder| {
+        builder
+            .credentials("query", Credentials::api_key(ApiKeyLocation::Query, "api_key", None, SECRET))
+            .credentials("header", Credentials::api_key(ApiKeyLocation::Header, "X-Api-Key", Some("Key"), SECRET))
+            .credentials("cookie", Credentials::api_key(ApiKeyLocation::Cookie, "session_key", None, SECRET))
+    };
+    const ALL_KEYS: &[&[&str]] = &[&["query", "header", "cookie"]];
+
+    // Header, query and cookie keys; a 503, then a success.
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = keys(ClientBuilder::new(common::SERVER).base_url(server.uri()).retry_policy(common::fast_retries()))
+        .build()
+        .unwrap();
+    let lines = recorded(async {
+        assert_eq!(client.execute::<()>(get(ALL_KEYS)).await.unwrap().status(), 204);
+    })
+    .await;
+    assert!(lines.contains("attempt=2") && lines.contains("status=204"), "{lines}");
+    assert_no_secrets(&lines, "retry after a status");
+
+    // Transport errors, retried: nothing listens on the port.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let client =
+        keys(ClientBuilder::new(common::SERVER).base_url(&base).retry_policy(common::fast_retries())).build().unwrap();
+    let lines = recorded(async {
+        client.execute::<()>(get(ALL_KEYS)).await.unwrap_err();
+    })
+    .await;
+    assert!(lines.contains("retrying request after transport error"), "{lines}");
+    assert_no_secrets(&lines, "transport error");
+
+    // A server that goes silent, retried.
+    let silent = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30))).mount(&silent).await;
+    let client = keys(
+        ClientBuilder::new(common::SERVER)
+            .base_url(silent.uri())
+            .retry_policy(common::fast_retries().max_retries(1))
+            .read_timeout(Duration::from_millis(200)),
+    )
+    .build()
+    .unwrap();
+    let lines = recorded(async {
+        client.execute::<()>(get(ALL_KEYS)).await.unwrap_err();
+    })
+    .await;
+    assert!(lines.contains("retrying request after the server went silent"), "{lines}");
+    assert_no_secrets(&lines, "silent server");
+
+    // OAuth 2.0: a token fetched and used, then a refused token request.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": ACCESS_TOKEN, "token_type": "Bearer", "expires_in": 3600})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            json!({"error": "invalid_client", "error_description": format!("bad secret {CLIENT_SECRET}")}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path("/things")).respond_with(ResponseTemplate::new(401)).up_to_n_times(1).mount(&server).await;
+    Mock::given(path("/things")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = ClientBuilder::new(common::SERVER)
+        .base_url(server.uri())
+        .retry_policy(common::fast_retries())
+        .credentials("oauth", Credentials::client_credentials("/token", "client-id", CLIENT_SECRET, &[]))
+        .build()
+        .unwrap();
+    let lines = recorded(async {
+        // The API refuses the first token: it is fetched again, and refused.
+        client.execute::<()>(get(&[&["oauth"]])).await.unwrap_err();
+    })
+    .await;
+    assert!(lines.contains("refetching the token"), "{lines}");
+    assert_no_secrets(&lines, "OAuth 2.0");
 }
