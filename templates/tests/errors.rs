@@ -164,32 +164,6 @@ async fn a_vendor_json_body_is_sent_with_its_media_type() {
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&received.body).unwrap(), json!({"name": "Rex"}));
 }
 
-/// What generated operation code looks like: `?` must work without annotations.
-async fn generated_operation(client: &Client, id: &str) -> Result<serde_json::Value, Error<OktaError>> {
-    let mut req = Request::new(Method::GET, "/users/{id}", "getUser");
-    req.path_param("id", &id);
-    let raw = client.execute(req).await?;
-    if raw.status().is_success() {
-        let value: serde_json::Value = raw.json()?;
-        Ok(value)
-    } else {
-        Err(raw.into_error())
-    }
-}
-
-#[tokio::test]
-async fn generated_code_shape_compiles_and_works() {
-    let server = MockServer::start().await;
-    Mock::given(path("/users/a"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "a"})))
-        .mount(&server)
-        .await;
-    let client = common::client(&server);
-    assert_eq!(generated_operation(&client, "a").await.unwrap()["id"], "a");
-    let err = generated_operation(&client, "b").await.unwrap_err();
-    assert_eq!(err.status().unwrap(), 404);
-}
-
 const SECRET: &str = "secret-value";
 
 fn every_credential_kind(base_url: &str) -> Client {
