@@ -181,6 +181,9 @@ pub enum TypeKind {
         extra: ExtraProperties,
         /// Every field's type has a `Default`, so the struct derives it.
         derive_default: bool,
+        /// The spec's `x-rust-also-wrapped-in: KEY`: a value may also come as
+        /// `{KEY: value}` (as Okta documents some bodies), and reads the same.
+        also_wrapped_in: Option<String>,
     },
     /// A string or integer enum with a catch-all for unlisted values.
     Enum {

@@ -182,14 +182,15 @@ fn describe(api: &Api, warnings: &[Diagnostic]) -> String {
 fn describe_type(out: &mut String, def: &TypeDef) {
     let deprecated = if def.docs.deprecated { " deprecated" } else { "" };
     match &def.kind {
-        TypeKind::Struct { fields, extra, derive_default } => {
+        TypeKind::Struct { fields, extra, derive_default, also_wrapped_in } => {
             let extra = match extra {
                 ExtraProperties::Keep => "keep".to_string(),
                 ExtraProperties::Closed => "closed".to_string(),
                 ExtraProperties::Typed(t) => format!("typed {}", ty(t)),
             };
             let default = if *derive_default { ", Default" } else { "" };
-            let _ = writeln!(out, "  struct {} (extra: {extra}{default}){deprecated}", def.name);
+            let wrapped = also_wrapped_in.as_ref().map(|key| format!(", also wrapped in {key}")).unwrap_or_default();
+            let _ = writeln!(out, "  struct {} (extra: {extra}{default}{wrapped}){deprecated}", def.name);
             push_notes(out, "    ", &def.docs.notes);
             for f in fields {
                 let mut flags = String::new();

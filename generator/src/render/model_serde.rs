@@ -251,9 +251,9 @@ pub fn type_wire_format(
     let mut w = Writer { out: String::new(), indent: 0 };
     let cfg = if cfg.is_empty() { None } else { Some(tokens_text(cfg.clone())) };
     let items: Vec<String> = match &def.kind {
-        TypeKind::Struct { fields, extra, .. } => {
+        TypeKind::Struct { fields, extra, also_wrapped_in, .. } => {
             let fields: Vec<(&Field, String)> = fields.iter().map(|f| (f, field_type(f))).collect();
-            let [deserialize, map_model] = deserialize_struct(def, &fields, extra, names);
+            let [deserialize, map_model] = deserialize_struct(def, &fields, extra, also_wrapped_in.as_deref(), names);
             vec![serialize_struct(def, &fields, extra, names), deserialize, map_model]
         }
         TypeKind::Enum { integer, .. } => {
@@ -321,6 +321,7 @@ fn deserialize_struct(
     def: &TypeDef,
     fields: &[(&Field, String)],
     extra: &ExtraProperties,
+    also_wrapped_in: Option<&str>,
     names: RuntimeNames,
 ) -> [String; 2] {
     let name = &def.name;
@@ -328,7 +329,7 @@ fn deserialize_struct(
     let mut locals = crate::naming::UniqueNames::with_reserved(
         fields.iter().map(|(f, _)| f.name.as_str()).chain(["additional_properties"]),
     );
-    let [map, key, read] = ["map", "key", "read"].map(|local| locals.claim(local.to_string()));
+    let [map, key, read, wrapped] = ["map", "key", "read", "wrapped"].map(|local| locals.claim(local.to_string()));
     let mut w = Writer { out: String::new(), indent: 0 };
     w.open(&format!("impl<'de> serde::Deserialize<'de> for {name} {{"));
     w.open("fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
@@ -346,7 +347,17 @@ fn deserialize_struct(
         names.path("Properties")
     ));
     let read_unknown = write_slots(&mut w, fields, extra, &map, &key);
-    write_read_loop(&mut w, fields, extra, &map, &key, &read, &read_unknown);
+    if also_wrapped_in.is_some() {
+        // `{wrapper: {...}}` is the value itself, read from inside.
+        w.line(&format!("let mut {wrapped}: Option<Self> = None;"));
+    }
+    let wrapper = also_wrapped_in.map(|wire| (wire, wrapped.as_str()));
+    write_read_loop(&mut w, fields, extra, wrapper, &map, &key, &read, &read_unknown);
+    if also_wrapped_in.is_some() {
+        w.open(&format!("if let Some(inner) = {wrapped} {{"));
+        w.line("return Ok(inner);");
+        w.close("}");
+    }
     write_built_or_missing(&mut w, fields, extra, names);
     w.close("}");
     w.close("}");
@@ -376,17 +387,20 @@ fn write_slots(w: &mut Writer, fields: &[(&Field, String)], extra: &ExtraPropert
     }
 }
 
-/// The loop over the object's properties, each read into its slot.
+/// The loop over the object's properties, each read into its slot (and
+/// the `wrapper` property, if any, into the `wrapped` slot).
+#[allow(clippy::too_many_arguments)]
 fn write_read_loop(
     w: &mut Writer,
     fields: &[(&Field, String)],
     extra: &ExtraProperties,
+    wrapper: Option<(&str, &str)>,
     map: &str,
     key: &str,
     read: &str,
     read_unknown: &str,
 ) {
-    if fields.is_empty() {
+    if fields.is_empty() && wrapper.is_none() {
         if matches!(extra, ExtraProperties::Closed) {
             w.open(&format!("while {map}.next_key()?.is_some() {{"));
         } else {
@@ -400,6 +414,10 @@ fn write_read_loop(
         for (field, _) in fields {
             let wire = string_literal(&field.wire_name);
             w.line(&format!("{wire} => {map}.read(&mut {}, {wire}),", field.name));
+        }
+        if let Some((wire, slot)) = wrapper {
+            let wire = string_literal(wire);
+            w.line(&format!("{wire} => {map}.read(&mut {slot}, {wire}),"));
         }
         w.line(&format!("_ => {read_unknown},"));
         w.close("};");

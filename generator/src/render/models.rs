@@ -84,7 +84,7 @@ fn render_type(def: &TypeDef, names: RuntimeNames) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, extra, derive_default } => {
+        TypeKind::Struct { fields, extra, derive_default, .. } => {
             render_struct(def, &docs, fields, extra, *derive_default, names)
         }
         TypeKind::Enum { variants, integer: false } => render_string_enum(&docs, &name, variants),

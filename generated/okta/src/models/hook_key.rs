@@ -37,6 +37,8 @@ pub struct DetailedHookKeyInstance {
 }
 
 /// The Public Key Details are defined in the `_embedded` property of the Key object.
+///
+/// Also read when it comes wrapped, as `{"_embedded": {...}}`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Embedded {
     /// Algorithm used in the key
@@ -225,6 +227,7 @@ impl MapModel for Embedded {
         let mut n: Option<Option<String>> = None;
         let mut use_: Option<Option<String>> = None;
         let mut additional_properties = serde_json::Map::new();
+        let mut wrapped: Option<Self> = None;
         while let Some(key) = map.next_key()? {
             let read = match key.as_str() {
                 "alg" => map.read(&mut alg, "alg"),
@@ -233,9 +236,13 @@ impl MapModel for Embedded {
                 "kty" => map.read(&mut kty, "kty"),
                 "n" => map.read(&mut n, "n"),
                 "use" => map.read(&mut use_, "use"),
+                "_embedded" => map.read(&mut wrapped, "_embedded"),
                 _ => map.keep(key, &mut additional_properties),
             };
             read?;
+        }
+        if let Some(inner) = wrapped {
+            return Ok(inner);
         }
         Ok(Self {
             alg: alg.flatten(),

@@ -89,3 +89,45 @@ fn additional_properties_of_an_all_of_come_from_the_member_that_declares_them() 
     );
     assert_eq!(extra(&api, "Merged"), ExtraProperties::Closed);
 }
+
+#[test]
+fn also_wrapped_in_marks_an_object_and_is_ignored_with_a_warning_where_it_cannot_apply() {
+    let (api, warnings) = lower_spec(&schemas_spec(
+        "    Key:
+      type: object
+      x-rust-also-wrapped-in: _embedded
+      properties:
+        kid: {type: string}
+    Clash:
+      type: object
+      x-rust-also-wrapped-in: data
+      properties:
+        data: {type: string}
+    Text:
+      type: string
+      x-rust-also-wrapped-in: value
+    NotAName:
+      type: object
+      x-rust-also-wrapped-in: 3
+      properties:
+        a: {type: string}
+",
+    ));
+    let wrapped = |name: &str| match &type_def(&api, name).kind {
+        TypeKind::Struct { also_wrapped_in, .. } => also_wrapped_in.clone(),
+        other => panic!("{name}: expected a struct, got {other:?}"),
+    };
+    assert_eq!(wrapped("Key").as_deref(), Some("_embedded"));
+    assert!(type_def(&api, "Key").docs.notes.iter().any(|n| n.contains(r#"{"_embedded": {...}}"#)));
+    assert_eq!(wrapped("Clash"), None, "the key is one of its own properties");
+    assert_eq!(wrapped("NotAName"), None);
+    let at: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
+    assert_eq!(
+        at,
+        [
+            "/components/schemas/Clash/x-rust-also-wrapped-in",
+            "/components/schemas/Text/x-rust-also-wrapped-in",
+            "/components/schemas/NotAName/x-rust-also-wrapped-in",
+        ]
+    );
+}

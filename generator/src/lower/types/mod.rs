@@ -221,6 +221,7 @@ impl<'a> TypeLowering<'a> {
         }
         self.pending.insert(pointer.to_string(), Pending { hint: hint.to_string(), nullable, name: None });
         let shape = self.shape(schema, hint, pointer);
+        let shape = self.also_wrapped(shape, schema, pointer);
         let reserved = self.pending.remove(pointer).and_then(|pending| pending.name);
         self.nesting -= 1;
         let ty = match (shape, reserved) {
@@ -263,7 +264,8 @@ impl<'a> TypeLowering<'a> {
     /// Defines a named type (a component schema) as whatever its schema is.
     fn define(&mut self, name: String, schema: &Schema, pointer: &str) {
         let mut docs = schema_docs(schema);
-        let kind = match self.shape(schema, &name, pointer) {
+        let shape = self.shape(schema, &name, pointer);
+        let kind = match self.also_wrapped(shape, schema, pointer) {
             Shape::Inline(target) => TypeKind::Alias { target, newtype: false },
             Shape::Def(kind, notes) => {
                 docs.notes.extend(notes);

@@ -12,6 +12,9 @@ use openapiv3::{
 use serde_json::Value;
 use std::collections::BTreeSet;
 
+/// The schema extension that lets a struct be read wrapped in one property.
+const ALSO_WRAPPED_IN: &str = "x-rust-also-wrapped-in";
+
 /// Where a part of a merged object comes from: its schema's JSON pointer,
 /// and the name of the type that owns it there (which names the part's own
 /// inline types, so that they are the same whichever type merges them).
@@ -92,9 +95,10 @@ impl<'a> TypeLowering<'a> {
             return match extra {
                 ExtraProperties::Typed(value) => Shape::Inline(Ty::Map(Box::new(value))),
                 ExtraProperties::Keep => Shape::Inline(Ty::Json),
-                ExtraProperties::Closed => {
-                    Shape::Def(TypeKind::Struct { fields: Vec::new(), extra, derive_default: true }, Vec::new())
-                }
+                ExtraProperties::Closed => Shape::Def(
+                    TypeKind::Struct { fields: Vec::new(), extra, derive_default: true, also_wrapped_in: None },
+                    Vec::new(),
+                ),
             };
         }
         let mut field_names = UniqueNames::with_reserved(["additional_properties"]);
@@ -137,7 +141,42 @@ impl<'a> TypeLowering<'a> {
                 docs,
             });
         }
-        Shape::Def(TypeKind::Struct { fields, extra, derive_default: false }, Vec::new())
+        Shape::Def(TypeKind::Struct { fields, extra, derive_default: false, also_wrapped_in: None }, Vec::new())
+    }
+
+    /// `x-rust-also-wrapped-in: KEY` on an object schema: its values may also
+    /// come as `{KEY: value}` (Okta's hook key, bare or under `_embedded`),
+    /// and read the same. Where it cannot apply, a warning says why.
+    pub(super) fn also_wrapped(&mut self, shape: Shape, schema: &Schema, pointer: &str) -> Shape {
+        let Some(extension) = schema.schema_data.extensions.get(ALSO_WRAPPED_IN) else { return shape };
+        let at = pointer_join(pointer, ALSO_WRAPPED_IN);
+        let Some(key) = extension.as_str().filter(|key| !key.is_empty()) else {
+            self.warnings.push(Diagnostic::lossy(at, format!("`{ALSO_WRAPPED_IN}` must be a property name; ignored")));
+            return shape;
+        };
+        match shape {
+            Shape::Def(TypeKind::Struct { fields, extra, derive_default, .. }, mut notes)
+                if !fields.iter().any(|f| f.wire_name == key) =>
+            {
+                notes.push(format!(
+                    "Also read when it comes wrapped, as {}.",
+                    crate::markdown::code(&format!("{{\"{key}\": {{...}}}}"))
+                ));
+                Shape::Def(
+                    TypeKind::Struct { fields, extra, derive_default, also_wrapped_in: Some(key.to_string()) },
+                    notes,
+                )
+            }
+            other => {
+                self.warnings.push(Diagnostic::lossy(
+                    at,
+                    format!(
+                        "`{ALSO_WRAPPED_IN}: {key}` applies only to an object schema without a `{key}` property; ignored"
+                    ),
+                ));
+                other
+            }
+        }
     }
 
     /// `allOf`: one struct with the properties and required lists of every
