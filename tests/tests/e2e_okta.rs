@@ -1465,3 +1465,33 @@ async fn a_body_over_the_size_limit_fails_with_the_operation_and_the_limit() {
     assert!(error.to_string().starts_with("listApiTokens: "), "{error}");
     assert!(error.to_string().contains("100 B") || error.to_string().contains("100 bytes"), "{error}");
 }
+
+/// The user's own `reqwest::Client` (reqwest 0.13, the version the generated
+/// crate depends on) is accepted and used as it is: its `User-Agent` goes out,
+/// and a transport error hands back the same `reqwest::Error` type.
+#[tokio::test]
+async fn a_users_own_reqwest_client_is_used_as_built() {
+    let server = MockServer::start().await;
+    respond(&server, "GET", "/api/v1/hook-keys/public/k", ok_json(public_key_example())).await;
+    let own: reqwest::Client = reqwest::Client::builder().user_agent("my-app/1.0").build().unwrap();
+    let client = Client::builder().base_url(server.uri()).api_token(TOKEN).http_client(own).build().unwrap();
+    client.hook_key().get_public_key("k").send().await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received[0].headers["user-agent"], "my-app/1.0");
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let client = Client::builder()
+        .base_url(&base)
+        .api_token(TOKEN)
+        .retry_policy(RetryPolicy::none())
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    let Error::Transport(err) = client.hook_key().get_public_key("k").send().await.unwrap_err() else {
+        panic!("expected a transport error")
+    };
+    let source: Option<&reqwest::Error> = err.reqwest_error();
+    assert!(source.is_some_and(reqwest::Error::is_connect), "{err:?}");
+}

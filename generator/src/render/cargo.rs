@@ -16,7 +16,7 @@ futures = { version = "0.3", default-features = false, features = ["std"] }
 httpdate = "1"
 parse_link_header = "0.4"
 percent-encoding = "2"
-reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls", "multipart", "http2"] }
+reqwest = { version = "0.13", default-features = false, features = ["json", "form", "rustls", "multipart", "http2"] }
 secrecy = "0.10"
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
