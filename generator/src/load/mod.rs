@@ -43,18 +43,38 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let normalized = normalize::normalize(&mut raw);
     let mut diagnostics = normalized.warnings;
     // The typed parse and the checks on the untyped tree are independent:
-    // run them side by side. The typed parser recurses through every level
-    // of the document, in frames far larger than ours: it gets a stack sized
-    // for the deepest tree the YAML and JSON parsers let through (128
-    // levels), whatever the caller's stack.
+    // run them side by side.
     let (typed, mut checks) = std::thread::scope(|scope| {
+        let run_checks = || {
+            let mut checks = Vec::new();
+            check_references(&raw, &mut checks);
+            check_operation_ids(&raw, &mut checks);
+            checks
+        };
+        if within_depth(&raw, CALLER_STACK_DEPTH) {
+            // The typed document is most of what `load` keeps: parsed on the
+            // caller's thread, it lives in the caller's heap, which the
+            // allocator reuses for the stages after it and the next
+            // document. (Made on a thread of its own, it stays in that
+            // thread's arena, which a caller generating several documents
+            // pays for again and again.)
+            let checks = std::thread::Builder::new().name("openapi-checks".into()).spawn_scoped(scope, run_checks);
+            let typed = typed_parse(&raw);
+            let checks = match checks {
+                Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => run_checks(),
+            };
+            return (typed, checks);
+        }
+        // The typed parser recurses through every level of the document, in
+        // frames far larger than ours: a deep document gets a stack sized for
+        // the deepest tree the YAML and JSON parsers let through (128
+        // levels), whatever the caller's stack.
         let typed = std::thread::Builder::new()
             .name("openapi-typed-parse".into())
             .stack_size(TYPED_PARSE_STACK)
             .spawn_scoped(scope, || typed_parse(&raw));
-        let mut checks = Vec::new();
-        check_references(&raw, &mut checks);
-        check_operation_ids(&raw, &mut checks);
+        let checks = run_checks();
         let typed = match typed {
             Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread to be had: parse here, on the caller's stack.
@@ -81,6 +101,35 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 /// The stack of the typed parse: debug builds of openapiv3 and serde take
 /// about 20 KiB per level of the document, which the parsers cap at 128.
 const TYPED_PARSE_STACK: usize = 16 << 20;
+
+/// The deepest document parsed on the caller's stack: about 640 KiB of it in
+/// a debug build, within the 2 MiB of a default Rust thread. Real specs nest
+/// 15 to 25 levels.
+const CALLER_STACK_DEPTH: usize = 32;
+
+/// Whether no node of `value` is more than `limit` levels deep (the root is
+/// level 1). Iterative, and it stops at the first node past the limit.
+fn within_depth(value: &Value, limit: usize) -> bool {
+    let mut pending = vec![(value, 1)];
+    while let Some((node, depth)) = pending.pop() {
+        match node {
+            Value::Object(map) if !map.is_empty() => {
+                if depth >= limit {
+                    return false;
+                }
+                pending.extend(map.values().map(|child| (child, depth + 1)));
+            }
+            Value::Array(items) if !items.is_empty() => {
+                if depth >= limit {
+                    return false;
+                }
+                pending.extend(items.iter().map(|child| (child, depth + 1)));
+            }
+            _ => {}
+        }
+    }
+    true
+}
 
 /// The normalised tree -> `openapiv3::OpenAPI`, or every type error with its pointer.
 fn typed_parse(raw: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
@@ -434,5 +483,16 @@ mod tests {
         let raw = serde_json::json!({"paths": {"/pets/{id}": {"x": 1}}, "a%2": 2});
         assert_eq!(resolve_local(&raw, "#/paths/~1pets~1%7Bid%7D/x"), Some(&serde_json::json!(1)));
         assert_eq!(resolve_local(&raw, "#/a%2"), Some(&serde_json::json!(2)), "an incomplete escape stays as written");
+    }
+
+    #[test]
+    fn depth_counts_the_root_as_level_one_and_stops_past_the_limit() {
+        let three = serde_json::json!({"a": [{"b": 1}], "c": {}});
+        assert!(within_depth(&three, 4));
+        let three = serde_json::json!({"a": [1], "c": {}});
+        assert!(within_depth(&three, 3));
+        assert!(!within_depth(&three, 2));
+        assert!(within_depth(&serde_json::json!({"empty": {}, "list": []}), 2), "empty containers hold no level");
+        assert!(within_depth(&serde_json::json!(1), 1));
     }
 }
