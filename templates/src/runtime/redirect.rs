@@ -156,11 +156,7 @@ pub(crate) fn next_hop(
     has_body: bool,
     hops: u32,
 ) -> Hop {
-    let keep_body = match status {
-        StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND | StatusCode::SEE_OTHER => false,
-        StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT => true,
-        _ => return Hop::Answer,
-    };
+    let Some(keep_body) = redirect_keeps_body(status) else { return Hop::Answer };
     if policy.max_redirects == 0 {
         return Hop::Answer;
     }
@@ -198,16 +194,15 @@ pub(crate) fn next_hop(
     Hop::Follow(NextHop { url, method, keep_body, same_origin: same })
 }
 
-/// Whether `status` is one of the redirects [`next_hop`] may follow.
-fn is_redirect(status: StatusCode) -> bool {
-    matches!(
-        status,
-        StatusCode::MOVED_PERMANENTLY
-            | StatusCode::FOUND
-            | StatusCode::SEE_OTHER
-            | StatusCode::TEMPORARY_REDIRECT
-            | StatusCode::PERMANENT_REDIRECT
-    )
+/// For a redirect [`next_hop`] may follow, whether the next request keeps
+/// the method and body (307, 308) or becomes a `GET` without one (301, 302,
+/// 303); `None` for any other status.
+fn redirect_keeps_body(status: StatusCode) -> Option<bool> {
+    match status {
+        StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND | StatusCode::SEE_OTHER => Some(false),
+        StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT => Some(true),
+        _ => None,
+    }
 }
 
 /// Removes the query pairs named in `names` (API keys the server may have
@@ -245,7 +240,7 @@ impl Client {
         let response = self.send_within_limit(request, req, url, attempt, progress).await?;
         match &response {
             // Boxed: the hops' state stays out of the future of every call.
-            Ok(raw) if is_redirect(raw.status()) => {
+            Ok(raw) if redirect_keeps_body(raw.status()).is_some() => {
                 let first = (response, used_tokens);
                 Box::pin(self.follow_redirects(req, url, alternative, attempt, progress, first)).await
             }

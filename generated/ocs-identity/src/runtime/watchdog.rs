@@ -61,10 +61,15 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
+    /// When the silence limit passes, given `progress` (none when there is
+    /// no limit, or one too far to represent).
+    fn quiet_until(&self, progress: &Progress) -> Option<Instant> {
+        self.silence.and_then(|silence| progress.latest().checked_add(silence))
+    }
+
     /// When the next limit passes, given `progress`.
     fn due(&self, progress: &Progress) -> Option<Instant> {
-        let quiet_until = self.silence.and_then(|s| progress.latest().checked_add(s));
-        match (self.deadline, quiet_until) {
+        match (self.deadline, self.quiet_until(progress)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
@@ -75,8 +80,7 @@ impl Limits {
         if self.deadline.is_some_and(|d| now >= d) {
             return Some(Expiry::Deadline);
         }
-        let silence = self.silence?;
-        let quiet_until = progress.latest().checked_add(silence)?;
+        let (silence, quiet_until) = (self.silence?, self.quiet_until(progress)?);
         (now >= quiet_until).then_some(Expiry::Silence(silence))
     }
 }

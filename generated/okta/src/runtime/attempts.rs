@@ -119,7 +119,8 @@ impl Client {
             let (result, used_tokens) = match watchdog::within(limits, &progress, sent).await {
                 Ok(outcome) => {
                     let (result, used_tokens) = outcome?;
-                    (result.map_err(Failure::Reqwest), used_tokens)
+                    // Its URL, which may carry an API key, goes before anything logs it.
+                    (result.map_err(|err| Failure::Reqwest(err.without_url())), used_tokens)
                 }
                 Err(Expiry::Silence(silence)) => (Err(Failure::Silent(silence)), UsedTokens::new()),
                 Err(Expiry::Deadline) => {
@@ -157,10 +158,6 @@ impl Client {
                     delay
                 }
                 (Decision::RetryAfter(delay), Err(failure)) => {
-                    let failure = match failure {
-                        Failure::Reqwest(err) => Failure::Reqwest(err.without_url()),
-                        silent => silent,
-                    };
                     match &failure {
                         Failure::Reqwest(err) => tracing::debug!(
                             attempt,
