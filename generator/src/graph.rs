@@ -1,48 +1,56 @@
-//! Strongly connected components of a graph of names, for the reference
-//! cycle check in `load` and the boxes and newtypes of recursive types in
-//! `lower`. Iterative, so a long chain cannot overflow the stack.
+//! Strongly connected components of a graph (of JSON pointers, of type
+//! ids), for the reference cycle check in `load` and the boxes and newtypes
+//! of recursive types in `lower`. Iterative, so a long chain cannot
+//! overflow the stack.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The strongly connected components of a graph.
 #[derive(Debug)]
-pub struct Components {
+pub struct Components<N> {
     /// The component of each node.
-    pub of: BTreeMap<String, usize>,
+    pub of: BTreeMap<N, usize>,
     /// The number of nodes in each component.
     pub sizes: Vec<usize>,
 }
 
-impl Components {
+impl<N: Ord> Components<N> {
     /// Whether `a` and `b` are in the same component.
-    pub fn same(&self, a: &str, b: &str) -> bool {
+    pub fn same<Q: Ord + ?Sized>(&self, a: &Q, b: &Q) -> bool
+    where
+        N: Borrow<Q>,
+    {
         self.of.get(a).is_some_and(|ca| self.of.get(b) == Some(ca))
     }
 
     /// The number of nodes in the component of `node` (0 for an unknown node).
-    pub fn size(&self, node: &str) -> usize {
+    pub fn size<Q: Ord + ?Sized>(&self, node: &Q) -> usize
+    where
+        N: Borrow<Q>,
+    {
         self.of.get(node).map_or(0, |c| self.sizes[*c])
     }
 }
 
 /// Tarjan's algorithm: the component of each node. Edges to nodes that
 /// are not keys of `graph` are ignored.
-pub fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> Components {
-    struct State<'g> {
-        graph: &'g BTreeMap<String, Vec<String>>,
-        index: BTreeMap<&'g str, usize>,
-        low: BTreeMap<&'g str, usize>,
-        stack: Vec<&'g str>,
-        on_stack: BTreeSet<&'g str>,
+pub fn strongly_connected<N: Ord + Clone>(graph: &BTreeMap<N, Vec<N>>) -> Components<N> {
+    struct State<'g, N> {
+        graph: &'g BTreeMap<N, Vec<N>>,
+        index: BTreeMap<&'g N, usize>,
+        low: BTreeMap<&'g N, usize>,
+        stack: Vec<&'g N>,
+        on_stack: BTreeSet<&'g N>,
         next: usize,
-        component: BTreeMap<String, usize>,
+        component: BTreeMap<N, usize>,
         sizes: Vec<usize>,
     }
     // Iterative to survive deep specs without blowing the stack. A work item
     // is (node, index of the next edge to follow, whether the previous edge
     // was a descent whose low-link must be folded in).
-    fn visit<'g>(state: &mut State<'g>, root: &'g str) {
-        let mut work: Vec<(&'g str, usize, bool)> = vec![(root, 0, false)];
+    fn visit<'g, N: Ord + Clone>(state: &mut State<'g, N>, root: &'g N) {
+        let mut work: Vec<(&'g N, usize, bool)> = vec![(root, 0, false)];
         while let Some((node, child, descended)) = work.pop() {
             if child == 0 {
                 state.index.insert(node, state.next);
@@ -53,12 +61,11 @@ pub fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> Components {
             }
             let edges = state.graph.get(node).map(Vec::as_slice).unwrap_or(&[]);
             if descended {
-                let previous = edges[child - 1].as_str();
+                let previous = &edges[child - 1];
                 let low = state.low[node].min(state.low[previous]);
                 state.low.insert(node, low);
             }
             if let Some(next) = edges.get(child) {
-                let next = next.as_str();
                 if state.graph.contains_key(next) && !state.index.contains_key(next) {
                     work.push((node, child + 1, true));
                     work.push((next, 0, false));
@@ -76,7 +83,7 @@ pub fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> Components {
                 let mut size = 0;
                 while let Some(member) = state.stack.pop() {
                     state.on_stack.remove(member);
-                    state.component.insert(member.to_string(), id);
+                    state.component.insert(member.clone(), id);
                     size += 1;
                     if member == node {
                         break;
@@ -97,7 +104,7 @@ pub fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> Components {
         sizes: Vec::new(),
     };
     for node in graph.keys() {
-        if !state.index.contains_key(node.as_str()) {
+        if !state.index.contains_key(node) {
             visit(&mut state, node);
         }
     }

@@ -28,9 +28,33 @@ pub struct Api {
 }
 
 impl Api {
-    /// The named type called `name` (`types` is sorted by name).
-    pub fn find_type(&self, name: &str) -> Option<&TypeDef> {
-        self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
+    /// The named type `id` stands for.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.index()]
+    }
+
+    /// Each named type with its id, in name order.
+    pub fn types_with_ids(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.types.iter().enumerate().map(|(index, def)| (TypeId::from_index(index), def))
+    }
+}
+
+/// A named type: its index in [`Api::types`]. Lowering hands ids out once
+/// every type's name is final, so an id never needs looking up by name;
+/// names are only for printing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(u32);
+
+impl TypeId {
+    /// The id of the type at `index` in its table.
+    pub fn from_index(index: usize) -> Self {
+        // Four billion types would not fit in memory long before this.
+        Self(u32::try_from(index).expect("fewer than 2^32 types"))
+    }
+
+    /// Its index in [`Api::types`].
+    pub fn index(self) -> usize {
+        self.0 as usize
     }
 }
 
@@ -143,7 +167,26 @@ pub enum Ty {
     /// `BTreeMap<String, T>`.
     Map(Box<Ty>),
     /// A named type from [`Api::types`].
-    Named(String),
+    Named(TypeId),
+}
+
+impl Ty {
+    /// The named type this is itself (not one inside a `Vec` or map).
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            Ty::Named(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The named type this mentions: itself, or inside a `Vec` or map.
+    pub fn mentioned(&self) -> Option<TypeId> {
+        match self {
+            Ty::Named(id) => Some(*id),
+            Ty::Vec(inner) | Ty::Map(inner) => inner.mentioned(),
+            _ => None,
+        }
+    }
 }
 
 /// Documentation carried from the spec.
@@ -207,6 +250,41 @@ pub enum TypeKind {
         /// Emit `struct Name(pub target)` instead of `type Name = target`.
         newtype: bool,
     },
+}
+
+impl TypeKind {
+    /// Every type expression in the definition: fields, typed extra
+    /// properties, union members, an alias's target.
+    pub fn tys(&self) -> Vec<&Ty> {
+        match self {
+            TypeKind::Struct { fields, extra, .. } => {
+                let extra = match extra {
+                    ExtraProperties::Typed(ty) => Some(ty),
+                    ExtraProperties::Keep | ExtraProperties::Closed => None,
+                };
+                fields.iter().map(|f| &f.ty).chain(extra).collect()
+            }
+            TypeKind::Enum { .. } => Vec::new(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias { target, .. } => vec![target],
+        }
+    }
+
+    /// [`Self::tys`], to be changed in place.
+    pub fn tys_mut(&mut self) -> Vec<&mut Ty> {
+        match self {
+            TypeKind::Struct { fields, extra, .. } => {
+                let extra = match extra {
+                    ExtraProperties::Typed(ty) => Some(ty),
+                    ExtraProperties::Keep | ExtraProperties::Closed => None,
+                };
+                fields.iter_mut().map(|f| &mut f.ty).chain(extra).collect()
+            }
+            TypeKind::Enum { .. } => Vec::new(),
+            TypeKind::Union { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias { target, .. } => vec![target],
+        }
+    }
 }
 
 /// What a struct does with properties its schema does not list.
@@ -329,6 +407,33 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// How a list operation pages, if it returns a list.
     pub paging: Option<Paging>,
+}
+
+impl Operation {
+    /// Every type expression the operation uses: parameters, body, success
+    /// bodies, the error body.
+    pub fn tys(&self) -> Vec<&Ty> {
+        let mut tys: Vec<&Ty> = self.params.iter().map(|p| &p.ty).collect();
+        tys.extend(self.body.as_ref().map(|b| &b.ty));
+        tys.push(&self.error_ty);
+        match &self.success {
+            Success::Single { ty, .. } => tys.push(ty),
+            Success::Several { variants, .. } => tys.extend(variants.iter().map(|v| &v.ty)),
+        }
+        tys
+    }
+
+    /// [`Self::tys`], to be changed in place.
+    pub fn tys_mut(&mut self) -> Vec<&mut Ty> {
+        let mut tys: Vec<&mut Ty> = self.params.iter_mut().map(|p| &mut p.ty).collect();
+        tys.extend(self.body.as_mut().map(|b| &mut b.ty));
+        tys.push(&mut self.error_ty);
+        match &mut self.success {
+            Success::Single { ty, .. } => tys.push(ty),
+            Success::Several { variants, .. } => tys.extend(variants.iter_mut().map(|v| &mut v.ty)),
+        }
+        tys
+    }
 }
 
 /// A parameter.

@@ -67,6 +67,10 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
                 .push(lowered);
         }
     }
+    let (type_defs, renumbering, type_warnings) = types.finish();
+    for op in modules.values_mut().flat_map(|m| &mut m.operations) {
+        op.tys_mut().into_iter().for_each(|ty| renumbering.apply(ty));
+    }
     let mut accessors = UniqueNames::with_reserved(CLIENT_METHODS.iter().copied());
     let mut module_names = UniqueNames::with_reserved(API_MODULE_NAMES.iter().chain(&UNUSED_MODELS_FILES).copied());
     let mut api_structs = UniqueNames::default();
@@ -86,7 +90,6 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
     let mut builder_methods = UniqueNames::with_reserved(CLIENT_BUILDER_METHODS.iter().copied());
     let server = lower_server(api, &mut builder_methods);
     let security_schemes = lower_security(api, settings, &mut builder_methods, &mut warnings);
-    let (type_defs, type_warnings) = types.finish();
     warnings.extend(type_warnings);
     let lowered = Api {
         title: api.info.title.clone(),

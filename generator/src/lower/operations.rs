@@ -236,7 +236,7 @@ fn structured_schema(types: &mut TypeLowering<'_>, media: &MediaType, hint: &str
     for _ in 0..16 {
         match target {
             Ty::Vec(_) | Ty::Map(_) => return Some(ty),
-            Ty::Named(name) => match types.types.get(name).map(|def| &def.kind) {
+            Ty::Named(id) => match types.type_kind(*id) {
                 Some(TypeKind::Alias { target: next, .. }) => target = next,
                 Some(TypeKind::Enum { .. }) => return None,
                 // A struct, a union, or a type still being lowered (which only a structure can contain).

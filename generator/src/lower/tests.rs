@@ -16,6 +16,7 @@ mod additional_properties;
 mod all_of;
 mod collisions;
 mod enums;
+mod ids;
 mod operations;
 mod presence;
 mod recursion;
@@ -38,8 +39,13 @@ fn lower_schemas(schemas: &str) -> Api {
     lower_spec(&schemas_spec(schemas)).0
 }
 
+/// The type called `name`, if there is one.
+fn find_type<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
+    api.types.iter().find(|def| def.name == name)
+}
+
 fn type_def<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
-    api.find_type(name).unwrap_or_else(|| {
+    find_type(api, name).unwrap_or_else(|| {
         let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
         panic!("no type {name}; types: {names:?}")
     })
@@ -84,8 +90,10 @@ fn alias(api: &Api, name: &str) -> (Ty, bool) {
     }
 }
 
-fn named(name: &str) -> Ty {
-    Ty::Named(name.to_string())
+/// The type called `name`, as a type expression.
+fn named(api: &Api, name: &str) -> Ty {
+    let (id, _) = api.types_with_ids().find(|(_, def)| def.name == name).unwrap_or_else(|| panic!("no type {name}"));
+    Ty::Named(id)
 }
 
 fn operations(api: &Api) -> Vec<&Operation> {
@@ -100,7 +108,7 @@ fn operation<'a>(api: &'a Api, id: &str) -> &'a Operation {
 // describe: a compact rendering of the IR for snapshots.
 // ---------------------------------------------------------------------------
 
-fn ty(ty: &Ty) -> String {
+fn ty(api: &Api, ty: &Ty) -> String {
     match ty {
         Ty::String => "String".into(),
         Ty::Bool => "bool".into(),
@@ -116,9 +124,9 @@ fn ty(ty: &Ty) -> String {
         Ty::Json => "Json".into(),
         Ty::Unit => "()".into(),
         Ty::Multipart => "Multipart".into(),
-        Ty::Vec(inner) => format!("Vec<{}>", self::ty(inner)),
-        Ty::Map(inner) => format!("Map<{}>", self::ty(inner)),
-        Ty::Named(name) => name.clone(),
+        Ty::Vec(inner) => format!("Vec<{}>", self::ty(api, inner)),
+        Ty::Map(inner) => format!("Map<{}>", self::ty(api, inner)),
+        Ty::Named(id) => api.type_def(*id).name.clone(),
     }
 }
 
@@ -157,7 +165,7 @@ fn describe(api: &Api, warnings: &[Diagnostic]) -> String {
     }
     let _ = writeln!(out, "types:");
     for def in &api.types {
-        describe_type(&mut out, def);
+        describe_type(&mut out, def, api);
     }
     let _ = writeln!(out, "modules:");
     for module in &api.modules {
@@ -167,7 +175,7 @@ fn describe(api: &Api, warnings: &[Diagnostic]) -> String {
             module.name, module.tag, module.api_struct, module.accessor, module.feature
         );
         for op in &module.operations {
-            describe_operation(&mut out, op);
+            describe_operation(&mut out, op, api);
         }
     }
     if !warnings.is_empty() {
@@ -179,14 +187,14 @@ fn describe(api: &Api, warnings: &[Diagnostic]) -> String {
     out
 }
 
-fn describe_type(out: &mut String, def: &TypeDef) {
+fn describe_type(out: &mut String, def: &TypeDef, api: &Api) {
     let deprecated = if def.docs.deprecated { " deprecated" } else { "" };
     match &def.kind {
         TypeKind::Struct { fields, extra, derive_default, also_wrapped_in } => {
             let extra = match extra {
                 ExtraProperties::Keep => "keep".to_string(),
                 ExtraProperties::Closed => "closed".to_string(),
-                ExtraProperties::Typed(t) => format!("typed {}", ty(t)),
+                ExtraProperties::Typed(t) => format!("typed {}", ty(api, t)),
             };
             let default = if *derive_default { ", Default" } else { "" };
             let wrapped = also_wrapped_in.as_ref().map(|key| format!(", also wrapped in {key}")).unwrap_or_default();
@@ -205,7 +213,7 @@ fn describe_type(out: &mut String, def: &TypeDef) {
                     "    {}{}: {} [{:?}]{flags}",
                     f.name,
                     wire(&f.name, &f.wire_name),
-                    ty(&f.ty),
+                    ty(api, &f.ty),
                     f.presence
                 );
                 push_notes(out, "      ", &f.docs.notes);
@@ -233,12 +241,12 @@ fn describe_type(out: &mut String, def: &TypeDef) {
             for v in variants {
                 let boxed = if v.boxed { " boxed" } else { "" };
                 let tags = if v.tags.is_empty() { String::new() } else { format!(" tags {:?}", v.tags) };
-                let _ = writeln!(out, "    {}({}){tags}{boxed}", v.name, ty(&v.ty));
+                let _ = writeln!(out, "    {}({}){tags}{boxed}", v.name, ty(api, &v.ty));
             }
         }
         TypeKind::Alias { target, newtype } => {
             let kind = if *newtype { "newtype" } else { "alias" };
-            let _ = writeln!(out, "  {kind} {} = {}{deprecated}", def.name, ty(target));
+            let _ = writeln!(out, "  {kind} {} = {}{deprecated}", def.name, ty(api, target));
             push_notes(out, "    ", &def.docs.notes);
         }
     }
@@ -250,7 +258,7 @@ fn http_method(op: &Operation) -> String {
     format!("{:?}", op.http_method).trim_matches('"').to_ascii_uppercase()
 }
 
-fn describe_operation(out: &mut String, op: &Operation) {
+fn describe_operation(out: &mut String, op: &Operation, api: &Api) {
     let deprecated = if op.docs.deprecated { " deprecated" } else { "" };
     let _ = writeln!(
         out,
@@ -269,28 +277,28 @@ fn describe_operation(out: &mut String, op: &Operation) {
             "      param {}{}: {} in {:?} {required} {:?}{default}",
             p.name,
             wire(&p.name, &p.wire_name),
-            ty(&p.ty),
+            ty(api, &p.ty),
             p.location,
             p.style
         );
     }
     if let Some(body) = &op.body {
         let required = if body.required { "required" } else { "optional" };
-        let _ = writeln!(out, "      body {:?} {}: {} {required}", body.encoding, body.media_type, ty(&body.ty));
+        let _ = writeln!(out, "      body {:?} {}: {} {required}", body.encoding, body.media_type, ty(api, &body.ty));
         push_notes(out, "        ", &body.docs.notes);
     }
     match &op.success {
         Success::Single { ty: t, read } => {
-            let _ = writeln!(out, "      success {} ({read:?})", ty(t));
+            let _ = writeln!(out, "      success {} ({read:?})", ty(api, t));
         }
         Success::Several { enum_name, variants } => {
             let _ = writeln!(out, "      success enum {enum_name}");
             for v in variants {
-                let _ = writeln!(out, "        {} on {:?}: {} ({:?})", v.name, v.status, ty(&v.ty), v.read);
+                let _ = writeln!(out, "        {} on {:?}: {} ({:?})", v.name, v.status, ty(api, &v.ty), v.read);
             }
         }
     }
-    let _ = writeln!(out, "      error {}", ty(&op.error_ty));
+    let _ = writeln!(out, "      error {}", ty(api, &op.error_ty));
     if !op.security.is_empty() {
         let alternatives: Vec<String> = op.security.iter().map(|a| a.join(" + ")).collect();
         let _ = writeln!(out, "      security {}", alternatives.join(" | "));

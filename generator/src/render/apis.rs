@@ -25,9 +25,9 @@ fn param_shape(ty: &Ty, api: &Api) -> ParamShape {
     match ty {
         Ty::Vec(inner) if matches!(param_shape(inner, api), ParamShape::Scalar) => ParamShape::List,
         Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::Unit | Ty::Multipart | Ty::Binary => ParamShape::Object,
-        Ty::Named(name) => match api.find_type(name).map(|d| &d.kind) {
-            Some(TypeKind::Enum { .. }) => ParamShape::Scalar,
-            Some(TypeKind::Alias { target, newtype: false }) => param_shape(target, api),
+        Ty::Named(id) => match &api.type_def(*id).kind {
+            TypeKind::Enum { .. } => ParamShape::Scalar,
+            TypeKind::Alias { target, newtype: false } => param_shape(target, api),
             _ => ParamShape::Object,
         },
         _ => ParamShape::Scalar,
@@ -80,7 +80,7 @@ pub fn render_module_head(module: &ApiModule) -> TokenStream {
 /// by the run, not the tag.
 pub fn render_operations(module: &ApiModule, operations: &[Operation], api: &Api) -> TokenStream {
     let api_struct = ident(&module.api_struct);
-    let methods = operations.iter().map(render_method);
+    let methods = operations.iter().map(|op| render_method(op, api));
     let builders = operations.iter().map(|op| render_builder(op, &module.api_struct, api));
     quote! {
         impl<'a> #api_struct<'a> {
@@ -109,11 +109,11 @@ fn mentions_models(op: &Operation) -> bool {
 }
 
 /// Argument type for a required value: strings and bytes take anything that converts.
-fn argument(ty: &Ty) -> (TokenStream, bool) {
+fn argument(ty: &Ty, api: &Api) -> (TokenStream, bool) {
     match ty {
         Ty::String => (quote! { impl Into<String> }, true),
         Ty::Binary => (quote! { impl Into<bytes::Bytes> }, true),
-        other => (ty_tokens(other, Scope::Apis), false),
+        other => (ty_tokens(other, Scope::Apis, api), false),
     }
 }
 
@@ -209,17 +209,17 @@ fn location_label(location: ParamLocation) -> &'static str {
     }
 }
 
-fn render_method(op: &Operation) -> TokenStream {
+fn render_method(op: &Operation, api: &Api) -> TokenStream {
     let docs = operation_docs(op);
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let required = required_inputs(op);
     let args = required.iter().map(|(name, ty)| {
-        let (ty, _) = argument(ty);
+        let (ty, _) = argument(ty, api);
         quote! { #name: #ty }
     });
     let inits = required.iter().map(|(name, ty)| {
-        if argument(ty).1 {
+        if argument(ty, api).1 {
             quote! { #name: #name.into() }
         } else {
             quote! { #name }
@@ -236,15 +236,15 @@ fn render_method(op: &Operation) -> TokenStream {
 }
 
 /// `(success type, error body type)` tokens.
-fn result_types(op: &Operation) -> (TokenStream, TokenStream) {
+fn result_types(op: &Operation, api: &Api) -> (TokenStream, TokenStream) {
     let success = match &op.success {
-        Success::Single { ty, .. } => ty_tokens(ty, Scope::Apis),
+        Success::Single { ty, .. } => ty_tokens(ty, Scope::Apis, api),
         Success::Several { enum_name, .. } => {
             let name = ident(enum_name);
             quote! { #name }
         }
     };
-    (success, ty_tokens(&op.error_ty, Scope::Apis))
+    (success, ty_tokens(&op.error_ty, Scope::Apis, api))
 }
 
 fn status_pattern(status: StatusMatch) -> TokenStream {
@@ -284,13 +284,15 @@ fn read_json(read: &BodyRead) -> TokenStream {
 /// to nothing, which usually means the server wraps or names the object
 /// differently from the spec. The check is a few `is_none()`s.
 fn read_checked_json(ty: &Ty, read: &BodyRead, api: &Api) -> Option<TokenStream> {
-    let Ty::Named(name) = ty else { return None };
-    let TypeKind::Struct { fields, .. } = &api.find_type(name)?.kind else { return None };
+    let Ty::Named(id) = ty else { return None };
+    let def = api.type_def(*id);
+    let TypeKind::Struct { fields, .. } = &def.kind else { return None };
     if fields.is_empty() || fields.iter().any(|f| f.presence == Presence::Required) {
         return None;
     }
-    let ty = ty_tokens(ty, Scope::Apis);
+    let ty = ty_tokens(ty, Scope::Apis, api);
     let json = read_json(read);
+    let type_name = &def.name;
     let absent = fields.iter().map(|f| {
         let field = ident(&f.name);
         quote! { body.#field.is_none() }
@@ -298,7 +300,7 @@ fn read_checked_json(ty: &Ty, read: &BodyRead, api: &Api) -> Option<TokenStream>
     Some(quote! {{
         let body: #ty = #json?;
         if #(#absent)&&* {
-            response.warn_no_known_fields(#name);
+            response.warn_no_known_fields(#type_name);
         }
         Ok(body)
     }})
@@ -336,7 +338,7 @@ fn decode_arms(op: &Operation, api: &Api) -> TokenStream {
     }
 }
 
-fn success_enum(op: &Operation) -> TokenStream {
+fn success_enum(op: &Operation, api: &Api) -> TokenStream {
     let Success::Several { enum_name, variants } = &op.success else { return quote! {} };
     let name = ident(enum_name);
     let docs = lines_to_attrs(&[format!("What a successful {} returns, by status.", code(&op.id))]);
@@ -353,7 +355,7 @@ fn success_enum(op: &Operation) -> TokenStream {
         match v.ty {
             Ty::Unit => quote! { #doc #variant, },
             ref ty => {
-                let ty = ty_tokens(ty, Scope::Apis);
+                let ty = ty_tokens(ty, Scope::Apis, api);
                 quote! { #doc #variant(#ty), }
             }
         }
@@ -424,17 +426,17 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
         " Request builder for [`{api_struct}::{}`]: set optional inputs, then `.send().await` (or just `.await`).",
         op.method_name
     );
-    let (success_ty, error_ty) = result_types(op);
+    let (success_ty, error_ty) = result_types(op, api);
     let required_fields = required_inputs(op).into_iter().map(|(name, ty)| {
-        let ty = ty_tokens(ty, Scope::Apis);
+        let ty = ty_tokens(ty, Scope::Apis, api);
         quote! { #name: #ty, }
     });
     let optional = optional_inputs(op);
     let optional_fields = optional.iter().map(|(name, ty, _)| {
-        let ty = ty_tokens(ty, Scope::Apis);
+        let ty = ty_tokens(ty, Scope::Apis, api);
         quote! { #name: Option<#ty>, }
     });
-    let setters = optional.iter().map(|(name, ty, docs)| render_setter(op, name, ty, docs));
+    let setters = optional.iter().map(|(name, ty, docs)| render_setter(op, name, ty, docs, api));
     let fallible = op
         .body
         .as_ref()
@@ -446,8 +448,8 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
         quote! { Ok(self.request()) }
     };
     let decode = decode_arms(op, api);
-    let stream = render_stream(op, &error_ty, fallible);
-    let success_enum = success_enum(op);
+    let stream = render_stream(op, &error_ty, fallible, api);
+    let success_enum = success_enum(op, api);
     // Every method of an operation is `#[inline]`: rustc then compiles its
     // body (and the serde code of the types it sends and returns) in the
     // crate that calls it, not in the client crate for every operation, so a
@@ -508,7 +510,7 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
 
 /// The setter of one optional input: its docs (a default sentence for a
 /// parameter or body the spec leaves undocumented) and the method.
-fn render_setter(op: &Operation, name: &proc_macro2::Ident, ty: &Ty, docs: &Docs) -> TokenStream {
+fn render_setter(op: &Operation, name: &proc_macro2::Ident, ty: &Ty, docs: &Docs, api: &Api) -> TokenStream {
     let mut docs = docs.clone();
     if let Some(param) = op.params.iter().find(|p| ident(&p.name) == *name) {
         if docs.summary.is_none() && docs.description.is_none() {
@@ -521,7 +523,7 @@ fn render_setter(op: &Operation, name: &proc_macro2::Ident, ty: &Ty, docs: &Docs
         docs.summary = Some("Sets the request body.".into());
     }
     let docs = doc_attrs(&docs);
-    let (arg, converts) = argument(ty);
+    let (arg, converts) = argument(ty, api);
     let value = if converts {
         quote! { value.into() }
     } else {
@@ -598,11 +600,11 @@ fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: b
     }
 }
 
-fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool) -> TokenStream {
+fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool, api: &Api) -> TokenStream {
     let (Some(paging), Success::Single { ty: Ty::Vec(item), .. }, false) = (&op.paging, &op.success, fallible) else {
         return quote! {};
     };
-    let item = ty_tokens(item, Scope::Apis);
+    let item = ty_tokens(item, Scope::Apis, api);
     let (paging_tokens, how) = match paging {
         Paging::LinkHeader => (
             quote! { crate::runtime::Paging::LinkHeader },

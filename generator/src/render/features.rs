@@ -1,7 +1,7 @@
 //! Cargo features per tag: each tag's feature compiles its operations and
 //! exactly the models they reach through the IR's references.
 
-use crate::ir::{Api, Success, Ty, TypeKind};
+use crate::ir::{Api, Ty, TypeId};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
@@ -18,42 +18,16 @@ impl Gates {
     /// Walks the reference graph from each tag's operations; `features`
     /// says whether the crate gates code behind per-tag features.
     pub fn compute(api: &Api, features: bool) -> Self {
-        let index = |name: &str| api.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
         let edges: Vec<Vec<usize>> = api
             .types
             .iter()
-            .map(|def| {
-                let mut names = Vec::new();
-                match &def.kind {
-                    TypeKind::Struct { fields, extra, .. } => {
-                        fields.iter().for_each(|f| named(&f.ty, &mut names));
-                        if let crate::ir::ExtraProperties::Typed(ty) = extra {
-                            named(ty, &mut names);
-                        }
-                    }
-                    TypeKind::Enum { .. } => {}
-                    TypeKind::Union { variants, .. } => variants.iter().for_each(|v| named(&v.ty, &mut names)),
-                    TypeKind::Alias { target, .. } => named(target, &mut names),
-                }
-                names.into_iter().filter_map(index).collect()
-            })
+            .map(|def| def.kind.tys().into_iter().filter_map(Ty::mentioned).map(TypeId::index).collect())
             .collect();
         let mut by_type = vec![Vec::new(); api.types.len()];
         let mut seen = vec![usize::MAX; api.types.len()];
         for (m, module) in api.modules.iter().enumerate() {
-            let mut roots = Vec::new();
-            for op in &module.operations {
-                op.params.iter().for_each(|p| named(&p.ty, &mut roots));
-                if let Some(body) = &op.body {
-                    named(&body.ty, &mut roots);
-                }
-                named(&op.error_ty, &mut roots);
-                match &op.success {
-                    Success::Single { ty, .. } => named(ty, &mut roots),
-                    Success::Several { variants, .. } => variants.iter().for_each(|v| named(&v.ty, &mut roots)),
-                }
-            }
-            let mut stack: Vec<usize> = roots.into_iter().filter_map(index).collect();
+            let mut stack: Vec<usize> =
+                module.operations.iter().flat_map(|op| op.tys()).filter_map(Ty::mentioned).map(TypeId::index).collect();
             while let Some(t) = stack.pop() {
                 if seen[t] == m {
                     continue;
@@ -96,14 +70,6 @@ impl Gates {
             return quote! {};
         }
         quote! { #[cfg(feature = #feature)] }
-    }
-}
-
-fn named<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
-    match ty {
-        Ty::Named(name) => out.push(name),
-        Ty::Vec(inner) | Ty::Map(inner) => named(inner, out),
-        _ => {}
     }
 }
 

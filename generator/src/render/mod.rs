@@ -36,8 +36,8 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// Tokens for a type expression.
-pub fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
+/// Tokens for a type expression (a named type's name is in `api`).
+pub fn ty_tokens(ty: &Ty, scope: Scope, api: &Api) -> TokenStream {
     match ty {
         Ty::String => quote! { String },
         Ty::Bool => quote! { bool },
@@ -54,15 +54,15 @@ pub fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
         Ty::Unit => quote! { () },
         Ty::Multipart => quote! { Vec<crate::runtime::MultipartPart> },
         Ty::Vec(inner) => {
-            let inner = ty_tokens(inner, scope);
+            let inner = ty_tokens(inner, scope, api);
             quote! { Vec<#inner> }
         }
         Ty::Map(inner) => {
-            let inner = ty_tokens(inner, scope);
+            let inner = ty_tokens(inner, scope, api);
             quote! { std::collections::BTreeMap<String, #inner> }
         }
-        Ty::Named(name) => {
-            let name = ident(name);
+        Ty::Named(id) => {
+            let name = ident(&api.type_def(*id).name);
             match scope {
                 Scope::Models => quote! { super::#name },
                 Scope::Apis => quote! { models::#name },

@@ -72,30 +72,33 @@ pub fn render_types(api: &Api, file: &ModelFile, types: &[usize], gates: &Gates)
         let tags = gates.tags_reaching(index);
         let cfg = if tags == file.tags.as_slice() { TokenStream::new() } else { gates.tags_cfg(api, tags) };
         let def = &api.types[index];
-        tokens.extend(gate_items(&cfg, render_type(def, names)));
-        wire_format.push_str(&type_wire_format(def, &cfg, names, &|field| tokens_text(field_type(field, names))));
+        tokens.extend(gate_items(&cfg, render_type(def, names, api)));
+        let field_type_text = |field: &Field| tokens_text(field_type(field, names, api));
+        wire_format.push_str(&type_wire_format(def, &cfg, names, &field_type_text));
     }
     Part { tokens, after: wire_format }
 }
 
 /// A type's declarations: the type, its inherent impl and the trait impls
 /// that are not its wire format.
-fn render_type(def: &TypeDef, names: RuntimeNames) -> TokenStream {
+fn render_type(def: &TypeDef, names: RuntimeNames, api: &Api) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, extra, derive_default, .. } => {
-            render_struct(def, &docs, fields, extra, *derive_default, names)
+            render_struct(def, &docs, fields, extra, *derive_default, names, api)
         }
         TypeKind::Enum { variants, integer: false } => render_string_enum(&docs, &name, variants),
         TypeKind::Enum { variants, integer: true } => render_integer_enum(&docs, &name, variants),
-        TypeKind::Union { variants, discriminator } => render_union(&docs, &name, variants, discriminator.as_deref()),
+        TypeKind::Union { variants, discriminator } => {
+            render_union(&docs, &name, variants, discriminator.as_deref(), api)
+        }
         TypeKind::Alias { target, newtype: false } => {
-            let target = ty_tokens(target, Scope::Models);
+            let target = ty_tokens(target, Scope::Models, api);
             quote! { #docs pub type #name = #target; }
         }
         TypeKind::Alias { target, newtype: true } => {
-            let target = ty_tokens(target, Scope::Models);
+            let target = ty_tokens(target, Scope::Models, api);
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -106,8 +109,9 @@ fn render_type(def: &TypeDef, names: RuntimeNames) -> TokenStream {
     }
 }
 
-fn field_type(field: &Field, names: RuntimeNames) -> TokenStream {
-    let mut ty = if field.secret { ty_tokens(&field.ty, Scope::Models) } else { lenient_ty_tokens(&field.ty, names) };
+fn field_type(field: &Field, names: RuntimeNames, api: &Api) -> TokenStream {
+    let mut ty =
+        if field.secret { ty_tokens(&field.ty, Scope::Models, api) } else { lenient_ty_tokens(&field.ty, names, api) };
     if field.boxed {
         ty = quote! { Box<#ty> };
     }
@@ -122,22 +126,22 @@ fn field_type(field: &Field, names: RuntimeNames) -> TokenStream {
 /// always keep the formats a spec promises, and one odd value must not fail
 /// a whole response. (Secret fields stay strict, so that their values never
 /// reach a warning.)
-fn lenient_ty_tokens(ty: &Ty, names: RuntimeNames) -> TokenStream {
+fn lenient_ty_tokens(ty: &Ty, names: RuntimeNames, api: &Api) -> TokenStream {
     match ty {
         Ty::DateTime | Ty::Date | Ty::Uuid => {
-            let inner = ty_tokens(ty, Scope::Models);
+            let inner = ty_tokens(ty, Scope::Models, api);
             let lenient = names.lenient_tokens();
             quote! { #lenient<#inner> }
         }
         Ty::Vec(item) => {
-            let item = lenient_ty_tokens(item, names);
+            let item = lenient_ty_tokens(item, names, api);
             quote! { Vec<#item> }
         }
         Ty::Map(value) => {
-            let value = lenient_ty_tokens(value, names);
+            let value = lenient_ty_tokens(value, names, api);
             quote! { std::collections::BTreeMap<String, #value> }
         }
-        other => ty_tokens(other, Scope::Models),
+        other => ty_tokens(other, Scope::Models, api),
     }
 }
 
@@ -148,12 +152,13 @@ fn render_struct(
     extra: &ExtraProperties,
     derive_default: bool,
     names: RuntimeNames,
+    api: &Api,
 ) -> TokenStream {
     let name = ident(&def.name);
     let field_items = fields.iter().map(|field| {
         let field_docs = doc_attrs(&field.docs);
         let field_name = ident(&field.name);
-        let ty = field_type(field, names);
+        let ty = field_type(field, names, api);
         quote! { #field_docs pub #field_name: #ty, }
     });
     let extra_field = match extra {
@@ -162,7 +167,7 @@ fn render_struct(
             pub additional_properties: serde_json::Map<String, serde_json::Value>,
         },
         ExtraProperties::Typed(value) => {
-            let value = ty_tokens(value, Scope::Models);
+            let value = ty_tokens(value, Scope::Models, api);
             quote! {
                 /// Properties beyond the listed ones (`additionalProperties`).
                 pub additional_properties: std::collections::BTreeMap<String, #value>,
@@ -365,8 +370,8 @@ fn render_integer_enum(
     }
 }
 
-fn variant_payload(variant: &UnionVariant) -> TokenStream {
-    let ty = ty_tokens(&variant.ty, Scope::Models);
+fn variant_payload(variant: &UnionVariant, api: &Api) -> TokenStream {
+    let ty = ty_tokens(&variant.ty, Scope::Models, api);
     if variant.boxed {
         quote! { Box<#ty> }
     } else {
@@ -379,11 +384,12 @@ fn render_union(
     name: &proc_macro2::Ident,
     variants: &[UnionVariant],
     discriminator: Option<&str>,
+    api: &Api,
 ) -> TokenStream {
     let has_json = variants.iter().any(|v| v.ty == Ty::Json);
     let decls = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let payload = variant_payload(v);
+        let payload = variant_payload(v, api);
         let doc = match v.tags.as_slice() {
             [] => quote! {},
             tags => {

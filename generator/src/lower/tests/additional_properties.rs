@@ -51,7 +51,7 @@ fn additional_properties_schema_types_the_extras() {
           n: {type: integer}
 ",
     );
-    assert_eq!(extra(&api, "WithExtras"), ExtraProperties::Typed(named("WithExtrasValue")));
+    assert_eq!(extra(&api, "WithExtras"), ExtraProperties::Typed(named(&api, "WithExtrasValue")));
     assert_eq!(wire_names(&api, "WithExtrasValue"), ["n"]);
 }
 

@@ -112,9 +112,9 @@ fn all_of_inline_property_type_is_named_after_the_component_that_defines_it() {
     );
     // One type for the inline object, shared by Base and Merged, named after
     // Base even though Merged, first in the document, is lowered first.
-    assert_eq!(field(&api, "Merged", "owner").ty, named("BaseOwner"));
-    assert_eq!(field(&api, "Base", "owner").ty, named("BaseOwner"));
-    assert!(api.find_type("MergedOwner").is_none());
+    assert_eq!(field(&api, "Merged", "owner").ty, named(&api, "BaseOwner"));
+    assert_eq!(field(&api, "Base", "owner").ty, named(&api, "BaseOwner"));
+    assert!(find_type(&api, "MergedOwner").is_none());
 }
 
 #[test]
@@ -132,7 +132,7 @@ fn all_of_of_one_non_object_reference_with_nullable_beside_it_is_that_type_and_n
 ",
     );
     let mode = field(&api, "Holder", "mode");
-    assert_eq!(mode.ty, named("Mode"), "no new type for a lone reference");
+    assert_eq!(mode.ty, named(&api, "Mode"), "no new type for a lone reference");
     assert_eq!(mode.presence, Presence::OptionalNullable);
 }
 
@@ -154,7 +154,7 @@ fn all_of_of_one_object_reference_with_nullable_beside_it_is_a_nullable_copy_nam
     );
     // The object's properties are merged like any allOf's: a struct of its own.
     let base = field(&api, "Holder", "base");
-    assert_eq!(base.ty, named("HolderBase"));
+    assert_eq!(base.ty, named(&api, "HolderBase"));
     assert_eq!(base.presence, Presence::OptionalNullable);
     assert_eq!(wire_names(&api, "HolderBase"), ["id"]);
     assert_eq!(field(&api, "HolderBase", "id").presence, Presence::Required);

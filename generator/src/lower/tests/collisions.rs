@@ -34,7 +34,7 @@ fn inline_type_named_like_a_component_gets_a_suffix_not_the_components_name() {
     );
     assert_eq!(wire_names(&api, "JobMode"), ["x"], "components are named before any inline type");
     let mode = &field(&api, "Job", "mode").ty;
-    assert_eq!(mode, &named("JobMode2"));
+    assert_eq!(mode, &named(&api, "JobMode2"));
     assert!(matches!(type_def(&api, "JobMode2").kind, TypeKind::Enum { .. }));
 }
 

@@ -77,6 +77,6 @@ fn inline_enum_property_is_named_after_its_parent_and_field() {
         mode: {type: string, enum: [fast, slow]}
 ",
     );
-    assert_eq!(field(&api, "Job", "mode").ty, named("JobMode"));
+    assert_eq!(field(&api, "Job", "mode").ty, named(&api, "JobMode"));
     assert_eq!(enum_variants(&api, "JobMode").0.len(), 2);
 }

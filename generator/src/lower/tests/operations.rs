@@ -70,8 +70,8 @@ components:
 ",
     );
     let op = operation(&api, "onlyDefault");
-    assert!(matches!(&op.success, Success::Single { ty, read: BodyRead::Json } if *ty == named("Out")));
-    assert_eq!(op.error_ty, named("Out"));
+    assert!(matches!(&op.success, Success::Single { ty, read: BodyRead::Json } if *ty == named(&api, "Out")));
+    assert_eq!(op.error_ty, named(&api, "Out"));
 }
 
 #[test]
@@ -150,13 +150,16 @@ components:
         Success::Several { .. } => panic!("{id}: one success"),
     };
     let body = |id: &str| operation(&api, id).body.as_ref().map(|b| (b.encoding, b.ty.clone()));
-    assert_eq!(success("wildcard"), (named("Out"), BodyRead::Negotiated(vec![])));
-    assert_eq!(success("applicationWildcard"), (Ty::Vec(Box::new(named("Out"))), BodyRead::Negotiated(vec![])));
-    assert_eq!(body("applicationWildcard"), Some((BodyEncoding::Json, named("Out"))));
+    assert_eq!(success("wildcard"), (named(&api, "Out"), BodyRead::Negotiated(vec![])));
+    assert_eq!(success("applicationWildcard"), (Ty::Vec(Box::new(named(&api, "Out"))), BodyRead::Negotiated(vec![])));
+    assert_eq!(body("applicationWildcard"), Some((BodyEncoding::Json, named(&api, "Out"))));
     // The concrete types given count as JSON too; a wildcard beside it does not add one.
-    assert_eq!(success("vendor"), (named("Out"), BodyRead::Negotiated(vec!["application/vnd.example.out".into()])));
-    assert_eq!(body("vendor"), Some((BodyEncoding::VendorJson, named("Out"))));
-    assert_eq!(operation(&api, "vendor").error_ty, named("Problem"), "error bodies are typed too");
+    assert_eq!(
+        success("vendor"),
+        (named(&api, "Out"), BodyRead::Negotiated(vec!["application/vnd.example.out".into()]))
+    );
+    assert_eq!(body("vendor"), Some((BodyEncoding::VendorJson, named(&api, "Out"))));
+    assert_eq!(operation(&api, "vendor").error_ty, named(&api, "Problem"), "error bodies are typed too");
     // Binary, enum (scalar) and untyped schemas stay bytes; `+xml` and XML are not JSON.
     assert_eq!(success("binary"), (Ty::Binary, BodyRead::Bytes));
     assert_eq!(body("binaryBody"), Some((BodyEncoding::Binary, Ty::Binary)));

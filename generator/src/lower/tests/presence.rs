@@ -36,7 +36,7 @@ fn a_reference_to_a_nullable_component_is_nullable() {
 ",
     );
     let name = field(&api, "Holder", "name");
-    assert_eq!(name.ty, named("MaybeName"));
+    assert_eq!(name.ty, named(&api, "MaybeName"));
     assert_eq!(name.presence, Presence::RequiredNullable);
 }
 

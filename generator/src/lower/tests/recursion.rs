@@ -59,7 +59,7 @@ fn recursion_through_a_union_boxes_the_variant_and_the_fields() {
     );
     let (variants, _) = union(&api, "Expr");
     let boxed: Vec<(&Ty, bool)> = variants.iter().map(|v| (&v.ty, v.boxed)).collect();
-    assert_eq!(boxed, [(&Ty::String, false), (&named("Sum"), true)]);
+    assert_eq!(boxed, [(&Ty::String, false), (&named(&api, "Sum"), true)]);
     assert!(field(&api, "Sum", "left").boxed);
     assert!(field(&api, "Sum", "right").boxed);
 }
@@ -75,7 +75,7 @@ fn an_array_of_itself_is_a_newtype() {
       items: {type: string}
 ",
     );
-    assert_eq!(alias(&api, "Tree"), (Ty::Vec(Box::new(named("Tree"))), true), "a type alias cannot name itself");
+    assert_eq!(alias(&api, "Tree"), (Ty::Vec(Box::new(named(&api, "Tree"))), true), "a type alias cannot name itself");
     assert_eq!(alias(&api, "Names"), (Ty::Vec(Box::new(Ty::String)), false));
 }
 
@@ -106,9 +106,9 @@ fn an_inline_schema_that_contains_itself_gets_a_named_boxed_type() {
             again: {$ref: '#/components/schemas/Outer/properties/inner'}
 ",
     );
-    assert_eq!(field(&api, "Outer", "inner").ty, named("OuterInner"));
+    assert_eq!(field(&api, "Outer", "inner").ty, named(&api, "OuterInner"));
     let again = field(&api, "OuterInner", "again");
-    assert_eq!(again.ty, named("OuterInner"));
+    assert_eq!(again.ty, named(&api, "OuterInner"));
     assert!(again.boxed);
     assert!(!field(&api, "Outer", "inner").boxed, "Outer is not part of the cycle");
 }

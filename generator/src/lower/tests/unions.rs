@@ -38,8 +38,8 @@ fn one_of_with_discriminator_mapping_is_tagged_with_every_mapped_value() {
     assert_eq!(
         summary,
         [
-            ("Cat", &named("Cat"), &["cat".to_string(), "kitty".to_string()][..]),
-            ("Dog", &named("Dog"), &["dog".to_string()][..]),
+            ("Cat", &named(&api, "Cat"), &["cat".to_string(), "kitty".to_string()][..]),
+            ("Dog", &named(&api, "Dog"), &["dog".to_string()][..]),
         ]
     );
 }
@@ -76,7 +76,7 @@ fn discriminator_with_an_inline_member_falls_back_to_an_untagged_union() {
     let (variants, discriminator) = union(&api, "Pet");
     assert_eq!(discriminator, None, "an inline member has no tag to select it");
     assert_eq!(variants.len(), 2);
-    assert_eq!(variants[1].ty, named("PetVariant2"), "the inline member is named after its position");
+    assert_eq!(variants[1].ty, named(&api, "PetVariant2"), "the inline member is named after its position");
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn one_of_with_one_non_null_member_is_that_member_not_a_union() {
     let value = field(&api, "Holder", "value");
     assert_eq!(value.ty, Ty::String);
     assert_eq!(value.presence, Presence::OptionalNullable);
-    assert!(api.find_type("HolderValue").is_none());
+    assert!(find_type(&api, "HolderValue").is_none());
 }
 
 #[test]

@@ -15,7 +15,7 @@ mod type_graph;
 mod unions;
 
 use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
-use crate::ir::{Docs, EnumValue, EnumVariant, Ty, TypeDef, TypeKind};
+use crate::ir::{Docs, EnumValue, EnumVariant, Ty, TypeDef, TypeId, TypeKind};
 use crate::load::resolve_local;
 use crate::naming::{type_name, variant_name, UniqueNames};
 use crate::settings::Settings;
@@ -55,24 +55,31 @@ struct Pending {
     hint: String,
     nullable: bool,
     /// Claimed when the schema turns out to contain itself.
-    name: Option<String>,
+    name: Option<TypeId>,
 }
 
-/// Lowers schemas into [`TypeDef`]s, collecting them by name.
+/// Lowers schemas into [`TypeDef`]s.
+///
+/// Types are known by [`TypeId`]s handed out as their names are claimed;
+/// [`Self::finish`] sorts the types by name and renumbers every id to its
+/// index there, once every name is final.
 pub struct TypeLowering<'a> {
     raw: &'a Value,
     schemas: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
     settings: &'a Settings,
     names: UniqueNames,
-    component_names: BTreeMap<String, String>,
+    /// Each type's name, by id (in the order the names were claimed).
+    type_names: Vec<String>,
+    /// Each component schema's type, by key.
+    component_types: BTreeMap<String, TypeId>,
     /// What each schema (by JSON pointer) lowered to: every schema is lowered once.
     lowered: HashMap<String, Lowered>,
     /// Schemas being lowered, by JSON pointer: meeting one again is recursion.
     pending: HashMap<String, Pending>,
     /// How many schemas are being lowered, one inside the other.
     nesting: usize,
-    /// Types defined so far, by name.
-    pub types: BTreeMap<String, TypeDef>,
+    /// Types defined so far, by id.
+    types: BTreeMap<TypeId, TypeDef>,
     /// Approximations made.
     pub warnings: Vec<Diagnostic>,
 }
@@ -82,36 +89,62 @@ impl<'a> TypeLowering<'a> {
     /// collisions resolve the same way every time).
     pub fn new(raw: &'a Value, api: &'a openapiv3::OpenAPI, settings: &'a Settings) -> Self {
         let schemas = api.components.as_ref().map(|c| &c.schemas);
-        let mut names = UniqueNames::default();
-        let component_names =
-            schemas.into_iter().flat_map(|s| s.keys()).map(|key| (key.clone(), names.claim(type_name(key)))).collect();
-        Self {
+        let mut lowering = Self {
             raw,
             schemas,
             settings,
-            names,
-            component_names,
+            names: UniqueNames::default(),
+            type_names: Vec::new(),
+            component_types: BTreeMap::new(),
             lowered: HashMap::new(),
             pending: HashMap::new(),
             nesting: 0,
             types: BTreeMap::new(),
             warnings: Vec::new(),
+        };
+        for key in schemas.into_iter().flat_map(|s| s.keys()) {
+            let id = lowering.new_type(type_name(key));
+            lowering.component_types.insert(key.clone(), id);
         }
+        lowering
+    }
+
+    /// A type id for a fresh name derived from `name`.
+    fn new_type(&mut self, name: String) -> TypeId {
+        let id = TypeId::from_index(self.type_names.len());
+        self.type_names.push(self.names.claim(name));
+        id
+    }
+
+    /// Defines the type `id` stands for.
+    fn define_type(&mut self, id: TypeId, docs: Docs, kind: TypeKind) {
+        let name = self.type_names[id.index()].clone();
+        self.types.insert(id, TypeDef { name, docs, kind });
+    }
+
+    /// The name of the type `id` stands for.
+    pub fn type_name(&self, id: TypeId) -> &str {
+        &self.type_names[id.index()]
+    }
+
+    /// What the type `id` stands for is, once it is defined (not while its
+    /// schema is being lowered).
+    pub fn type_kind(&self, id: TypeId) -> Option<&TypeKind> {
+        self.types.get(&id).map(|def| &def.kind)
     }
 
     /// Defines every component schema.
     pub fn lower_components(&mut self) {
         let Some(schemas) = self.schemas else { return };
         for (key, schema) in schemas {
-            let name = self.component_names[key].clone();
+            let id = self.component_types[key];
             let pointer = pointer_join("/components/schemas", key);
             match schema {
-                ReferenceOr::Item(schema) => self.define(name, schema, &pointer),
+                ReferenceOr::Item(schema) => self.define(id, schema, &pointer),
                 ReferenceOr::Reference { reference } => {
+                    let name = self.type_name(id).to_string();
                     let target = self.lower_reference(reference, &name, &pointer).ty;
-                    let docs = Docs::default();
-                    self.types
-                        .insert(name.clone(), TypeDef { name, docs, kind: TypeKind::Alias { target, newtype: false } });
+                    self.define_type(id, Docs::default(), TypeKind::Alias { target, newtype: false });
                 }
             }
         }
@@ -146,9 +179,9 @@ impl<'a> TypeLowering<'a> {
     fn lower_reference(&mut self, reference: &str, hint: &str, pointer: &str) -> Lowered {
         let target = crate::load::local_pointer(reference);
         if let Some(key) = target.as_deref().and_then(component_key) {
-            if let Some(name) = self.component_names.get(&key) {
+            if let Some(&id) = self.component_types.get(&key) {
                 let nullable = matches!(self.component(&key), Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
-                return Lowered { ty: Ty::Named(name.clone()), nullable };
+                return Lowered { ty: Ty::Named(id), nullable };
             }
         }
         // A reference elsewhere in the document (load checked that it
@@ -160,7 +193,8 @@ impl<'a> TypeLowering<'a> {
         }
         match resolve_local(self.raw, reference).map(|v| serde_json::from_value::<ReferenceOr<Schema>>(v.clone())) {
             Some(Ok(ReferenceOr::Item(schema))) => {
-                let target_hint = schema_hint(&target, &self.component_names)
+                let target_hint = self
+                    .schema_hint(&target)
                     .or_else(|| target.rsplit('/').next().filter(|t| !t.is_empty()).map(unescape_pointer_token))
                     .unwrap_or_else(|| hint.to_string());
                 self.lower_inline(&schema, &target_hint, &target)
@@ -189,10 +223,17 @@ impl<'a> TypeLowering<'a> {
         if let Some(known) = self.lowered.get(pointer) {
             return Some(known.clone());
         }
-        let Self { pending, names, .. } = self;
-        let pending = pending.get_mut(pointer)?;
-        let name = pending.name.get_or_insert_with(|| names.claim(type_name(&pending.hint))).clone();
-        Some(Lowered { ty: Ty::Named(name), nullable: pending.nullable })
+        let pending = self.pending.get(pointer)?;
+        let (name, hint, nullable) = (pending.name, type_name(&pending.hint), pending.nullable);
+        let id = match name {
+            Some(id) => id,
+            None => {
+                let id = self.new_type(hint);
+                self.pending.get_mut(pointer)?.name = Some(id);
+                id
+            }
+        };
+        Some(Lowered { ty: Ty::Named(id), nullable })
     }
 
     /// One level deeper; `false` (with an error at `pointer`) past [`MAX_SCHEMA_NESTING`].
@@ -227,33 +268,25 @@ impl<'a> TypeLowering<'a> {
         let ty = match (shape, reserved) {
             (Shape::Inline(ty), None) => ty,
             // Only itself, through a one-member union or the like: no value at all fits.
-            (Shape::Inline(Ty::Named(target)), Some(name)) if target == name => {
+            (Shape::Inline(Ty::Named(target)), Some(id)) if target == id => {
                 self.warnings.push(Diagnostic::lossy(
                     pointer,
                     "this schema is only a reference to itself; typed as any JSON value",
                 ));
-                self.types.insert(
-                    name.clone(),
-                    TypeDef {
-                        name: name.clone(),
-                        docs: schema_docs(schema),
-                        kind: TypeKind::Alias { target: Ty::Json, newtype: false },
-                    },
-                );
-                Ty::Named(name)
+                self.define_type(id, schema_docs(schema), TypeKind::Alias { target: Ty::Json, newtype: false });
+                Ty::Named(id)
             }
             // An array (or map) of itself: a named alias, which recursion needs.
-            (Shape::Inline(target), Some(name)) => {
-                let kind = TypeKind::Alias { target, newtype: false };
-                self.types.insert(name.clone(), TypeDef { name: name.clone(), docs: schema_docs(schema), kind });
-                Ty::Named(name)
+            (Shape::Inline(target), Some(id)) => {
+                self.define_type(id, schema_docs(schema), TypeKind::Alias { target, newtype: false });
+                Ty::Named(id)
             }
             (Shape::Def(kind, notes), reserved) => {
-                let name = reserved.unwrap_or_else(|| self.claim_name(hint));
+                let id = reserved.unwrap_or_else(|| self.new_type(type_name(hint)));
                 let mut docs = schema_docs(schema);
                 docs.notes.extend(notes);
-                self.types.insert(name.clone(), TypeDef { name: name.clone(), docs, kind });
-                Ty::Named(name)
+                self.define_type(id, docs, kind);
+                Ty::Named(id)
             }
         };
         let lowered = Lowered { ty, nullable };
@@ -262,8 +295,9 @@ impl<'a> TypeLowering<'a> {
     }
 
     /// Defines a named type (a component schema) as whatever its schema is.
-    fn define(&mut self, name: String, schema: &Schema, pointer: &str) {
+    fn define(&mut self, id: TypeId, schema: &Schema, pointer: &str) {
         let mut docs = schema_docs(schema);
+        let name = self.type_name(id).to_string();
         let shape = self.shape(schema, &name, pointer);
         let kind = match self.also_wrapped(shape, schema, pointer) {
             Shape::Inline(target) => TypeKind::Alias { target, newtype: false },
@@ -272,7 +306,7 @@ impl<'a> TypeLowering<'a> {
                 kind
             }
         };
-        self.types.insert(name.clone(), TypeDef { name, docs, kind });
+        self.define_type(id, docs, kind);
     }
 
     fn shape(&mut self, schema: &Schema, name: &str, pointer: &str) -> Shape {
@@ -387,11 +421,74 @@ impl<'a> TypeLowering<'a> {
         }
     }
 
-    /// Marks boxes that break recursive types, newtypes for self-referring
-    /// aliases, and which structs can derive `Default`.
-    pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
-        break_cycles(&mut self.types);
-        (self.types.into_values().collect(), self.warnings)
+    /// The types in name order, with every id they hold renumbered to its
+    /// type's index there (and boxes, newtypes and `Default` marked); the
+    /// renumbering, for the ids held elsewhere (operations); and the
+    /// approximations made.
+    pub fn finish(self) -> (Vec<TypeDef>, Renumbering, Vec<Diagnostic>) {
+        let mut by_name: Vec<TypeId> = self.types.keys().copied().collect();
+        by_name.sort_by(|a, b| self.type_names[a.index()].cmp(&self.type_names[b.index()]));
+        let mut new_ids = vec![None; self.type_names.len()];
+        for (index, old) in by_name.iter().enumerate() {
+            new_ids[old.index()] = Some(TypeId::from_index(index));
+        }
+        let renumbering = Renumbering { new_ids };
+        let mut types: Vec<TypeDef> = self.types.into_values().collect();
+        types.sort_by(|a, b| a.name.cmp(&b.name));
+        for def in &mut types {
+            def.kind.tys_mut().into_iter().for_each(|ty| renumbering.apply(ty));
+        }
+        break_cycles(&mut types);
+        (types, renumbering, self.warnings)
+    }
+
+    /// The name hint a schema inside a component gets where it stands
+    /// (`#/components/schemas/A/properties/b` -> `AB`), so that a reference
+    /// to it names its type as lowering it in place would.
+    fn schema_hint(&self, pointer: &str) -> Option<String> {
+        let rest = pointer.strip_prefix("/components/schemas/")?;
+        let mut tokens = rest.split('/').map(unescape_pointer_token);
+        let mut hint = self.type_name(*self.component_types.get(&tokens.next()?)?).to_string();
+        while let Some(token) = tokens.next() {
+            match token.as_str() {
+                "properties" => hint.push_str(&type_name(&tokens.next()?)),
+                "items" => hint.push_str("Item"),
+                "additionalProperties" => hint.push_str("Value"),
+                "oneOf" | "anyOf" => {
+                    let index: usize = tokens.next()?.parse().ok()?;
+                    hint.push_str(&format!("Variant{}", index + 1));
+                }
+                // Merged into the schema around it, so named as it is.
+                "allOf" => {
+                    tokens.next()?;
+                }
+                _ => hint.push_str(&type_name(&token)),
+            }
+        }
+        Some(hint)
+    }
+}
+
+/// Lowering's type ids (in the order names were claimed) to the final ones
+/// (indices into [`crate::ir::Api::types`], which is in name order).
+pub struct Renumbering {
+    new_ids: Vec<Option<TypeId>>,
+}
+
+impl Renumbering {
+    /// Renumbers the id `ty` mentions, if any.
+    pub fn apply(&self, ty: &mut Ty) {
+        match ty {
+            Ty::Named(id) => match self.new_ids[id.index()] {
+                Some(new) => *id = new,
+                // Every id lowering hands out is defined before it finishes
+                // (a pending schema's when its lowering returns); were one
+                // not, it would stand for no type, and any JSON is the rule.
+                None => *ty = Ty::Json,
+            },
+            Ty::Vec(inner) | Ty::Map(inner) => self.apply(inner),
+            _ => {}
+        }
     }
 }
 
@@ -399,32 +496,6 @@ impl<'a> TypeLowering<'a> {
 fn component_key(pointer: &str) -> Option<String> {
     let token = pointer.strip_prefix("/components/schemas/")?;
     (!token.contains('/')).then(|| unescape_pointer_token(token))
-}
-
-/// The name hint a schema inside a component gets where it stands
-/// (`#/components/schemas/A/properties/b` -> `AB`), so that a reference to
-/// it names its type as lowering it in place would.
-fn schema_hint(pointer: &str, component_names: &BTreeMap<String, String>) -> Option<String> {
-    let rest = pointer.strip_prefix("/components/schemas/")?;
-    let mut tokens = rest.split('/').map(unescape_pointer_token);
-    let mut hint = component_names.get(&tokens.next()?)?.clone();
-    while let Some(token) = tokens.next() {
-        match token.as_str() {
-            "properties" => hint.push_str(&type_name(&tokens.next()?)),
-            "items" => hint.push_str("Item"),
-            "additionalProperties" => hint.push_str("Value"),
-            "oneOf" | "anyOf" => {
-                let index: usize = tokens.next()?.parse().ok()?;
-                hint.push_str(&format!("Variant{}", index + 1));
-            }
-            // Merged into the schema around it, so named as it is.
-            "allOf" => {
-                tokens.next()?;
-            }
-            _ => hint.push_str(&type_name(&token)),
-        }
-    }
-    Some(hint)
 }
 
 fn string_enum(values: &[&str]) -> TypeKind {

@@ -3,7 +3,7 @@
 
 use super::{any_is_empty, component_key, Shape, TypeLowering};
 use crate::diagnostics::{pointer_join, Diagnostic};
-use crate::ir::{Docs, ExtraProperties, Field, Presence, Ty, TypeKind};
+use crate::ir::{Docs, ExtraProperties, Field, Presence, Ty, TypeId, TypeKind};
 use crate::naming::{snake_name, type_name, UniqueNames};
 use indexmap::IndexMap;
 use openapiv3::{
@@ -248,7 +248,7 @@ impl<'a> TypeLowering<'a> {
         members: &[ReferenceOr<Schema>],
         beside: Option<&AnySchema>,
         pointer: &str,
-    ) -> Option<String> {
+    ) -> Option<TypeId> {
         if beside.is_some_and(|any| !any.properties.is_empty() || any.additional_properties.is_some()) {
             return None;
         }
@@ -262,7 +262,7 @@ impl<'a> TypeLowering<'a> {
         }
         let key = component_key(&crate::load::local_pointer(reference?)?)?;
         let enclosing = format!("{}/", pointer_join("/components/schemas", &key));
-        pointer.starts_with(&enclosing).then(|| self.component_names.get(&key).cloned()).flatten()
+        pointer.starts_with(&enclosing).then(|| self.component_types.get(&key).copied()).flatten()
     }
 
     /// Adds one `allOf` member to `merge`; `owner` names the type whose
@@ -285,9 +285,9 @@ impl<'a> TypeLowering<'a> {
                         if !merge.visiting.insert(key.clone()) {
                             return; // load reports allOf cycles; never loop here
                         }
-                        let name = self.component_names[&key].clone();
-                        merge.refs.push(Ty::Named(name.clone()));
-                        (schema, pointer_join("/components/schemas", &key), name)
+                        let id = self.component_types[&key];
+                        merge.refs.push(Ty::Named(id));
+                        (schema, pointer_join("/components/schemas", &key), self.type_name(id).to_string())
                     }
                     _ => {
                         let lowered = self.lower(member, owner, pointer);

@@ -29,11 +29,14 @@ impl TypeLowering<'_> {
                 continue; // the same type twice can never select the second
             }
             let base = match &lowered.ty {
-                Ty::Named(n) => n
-                    .strip_prefix(name)
-                    .filter(|rest| !rest.is_empty() && !rest.starts_with("Variant"))
-                    .unwrap_or(n)
-                    .to_string(),
+                Ty::Named(id) => {
+                    let member_name = self.type_name(*id);
+                    member_name
+                        .strip_prefix(name)
+                        .filter(|rest| !rest.is_empty() && !rest.starts_with("Variant"))
+                        .unwrap_or(member_name)
+                        .to_string()
+                }
                 other => ty_variant_label(other).to_string(),
             };
             let tags = match (discriminator, member) {
