@@ -1,8 +1,10 @@
 //! The intermediate representation: what the generated crate contains, as
 //! plain data, after every name has been chosen and every reference resolved.
 //!
-//! Lowering (`lower`) builds it from the spec; rendering (`render`) turns it
-//! into Rust. Nothing here knows about tokens or about openapiv3.
+//! Lowering (`lower`) builds it from the spec; `analyse` adds the facts that
+//! need the whole of it (boxes, newtypes, `Default`, which tags reach each
+//! type, which file holds it); rendering (`render`) turns it into Rust.
+//! Nothing here knows about tokens or about openapiv3.
 
 use crate::http::HttpMethod;
 
@@ -25,6 +27,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// One module per tag, sorted by module name.
     pub modules: Vec<ApiModule>,
+    /// The files of `src/models/`, in the order they are declared (set by
+    /// `analyse`).
+    pub model_files: Vec<ModelFile>,
 }
 
 impl Api {
@@ -211,6 +216,23 @@ pub struct TypeDef {
     pub docs: Docs,
     /// What it is.
     pub kind: TypeKind,
+    /// The tags whose operations reach it through the types' references,
+    /// as indices into [`Api::modules`], ascending (set by `analyse`).
+    pub reached_by: Vec<usize>,
+}
+
+/// One file of `src/models/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelFile {
+    /// Its module name (the file stem).
+    pub name: String,
+    /// The tag whose file it is; `None` for types no operation reaches.
+    pub tag: Option<String>,
+    /// Its types, in name order.
+    pub types: Vec<TypeId>,
+    /// Every tag that reaches one of its types, ascending (indices into
+    /// [`Api::modules`]): the features the whole file needs.
+    pub tags: Vec<usize>,
 }
 
 /// What a named type is.
@@ -222,7 +244,8 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// What happens to properties the spec does not list.
         extra: ExtraProperties,
-        /// Every field's type has a `Default`, so the struct derives it.
+        /// Every field's type has a `Default`, so the struct derives it (set
+        /// by `analyse`).
         derive_default: bool,
         /// The spec's `x-rust-also-wrapped-in: KEY`: a value may also come as
         /// `{KEY: value}` (as Okta documents some bodies), and reads the same.
@@ -247,7 +270,8 @@ pub enum TypeKind {
     Alias {
         /// The aliased type.
         target: Ty,
-        /// Emit `struct Name(pub target)` instead of `type Name = target`.
+        /// Emit `struct Name(pub target)` instead of `type Name = target`
+        /// (set by `analyse`).
         newtype: bool,
     },
 }
@@ -311,7 +335,7 @@ pub struct Field {
     pub presence: Presence,
     /// The value is a credential: `Debug` redacts it.
     pub secret: bool,
-    /// Boxed to break a recursive type.
+    /// Boxed to break a recursive type (set by `analyse`).
     pub boxed: bool,
     /// Docs.
     pub docs: Docs,
@@ -357,7 +381,7 @@ pub struct UnionVariant {
     pub ty: Ty,
     /// Discriminator values that select it.
     pub tags: Vec<String>,
-    /// Boxed to break a recursive type.
+    /// Boxed to break a recursive type (set by `analyse`).
     pub boxed: bool,
 }
 

@@ -2,7 +2,8 @@
 //!
 //! The pipeline is a chain of small stages, one module each:
 //! [`load`] (text -> checked `openapiv3` document, via [`load::normalize`]) ->
-//! [`lower`] (document -> [`ir`]) -> [`render`] (IR -> tokens) ->
+//! [`lower`] (document -> [`ir`]) -> [`analyse`] (the facts that need the
+//! whole IR) -> [`render`] (IR -> tokens) ->
 //! [`format`] (tokens -> text). All naming goes through [`naming`].
 //!
 //! The pipeline does no I/O: [`generate`] takes the spec's text and returns
@@ -18,6 +19,7 @@
 #![warn(missing_docs)]
 
 #[cfg(feature = "cli")]
+pub mod analyse;
 pub mod cli;
 pub mod diagnostics;
 pub mod format;

@@ -1,10 +1,10 @@
 //! The order of the stages, and nothing else: [`generate`] runs load ->
-//! lower -> render -> format, gathers each stage's warnings and stops at the
+//! lower -> analyse -> render -> format, gathers each stage's warnings and stops at the
 //! first stage that reports an error. Each stage knows only its own input.
 
 use crate::diagnostics::Diagnostic;
 use crate::settings::Settings;
-use crate::{format, load, lower, parallel, render};
+use crate::{analyse, format, load, lower, parallel, render};
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,8 @@ impl Generated {
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
     settings.validate().map_err(|message| vec![Diagnostic::error("", message)])?;
     let loaded = load::load(spec_text).map_err(|diagnostics| listed(diagnostics, settings).0)?;
-    let (api, lower_warnings) = lower::lower(&loaded, settings);
+    let (mut api, lower_warnings) = lower::lower(&loaded, settings);
+    analyse::analyse(&mut api);
     let mut warnings = loaded.warnings;
     warnings.extend(lower_warnings);
     let (warnings, lossless_rewrites) = listed(warnings, settings);

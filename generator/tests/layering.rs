@@ -7,8 +7,8 @@
 //! A tidy check in the manner of rust-analyzer's: it reads the source as
 //! text. A module is a file of `generator/src` or a folder (everything
 //! under `load/` is `load`). A use is any `crate::NAME` outside comments and
-//! outside `#[cfg(test)]` modules (unit tests may build whatever input they
-//! need); `crate::{a, b::c}` counts each name, and a name `lib.rs`
+//! outside `#[cfg(test)]` modules, inline or in files of their own (unit
+//! tests may build whatever input they need); `crate::{a, b::c}` counts each name, and a name `lib.rs`
 //! re-exports (`crate::Settings`) counts as the module it comes from. Names
 //! that are no module of the generator (`crate::runtime::...` inside
 //! `quote!`, the generated crate's paths) are not uses.
@@ -32,12 +32,29 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("load", &["diagnostics", "graph", "http"]),
     // The IR knows no stage.
     ("ir", &["http"]),
+    // Stage 2b: the facts that need the whole IR, written into it.
+    ("analyse", &["graph", "naming", "ir"]),
     // Stage 2: document -> IR.
     ("lower", &["diagnostics", "graph", "http", "naming", "markdown", "settings", "load", "ir"]),
     // Stage 3: IR -> tokens; it never sees the document.
     ("render", &["diagnostics", "http", "naming", "format", "markdown", "settings", "ir"]),
     // The order of the stages.
-    ("pipeline", &["diagnostics", "http", "parallel", "naming", "format", "settings", "load", "ir", "lower", "render"]),
+    (
+        "pipeline",
+        &[
+            "diagnostics",
+            "http",
+            "parallel",
+            "naming",
+            "format",
+            "settings",
+            "load",
+            "ir",
+            "lower",
+            "analyse",
+            "render",
+        ],
+    ),
     // The crate folder: planning (pure), then the file system, then the command line.
     ("output", &["pipeline"]),
     ("project", &["diagnostics", "settings", "load", "pipeline", "output"]),
@@ -87,6 +104,37 @@ fn checked_code(text: &str) -> String {
         code.push('\n');
     }
     code
+}
+
+/// The modules a file declares under `#[cfg(test)]` in files of their own
+/// (`#[cfg(test)]` then `mod NAME;`): their names.
+fn test_module_declarations(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut lines = text.lines().map(str::trim);
+    while let Some(line) = lines.next() {
+        if line != "#[cfg(test)]" {
+            continue;
+        }
+        let declared = lines.next().and_then(|l| l.strip_prefix("mod ")).and_then(|l| l.strip_suffix(';'));
+        names.extend(declared.map(str::to_string));
+    }
+    names
+}
+
+/// The files compiled only for unit tests: each `#[cfg(test)] mod NAME;`'s
+/// `NAME.rs` and everything under `NAME/`, as paths without the `.rs`.
+fn test_only_modules(files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let stem = path.file_stem().expect("a file name").to_string_lossy();
+        let parent = path.parent().expect("a file under src/");
+        // `a/mod.rs` and `lib.rs` declare `a/NAME`; `a/b.rs` declares `a/b/NAME`.
+        let dir =
+            if ["mod", "lib", "main"].contains(&stem.as_ref()) { parent.to_path_buf() } else { parent.join(&*stem) };
+        found.extend(test_module_declarations(&text).into_iter().map(|name| dir.join(name)));
+    }
+    found
 }
 
 /// The first segment of every path after `crate::` (each member of a
@@ -175,8 +223,12 @@ fn violations(src: &Path) -> Vec<String> {
     rust_files(src, &mut files);
     let modules: BTreeSet<String> =
         files.iter().map(|path| module_of(path.strip_prefix(src).expect("under src/"))).collect();
+    let test_only = test_only_modules(&files);
     let mut problems = Vec::new();
     for path in &files {
+        if test_only.iter().any(|module| path.with_extension("") == *module || path.starts_with(module)) {
+            continue;
+        }
         let relative = path.strip_prefix(src).expect("under src/");
         let module = module_of(relative);
         if module == "lib" {
@@ -240,6 +292,8 @@ fn references_are_read_from_paths_groups_and_reexports() {
     let names: Vec<(String, usize)> = crate_references(&code);
     let expected = [("ir", 1), ("diagnostics", 2), ("lower", 2), ("Settings", 2), ("runtime", 4), ("markdown", 5)];
     assert_eq!(names, expected.map(|(name, line)| (name.to_string(), line)));
+    let declared = test_module_declarations("mod a;\n#[cfg(test)]\nmod tests;\n#[cfg(test)]\nmod inline {\n}\n");
+    assert_eq!(declared, ["tests"]);
     let reexports = root_reexports("pub use settings::Settings;\npub use pipeline::{generate, Generated};\n");
     assert_eq!(reexports.get("Settings").map(String::as_str), Some("settings"));
     assert_eq!(reexports.get("Generated").map(String::as_str), Some("pipeline"));

@@ -100,6 +100,7 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
         security_schemes,
         types: type_defs,
         modules,
+        model_files: Vec::new(),
     };
     (lowered, warnings)
 }

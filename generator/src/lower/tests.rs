@@ -26,7 +26,10 @@ mod unions;
 fn lower_spec(spec: &str) -> (Api, Vec<Diagnostic>) {
     let loaded = crate::load::load(spec).unwrap_or_else(|errors| panic!("spec does not load: {errors:?}"));
     let settings = Settings::new("lower-test", "test.yaml");
-    lower(&loaded, &settings)
+    let (mut api, warnings) = lower(&loaded, &settings);
+    // What the IR snapshots show of boxes, newtypes and `Default`.
+    crate::analyse::analyse(&mut api);
+    (api, warnings)
 }
 
 /// A spec with `schemas` (YAML, indented 4 spaces) as its components and no paths.

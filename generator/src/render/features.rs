@@ -1,49 +1,22 @@
-//! Cargo features per tag: each tag's feature compiles its operations and
-//! exactly the models they reach through the IR's references.
+//! Cargo features per tag, as `#[cfg]`s: each tag's feature compiles its
+//! operations and exactly the models they reach (each type's `reached_by`,
+//! which `analyse` sets).
 
-use crate::ir::{Api, Ty, TypeId};
+use crate::ir::Api;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
-/// Which tags (indices into `api.modules`, ascending) reach each type
-/// (aligned with `api.types`), and whether the crate has tag features.
-/// The reach is computed either way: it also decides which file of
-/// `src/models/` each type goes into.
+/// Whether the crate gates code behind per-tag features, and the `#[cfg]`s
+/// that say so.
+#[derive(Clone, Copy)]
 pub struct Gates {
-    by_type: Vec<Vec<usize>>,
     features: bool,
 }
 
 impl Gates {
-    /// Walks the reference graph from each tag's operations; `features`
-    /// says whether the crate gates code behind per-tag features.
-    pub fn compute(api: &Api, features: bool) -> Self {
-        let edges: Vec<Vec<usize>> = api
-            .types
-            .iter()
-            .map(|def| def.kind.tys().into_iter().filter_map(Ty::mentioned).map(TypeId::index).collect())
-            .collect();
-        let mut by_type = vec![Vec::new(); api.types.len()];
-        let mut seen = vec![usize::MAX; api.types.len()];
-        for (m, module) in api.modules.iter().enumerate() {
-            let mut stack: Vec<usize> =
-                module.operations.iter().flat_map(|op| op.tys()).filter_map(Ty::mentioned).map(TypeId::index).collect();
-            while let Some(t) = stack.pop() {
-                if seen[t] == m {
-                    continue;
-                }
-                seen[t] = m;
-                by_type[t].push(m);
-                stack.extend(edges[t].iter().copied().filter(|&next| seen[next] != m));
-            }
-        }
-        Self { by_type, features }
-    }
-
-    /// The tags whose operations reach the type at `index` in `api.types`,
-    /// in module order.
-    pub fn tags_reaching(&self, index: usize) -> &[usize] {
-        &self.by_type[index]
+    /// `features` says whether the crate gates code behind per-tag features.
+    pub fn new(features: bool) -> Self {
+        Self { features }
     }
 
     /// The `#[cfg]` for code that any of `tags` needs (ascending, no

@@ -4,7 +4,6 @@ mod apis;
 pub mod cargo;
 pub mod docs;
 mod features;
-mod model_files;
 mod model_serde;
 mod models;
 mod readme;
@@ -17,7 +16,6 @@ use docs::{code, doc_attrs, lines_to_attrs};
 use features::Gates;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use std::sync::Arc;
 
 include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
@@ -114,10 +112,7 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
     let one = |part: Box<dyn Fn() -> TokenStream + Sync + 'a>| {
         RenderedFile::Rust(vec![Box::new(move || part().into()) as RenderPart<'a>])
     };
-    let gates = Arc::new(Gates::compute(api, settings.tag_features));
-    let model_files = Arc::new(model_files::model_files(api, &gates));
-    let apis_gates = Arc::clone(&gates);
-    let (mod_files, mod_gates) = (Arc::clone(&model_files), Arc::clone(&gates));
+    let gates = Gates::new(settings.tag_features);
     let mut files = vec![
         ("Cargo.toml".to_string(), RenderedFile::Text(cargo::manifest(settings, api, header))),
         ("README.md".to_string(), RenderedFile::Text(readme::readme(api, settings, header))),
@@ -125,23 +120,18 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
         ("src/client.rs".to_string(), one(Box::new(move || render_client(api)))),
         (
             "src/models/mod.rs".to_string(),
-            one(Box::new(move || models::render_models_mod(api, &mod_files, &mod_gates))),
+            one(Box::new(move || models::render_models_mod(api, &api.model_files, &gates))),
         ),
-        ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api, &apis_gates)))),
+        ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api, &gates)))),
     ];
-    for (index, file) in model_files.iter().enumerate() {
-        let (head_files, head_gates) = (Arc::clone(&model_files), Arc::clone(&gates));
-        let mut parts: Vec<RenderPart<'a>> =
-            vec![Box::new(move || models::model_file_head(api, &head_files[index], &head_gates).into())];
+    for file in &api.model_files {
+        let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || models::model_file_head(api, file, &gates).into())];
         // Runs of a file's types, as for the api files: memory follows the run.
-        parts.extend((0..file.types.len()).step_by(TYPES_PER_PART).map(|start| {
-            let (files, gates) = (Arc::clone(&model_files), Arc::clone(&gates));
-            Box::new(move || {
-                let file = &files[index];
-                let run = &file.types[start..(start + TYPES_PER_PART).min(file.types.len())];
-                models::render_types(api, file, run, &gates)
-            }) as RenderPart<'a>
-        }));
+        parts.extend(
+            file.types
+                .chunks(TYPES_PER_PART)
+                .map(|run| Box::new(move || models::render_types(api, file, run, &gates)) as RenderPart<'a>),
+        );
         files.push((format!("src/models/{}.rs", file.name), RenderedFile::Rust(parts)));
     }
     for module in &api.modules {

@@ -8,8 +8,7 @@
 //! [`WIRE_FORMAT_HEADING`], so a reader finds the types first.
 
 use super::features::Gates;
-use super::model_files::ModelFile;
-use crate::ir::{Api, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
+use crate::ir::{Api, ExtraProperties, Field, ModelFile, Presence, Ty, TypeDef, TypeKind, UnionVariant};
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use quote::quote;
 
@@ -46,7 +45,7 @@ impl RuntimeNames {
     pub fn for_file(api: &Api, file: &ModelFile) -> Self {
         let mut imported = 0;
         for (bit, name) in IMPORTABLE.iter().enumerate() {
-            if !file.types.iter().any(|&index| api.types[index].name == *name) {
+            if !file.types.iter().any(|&id| api.type_def(id).name == *name) {
                 imported |= 1 << bit;
             }
         }
@@ -113,9 +112,10 @@ pub fn runtime_imports(api: &Api, file: &ModelFile, gates: &Gates) -> TokenStrea
     let names = RuntimeNames::for_file(api, file);
     // For each importable name: `None` unused; `Some(tags)` used by types reached by `tags`.
     let mut users: Vec<Option<Vec<usize>>> = vec![None; IMPORTABLE.len()];
-    for &index in &file.types {
-        let tags = gates.tags_reaching(index);
-        for name in names_used(&api.types[index]) {
+    for &id in &file.types {
+        let def = api.type_def(id);
+        let tags = def.reached_by.as_slice();
+        for name in names_used(def) {
             if !names.is_imported(name) {
                 continue;
             }

@@ -1,12 +1,13 @@
 //! IR types -> `src/models/`: `mod.rs` and one file per group of types
-//! (which file each type goes into is [`super::model_files`]'s rule).
+//! (which file each type goes into is `analyse`'s rule, in `Api::model_files`).
 
 use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
 use super::features::{gate_items, Gates};
-use super::model_files::ModelFile;
 use super::model_serde::{runtime_imports, tokens_text, type_wire_format, RuntimeNames};
 use super::{ident, ty_tokens, Part, Scope};
-use crate::ir::{Api, EnumValue, ExtraProperties, Field, Presence, Ty, TypeDef, TypeKind, UnionVariant};
+use crate::ir::{
+    Api, EnumValue, ExtraProperties, Field, ModelFile, Presence, Ty, TypeDef, TypeId, TypeKind, UnionVariant,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -27,12 +28,12 @@ pub fn render_models_mod(api: &Api, files: &[ModelFile], gates: &Gates) -> Token
         quote! { #![doc = #line] }
     });
     let mods = files.iter().map(|file| {
-        let name = ident(file.name);
+        let name = ident(&file.name);
         let cfg = gates.tags_cfg(api, &file.tags);
         quote! { #cfg mod #name; }
     });
     let reexports = files.iter().map(|file| {
-        let name = ident(file.name);
+        let name = ident(&file.name);
         let cfg = gates.tags_cfg(api, &file.tags);
         quote! { #cfg pub use self::#name::*; }
     });
@@ -46,7 +47,7 @@ pub fn render_models_mod(api: &Api, files: &[ModelFile], gates: &Gates) -> Token
 /// The first part of a file of `src/models/`: its docs and the runtime
 /// names it imports.
 pub fn model_file_head(api: &Api, file: &ModelFile, gates: &Gates) -> TokenStream {
-    let docs = model_file_docs(file.tag);
+    let docs = model_file_docs(file.tag.as_deref());
     let imports = runtime_imports(api, file, gates);
     quote! { #docs #imports }
 }
@@ -60,18 +61,18 @@ fn model_file_docs(tag: Option<&str>) -> TokenStream {
     inner_doc_attrs(&[DocBlock::Markdown(doc)])
 }
 
-/// A run of a file's types (`types` indexes `api.types`), each behind the
+/// A run of a file's types, each behind the
 /// features of the tags that reach it, unless the whole file already is:
 /// their declarations as tokens, and their wire format as text (which goes
 /// after all the file's declarations).
-pub fn render_types(api: &Api, file: &ModelFile, types: &[usize], gates: &Gates) -> Part {
+pub fn render_types(api: &Api, file: &ModelFile, types: &[TypeId], gates: &Gates) -> Part {
     let names = RuntimeNames::for_file(api, file);
     let mut tokens = TokenStream::new();
     let mut wire_format = String::new();
-    for &index in types {
-        let tags = gates.tags_reaching(index);
+    for &id in types {
+        let def = api.type_def(id);
+        let tags = def.reached_by.as_slice();
         let cfg = if tags == file.tags.as_slice() { TokenStream::new() } else { gates.tags_cfg(api, tags) };
-        let def = &api.types[index];
         tokens.extend(gate_items(&cfg, render_type(def, names, api)));
         let field_type_text = |field: &Field| tokens_text(field_type(field, names, api));
         wire_format.push_str(&type_wire_format(def, &cfg, names, &field_type_text));

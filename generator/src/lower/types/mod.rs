@@ -7,11 +7,10 @@
 //!
 //! This file walks the schemas (references, memoising, nesting, scalars and
 //! arrays); `objects.rs` makes structs and merges `allOf`s, `unions.rs`
-//! makes unions, and `type_graph.rs` decides boxes, newtypes and `Default`
-//! once every type is known.
+//! makes unions. Boxes, newtypes and `Default`, which need every type, are
+//! `crate::analyse`'s.
 
 mod objects;
-mod type_graph;
 mod unions;
 
 use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
@@ -26,7 +25,6 @@ use openapiv3::{
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use type_graph::break_cycles;
 
 /// A lowered schema: its type, and whether `null` is allowed.
 #[derive(Debug, Clone)]
@@ -119,7 +117,7 @@ impl<'a> TypeLowering<'a> {
     /// Defines the type `id` stands for.
     fn define_type(&mut self, id: TypeId, docs: Docs, kind: TypeKind) {
         let name = self.type_names[id.index()].clone();
-        self.types.insert(id, TypeDef { name, docs, kind });
+        self.types.insert(id, TypeDef { name, docs, kind, reached_by: Vec::new() });
     }
 
     /// The name of the type `id` stands for.
@@ -422,9 +420,8 @@ impl<'a> TypeLowering<'a> {
     }
 
     /// The types in name order, with every id they hold renumbered to its
-    /// type's index there (and boxes, newtypes and `Default` marked); the
-    /// renumbering, for the ids held elsewhere (operations); and the
-    /// approximations made.
+    /// type's index there; the renumbering, for the ids held elsewhere
+    /// (operations); and the approximations made.
     pub fn finish(self) -> (Vec<TypeDef>, Renumbering, Vec<Diagnostic>) {
         let mut by_name: Vec<TypeId> = self.types.keys().copied().collect();
         by_name.sort_by(|a, b| self.type_names[a.index()].cmp(&self.type_names[b.index()]));
@@ -438,7 +435,6 @@ impl<'a> TypeLowering<'a> {
         for def in &mut types {
             def.kind.tys_mut().into_iter().for_each(|ty| renumbering.apply(ty));
         }
-        break_cycles(&mut types);
         (types, renumbering, self.warnings)
     }
 

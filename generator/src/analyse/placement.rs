@@ -7,39 +7,28 @@
 //! the tags that reach it and its name, so adding a schema rewrites the
 //! file it lands in (and `mod.rs` when that file is new), not the others.
 
-use super::features::Gates;
-use crate::ir::Api;
+use crate::ir::{Api, ModelFile};
 use crate::naming::{unused_models_file, UNUSED_MODELS_FILES};
-
-/// One file of `src/models/`.
-pub struct ModelFile<'a> {
-    /// Its module name (the file stem).
-    pub name: &'a str,
-    /// The tag whose file it is; `None` for types no operation reaches.
-    pub tag: Option<&'a str>,
-    /// Its types, as indices into `api.types` (so in name order).
-    pub types: Vec<usize>,
-    /// Every tag that reaches one of its types, ascending: the features
-    /// the whole file needs, so a file no enabled feature needs is not even
-    /// parsed.
-    pub tags: Vec<usize>,
-}
 
 /// The files of `src/models/`: the tags' in module order, then those of
 /// the types no operation reaches in name order; files that would hold no
-/// type are left out.
-pub fn model_files<'a>(api: &'a Api, gates: &Gates) -> Vec<ModelFile<'a>> {
-    let new_file = |name, tag| ModelFile { name, tag, types: Vec::new(), tags: Vec::new() };
-    let mut files: Vec<ModelFile<'a>> = api.modules.iter().map(|m| new_file(&m.name, Some(&m.tag))).collect();
+/// type are left out. Needs each type's `reached_by`.
+pub(super) fn model_files(api: &Api) -> Vec<ModelFile> {
+    let new_file = |name: &str, tag: Option<&str>| ModelFile {
+        name: name.to_string(),
+        tag: tag.map(str::to_string),
+        types: Vec::new(),
+        tags: Vec::new(),
+    };
+    let mut files: Vec<ModelFile> = api.modules.iter().map(|m| new_file(&m.name, Some(&m.tag))).collect();
     files.extend(UNUSED_MODELS_FILES.iter().map(|name| new_file(name, None)));
-    for (index, def) in api.types.iter().enumerate() {
-        let tags = gates.tags_reaching(index);
-        let file = match tags.first() {
+    for (id, def) in api.types_with_ids() {
+        let file = match def.reached_by.first() {
             Some(&first) => first,
             None => api.modules.len() + unused_models_file(&def.name),
         };
-        files[file].types.push(index);
-        files[file].tags.extend_from_slice(tags);
+        files[file].types.push(id);
+        files[file].tags.extend_from_slice(&def.reached_by);
     }
     files.retain(|f| !f.types.is_empty());
     for file in &mut files {
@@ -48,22 +37,20 @@ pub fn model_files<'a>(api: &'a Api, gates: &Gates) -> Vec<ModelFile<'a>> {
     }
     files
 }
-
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::Settings;
 
     fn files_of(spec: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
         let loaded = crate::load::load(spec).expect("spec loads");
-        let (api, _) = crate::lower::lower(&loaded, &Settings::new("t-client", "t.yaml"));
-        let gates = Gates::compute(&api, true);
-        model_files(&api, &gates)
+        let (mut api, _) = crate::lower::lower(&loaded, &Settings::new("t-client", "t.yaml"));
+        super::super::analyse(&mut api);
+        api.model_files
             .iter()
             .map(|f| {
-                let types = f.types.iter().map(|&i| api.types[i].name.clone()).collect();
+                let types = f.types.iter().map(|&id| api.type_def(id).name.clone()).collect();
                 let tags = f.tags.iter().map(|&m| api.modules[m].name.clone()).collect();
-                (f.name.to_string(), types, tags)
+                (f.name.clone(), types, tags)
             })
             .collect()
     }
