@@ -42,7 +42,8 @@ impl Generated {
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
     settings.validate().map_err(|message| vec![Diagnostic::error("", message)])?;
     let loaded = load::load(spec_text).map_err(|diagnostics| listed(diagnostics, settings).0)?;
-    let (api, lower_warnings) = lower::lower(&loaded, settings);
+    let (api, mut lower_warnings) = lower::lower(&loaded, settings);
+    loaded.origins.relocate(&mut lower_warnings);
     let mut warnings = loaded.warnings;
     warnings.extend(lower_warnings);
     let (warnings, lossless_rewrites) = listed(warnings, settings);
