@@ -1,7 +1,8 @@
 //! Stage 1: text -> checked `openapiv3::OpenAPI`.
 //!
 //! Parses YAML or JSON into an untyped tree (so syntax errors carry a line and
-//! column), checks the OpenAPI version, normalises what OpenAPI 3.0 cannot
+//! column), upgrades Swagger 2.0 to OpenAPI 3.0 (`swagger2`), checks the
+//! OpenAPI version, normalises what OpenAPI 3.0 cannot
 //! express, then parses the typed document (so type errors carry a JSON
 //! pointer) and checks what the typed parser does not: references and
 //! reference cycles with no structure in them (errors), and duplicate
