@@ -163,6 +163,38 @@ fn later_stages_report_at_the_2_0_text() {
 }
 
 #[test]
+fn lowering_warnings_point_into_the_2_0_text() {
+    let text = "swagger: \"2.0\"\n\
+                info: {title: t, version: \"1\"}\n\
+                paths:\n  \
+                  /pets:\n    \
+                    post:\n      \
+                      parameters:\n        \
+                        - name: pet\n          \
+                          in: body\n          \
+                          schema:\n            \
+                            properties: {a: {type: string}}\n            \
+                            oneOf: [{type: object}, {type: string}]\n      \
+                      responses: {'204': {description: ok}}\n\
+                definitions:\n  \
+                  Pet:\n    \
+                    type: object\n    \
+                    x-rust-also-wrapped-in: 5\n    \
+                    properties: {name: {type: string}}\n";
+    let warnings = generate(text).unwrap_or_else(|errors| panic!("does not generate: {errors:#?}"));
+    let found: Vec<(String, Option<(usize, usize)>)> =
+        warnings.iter().map(|w| (w.pointer.clone(), w.line_col)).collect();
+    assert_eq!(
+        found,
+        [
+            ("/definitions/Pet/x-rust-also-wrapped-in".to_string(), Some((16, 5))),
+            ("/paths/~1pets/post/parameters/0/schema".to_string(), Some((9, 11))),
+        ],
+        "{warnings:#?}"
+    );
+}
+
+#[test]
 fn other_swagger_versions_are_refused_at_the_version() {
     let errors = generate("swagger: \"1.2\"\ninfo: {title: t, version: \"1\"}\npaths: {}\n").expect_err("refused");
     assert_eq!(errors.len(), 1);
