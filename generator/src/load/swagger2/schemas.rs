@@ -115,6 +115,12 @@ impl Upgrader {
     /// (`pointer` in the 2.0 document) as a 3.0 schema. `collectionFormat`
     /// stays behind for the caller; an inner array's one has no 3.0 form.
     pub(super) fn value_schema(&mut self, object: &mut Map<String, Value>, pointer: &str) -> Value {
+        let schema = self.take_value_keywords(object, pointer);
+        self.schema(Value::Object(schema), pointer)
+    }
+
+    /// Moves the value keywords out of `object` into a schema (`items` as an Items object).
+    fn take_value_keywords(&mut self, object: &mut Map<String, Value>, pointer: &str) -> Map<String, Value> {
         let mut schema = Map::new();
         for keyword in VALUE_KEYWORDS {
             if let Some(value) = object.remove(*keyword) {
@@ -123,7 +129,7 @@ impl Upgrader {
                 schema.insert((*keyword).to_string(), value);
             }
         }
-        self.schema(Value::Object(schema), pointer)
+        schema
     }
 
     /// An Items object: a schema of the value keywords; a `collectionFormat`
@@ -142,14 +148,7 @@ impl Upgrader {
                 );
             }
         }
-        let mut schema = Map::new();
-        for keyword in VALUE_KEYWORDS {
-            if let Some(value) = items.remove(*keyword) {
-                let value =
-                    if *keyword == "items" { self.items(value, &pointer_join(pointer, "items")) } else { value };
-                schema.insert((*keyword).to_string(), value);
-            }
-        }
+        let mut schema = self.take_value_keywords(&mut items, pointer);
         // Anything else (`$ref`, extensions) is kept.
         schema.extend(items);
         Value::Object(schema)
