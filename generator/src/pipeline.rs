@@ -42,8 +42,9 @@ impl Generated {
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
     settings.validate().map_err(|message| vec![Diagnostic::error("", message)])?;
     let loaded = load::load(spec_text).map_err(|diagnostics| listed(diagnostics, settings).0)?;
-    let (mut api, lower_warnings) = lower::lower(&loaded, settings);
+    let (mut api, mut lower_warnings) = lower::lower(&loaded, settings);
     analyse::analyse(&mut api);
+    loaded.origins.relocate(&mut lower_warnings);
     let mut warnings = loaded.warnings;
     warnings.extend(lower_warnings);
     let (warnings, lossless_rewrites) = listed(warnings, settings);

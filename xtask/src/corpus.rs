@@ -1,5 +1,6 @@
 //! `cargo xtask corpus [DIR] [--allow-refused]`: generate a crate for every
-//! spec in DIR, check that each compiles with no warnings, and print a table
+//! spec in DIR and in its folders one level down (`swagger2/*.yaml`; a
+//! subfolder's crate is named after both, `swagger2-petstore-client`), check that each compiles with no warnings, and print a table
 //! of the results. With `--allow-refused`, a spec the generator refuses (with
 //! an error, as the fuzz findings that are snapshotted as refusals are) is no
 //! failure; every crate that does generate must still build warning-free.
@@ -40,12 +41,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("error: unknown option `{unknown}` (expected `--allow-refused`)"));
     }
     let dir = PathBuf::from(args.iter().find(|a| !a.starts_with('-')).map(String::as_str).unwrap_or(DEFAULT_DIR));
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("error: cannot read corpus folder {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
-        .collect();
-    specs.sort();
+    let specs = spec_files(&dir)?;
     if specs.is_empty() {
         return Err(format!("error: no .yaml/.yml/.json specs in {}", dir.display()));
     }
@@ -54,8 +50,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut rows = Vec::new();
     let mut members = Vec::new();
     for spec in &specs {
-        let name = default_crate_name(spec);
-        let label = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let label = spec.strip_prefix(&dir).unwrap_or(spec).to_string_lossy().replace('\\', "/");
+        // `swagger2/petstore.yaml` -> `swagger2-petstore-client`, apart from a `petstore.yaml` beside it.
+        let name = default_crate_name(Path::new(&label.replace('/', "-")));
         let settings = Settings::new(&name, &label).with_command(format!("cargo xtask corpus {}", dir.display()));
         match generate_from_file(spec, &settings) {
             Ok((generated, elapsed)) => {
@@ -107,6 +104,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("error: {failed} of {} specs did not give a warning-free crate", rows.len()));
     }
     Ok(())
+}
+
+/// The specs in `dir` and in its folders one level down (`swagger2/*.yaml`),
+/// sorted. A folder deeper down is a spec split over files, whose root only
+/// its own run can name.
+fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let list = |dir: &Path| -> Result<Vec<PathBuf>, String> {
+        Ok(std::fs::read_dir(dir)
+            .map_err(|e| format!("error: cannot read corpus folder {}: {e}", dir.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect())
+    };
+    let is_spec = |p: &PathBuf| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
+    let mut specs = Vec::new();
+    for path in list(dir)? {
+        if path.is_dir() {
+            specs.extend(list(&path)?.into_iter().filter(|p| p.is_file() && is_spec(p)));
+        } else if is_spec(&path) {
+            specs.push(path);
+        }
+    }
+    specs.sort();
+    Ok(specs)
 }
 
 /// Writes the throwaway workspace's manifest for `members` (folders under

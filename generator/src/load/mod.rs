@@ -1,7 +1,8 @@
 //! Stage 1: text -> checked `openapiv3::OpenAPI`.
 //!
 //! Parses YAML or JSON into an untyped tree (so syntax errors carry a line and
-//! column), checks the OpenAPI version, normalises what OpenAPI 3.0 cannot
+//! column), upgrades Swagger 2.0 to OpenAPI 3.0 (`swagger2`), checks the
+//! OpenAPI version, normalises what OpenAPI 3.0 cannot
 //! express, then parses the typed document (so type errors carry a JSON
 //! pointer) and checks what the typed parser does not: references and
 //! reference cycles with no structure in them (errors), and duplicate
@@ -11,6 +12,7 @@
 pub mod locate;
 pub mod normalize;
 mod schema_check;
+pub mod swagger2;
 mod yaml;
 
 use schema_check::check_schemas;
@@ -34,14 +36,20 @@ pub struct Loaded {
     pub original_version: String,
     /// What was approximated on the way.
     pub warnings: Vec<Diagnostic>,
+    /// Where the nodes of a Swagger 2.0 document went when it was upgraded,
+    /// to point later diagnostics into its text (empty for OpenAPI 3).
+    pub origins: swagger2::Origins,
 }
 
 /// Parses and checks a document; `Err` holds every error found (and the warnings before them).
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let mut raw = parse_untyped(text).map_err(|d| vec![d])?;
+    let upgraded = swagger2::upgrade(&mut raw).transpose().map_err(|d| vec![d])?.unwrap_or_default();
     check_version(&raw).map_err(|d| vec![d])?;
     let normalized = normalize::normalize(&mut raw);
-    let mut diagnostics = normalized.warnings;
+    let original_version = if upgraded.version.is_empty() { normalized.original_version } else { upgraded.version };
+    let (mut diagnostics, origins) = (upgraded.warnings, upgraded.origins);
+    let mut later = normalized.warnings;
     // The typed parse and the checks on the untyped tree are independent:
     // run them side by side.
     let (typed, mut checks) = std::thread::scope(|scope| {
@@ -85,14 +93,16 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let api = match typed {
         Ok(api) => Some(api),
         Err(errors) => {
-            diagnostics.extend(errors);
+            later.extend(errors);
             None
         }
     };
-    diagnostics.append(&mut checks);
+    later.append(&mut checks);
+    origins.relocate(&mut later);
+    diagnostics.append(&mut later);
     match api {
         Some(api) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            Ok(Loaded { api, raw, original_version: normalized.original_version, warnings: diagnostics })
+            Ok(Loaded { api, raw, original_version, warnings: diagnostics, origins })
         }
         _ => Err(diagnostics),
     }
@@ -190,21 +200,15 @@ fn check_version(raw: &Value) -> Result<(), Diagnostic> {
     if !raw.is_object() {
         return Err(Diagnostic::error("", "an OpenAPI document must be a mapping at the top level"));
     }
-    if let Some(swagger) = raw.get("swagger") {
-        return Err(Diagnostic::error(
-            "/swagger",
-            format!(
-                "this is a Swagger {} document; only OpenAPI 3.0 and 3.1 are supported (convert it first, e.g. with swagger2openapi)",
-                swagger.as_str().map(str::to_string).unwrap_or_else(|| swagger.to_string())
-            ),
-        ));
-    }
     match raw.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
         Some(other) => {
             Err(Diagnostic::error("/openapi", format!("unsupported OpenAPI version {other}; expected 3.0.x or 3.1.x")))
         }
-        None => Err(Diagnostic::error("", "missing `openapi` version field; is this an OpenAPI document?")),
+        None => Err(Diagnostic::error(
+            "",
+            "missing `openapi` (or Swagger 2.0's `swagger`) version field; is this an OpenAPI document?",
+        )),
     }
 }
 

@@ -26,8 +26,9 @@
 //!   type, and referenced callbacks. 3.1 syntax in a document that declares
 //!   3.0 is a mistake in the spec, left for the typed parser to report. A 3.0
 //!   document with nothing to fix is left exactly as it was.
-//! * anything else: left untouched (the caller reports Swagger 2.0 documents
-//!   and missing versions before calling [`normalize`]).
+//! * anything else: left untouched (the caller upgrades Swagger 2.0
+//!   documents, `load::swagger2`, and reports other versions before calling
+//!   [`normalize`]).
 //!
 //! The stage never fails and never panics: a node of an unexpected shape (a
 //! string where a schema should be, say) is left as it is, for the typed
