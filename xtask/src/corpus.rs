@@ -1,5 +1,7 @@
 //! `cargo xtask corpus [DIR] [--allow-refused]`: generate a crate for every
-//! spec in DIR, check that each compiles with no warnings, and print a table
+//! spec in DIR (and every spec kept as several files in a folder of
+//! `DIR/multi-file/`: root documents only, the generator follows their
+//! references), check that each compiles with no warnings, and print a table
 //! of the results. With `--allow-refused`, a spec the generator refuses (with
 //! an error, as the fuzz findings that are snapshotted as refusals are) is no
 //! failure; every crate that does generate must still build warning-free.
@@ -40,12 +42,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("error: unknown option `{unknown}` (expected `--allow-refused`)"));
     }
     let dir = PathBuf::from(args.iter().find(|a| !a.starts_with('-')).map(String::as_str).unwrap_or(DEFAULT_DIR));
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("error: cannot read corpus folder {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
-        .collect();
-    specs.sort();
+    let specs = root_documents(&dir)?;
     if specs.is_empty() {
         return Err(format!("error: no .yaml/.yml/.json specs in {}", dir.display()));
     }
@@ -115,6 +112,43 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// the first, middle and last); returns a result ("ok", "warnings", "does
 /// not compile") and a detail per member. Every such workspace shares
 /// `target/corpus/target`, so dependencies compile once.
+/// The specs of the corpus folder `dir`: its documents, and those of each
+/// folder under `dir/multi-file/` (a spec kept as several files). Only root
+/// documents count (they declare `openapi` or `swagger`); the files they
+/// refer to are read by the generator.
+fn root_documents(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let list = |dir: &Path| -> Result<Vec<PathBuf>, String> {
+        Ok(std::fs::read_dir(dir)
+            .map_err(|e| format!("error: cannot read corpus folder {}: {e}", dir.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect())
+    };
+    let mut candidates = list(dir)?;
+    let multi_file = dir.join("multi-file");
+    if multi_file.is_dir() {
+        for folder in list(&multi_file)?.into_iter().filter(|p| p.is_dir()) {
+            candidates.extend(list(&folder)?);
+        }
+    }
+    let mut specs: Vec<PathBuf> = candidates
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|text| is_root_document(&text)))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// Whether `text` declares an OpenAPI or Swagger version at its top level
+/// (a part of a multi-file spec does not).
+fn is_root_document(text: &str) -> bool {
+    if text.trim_start().starts_with('{') {
+        let start: String = text.chars().take(4096).collect();
+        return start.contains("\"openapi\"") || start.contains("\"swagger\"");
+    }
+    text.lines().any(|line| line.starts_with("openapi:") || line.starts_with("swagger:"))
+}
+
 pub fn check_crates(workspace: &Path, members: &[String]) -> Result<Vec<(String, String)>, String> {
     let manifest = format!(
         "# Throwaway workspace of `cargo xtask corpus` or `fuzz`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
