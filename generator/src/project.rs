@@ -119,7 +119,7 @@ pub enum Error {
         /// Its text, to show the offending lines.
         text: String,
         /// Every file read (the errors in other files name them, [`Diagnostic::file`]).
-        files: SpecFiles,
+        files: Box<SpecFiles>,
         /// Every error found, and the warnings before them.
         diagnostics: Vec<Diagnostic>,
     },
@@ -250,7 +250,7 @@ pub fn generate_spec_files(spec: &Path, settings: &Settings) -> Result<(SpecFile
         Ok(generated) => Ok((files, generated, started.elapsed())),
         Err(diagnostics) => {
             let text = files.text(files.root()).unwrap_or_default().to_string();
-            Err(Error::Spec { spec: spec.to_path_buf(), text, files, diagnostics })
+            Err(Error::Spec { spec: spec.to_path_buf(), text, files: Box::new(files), diagnostics })
         }
     }
 }

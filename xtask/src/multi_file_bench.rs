@@ -90,7 +90,8 @@ fn write_specs(folder: &Path, pairs: usize) -> std::io::Result<(std::path::PathB
         std::fs::write(folder.join(format!("split/schemas/s{n}.yaml")), schema(&format!("s{next}.yaml"), "s0.yaml"))?;
         let inline = operation(&format!("#/components/schemas/s{n}")).replace('\n', "\n      ");
         let _ = writeln!(single, "  /items{n}:\n      {}", inline.trim_end());
-        let local = schema(&format!("#/components/schemas/s{next}"), "#/components/schemas/s0").replace('\n', "\n      ");
+        let local =
+            schema(&format!("#/components/schemas/s{next}"), "#/components/schemas/s0").replace('\n', "\n      ");
         let _ = writeln!(single_schemas, "    s{n}:\n      {}", local.trim_end());
     }
     single.push_str(&single_schemas);
