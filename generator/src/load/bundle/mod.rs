@@ -49,6 +49,8 @@ pub struct SpecFiles {
     wanted: BTreeSet<String>,
     /// URL (without fragment) -> the key of the local file standing for it.
     mapped_urls: BTreeMap<String, String>,
+    /// Whether any text refers outside its own file (a URL included).
+    refers_out: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +88,7 @@ impl SpecFiles {
             files: BTreeMap::new(),
             wanted: BTreeSet::new(),
             mapped_urls: BTreeMap::new(),
+            refers_out: false,
         };
         files.add(root, text);
         files
@@ -118,10 +121,15 @@ impl SpecFiles {
                 let mut refs = Vec::new();
                 walk::collect_ref_strings(&value, &mut refs);
                 for reference in refs {
-                    if let Target::File { key: target, .. } = self.target(&key, reference) {
-                        if !self.files.contains_key(&target) && target != key {
-                            self.wanted.insert(target);
+                    match self.target(&key, reference) {
+                        Target::File { key: target, .. } if target == key => {}
+                        Target::File { key: target, .. } => {
+                            self.refers_out = true;
+                            if !self.files.contains_key(&target) {
+                                self.wanted.insert(target);
+                            }
                         }
+                        Target::Refused(_) => self.refers_out = true,
                     }
                 }
                 Source::Parsed { text, value }
@@ -167,9 +175,9 @@ impl SpecFiles {
         self.texts().find(|(k, _)| *k == key).map(|(_, text)| text)
     }
 
-    /// Whether the root refers to no other file (it is bundled already).
+    /// Whether the root refers to no other file or URL (it is bundled already).
     pub fn is_single(&self) -> bool {
-        self.files.len() == 1 && self.wanted.is_empty()
+        self.files.len() == 1 && !self.refers_out
     }
 
     /// The parsed file `key`, or why there is none.

@@ -31,6 +31,8 @@ fn a_url_is_refused_unless_mapped_to_a_local_file() {
     let text = format!("{ROOT}components:\n  schemas:\n    A:\n      $ref: '{url}#/components/schemas/A'\n");
     let files = SpecFiles::new("root.yaml", text.clone());
     assert!(files.missing().is_empty(), "nothing is fetched");
+    assert!(!files.is_single(), "a URL is bundled, to be refused with its own message");
+    assert!(SpecFiles::new("root.yaml", ROOT).is_single());
     let Target::Refused(message) = files.target("root.yaml", url) else { panic!("a URL is refused") };
     assert!(message.contains("--map-ref https://example.com/specs/common.yaml=PATH"), "{message}");
     let errors = bundle(&files).unwrap_err();
