@@ -16,7 +16,7 @@
 //! ```
 
 use crate::project::{self, Config, Error, Mode, Report};
-use crate::{Diagnostic, Settings, Severity};
+use crate::{Diagnostic, Settings, Severity, SpecFiles};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
@@ -104,6 +104,10 @@ struct CrateArgs {
     /// in `Debug`, like `format: password`. Repeatable.
     #[arg(long = "secret", value_name = "PROPERTY")]
     secrets: Vec<String>,
+    /// Read references to URL from the local file PATH (nothing is fetched
+    /// at generation time). Repeatable.
+    #[arg(long = "map-ref", value_name = "URL=PATH", value_parser = parse_mapped_ref)]
+    mapped_refs: Vec<(String, String)>,
     /// Leave `[workspace]` out of the crate's Cargo.toml, for a crate that is
     /// a member of the surrounding workspace (by default it builds on its own).
     #[arg(long)]
@@ -112,6 +116,13 @@ struct CrateArgs {
     // `command(program)` appends the default, which names the program.
     #[arg(long, value_name = "TEXT")]
     command: Option<String>,
+}
+
+fn parse_mapped_ref(pair: &str) -> Result<(String, String), String> {
+    match pair.split_once('=') {
+        Some((url, path)) if !url.is_empty() && !path.is_empty() => Ok((url.to_string(), path.to_string())),
+        _ => Err(format!("wants URL=PATH, got `{pair}`")),
+    }
 }
 
 fn parse_prefix(pair: &str) -> Result<(String, String), String> {
@@ -158,7 +169,7 @@ impl Output {
     fn warnings(&self, report: &Report) {
         if !self.quiet {
             for warning in &report.warnings {
-                self.render(&[diagnostic_group(&report.spec, &report.spec_text, warning)]);
+                self.render(&[diagnostic_group(&report.spec, &report.files, warning)]);
             }
         }
     }
@@ -279,6 +290,9 @@ fn settings_for(program: &str, args: &CrateArgs, out: &Output) -> Settings {
     for secret in &args.secrets {
         settings = settings.with_secret_property(secret);
     }
+    for (url, path) in &args.mapped_refs {
+        settings = settings.with_mapped_ref(url, path);
+    }
     settings
 }
 
@@ -304,6 +318,9 @@ fn fix_command(program: &str, args: &CrateArgs) -> String {
     }
     for secret in &args.secrets {
         words.extend(["--secret".into(), quote(secret)]);
+    }
+    for (url, path) in &args.mapped_refs {
+        words.extend(["--map-ref".into(), quote(format!("{url}={path}"))]);
     }
     if args.workspace_member {
         words.push("--workspace-member".into());
@@ -447,7 +464,7 @@ fn diagnostic_json(file: &Path, d: &Diagnostic) -> Value {
     };
     let mut value = json!({
         "severity": severity,
-        "file": file.display().to_string(),
+        "file": project::diagnostic_file(file, d).display().to_string(),
         "pointer": d.pointer,
         "line": d.line_col.map(|(line, _)| line),
         "column": d.line_col.map(|(_, col)| col),
@@ -483,8 +500,8 @@ fn error_json(error: &Error) -> Vec<Value> {
 
 fn error_groups(error: &Error) -> Vec<Group<'_>> {
     match error {
-        Error::Spec { spec, text, diagnostics } => {
-            diagnostics.iter().map(|d| diagnostic_group(spec, text, d)).collect()
+        Error::Spec { spec, files, diagnostics, .. } => {
+            diagnostics.iter().map(|d| diagnostic_group(spec, files, d)).collect()
         }
         Error::Config { path, text, message, span } => {
             let line_col = span.as_ref().map(|s| project::line_col(text, s.start));
@@ -499,14 +516,16 @@ fn error_groups(error: &Error) -> Vec<Group<'_>> {
     }
 }
 
-fn diagnostic_group<'a>(file: &Path, text: &'a str, d: &'a Diagnostic) -> Group<'a> {
+fn diagnostic_group<'a>(spec: &Path, files: &'a SpecFiles, d: &'a Diagnostic) -> Group<'a> {
+    let file = project::diagnostic_file(spec, d);
+    let text = files.text(d.file.as_deref().unwrap_or(files.root())).unwrap_or_default();
     let level = match d.severity {
         Severity::Note => Level::NOTE,
         Severity::Warning => Level::WARNING,
         Severity::Error => Level::ERROR,
     };
     let note = (!d.pointer.is_empty()).then(|| format!("at #{}", d.pointer));
-    located(level, &d.message, file, text, d.line_col, note)
+    located(level, &d.message, &file, text, d.line_col, note)
 }
 
 /// A message with the spec line it points at, when the line is known.

@@ -42,23 +42,32 @@ pub struct Diagnostic {
     pub line_col: Option<(usize, usize)>,
     /// What is wrong, and what was done about it for warnings.
     pub message: String,
+    /// The file the pointer and position are in, for a spec kept as several
+    /// files: its path as the root refers to it. `None`: the root file.
+    pub file: Option<String>,
 }
 
 impl Diagnostic {
     /// An error at `pointer`.
     pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, pointer: pointer.into(), line_col: None, message: message.into() }
+        Self { severity: Severity::Error, pointer: pointer.into(), line_col: None, message: message.into(), file: None }
     }
 
     /// A warning at `pointer`: an approximation that loses something the
     /// spec says. `message` says what was done and what is lost.
     pub fn lossy(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, pointer: pointer.into(), line_col: None, message: message.into() }
+        Self {
+            severity: Severity::Warning,
+            pointer: pointer.into(),
+            line_col: None,
+            message: message.into(),
+            file: None,
+        }
     }
 
     /// A note at `pointer`: a rewrite into something that means the same.
     pub fn lossless(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Note, pointer: pointer.into(), line_col: None, message: message.into() }
+        Self { severity: Severity::Note, pointer: pointer.into(), line_col: None, message: message.into(), file: None }
     }
 
     /// Is this an error (as opposed to a warning or a note)?

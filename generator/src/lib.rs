@@ -38,5 +38,6 @@ pub mod render;
 pub mod settings;
 
 pub use diagnostics::{Diagnostic, Severity};
-pub use pipeline::{generate, Generated, GeneratedFile};
+pub use load::bundle::SpecFiles;
+pub use pipeline::{generate, generate_files, Generated, GeneratedFile};
 pub use settings::Settings;

@@ -3,6 +3,7 @@
 //! first stage that reports an error. Each stage knows only its own input.
 
 use crate::diagnostics::Diagnostic;
+use crate::load::bundle::{self, SpecFiles};
 use crate::settings::Settings;
 use crate::{analyse, format, load, lower, parallel, render};
 
@@ -42,11 +43,44 @@ impl Generated {
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
     settings.validate().map_err(|message| vec![Diagnostic::error("", message)])?;
     let loaded = load::load(spec_text).map_err(|diagnostics| listed(diagnostics, settings).0)?;
+    generate_loaded(loaded, settings, |_| {})
+}
+
+/// [`generate`] for a spec kept as several files: the root and every file
+/// it refers to, read by the caller (`generator::project` does). The files
+/// are bundled into one document first; each diagnostic names the file it
+/// stands in ([`Diagnostic::file`], `None` for the root).
+pub fn generate_files(files: &SpecFiles, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
+    settings.validate().map_err(|message| vec![Diagnostic::error("", message)])?;
+    if files.is_single() {
+        if let Some(text) = files.text(files.root()) {
+            return generate(text, settings);
+        }
+    }
+    let bundled = bundle::bundle(files).map_err(|diagnostics| listed(diagnostics, settings).0)?;
+    let relocate = |mut diagnostics: Vec<Diagnostic>| {
+        bundled.source_map.relocate(&mut diagnostics);
+        diagnostics
+    };
+    let mut loaded = load::load_tree(bundled.document).map_err(|d| listed(relocate(d), settings).0)?;
+    let bundle_warnings = bundled.warnings;
+    loaded.warnings.splice(0..0, bundle_warnings);
+    generate_loaded(loaded, settings, |warnings| bundled.source_map.relocate(warnings))
+}
+
+/// The stages after `load`; `relocate` moves the diagnostics to the files
+/// they stand in.
+fn generate_loaded(
+    loaded: load::Loaded,
+    settings: &Settings,
+    relocate: impl Fn(&mut [Diagnostic]),
+) -> Result<Generated, Vec<Diagnostic>> {
     let (mut api, mut lower_warnings) = lower::lower(&loaded, settings);
     analyse::analyse(&mut api);
     loaded.origins.relocate(&mut lower_warnings);
     let mut warnings = loaded.warnings;
     warnings.extend(lower_warnings);
+    relocate(&mut warnings);
     let (warnings, lossless_rewrites) = listed(warnings, settings);
     // Lowering refuses only what no type can describe (absurd nesting).
     if warnings.iter().any(Diagnostic::is_error) {

@@ -17,7 +17,7 @@
 
 use crate::load::locate::locate_diagnostics;
 use crate::output::{Existing, Plan};
-use crate::{Diagnostic, Generated, GeneratedFile, Settings};
+use crate::{Diagnostic, Generated, GeneratedFile, Settings, SpecFiles};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -47,6 +47,9 @@ pub struct Report {
     pub spec: PathBuf,
     /// The spec's text, to show the lines that warnings point at.
     pub spec_text: String,
+    /// Every file read: the spec and those it refers to (the warnings
+    /// in other files name them, [`Diagnostic::file`]).
+    pub files: SpecFiles,
     /// The crate's folder.
     pub out: PathBuf,
     /// Whether anything was written.
@@ -80,7 +83,7 @@ impl Report {
 
     /// [`Error::locate`] for the warnings.
     pub fn locate_warnings(&mut self) {
-        locate_diagnostics(&self.spec_text, &mut self.warnings);
+        locate_in_files(&self.files, &mut self.warnings);
     }
 }
 
@@ -115,6 +118,8 @@ pub enum Error {
         spec: PathBuf,
         /// Its text, to show the offending lines.
         text: String,
+        /// Every file read (the errors in other files name them, [`Diagnostic::file`]).
+        files: Box<SpecFiles>,
         /// Every error found, and the warnings before them.
         diagnostics: Vec<Diagnostic>,
     },
@@ -150,7 +155,7 @@ impl Error {
     /// show them.
     pub fn locate(&mut self) {
         match self {
-            Error::Spec { text, diagnostics, .. } => locate_diagnostics(text, diagnostics),
+            Error::Spec { files, diagnostics, .. } => locate_in_files(files, diagnostics),
             Error::Several(errors) => errors.iter_mut().for_each(Error::locate),
             _ => {}
         }
@@ -183,7 +188,8 @@ impl fmt::Display for Error {
                 path.display()
             ),
             Error::Spec { spec, diagnostics, .. } => {
-                let lines: Vec<String> = diagnostics.iter().map(|d| format!("{}: {d}", spec.display())).collect();
+                let lines: Vec<String> =
+                    diagnostics.iter().map(|d| format!("{}: {d}", diagnostic_file(spec, d).display())).collect();
                 write!(f, "{}", lines.join("\n"))
             }
             Error::Several(errors) => {
@@ -229,12 +235,67 @@ pub fn check_crate(spec: &Path, out: &Path, settings: &Settings) -> Result<Repor
 
 /// Reads and generates one spec: the text, the files and the time it took.
 pub fn generate_file(spec: &Path, settings: &Settings) -> Result<(String, Generated, Duration), Error> {
+    generate_spec_files(spec, settings).map(|(files, generated, time)| {
+        let text = files.text(files.root()).unwrap_or_default().to_string();
+        (text, generated, time)
+    })
+}
+
+/// [`generate_file`], with every file read (the spec and those it refers to).
+pub fn generate_spec_files(spec: &Path, settings: &Settings) -> Result<(SpecFiles, Generated, Duration), Error> {
     settings.validate().map_err(Error::Settings)?;
-    let text = fs::read_to_string(spec).map_err(io_error(spec, "cannot read the spec"))?;
+    let files = read_spec_files(spec, settings)?;
     let started = Instant::now();
-    match crate::generate(&text, settings) {
-        Ok(generated) => Ok((text, generated, started.elapsed())),
-        Err(diagnostics) => Err(Error::Spec { spec: spec.to_path_buf(), text, diagnostics }),
+    match crate::generate_files(&files, settings) {
+        Ok(generated) => Ok((files, generated, started.elapsed())),
+        Err(diagnostics) => {
+            let text = files.text(files.root()).unwrap_or_default().to_string();
+            Err(Error::Spec { spec: spec.to_path_buf(), text, files: Box::new(files), diagnostics })
+        }
+    }
+}
+
+/// Reads `spec` and, transitively, every file its references name (relative
+/// to the file they stand in; URLs only as `settings` maps them). A file
+/// that cannot be read is an error where it is referred to.
+pub fn read_spec_files(spec: &Path, settings: &Settings) -> Result<SpecFiles, Error> {
+    let text = fs::read_to_string(spec).map_err(io_error(spec, "cannot read the spec"))?;
+    let mut files = SpecFiles::new(spec.to_string_lossy(), text);
+    for (url, path) in settings.mapped_refs() {
+        files = files.with_mapped_url(url, path);
+    }
+    loop {
+        let missing = files.missing();
+        if missing.is_empty() {
+            return Ok(files);
+        }
+        for key in missing {
+            match fs::read_to_string(&key) {
+                Ok(text) => files.add(key, text),
+                Err(error) => files.add_unreadable(key, error.to_string()),
+            }
+        }
+    }
+}
+
+/// The file a diagnostic stands in: `spec` itself, or one it refers to.
+pub fn diagnostic_file(spec: &Path, diagnostic: &Diagnostic) -> PathBuf {
+    diagnostic.file.as_ref().map_or_else(|| spec.to_path_buf(), PathBuf::from)
+}
+
+/// [`locate_diagnostics`], each in the text of its own file.
+fn locate_in_files(files: &SpecFiles, diagnostics: &mut [Diagnostic]) {
+    let mut by_file: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    for (index, diagnostic) in diagnostics.iter().enumerate() {
+        by_file.entry(diagnostic.file.clone()).or_default().push(index);
+    }
+    for (file, indices) in by_file {
+        let Some(text) = files.text(file.as_deref().unwrap_or(files.root())) else { continue };
+        let mut located: Vec<Diagnostic> = indices.iter().map(|&i| diagnostics[i].clone()).collect();
+        locate_diagnostics(text, &mut located);
+        for (index, diagnostic) in indices.into_iter().zip(located) {
+            diagnostics[index] = diagnostic;
+        }
     }
 }
 
@@ -247,12 +308,13 @@ pub struct Prepared {
 
 /// Generates `spec` and compares the result with `out`; nothing is written yet.
 pub fn prepare(spec: &Path, out: &Path, settings: &Settings) -> Result<Prepared, Error> {
-    let (spec_text, generated, generate_time) = generate_file(spec, settings)?;
+    let (files, generated, generate_time) = generate_spec_files(spec, settings)?;
     let plan = plan_folder(out, &generated.files)?;
     let report = Report {
         crate_name: settings.crate_name.clone(),
         spec: spec.to_path_buf(),
-        spec_text,
+        spec_text: files.text(files.root()).unwrap_or_default().to_string(),
+        files,
         out: out.to_path_buf(),
         mode: Mode::Check,
         writes: plan.writes.iter().map(|f| out.join(&f.path)).collect(),
@@ -439,6 +501,10 @@ pub struct CrateConfig {
     /// Property names whose values are credentials (redacted in `Debug`).
     #[serde(default)]
     pub secret_properties: Vec<String>,
+    /// URL references read from local files instead, e.g.
+    /// `"https://example.com/common.yaml" = "spec/common.yaml"`.
+    #[serde(default)]
+    pub ref_map: BTreeMap<String, PathBuf>,
 }
 
 impl Config {
@@ -470,6 +536,9 @@ impl CrateConfig {
         }
         for property in &self.secret_properties {
             settings = settings.with_secret_property(property);
+        }
+        for (url, path) in &self.ref_map {
+            settings = settings.with_mapped_ref(url, root.join(path).to_string_lossy());
         }
         if let Some(dir) = &self.examples {
             for (path, contents) in read_examples(&root.join(dir))? {

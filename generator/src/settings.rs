@@ -29,6 +29,7 @@ pub struct Settings {
     pub(crate) tag_features: bool,
     pub(crate) extra_files: Vec<(String, String)>,
     pub(crate) lossless_rewrites: bool,
+    pub(crate) mapped_refs: BTreeMap<String, String>,
 }
 
 impl Settings {
@@ -52,6 +53,7 @@ impl Settings {
             tag_features: true,
             extra_files: Vec::new(),
             lossless_rewrites: false,
+            mapped_refs: BTreeMap::new(),
         }
     }
 
@@ -84,6 +86,20 @@ impl Settings {
     pub fn with_secret_property(mut self, wire_name: impl Into<String>) -> Self {
         self.secret_properties.push(wire_name.into());
         self
+    }
+
+    /// Reads references to `url` (`https://...`, without a fragment) from
+    /// the local file `path`, as the project layer reads the spec (relative
+    /// to the current folder, or `codegen.toml`'s). Nothing is fetched at
+    /// generation time: a reference to a URL not mapped is an error.
+    pub fn with_mapped_ref(mut self, url: impl Into<String>, path: impl Into<String>) -> Self {
+        self.mapped_refs.insert(url.into(), path.into());
+        self
+    }
+
+    /// The URLs mapped to local files ([`Settings::with_mapped_ref`]).
+    pub fn mapped_refs(&self) -> &BTreeMap<String, String> {
+        &self.mapped_refs
     }
 
     /// Whether the generated Cargo.toml gets `[workspace]`, so the crate

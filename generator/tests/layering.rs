@@ -29,7 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("markdown", &["format"]),
     ("settings", &["naming"]),
     // Stage 1: text -> document.
-    ("load", &["diagnostics", "graph", "http"]),
+    ("load", &["diagnostics", "graph", "http", "naming"]),
     // The IR knows no stage.
     ("ir", &["http"]),
     // Stage 2b: the facts that need the whole IR, written into it.

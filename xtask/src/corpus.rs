@@ -1,6 +1,9 @@
 //! `cargo xtask corpus [DIR] [--allow-refused]`: generate a crate for every
-//! spec in DIR and in its folders one level down (`swagger2/*.yaml`; a
-//! subfolder's crate is named after both, `swagger2-petstore-client`), check that each compiles with no warnings, and print a table
+//! spec in DIR and in its folders below (`swagger2/*.yaml`, and a spec kept
+//! as several files, `multi-file/digitalocean/`: root documents only, the
+//! generator follows their references; a crate below DIR is named after its
+//! path, `swagger2-petstore-client`), check that each compiles with no
+//! warnings, and print a table
 //! of the results. With `--allow-refused`, a spec the generator refuses (with
 //! an error, as the fuzz findings that are snapshotted as refusals are) is no
 //! failure; every crate that does generate must still build warning-free.
@@ -41,7 +44,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("error: unknown option `{unknown}` (expected `--allow-refused`)"));
     }
     let dir = PathBuf::from(args.iter().find(|a| !a.starts_with('-')).map(String::as_str).unwrap_or(DEFAULT_DIR));
-    let specs = spec_files(&dir)?;
+    let specs = root_documents(&dir)?;
     if specs.is_empty() {
         return Err(format!("error: no .yaml/.yml/.json specs in {}", dir.display()));
     }
@@ -106,27 +109,45 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The specs in `dir` and in its folders one level down (`swagger2/*.yaml`),
-/// sorted. A folder deeper down is a spec split over files, whose root only
-/// its own run can name.
-fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let list = |dir: &Path| -> Result<Vec<PathBuf>, String> {
-        Ok(std::fs::read_dir(dir)
-            .map_err(|e| format!("error: cannot read corpus folder {}: {e}", dir.display()))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .collect())
-    };
-    let is_spec = |p: &PathBuf| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
+/// The specs of the corpus folder `dir`: its documents and those of the
+/// folders below it, up to [`FOLDER_DEPTH`] levels down (`swagger2/`, a spec
+/// kept as several files in `multi-file/digitalocean/`). Only root documents
+/// count (they declare `openapi` or `swagger`); the files they refer to are
+/// read by the generator.
+fn root_documents(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut specs = Vec::new();
-    for path in list(dir)? {
-        if path.is_dir() {
-            specs.extend(list(&path)?.into_iter().filter(|p| p.is_file() && is_spec(p)));
-        } else if is_spec(&path) {
-            specs.push(path);
+    let mut folders = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = folders.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| format!("error: cannot read corpus folder {}: {e}", folder.display()))?;
+        for path in entries.filter_map(|entry| entry.ok().map(|e| e.path())) {
+            if path.is_dir() {
+                if depth < FOLDER_DEPTH {
+                    folders.push((path, depth + 1));
+                }
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+                && std::fs::read_to_string(&path).is_ok_and(|text| is_root_document(&text))
+            {
+                specs.push(path);
+            }
         }
     }
     specs.sort();
     Ok(specs)
+}
+
+/// How far below the corpus folder specs are looked for: deep enough for
+/// `multi-file/<spec>/` and `swagger2/<spec>/spec/`.
+const FOLDER_DEPTH: usize = 3;
+
+/// Whether `text` declares an OpenAPI or Swagger version at its top level
+/// (a part of a multi-file spec does not).
+fn is_root_document(text: &str) -> bool {
+    if text.trim_start().starts_with('{') {
+        let start: String = text.chars().take(4096).collect();
+        return start.contains("\"openapi\"") || start.contains("\"swagger\"");
+    }
+    text.lines().any(|line| line.starts_with("openapi:") || line.starts_with("swagger:"))
 }
 
 /// Writes the throwaway workspace's manifest for `members` (folders under

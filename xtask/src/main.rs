@@ -20,6 +20,7 @@ mod codegen;
 mod compile_bench;
 mod corpus;
 mod fuzz;
+mod multi_file_bench;
 
 /// Measures each fuzz input's peak heap and enforces the fuzz worker's limit.
 #[global_allocator]
@@ -33,6 +34,7 @@ const USAGE: &str = "usage:
   cargo xtask check <SPEC> --out <DIR> [the options of generate]
   cargo xtask corpus [DIR] [--allow-refused]
   cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] [--peer <CRATE_DIR>]
+  cargo xtask multi-file-bench [--files N] [--runs R]
   cargo xtask fuzz [--inputs N] [--seconds S] [--seed N] [--check-sample K] [--jobs J] [--corpus DIR]";
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&args[1..]),
         Some("compile-bench") => compile_bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("multi-file-bench") => multi_file_bench::run(&args[1..]),
         Some("fuzz-worker") => fuzz::worker::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };

@@ -9,6 +9,7 @@
 //! operationIds (a warning: methods are named apart). All problems are
 //! collected before the stage gives up.
 
+pub mod bundle;
 pub mod locate;
 pub mod normalize;
 mod schema_check;
@@ -43,7 +44,11 @@ pub struct Loaded {
 
 /// Parses and checks a document; `Err` holds every error found (and the warnings before them).
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    let mut raw = parse_untyped(text).map_err(|d| vec![d])?;
+    load_tree(parse_untyped(text).map_err(|d| vec![d])?)
+}
+
+/// [`load`] for a document already parsed (a bundle of several files).
+pub fn load_tree(mut raw: Value) -> Result<Loaded, Vec<Diagnostic>> {
     let upgraded = swagger2::upgrade(&mut raw).transpose().map_err(|d| vec![d])?.unwrap_or_default();
     check_version(&raw).map_err(|d| vec![d])?;
     let normalized = normalize::normalize(&mut raw);
@@ -186,7 +191,7 @@ fn typed_parse(raw: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
 /// YAML or JSON text -> untyped tree. JSON goes through serde_json for exact
 /// positions; YAML through serde_yaml with merge keys (`<<`) applied and
 /// integers beyond 64 bits kept (as floats) for normalisation to clamp.
-fn parse_untyped(text: &str) -> Result<Value, Diagnostic> {
+pub(crate) fn parse_untyped(text: &str) -> Result<Value, Diagnostic> {
     if text.trim_start().starts_with('{') {
         return serde_json::from_str(text).map_err(|err| Diagnostic {
             line_col: Some((err.line(), err.column())),
@@ -302,7 +307,10 @@ fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
         if !target.starts_with('#') {
             diagnostics.push(Diagnostic::error(
                 pointer.clone(),
-                format!("external reference `{target}` is not supported; bundle the spec into one file first (e.g. `redocly bundle`)"),
+                format!(
+                    "external reference `{target}` cannot be followed from text alone: generate from the file \
+                     (`openapi-rs generate`, `generator::project`) to read the files it refers to"
+                ),
             ));
         } else if resolve_local(raw, target).is_none() {
             diagnostics.push(Diagnostic::error(pointer.clone(), format!("unresolved reference `{target}`")));
