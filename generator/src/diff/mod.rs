@@ -19,7 +19,7 @@ use crate::ir::{Api, Ty};
 use crate::pipeline::analysed_api;
 use crate::settings::Settings;
 
-pub use report::{next_version, Bump};
+pub use report::{next_version, prepend_section, Bump};
 
 /// How a change affects code written against the old crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

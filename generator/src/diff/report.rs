@@ -138,3 +138,20 @@ pub fn next_version(version: &semver::Version, bump: Bump) -> semver::Version {
         Bump::Major => semver::Version::new(major + 1, 0, 0),
     }
 }
+
+/// A changelog with `section` added as its newest release: after the
+/// title and introduction (everything before the first `## `), above every
+/// older section, which are kept as they were. With no changelog yet, a
+/// Keep a Changelog title comes first.
+pub fn prepend_section(existing: Option<&str>, section: &str) -> String {
+    let existing = existing.unwrap_or(
+        "# Changelog\n\nAll notable changes to this crate's API; the format follows [Keep a \
+         Changelog](https://keepachangelog.com/en/1.1.0/).\n",
+    );
+    let at = if existing.starts_with("## ") { Some(0) } else { existing.find("\n## ").map(|i| i + 1) };
+    let (head, releases) = existing.split_at(at.unwrap_or(existing.len()));
+    let head = head.trim_end();
+    let gap = if head.is_empty() { "" } else { "\n\n" };
+    let tail = if releases.is_empty() { String::new() } else { format!("\n{releases}") };
+    format!("{head}{gap}{}\n{tail}", section.trim_end())
+}

@@ -309,3 +309,16 @@ fn a_required_parameter_type_change_changes_the_arguments() {
     assert_eq!(only_change(&new), change("method `PetsApi::get_pet`", ChangeKind::Changed, Impact::Breaking));
     assert_eq!(diff_of(&new).changes[0].detail, "(id: String) -> (id: i64)");
 }
+
+#[test]
+fn a_changelog_section_goes_above_the_older_ones_and_keeps_them() {
+    let old = "# Changelog\n\nIntro.\n\n## [0.1.0]\n\n### Added\n\n- Everything\n";
+    let section = "## [0.2.0]\n\n### Removed\n\n- **Breaking:** field `Pet::tag` removed\n";
+    let merged = super::prepend_section(Some(old), section);
+    assert_eq!(merged, format!("# Changelog\n\nIntro.\n\n{section}\n## [0.1.0]\n\n### Added\n\n- Everything\n"));
+    let fresh = super::prepend_section(None, section);
+    assert!(fresh.starts_with("# Changelog\n") && fresh.ends_with(section), "{fresh}");
+    let diff = diff_of(&edited("        tag: {type: string}\n", ""));
+    let written = diff.changelog_section(&semver::Version::new(0, 2, 0));
+    assert_eq!(written, "## [0.2.0]\n\n### Removed\n\n- **Breaking:** field `Pet::tag` removed (tag `pets`)\n");
+}
