@@ -1,4 +1,4 @@
-//! The command line: `generate`, `check` and `codegen`, for the
+//! The command line: `generate`, `check`, `codegen` and `diff`, for the
 //! `openapi-rs` command and this repository's `cargo xtask` alike (feature
 //! `cli`, on by default).
 //!
@@ -82,6 +82,28 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         command: Option<String>,
     },
+    /// What changing OLD_SPEC into NEW_SPEC does to the generated Rust API:
+    /// each added, removed or changed method, argument, setter, type, field
+    /// and variant, grouped by tag, breaking or not by the generated code's
+    /// rules, with the reason; then the semver bump it calls for. Exit 1 when
+    /// a change is breaking, 0 otherwise.
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The spec the crate was generated from.
+    old_spec: PathBuf,
+    /// The spec it is to be generated from.
+    new_spec: PathBuf,
+    /// The crate's version now: the bump is computed from it (0.x: breaking
+    /// changes bump the minor version, others the patch).
+    #[arg(long, value_name = "VERSION", default_value = "0.1.0", value_parser = semver::Version::parse)]
+    crate_version: semver::Version,
+    /// Also write a Keep a Changelog section for the bumped version at the
+    /// top of FILE (created if missing; older sections are kept).
+    #[arg(long, value_name = "FILE")]
+    changelog: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -216,6 +238,10 @@ where
             let fix = result.as_ref().ok().map(|(_, command)| command.clone());
             (result.map(|(reports, _)| reports), fix)
         }
+        Command::Diff(args) => match diff(args, &out) {
+            Ok(code) => return code,
+            Err(error) => (Err(error), None),
+        },
     };
     match result {
         Ok(mut reports) => {
@@ -430,6 +456,34 @@ fn finish(reports: &[Report], fix: Option<&str>, started: Instant, out: &Output)
 
 /// `12 warnings, 1237 rewrites without loss`: warnings are the
 /// approximations that lose something the spec says.
+/// `diff`: the report on stdout (or JSON), the changelog if asked; exit 1
+/// when a change is breaking.
+fn diff(args: &DiffArgs, out: &Output) -> Result<ExitCode, Error> {
+    let label = args.new_spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let settings = Settings::new(crate::settings::default_crate_name(&args.new_spec), label)
+        .with_crate_version(args.crate_version.to_string());
+    let diff = project::diff_files(&args.old_spec, &args.new_spec, &settings)?;
+    let bump = diff.bump(&args.crate_version);
+    let next = crate::diff::next_version(&args.crate_version, bump);
+    if let Some(path) = &args.changelog {
+        project::prepend_changelog(path, &diff.changelog_section(&next))?;
+    }
+    if out.json {
+        let changes: Vec<Value> = diff
+            .changes
+            .iter()
+            .map(|c| {
+                json!({ "tag": c.tag, "item": c.item, "kind": format!("{:?}", c.kind).to_lowercase(),
+                        "detail": c.detail, "impact": format!("{:?}", c.impact).to_lowercase(), "reason": c.reason })
+            })
+            .collect();
+        println!("{}", json!({ "changes": changes, "bump": bump.as_str(), "version": next.to_string() }));
+    } else if !out.quiet {
+        print!("{}", diff.report(&args.crate_version));
+    }
+    Ok(if diff.breaking_count() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
 fn summary(warnings: usize, lossless: usize) -> String {
     format!("{}, {} without loss", counted(warnings, "warning", "warnings"), counted(lossless, "rewrite", "rewrites"))
 }

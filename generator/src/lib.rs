@@ -22,6 +22,7 @@
 pub mod analyse;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod format;
 pub mod graph;
 pub mod http;

@@ -15,6 +15,7 @@
 //! # Ok::<(), generator::project::Error>(())
 //! ```
 
+use crate::diff::{diff_spec_files, prepend_section, ApiDiff, Which};
 use crate::load::locate::locate_diagnostics;
 use crate::output::{Existing, Plan};
 use crate::{Diagnostic, Generated, GeneratedFile, Settings, SpecFiles};
@@ -463,6 +464,40 @@ fn remove_empty_parents(path: &Path, out: &Path) {
         }
         dir = d.parent();
     }
+}
+
+/// Reads two specs and compares the APIs generated from them under
+/// `settings` (`openapi-rs diff`); a spec that does not generate is an
+/// [`Error::Spec`] naming it.
+pub fn diff_files(old: &Path, new: &Path, settings: &Settings) -> Result<ApiDiff, Error> {
+    settings.validate().map_err(Error::Settings)?;
+    let old_files = read_spec_files(old, settings)?;
+    let new_files = read_spec_files(new, settings)?;
+    diff_spec_files(&old_files, &new_files, settings).map_err(|(which, diagnostics)| {
+        let (spec, files) = match which {
+            Which::Old => (old, old_files),
+            Which::New => (new, new_files),
+        };
+        let text = files.text(files.root()).unwrap_or_default().to_string();
+        Error::Spec { spec: spec.to_path_buf(), text, files: Box::new(files), diagnostics }
+    })
+}
+
+/// Adds `section` to the changelog at `path` as its newest release
+/// ([`prepend_section`]), creating the file if missing. Atomic: the new
+/// text is written beside the file, then renamed over it.
+pub fn prepend_changelog(path: &Path, section: &str) -> Result<(), Error> {
+    let existing = match fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(io_error(path, "cannot read the changelog")(error)),
+    };
+    let temp = path.with_extension("md.codegen-tmp");
+    fs::write(&temp, prepend_section(existing.as_deref(), section)).map_err(io_error(&temp, "cannot write"))?;
+    fs::rename(&temp, path).map_err(|error| {
+        let _ = fs::remove_file(&temp);
+        io_error(path, "cannot move into place")(error)
+    })
 }
 
 /// `codegen.toml`: the crates a project generates, one `[[crate]]` each.

@@ -57,8 +57,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     // The crate folder: planning (pure), then the file system, then the command line.
     ("output", &["pipeline"]),
-    ("project", &["diagnostics", "settings", "load", "pipeline", "output"]),
-    ("cli", &["diagnostics", "settings", "load", "pipeline", "project"]),
+    // What a spec change does to the generated API: two IRs compared.
+    ("diff", &["diagnostics", "settings", "ir", "load", "pipeline"]),
+    ("project", &["diagnostics", "settings", "load", "pipeline", "output", "diff"]),
+    ("cli", &["diagnostics", "settings", "load", "pipeline", "project", "diff"]),
     // The binary: one call of `cli::run`.
     ("main", &["cli"]),
 ];

@@ -3,6 +3,8 @@
 //! - `codegen [--check]`: regenerate every crate listed in codegen.toml (or check for drift).
 //! - `generate <SPEC> --out <DIR> [--name <CRATE>] ...`: generate a crate from any spec;
 //!   `check` with the same options is its drift check.
+//! - `diff <OLD_SPEC> <NEW_SPEC> [--crate-version V] [--changelog FILE]`: what the spec change
+//!   does to the generated Rust API, and the semver bump it calls for.
 //!
 //!   These three are the `openapi-rs` command line, `generator::cli`, under
 //!   the name `cargo xtask`: the same options (`--help` lists them), output
@@ -32,6 +34,7 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--command TEXT] [--quiet] [--format human|json]
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--api-key-prefix SCHEME=PREFIX]... [--secret PROPERTY]... [--workspace-member] [--command TEXT]
   cargo xtask check <SPEC> --out <DIR> [the options of generate]
+  cargo xtask diff <OLD_SPEC> <NEW_SPEC> [--crate-version VERSION] [--changelog FILE]
   cargo xtask corpus [DIR] [--allow-refused]
   cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] [--peer <CRATE_DIR>]
   cargo xtask multi-file-bench [--files N] [--runs R]
@@ -46,7 +49,7 @@ fn main() -> ExitCode {
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("codegen" | "generate" | "check") => return codegen::run(&args),
+        Some("codegen" | "generate" | "check" | "diff") => return codegen::run(&args),
         Some("corpus") => corpus::run(&args[1..]),
         Some("compile-bench") => compile_bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
