@@ -99,6 +99,9 @@ fn a_spec_that_does_not_generate_is_a_located_error_exit_2() {
     assert!(stderr.contains("--> new.yaml:9:"), "located in the new spec: {stderr}");
     let (code, _, stderr) = openapi_rs(&dir, &["diff", "missing.yaml", "new.yaml"]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("cannot read the spec") && stderr.contains("--> missing.yaml"), "names the unreadable spec: {stderr}");
+    assert!(
+        stderr.contains("cannot read the spec") && stderr.contains("--> missing.yaml"),
+        "names the unreadable spec: {stderr}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

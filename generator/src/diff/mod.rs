@@ -106,7 +106,11 @@ pub fn diff_specs(old_text: &str, new_text: &str, settings: &Settings) -> Result
 
 /// [`diff_specs`] for specs kept as several files (each with every file it
 /// refers to, as `project` reads them).
-pub fn diff_spec_files(old: &SpecFiles, new: &SpecFiles, settings: &Settings) -> Result<ApiDiff, (Which, Vec<Diagnostic>)> {
+pub fn diff_spec_files(
+    old: &SpecFiles,
+    new: &SpecFiles,
+    settings: &Settings,
+) -> Result<ApiDiff, (Which, Vec<Diagnostic>)> {
     let old = analysed_api_files(old, settings).map_err(|d| (Which::Old, d))?;
     let new = analysed_api_files(new, settings).map_err(|d| (Which::New, d))?;
     Ok(compare(&old, &new))
