@@ -117,6 +117,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "select_alternative",
     "send",
     "send_following_redirects",
+    "send_prepared",
     "send_within_limit",
     "transport_error",
 ];
@@ -135,6 +136,7 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "http_client",
     "max_body_size",
     "max_pages",
+    "middleware",
     "new",
     "read_timeout",
     "redirects",

@@ -31,6 +31,8 @@
 //!   `http` carrying credentials to another machine is refused
 //!   ([`ClientBuilder::allow_insecure_http`]), and server variables cannot
 //!   change the host ([`ClientBuilder::server_variable`]);
+//! - [`Middleware`] around every request sent (after credentials, inside the
+//!   retry loop), added with [`ClientBuilder::middleware`];
 //! - one `tracing` span per request (`http.request`) that never records
 //!   secrets, query strings or header values.
 
@@ -49,6 +51,7 @@ mod enums;
 mod error;
 mod json_path;
 mod lenient;
+mod middleware;
 mod model;
 mod origin;
 mod paging;
@@ -69,6 +72,7 @@ pub use codec::{deserialize_nullable, Base64};
 pub(crate) use enums::{integer_enum, string_enum};
 pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use lenient::{Lenient, StringFormat};
+pub use middleware::{CallInfo, Middleware, Next, SendError};
 pub use model::{deserialize_model, missing_property, Entries, MapModel, Properties, PropertyName};
 pub use paging::{collect_all, Pages, Paging};
 pub use params::{ParamValue, QueryObjectStyle};

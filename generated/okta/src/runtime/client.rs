@@ -14,6 +14,7 @@ use tracing::Instrument as _;
 
 use super::auth::{Scheme, Schemes};
 use super::error::Error;
+use super::middleware::Middleware;
 use super::redact::without_userinfo;
 use super::redirect::RedirectPolicy;
 use super::request::Request;
@@ -46,6 +47,8 @@ pub(super) struct Inner {
     /// [`ClientBuilder::max_pages`](super::ClientBuilder::max_pages).
     pub(super) max_pages: u64,
     pub(super) redirects: RedirectPolicy,
+    /// [`ClientBuilder::middleware`](super::ClientBuilder::middleware), outermost first.
+    pub(super) middleware: Vec<Arc<dyn Middleware>>,
 }
 
 /// A client for one API; cheap to clone (clones share connections and cached tokens).
