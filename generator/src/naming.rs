@@ -91,7 +91,18 @@ pub const API_MODULE_TYPES: &[&str] = &["Client", "Error", "RawResponse", "Reque
 
 /// Fields and methods every request builder has besides its parameters'.
 pub const BUILDER_MEMBERS: &[&str] =
-    &["client", "body", "request", "decode", "send", "send_with_headers", "stream", "collect_all"];
+    &[
+    "client",
+    "body",
+    "request",
+    "decode",
+    "send",
+    "send_with_headers",
+    "stream",
+    "collect_all",
+    "options",
+    "with_options",
+];
 
 /// Methods of the runtime's `Client` (any visibility: two inherent methods
 /// of one name clash even when one is private; and trait methods it

@@ -146,7 +146,7 @@ impl Client {
                 .build()
                 .map_err(|e| Error::invalid_request(req.operation_id, e.without_url().to_string()))?;
         }
-        *request.timeout_mut() = inner.request_timeout;
+        *request.timeout_mut() = req.attempt_timeout().or(inner.request_timeout);
         Ok((request, used_tokens))
     }
 
