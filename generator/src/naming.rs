@@ -90,8 +90,7 @@ pub const API_MODULE_IMPORTS: &[&str] = &["Client", "Error", "RawResponse", "Req
 pub const API_MODULE_TYPES: &[&str] = &["Client", "Error", "RawResponse", "Request", "Clone", "Into"];
 
 /// Fields and methods every request builder has besides its parameters'.
-pub const BUILDER_MEMBERS: &[&str] =
-    &[
+pub const BUILDER_MEMBERS: &[&str] = &[
     "client",
     "body",
     "request",

@@ -9,9 +9,7 @@ use bytes::Bytes;
 use futures::future::BoxFuture;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use reqwest::{Method, StatusCode};
-use runtime_template::runtime::{
-    CallInfo, Credentials, Error, Middleware, Next, RawResponse, Request, SendError,
-};
+use runtime_template::runtime::{CallInfo, Credentials, Error, Middleware, Next, RawResponse, Request, SendError};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -33,8 +31,7 @@ impl Middleware for Recording {
     ) -> BoxFuture<'a, Result<RawResponse, SendError>> {
         Box::pin(async move {
             let authorized = request.headers().contains_key(AUTHORIZATION);
-            let seen: Vec<&str> =
-                request.headers().get_all("x-seen").iter().filter_map(|v| v.to_str().ok()).collect();
+            let seen: Vec<&str> = request.headers().get_all("x-seen").iter().filter_map(|v| v.to_str().ok()).collect();
             self.log.lock().unwrap().push(format!(
                 "{} > {} attempt {} auth {authorized} seen {seen:?}",
                 self.name,

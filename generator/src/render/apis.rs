@@ -590,14 +590,13 @@ fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: b
     };
     // A header parameter for an idempotency key is filled with one generated
     // per call when the caller leaves it unset.
-    let idempotency = op
-        .params
-        .iter()
-        .find(|p| p.location == ParamLocation::Header && is_idempotency_header(&p.wire_name))
-        .map(|p| {
-            let wire = &p.wire_name;
-            quote! { request.idempotency_header(#wire); }
-        });
+    let idempotency =
+        op.params.iter().find(|p| p.location == ParamLocation::Header && is_idempotency_header(&p.wire_name)).map(
+            |p| {
+                let wire = &p.wire_name;
+                quote! { request.idempotency_header(#wire); }
+            },
+        );
     let (request_ty, request_ok) = if fallible {
         (quote! { Result<Request, Error<#error_ty>> }, quote! { Ok(request) })
     } else {

@@ -13,9 +13,9 @@ use super::auth::{Credentials, Scheme, Schemes};
 use super::body::DEFAULT_MAX_BODY_SIZE;
 use super::client::{Client, Inner};
 use super::error::Error;
+use super::middleware::Middleware;
 use super::origin::{check_server_variable, follow_base_origin, require_https, substitute};
 use super::redact::without_userinfo;
-use super::middleware::Middleware;
 use super::redirect::RedirectPolicy;
 use super::retry::{RetryPolicy, LONGEST_TIMER};
 
