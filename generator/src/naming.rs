@@ -90,8 +90,18 @@ pub const API_MODULE_IMPORTS: &[&str] = &["Client", "Error", "RawResponse", "Req
 pub const API_MODULE_TYPES: &[&str] = &["Client", "Error", "RawResponse", "Request", "Clone", "Into"];
 
 /// Fields and methods every request builder has besides its parameters'.
-pub const BUILDER_MEMBERS: &[&str] =
-    &["client", "body", "request", "decode", "send", "send_with_headers", "stream", "collect_all"];
+pub const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "body",
+    "request",
+    "decode",
+    "send",
+    "send_with_headers",
+    "stream",
+    "collect_all",
+    "options",
+    "with_options",
+];
 
 /// Methods of the runtime's `Client` (any visibility: two inherent methods
 /// of one name clash even when one is private; and trait methods it
@@ -117,6 +127,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "select_alternative",
     "send",
     "send_following_redirects",
+    "send_prepared",
     "send_within_limit",
     "transport_error",
 ];
@@ -135,6 +146,7 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "http_client",
     "max_body_size",
     "max_pages",
+    "middleware",
     "new",
     "read_timeout",
     "redirects",

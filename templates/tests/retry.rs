@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::Method;
-use runtime_template::runtime::{ClientBuilder, Error, Request, RetryPolicy};
+use runtime_template::runtime::{CallOptions, ClientBuilder, Error, Request, RetryPolicy};
 use wiremock::matchers::{body_string_contains, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -181,6 +181,8 @@ async fn multipart_body_is_rebuilt_for_each_attempt() {
         .mount(&server)
         .await;
     let mut req = request(Method::POST);
+    // A POST is replayed after a 503 only with an idempotency key.
+    req.call_options(&CallOptions::new().idempotent());
     req.multipart_body(vec![
         MultipartPart::text("description", "a file"),
         MultipartPart::bytes("file", &b"hello file"[..]).file_name("a.txt").content_type("text/plain"),

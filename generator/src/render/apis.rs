@@ -230,7 +230,7 @@ fn render_method(op: &Operation, api: &Api) -> TokenStream {
         #docs
         #[inline]
         pub fn #method(&self, #(#args),*) -> #builder<'a> {
-            #builder { client: self.client, #(#inits,)* #(#optional,)* }
+            #builder { client: self.client, #(#inits,)* #(#optional,)* options: crate::runtime::CallOptions::new() }
         }
     }
 }
@@ -466,10 +466,18 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
             client: &'a Client,
             #(#required_fields)*
             #(#optional_fields)*
+            options: crate::runtime::CallOptions,
         }
 
         impl<'a> #builder<'a> {
             #(#setters)*
+
+            /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+            #[inline]
+            pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+                self.options = options;
+                self
+            }
 
             #request
 
@@ -582,6 +590,15 @@ fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: b
     } else {
         quote! {}
     };
+    // A header parameter for an idempotency key is filled with one generated
+    // per call when the caller leaves it unset.
+    let idempotency =
+        op.params.iter().find(|p| p.location == ParamLocation::Header && is_idempotency_header(&p.wire_name)).map(
+            |p| {
+                let wire = &p.wire_name;
+                quote! { request.idempotency_header(#wire); }
+            },
+        );
     let (request_ty, request_ok) = if fallible {
         (quote! { Result<Request, Error<#error_ty>> }, quote! { Ok(request) })
     } else {
@@ -595,9 +612,18 @@ fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: b
             #body
             #accept
             request.security(&[#(#security),*]);
+            #idempotency
+            request.call_options(&self.options);
             #request_ok
         }
     }
+}
+
+/// Whether a header parameter carries an idempotency key: `Idempotency-Key`
+/// or `X-Idempotency-Key`, in any case.
+fn is_idempotency_header(wire_name: &str) -> bool {
+    let name = wire_name.to_ascii_lowercase();
+    name == "idempotency-key" || name == "x-idempotency-key"
 }
 
 fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool, api: &Api) -> TokenStream {

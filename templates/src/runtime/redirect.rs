@@ -237,7 +237,7 @@ impl Client {
         progress: &Progress,
     ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
         let (request, used_tokens) = self.prepare(req, url, alternative).await?;
-        let response = self.send_within_limit(request, req, url, attempt, progress).await?;
+        let response = self.send_prepared(request, req, url, attempt, progress).await?;
         match &response {
             // Boxed: the hops' state stays out of the future of every call.
             Ok(raw) if redirect_keeps_body(raw.status()).is_some() => {
@@ -302,7 +302,7 @@ impl Client {
             );
             let (prepared, tokens) = self.prepare(&request, &next_url, credentials).await?;
             used_tokens = tokens;
-            response = self.send_within_limit(prepared, &request, &next_url, attempt, progress).await?;
+            response = self.send_prepared(prepared, &request, &next_url, attempt, progress).await?;
             hop = Some((request, next_url));
         }
     }

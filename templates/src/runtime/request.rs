@@ -1,12 +1,14 @@
 //! The description of one operation call, built by generated code.
 
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
 use super::error::Error;
+use super::options::{new_idempotency_key, CallOptions, CallSettings};
 use super::params::{encode_component, encode_cookie_value, ParamValue, QueryObjectStyle};
 
 /// One query-string pair, kept both as plain text (for pagination, which needs
@@ -103,6 +105,8 @@ pub struct Request {
     /// Set by pagination: the absolute URL of the next page (path and query included).
     pub(crate) absolute_url: Option<Url>,
     pub(crate) error: Option<String>,
+    /// [`CallOptions`] and the spec's idempotency key header (none: the client's settings).
+    pub(crate) settings: Option<Box<CallSettings>>,
 }
 
 impl fmt::Debug for Request {
@@ -138,6 +142,7 @@ impl Request {
             security: &[],
             absolute_url: None,
             error: None,
+            settings: None,
         }
     }
 
@@ -256,6 +261,58 @@ impl Request {
             // Never echo the value: header parameters may be credentials.
             Err(_) => self.fail(format!("invalid value for header `{name}`")),
         }
+    }
+
+    /// Applies the caller's [`CallOptions`]: its headers replace header
+    /// parameters of the same names; its timeout, deadline, retry policy and
+    /// idempotency key override the client's for this call.
+    pub fn call_options(&mut self, options: &CallOptions) {
+        let Some(given) = &options.0 else { return };
+        if let Some(message) = &given.error {
+            self.fail(message.clone());
+        }
+        for (name, value) in &given.headers {
+            self.headers.retain(|(existing, _)| existing != name);
+            self.headers.push((name.clone(), value.clone()));
+        }
+        let settings = self.settings.get_or_insert_with(Box::default);
+        settings.timeout = given.timeout.or(settings.timeout);
+        settings.deadline = given.deadline.or(settings.deadline);
+        settings.retry_policy = given.retry_policy.clone().or_else(|| settings.retry_policy.take());
+        settings.idempotency_key = given.idempotency_key.clone().or_else(|| settings.idempotency_key.take());
+        // The spec's header wins over the default one.
+        if settings.idempotency_header.is_none() {
+            settings.idempotency_header = given.idempotency_header.clone();
+        }
+    }
+
+    /// Names the header parameter that carries the operation's idempotency
+    /// key (`Idempotency-Key` in the spec): when the caller does not set it,
+    /// the call sends a key generated for it, the same on every attempt.
+    pub fn idempotency_header(&mut self, name: &'static str) {
+        match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(name) => self.settings.get_or_insert_with(Box::default).idempotency_header = Some(name),
+            Err(_) => self.fail(format!("invalid header name `{name}`")),
+        }
+    }
+
+    /// Sends the call's idempotency key, if it has one, as a header of
+    /// every attempt (a header parameter the caller set is the key); whether
+    /// it has one.
+    pub(crate) fn apply_idempotency_key(&mut self) -> bool {
+        let Some(settings) = &mut self.settings else { return false };
+        let Some(header) = settings.idempotency_header.clone() else { return false };
+        if !self.headers.iter().any(|(name, _)| *name == header) {
+            let mut key = settings.idempotency_key.take().unwrap_or_else(new_idempotency_key);
+            key.set_sensitive(false);
+            self.headers.push((header, key));
+        }
+        true
+    }
+
+    /// The call's per-attempt timeout, if [`CallOptions::timeout`] set one.
+    pub(crate) fn attempt_timeout(&self) -> Option<Duration> {
+        self.settings.as_ref().and_then(|s| s.timeout)
     }
 
     /// Adds a cookie parameter (sent in the `Cookie` header).

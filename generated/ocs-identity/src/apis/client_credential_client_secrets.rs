@@ -48,6 +48,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
             query: None,
             skip: None,
             count: None,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -76,6 +77,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
             tenant_id: tenant_id.into(),
             client_id: client_id.into(),
             body,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -103,6 +105,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
             tenant_id: tenant_id.into(),
             client_id: client_id.into(),
             secret_id,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -133,6 +136,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
             client_id: client_id.into(),
             secret_id,
             body,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -160,6 +164,7 @@ impl<'a> ClientCredentialClientSecretsApi<'a> {
             tenant_id: tenant_id.into(),
             client_id: client_id.into(),
             secret_id,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 }
@@ -174,6 +179,7 @@ pub struct GetClientCredentialClientSecrets<'a> {
     query: Option<String>,
     skip: Option<i32>,
     count: Option<i32>,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> GetClientCredentialClientSecrets<'a> {
@@ -204,6 +210,13 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         self
     }
 
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -224,6 +237,7 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
         }
         request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -309,9 +323,17 @@ pub struct CreateClientCredentialClientSecret<'a> {
     tenant_id: String,
     client_id: String,
     body: models::ClientSecretCreateOrUpdate,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> CreateClientCredentialClientSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
@@ -324,6 +346,7 @@ impl<'a> CreateClientCredentialClientSecret<'a> {
         request.json_body(&self.body)?;
         request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
+        request.call_options(&self.options);
         Ok(request)
     }
 
@@ -391,9 +414,17 @@ pub struct GetClientCredentialClientSecret<'a> {
     tenant_id: String,
     client_id: String,
     secret_id: i32,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> GetClientCredentialClientSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -406,6 +437,7 @@ impl<'a> GetClientCredentialClientSecret<'a> {
         request.path_param("secretId", &self.secret_id);
         request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -473,9 +505,17 @@ pub struct UpdateClientCredentialClientSecret<'a> {
     client_id: String,
     secret_id: i32,
     body: models::ClientSecretCreateOrUpdate,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> UpdateClientCredentialClientSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
@@ -489,6 +529,7 @@ impl<'a> UpdateClientCredentialClientSecret<'a> {
         request.json_body(&self.body)?;
         request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
+        request.call_options(&self.options);
         Ok(request)
     }
 
@@ -555,9 +596,17 @@ pub struct DeleteClientCredentialClientSecret<'a> {
     tenant_id: String,
     client_id: String,
     secret_id: i32,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> DeleteClientCredentialClientSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -569,6 +618,7 @@ impl<'a> DeleteClientCredentialClientSecret<'a> {
         request.path_param("clientId", &self.client_id);
         request.path_param("secretId", &self.secret_id);
         request.security(&[&["bearer"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 

@@ -46,6 +46,7 @@ impl<'a> HybridClientSecretsApi<'a> {
             query: None,
             skip: None,
             count: None,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -74,6 +75,7 @@ impl<'a> HybridClientSecretsApi<'a> {
             tenant_id: tenant_id.into(),
             client_id: client_id.into(),
             body,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -101,6 +103,7 @@ impl<'a> HybridClientSecretsApi<'a> {
             tenant_id: tenant_id.into(),
             client_id: client_id.into(),
             secret_id,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -131,6 +134,7 @@ impl<'a> HybridClientSecretsApi<'a> {
             client_id: client_id.into(),
             secret_id,
             body,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -158,6 +162,7 @@ impl<'a> HybridClientSecretsApi<'a> {
             tenant_id: tenant_id.into(),
             client_id: client_id.into(),
             secret_id,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 }
@@ -172,6 +177,7 @@ pub struct GetHybridClientSecrets<'a> {
     query: Option<String>,
     skip: Option<i32>,
     count: Option<i32>,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> GetHybridClientSecrets<'a> {
@@ -202,6 +208,13 @@ impl<'a> GetHybridClientSecrets<'a> {
         self
     }
 
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -222,6 +235,7 @@ impl<'a> GetHybridClientSecrets<'a> {
         }
         request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -307,9 +321,17 @@ pub struct CreateHybridClientSecret<'a> {
     tenant_id: String,
     client_id: String,
     body: models::ClientSecretCreateOrUpdate,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> CreateHybridClientSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
@@ -322,6 +344,7 @@ impl<'a> CreateHybridClientSecret<'a> {
         request.json_body(&self.body)?;
         request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
+        request.call_options(&self.options);
         Ok(request)
     }
 
@@ -389,9 +412,17 @@ pub struct GetHybridClientSecret<'a> {
     tenant_id: String,
     client_id: String,
     secret_id: i32,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> GetHybridClientSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -404,6 +435,7 @@ impl<'a> GetHybridClientSecret<'a> {
         request.path_param("secretId", &self.secret_id);
         request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -471,9 +503,17 @@ pub struct UpdateHybridClientSecret<'a> {
     client_id: String,
     secret_id: i32,
     body: models::ClientSecretCreateOrUpdate,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> UpdateHybridClientSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Result<Request, Error<models::ErrorResponse>> {
         let mut request = Request::new(
@@ -487,6 +527,7 @@ impl<'a> UpdateHybridClientSecret<'a> {
         request.json_body(&self.body)?;
         request.accept("application/json");
         request.security(&[&["bearer"], &["oauth2"]]);
+        request.call_options(&self.options);
         Ok(request)
     }
 
@@ -553,9 +594,17 @@ pub struct DeleteHybridClientSecret<'a> {
     tenant_id: String,
     client_id: String,
     secret_id: i32,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> DeleteHybridClientSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -567,6 +616,7 @@ impl<'a> DeleteHybridClientSecret<'a> {
         request.path_param("clientId", &self.client_id);
         request.path_param("secretId", &self.secret_id);
         request.security(&[&["bearer"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 

@@ -84,7 +84,7 @@ impl Client {
             req.operation_id,
             last,
             attempts,
-            self.inner.attempt_timeout,
+            req.attempt_timeout().or(self.inner.attempt_timeout),
             deadline,
             &address_of(url),
         ))
@@ -92,16 +92,23 @@ impl Client {
 
     /// The attempt loop of [`Client::dispatch`]: the request resolved once,
     /// then attempts, each within the deadline and followed by the retry
-    /// decision, carried out here.
-    pub(super) async fn run(&self, req: &Request, span: &tracing::Span) -> Result<RawResponse, Error<Infallible>> {
+    /// decision, carried out here. `keyed`: the request carries an
+    /// idempotency key, so it may be replayed whatever its method.
+    pub(super) async fn run(
+        &self,
+        req: &Request,
+        keyed: bool,
+        span: &tracing::Span,
+    ) -> Result<RawResponse, Error<Infallible>> {
         if let Some(message) = &req.error {
             return Err(Error::invalid_request(req.operation_id, message));
         }
         let url = req.url(&self.inner.base).map_err(|m| Error::invalid_request(req.operation_id, m))?;
         let alternative = self.select_alternative(req.security);
-        let policy = &self.inner.retry_policy;
-        let deadline = Deadline::start(self.inner.deadline);
-        let idempotent = is_idempotent(&req.method);
+        let settings = req.settings.as_deref();
+        let policy = settings.and_then(|s| s.retry_policy.as_ref()).unwrap_or(&self.inner.retry_policy);
+        let deadline = Deadline::start(settings.and_then(|s| s.deadline).or(self.inner.deadline));
+        let idempotent = keyed || is_idempotent(&req.method);
         // Built on the first retry: most requests never need it.
         let mut backoff = None;
         let mut retries = 0u32;

@@ -14,6 +14,7 @@ use tracing::Instrument as _;
 
 use super::auth::{Scheme, Schemes};
 use super::error::Error;
+use super::middleware::Middleware;
 use super::redact::without_userinfo;
 use super::redirect::RedirectPolicy;
 use super::request::Request;
@@ -46,6 +47,8 @@ pub(super) struct Inner {
     /// [`ClientBuilder::max_pages`](super::ClientBuilder::max_pages).
     pub(super) max_pages: u64,
     pub(super) redirects: RedirectPolicy,
+    /// [`ClientBuilder::middleware`](super::ClientBuilder::middleware), outermost first.
+    pub(super) middleware: Vec<Arc<dyn Middleware>>,
 }
 
 /// A client for one API; cheap to clone (clones share connections and cached tokens).
@@ -123,8 +126,10 @@ impl Client {
     /// call takes. It is neither generic nor an `async fn` of its callers, so
     /// the compiler type-checks, proves `Send` for and compiles its deep
     /// future (reqwest, hyper, tracing) once, not once per operation.
-    pub(crate) fn dispatch(&self, req: Request) -> BoxFuture<'_, Result<RawResponse, Error<Infallible>>> {
+    pub(crate) fn dispatch(&self, mut req: Request) -> BoxFuture<'_, Result<RawResponse, Error<Infallible>>> {
         Box::pin(async move {
+            // One key for the whole call, so every attempt sends the same.
+            let keyed = req.apply_idempotency_key();
             let span = tracing::info_span!(
                 "http.request",
                 method = %req.method,
@@ -138,7 +143,7 @@ impl Client {
             let started = (!span.is_disabled()).then(Instant::now);
             // Boxed on its own: kept inline, the attempt loop's few KiB would
             // be copied with every move of this future.
-            let result = Box::pin(self.run(&req, &span)).instrument(span.clone()).await;
+            let result = Box::pin(self.run(&req, keyed, &span)).instrument(span.clone()).await;
             if let Some(started) = started {
                 span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
             }

@@ -32,6 +32,8 @@
 //!   `http` carrying credentials to another machine is refused
 //!   ([`ClientBuilder::allow_insecure_http`]), and server variables cannot
 //!   change the host ([`ClientBuilder::server_variable`]);
+//! - [`Middleware`] around every request sent (after credentials, inside the
+//!   retry loop), added with [`ClientBuilder::middleware`];
 //! - one `tracing` span per request (`http.request`) that never records
 //!   secrets, query strings or header values.
 
@@ -50,7 +52,9 @@ mod enums;
 mod error;
 mod json_path;
 mod lenient;
+mod middleware;
 mod model;
+mod options;
 mod origin;
 mod paging;
 mod params;
@@ -70,7 +74,9 @@ pub use codec::{deserialize_nullable, Base64};
 pub(crate) use enums::{integer_enum, string_enum};
 pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use lenient::{Lenient, StringFormat};
+pub use middleware::{CallInfo, Middleware, Next, SendError};
 pub use model::{deserialize_model, missing_property, Entries, MapModel, Properties, PropertyName};
+pub use options::{CallOptions, IDEMPOTENCY_KEY_HEADER};
 pub use paging::{collect_all, Pages, Paging};
 pub use params::{ParamValue, QueryObjectStyle};
 pub use redact::RedactedValues;

@@ -13,6 +13,7 @@ use super::auth::{sensitive_value, Scheme};
 use super::body::{read_limited, BodyError, Overflow, TooLarge, ERROR_BODY_LIMIT};
 use super::client::Client;
 use super::error::{Error, TransportError};
+use super::middleware::{CallInfo, Next, SendError, SendErrorKind};
 use super::params::{encode_component, encode_cookie_value};
 use super::request::{multipart_form, Body, Request};
 use super::response::RawResponse;
@@ -145,7 +146,7 @@ impl Client {
                 .build()
                 .map_err(|e| Error::invalid_request(req.operation_id, e.without_url().to_string()))?;
         }
-        *request.timeout_mut() = inner.request_timeout;
+        *request.timeout_mut() = req.attempt_timeout().or(inner.request_timeout);
         Ok((request, used_tokens))
     }
 
@@ -191,20 +192,49 @@ impl Client {
     pub(super) async fn send_within_limit(
         &self,
         request: reqwest::Request,
-        req: &Request,
+        info: &CallInfo,
         url: &Url,
-        attempt: u32,
         progress: &Progress,
     ) -> Result<Result<RawResponse, reqwest::Error>, Error<Infallible>> {
-        self.send(request, req.operation_id, progress).await.map_err(|(status, too_large)| {
+        self.send(request, info.operation_id, progress).await.map_err(|(status, too_large)| {
             Error::Transport(TransportError::body_too_large(
-                req.operation_id,
-                attempt,
+                info.operation_id,
+                info.attempt,
                 status,
                 too_large.limit,
                 too_large.announced,
                 &address_of(url),
             ))
         })
+    }
+
+    /// Sends one prepared request of attempt `attempt` through the
+    /// [`Middleware`](super::Middleware) chain, if there is one, to
+    /// [`Client::send_within_limit`].
+    pub(super) async fn send_prepared(
+        &self,
+        request: reqwest::Request,
+        req: &Request,
+        url: &Url,
+        attempt: u32,
+        progress: &Progress,
+    ) -> Result<Result<RawResponse, reqwest::Error>, Error<Infallible>> {
+        let info = CallInfo {
+            operation_id: req.operation_id,
+            path_template: req.path_template,
+            method: request.method().clone(),
+            attempt,
+        };
+        let middleware = &self.inner.middleware;
+        if middleware.is_empty() {
+            return self.send_within_limit(request, &info, url, progress).await;
+        }
+        let next = Next { client: self, rest: middleware, info: &info, progress, url };
+        match next.run(request).await {
+            // A response a middleware made itself decodes like the server's.
+            Ok(raw) => Ok(Ok(raw.for_call(req.operation_id, &self.inner.sensitive_headers, self.inner.strict_formats))),
+            Err(SendError(SendErrorKind::Transport(e))) => Ok(Err(e)),
+            Err(SendError(SendErrorKind::Call(e))) => Err(e),
+        }
     }
 }

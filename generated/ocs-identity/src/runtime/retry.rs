@@ -16,11 +16,15 @@ pub(crate) const LONGEST_TIMER: Duration = Duration::from_secs(86400 * 365 * 30)
 
 /// When and how [`Client::execute`](super::Client::execute) retries.
 ///
-/// - Responses `429 Too Many Requests` and `503 Service Unavailable` are retried
-///   for every method (the server has not acted on the request).
-/// - Transport errors are retried only for idempotent methods (GET, HEAD,
-///   OPTIONS, PUT, DELETE, TRACE), except connection errors (the request was
-///   never sent), which are retried for every method.
+/// - Responses `429 Too Many Requests` are retried for every method (the
+///   server has not acted on the request).
+/// - Responses `503 Service Unavailable`, and transport errors after the
+///   request was sent, are retried only for idempotent methods (GET, HEAD,
+///   OPTIONS, PUT, DELETE, TRACE) and for calls with an idempotency key
+///   ([`CallOptions::idempotent`](super::CallOptions::idempotent), or a spec
+///   header parameter named `Idempotency-Key`), which send the same key on
+///   every attempt. A `POST` without a key is never replayed. Connection
+///   errors (the request was never sent) are retried for every method.
 /// - The delay is the server's `Retry-After` (seconds or HTTP date) if present,
 ///   else Okta's `X-Rate-Limit-Reset` (UTC epoch seconds), else the next
 ///   exponential backoff delay (with jitter unless disabled). When the server
@@ -181,7 +185,8 @@ pub(crate) struct Attempt<'a> {
     pub(crate) retries: u32,
     /// Whether the call already refetched its tokens after a 401.
     pub(crate) reauthenticated: bool,
-    /// Whether the request's method is idempotent (see [`is_idempotent`]).
+    /// Whether the request may be replayed: its method is idempotent (see
+    /// [`is_idempotent`]) or it carries an idempotency key.
     pub(crate) idempotent: bool,
 }
 
@@ -229,6 +234,11 @@ pub(crate) fn decide(
                 return Decision::Reauthenticate;
             }
             if status != StatusCode::TOO_MANY_REQUESTS && status != StatusCode::SERVICE_UNAVAILABLE {
+                return Decision::Return(Stop::Final);
+            }
+            // A gateway may answer 503 after the server acted on the request:
+            // replayed only when that is harmless (a 429 never was acted on).
+            if status == StatusCode::SERVICE_UNAVAILABLE && !attempt.idempotent {
                 return Decision::Return(Stop::Final);
             }
             if attempt.retries >= policy.retries() {
@@ -328,6 +338,8 @@ mod tests {
         reauthenticated: bool,
         retries: u32,
         method: Method,
+        /// The call carries an idempotency key.
+        keyed: bool,
         time_left: Option<Duration>,
         expected: Decision,
         /// Whether the backoff is asked for a delay (only when the server names none).
@@ -344,6 +356,7 @@ mod tests {
             reauthenticated: false,
             retries: 0,
             method: Method::GET,
+            keyed: false,
             time_left: None,
             expected: Decision::Return(Stop::Final),
             asks_backoff: false,
@@ -389,6 +402,16 @@ mod tests {
                 name: "429 on POST is retried",
                 ended: Status(429),
                 method: Method::POST,
+                expected: RetryAfter(BACKOFF),
+                asks_backoff: true,
+                ..row()
+            },
+            Row { name: "503 on POST without a key is returned", ended: Status(503), method: Method::POST, ..row() },
+            Row {
+                name: "503 on POST with an idempotency key: backoff",
+                ended: Status(503),
+                method: Method::POST,
+                keyed: true,
                 expected: RetryAfter(BACKOFF),
                 asks_backoff: true,
                 ..row()
@@ -592,6 +615,15 @@ mod tests {
             Row { name: "error after sending a POST is returned", ended: SentError, method: Method::POST, ..row() },
             Row { name: "error after sending a PATCH is returned", ended: SentError, method: Method::PATCH, ..row() },
             Row {
+                name: "error after sending a POST with an idempotency key: backoff",
+                ended: SentError,
+                method: Method::POST,
+                keyed: true,
+                expected: RetryAfter(BACKOFF),
+                asks_backoff: true,
+                ..row()
+            },
+            Row {
                 name: "connect error with retries exhausted is returned",
                 ended: ConnectError,
                 retries: 3,
@@ -624,7 +656,7 @@ mod tests {
                 outcome,
                 retries: row.retries,
                 reauthenticated: row.reauthenticated,
-                idempotent: is_idempotent(&row.method),
+                idempotent: row.keyed || is_idempotent(&row.method),
             };
             let mut asked_backoff = false;
             let decision = decide(&policy, &attempt, now, row.time_left, || {

@@ -43,6 +43,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
         ListApiServiceIntegrationInstanceSecrets {
             client: self.client,
             api_service_id: api_service_id.into(),
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -62,6 +63,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
         CreateApiServiceIntegrationInstanceSecret {
             client: self.client,
             api_service_id: api_service_id.into(),
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -84,6 +86,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
             client: self.client,
             api_service_id: api_service_id.into(),
             secret_id: secret_id.into(),
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -106,6 +109,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
             client: self.client,
             api_service_id: api_service_id.into(),
             secret_id: secret_id.into(),
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -128,6 +132,7 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
             client: self.client,
             api_service_id: api_service_id.into(),
             secret_id: secret_id.into(),
+            options: crate::runtime::CallOptions::new(),
         }
     }
 }
@@ -138,9 +143,17 @@ impl<'a> ApiServiceIntegrationsApi<'a> {
 pub struct ListApiServiceIntegrationInstanceSecrets<'a> {
     client: &'a Client,
     api_service_id: String,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -151,6 +164,7 @@ impl<'a> ListApiServiceIntegrationInstanceSecrets<'a> {
         request.path_param("apiServiceId", &self.api_service_id);
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -235,9 +249,17 @@ impl<'a> std::future::IntoFuture for ListApiServiceIntegrationInstanceSecrets<'a
 pub struct CreateApiServiceIntegrationInstanceSecret<'a> {
     client: &'a Client,
     api_service_id: String,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -248,6 +270,7 @@ impl<'a> CreateApiServiceIntegrationInstanceSecret<'a> {
         request.path_param("apiServiceId", &self.api_service_id);
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -308,9 +331,17 @@ pub struct DeleteApiServiceIntegrationInstanceSecret<'a> {
     client: &'a Client,
     api_service_id: String,
     secret_id: String,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> DeleteApiServiceIntegrationInstanceSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -321,6 +352,7 @@ impl<'a> DeleteApiServiceIntegrationInstanceSecret<'a> {
         request.path_param("apiServiceId", &self.api_service_id);
         request.path_param("secretId", &self.secret_id);
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -370,9 +402,17 @@ pub struct ActivateApiServiceIntegrationInstanceSecret<'a> {
     client: &'a Client,
     api_service_id: String,
     secret_id: String,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -384,6 +424,7 @@ impl<'a> ActivateApiServiceIntegrationInstanceSecret<'a> {
         request.path_param("secretId", &self.secret_id);
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -444,9 +485,17 @@ pub struct DeactivateApiServiceIntegrationInstanceSecret<'a> {
     client: &'a Client,
     api_service_id: String,
     secret_id: String,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -458,6 +507,7 @@ impl<'a> DeactivateApiServiceIntegrationInstanceSecret<'a> {
         request.path_param("secretId", &self.secret_id);
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 

@@ -29,6 +29,7 @@ impl<'a> ApiTokenApi<'a> {
     pub fn list_api_tokens(&self) -> ListApiTokens<'a> {
         ListApiTokens {
             client: self.client,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -41,6 +42,7 @@ impl<'a> ApiTokenApi<'a> {
     pub fn revoke_current_api_token(&self) -> RevokeCurrentApiToken<'a> {
         RevokeCurrentApiToken {
             client: self.client,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -57,6 +59,7 @@ impl<'a> ApiTokenApi<'a> {
         GetApiToken {
             client: self.client,
             api_token_id: api_token_id.into(),
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -79,6 +82,7 @@ impl<'a> ApiTokenApi<'a> {
             client: self.client,
             api_token_id: api_token_id.into(),
             body,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -98,6 +102,7 @@ impl<'a> ApiTokenApi<'a> {
         RevokeApiToken {
             client: self.client,
             api_token_id: api_token_id.into(),
+            options: crate::runtime::CallOptions::new(),
         }
     }
 }
@@ -107,9 +112,17 @@ impl<'a> ApiTokenApi<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListApiTokens<'a> {
     client: &'a Client,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> ListApiTokens<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -119,6 +132,7 @@ impl<'a> ListApiTokens<'a> {
         );
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -188,9 +202,17 @@ impl<'a> std::future::IntoFuture for ListApiTokens<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeCurrentApiToken<'a> {
     client: &'a Client,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> RevokeCurrentApiToken<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -199,6 +221,7 @@ impl<'a> RevokeCurrentApiToken<'a> {
             "revokeCurrentApiToken",
         );
         request.security(&[&["apiToken"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -247,9 +270,17 @@ impl<'a> std::future::IntoFuture for RevokeCurrentApiToken<'a> {
 pub struct GetApiToken<'a> {
     client: &'a Client,
     api_token_id: String,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> GetApiToken<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -260,6 +291,7 @@ impl<'a> GetApiToken<'a> {
         request.path_param("apiTokenId", &self.api_token_id);
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -309,9 +341,17 @@ pub struct UpsertApiToken<'a> {
     client: &'a Client,
     api_token_id: String,
     body: models::ApiTokenUpdate,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> UpsertApiToken<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Result<Request, Error<models::Error>> {
         let mut request = Request::new(
@@ -323,6 +363,7 @@ impl<'a> UpsertApiToken<'a> {
         request.json_body(&self.body)?;
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         Ok(request)
     }
 
@@ -371,9 +412,17 @@ impl<'a> std::future::IntoFuture for UpsertApiToken<'a> {
 pub struct RevokeApiToken<'a> {
     client: &'a Client,
     api_token_id: String,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> RevokeApiToken<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -383,6 +432,7 @@ impl<'a> RevokeApiToken<'a> {
         );
         request.path_param("apiTokenId", &self.api_token_id);
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 

@@ -31,6 +31,7 @@ impl<'a> HookKeyApi<'a> {
     pub fn list_hook_keys(&self) -> ListHookKeys<'a> {
         ListHookKeys {
             client: self.client,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -58,6 +59,7 @@ impl<'a> HookKeyApi<'a> {
         CreateHookKey {
             client: self.client,
             body,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -76,6 +78,7 @@ impl<'a> HookKeyApi<'a> {
         GetPublicKey {
             client: self.client,
             key_id: key_id.into(),
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -95,6 +98,7 @@ impl<'a> HookKeyApi<'a> {
             client: self.client,
             id: id.into(),
             expand: None,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -121,6 +125,7 @@ impl<'a> HookKeyApi<'a> {
             client: self.client,
             id: id.into(),
             body,
+            options: crate::runtime::CallOptions::new(),
         }
     }
 
@@ -139,6 +144,7 @@ impl<'a> HookKeyApi<'a> {
         DeleteHookKey {
             client: self.client,
             id: id.into(),
+            options: crate::runtime::CallOptions::new(),
         }
     }
 }
@@ -148,9 +154,17 @@ impl<'a> HookKeyApi<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListHookKeys<'a> {
     client: &'a Client,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> ListHookKeys<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -160,6 +174,7 @@ impl<'a> ListHookKeys<'a> {
         );
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -230,9 +245,17 @@ impl<'a> std::future::IntoFuture for ListHookKeys<'a> {
 pub struct CreateHookKey<'a> {
     client: &'a Client,
     body: models::KeyRequest,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> CreateHookKey<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Result<Request, Error<models::Error>> {
         let mut request = Request::new(
@@ -243,6 +266,7 @@ impl<'a> CreateHookKey<'a> {
         request.json_body(&self.body)?;
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         Ok(request)
     }
 
@@ -308,9 +332,17 @@ impl<'a> std::future::IntoFuture for CreateHookKey<'a> {
 pub struct GetPublicKey<'a> {
     client: &'a Client,
     key_id: String,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> GetPublicKey<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -321,6 +353,7 @@ impl<'a> GetPublicKey<'a> {
         request.path_param("keyId", &self.key_id);
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -378,6 +411,7 @@ pub struct GetHookKey<'a> {
     client: &'a Client,
     id: String,
     expand: Option<models::GetHookKeyExpand>,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> GetHookKey<'a> {
@@ -385,6 +419,13 @@ impl<'a> GetHookKey<'a> {
     #[inline]
     pub fn expand(mut self, value: models::GetHookKeyExpand) -> Self {
         self.expand = Some(value);
+        self
+    }
+
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -401,6 +442,7 @@ impl<'a> GetHookKey<'a> {
         }
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 
@@ -467,9 +509,17 @@ pub struct ReplaceHookKey<'a> {
     client: &'a Client,
     id: String,
     body: models::KeyRequest,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> ReplaceHookKey<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Result<Request, Error<models::Error>> {
         let mut request = Request::new(
@@ -481,6 +531,7 @@ impl<'a> ReplaceHookKey<'a> {
         request.json_body(&self.body)?;
         request.accept("application/json");
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         Ok(request)
     }
 
@@ -546,9 +597,17 @@ impl<'a> std::future::IntoFuture for ReplaceHookKey<'a> {
 pub struct DeleteHookKey<'a> {
     client: &'a Client,
     id: String,
+    options: crate::runtime::CallOptions,
 }
 
 impl<'a> DeleteHookKey<'a> {
+    /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+    #[inline]
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     #[inline]
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -558,6 +617,7 @@ impl<'a> DeleteHookKey<'a> {
         );
         request.path_param("id", &self.id);
         request.security(&[&["apiToken"], &["oauth2"]]);
+        request.call_options(&self.options);
         request
     }
 

@@ -13,6 +13,7 @@ use super::auth::{Credentials, Scheme, Schemes};
 use super::body::DEFAULT_MAX_BODY_SIZE;
 use super::client::{Client, Inner};
 use super::error::Error;
+use super::middleware::Middleware;
 use super::origin::{check_server_variable, follow_base_origin, require_https, substitute};
 use super::redact::without_userinfo;
 use super::redirect::RedirectPolicy;
@@ -73,6 +74,7 @@ pub struct ClientBuilder {
     token_timeout: Duration,
     redirects: RedirectPolicy,
     allow_insecure_http: bool,
+    middleware: Vec<Arc<dyn Middleware>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -99,6 +101,7 @@ impl fmt::Debug for ClientBuilder {
             .field("token_timeout", &self.token_timeout)
             .field("redirects", &self.redirects)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("middleware", &self.middleware.len())
             .finish()
     }
 }
@@ -126,6 +129,7 @@ impl ClientBuilder {
             token_timeout: DEFAULT_TOKEN_TIMEOUT,
             redirects: RedirectPolicy::default(),
             allow_insecure_http: false,
+            middleware: Vec::new(),
         }
     }
 
@@ -303,6 +307,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds `middleware` around every request the client sends (see
+    /// [`Middleware`]). Middleware run in the order they are added: the first
+    /// added is the outermost (it sees each request first and its response
+    /// last), the last added is next to the network. Each runs inside the
+    /// retry loop, after credentials are applied, once per request sent.
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
+    }
+
     /// Builds the client; fails with [`Error::Config`] on an invalid base URL,
     /// an unknown or ill-formed server variable, invalid credentials, plain
     /// `http` carrying credentials to another machine (see
@@ -352,6 +366,7 @@ impl Client {
                 max_body_size: b.max_body_size,
                 max_pages: b.max_pages,
                 redirects: b.redirects,
+                middleware: b.middleware,
             }),
         })
     }

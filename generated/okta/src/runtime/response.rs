@@ -211,6 +211,18 @@ impl RawResponse {
         Error::Api(error.with_truncated_body(self.body_truncated))
     }
 
+    /// A response of the call `operation` (one a middleware made with
+    /// [`RawResponse::new`] included): named after it, decoded by the
+    /// client's rules, its credential headers redacted.
+    pub(crate) fn for_call(mut self, operation: &'static str, sensitive: &[HeaderName], strict_formats: bool) -> Self {
+        if self.operation.is_empty() {
+            mark_sensitive(&mut self.headers, sensitive);
+            self.operation = operation;
+            self.strict_formats = strict_formats;
+        }
+        self
+    }
+
     /// Builds a response from reqwest parts, marking credential headers sensitive.
     pub(crate) fn from_parts(
         status: StatusCode,
