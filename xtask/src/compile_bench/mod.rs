@@ -1,4 +1,4 @@
-//! `cargo xtask compile-bench SPEC [--name N] [--features F] [--runs R] [--peer DIR [--peer-features F]]...`:
+//! `cargo xtask compile-bench SPEC [--name N] [--features F] [--runs R] [--calls N] [--peer DIR [--peer-features F]]...`:
 //! what a generated crate costs its users to compile, alone or against
 //! other generators' crates for the same spec.
 //!
@@ -9,7 +9,19 @@
 //! - clean check: the crate-only `cargo check` after `cargo clean -p <crate>`
 //!   (which also removes the crate's incremental state, so this is cold);
 //! - touch + check: `touch src/lib.rs` + `cargo check`, on the incremental
-//!   state the clean check just left (what an edit-check loop costs).
+//!   state the clean check just left (what an edit-check loop costs);
+//! - calls: clean build: a user's crate that calls N operations (`--calls`,
+//!   default 5; `calls.rs` writes it), built after `cargo clean -p` of it
+//!   and of the client crate: what a user's first build of both costs. Our
+//!   operations are `#[inline]` and compile in the caller, so the crate-only
+//!   figures leave part of our cost out; this one does not;
+//! - calls: touch + build: `touch` the user's crate, `cargo build` it (an
+//!   edit-build loop of the user's own code).
+//!
+//! The calls are the first N operations whose required arguments are
+//! scalars; a peer gets the same operations in its own call style when that
+//! style is known (progenitor's, found by its `progenitor-client`
+//! dependency), else its calls figures are left out.
 //!
 //! `--peer DIR` (repeatable) adds a crate that another generator made (a
 //! folder with its own Cargo.toml) as another member of the same workspace:
@@ -65,6 +77,8 @@
 //! system time of cargo and the processes it waited for, which the other
 //! builds on a shared machine disturb less than wall time.
 
+mod calls;
+
 use crate::codegen::{default_crate_name, generate_from_file};
 use generator::Settings;
 use std::path::{Path, PathBuf};
@@ -73,10 +87,10 @@ use std::time::{Duration, Instant};
 
 const WORKSPACE: &str = "target/compile-bench";
 const USAGE: &str = "usage: cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] \
-                     [--peer <CRATE_DIR> [--peer-features <F,...>]]...";
+                     [--calls <N>] [--peer <CRATE_DIR> [--peer-features <F,...>]]...";
 
 /// The figures, in the order they are measured and printed.
-const FIGURES: [&str; 3] = ["clean build", "clean check", "touch + check"];
+const FIGURES: [&str; 5] = ["clean build", "clean check", "touch + check", "calls: clean build", "calls: touch+build"];
 
 #[derive(Debug)]
 struct Options {
@@ -84,6 +98,7 @@ struct Options {
     name: Option<String>,
     features: Option<String>,
     runs: usize,
+    calls: usize,
     peers: Vec<Peer>,
 }
 
@@ -95,7 +110,7 @@ struct Peer {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { spec: String::new(), name: None, features: None, runs: 1, peers: Vec::new() };
+    let mut options = Options { spec: String::new(), name: None, features: None, runs: 1, calls: 5, peers: Vec::new() };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().cloned().ok_or_else(|| format!("error: {arg} needs a value\n{USAGE}"));
@@ -108,6 +123,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 let peer =
                     options.peers.last_mut().ok_or(format!("error: --peer-features follows a --peer\n{USAGE}"))?;
                 peer.features = Some(features);
+            }
+            "--calls" => {
+                options.calls =
+                    value()?.parse().ok().filter(|n| *n > 0).ok_or(format!("error: --calls takes a count\n{USAGE}"))?
             }
             "--runs" => {
                 options.runs =
@@ -142,7 +161,9 @@ struct Subject {
     selection: Vec<String>,
     dir: PathBuf,
     lines: usize,
-    measures: [Vec<Measure>; 3],
+    /// The user's crate calling this one's operations, if its call style is known.
+    downstream: Option<String>,
+    measures: [Vec<Measure>; 5],
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -167,9 +188,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let subject = copy_peer(peer, workspace, &taken)?;
         subjects.push(subject);
     }
+    let spec_text = std::fs::read_to_string(spec).map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
+    let chosen = calls::choose(&spec_text, &settings, options.calls)?;
+    eprintln!("calls: {}", chosen.iter().map(|c| c.operation_id.as_str()).collect::<Vec<_>>().join(", "));
+    let features = [options.features.clone()].into_iter().chain(options.peers.iter().map(|p| p.features.clone()));
+    for (subject, features) in subjects.iter_mut().zip(features) {
+        subject.write_downstream(workspace, features.as_deref(), &chosen)?;
+    }
 
     // Only this run's crates are members; the dependencies' artifacts stay in the shared target folder.
-    let members: Vec<String> = subjects.iter().map(|s| format!("\"{}\"", relative(&s.dir, workspace))).collect();
+    let members: Vec<String> = subjects
+        .iter()
+        .flat_map(|s| std::iter::once(relative(&s.dir, workspace)).chain(s.downstream.iter().map(downstream_dir)))
+        .map(|member| format!("\"{member}\""))
+        .collect();
     let manifest = format!(
         "# Throwaway workspace of `cargo xtask compile-bench`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")
@@ -195,6 +227,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         };
         cargo(workspace, "build", &subject.selection).map_err(failed)?;
         cargo(workspace, "check", &subject.selection).map_err(failed)?;
+        if let Some(downstream) = &subject.downstream {
+            cargo(workspace, "build", &["-p".to_string(), downstream.clone()]).map_err(failed)?;
+        }
     }
 
     for run in 1..=options.runs {
@@ -203,8 +238,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         for (figure, name) in FIGURES.iter().enumerate() {
             for &i in &order {
                 let subject = &mut subjects[i];
-                let measure = subject.measure(workspace, figure)?;
-                eprintln!("run {run} {name:<13} {}: {}", subject.package, show(&measure));
+                let Some(measure) = subject.measure(workspace, figure)? else { continue };
+                eprintln!("run {run} {name:<18} {}: {}", subject.package, show(&measure));
                 subject.measures[figure].push(measure);
             }
         }
@@ -219,15 +254,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Some(source) => ("peer", format!("{flags} from {}", source.display())),
         };
         println!("{role} {}{features}: {} lines of Rust", subject.package, subject.lines);
-        for (figure, name) in FIGURES.iter().enumerate() {
-            println!("  {name:<13}  {}", summary(&subject.measures[figure]));
+        if subject.downstream.is_none() {
+            println!("  (calls not measured: its call style is not known)");
+        }
+        for (figure, name) in FIGURES.iter().enumerate().filter(|(figure, _)| !subject.measures[*figure].is_empty()) {
+            println!("  {name:<18}  {}", summary(&subject.measures[figure]));
         }
     }
     let ours = &subjects[0];
     for peer in &subjects[1..] {
         println!("ours/peer ({} / {}), ratios of the medians:", ours.package, peer.package);
         for (figure, name) in FIGURES.iter().enumerate() {
-            println!("  {name:<13}  {}", ratios(&ours.measures[figure], &peer.measures[figure]));
+            println!("  {name:<18}  {}", ratios(&ours.measures[figure], &peer.measures[figure]));
         }
     }
     Ok(())
@@ -235,27 +273,65 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 impl Subject {
     fn new(source: Option<PathBuf>, package: String, selection: Vec<String>, dir: PathBuf, lines: usize) -> Subject {
-        Subject { source, package, selection, dir, lines, measures: [Vec::new(), Vec::new(), Vec::new()] }
+        Subject { source, package, selection, dir, lines, downstream: None, measures: Default::default() }
     }
 
-    /// Times one figure (an index into `FIGURES`).
-    fn measure(&self, workspace: &Path, figure: usize) -> Result<Measure, String> {
+    /// Writes the user's crate calling `chosen` on this crate, in its call
+    /// style (ours, or a known peer's); a peer of unknown style gets none.
+    fn write_downstream(
+        &mut self,
+        workspace: &Path,
+        features: Option<&str>,
+        chosen: &[calls::Call],
+    ) -> Result<(), String> {
+        let style = match &self.source {
+            None => None,
+            Some(_) => {
+                let manifest = std::fs::read_to_string(self.dir.join("Cargo.toml")).unwrap_or_default();
+                match calls::PeerStyle::detect(&manifest) {
+                    Some(style) => Some(style),
+                    None => return Ok(()),
+                }
+            }
+        };
+        let package = format!("{}-calls", self.package);
+        let client_path = format!("../../{}", relative(&self.dir, workspace));
+        let dir = workspace.join(downstream_dir(&package));
+        calls::write_crate(&dir, &package, (&self.package, &client_path), features, chosen, style)?;
+        self.downstream = Some(package);
+        Ok(())
+    }
+
+    /// Times one figure (an index into `FIGURES`); `None` for a calls
+    /// figure of a crate with no downstream crate.
+    fn measure(&self, workspace: &Path, figure: usize) -> Result<Option<Measure>, String> {
         let clean = ["-p".to_string(), self.package.clone()];
-        match figure {
-            0 => {
+        let measure = match (figure, &self.downstream) {
+            (0, _) => {
                 cargo(workspace, "clean", &clean)?;
                 cargo(workspace, "build", &self.selection)
             }
-            1 => {
+            (1, _) => {
                 cargo(workspace, "clean", &clean)?;
                 cargo(workspace, "check", &self.selection)
             }
-            _ => {
+            (2, _) => {
                 // The clean check just before left the incremental state this one starts from.
                 touch(&self.dir.join("src/lib.rs"))?;
                 cargo(workspace, "check", &self.selection)
             }
-        }
+            (_, None) => return Ok(None),
+            (3, Some(downstream)) => {
+                let both = ["-p", &self.package, "-p", downstream].map(String::from);
+                cargo(workspace, "clean", &both)?;
+                cargo(workspace, "build", &["-p".to_string(), downstream.clone()])
+            }
+            (_, Some(downstream)) => {
+                touch(&workspace.join(downstream_dir(downstream)).join("src/lib.rs"))?;
+                cargo(workspace, "build", &["-p".to_string(), downstream.clone()])
+            }
+        };
+        measure.map(Some)
     }
 }
 
@@ -397,6 +473,11 @@ fn rust_lines(dir: &Path) -> Result<usize, String> {
         }
     }
     Ok(lines)
+}
+
+/// Where a downstream crate lives in the workspace.
+fn downstream_dir(package: &String) -> String {
+    format!("downstream/{package}")
 }
 
 fn relative(path: &Path, base: &Path) -> String {
