@@ -18,6 +18,14 @@
 //! - calls: touch + build: `touch` the user's crate, `cargo build` it (an
 //!   edit-build loop of the user's own code).
 //!
+//! The target: ours/peer of the calls clean build's CPU time at most
+//! `TARGET_RATIO` (1.0: a user's first build of our crate and their calls
+//! costs no more than of the peer's). The run fails (exit 1) when a peer's
+//! ratio is over it by more than `TOLERANCE` (0.15: CPU time, unlike wall
+//! time, hardly moves with other processes on a 2-core machine; single runs
+//! of the same build still differ by up to 10%). The output starts with the
+//! machine's core count.
+//!
 //! The calls are the first N operations whose required arguments are
 //! scalars; a peer gets the same operations in its own call style when that
 //! style is known (progenitor's, found by its `progenitor-client`
@@ -88,6 +96,13 @@ use std::time::{Duration, Instant};
 const WORKSPACE: &str = "target/compile-bench";
 const USAGE: &str = "usage: cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] \
                      [--calls <N>] [--peer <CRATE_DIR> [--peer-features <F,...>]]...";
+
+/// Ours/peer of the calls clean build's CPU time must be at most this...
+const TARGET_RATIO: f64 = 1.0;
+/// ...give or take this (noise between runs of one build on a busy machine).
+const TOLERANCE: f64 = 0.15;
+/// The figure the target applies to (an index into `FIGURES`).
+const TARGET_FIGURE: usize = 3;
 
 /// The figures, in the order they are measured and printed.
 const FIGURES: [&str; 5] = ["clean build", "clean check", "touch + check", "calls: clean build", "calls: touch+build"];
@@ -245,6 +260,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
 
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    println!("machine: {cores} cores");
     println!("{} run(s); medians, wall range when several; peak = largest single process (rustc)", options.runs);
     for subject in &subjects {
         // The selection past `-p <package>` is the feature flags, if any.
@@ -268,7 +285,35 @@ pub fn run(args: &[String]) -> Result<(), String> {
             println!("  {name:<18}  {}", ratios(&ours.measures[figure], &peer.measures[figure]));
         }
     }
-    Ok(())
+    check_target(&subjects)
+}
+
+/// Fails when ours/peer of the target figure's CPU time is over the target
+/// by more than the tolerance for any peer whose calls were measured.
+fn check_target(subjects: &[Subject]) -> Result<(), String> {
+    let ours = &subjects[0];
+    println!(
+        "target: {} CPU time ours/peer <= {TARGET_RATIO:.2}; fails above {:.2}",
+        FIGURES[TARGET_FIGURE],
+        TARGET_RATIO + TOLERANCE
+    );
+    let mut missed = Vec::new();
+    for peer in &subjects[1..] {
+        let ratio = cpu_median(&ours.measures[TARGET_FIGURE]).zip(cpu_median(&peer.measures[TARGET_FIGURE]));
+        if let Some(ratio) = ratio.filter(|(_, theirs)| *theirs > 0.0).map(|(ours, theirs)| ours / theirs) {
+            if ratio > TARGET_RATIO + TOLERANCE {
+                missed.push(format!("{}: {ratio:.2}", peer.package));
+            }
+        }
+    }
+    match missed.is_empty() {
+        true => Ok(()),
+        false => Err(format!(
+            "error: compile-bench target missed (ours/peer over {:.2}): {}",
+            TARGET_RATIO + TOLERANCE,
+            missed.join(", ")
+        )),
+    }
 }
 
 impl Subject {
@@ -621,5 +666,19 @@ mod tests {
         assert_eq!(summary(&ours), "wall 2.0 s (1.0-3.0), cpu 3.0 s, peak 1.00 GiB");
         assert_eq!(ratios(&ours, &peer), "wall 0.50, cpu 0.50");
         assert_eq!(ratios(&ours, &[]), "wall n/a, cpu n/a");
+    }
+
+    fn subject(cpu_of_calls_build: f64) -> Subject {
+        let mut subject = Subject::new(None, "c".into(), Vec::new(), PathBuf::new(), 0);
+        subject.measures[TARGET_FIGURE] = vec![measure(1.0, cpu_of_calls_build)];
+        subject
+    }
+
+    #[test]
+    fn fails_when_the_calls_build_is_over_the_target_by_more_than_the_tolerance() {
+        assert!(check_target(&[subject(11.0), subject(10.0)]).is_ok(), "1.10 is within the tolerance");
+        let err = check_target(&[subject(12.0), subject(10.0)]).unwrap_err();
+        assert!(err.contains("c: 1.20"), "{err}");
+        assert!(check_target(&[subject(12.0), Subject::new(None, "p".into(), Vec::new(), PathBuf::new(), 0)]).is_ok());
     }
 }
