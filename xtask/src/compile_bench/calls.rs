@@ -57,7 +57,8 @@ fn literal_arguments(op: &Operation) -> Option<Vec<String>> {
 /// How a peer generator's operations are called, when it is known.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PeerStyle {
-    /// progenitor's builders: `client.<operation_id in snake case>().send().await`
+    /// progenitor's builders (`--interface builder`):
+    /// `client.<operation_id in snake case>().send().await`
     /// (its required arguments are builder setters, checked when sent, so a
     /// call without them compiles).
     Progenitor,

@@ -28,8 +28,10 @@
 //!
 //! The calls are the first N operations whose required arguments are
 //! scalars; a peer gets the same operations in its own call style when that
-//! style is known (progenitor's, found by its `progenitor-client`
-//! dependency), else its calls figures are left out.
+//! style is known (progenitor's builders, found by its `progenitor-client`
+//! dependency: make the crate with `--interface builder`, as below; the
+//! positional interface's calls need arguments this does not write), else
+//! its calls figures are left out.
 //!
 //! `--peer DIR` (repeatable) adds a crate that another generator made (a
 //! folder with its own Cargo.toml) as another member of the same workspace:
@@ -54,7 +56,7 @@
 //! python3 -m venv /tmp/oag-venv && /tmp/oag-venv/bin/pip install openapi-generator-cli==7.26.0
 //! # PATCHED = ../shared/corpus/spotify.yaml with the patch below
 //! /tmp/progenitor-root/bin/cargo-progenitor progenitor -i PATCHED -o /tmp/peer-progenitor-spotify \
-//!     -n spotify-progenitor -v 0.1.0
+//!     -n spotify-progenitor -v 0.1.0 --interface builder
 //! /tmp/oag-venv/bin/openapi-generator-cli generate -g rust -i PATCHED -o /tmp/peer-oag-spotify \
 //!     --additional-properties=packageName=spotify-openapi-generator
 //! cargo xtask compile-bench PATCHED --name spotify-client --runs 5 \
