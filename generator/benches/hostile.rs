@@ -119,6 +119,9 @@ fn main() {
             problems.push(format!("{name}: {problem}"));
         }
     }
+    // Timings depend on the machine: say how many cores it had.
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    println!("machine: {cores} cores");
     if problems.is_empty() {
         println!("growth: every case within {SLACK}x linear (or its cap)");
     } else {

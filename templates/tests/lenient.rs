@@ -109,8 +109,21 @@ fn a_formatted_value_that_is_not_a_string_is_still_an_error() {
 fn lenient_values_are_built_from_parsed_values_and_text() {
     let now = chrono::Utc::now();
     assert_eq!(Lenient::from(now).into_result(), Ok(now));
-    assert_eq!(Lenient::<DateTime>::parse("soon"), Lenient::Raw("soon".to_owned()));
-    assert_eq!(Lenient::<uuid::Uuid>::default(), Lenient::Parsed(uuid::Uuid::nil()));
+    assert_eq!(Lenient::<DateTime>::parse("soon").raw(), Some("soon"));
+    assert_eq!(Lenient::<uuid::Uuid>::default().parsed(), Some(&uuid::Uuid::nil()));
+}
+
+#[test]
+fn a_received_value_serializes_back_as_received_and_equals_the_same_value() {
+    let received: Lenient<DateTime> = serde_json::from_value(json!("2021-11-09T13:38:10.000-07:00")).unwrap();
+    let built = Lenient::from("2021-11-09T20:38:10Z".parse::<DateTime>().unwrap());
+    assert_eq!(received, built, "the same instant");
+    assert_eq!(received.received(), Some("2021-11-09T13:38:10.000-07:00"));
+    assert_eq!(serde_json::to_value(&received).unwrap(), json!("2021-11-09T13:38:10.000-07:00"));
+    assert_eq!(serde_json::to_value(&built).unwrap(), json!("2021-11-09T20:38:10Z"));
+    let raw: Lenient<DateTime> = serde_json::from_value(json!("soon")).unwrap();
+    assert_eq!(serde_json::to_value(&raw).unwrap(), json!("soon"));
+    assert_ne!(raw, built);
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,19 +5,22 @@
 //! client credentials (fetch once, reuse, refresh), unknown fields and secret
 //! redaction.
 //!
-//! The example documents below are copied from `spec/ocs-identity.yaml`
-//! (`components.examples`); keep them in sync when the spec changes.
+//! The example documents are read from `spec/ocs-identity.yaml`
+//! (`components.examples`), and every error example there is decoded into
+//! the error model.
 
 mod common;
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
+use common::examples::SpecExamples;
 use common::{
     assert_request, assert_serializes_to, form_fields, header, query_param, received, single_request, utc, Expected,
 };
 use futures::StreamExt as _;
 use ocs_identity_client::models::{self, ClientSecretCreateOrUpdate};
-use ocs_identity_client::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
+use ocs_identity_client::{Client, ClientBuilder, Credentials, Error, Lenient, RetryPolicy};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -64,19 +67,21 @@ fn client_credential(client_encoded: &str) -> String {
 // Examples from spec/ocs-identity.yaml
 // ---------------------------------------------------------------------------
 
+/// The spec whose examples the tests serve and expect.
+static SPEC: LazyLock<SpecExamples> = LazyLock::new(|| SpecExamples::load("ocs-identity.yaml"));
+
 /// `ClientSecretCreateOrUpdateRequest`
 fn create_or_update_request() -> Value {
-    json!({
-        "Expiration": "2019-05-31T14:57:08.577856-07:00",
-        "Expires": false,
-        "Description": "description"
-    })
+    SPEC.example("ClientSecretCreateOrUpdateRequest")
 }
 
-/// The typed form of `ClientSecretCreateOrUpdateRequest`.
+/// The typed form of `ClientSecretCreateOrUpdateRequest`: its expiration
+/// parsed from the example's text, so it is sent as that text.
 fn create_or_update_body() -> ClientSecretCreateOrUpdate {
+    let example = create_or_update_request();
+    let expiration = example["Expiration"].as_str().expect("the example's Expiration");
     ClientSecretCreateOrUpdate {
-        expiration: Some(Some(utc("2019-05-31T14:57:08.577856-07:00"))),
+        expiration: Some(Some(Lenient::parse(expiration))),
         expires: Some(Some(false)),
         description: Some(Some("description".into())),
         ..Default::default()
@@ -85,74 +90,39 @@ fn create_or_update_body() -> ClientSecretCreateOrUpdate {
 
 /// `ClientSecretExpiringRequest`
 fn expiring_request() -> Value {
-    json!({
-        "Expiration": "2030-01-01T00:00:00Z",
-        "Expires": true,
-        "Description": "Secret for the nightly export job"
-    })
+    SPEC.example("ClientSecretExpiringRequest")
 }
 
 /// `ClientSecretListResponse`
 fn secret_list_example() -> Value {
-    json!([
-        {
-            "Id": 0,
-            "Expiration": "2019-05-31T14:57:08.5721303-07:00",
-            "Expires": false,
-            "Description": "description"
-        },
-        {
-            "Id": 0,
-            "Expiration": "2019-05-31T14:57:08.5724552-07:00",
-            "Expires": false,
-            "Description": "description"
-        }
-    ])
+    SPEC.example("ClientSecretListResponse")
 }
 
 /// `ClientSecretResponseExample`
 fn secret_example() -> Value {
-    json!({
-        "Id": 0,
-        "Expiration": "2019-05-31T14:57:08.5763045-07:00",
-        "Expires": false,
-        "Description": "description"
-    })
+    SPEC.example("ClientSecretResponseExample")
 }
 
 /// `ClientSecretUpdatedResponse`
 fn updated_secret_example() -> Value {
-    json!({
-        "Id": 0,
-        "Expiration": "2019-05-31T14:57:08.5830795-07:00",
-        "Expires": false,
-        "Description": "description"
-    })
+    SPEC.example("ClientSecretUpdatedResponse")
 }
 
-/// The secret value of `ClientSecretCreatedResponse` (the spec's example is
-/// literally `Secret`; a longer value makes leak checks meaningful).
+/// The secret value the tests put in `ClientSecretCreatedResponse` (the
+/// spec's example is literally `Secret`; a longer value makes leak checks
+/// meaningful).
 const NEW_SECRET_VALUE: &str = "Secret-4f9c2a7e1d8b3c6f5a0e9d2c7b4a1f8e";
 
 /// `ClientSecretCreatedResponse`, with `NEW_SECRET_VALUE` as its `Secret`.
 fn created_secret_example() -> Value {
-    json!({
-        "Secret": NEW_SECRET_VALUE,
-        "Id": 0,
-        "Expiration": "2019-05-31T14:57:08.5795202-07:00",
-        "Expires": false,
-        "Description": "description"
-    })
+    let mut example = SPEC.example("ClientSecretCreatedResponse");
+    example["Secret"] = json!(NEW_SECRET_VALUE);
+    example
 }
 
 /// `ErrorSecretNotFound`
 fn secret_not_found_example() -> Value {
-    json!({
-        "OperationId": "4b0d7f8e-6a5c-4d9e-9f2a-1b0c9d8e7f6a",
-        "Error": "Not found.",
-        "Reason": "Secret 1 was not found for client 5c1b2e3d-8f9a-4b7c-9d6e-1a2b3c4d5e6f.",
-        "Resolution": "Check the tenant, client and secret identifiers."
-    })
+    SPEC.example("ErrorSecretNotFound")
 }
 
 fn assert_secret_example_fields(secret: &models::ClientSecret, expiration: &str) {
@@ -1089,4 +1059,24 @@ async fn send_with_headers_exposes_total_count_beside_the_typed_list() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["total-count"], "42");
     assert_eq!(response.body().len(), secret_list_example().as_array().unwrap().len());
+}
+
+// ---------------------------------------------------------------------------
+// Every error example of the spec
+// ---------------------------------------------------------------------------
+
+#[test]
+fn every_error_example_in_the_spec_decodes_into_the_error_model_and_back_unchanged() {
+    let errors: Vec<_> = SPEC.response_examples().into_iter().filter(|e| !e.status.starts_with('2')).collect();
+    let statuses: std::collections::BTreeSet<&str> = errors.iter().map(|e| e.status.as_str()).collect();
+    assert_eq!(statuses.into_iter().collect::<Vec<_>>(), ["400", "401", "403", "404", "408", "500"]);
+    for example in &errors {
+        let at = format!("{} {} {}", example.operation, example.status, example.name);
+        assert_eq!(example.schema.as_deref(), Some("#/components/schemas/ErrorResponse"), "{at}: the error model");
+        let error: models::ErrorResponse =
+            serde_json::from_value(example.value.clone()).unwrap_or_else(|e| panic!("{at}: {e}"));
+        assert!(error.additional_properties.is_empty(), "{at}: a property the model lacks: {error:?}");
+        assert!(matches!(&error.error, Some(Some(text)) if !text.is_empty()), "{at}: no Error text: {error:?}");
+        assert_serializes_to(&error, &example.value);
+    }
 }

@@ -4,13 +4,16 @@
 //! spec's examples), typed errors, rate-limit retries, Link-header paging,
 //! unknown fields and enum values, and secret redaction.
 //!
-//! The example documents below are copied from `spec/okta.yaml`
-//! (`components.examples`); keep them in sync when the spec changes.
+//! The example documents are read from `spec/okta.yaml`
+//! (`components.examples`), and every error example there is decoded into
+//! the error model.
 
 mod common;
 
+use std::sync::LazyLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use common::examples::SpecExamples;
 use common::recorder::warnings;
 use common::{assert_json_eq, assert_request, assert_serializes_to, header, received, single_request, utc, Expected};
 use futures::StreamExt as _;
@@ -64,236 +67,82 @@ fn ok_json(body: Value) -> ResponseTemplate {
 // Examples from spec/okta.yaml
 // ---------------------------------------------------------------------------
 
+/// The spec whose examples the tests serve and expect.
+static SPEC: LazyLock<SpecExamples> = LazyLock::new(|| SpecExamples::load("okta.yaml"));
+
 /// `ApiTokenListMetadataResponse`
 fn api_token_list_example() -> Value {
-    json!([
-        {
-            "name": "My API Token",
-            "userId": "00uabcdefg1234567890",
-            "tokenWindow": "P30D",
-            "network": { "connection": "ANYWHERE" },
-            "id": "00Tabcdefg1234567890",
-            "clientName": "Okta API",
-            "expiresAt": "2021-12-11T20:38:10.000Z",
-            "created": "2021-11-09T20:38:10.000Z",
-            "lastUpdated": "2021-11-11T20:38:10.000Z",
-            "_links": {
-                "self": {
-                    "href": "https://{yourOktaDomain}/api/v1/api-tokens/00Tabcdefg1234567890",
-                    "hints": { "allow": ["GET", "DELETE"] }
-                },
-                "user": {
-                    "href": "https://{yourOktaDomain}/api/v1/users/00uabcdefg1234567890",
-                    "hints": { "allow": ["GET"] }
-                }
-            }
-        },
-        {
-            "name": "Another API Token",
-            "userId": "00uabcdefg1234567890",
-            "tokenWindow": "PT5M",
-            "id": "00T1234567890abcdefg",
-            "clientName": "Okta API",
-            "expiresAt": "2021-11-11T20:43:10.000Z",
-            "created": "2021-11-09T20:38:10.000Z",
-            "lastUpdated": "2021-11-11T20:38:10.000Z",
-            "_links": {
-                "self": {
-                    "href": "https://{yourOktaDomain}/api/v1/api-tokens/00T1234567890abcdefg",
-                    "hints": { "allow": ["GET", "DELETE"] }
-                },
-                "user": {
-                    "href": "https://{yourOktaDomain}/api/v1/users/00uabcdefg1234567890",
-                    "hints": { "allow": ["GET"] }
-                }
-            }
-        }
-    ])
+    SPEC.example("ApiTokenListMetadataResponse")
 }
 
 /// `ApiTokenMetadataResponse`
 fn api_token_example() -> Value {
-    json!({
-        "name": "My API Token",
-        "userId": "00uXXXXXXXXXXXXXXXXX",
-        "tokenWindow": "P30D",
-        "network": { "connection": "ANYWHERE" },
-        "id": "00Tabcdefg1234567890",
-        "clientName": "Okta API",
-        "expiresAt": "2021-12-11T20:38:10.000Z",
-        "created": "2021-11-09T20:38:10.000Z",
-        "lastUpdated": "2021-11-11T20:38:10.000Z",
-        "_links": {
-            "self": {
-                "href": "https://{yourOktaDomain}/api/v1/api-tokens/00Tabcdefg1234567890",
-                "hints": { "allow": ["GET", "DELETE"] }
-            },
-            "user": {
-                "href": "https://{yourOktaDomain}/api/v1/users/00uXXXXXXXXXXXXXXXXX",
-                "hints": { "allow": ["GET"] }
-            }
-        }
-    })
+    SPEC.example("ApiTokenMetadataResponse")
 }
 
 /// `ApiTokenUpdateRequest`
 fn api_token_update_request() -> Value {
-    json!({
-        "name": "api_token_name",
-        "userId": "00uabcdefg1234567890",
-        "network": { "connection": "ANYWHERE" }
-    })
+    SPEC.example("ApiTokenUpdateRequest")
 }
 
 /// `ListAllKeysResponse`
 fn hook_key_list_example() -> Value {
-    json!([
-        {
-            "id": "HKY1i2htmXF5UNQhL0g4",
-            "keyId": "bb5bed7d-6e4d-488f-9c86-59b93a2bb3fb",
-            "name": "My new key",
-            "created": "2022-08-22T16:34:33.000Z",
-            "lastUpdated": "2022-08-22T16:34:33.000Z",
-            "isUsed": "true"
-        },
-        {
-            "id": "HKY1p7jWLndGQV9M60g4",
-            "keyId": "7fbc27fd-e3df-4522-86bf-1930110256ad",
-            "name": "Test key",
-            "created": "2022-08-31T18:09:58.000Z",
-            "lastUpdated": "2022-08-31T18:09:58.000Z",
-            "isUsed": "false"
-        }
-    ])
+    SPEC.example("ListAllKeysResponse")
 }
-
-/// The RSA modulus of the public key in the hook key examples.
-const MODULUS: &str = "2naqCnv6r4xNQs7207lRtKQvdtnlVND-8k5iYBIiqoKGY3CqUmRm1jleoOniiQoMkFX8Wj2DmVqr002efF3vOQ7_gjtTatBTVUNbNIQLybun4dkVoUtfP7pRc5SLpcP3eGPRVar734ZrpQXzmCEdpqBt3jrVjwYjNE5DqOjbYXFJtMsy8CWE9LRJ3kyHEoHPzo22dG_vMrXH0_sAQoCk_4TgNCbvyzVmGVYXI_BkUnp0hv2pR4bQVRYzGB9dKJdctOh8zULqc_EJ8tiYsS05YnF7whrWEyARK0rH-e4d4W-OmBTga_zhY4kJ4NsoQ4PyvcatZkxjPO92QHQOFDnf3w";
 
 /// `RetrievePublicKeyResponse`
 fn public_key_example() -> Value {
-    json!({
-        "kty": "RSA",
-        "alg": "RSA",
-        "kid": "7fbc27fd-e3df-4522-86bf-1930110256ad",
-        "use": null,
-        "e": "AQAB",
-        "n": MODULUS
-    })
+    SPEC.example("RetrievePublicKeyResponse")
 }
 
-/// `CreateHookKeyResponse` (identical to `RetrieveKeyExpandedResponse`)
+/// The RSA modulus of the public key in the hook key examples.
+fn modulus() -> String {
+    public_key_example()["n"].as_str().expect("the example's modulus").to_owned()
+}
+
+/// `CreateHookKeyResponse`
 fn hook_key_expanded_example() -> Value {
-    json!({
-        "id": "HKY1p7jWLndGQV9M60g4",
-        "keyId": "7fbc27fd-e3df-4522-86bf-1930110256ad",
-        "name": "My new key",
-        "created": "2022-08-31T18:09:58.000Z",
-        "lastUpdated": "2022-08-31T18:09:58.000Z",
-        "isUsed": "false",
-        "_embedded": public_key_example()
-    })
+    SPEC.example("CreateHookKeyResponse")
 }
 
 /// `RetrieveKeyResponse`
 fn hook_key_example() -> Value {
-    json!({
-        "id": "HKY1p7jWLndGQV9M60g4",
-        "keyId": "7fbc27fd-e3df-4522-86bf-1930110256ad",
-        "name": "My new key",
-        "created": "2022-08-31T18:09:58.000Z",
-        "lastUpdated": "2022-08-31T18:09:58.000Z",
-        "isUsed": "false"
-    })
+    SPEC.example("RetrieveKeyResponse")
 }
 
 /// `ReplaceKeyResponse`
 fn replaced_hook_key_example() -> Value {
-    json!({
-        "id": "HKY1p7jWLndGQV9M60g4",
-        "keyId": "7fbc27fd-e3df-4522-86bf-1930110256ad",
-        "name": "My updated new key",
-        "created": "2022-08-31T18:09:58.000Z",
-        "lastUpdated": "2022-08-31T18:16:59.000Z",
-        "isUsed": "false"
-    })
+    SPEC.example("ReplaceKeyResponse")
 }
 
 /// `APIServiceIntegrationInstanceSecretListResponse`
 fn secret_list_example() -> Value {
-    json!([inactive_secret_example(), active_secret_example()])
+    SPEC.example("APIServiceIntegrationInstanceSecretListResponse")
 }
 
-/// `inactiveAPIServiceIntegrationInstanceSecretResponse` (the first item of the list example)
+/// `inactiveAPIServiceIntegrationInstanceSecretResponse`
 fn inactive_secret_example() -> Value {
-    json!({
-        "id": "ocs2f4zrZbs8nUa7p0g4",
-        "status": "INACTIVE",
-        "client_secret": "***DhOW",
-        "secret_hash": "yk4SVx4sUWVJVbHt6M-UPA",
-        "created": "2023-02-21T20:08:24.000Z",
-        "lastUpdated": "2023-02-21T20:08:24.000Z",
-        "_links": {
-            "activate": {
-                "href": "https://{yourOktaDomain}/integrations/api/v1/api-services/0oa1nkheCuDn82XVI0g4/credentials/secrets/ocs2f4zrZbs8nUa7p0g4/lifecycle/activate",
-                "hints": { "allow": ["POST"] }
-            },
-            "delete": {
-                "href": "https://{yourOktaDomain}/integrations/api/v1/api-services/0oa1nkheCuDn82XVI0g4/credentials/secrets/ocs2f4zrZbs8nUa7p0g4",
-                "hints": { "allow": ["DELETE"] }
-            }
-        }
-    })
+    SPEC.example("inactiveAPIServiceIntegrationInstanceSecretResponse")
 }
 
-/// `activeAPIServiceIntegrationInstanceSecretResponse` (the second item of the list example)
+/// `activeAPIServiceIntegrationInstanceSecretResponse`
 fn active_secret_example() -> Value {
-    json!({
-        "id": "ocs2f50kZB0cITmYU0g4",
-        "status": "ACTIVE",
-        "client_secret": "***MQGQ",
-        "secret_hash": "0WOOvBSzV9clc4Nr7Rbaug",
-        "created": "2023-04-06T21:32:33.000Z",
-        "lastUpdated": "2023-04-06T21:32:33.000Z",
-        "_links": {
-            "deactivate": {
-                "href": "https://{yourOktaDomain}/integrations/api/v1/api-services/0oa1nkheCuDn82XVI0g4/credentials/secrets/ocs2f50kZB0cITmYU0g4/lifecycle/deactivate",
-                "hints": { "allow": ["POST"] }
-            }
-        }
-    })
+    SPEC.example("activeAPIServiceIntegrationInstanceSecretResponse")
 }
-
-/// The client secret value of `newAPIServiceIntegrationInstanceSecretResponse`.
-const NEW_CLIENT_SECRET: &str = "DRUFXGF9XbLnS9k-Sla3x3POBiIxDreBCdZuFs5B";
 
 /// `newAPIServiceIntegrationInstanceSecretResponse`
 fn new_secret_example() -> Value {
-    json!({
-        "id": "ocs2f50kZB0cITmYU0g4",
-        "status": "ACTIVE",
-        "client_secret": NEW_CLIENT_SECRET,
-        "secret_hash": "FpCwXwSjTRQNtEI11I00-g",
-        "created": "2023-04-06T21:32:33.000Z",
-        "lastUpdated": "2023-04-06T21:32:33.000Z",
-        "_links": {
-            "deactivate": {
-                "href": "https://{yourOktaDomain}/integrations/api/v1/api-services/0oa1nkheCuDn82XVI0g4/credentials/secrets/ocs2f50kZB0cITmYU0g4/lifecycle/deactivate",
-                "hints": { "allow": ["POST"] }
-            }
-        }
-    })
+    SPEC.example("newAPIServiceIntegrationInstanceSecretResponse")
+}
+
+/// The client secret value of `newAPIServiceIntegrationInstanceSecretResponse`.
+fn new_client_secret() -> String {
+    new_secret_example()["client_secret"].as_str().expect("the example's client_secret").to_owned()
 }
 
 /// `ErrorTooManyRequests`
 fn too_many_requests_example() -> Value {
-    json!({
-        "errorCode": "E0000047",
-        "errorSummary": "API call exceeded rate limit due to too many requests.",
-        "errorLink": "E0000047",
-        "errorId": "sampleQPivGUj_ND5v78vbYWW",
-        "errorCauses": []
-    })
+    SPEC.example("ErrorTooManyRequests")
 }
 
 // ---------------------------------------------------------------------------
@@ -465,7 +314,7 @@ async fn create_hook_key_posts_the_key_request_and_decodes_the_detailed_key() {
     let jwk = key.embedded.as_ref().expect("_embedded");
     assert_eq!(jwk.kty.as_deref(), Some("RSA"));
     assert_eq!(jwk.e.as_deref(), Some("AQAB"));
-    assert_eq!(jwk.n.as_deref(), Some(MODULUS));
+    assert_eq!(jwk.n.as_deref(), Some(modulus().as_str()));
     assert_eq!(jwk.use_, Some(None), "`use: null` is kept as an explicit null");
     assert_serializes_to(&key, &hook_key_expanded_example());
 }
@@ -628,7 +477,7 @@ async fn create_api_service_integration_instance_secret_posts_without_body_and_d
     );
     assert_eq!(secret.id.as_deref(), Some("ocs2f50kZB0cITmYU0g4"));
     assert_eq!(secret.status, SecretStatus::Active);
-    assert_eq!(secret.client_secret.as_deref(), Some(NEW_CLIENT_SECRET));
+    assert_eq!(secret.client_secret.as_deref(), Some(new_client_secret().as_str()));
     assert_eq!(secret.secret_hash.as_deref(), Some("FpCwXwSjTRQNtEI11I00-g"));
     assert_serializes_to(&secret, &new_secret_example());
 }
@@ -940,7 +789,7 @@ async fn missing_required_field_is_decode_error_naming_it() {
     let Error::Decode(decode) = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(decode.status().as_u16(), 201);
     assert!(decode.message().contains("status"), "{}", decode.message());
-    assert!(!format!("{err:?} {err}").contains(NEW_CLIENT_SECRET), "a decode error must not echo the secret");
+    assert!(!format!("{err:?} {err}").contains(&new_client_secret()), "a decode error must not echo the secret");
 }
 
 // ---------------------------------------------------------------------------
@@ -1400,11 +1249,11 @@ async fn created_secret_client_secret_is_redacted_in_debug() {
         .unwrap();
 
     let debug = format!("{secret:?} {secret:#?}");
-    assert!(!debug.contains(NEW_CLIENT_SECRET), "client_secret leaked: {debug}");
+    assert!(!debug.contains(&new_client_secret()), "client_secret leaked: {debug}");
     assert!(debug.contains("redacted"), "{debug}");
     assert!(debug.contains("ocs2f50kZB0cITmYU0g4"), "the id is shown: {debug}");
     // The value itself is still there for the caller.
-    assert_eq!(secret.client_secret.as_deref(), Some(NEW_CLIENT_SECRET));
+    assert_eq!(secret.client_secret.as_deref(), Some(new_client_secret().as_str()));
 }
 
 // ---------------------------------------------------------------------------
@@ -1494,4 +1343,26 @@ async fn a_users_own_reqwest_client_is_used_as_built() {
     };
     let source: Option<&reqwest::Error> = err.reqwest_error();
     assert!(source.is_some_and(reqwest::Error::is_connect), "{err:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Every error example of the spec
+// ---------------------------------------------------------------------------
+
+#[test]
+fn every_error_example_in_the_spec_decodes_into_the_error_model_and_back_unchanged() {
+    let errors: Vec<_> = SPEC.response_examples().into_iter().filter(|e| !e.status.starts_with('2')).collect();
+    // 5 statuses (400, 401, 403, 404, 429), each shown on many operations.
+    let statuses: std::collections::BTreeSet<&str> = errors.iter().map(|e| e.status.as_str()).collect();
+    assert_eq!(statuses.into_iter().collect::<Vec<_>>(), ["400", "401", "403", "404", "429"]);
+    for example in &errors {
+        let at = format!("{} {} {}", example.operation, example.status, example.name);
+        assert_eq!(example.schema.as_deref(), Some("#/components/schemas/Error"), "{at}: the error model");
+        let error: models::Error =
+            serde_json::from_value(example.value.clone()).unwrap_or_else(|e| panic!("{at}: {e}"));
+        assert!(error.additional_properties.is_empty(), "{at}: a property the model lacks: {error:?}");
+        let code = error.error_code.as_deref().unwrap_or_else(|| panic!("{at}: no errorCode"));
+        assert!(code.starts_with("E0000"), "{at}: {code}");
+        assert_serializes_to(&error, &example.value);
+    }
 }

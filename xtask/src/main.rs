@@ -10,8 +10,9 @@
 //!   the name `cargo xtask`: the same options (`--help` lists them), output
 //!   and exit statuses (1 drift, 2 error).
 //! - `corpus [DIR] [--allow-refused]`: generate and `cargo check` a crate for every spec in DIR.
-//! - `compile-bench <SPEC> ... [--peer DIR]`: time the crate-only build and check of a generated
-//!   crate, alone or against a peer generator's crate.
+//! - `compile-bench <SPEC> ... [--calls N] [--peer DIR]`: time the crate-only build and
+//!   check of a generated crate, and of a user's crate calling N of its operations, alone
+//!   or against a peer generator's crate (exit 1 when a ratio misses its target).
 //! - `fuzz [--inputs N] [--seconds S] [--seed N] ...`: mutated and hostile specs
 //!   against the generator, in worker processes (`fuzz-worker`, hidden).
 //!
@@ -36,7 +37,7 @@ const USAGE: &str = "usage:
   cargo xtask check <SPEC> --out <DIR> [the options of generate]
   cargo xtask diff <OLD_SPEC> <NEW_SPEC> [--crate-version VERSION] [--changelog FILE]
   cargo xtask corpus [DIR] [--allow-refused]
-  cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] [--peer <CRATE_DIR>]
+  cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] [--calls <N>] [--peer <CRATE_DIR>]
   cargo xtask multi-file-bench [--files N] [--runs R]
   cargo xtask fuzz [--inputs N] [--seconds S] [--seed N] [--check-sample K] [--jobs J] [--corpus DIR]";
 

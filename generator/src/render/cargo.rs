@@ -9,7 +9,7 @@ use crate::settings::Settings;
 
 /// The runtime's dependencies, as TOML lines.
 pub const RUNTIME_DEPENDENCIES: &str = r#"backon = { version = "1", default-features = false, features = ["tokio-sleep"] }
-base64 = "0.22"
+base64 = "0.23"
 bytes = "1"
 chrono = { version = "0.4", default-features = false, features = ["serde", "clock", "std"] }
 futures = { version = "0.3", default-features = false, features = ["std"] }

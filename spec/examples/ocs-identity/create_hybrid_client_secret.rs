@@ -15,7 +15,7 @@
 
 use chrono::{Duration, Utc};
 use ocs_identity_client::models::ClientSecretCreateOrUpdate;
-use ocs_identity_client::{Client, Lenient};
+use ocs_identity_client::Client;
 
 /// Reads a required environment variable.
 fn env(name: &str, what: &str) -> Result<String, String> {
@@ -47,9 +47,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let id = created.id.map_or_else(|| "?".to_owned(), |id| id.to_string());
     let expiration = match created.expiration.flatten() {
         None => "never".to_owned(),
-        Some(Lenient::Parsed(at)) => at.to_rfc3339(),
-        // A value that is not a date-time is kept as the server sent it.
-        Some(Lenient::Raw(text)) => format!("{text:?}"),
+        Some(at) => match at.parsed() {
+            Some(at) => at.to_rfc3339(),
+            // A value that is not a date-time is kept as the server sent it.
+            None => format!("{:?}", at.raw().unwrap_or_default()),
+        },
     };
     println!("created secret {id} of hybrid client {hybrid_client_id}, expires {expiration}");
     // The value is in `created.secret`; its `Debug` is redacted. Store it now:

@@ -11,7 +11,7 @@
 //! ```
 
 use futures::StreamExt as _;
-use okta_client::{Client, Lenient};
+use okta_client::Client;
 
 /// Reads a required environment variable.
 fn env(name: &str, what: &str) -> Result<String, String> {
@@ -41,11 +41,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             token.id.as_deref().unwrap_or("-"),
             token.name,
             token.user_id.as_deref().unwrap_or("-"),
-            match token.expires_at {
+            match &token.expires_at {
                 None => "-".to_owned(),
-                Some(Lenient::Parsed(at)) => at.to_rfc3339(),
-                // A value that is not a date-time is kept as the server sent it.
-                Some(Lenient::Raw(text)) => format!("{text:?}"),
+                Some(at) => match at.parsed() {
+                    Some(at) => at.to_rfc3339(),
+                    // A value that is not a date-time is kept as the server sent it.
+                    None => format!("{:?}", at.raw().unwrap_or_default()),
+                },
             },
         );
     }

@@ -215,7 +215,7 @@ impl ClientBuilder {
     /// Whether a formatted string (`date-time`, `date`, `uuid`) that does not
     /// parse fails the whole response with [`Error::Decode`] naming the
     /// field (`true`), or is kept as received in a
-    /// [`Lenient::Raw`](super::Lenient::Raw) with a logged warning (`false`,
+    /// [`Lenient`](super::Lenient) (its [`raw`](super::Lenient::raw) text) with a logged warning (`false`,
     /// the default).
     pub fn strict_formats(mut self, strict: bool) -> Self {
         self.strict_formats = strict;

@@ -33,82 +33,151 @@ impl StringFormat for uuid::Uuid {
 /// the text as received when it does not parse.
 ///
 /// - Deserializing never fails on text that does not parse: it is kept as
-///   [`Lenient::Raw`]. A JSON value that is not a string is still an error.
-///   When a client response keeps a raw value, the client logs a `tracing`
-///   warning with the operation id and the path of the first such field
-///   (e.g. `[3].created`). With
+///   raw text ([`Lenient::raw`]). A JSON value that is not a string is still
+///   an error. When a client response keeps a raw value, the client logs a
+///   `tracing` warning with the operation id and the path of the first such
+///   field (e.g. `[3].created`). With
 ///   [`ClientBuilder::strict_formats`](super::ClientBuilder::strict_formats)
 ///   the response fails instead, with [`Error::Decode`](super::Error::Decode)
 ///   naming that path.
-/// - Serializing writes [`Lenient::Raw`] back exactly as received, and
-///   [`Lenient::Parsed`] as `T` serializes (for a date-time, RFC 3339 in UTC:
-///   the same instant, possibly not the same text).
+/// - Serializing writes a received value back exactly as received, whether
+///   it parsed or not (`2021-11-09T20:38:10.000Z` stays that text, where
+///   `T` would write `2021-11-09T20:38:10Z`), and a value built in code as
+///   `T` serializes it (for a date-time, RFC 3339 in UTC).
+/// - Two values are equal when both parsed to equal values (whatever their
+///   text), or when neither parsed and their texts are equal.
 ///
 /// Build one from a value with `.into()`:
-/// `created: Some(chrono::Utc::now().into())`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Lenient<T> {
-    /// The text parsed as the format.
-    Parsed(T),
+/// `created: Some(chrono::Utc::now().into())`, or from text with
+/// [`Lenient::parse`]. Read it with [`Lenient::parsed`] and [`Lenient::raw`].
+#[derive(Clone)]
+pub struct Lenient<T>(Inner<T>);
+
+#[derive(Clone)]
+enum Inner<T> {
+    /// The text parsed; `text` is the text as received (`None` for a value
+    /// built in code), kept so that it serializes back unchanged.
+    Parsed { value: T, text: Option<String> },
     /// The text as received: it does not parse as the format.
     Raw(String),
+}
+
+/// What equality, ordering and hashing look at: the value, or the raw text.
+#[derive(PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Key<'a, T> {
+    Parsed(&'a T),
+    Raw(&'a str),
 }
 
 impl<T> Lenient<T> {
     /// The parsed value, if the text parsed.
     pub fn parsed(&self) -> Option<&T> {
-        match self {
-            Lenient::Parsed(value) => Some(value),
-            Lenient::Raw(_) => None,
+        match &self.0 {
+            Inner::Parsed { value, .. } => Some(value),
+            Inner::Raw(_) => None,
         }
     }
 
     /// The text as received, if it did not parse.
     pub fn raw(&self) -> Option<&str> {
-        match self {
-            Lenient::Parsed(_) => None,
-            Lenient::Raw(text) => Some(text),
+        match &self.0 {
+            Inner::Parsed { .. } => None,
+            Inner::Raw(text) => Some(text),
+        }
+    }
+
+    /// The text as received, parsed or not (`None` for a value built in code).
+    pub fn received(&self) -> Option<&str> {
+        match &self.0 {
+            Inner::Parsed { text, .. } => text.as_deref(),
+            Inner::Raw(text) => Some(text),
         }
     }
 
     /// Whether the text parsed.
     pub fn is_parsed(&self) -> bool {
-        matches!(self, Lenient::Parsed(_))
+        matches!(self.0, Inner::Parsed { .. })
     }
 
     /// The parsed value, or the raw text as the error.
     pub fn into_result(self) -> Result<T, String> {
-        match self {
-            Lenient::Parsed(value) => Ok(value),
-            Lenient::Raw(text) => Err(text),
+        match self.0 {
+            Inner::Parsed { value, .. } => Ok(value),
+            Inner::Raw(text) => Err(text),
+        }
+    }
+
+    fn key(&self) -> Key<'_, T> {
+        match &self.0 {
+            Inner::Parsed { value, .. } => Key::Parsed(value),
+            Inner::Raw(text) => Key::Raw(text),
         }
     }
 }
 
 impl<T: StringFormat> Lenient<T> {
-    /// Parses `text`, keeping it as [`Lenient::Raw`] when it does not parse.
+    /// Parses `text`, keeping it raw when it does not parse. Either way the
+    /// value serializes back as `text`.
     pub fn parse(text: &str) -> Self {
-        text.parse().map_or_else(|_| Lenient::Raw(text.to_owned()), Lenient::Parsed)
+        Lenient(match text.parse() {
+            Ok(value) => Inner::Parsed { value, text: Some(text.to_owned()) },
+            Err(_) => Inner::Raw(text.to_owned()),
+        })
     }
 }
 
 impl<T: Default> Default for Lenient<T> {
     fn default() -> Self {
-        Lenient::Parsed(T::default())
+        T::default().into()
     }
 }
 
 impl<T> From<T> for Lenient<T> {
     fn from(value: T) -> Self {
-        Lenient::Parsed(value)
+        Lenient(Inner::Parsed { value, text: None })
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Lenient<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Inner::Parsed { value, .. } => f.debug_tuple("Parsed").field(value).finish(),
+            Inner::Raw(text) => f.debug_tuple("Raw").field(text).finish(),
+        }
+    }
+}
+
+impl<T: PartialEq> PartialEq for Lenient<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl<T: Eq> Eq for Lenient<T> {}
+
+impl<T: std::hash::Hash> std::hash::Hash for Lenient<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state)
+    }
+}
+
+impl<T: PartialOrd> PartialOrd for Lenient<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        self.key().partial_cmp(&other.key())
+    }
+}
+
+impl<T: Ord> Ord for Lenient<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
     }
 }
 
 impl<T: Serialize> Serialize for Lenient<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Lenient::Parsed(value) => value.serialize(serializer),
-            Lenient::Raw(text) => serializer.serialize_str(text),
+        match &self.0 {
+            Inner::Parsed { text: Some(text), .. } | Inner::Raw(text) => serializer.serialize_str(text),
+            Inner::Parsed { value, text: None } => value.serialize(serializer),
         }
     }
 }
@@ -126,14 +195,14 @@ impl<'de, T: StringFormat> Deserialize<'de> for Lenient<T> {
 
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Lenient<T>, E> {
                 match text.parse::<T>() {
-                    Ok(value) => Ok(Lenient::Parsed(value)),
+                    Ok(value) => Ok(Lenient(Inner::Parsed { value, text: Some(text.to_owned()) })),
                     Err(err) => {
                         if STRICT.get() {
                             // Not the text itself: decode errors never quote the body.
                             return Err(E::custom(format_args!("invalid {}: {err}", T::NAME)));
                         }
                         KEPT.set(KEPT.get().saturating_add(1));
-                        Ok(Lenient::Raw(text.to_owned()))
+                        Ok(Lenient(Inner::Raw(text.to_owned())))
                     }
                 }
             }

@@ -1,9 +1,9 @@
 //! Helpers shared by the end-to-end tests of the generated crates
-//! (`e2e_okta.rs`, `e2e_ocs.rs`): inspecting what the mock server received and
-//! comparing JSON documents modulo date formatting.
+//! (`e2e_okta.rs`, `e2e_ocs.rs`): inspecting what the mock server received,
+//! comparing JSON documents, and the specs' own examples (`examples`).
 #![allow(dead_code)] // Each test file uses its own subset.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use wiremock::MockServer;
 
@@ -35,7 +35,7 @@ pub struct Expected<'a> {
     pub query: Option<&'a str>,
     /// The exact `Authorization` header value.
     pub authorization: &'a str,
-    /// The JSON body (compared modulo date formatting), or `None` when the
+    /// The JSON body (compared exactly), or `None` when the
     /// request must have no body.
     pub json_body: Option<Value>,
 }
@@ -80,29 +80,14 @@ pub fn query_param(request: &wiremock::Request, name: &str) -> Option<String> {
     request.url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
-/// Rewrites every string that is an RFC 3339 date-time into one canonical
-/// form (UTC, shortest fraction), so that `2021-11-09T20:38:10.000Z` and
-/// `2021-11-09T20:38:10Z`, or `...-07:00` and the same instant in UTC, compare equal.
-pub fn normalize_dates(value: &Value) -> Value {
-    match value {
-        Value::String(s) => match DateTime::parse_from_rfc3339(s) {
-            Ok(at) => Value::String(at.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::AutoSi, true)),
-            Err(_) => value.clone(),
-        },
-        Value::Array(items) => Value::Array(items.iter().map(normalize_dates).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), normalize_dates(v))).collect()),
-        other => other.clone(),
-    }
-}
-
-/// Asserts two JSON documents are equal modulo date formatting.
+/// Asserts two JSON documents are equal: the same values, every string (a
+/// timestamp too) the same text; the order of an object's keys aside.
 pub fn assert_json_eq(actual: &Value, expected: &Value) {
-    let (actual, expected) = (normalize_dates(actual), normalize_dates(expected));
     assert!(
         actual == expected,
         "JSON differs\n  actual:   {}\n  expected: {}",
-        serde_json::to_string_pretty(&actual).unwrap(),
-        serde_json::to_string_pretty(&expected).unwrap()
+        serde_json::to_string_pretty(actual).unwrap(),
+        serde_json::to_string_pretty(expected).unwrap()
     );
 }
 
@@ -123,6 +108,8 @@ pub fn form_fields(request: &wiremock::Request) -> Vec<(String, String)> {
     let url = reqwest::Url::parse(&format!("http://form.invalid/?{body}")).expect("a form body");
     url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
+
+pub mod examples;
 
 /// The `tracing` recorder the runtime's own tests use.
 #[path = "../../../templates/tests/common/recorder.rs"]

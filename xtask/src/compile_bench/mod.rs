@@ -1,4 +1,4 @@
-//! `cargo xtask compile-bench SPEC [--name N] [--features F] [--runs R] [--peer DIR [--peer-features F]]...`:
+//! `cargo xtask compile-bench SPEC [--name N] [--features F] [--runs R] [--calls N] [--peer DIR [--peer-features F]]...`:
 //! what a generated crate costs its users to compile, alone or against
 //! other generators' crates for the same spec.
 //!
@@ -9,7 +9,29 @@
 //! - clean check: the crate-only `cargo check` after `cargo clean -p <crate>`
 //!   (which also removes the crate's incremental state, so this is cold);
 //! - touch + check: `touch src/lib.rs` + `cargo check`, on the incremental
-//!   state the clean check just left (what an edit-check loop costs).
+//!   state the clean check just left (what an edit-check loop costs);
+//! - calls: clean build: a user's crate that calls N operations (`--calls`,
+//!   default 5; `calls.rs` writes it), built after `cargo clean -p` of it
+//!   and of the client crate: what a user's first build of both costs. Our
+//!   operations are `#[inline]` and compile in the caller, so the crate-only
+//!   figures leave part of our cost out; this one does not;
+//! - calls: touch + build: `touch` the user's crate, `cargo build` it (an
+//!   edit-build loop of the user's own code).
+//!
+//! The target: ours/peer of the calls clean build's CPU time at most
+//! `TARGET_RATIO` (1.0: a user's first build of our crate and their calls
+//! costs no more than of the peer's). The run fails (exit 1) when a peer's
+//! ratio is over it by more than `TOLERANCE` (0.15: CPU time, unlike wall
+//! time, hardly moves with other processes on a 2-core machine; single runs
+//! of the same build still differ by up to 10%). The output starts with the
+//! machine's core count.
+//!
+//! The calls are the first N operations whose required arguments are
+//! scalars; a peer gets the same operations in its own call style when that
+//! style is known (progenitor's builders, found by its `progenitor-client`
+//! dependency: make the crate with `--interface builder`, as below; the
+//! positional interface's calls need arguments this does not write), else
+//! its calls figures are left out.
 //!
 //! `--peer DIR` (repeatable) adds a crate that another generator made (a
 //! folder with its own Cargo.toml) as another member of the same workspace:
@@ -34,7 +56,7 @@
 //! python3 -m venv /tmp/oag-venv && /tmp/oag-venv/bin/pip install openapi-generator-cli==7.26.0
 //! # PATCHED = ../shared/corpus/spotify.yaml with the patch below
 //! /tmp/progenitor-root/bin/cargo-progenitor progenitor -i PATCHED -o /tmp/peer-progenitor-spotify \
-//!     -n spotify-progenitor -v 0.1.0
+//!     -n spotify-progenitor -v 0.1.0 --interface builder
 //! /tmp/oag-venv/bin/openapi-generator-cli generate -g rust -i PATCHED -o /tmp/peer-oag-spotify \
 //!     --additional-properties=packageName=spotify-openapi-generator
 //! cargo xtask compile-bench PATCHED --name spotify-client --runs 5 \
@@ -65,6 +87,8 @@
 //! system time of cargo and the processes it waited for, which the other
 //! builds on a shared machine disturb less than wall time.
 
+mod calls;
+
 use crate::codegen::{default_crate_name, generate_from_file};
 use generator::Settings;
 use std::path::{Path, PathBuf};
@@ -73,10 +97,17 @@ use std::time::{Duration, Instant};
 
 const WORKSPACE: &str = "target/compile-bench";
 const USAGE: &str = "usage: cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] \
-                     [--peer <CRATE_DIR> [--peer-features <F,...>]]...";
+                     [--calls <N>] [--peer <CRATE_DIR> [--peer-features <F,...>]]...";
+
+/// Ours/peer of the calls clean build's CPU time must be at most this...
+const TARGET_RATIO: f64 = 1.0;
+/// ...give or take this (noise between runs of one build on a busy machine).
+const TOLERANCE: f64 = 0.15;
+/// The figure the target applies to (an index into `FIGURES`).
+const TARGET_FIGURE: usize = 3;
 
 /// The figures, in the order they are measured and printed.
-const FIGURES: [&str; 3] = ["clean build", "clean check", "touch + check"];
+const FIGURES: [&str; 5] = ["clean build", "clean check", "touch + check", "calls: clean build", "calls: touch+build"];
 
 #[derive(Debug)]
 struct Options {
@@ -84,6 +115,7 @@ struct Options {
     name: Option<String>,
     features: Option<String>,
     runs: usize,
+    calls: usize,
     peers: Vec<Peer>,
 }
 
@@ -95,7 +127,7 @@ struct Peer {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { spec: String::new(), name: None, features: None, runs: 1, peers: Vec::new() };
+    let mut options = Options { spec: String::new(), name: None, features: None, runs: 1, calls: 5, peers: Vec::new() };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().cloned().ok_or_else(|| format!("error: {arg} needs a value\n{USAGE}"));
@@ -108,6 +140,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 let peer =
                     options.peers.last_mut().ok_or(format!("error: --peer-features follows a --peer\n{USAGE}"))?;
                 peer.features = Some(features);
+            }
+            "--calls" => {
+                options.calls =
+                    value()?.parse().ok().filter(|n| *n > 0).ok_or(format!("error: --calls takes a count\n{USAGE}"))?
             }
             "--runs" => {
                 options.runs =
@@ -142,7 +178,9 @@ struct Subject {
     selection: Vec<String>,
     dir: PathBuf,
     lines: usize,
-    measures: [Vec<Measure>; 3],
+    /// The user's crate calling this one's operations, if its call style is known.
+    downstream: Option<String>,
+    measures: [Vec<Measure>; 5],
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -167,9 +205,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let subject = copy_peer(peer, workspace, &taken)?;
         subjects.push(subject);
     }
+    let spec_text = std::fs::read_to_string(spec).map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
+    let chosen = calls::choose(&spec_text, &settings, options.calls)?;
+    eprintln!("calls: {}", chosen.iter().map(|c| c.operation_id.as_str()).collect::<Vec<_>>().join(", "));
+    let features = [options.features.clone()].into_iter().chain(options.peers.iter().map(|p| p.features.clone()));
+    for (subject, features) in subjects.iter_mut().zip(features) {
+        subject.write_downstream(workspace, features.as_deref(), &chosen)?;
+    }
 
     // Only this run's crates are members; the dependencies' artifacts stay in the shared target folder.
-    let members: Vec<String> = subjects.iter().map(|s| format!("\"{}\"", relative(&s.dir, workspace))).collect();
+    let members: Vec<String> = subjects
+        .iter()
+        .flat_map(|s| std::iter::once(relative(&s.dir, workspace)).chain(s.downstream.iter().map(downstream_dir)))
+        .map(|member| format!("\"{member}\""))
+        .collect();
     let manifest = format!(
         "# Throwaway workspace of `cargo xtask compile-bench`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")
@@ -195,6 +244,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         };
         cargo(workspace, "build", &subject.selection).map_err(failed)?;
         cargo(workspace, "check", &subject.selection).map_err(failed)?;
+        if let Some(downstream) = &subject.downstream {
+            cargo(workspace, "build", &["-p".to_string(), downstream.clone()]).map_err(failed)?;
+        }
     }
 
     for run in 1..=options.runs {
@@ -203,13 +255,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         for (figure, name) in FIGURES.iter().enumerate() {
             for &i in &order {
                 let subject = &mut subjects[i];
-                let measure = subject.measure(workspace, figure)?;
-                eprintln!("run {run} {name:<13} {}: {}", subject.package, show(&measure));
+                let Some(measure) = subject.measure(workspace, figure)? else { continue };
+                eprintln!("run {run} {name:<18} {}: {}", subject.package, show(&measure));
                 subject.measures[figure].push(measure);
             }
         }
     }
 
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    println!("machine: {cores} cores");
     println!("{} run(s); medians, wall range when several; peak = largest single process (rustc)", options.runs);
     for subject in &subjects {
         // The selection past `-p <package>` is the feature flags, if any.
@@ -219,43 +273,112 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Some(source) => ("peer", format!("{flags} from {}", source.display())),
         };
         println!("{role} {}{features}: {} lines of Rust", subject.package, subject.lines);
-        for (figure, name) in FIGURES.iter().enumerate() {
-            println!("  {name:<13}  {}", summary(&subject.measures[figure]));
+        if subject.downstream.is_none() {
+            println!("  (calls not measured: its call style is not known)");
+        }
+        for (figure, name) in FIGURES.iter().enumerate().filter(|(figure, _)| !subject.measures[*figure].is_empty()) {
+            println!("  {name:<18}  {}", summary(&subject.measures[figure]));
         }
     }
     let ours = &subjects[0];
     for peer in &subjects[1..] {
         println!("ours/peer ({} / {}), ratios of the medians:", ours.package, peer.package);
         for (figure, name) in FIGURES.iter().enumerate() {
-            println!("  {name:<13}  {}", ratios(&ours.measures[figure], &peer.measures[figure]));
+            println!("  {name:<18}  {}", ratios(&ours.measures[figure], &peer.measures[figure]));
         }
     }
-    Ok(())
+    check_target(&subjects)
+}
+
+/// Fails when ours/peer of the target figure's CPU time is over the target
+/// by more than the tolerance for any peer whose calls were measured.
+fn check_target(subjects: &[Subject]) -> Result<(), String> {
+    let ours = &subjects[0];
+    println!(
+        "target: {} CPU time ours/peer <= {TARGET_RATIO:.2}; fails above {:.2}",
+        FIGURES[TARGET_FIGURE],
+        TARGET_RATIO + TOLERANCE
+    );
+    let mut missed = Vec::new();
+    for peer in &subjects[1..] {
+        let ratio = cpu_median(&ours.measures[TARGET_FIGURE]).zip(cpu_median(&peer.measures[TARGET_FIGURE]));
+        if let Some(ratio) = ratio.filter(|(_, theirs)| *theirs > 0.0).map(|(ours, theirs)| ours / theirs) {
+            if ratio > TARGET_RATIO + TOLERANCE {
+                missed.push(format!("{}: {ratio:.2}", peer.package));
+            }
+        }
+    }
+    match missed.is_empty() {
+        true => Ok(()),
+        false => Err(format!(
+            "error: compile-bench target missed (ours/peer over {:.2}): {}",
+            TARGET_RATIO + TOLERANCE,
+            missed.join(", ")
+        )),
+    }
 }
 
 impl Subject {
     fn new(source: Option<PathBuf>, package: String, selection: Vec<String>, dir: PathBuf, lines: usize) -> Subject {
-        Subject { source, package, selection, dir, lines, measures: [Vec::new(), Vec::new(), Vec::new()] }
+        Subject { source, package, selection, dir, lines, downstream: None, measures: Default::default() }
     }
 
-    /// Times one figure (an index into `FIGURES`).
-    fn measure(&self, workspace: &Path, figure: usize) -> Result<Measure, String> {
+    /// Writes the user's crate calling `chosen` on this crate, in its call
+    /// style (ours, or a known peer's); a peer of unknown style gets none.
+    fn write_downstream(
+        &mut self,
+        workspace: &Path,
+        features: Option<&str>,
+        chosen: &[calls::Call],
+    ) -> Result<(), String> {
+        let style = match &self.source {
+            None => None,
+            Some(_) => {
+                let manifest = std::fs::read_to_string(self.dir.join("Cargo.toml")).unwrap_or_default();
+                match calls::PeerStyle::detect(&manifest) {
+                    Some(style) => Some(style),
+                    None => return Ok(()),
+                }
+            }
+        };
+        let package = format!("{}-calls", self.package);
+        let client_path = format!("../../{}", relative(&self.dir, workspace));
+        let dir = workspace.join(downstream_dir(&package));
+        calls::write_crate(&dir, &package, (&self.package, &client_path), features, chosen, style)?;
+        self.downstream = Some(package);
+        Ok(())
+    }
+
+    /// Times one figure (an index into `FIGURES`); `None` for a calls
+    /// figure of a crate with no downstream crate.
+    fn measure(&self, workspace: &Path, figure: usize) -> Result<Option<Measure>, String> {
         let clean = ["-p".to_string(), self.package.clone()];
-        match figure {
-            0 => {
+        let measure = match (figure, &self.downstream) {
+            (0, _) => {
                 cargo(workspace, "clean", &clean)?;
                 cargo(workspace, "build", &self.selection)
             }
-            1 => {
+            (1, _) => {
                 cargo(workspace, "clean", &clean)?;
                 cargo(workspace, "check", &self.selection)
             }
-            _ => {
+            (2, _) => {
                 // The clean check just before left the incremental state this one starts from.
                 touch(&self.dir.join("src/lib.rs"))?;
                 cargo(workspace, "check", &self.selection)
             }
-        }
+            (_, None) => return Ok(None),
+            (3, Some(downstream)) => {
+                let both = ["-p", &self.package, "-p", downstream].map(String::from);
+                cargo(workspace, "clean", &both)?;
+                cargo(workspace, "build", &["-p".to_string(), downstream.clone()])
+            }
+            (_, Some(downstream)) => {
+                touch(&workspace.join(downstream_dir(downstream)).join("src/lib.rs"))?;
+                cargo(workspace, "build", &["-p".to_string(), downstream.clone()])
+            }
+        };
+        measure.map(Some)
     }
 }
 
@@ -399,6 +522,11 @@ fn rust_lines(dir: &Path) -> Result<usize, String> {
     Ok(lines)
 }
 
+/// Where a downstream crate lives in the workspace.
+fn downstream_dir(package: &String) -> String {
+    format!("downstream/{package}")
+}
+
 fn relative(path: &Path, base: &Path) -> String {
     path.strip_prefix(base).unwrap_or(path).to_string_lossy().into_owned()
 }
@@ -540,5 +668,19 @@ mod tests {
         assert_eq!(summary(&ours), "wall 2.0 s (1.0-3.0), cpu 3.0 s, peak 1.00 GiB");
         assert_eq!(ratios(&ours, &peer), "wall 0.50, cpu 0.50");
         assert_eq!(ratios(&ours, &[]), "wall n/a, cpu n/a");
+    }
+
+    fn subject(cpu_of_calls_build: f64) -> Subject {
+        let mut subject = Subject::new(None, "c".into(), Vec::new(), PathBuf::new(), 0);
+        subject.measures[TARGET_FIGURE] = vec![measure(1.0, cpu_of_calls_build)];
+        subject
+    }
+
+    #[test]
+    fn fails_when_the_calls_build_is_over_the_target_by_more_than_the_tolerance() {
+        assert!(check_target(&[subject(11.0), subject(10.0)]).is_ok(), "1.10 is within the tolerance");
+        let err = check_target(&[subject(12.0), subject(10.0)]).unwrap_err();
+        assert!(err.contains("c: 1.20"), "{err}");
+        assert!(check_target(&[subject(12.0), Subject::new(None, "p".into(), Vec::new(), PathBuf::new(), 0)]).is_ok());
     }
 }
