@@ -390,7 +390,8 @@ impl<'a> Bundler<'a> {
             self.out_path.push(name.clone());
             let in_place = self.file == self.files.root()
                 && self.dialect.section(kind).is_some_and(|section| {
-                    self.dialect.is_entry_of(section, &self.out_path) && self.in_place.contains(&(section, name.clone()))
+                    self.dialect.is_entry_of(section, &self.out_path)
+                        && self.in_place.contains(&(section, name.clone()))
                 });
             let value = match entry.get("$ref").and_then(Value::as_str) {
                 Some(reference) if in_place => {
