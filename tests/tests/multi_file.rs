@@ -1,7 +1,8 @@
 //! Specs kept as several files (tests/fixtures/multi-file): bundled like
 //! one file, located diagnostics in the file where they stand, the drift
-//! check over every file read, URLs refused unless mapped, and DigitalOcean's
-//! public spec (from ../shared/corpus) the same split as bundled.
+//! check over every file read, URLs refused unless mapped, a Swagger 2.0
+//! tree (tests/fixtures/multi-file-swagger2) bundled into 2.0's places, and
+//! DigitalOcean's public spec (from ../shared/corpus) the same split as bundled.
 
 use generator::project::{self, Config, Error, Mode};
 use generator::{Settings, Severity, SpecFiles};
@@ -9,14 +10,19 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/multi-file");
+const SWAGGER2_FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/multi-file-swagger2");
 
 fn temp_copy(name: &str) -> PathBuf {
+    temp_copy_of(FIXTURE, name)
+}
+
+fn temp_copy_of(fixture: &str, name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("openapi-rs-multi-file-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut pending = vec![PathBuf::new()];
     while let Some(relative) = pending.pop() {
         std::fs::create_dir_all(dir.join(&relative)).unwrap();
-        for entry in std::fs::read_dir(Path::new(FIXTURE).join(&relative)).unwrap() {
+        for entry in std::fs::read_dir(Path::new(fixture).join(&relative)).unwrap() {
             let entry = entry.unwrap();
             let path = relative.join(entry.file_name());
             if entry.file_type().unwrap().is_dir() {
@@ -56,6 +62,31 @@ fn the_fixture_tree_generates_the_reviewed_code() {
         "every file is read once"
     );
     let code = crate_code(&generated).replace(&dir.to_string_lossy().into_owned(), "<fixture>");
+    insta::assert_snapshot!(code);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_swagger2_tree_is_bundled_into_its_own_places_and_generates() {
+    let dir = temp_copy_of(SWAGGER2_FIXTURE, "swagger2");
+    let settings = Settings::new("swagger-pets-client", "swagger.yaml").with_lossless_rewrites(true);
+    let (files, generated, _) = project::generate_spec_files(&dir.join("swagger.yaml"), &settings).unwrap();
+    let prefix = dir.to_string_lossy().into_owned();
+    let mut keys: Vec<String> = files.texts().map(|(key, _)| key.replace(&prefix, "")).collect();
+    keys.sort();
+    assert_eq!(keys, ["/common.yaml", "/schemas/pet.yaml", "/schemas/tag.yaml", "/swagger.yaml"]);
+    // No warning: only the note naming common.yaml's `Error` apart from the
+    // root's, which 2.0 keeps in `definitions`.
+    let shown: Vec<_> = generated
+        .warnings
+        .iter()
+        .map(|d| (d.severity, d.file.as_deref().map(|f| f.replace(&prefix, "")), d.pointer.as_str()))
+        .collect();
+    assert_eq!(shown, [(Severity::Note, Some("/common.yaml".to_string()), "/responses/Problem/schema/$ref")]);
+    let code = crate_code(&generated).replace(&prefix, "<fixture>");
+    // The hoisted parameter and response reached the operation.
+    assert!(code.contains("request.query(\"limit\", value)"), "the parameter from common.yaml is sent");
+    assert!(code.contains("models::Error2"), "the response from common.yaml is the error type");
     insta::assert_snapshot!(code);
     std::fs::remove_dir_all(&dir).unwrap();
 }

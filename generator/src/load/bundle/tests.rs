@@ -136,3 +136,32 @@ fn a_cycle_of_parts_copied_in_place_is_an_error_not_a_hang() {
     assert_eq!((errors[0].file.as_deref(), errors[0].pointer.as_str()), (Some("a.yaml"), "/get/x-more/$ref"));
     assert!(errors[0].message.contains("reference cycle"), "{}", errors[0].message);
 }
+
+#[test]
+fn a_swagger2_root_gets_its_components_in_2_0_places() {
+    let root = "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      parameters:\n        - $ref: 'lib.yaml#/parameters/Limit'\n      responses:\n        '200':\n          description: ok\n          schema: {$ref: 'pet.yaml'}\n          headers:\n            X-Id: {$ref: 'lib.yaml#/headers/Id'}\n        default: {$ref: 'lib.yaml#/responses/Problem'}\ndefinitions:\n  Error: {type: string}\n  Tag: {$ref: 'lib.yaml#/definitions/Tag'}\n";
+    let lib = "parameters:\n  Limit: {name: limit, in: query, type: integer}\nresponses:\n  Problem:\n    description: failed\n    schema: {$ref: '#/definitions/Error'}\nheaders:\n  Id: {type: string}\ndefinitions:\n  Error: {type: integer}\n  Tag: {type: object}\n";
+    let files = set(&[("root.yaml", root), ("lib.yaml", lib), ("pet.yaml", "type: object\n")]);
+    let bundled = bundle(&files).unwrap();
+    let document = &bundled.document;
+    assert!(document.get("components").is_none(), "nothing in 3.0's places: {document:#}");
+    let operation = &document["paths"]["/pets"]["get"];
+    assert_eq!(operation["parameters"][0], json!({"$ref": "#/parameters/Limit"}));
+    assert_eq!(document["parameters"]["Limit"], json!({"name": "limit", "in": "query", "type": "integer"}));
+    assert_eq!(operation["responses"]["200"]["schema"], json!({"$ref": "#/definitions/pet"}), "a response's schema");
+    assert_eq!(document["definitions"]["pet"], json!({"type": "object"}));
+    assert_eq!(operation["responses"]["default"], json!({"$ref": "#/responses/Problem"}));
+    // 2.0 has no reusable headers: copied in place.
+    assert_eq!(operation["responses"]["200"]["headers"]["X-Id"], json!({"type": "string"}));
+    // Names are reserved from the root's `definitions`, and a root entry
+    // that is only a reference takes the file's content.
+    assert_eq!(document["responses"]["Problem"]["schema"], json!({"$ref": "#/definitions/Error2"}));
+    assert_eq!(document["definitions"]["Error2"], json!({"type": "integer"}));
+    assert_eq!(document["definitions"]["Error"], json!({"type": "string"}));
+    assert_eq!(document["definitions"]["Tag"], json!({"type": "object"}));
+    assert_eq!(
+        bundled.source_map.place("/definitions/Error2/type"),
+        (Some("lib.yaml"), "/definitions/Error/type".into())
+    );
+    assert_eq!(bundled.source_map.place("/parameters/Limit/in"), (Some("lib.yaml"), "/parameters/Limit/in".into()));
+}

@@ -1,7 +1,10 @@
 //! The bundling walk: copies the root document, following each `$ref` that
 //! leaves the root file, knowing at each node what kind of object stands
 //! there (a reference in a schema's place hoists a schema, one in an
-//! operation's place copies the operation in).
+//! operation's place copies the operation in). The root's dialect says
+//! where components stand: OpenAPI 3's `components/<section>`, or Swagger
+//! 2.0's `definitions`, `parameters` and `responses` (the upgrade to 3.0
+//! runs after bundling, so the bundle must be a 2.0 document).
 
 use super::{component_name, SourceMap, SpecFiles, Target};
 use crate::diagnostics::{escape_pointer_token, Diagnostic};
@@ -28,26 +31,115 @@ pub fn bundle(files: &SpecFiles) -> Result<Bundled, Vec<Diagnostic>> {
         Err(Ok(error)) => return Err(vec![Diagnostic { file: None, ..error.clone() }]),
         Err(Err(reason)) => return Err(vec![Diagnostic::error("", reason)]),
     };
-    let mut bundler = Bundler::new(files, root);
+    let dialect = Dialect::of(root);
+    let mut bundler = Bundler::new(files, root, dialect);
     let mut document = bundler.rewrite(root, Kind::Document);
     let Bundler { added, diagnostics, source_map, .. } = bundler;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
-    if !added.is_empty() {
-        if let Value::Object(document) = &mut document {
-            let components = document.entry("components").or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(components) = components {
-                for (section, name, content) in added {
-                    let section = components.entry(section).or_insert_with(|| Value::Object(Map::new()));
-                    if let Value::Object(section) = section {
-                        section.insert(name, content);
-                    }
-                }
-            }
+    for (section, name, content) in added {
+        if let Some(section) = dialect.section_map_mut(&mut document, section) {
+            section.insert(name, content);
         }
     }
     Ok(Bundled { document, source_map, warnings: diagnostics })
+}
+
+/// The structure the root document follows, which says where its
+/// component maps stand and what a response holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    OpenApi3,
+    /// A root with a `swagger` version (the upgrade refuses any but 2.0).
+    Swagger2,
+}
+
+/// Swagger 2.0's component maps, at the document's top level.
+const SWAGGER2_SECTIONS: [&str; 3] = ["definitions", "parameters", "responses"];
+
+impl Dialect {
+    fn of(root: &Value) -> Dialect {
+        if root.get("swagger").is_some() {
+            Dialect::Swagger2
+        } else {
+            Dialect::OpenApi3
+        }
+    }
+
+    /// The component map an object of `kind` is hoisted into; `None` for
+    /// the kinds this dialect cannot reuse (copied in place instead).
+    fn section(self, kind: Kind) -> Option<&'static str> {
+        match self {
+            Dialect::OpenApi3 => kind.section(),
+            Dialect::Swagger2 => Some(match kind {
+                Kind::Schema => "definitions",
+                Kind::Parameter => "parameters",
+                Kind::Response => "responses",
+                _ => return None,
+            }),
+        }
+    }
+
+    /// The kind of the values under `key` of a `kind` object: 2.0's own
+    /// places first, then those the dialects share.
+    fn child(self, kind: Kind, key: &str) -> Child {
+        if self == Dialect::Swagger2 {
+            match (kind, key) {
+                (Kind::Document, "definitions") => return Child::Map(Kind::Schema),
+                (Kind::Document, "parameters") => return Child::Map(Kind::Parameter),
+                (Kind::Document, "responses") => return Child::Map(Kind::Response),
+                (Kind::Document, "securityDefinitions") => return Child::Map(Kind::SecurityScheme),
+                (Kind::Document, "components" | "webhooks") => return Child::One(Kind::Other),
+                (Kind::Response, "schema") => return Child::One(Kind::Schema),
+                _ => {}
+            }
+        }
+        kind.child(key)
+    }
+
+    /// The pointer tokens of the map holding `section`'s components.
+    fn section_tokens(self, section: &'static str) -> Vec<&'static str> {
+        match self {
+            Dialect::OpenApi3 => vec!["components", section],
+            Dialect::Swagger2 => vec![section],
+        }
+    }
+
+    /// The local reference to the component `name` of `section`.
+    fn reference(self, section: &'static str, name: &str) -> String {
+        let section: String = self.section_tokens(section).iter().map(|token| format!("/{token}")).collect();
+        format!("#{section}/{}", escape_pointer_token(name))
+    }
+
+    /// The root's component maps that can receive hoisted components.
+    fn root_sections(self, root: &Value) -> Vec<(&'static str, &Map<String, Value>)> {
+        let named = |section: &str| match self {
+            Dialect::OpenApi3 => Kind::of_section(section).and_then(Kind::section),
+            Dialect::Swagger2 => SWAGGER2_SECTIONS.into_iter().find(|known| *known == section),
+        };
+        let holder = match self {
+            Dialect::OpenApi3 => root.get("components"),
+            Dialect::Swagger2 => Some(root),
+        };
+        let sections = holder.and_then(Value::as_object).into_iter().flatten();
+        sections.filter_map(|(section, entries)| Some((named(section)?, entries.as_object()?))).collect()
+    }
+
+    /// The map of `section` in `document`, made if absent.
+    fn section_map_mut<'d>(self, document: &'d mut Value, section: &'static str) -> Option<&'d mut Map<String, Value>> {
+        let mut node = document;
+        for token in self.section_tokens(section) {
+            node = node.as_object_mut()?.entry(token).or_insert_with(|| Value::Object(Map::new()));
+        }
+        node.as_object_mut()
+    }
+
+    /// Whether `path` is that of an entry of `section`.
+    fn is_entry_of(self, section: &'static str, path: &[String]) -> bool {
+        let tokens = self.section_tokens(section);
+        path.len() == tokens.len() + 1 && path.iter().zip(&tokens).all(|(token, wanted)| token == wanted)
+    }
 }
 
 /// Every `$ref` string under `value` (example data left out).
@@ -182,6 +274,7 @@ impl Kind {
 
 struct Bundler<'a> {
     files: &'a SpecFiles,
+    dialect: Dialect,
     /// The file the node being copied stands in.
     file: String,
     /// The tokens of the bundled pointer of the node being copied.
@@ -204,9 +297,10 @@ struct Bundler<'a> {
 }
 
 impl<'a> Bundler<'a> {
-    fn new(files: &'a SpecFiles, root: &Value) -> Self {
+    fn new(files: &'a SpecFiles, root: &Value, dialect: Dialect) -> Self {
         let mut bundler = Bundler {
             files,
+            dialect,
             file: files.root().to_string(),
             out_path: Vec::new(),
             assigned: BTreeMap::new(),
@@ -218,9 +312,7 @@ impl<'a> Bundler<'a> {
             source_map: SourceMap { root: files.root().to_string(), origins: BTreeMap::new() },
             diagnostics: Vec::new(),
         };
-        for (section, entries) in root.get("components").and_then(Value::as_object).into_iter().flatten() {
-            let Some(section) = Kind::of_section(section).and_then(Kind::section) else { continue };
-            let Some(entries) = entries.as_object() else { continue };
+        for (section, entries) in dialect.root_sections(root) {
             bundler.names.insert(section, UniqueNames::with_reserved(entries.keys().map(String::as_str)));
             for (name, entry) in entries {
                 let Some(Value::String(reference)) = entry.get("$ref") else { continue };
@@ -269,7 +361,7 @@ impl<'a> Bundler<'a> {
         let mut out = Map::new();
         for (key, child) in map {
             self.out_path.push(key.clone());
-            let value = self.rewrite_as(child, kind.child(key));
+            let value = self.rewrite_as(child, self.dialect.child(kind, key));
             self.out_path.pop();
             out.insert(key.clone(), value);
         }
@@ -296,10 +388,11 @@ impl<'a> Bundler<'a> {
         let mut out = Map::new();
         for (name, entry) in entries {
             self.out_path.push(name.clone());
-            let in_place = self.out_path.len() == 3
-                && self.out_path[0] == "components"
-                && self.file == self.files.root()
-                && kind.section().is_some_and(|section| self.in_place.contains(&(section, name.clone())));
+            let in_place = self.file == self.files.root()
+                && self.dialect.section(kind).is_some_and(|section| {
+                    self.dialect.is_entry_of(section, &self.out_path)
+                        && self.in_place.contains(&(section, name.clone()))
+                });
             let value = match entry.get("$ref").and_then(Value::as_str) {
                 Some(reference) if in_place => {
                     self.copy_in(reference, entry, Child::One(kind)).unwrap_or_else(|| entry.clone())
@@ -340,10 +433,10 @@ impl<'a> Bundler<'a> {
             // Back into the root: the same pointer, now local.
             return Some(with_reference(node, format!("#{pointer}")));
         }
-        match kind.section() {
+        match self.dialect.section(kind) {
             Some(section) => {
                 let name = self.hoist(section, &key, &pointer, reference, kind)?;
-                Some(with_reference(node, format!("#/components/{section}/{}", escape_pointer_token(&name))))
+                Some(with_reference(node, self.dialect.reference(section, &name)))
             }
             None => self.copy_in(reference, &Value::Object(node.clone()), Child::One(kind)),
         }
@@ -404,8 +497,10 @@ impl<'a> Bundler<'a> {
             self.diagnostics.push(note);
         }
         self.assigned.insert(memo, name.clone());
-        let saved_path =
-            std::mem::replace(&mut self.out_path, vec!["components".to_string(), section.to_string(), name.clone()]);
+        let mut hoisted_path: Vec<String> =
+            self.dialect.section_tokens(section).into_iter().map(str::to_string).collect();
+        hoisted_path.push(name.clone());
+        let saved_path = std::mem::replace(&mut self.out_path, hoisted_path);
         self.source_map.origins.insert(self.out_pointer(), (key.to_string(), pointer.to_string()));
         let saved_file = std::mem::replace(&mut self.file, key.to_string());
         let content = self.rewrite(node, kind);
