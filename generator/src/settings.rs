@@ -29,6 +29,9 @@ pub struct Settings {
     pub(crate) tag_features: bool,
     pub(crate) extra_files: Vec<(String, String)>,
     pub(crate) lossless_rewrites: bool,
+    /// Every piece of code through the formatter, none written as text:
+    /// the reference the text writer is tested against.
+    pub(crate) format_everything: bool,
 }
 
 impl Settings {
@@ -52,6 +55,7 @@ impl Settings {
             tag_features: true,
             extra_files: Vec::new(),
             lossless_rewrites: false,
+            format_everything: false,
         }
     }
 

@@ -2,7 +2,7 @@
 //! operation, and a request builder per operation.
 
 use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
-use super::{ident, ty_tokens, Scope};
+use super::{ident, ty_tokens, Part, Piece, Scope};
 use crate::ir::{
     Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, Presence, QueryStyle,
     StatusMatch, Success, Ty, TypeKind,
@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// How a parameter value is written into a request.
-enum ParamShape {
+pub(super) enum ParamShape {
     /// One value with a `ParamValue` impl.
     Scalar,
     /// A list of such values.
@@ -21,7 +21,7 @@ enum ParamShape {
 }
 
 /// Looks through aliases to decide how a type is sent as a parameter.
-fn param_shape(ty: &Ty, api: &Api) -> ParamShape {
+pub(super) fn param_shape(ty: &Ty, api: &Api) -> ParamShape {
     match ty {
         Ty::Vec(inner) if matches!(param_shape(inner, api), ParamShape::Scalar) => ParamShape::List,
         Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::Unit | Ty::Multipart | Ty::Binary => ParamShape::Object,
@@ -77,18 +77,24 @@ pub fn render_module_head(module: &ApiModule) -> TokenStream {
 
 /// A run of a tag's operations: their methods (in an `impl` block of their
 /// own) and request builders. Rendering a tag in runs keeps memory bounded
-/// by the run, not the tag.
-pub fn render_operations(module: &ApiModule, operations: &[Operation], api: &Api) -> TokenStream {
+/// by the run, not the tag. With `as_text`, the builders are written as
+/// formatted text where `api_text` knows the formatter's layout.
+pub fn render_operations(module: &ApiModule, operations: &[Operation], api: &Api, as_text: bool) -> Part {
     let api_struct = ident(&module.api_struct);
     let methods = operations.iter().map(render_method);
-    let builders = operations.iter().map(|op| render_builder(op, &module.api_struct, api));
-    quote! {
+    let mut pieces = vec![Piece::Items(quote! {
         impl<'a> #api_struct<'a> {
             #(#methods)*
         }
-
-        #(#builders)*
+    })];
+    for op in operations {
+        if as_text {
+            pieces.extend(super::api_text::builder_pieces(op, &module.api_struct, api));
+        } else {
+            pieces.push(Piece::Items(render_builder(op, &module.api_struct, api)));
+        }
     }
+    Part { pieces, after: String::new() }
 }
 
 fn mentions_models(op: &Operation) -> bool {
@@ -109,7 +115,7 @@ fn mentions_models(op: &Operation) -> bool {
 }
 
 /// Argument type for a required value: strings and bytes take anything that converts.
-fn argument(ty: &Ty) -> (TokenStream, bool) {
+pub(super) fn argument(ty: &Ty) -> (TokenStream, bool) {
     match ty {
         Ty::String => (quote! { impl Into<String> }, true),
         Ty::Binary => (quote! { impl Into<bytes::Bytes> }, true),
@@ -196,11 +202,11 @@ fn operation_docs(op: &Operation) -> TokenStream {
     doc_attrs(&docs)
 }
 
-fn first_line(text: &str) -> String {
+pub(super) fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or("").trim().to_string()
 }
 
-fn location_label(location: ParamLocation) -> &'static str {
+pub(super) fn location_label(location: ParamLocation) -> &'static str {
     match location {
         ParamLocation::Path => "path parameter",
         ParamLocation::Query => "query parameter",
@@ -283,7 +289,7 @@ fn read_json(read: &BodyRead) -> TokenStream {
 /// reports a body that fills none of them: the type then decodes "successfully"
 /// to nothing, which usually means the server wraps or names the object
 /// differently from the spec. The check is a few `is_none()`s.
-fn read_checked_json(ty: &Ty, read: &BodyRead, api: &Api) -> Option<TokenStream> {
+pub(super) fn read_checked_json(ty: &Ty, read: &BodyRead, api: &Api) -> Option<TokenStream> {
     let Ty::Named(name) = ty else { return None };
     let TypeKind::Struct { fields, .. } = &api.find_type(name)?.kind else { return None };
     if fields.is_empty() || fields.iter().any(|f| f.presence == Presence::Required) {
@@ -336,7 +342,7 @@ fn decode_arms(op: &Operation, api: &Api) -> TokenStream {
     }
 }
 
-fn success_enum(op: &Operation) -> TokenStream {
+pub(super) fn success_enum(op: &Operation) -> TokenStream {
     let Success::Several { enum_name, variants } = &op.success else { return quote! {} };
     let name = ident(enum_name);
     let docs = lines_to_attrs(&[format!("What a successful {} returns, by status.", code(&op.id))]);
@@ -418,45 +424,53 @@ fn body_statement(op: &Operation, value: TokenStream) -> TokenStream {
     }
 }
 
-fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
-    let builder = ident(&op.builder_name);
-    let builder_doc = format!(
-        " Request builder for [`{api_struct}::{}`]: set optional inputs, then `.send().await` (or just `.await`).",
-        op.method_name
-    );
+/// What an operation's builder's members are made of.
+pub(super) struct BuilderShape<'o> {
+    pub builder: proc_macro2::Ident,
+    pub success_ty: TokenStream,
+    pub error_ty: TokenStream,
+    /// Whether `request()` returns a `Result` (encoding the body can fail).
+    pub fallible: bool,
+    pub required: Vec<(proc_macro2::Ident, &'o Ty)>,
+    pub optional: Vec<(proc_macro2::Ident, &'o Ty, &'o Docs)>,
+}
+
+pub(super) fn builder_shape(op: &Operation) -> BuilderShape<'_> {
     let (success_ty, error_ty) = result_types(op);
-    let required_fields = required_inputs(op).into_iter().map(|(name, ty)| {
-        let ty = ty_tokens(ty, Scope::Apis);
-        quote! { #name: #ty, }
-    });
-    let optional = optional_inputs(op);
-    let optional_fields = optional.iter().map(|(name, ty, _)| {
-        let ty = ty_tokens(ty, Scope::Apis);
-        quote! { #name: Option<#ty>, }
-    });
-    let setters = optional.iter().map(|(name, ty, docs)| render_setter(op, name, ty, docs));
     let fallible = op
         .body
         .as_ref()
         .is_some_and(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::VendorJson | BodyEncoding::Form));
-    let request = render_request(op, api, &error_ty, fallible);
-    let request_arg = if fallible {
-        quote! { self.request() }
-    } else {
-        quote! { Ok(self.request()) }
-    };
-    let decode = decode_arms(op, api);
-    let stream = render_stream(op, &error_ty, fallible);
-    let success_enum = success_enum(op);
-    // Every method of an operation is `#[inline]`: rustc then compiles its
-    // body (and the serde code of the types it sends and returns) in the
-    // crate that calls it, not in the client crate for every operation, so a
-    // user pays code generation only for the operations they use. Accessors,
-    // constructors and setters too: a module with nothing left to compile
-    // costs no codegen unit.
-    quote! {
-        #success_enum
+    BuilderShape {
+        builder: ident(&op.builder_name),
+        success_ty,
+        error_ty,
+        fallible,
+        required: required_inputs(op),
+        optional: optional_inputs(op),
+    }
+}
 
+/// The first sentence of a builder's docs.
+pub(super) fn builder_doc(op: &Operation, api_struct: &str) -> String {
+    format!(
+        " Request builder for [`{api_struct}::{}`]: set optional inputs, then `.send().await` (or just `.await`).",
+        op.method_name
+    )
+}
+
+pub(super) fn builder_struct(op: &Operation, api_struct: &str, shape: &BuilderShape) -> TokenStream {
+    let builder = &shape.builder;
+    let builder_doc = builder_doc(op, api_struct);
+    let required_fields = shape.required.iter().map(|(name, ty)| {
+        let ty = ty_tokens(ty, Scope::Apis);
+        quote! { #name: #ty, }
+    });
+    let optional_fields = shape.optional.iter().map(|(name, ty, _)| {
+        let ty = ty_tokens(ty, Scope::Apis);
+        quote! { #name: Option<#ty>, }
+    });
+    quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
@@ -465,35 +479,57 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
             #(#required_fields)*
             #(#optional_fields)*
         }
+    }
+}
 
-        impl<'a> #builder<'a> {
-            #(#setters)*
-
-            #request
-
-            #[inline]
-            fn decode(response: RawResponse) -> Result<#success_ty, Error<#error_ty>> {
-                match response.status().as_u16() {
-                    #decode
-                    _ => Err(response.into_error()),
-                }
+pub(super) fn decode_fn(op: &Operation, api: &Api, shape: &BuilderShape) -> TokenStream {
+    let (success_ty, error_ty) = (&shape.success_ty, &shape.error_ty);
+    let decode = decode_arms(op, api);
+    quote! {
+        #[inline]
+        fn decode(response: RawResponse) -> Result<#success_ty, Error<#error_ty>> {
+            match response.status().as_u16() {
+                #decode
+                _ => Err(response.into_error()),
             }
-
-            /// Sends the request and decodes the response.
-            #[inline]
-            pub fn send(self) -> futures::future::BoxFuture<'a, Result<#success_ty, Error<#error_ty>>> {
-                crate::runtime::send(self.client, #request_arg, Self::decode)
-            }
-
-            /// Sends the request; the decoded response comes with its status and headers.
-            #[inline]
-            pub fn send_with_headers(self) -> futures::future::BoxFuture<'a, Result<crate::runtime::Response<#success_ty>, Error<#error_ty>>> {
-                crate::runtime::send_with_headers(self.client, #request_arg, Self::decode)
-            }
-
-            #stream
         }
+    }
+}
 
+/// `self.request()` as the `Result` the runtime's senders take.
+pub(super) fn request_arg(fallible: bool) -> TokenStream {
+    if fallible {
+        quote! { self.request() }
+    } else {
+        quote! { Ok(self.request()) }
+    }
+}
+
+pub(super) fn send_fn(shape: &BuilderShape) -> TokenStream {
+    let (success_ty, error_ty, request_arg) = (&shape.success_ty, &shape.error_ty, request_arg(shape.fallible));
+    quote! {
+        /// Sends the request and decodes the response.
+        #[inline]
+        pub fn send(self) -> futures::future::BoxFuture<'a, Result<#success_ty, Error<#error_ty>>> {
+            crate::runtime::send(self.client, #request_arg, Self::decode)
+        }
+    }
+}
+
+pub(super) fn send_with_headers_fn(shape: &BuilderShape) -> TokenStream {
+    let (success_ty, error_ty, request_arg) = (&shape.success_ty, &shape.error_ty, request_arg(shape.fallible));
+    quote! {
+        /// Sends the request; the decoded response comes with its status and headers.
+        #[inline]
+        pub fn send_with_headers(self) -> futures::future::BoxFuture<'a, Result<crate::runtime::Response<#success_ty>, Error<#error_ty>>> {
+            crate::runtime::send_with_headers(self.client, #request_arg, Self::decode)
+        }
+    }
+}
+
+pub(super) fn into_future_impl(shape: &BuilderShape) -> TokenStream {
+    let (builder, success_ty, error_ty) = (&shape.builder, &shape.success_ty, &shape.error_ty);
+    quote! {
         impl<'a> std::future::IntoFuture for #builder<'a> {
             type Output = Result<#success_ty, Error<#error_ty>>;
             type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
@@ -506,21 +542,42 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
     }
 }
 
+// Every method of an operation is `#[inline]`: rustc then compiles its
+// body (and the serde code of the types it sends and returns) in the
+// crate that calls it, not in the client crate for every operation, so a
+// user pays code generation only for the operations they use. Accessors,
+// constructors and setters too: a module with nothing left to compile
+// costs no codegen unit.
+pub(super) fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
+    let shape = builder_shape(op);
+    let builder = &shape.builder;
+    let setters = shape.optional.iter().map(|(name, ty, docs)| render_setter(op, name, ty, docs));
+    let request = render_request(op, api, &shape.error_ty, shape.fallible);
+    let (decode, send, send_with_headers) = (decode_fn(op, api, &shape), send_fn(&shape), send_with_headers_fn(&shape));
+    let stream = render_stream(op, &shape.error_ty, shape.fallible);
+    let (success_enum, builder_struct) = (success_enum(op), builder_struct(op, api_struct, &shape));
+    let into_future = into_future_impl(&shape);
+    quote! {
+        #success_enum
+        #builder_struct
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #request
+            #decode
+            #send
+            #send_with_headers
+            #stream
+        }
+
+        #into_future
+    }
+}
+
 /// The setter of one optional input: its docs (a default sentence for a
 /// parameter or body the spec leaves undocumented) and the method.
-fn render_setter(op: &Operation, name: &proc_macro2::Ident, ty: &Ty, docs: &Docs) -> TokenStream {
-    let mut docs = docs.clone();
-    if let Some(param) = op.params.iter().find(|p| ident(&p.name) == *name) {
-        if docs.summary.is_none() && docs.description.is_none() {
-            docs.summary = Some(format!("Sets the {} {}.", code(&param.wire_name), location_label(param.location)));
-        }
-        if let Some(default) = &param.default {
-            docs.notes.push(format!("The server assumes {} when this is not set.", code(default)));
-        }
-    } else if docs.summary.is_none() && docs.description.is_none() {
-        docs.summary = Some("Sets the request body.".into());
-    }
-    let docs = doc_attrs(&docs);
+pub(super) fn render_setter(op: &Operation, name: &proc_macro2::Ident, ty: &Ty, docs: &Docs) -> TokenStream {
+    let docs = doc_attrs(&setter_docs(op, name, docs));
     let (arg, converts) = argument(ty);
     let value = if converts {
         quote! { value.into() }
@@ -537,9 +594,26 @@ fn render_setter(op: &Operation, name: &proc_macro2::Ident, ty: &Ty, docs: &Docs
     }
 }
 
+/// A setter's docs: a default sentence for a parameter or body the spec
+/// leaves undocumented, and the server's default.
+pub(super) fn setter_docs(op: &Operation, name: &proc_macro2::Ident, docs: &Docs) -> Docs {
+    let mut docs = docs.clone();
+    if let Some(param) = op.params.iter().find(|p| ident(&p.name) == *name) {
+        if docs.summary.is_none() && docs.description.is_none() {
+            docs.summary = Some(format!("Sets the {} {}.", code(&param.wire_name), location_label(param.location)));
+        }
+        if let Some(default) = &param.default {
+            docs.notes.push(format!("The server assumes {} when this is not set.", code(default)));
+        }
+    } else if docs.summary.is_none() && docs.description.is_none() {
+        docs.summary = Some("Sets the request body.".into());
+    }
+    docs
+}
+
 /// The builder's `request()`: the method, path, parameters, body, `Accept`
 /// and security alternatives; a `Result` when encoding the body can fail.
-fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: bool) -> TokenStream {
+pub(super) fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: bool) -> TokenStream {
     // reqwest::Method's constants are named like the upper-case method.
     let method = ident(op.http_method.as_upper());
     let method = quote! { reqwest::Method::#method };
@@ -598,7 +672,7 @@ fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: b
     }
 }
 
-fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool) -> TokenStream {
+pub(super) fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool) -> TokenStream {
     let (Some(paging), Success::Single { ty: Ty::Vec(item), .. }, false) = (&op.paging, &op.success, fallible) else {
         return quote! {};
     };

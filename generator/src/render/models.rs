@@ -75,7 +75,7 @@ pub fn render_types(api: &Api, file: &ModelFile, types: &[usize], gates: &Gates)
         tokens.extend(gate_items(&cfg, render_type(def, names)));
         wire_format.push_str(&type_wire_format(def, &cfg, names, &|field| tokens_text(field_type(field, names))));
     }
-    Part { tokens, after: wire_format }
+    Part { pieces: vec![super::Piece::Items(tokens)], after: wire_format }
 }
 
 /// A type's declarations: the type, its inherent impl and the trait impls
