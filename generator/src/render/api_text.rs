@@ -11,7 +11,7 @@
 //! the same bytes on every fixture and the real-world corpus.
 
 use super::apis::{
-    argument, builder_doc, builder_shape, builder_struct, decode_fn, into_future_impl, param_shape,
+    argument, builder_doc, operation_docs, render_method, builder_shape, builder_struct, decode_fn, into_future_impl, param_shape,
     read_checked_json, render_builder, render_request, render_setter, render_stream, send_fn, send_with_headers_fn, setter_docs,
     success_enum, BuilderShape, ParamShape,
 };
@@ -22,6 +22,49 @@ use crate::ir::{Api, BodyEncoding, BodyRead, Operation, ParamLocation, StatusMat
 
 /// prettyplease's line width: a line of up to this many bytes stays whole.
 const MARGIN: usize = 89;
+
+/// The width over which prettyplease always breaks a struct literal
+/// (`end_with_max_width(34)`); a literal a little over it is left to
+/// prettyplease, whose measure of it is not the line's.
+const STRUCT_LITERAL_BROKEN: usize = 40;
+
+/// An operation's method on its tag's struct: text when its struct literal
+/// is surely broken into lines and its signature is one line or one
+/// argument a line.
+pub fn method_piece(op: &Operation) -> Piece {
+    text_or(method_text(op), || Piece::Members(render_method(op)))
+}
+
+fn method_text(op: &Operation) -> Option<String> {
+    let shape = builder_shape(op);
+    let builder = &shape.builder;
+    let mut lines = Lines { text: doc_text(&operation_docs(op), "    ")?, too_long: false };
+    lines.line(4, "#[inline]");
+    let mut args = vec!["&self".to_string()];
+    let mut fields = vec!["client: self.client".to_string()];
+    for (name, ty) in &shape.required {
+        let (ty, converts) = argument(ty);
+        args.push(format!("{name}: {}", tokens_text(ty)));
+        fields.push(if converts { format!("{name}: {name}.into()") } else { name.to_string() });
+    }
+    fields.extend(shape.optional.iter().map(|(name, _, _)| format!("{name}: None")));
+    let one_line = format!("pub fn {}({}) -> {builder}<'a> {{", op.method_name, args.join(", "));
+    if 4 + one_line.len() <= MARGIN {
+        lines.line(4, &one_line);
+    } else {
+        lines.line(4, &format!("pub fn {}(", op.method_name));
+        args.iter().for_each(|arg| lines.line(8, &format!("{arg},")));
+        lines.line(4, &format!(") -> {builder}<'a> {{"));
+    }
+    if builder.to_string().len() + 4 + fields.join(", ").len() <= STRUCT_LITERAL_BROKEN {
+        return None;
+    }
+    lines.line(8, &format!("{builder} {{"));
+    fields.iter().for_each(|field| lines.line(12, &format!("{field},")));
+    lines.line(8, "}");
+    lines.line(4, "}");
+    lines.finish()
+}
 
 /// The pieces of one operation's builder: its success enum (if any), struct,
 /// `impl` block and `IntoFuture` impl; text where the layout is known.

@@ -81,12 +81,19 @@ pub fn render_module_head(module: &ApiModule) -> TokenStream {
 /// formatted text where `api_text` knows the formatter's layout.
 pub fn render_operations(module: &ApiModule, operations: &[Operation], api: &Api, as_text: bool) -> Part {
     let api_struct = ident(&module.api_struct);
-    let methods = operations.iter().map(render_method);
-    let mut pieces = vec![Piece::Items(quote! {
-        impl<'a> #api_struct<'a> {
-            #(#methods)*
-        }
-    })];
+    let mut pieces = if as_text {
+        let mut pieces = vec![Piece::Text(format!("impl<'a> {api_struct}<'a> {{\n"))];
+        pieces.extend(operations.iter().map(super::api_text::method_piece));
+        pieces.push(Piece::Text("}\n".into()));
+        pieces
+    } else {
+        let methods = operations.iter().map(render_method);
+        vec![Piece::Items(quote! {
+            impl<'a> #api_struct<'a> {
+                #(#methods)*
+            }
+        })]
+    };
     for op in operations {
         if as_text {
             pieces.extend(super::api_text::builder_pieces(op, &module.api_struct, api));
@@ -149,7 +156,8 @@ fn optional_inputs(op: &Operation) -> Vec<(proc_macro2::Ident, &Ty, &Docs)> {
     inputs
 }
 
-fn operation_docs(op: &Operation) -> TokenStream {
+/// An operation's method's docs: its own, what it sends, and its arguments.
+pub(super) fn operation_docs(op: &Operation) -> Docs {
     let mut docs = op.docs.clone();
     if docs.summary.is_none() {
         docs.summary = Some(code(&op.id));
@@ -199,7 +207,7 @@ fn operation_docs(op: &Operation) -> TokenStream {
         }
         docs.notes.push(lines.join("\n"));
     }
-    doc_attrs(&docs)
+    docs
 }
 
 pub(super) fn first_line(text: &str) -> String {
@@ -215,8 +223,8 @@ pub(super) fn location_label(location: ParamLocation) -> &'static str {
     }
 }
 
-fn render_method(op: &Operation) -> TokenStream {
-    let docs = operation_docs(op);
+pub(super) fn render_method(op: &Operation) -> TokenStream {
+    let docs = doc_attrs(&operation_docs(op));
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let required = required_inputs(op);
