@@ -121,7 +121,9 @@ fn main() {
     line("parse alone (serde_yaml -> openapiv3):", parse);
     line("load (parse + normalise + checks):", load);
     line("whole run (load+lower+render+format):", whole);
-    println!("ratio whole / parse alone, wall:        {ratio:>8.2}x (target: <= {TARGET_RATIO}x; fails above {limit:.1}x)");
+    println!(
+        "ratio whole / parse alone, wall:        {ratio:>8.2}x (target: <= {TARGET_RATIO}x; fails above {limit:.1}x)"
+    );
     if parse.cpu > Duration::ZERO {
         println!("ratio whole / parse alone, CPU:         {:>8.2}x", whole.cpu.as_secs_f64() / parse.cpu.as_secs_f64());
     }

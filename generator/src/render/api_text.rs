@@ -11,9 +11,9 @@
 //! the same bytes on every fixture and the real-world corpus.
 
 use super::apis::{
-    argument, builder_doc, operation_docs, render_method, builder_shape, builder_struct, decode_fn, into_future_impl, param_shape,
-    read_checked_json, render_builder, render_request, render_setter, render_stream, send_fn, send_with_headers_fn, setter_docs,
-    success_enum, BuilderShape, ParamShape,
+    argument, builder_doc, builder_shape, builder_struct, decode_fn, into_future_impl, operation_docs, param_shape,
+    read_checked_json, render_builder, render_method, render_request, render_setter, render_stream, send_fn,
+    send_with_headers_fn, setter_docs, success_enum, BuilderShape, ParamShape,
 };
 use super::docs::doc_text;
 use super::model_serde::tokens_text;

@@ -158,15 +158,9 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
     }
     for module in &api.modules {
         let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || apis::render_module_head(module).into())];
-        parts.extend(
-            module
-                .operations
-                .chunks(OPERATIONS_PER_PART)
-                .map(|chunk| {
-                    Box::new(move || apis::render_operations(module, chunk, api, !settings.format_everything))
-                        as RenderPart<'a>
-                }),
-        );
+        parts.extend(module.operations.chunks(OPERATIONS_PER_PART).map(|chunk| {
+            Box::new(move || apis::render_operations(module, chunk, api, !settings.format_everything)) as RenderPart<'a>
+        }));
         files.push((format!("src/apis/{}.rs", module.name), RenderedFile::Rust(parts)));
     }
     for (name, contents) in RUNTIME_FILES {
@@ -199,37 +193,37 @@ fn render_apis_mod(api: &Api, gates: &Gates) -> TokenStream {
 /// crates.io, the repository and docs.rs show one page.
 fn render_lib() -> TokenStream {
     quote! {
-        #![doc = include_str!("../README.md")]
-        // Spec prose is Markdown written for people, not tidy rustdoc; and
-        // the shapes of specs decide argument counts, variant sizes and names.
-        #![allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::too_long_first_doc_paragraph,
-            clippy::large_enum_variant,
-            clippy::too_many_arguments,
-            clippy::enum_variant_names,
-            clippy::should_implement_trait,
-            clippy::wrong_self_convention,
-            clippy::type_complexity
-        )]
+            #![doc = include_str!("../README.md")]
+            // Spec prose is Markdown written for people, not tidy rustdoc; and
+            // the shapes of specs decide argument counts, variant sizes and names.
+            #![allow(
+                clippy::doc_lazy_continuation,
+                clippy::doc_overindented_list_items,
+                clippy::too_long_first_doc_paragraph,
+                clippy::large_enum_variant,
+                clippy::too_many_arguments,
+                clippy::enum_variant_names,
+                clippy::should_implement_trait,
+                clippy::wrong_self_convention,
+                clippy::type_complexity
+            )]
 
-        // The generator formats these files itself; rustfmt must leave them
-        // as they are, or they would differ from what the spec generates.
-        #[rustfmt::skip]
-        pub mod api_text;
-mod apis;
-        #[rustfmt::skip]
-        pub mod client;
-        #[rustfmt::skip]
-        pub mod models;
-        #[rustfmt::skip]
-        pub mod runtime;
+            // The generator formats these files itself; rustfmt must leave them
+            // as they are, or they would differ from what the spec generates.
+            #[rustfmt::skip]
+            pub mod api_text;
+    mod apis;
+            #[rustfmt::skip]
+            pub mod client;
+            #[rustfmt::skip]
+            pub mod models;
+            #[rustfmt::skip]
+            pub mod runtime;
 
-        pub use client::SERVER;
-        pub use runtime::{Client, ClientBuilder, Credentials, Error};
-        pub use runtime::{Lenient, RedirectPolicy, RetryPolicy};
-    }
+            pub use client::SERVER;
+            pub use runtime::{Client, ClientBuilder, Credentials, Error};
+            pub use runtime::{Lenient, RedirectPolicy, RetryPolicy};
+        }
 }
 
 /// `src/client.rs`: the spec's server, and the builder methods for its
