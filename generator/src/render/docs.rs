@@ -477,4 +477,33 @@ mod tests {
         let file: syn::File = syn::parse2(quote! { #tokens pub struct X; }).expect("parses");
         assert_eq!(file.items.len(), 1, "no item injected");
     }
+
+    /// `doc_text` is the text the formatter (prettyplease, then `format`'s
+    /// block-to-lines pass) makes of `doc_attrs`, or `None` where it keeps
+    /// an attribute.
+    #[test]
+    fn doc_text_is_what_the_formatter_makes_of_doc_attrs() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("One line with trailing spaces   ", "", &[]),
+            ("Summary  ", "First line  \n\nthird line\u{a0}  \n- item  ", &["Note   "]),
+            ("Has */ a comment end  ", "and /* an opening  \nsecond  ", &["Note   "]),
+            ("Ends in a slash", "path a/\nb/", &[]),
+        ];
+        for (summary, description, notes) in cases {
+            let docs = Docs {
+                summary: Some(summary.to_string()),
+                description: Some(description.to_string()).filter(|d| !d.is_empty()),
+                notes: notes.iter().map(|n| n.to_string()).collect(),
+                deprecated: false,
+            };
+            let tokens = doc_attrs(&docs);
+            let formatted = crate::format::format_part(quote! { #tokens pub struct S; }, "docs").expect("formats");
+            let file = crate::format::assemble("h", &[(formatted, String::new())], "");
+            let formatted_docs = file.strip_prefix("// h\n").and_then(|f| f.strip_suffix("pub struct S;\n"));
+            let kept_attribute = formatted_docs.is_none_or(|d| d.contains("#[doc"));
+            assert_eq!(kept_attribute, summary.contains("slash"), "{formatted_docs:?}");
+            let expected = if kept_attribute { None } else { formatted_docs };
+            assert_eq!(doc_text(&docs, "").as_deref(), expected, "{summary:?} {description:?}");
+        }
+    }
 }
