@@ -193,37 +193,36 @@ fn render_apis_mod(api: &Api, gates: &Gates) -> TokenStream {
 /// crates.io, the repository and docs.rs show one page.
 fn render_lib() -> TokenStream {
     quote! {
-            #![doc = include_str!("../README.md")]
-            // Spec prose is Markdown written for people, not tidy rustdoc; and
-            // the shapes of specs decide argument counts, variant sizes and names.
-            #![allow(
-                clippy::doc_lazy_continuation,
-                clippy::doc_overindented_list_items,
-                clippy::too_long_first_doc_paragraph,
-                clippy::large_enum_variant,
-                clippy::too_many_arguments,
-                clippy::enum_variant_names,
-                clippy::should_implement_trait,
-                clippy::wrong_self_convention,
-                clippy::type_complexity
-            )]
+        #![doc = include_str!("../README.md")]
+        // Spec prose is Markdown written for people, not tidy rustdoc; and
+        // the shapes of specs decide argument counts, variant sizes and names.
+        #![allow(
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::too_long_first_doc_paragraph,
+            clippy::large_enum_variant,
+            clippy::too_many_arguments,
+            clippy::enum_variant_names,
+            clippy::should_implement_trait,
+            clippy::wrong_self_convention,
+            clippy::type_complexity
+        )]
 
-            // The generator formats these files itself; rustfmt must leave them
-            // as they are, or they would differ from what the spec generates.
-            #[rustfmt::skip]
-            pub mod api_text;
-    mod apis;
-            #[rustfmt::skip]
-            pub mod client;
-            #[rustfmt::skip]
-            pub mod models;
-            #[rustfmt::skip]
-            pub mod runtime;
+        // The generator formats these files itself; rustfmt must leave them
+        // as they are, or they would differ from what the spec generates.
+        #[rustfmt::skip]
+        pub mod apis;
+        #[rustfmt::skip]
+        pub mod client;
+        #[rustfmt::skip]
+        pub mod models;
+        #[rustfmt::skip]
+        pub mod runtime;
 
-            pub use client::SERVER;
-            pub use runtime::{Client, ClientBuilder, Credentials, Error};
-            pub use runtime::{Lenient, RedirectPolicy, RetryPolicy};
-        }
+        pub use client::SERVER;
+        pub use runtime::{Client, ClientBuilder, Credentials, Error};
+        pub use runtime::{Lenient, RedirectPolicy, RetryPolicy};
+    }
 }
 
 /// `src/client.rs`: the spec's server, and the builder methods for its
