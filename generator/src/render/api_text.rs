@@ -283,7 +283,8 @@ fn decode_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<String
     let mut lines = Lines::default();
     lines.line(4, "#[inline]");
     let (success, error) = (tokens_text(shape.success_ty.clone()), tokens_text(shape.error_ty.clone()));
-    lines.line(4, &format!("fn decode(response: RawResponse) -> Result<{success}, Error<{error}>> {{"));
+    let error = format!("Error<{error}>");
+    signature(&mut lines, "fn decode", "response: RawResponse", ("Result", [success.as_str(), error.as_str()]));
     lines.line(8, "match response.status().as_u16() {");
     match &op.success {
         Success::Single { read, ty } => {
@@ -315,12 +316,34 @@ fn decode_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<String
     lines.finish()
 }
 
+/// A method's signature with one argument and a return type of two generic
+/// arguments, laid out as prettyplease does: on one line if it fits; else
+/// the argument on a line of its own; then, if the return type still does
+/// not fit, each of its generic arguments too.
+fn signature(lines: &mut Lines, head: &str, arg: &str, (generic, args): (&str, [&str; 2])) {
+    let ret = format!("{generic}<{}>", args.join(", "));
+    let one_line = format!("{head}({arg}) -> {ret} {{");
+    if 4 + one_line.len() <= MARGIN {
+        return lines.line(4, &one_line);
+    }
+    lines.line(4, &format!("{head}("));
+    lines.line(8, &format!("{arg},"));
+    let close = format!(") -> {ret} {{");
+    if 4 + close.len() <= MARGIN {
+        return lines.line(4, &close);
+    }
+    lines.line(4, &format!(") -> {generic}<"));
+    args.iter().for_each(|arg| lines.line(8, &format!("{arg},")));
+    lines.line(4, "> {");
+}
+
 /// `send` or `send_with_headers`, whose future yields `output`.
 fn sender_text(doc: &str, name: &str, output: &str, request_arg: &str) -> Option<String> {
     let mut lines = Lines::default();
     lines.line(4, doc);
     lines.line(4, "#[inline]");
-    lines.line(4, &format!("pub fn {name}(self) -> futures::future::BoxFuture<'a, {output}> {{"));
+    let generic = ("futures::future::BoxFuture", ["'a", output]);
+    signature(&mut lines, &format!("pub fn {name}"), "self", generic);
     lines.line(8, &format!("crate::runtime::{name}(self.client, {request_arg}, Self::decode)"));
     lines.line(4, "}");
     lines.finish()
