@@ -1,31 +1,84 @@
 //! `cargo bench -p openapi-rs-generator`: times the generator on the official
 //! Okta management spec (732 operations, 1541 schemas) and prints
+//! - the machine's core count (the whole run spreads rendering over the
+//!   cores; parsing is one thread),
 //! - parse alone (YAML text -> typed `openapiv3::OpenAPI`),
 //! - load (parse + normalisation + reference checks),
 //! - the whole run (load + lower + render + format),
-//! - the ratio of the whole run to parse alone (target: within 4x),
+//! - the ratio of the whole run to parse alone, in wall time and in CPU
+//!   time (all threads: what the run would take on one core),
+//! - whether each ratio meets the target, [`TARGET_RATIO`] (4x),
 //! - peak memory (VmHWM) after parsing and after the whole run.
 //!
-//! Another spec can be given with `OPENAPI_BENCH_SPEC=path`.
+//! The 4x target is not met yet (CPU ratio about 6x; wall 3.9-5.0x on two
+//! busy cores), so it is reported, not enforced. The check is a regression
+//! guard: it fails (exit 1) when the CPU ratio exceeds [`CPU_RATIO_LIMIT`]
+//! or peak memory exceeds [`PEAK_LIMIT_MIB`]. It guards the CPU ratio, not
+//! the wall one, because CPU time does not depend on how many cores the
+//! machine has or how busy they are. The parse and the whole run take
+//! turns, run by run, so load from other processes falls on both alike;
+//! the figures are medians.
+//!
+//! Another spec can be given with `OPENAPI_BENCH_SPEC=path`, and the number
+//! of runs with `OPENAPI_BENCH_RUNS=n` (1 to profile under callgrind). When
+//! the spec is missing it skips, or fails when `CI=true`.
 
 use std::time::{Duration, Instant};
 
 const DEFAULT_SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/okta-management.yaml");
-const RUNS: usize = 5;
+const DEFAULT_RUNS: usize = 7;
+/// The goal: the whole run takes at most this many times the parse alone
+/// (wall and CPU). Reported, not enforced, until the generator meets it.
+const TARGET_RATIO: f64 = 4.0;
+/// The regression guard: the whole run's CPU time over the parse's may not
+/// exceed this (about 6x today, with room for noise).
+const CPU_RATIO_LIMIT: f64 = 7.5;
+/// Peak resident memory of the whole benchmark.
+const PEAK_LIMIT_MIB: f64 = 150.0;
+
+/// Wall and CPU time of one run.
+#[derive(Clone, Copy)]
+struct Sample {
+    wall: Duration,
+    cpu: Duration,
+}
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
 }
 
-fn time<T>(mut f: impl FnMut() -> T) -> Duration {
-    let mut samples = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        let started = Instant::now();
-        std::hint::black_box(f());
-        samples.push(started.elapsed());
+/// CPU time this process has used so far, all threads (Linux only; clock
+/// ticks, assumed 100 per second, the kernel's `USER_HZ` everywhere).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
+}
+
+fn sample<T>(f: &mut impl FnMut() -> T) -> Sample {
+    let (cpu_before, started) = (cpu_time(), Instant::now());
+    std::hint::black_box(f());
+    let wall = started.elapsed();
+    let cpu = cpu_time().zip(cpu_before).map_or(Duration::ZERO, |(after, before)| after - before);
+    Sample { wall, cpu }
+}
+
+/// Runs each job `runs` times, taking turns; the median wall and CPU time of each.
+fn take_turns<const N: usize>(runs: usize, mut jobs: [&mut dyn FnMut(); N]) -> [Sample; N] {
+    let mut samples: [Vec<Sample>; N] = std::array::from_fn(|_| Vec::with_capacity(runs));
+    for _ in 0..runs {
+        for (job, samples) in jobs.iter_mut().zip(&mut samples) {
+            samples.push(sample(job));
+        }
     }
-    median(samples)
+    samples.map(|s| Sample {
+        wall: median(s.iter().map(|s| s.wall).collect()),
+        cpu: median(s.iter().map(|s| s.cpu).collect()),
+    })
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux only).
@@ -38,30 +91,81 @@ fn peak_memory_mib() -> Option<f64> {
 
 fn main() {
     let path = std::env::var("OPENAPI_BENCH_SPEC").unwrap_or_else(|_| DEFAULT_SPEC.to_string());
+    let runs = std::env::var("OPENAPI_BENCH_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(DEFAULT_RUNS).max(1);
     let Ok(text) = std::fs::read_to_string(&path) else {
+        if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+            eprintln!("error: the generator benchmark needs {path} (the shared corpus), which CI must have");
+            std::process::exit(1);
+        }
         println!("skipping the generator benchmark: {path} not found (the shared corpus is not beside the project)");
         return;
     };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let settings = generator::Settings::new("bench-client", "bench.yaml");
-    let parse = time(|| serde_yaml::from_str::<openapiv3::OpenAPI>(&text).expect("the spec parses"));
+    let mut parse = || {
+        std::hint::black_box(serde_yaml::from_str::<openapiv3::OpenAPI>(&text).expect("the spec parses"));
+    };
+    parse();
     let parse_peak = peak_memory_mib();
-    let load = time(|| generator::load::load(&text).expect("the spec loads"));
-    let whole = time(|| generator::generate(&text, &settings).expect("the spec generates"));
+    let mut load = || {
+        std::hint::black_box(generator::load::load(&text).expect("the spec loads"));
+    };
+    let mut whole = || {
+        std::hint::black_box(generator::generate(&text, &settings).expect("the spec generates"));
+    };
+    let [parse, load, whole] = take_turns(runs, [&mut parse, &mut load, &mut whole]);
     let whole_peak = peak_memory_mib();
     let generated = generator::generate(&text, &settings).expect("the spec generates");
     let bytes: usize = generated.files.iter().map(|f| f.contents.len()).sum();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("spec: {path} ({} KiB)", text.len() / 1024);
-    println!("median of {RUNS} runs each");
-    println!("parse alone (serde_yaml -> openapiv3): {:>8.1} ms", ms(parse));
-    println!("load (parse + normalise + checks):     {:>8.1} ms", ms(load));
-    println!("whole run (load+lower+render+format):  {:>8.1} ms", ms(whole));
-    println!(
-        "ratio whole / parse alone:             {:>8.2}x (target: <= 4x)",
-        whole.as_secs_f64() / parse.as_secs_f64()
-    );
+    println!("cores: {cores} (the whole run renders on all of them; parsing uses one)");
+    println!("median of {runs} runs each, taking turns; wall and CPU time (all threads)");
+    let line = |name: &str, s: Sample| println!("{name:<38} {:>8.1} ms wall {:>8.1} ms CPU", ms(s.wall), ms(s.cpu));
+    line("parse alone (serde_yaml -> openapiv3):", parse);
+    line("load (parse + normalise + checks):", load);
+    line("whole run (load+lower+render+format):", whole);
     println!("output: {} files, {} KiB, {} warnings", generated.files.len(), bytes / 1024, generated.warnings.len());
-    if let (Some(parse_peak), Some(whole_peak)) = (parse_peak, whole_peak) {
-        println!("peak memory: {parse_peak:.0} MiB after parsing, {whole_peak:.0} MiB after the whole run");
+    let failures = check(parse, whole, parse_peak.zip(whole_peak));
+    if !failures.is_empty() {
+        eprintln!("error: the generator benchmark failed: {}", failures.join("; "));
+        std::process::exit(1);
     }
+}
+
+/// Prints the ratios against the target and the guards; what fails the guards.
+fn check(parse: Sample, whole: Sample, peaks: Option<(f64, f64)>) -> Vec<String> {
+    let met = |ratio: f64| if ratio <= TARGET_RATIO { "met" } else { "NOT met yet" };
+    let wall_ratio = whole.wall.as_secs_f64() / parse.wall.as_secs_f64();
+    println!(
+        "ratio whole / parse alone, wall:        {wall_ratio:>8.2}x  target <= {TARGET_RATIO}x: {}",
+        met(wall_ratio)
+    );
+    let mut failures = Vec::new();
+    if parse.cpu > Duration::ZERO {
+        let cpu_ratio = whole.cpu.as_secs_f64() / parse.cpu.as_secs_f64();
+        println!(
+            "ratio whole / parse alone, CPU:         {cpu_ratio:>8.2}x  target <= {TARGET_RATIO}x: {}",
+            met(cpu_ratio)
+        );
+        println!(
+            "regression guard: CPU ratio {cpu_ratio:.2}x, fails above {CPU_RATIO_LIMIT}x (the target is not enforced)"
+        );
+        if cpu_ratio > CPU_RATIO_LIMIT {
+            failures.push(format!(
+                "the whole run takes {cpu_ratio:.2}x the parse alone in CPU time (limit {CPU_RATIO_LIMIT}x)"
+            ));
+        }
+    } else if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        failures.push("CPU time is not measurable here (/proc/self/stat), so the CPU ratio cannot be checked".into());
+    } else {
+        println!("regression guard: CPU time is not measurable here (/proc/self/stat); the CPU ratio is not checked");
+    }
+    if let Some((parse_peak, whole_peak)) = peaks {
+        println!("peak memory: {parse_peak:.0} MiB after parsing, {whole_peak:.0} MiB after the whole run (fails above {PEAK_LIMIT_MIB} MiB)");
+        if whole_peak > PEAK_LIMIT_MIB {
+            failures.push(format!("peak memory {whole_peak:.0} MiB (limit {PEAK_LIMIT_MIB} MiB)"));
+        }
+    }
+    failures
 }

@@ -17,6 +17,15 @@ pub fn format_part(tokens: TokenStream, path: &str) -> Result<String, Diagnostic
     Ok(prettyplease::unparse(&file))
 }
 
+/// Formats members of an `impl` block (methods, associated types), at the
+/// indentation they have inside it.
+pub fn format_members(tokens: TokenStream, path: &str) -> Result<String, Diagnostic> {
+    let block = format_part(quote::quote! { impl Members { #tokens } }, path)?;
+    // prettyplease writes `impl Members {`, the members, then `}`, each on lines of their own.
+    let members = block.strip_prefix("impl Members {\n").and_then(|rest| rest.strip_suffix("}\n"));
+    Ok(members.unwrap_or_default().to_string())
+}
+
 /// A whole file from its formatted parts (each: its formatted tokens, and
 /// the text that goes after all of them), under the "generated" first line:
 /// every part's tokens in order, then, under `after_heading` (render's

@@ -71,8 +71,16 @@ fn render_analysed(analysed: Analysed, settings: &Settings) -> Result<Generated,
         })
         .collect();
     let mut formatted = parallel::parallel_map(&jobs, |(path, part)| {
-        let render::Part { tokens, after } = part();
-        format::format_part(tokens, path).map(|code| (code, after))
+        let render::Part { pieces, after } = part();
+        let mut code = String::new();
+        for piece in pieces {
+            match piece {
+                render::Piece::Items(tokens) => code.push_str(&format::format_part(tokens, path)?),
+                render::Piece::Members(tokens) => code.push_str(&format::format_members(tokens, path)?),
+                render::Piece::Text(text) => code.push_str(&text),
+            }
+        }
+        Ok((code, after))
     })
     .into_iter();
     let mut files = Vec::new();

@@ -30,6 +30,9 @@ pub struct Settings {
     pub(crate) extra_files: Vec<(String, String)>,
     pub(crate) lossless_rewrites: bool,
     pub(crate) mapped_refs: BTreeMap<String, String>,
+    /// Every piece of code through the formatter, none written as text:
+    /// the reference the text writer is tested against.
+    pub(crate) format_everything: bool,
 }
 
 impl Settings {
@@ -54,6 +57,7 @@ impl Settings {
             extra_files: Vec::new(),
             lossless_rewrites: false,
             mapped_refs: BTreeMap::new(),
+            format_everything: false,
         }
     }
 

@@ -2,7 +2,7 @@
 //! operation, and a request builder per operation.
 
 use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
-use super::{ident, ty_tokens, Scope};
+use super::{ident, ty_tokens, Part, Piece, Scope};
 use crate::ir::{
     Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, Presence, QueryStyle,
     StatusMatch, Success, Ty, TypeKind,
@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// How a parameter value is written into a request.
-enum ParamShape {
+pub(super) enum ParamShape {
     /// One value with a `ParamValue` impl.
     Scalar,
     /// A list of such values.
@@ -21,7 +21,7 @@ enum ParamShape {
 }
 
 /// Looks through aliases to decide how a type is sent as a parameter.
-fn param_shape(ty: &Ty, api: &Api) -> ParamShape {
+pub(super) fn param_shape(ty: &Ty, api: &Api) -> ParamShape {
     match ty {
         Ty::Vec(inner) if matches!(param_shape(inner, api), ParamShape::Scalar) => ParamShape::List,
         Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::Unit | Ty::Multipart | Ty::Binary => ParamShape::Object,
@@ -77,18 +77,31 @@ pub fn render_module_head(module: &ApiModule) -> TokenStream {
 
 /// A run of a tag's operations: their methods (in an `impl` block of their
 /// own) and request builders. Rendering a tag in runs keeps memory bounded
-/// by the run, not the tag.
-pub fn render_operations(module: &ApiModule, operations: &[Operation], api: &Api) -> TokenStream {
+/// by the run, not the tag. With `as_text`, the builders are written as
+/// formatted text where `api_text` knows the formatter's layout.
+pub fn render_operations(module: &ApiModule, operations: &[Operation], api: &Api, as_text: bool) -> Part {
     let api_struct = ident(&module.api_struct);
-    let methods = operations.iter().map(|op| render_method(op, api));
-    let builders = operations.iter().map(|op| render_builder(op, &module.api_struct, api));
-    quote! {
-        impl<'a> #api_struct<'a> {
-            #(#methods)*
+    let mut pieces = if as_text {
+        let mut pieces = vec![Piece::Text(format!("impl<'a> {api_struct}<'a> {{\n"))];
+        pieces.extend(operations.iter().map(|op| super::api_text::method_piece(op, api)));
+        pieces.push(Piece::Text("}\n".into()));
+        pieces
+    } else {
+        let methods = operations.iter().map(|op| render_method(op, api));
+        vec![Piece::Items(quote! {
+            impl<'a> #api_struct<'a> {
+                #(#methods)*
+            }
+        })]
+    };
+    for op in operations {
+        if as_text {
+            pieces.extend(super::api_text::builder_pieces(op, &module.api_struct, api));
+        } else {
+            pieces.push(Piece::Items(render_builder(op, &module.api_struct, api)));
         }
-
-        #(#builders)*
     }
+    Part { pieces, after: String::new() }
 }
 
 fn mentions_models(op: &Operation) -> bool {
@@ -109,7 +122,7 @@ fn mentions_models(op: &Operation) -> bool {
 }
 
 /// Argument type for a required value: strings and bytes take anything that converts.
-fn argument(ty: &Ty, api: &Api) -> (TokenStream, bool) {
+pub(super) fn argument(ty: &Ty, api: &Api) -> (TokenStream, bool) {
     match ty {
         Ty::String => (quote! { impl Into<String> }, true),
         Ty::Binary => (quote! { impl Into<bytes::Bytes> }, true),
@@ -143,7 +156,8 @@ fn optional_inputs(op: &Operation) -> Vec<(proc_macro2::Ident, &Ty, &Docs)> {
     inputs
 }
 
-fn operation_docs(op: &Operation) -> TokenStream {
+/// An operation's method's docs: its own, what it sends, and its arguments.
+pub(super) fn operation_docs(op: &Operation) -> Docs {
     let mut docs = op.docs.clone();
     if docs.summary.is_none() {
         docs.summary = Some(code(&op.id));
@@ -193,14 +207,14 @@ fn operation_docs(op: &Operation) -> TokenStream {
         }
         docs.notes.push(lines.join("\n"));
     }
-    doc_attrs(&docs)
+    docs
 }
 
-fn first_line(text: &str) -> String {
+pub(super) fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or("").trim().to_string()
 }
 
-fn location_label(location: ParamLocation) -> &'static str {
+pub(super) fn location_label(location: ParamLocation) -> &'static str {
     match location {
         ParamLocation::Path => "path parameter",
         ParamLocation::Query => "query parameter",
@@ -209,8 +223,8 @@ fn location_label(location: ParamLocation) -> &'static str {
     }
 }
 
-fn render_method(op: &Operation, api: &Api) -> TokenStream {
-    let docs = operation_docs(op);
+pub(super) fn render_method(op: &Operation, api: &Api) -> TokenStream {
+    let docs = doc_attrs(&operation_docs(op));
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let required = required_inputs(op);
@@ -283,7 +297,7 @@ fn read_json(read: &BodyRead) -> TokenStream {
 /// reports a body that fills none of them: the type then decodes "successfully"
 /// to nothing, which usually means the server wraps or names the object
 /// differently from the spec. The check is a few `is_none()`s.
-fn read_checked_json(ty: &Ty, read: &BodyRead, api: &Api) -> Option<TokenStream> {
+pub(super) fn read_checked_json(ty: &Ty, read: &BodyRead, api: &Api) -> Option<TokenStream> {
     let Ty::Named(id) = ty else { return None };
     let def = api.type_def(*id);
     let TypeKind::Struct { fields, .. } = &def.kind else { return None };
@@ -291,8 +305,8 @@ fn read_checked_json(ty: &Ty, read: &BodyRead, api: &Api) -> Option<TokenStream>
         return None;
     }
     let ty = ty_tokens(ty, Scope::Apis, api);
-    let json = read_json(read);
     let type_name = &def.name;
+    let json = read_json(read);
     let absent = fields.iter().map(|f| {
         let field = ident(&f.name);
         quote! { body.#field.is_none() }
@@ -338,7 +352,7 @@ fn decode_arms(op: &Operation, api: &Api) -> TokenStream {
     }
 }
 
-fn success_enum(op: &Operation, api: &Api) -> TokenStream {
+pub(super) fn success_enum(op: &Operation, api: &Api) -> TokenStream {
     let Success::Several { enum_name, variants } = &op.success else { return quote! {} };
     let name = ident(enum_name);
     let docs = lines_to_attrs(&[format!("What a successful {} returns, by status.", code(&op.id))]);
@@ -420,45 +434,53 @@ fn body_statement(op: &Operation, value: TokenStream) -> TokenStream {
     }
 }
 
-fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
-    let builder = ident(&op.builder_name);
-    let builder_doc = format!(
-        " Request builder for [`{api_struct}::{}`]: set optional inputs, then `.send().await` (or just `.await`).",
-        op.method_name
-    );
+/// What an operation's builder's members are made of.
+pub(super) struct BuilderShape<'o> {
+    pub builder: proc_macro2::Ident,
+    pub success_ty: TokenStream,
+    pub error_ty: TokenStream,
+    /// Whether `request()` returns a `Result` (encoding the body can fail).
+    pub fallible: bool,
+    pub required: Vec<(proc_macro2::Ident, &'o Ty)>,
+    pub optional: Vec<(proc_macro2::Ident, &'o Ty, &'o Docs)>,
+}
+
+pub(super) fn builder_shape<'o>(op: &'o Operation, api: &Api) -> BuilderShape<'o> {
     let (success_ty, error_ty) = result_types(op, api);
-    let required_fields = required_inputs(op).into_iter().map(|(name, ty)| {
-        let ty = ty_tokens(ty, Scope::Apis, api);
-        quote! { #name: #ty, }
-    });
-    let optional = optional_inputs(op);
-    let optional_fields = optional.iter().map(|(name, ty, _)| {
-        let ty = ty_tokens(ty, Scope::Apis, api);
-        quote! { #name: Option<#ty>, }
-    });
-    let setters = optional.iter().map(|(name, ty, docs)| render_setter(op, name, ty, docs, api));
     let fallible = op
         .body
         .as_ref()
         .is_some_and(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::VendorJson | BodyEncoding::Form));
-    let request = render_request(op, api, &error_ty, fallible);
-    let request_arg = if fallible {
-        quote! { self.request() }
-    } else {
-        quote! { Ok(self.request()) }
-    };
-    let decode = decode_arms(op, api);
-    let stream = render_stream(op, &error_ty, fallible, api);
-    let success_enum = success_enum(op, api);
-    // Every method of an operation is `#[inline]`: rustc then compiles its
-    // body (and the serde code of the types it sends and returns) in the
-    // crate that calls it, not in the client crate for every operation, so a
-    // user pays code generation only for the operations they use. Accessors,
-    // constructors and setters too: a module with nothing left to compile
-    // costs no codegen unit.
-    quote! {
-        #success_enum
+    BuilderShape {
+        builder: ident(&op.builder_name),
+        success_ty,
+        error_ty,
+        fallible,
+        required: required_inputs(op),
+        optional: optional_inputs(op),
+    }
+}
 
+/// The first sentence of a builder's docs.
+pub(super) fn builder_doc(op: &Operation, api_struct: &str) -> String {
+    format!(
+        " Request builder for [`{api_struct}::{}`]: set optional inputs, then `.send().await` (or just `.await`).",
+        op.method_name
+    )
+}
+
+pub(super) fn builder_struct(op: &Operation, api_struct: &str, shape: &BuilderShape, api: &Api) -> TokenStream {
+    let builder = &shape.builder;
+    let builder_doc = builder_doc(op, api_struct);
+    let required_fields = shape.required.iter().map(|(name, ty)| {
+        let ty = ty_tokens(ty, Scope::Apis, api);
+        quote! { #name: #ty, }
+    });
+    let optional_fields = shape.optional.iter().map(|(name, ty, _)| {
+        let ty = ty_tokens(ty, Scope::Apis, api);
+        quote! { #name: Option<#ty>, }
+    });
+    quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
@@ -468,42 +490,57 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
             #(#optional_fields)*
             options: crate::runtime::CallOptions,
         }
+    }
+}
 
-        impl<'a> #builder<'a> {
-            #(#setters)*
-
-            /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
-            #[inline]
-            pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-                self.options = options;
-                self
+pub(super) fn decode_fn(op: &Operation, api: &Api, shape: &BuilderShape) -> TokenStream {
+    let (success_ty, error_ty) = (&shape.success_ty, &shape.error_ty);
+    let decode = decode_arms(op, api);
+    quote! {
+        #[inline]
+        fn decode(response: RawResponse) -> Result<#success_ty, Error<#error_ty>> {
+            match response.status().as_u16() {
+                #decode
+                _ => Err(response.into_error()),
             }
-
-            #request
-
-            #[inline]
-            fn decode(response: RawResponse) -> Result<#success_ty, Error<#error_ty>> {
-                match response.status().as_u16() {
-                    #decode
-                    _ => Err(response.into_error()),
-                }
-            }
-
-            /// Sends the request and decodes the response.
-            #[inline]
-            pub fn send(self) -> futures::future::BoxFuture<'a, Result<#success_ty, Error<#error_ty>>> {
-                crate::runtime::send(self.client, #request_arg, Self::decode)
-            }
-
-            /// Sends the request; the decoded response comes with its status and headers.
-            #[inline]
-            pub fn send_with_headers(self) -> futures::future::BoxFuture<'a, Result<crate::runtime::Response<#success_ty>, Error<#error_ty>>> {
-                crate::runtime::send_with_headers(self.client, #request_arg, Self::decode)
-            }
-
-            #stream
         }
+    }
+}
 
+/// `self.request()` as the `Result` the runtime's senders take.
+pub(super) fn request_arg(fallible: bool) -> TokenStream {
+    if fallible {
+        quote! { self.request() }
+    } else {
+        quote! { Ok(self.request()) }
+    }
+}
+
+pub(super) fn send_fn(shape: &BuilderShape) -> TokenStream {
+    let (success_ty, error_ty, request_arg) = (&shape.success_ty, &shape.error_ty, request_arg(shape.fallible));
+    quote! {
+        /// Sends the request and decodes the response.
+        #[inline]
+        pub fn send(self) -> futures::future::BoxFuture<'a, Result<#success_ty, Error<#error_ty>>> {
+            crate::runtime::send(self.client, #request_arg, Self::decode)
+        }
+    }
+}
+
+pub(super) fn send_with_headers_fn(shape: &BuilderShape) -> TokenStream {
+    let (success_ty, error_ty, request_arg) = (&shape.success_ty, &shape.error_ty, request_arg(shape.fallible));
+    quote! {
+        /// Sends the request; the decoded response comes with its status and headers.
+        #[inline]
+        pub fn send_with_headers(self) -> futures::future::BoxFuture<'a, Result<crate::runtime::Response<#success_ty>, Error<#error_ty>>> {
+            crate::runtime::send_with_headers(self.client, #request_arg, Self::decode)
+        }
+    }
+}
+
+pub(super) fn into_future_impl(shape: &BuilderShape) -> TokenStream {
+    let (builder, success_ty, error_ty) = (&shape.builder, &shape.success_ty, &shape.error_ty);
+    quote! {
         impl<'a> std::future::IntoFuture for #builder<'a> {
             type Output = Result<#success_ty, Error<#error_ty>>;
             type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
@@ -516,21 +553,55 @@ fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
     }
 }
 
+// Every method of an operation is `#[inline]`: rustc then compiles its
+// body (and the serde code of the types it sends and returns) in the
+// crate that calls it, not in the client crate for every operation, so a
+// user pays code generation only for the operations they use. Accessors,
+// constructors and setters too: a module with nothing left to compile
+// costs no codegen unit.
+pub(super) fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> TokenStream {
+    let shape = builder_shape(op, api);
+    let builder = &shape.builder;
+    let setters = shape.optional.iter().map(|(name, ty, docs)| render_setter(op, name, ty, docs, api));
+    let with_options = with_options_fn();
+    let request = render_request(op, api, &shape.error_ty, shape.fallible);
+    let (decode, send, send_with_headers) = (decode_fn(op, api, &shape), send_fn(&shape), send_with_headers_fn(&shape));
+    let stream = render_stream(op, &shape.error_ty, shape.fallible, api);
+    let (success_enum, builder_struct) = (success_enum(op, api), builder_struct(op, api_struct, &shape, api));
+    let into_future = into_future_impl(&shape);
+    quote! {
+        #success_enum
+        #builder_struct
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #with_options
+            #request
+            #decode
+            #send
+            #send_with_headers
+            #stream
+        }
+
+        #into_future
+    }
+}
+
+pub(super) fn with_options_fn() -> TokenStream {
+    quote! {
+        /// Sets options for this call only: extra headers, a timeout, a deadline, a retry policy, an idempotency key.
+        #[inline]
+        pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+            self.options = options;
+            self
+        }
+    }
+}
+
 /// The setter of one optional input: its docs (a default sentence for a
 /// parameter or body the spec leaves undocumented) and the method.
-fn render_setter(op: &Operation, name: &proc_macro2::Ident, ty: &Ty, docs: &Docs, api: &Api) -> TokenStream {
-    let mut docs = docs.clone();
-    if let Some(param) = op.params.iter().find(|p| ident(&p.name) == *name) {
-        if docs.summary.is_none() && docs.description.is_none() {
-            docs.summary = Some(format!("Sets the {} {}.", code(&param.wire_name), location_label(param.location)));
-        }
-        if let Some(default) = &param.default {
-            docs.notes.push(format!("The server assumes {} when this is not set.", code(default)));
-        }
-    } else if docs.summary.is_none() && docs.description.is_none() {
-        docs.summary = Some("Sets the request body.".into());
-    }
-    let docs = doc_attrs(&docs);
+pub(super) fn render_setter(op: &Operation, name: &proc_macro2::Ident, ty: &Ty, docs: &Docs, api: &Api) -> TokenStream {
+    let docs = doc_attrs(&setter_docs(op, name, docs));
     let (arg, converts) = argument(ty, api);
     let value = if converts {
         quote! { value.into() }
@@ -547,9 +618,26 @@ fn render_setter(op: &Operation, name: &proc_macro2::Ident, ty: &Ty, docs: &Docs
     }
 }
 
+/// A setter's docs: a default sentence for a parameter or body the spec
+/// leaves undocumented, and the server's default.
+pub(super) fn setter_docs(op: &Operation, name: &proc_macro2::Ident, docs: &Docs) -> Docs {
+    let mut docs = docs.clone();
+    if let Some(param) = op.params.iter().find(|p| ident(&p.name) == *name) {
+        if docs.summary.is_none() && docs.description.is_none() {
+            docs.summary = Some(format!("Sets the {} {}.", code(&param.wire_name), location_label(param.location)));
+        }
+        if let Some(default) = &param.default {
+            docs.notes.push(format!("The server assumes {} when this is not set.", code(default)));
+        }
+    } else if docs.summary.is_none() && docs.description.is_none() {
+        docs.summary = Some("Sets the request body.".into());
+    }
+    docs
+}
+
 /// The builder's `request()`: the method, path, parameters, body, `Accept`
 /// and security alternatives; a `Result` when encoding the body can fail.
-fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: bool) -> TokenStream {
+pub(super) fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: bool) -> TokenStream {
     // reqwest::Method's constants are named like the upper-case method.
     let method = ident(op.http_method.as_upper());
     let method = quote! { reqwest::Method::#method };
@@ -592,13 +680,7 @@ fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: b
     };
     // A header parameter for an idempotency key is filled with one generated
     // per call when the caller leaves it unset.
-    let idempotency =
-        op.params.iter().find(|p| p.location == ParamLocation::Header && is_idempotency_header(&p.wire_name)).map(
-            |p| {
-                let wire = &p.wire_name;
-                quote! { request.idempotency_header(#wire); }
-            },
-        );
+    let idempotency = idempotency_header(op).map(|wire| quote! { request.idempotency_header(#wire); });
     let (request_ty, request_ok) = if fallible {
         (quote! { Result<Request, Error<#error_ty>> }, quote! { Ok(request) })
     } else {
@@ -619,6 +701,15 @@ fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, fallible: b
     }
 }
 
+/// The wire name of the operation's header parameter that carries an
+/// idempotency key, if it has one.
+pub(super) fn idempotency_header(op: &Operation) -> Option<&str> {
+    op.params
+        .iter()
+        .find(|p| p.location == ParamLocation::Header && is_idempotency_header(&p.wire_name))
+        .map(|p| p.wire_name.as_str())
+}
+
 /// Whether a header parameter carries an idempotency key: `Idempotency-Key`
 /// or `X-Idempotency-Key`, in any case.
 fn is_idempotency_header(wire_name: &str) -> bool {
@@ -626,7 +717,7 @@ fn is_idempotency_header(wire_name: &str) -> bool {
     name == "idempotency-key" || name == "x-idempotency-key"
 }
 
-fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool, api: &Api) -> TokenStream {
+pub(super) fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool, api: &Api) -> TokenStream {
     let (Some(paging), Success::Single { ty: Ty::Vec(item), .. }, false) = (&op.paging, &op.success, fallible) else {
         return quote! {};
     };

@@ -45,6 +45,23 @@ pub enum DocBlock {
 
 /// Doc attributes for an item: summary, description, notes, deprecation.
 pub fn doc_attrs(docs: &Docs) -> TokenStream {
+    outer_attrs(&doc_lines(docs))
+}
+
+/// [`doc_attrs`] as formatted text at `indent`: the `///` lines prettyplease
+/// and `format` make of those attributes; `None` where prettyplease would
+/// keep an attribute (a doc ending in `/`).
+pub fn doc_text(docs: &Docs, indent: &str) -> Option<String> {
+    outer_text(&doc_lines(docs), indent)
+}
+
+/// [`lines_to_attrs`] as formatted text at `indent` (see [`doc_text`]).
+pub fn lines_text(lines: &[String], indent: &str) -> Option<String> {
+    outer_text(&sanitize_markdown(&lines.join("\n")), indent)
+}
+
+/// The lines of an item's docs: summary, description, notes, deprecation.
+fn doc_lines(docs: &Docs) -> Vec<String> {
     let mut paragraphs: Vec<&str> = Vec::new();
     if let Some(summary) = &docs.summary {
         paragraphs.push(summary);
@@ -71,7 +88,7 @@ pub fn doc_attrs(docs: &Docs) -> TokenStream {
         }
         lines.extend(sanitized);
     }
-    outer_attrs(&lines)
+    lines
 }
 
 /// Outer doc attributes from lines of Markdown (sentences of ours, spec
@@ -130,6 +147,34 @@ fn outer_attrs(lines: &[String]) -> TokenStream {
         quote! { #[doc = #text] }
     });
     quote! { #(#attrs)* }
+}
+
+/// What [`outer_attrs`] becomes once prettyplease has printed it and
+/// `format` has made its `/** */` block into `///` lines: with one doc
+/// attribute per line, `///` and the line, trailing spaces trimmed; with a
+/// multi-line attribute, each line trimmed of trailing whitespace.
+fn outer_text(lines: &[String], indent: &str) -> Option<String> {
+    let mut text = String::new();
+    if lines.len() > 1 && !lines.iter().any(|line| line.contains("*/") || line.contains("/*")) {
+        // prettyplease keeps the attribute as it is when the value ends in `/`.
+        if lines.last().is_some_and(|line| line.ends_with('/')) {
+            return None;
+        }
+        for line in lines {
+            text.push_str(indent);
+            text.push_str("///");
+            text.push_str(with_space(line).trim_end());
+            text.push('\n');
+        }
+        return Some(text);
+    }
+    for line in lines {
+        text.push_str(indent);
+        text.push_str("///");
+        text.push_str(with_space(line).trim_end_matches(' '));
+        text.push('\n');
+    }
+    Some(text)
 }
 
 /// `///` followed by a space, as people write it (and so no line can start
@@ -431,5 +476,34 @@ mod tests {
         let tokens = doc_attrs(&Docs { description: Some("*/ \"quoted\" ] } fn evil() {}".into()), ..Docs::default() });
         let file: syn::File = syn::parse2(quote! { #tokens pub struct X; }).expect("parses");
         assert_eq!(file.items.len(), 1, "no item injected");
+    }
+
+    /// `doc_text` is the text the formatter (prettyplease, then `format`'s
+    /// block-to-lines pass) makes of `doc_attrs`, or `None` where it keeps
+    /// an attribute.
+    #[test]
+    fn doc_text_is_what_the_formatter_makes_of_doc_attrs() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("One line with trailing spaces   ", "", &[]),
+            ("Summary  ", "First line  \n\nthird line\u{a0}  \n- item  ", &["Note   "]),
+            ("Has */ a comment end  ", "and /* an opening  \nsecond  ", &["Note   "]),
+            ("Ends in a slash", "path a/\nb/", &[]),
+        ];
+        for (summary, description, notes) in cases {
+            let docs = Docs {
+                summary: Some(summary.to_string()),
+                description: Some(description.to_string()).filter(|d| !d.is_empty()),
+                notes: notes.iter().map(|n| n.to_string()).collect(),
+                deprecated: false,
+            };
+            let tokens = doc_attrs(&docs);
+            let formatted = crate::format::format_part(quote! { #tokens pub struct S; }, "docs").expect("formats");
+            let file = crate::format::assemble("h", &[(formatted, String::new())], "");
+            let formatted_docs = file.strip_prefix("// h\n").and_then(|f| f.strip_suffix("pub struct S;\n"));
+            let kept_attribute = formatted_docs.is_none_or(|d| d.contains("#[doc"));
+            assert_eq!(kept_attribute, summary.contains("slash"), "{formatted_docs:?}");
+            let expected = if kept_attribute { None } else { formatted_docs };
+            assert_eq!(doc_text(&docs, "").as_deref(), expected, "{summary:?} {description:?}");
+        }
     }
 }

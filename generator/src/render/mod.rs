@@ -1,5 +1,6 @@
 //! Stage 3: [`Api`] -> tokens per file of the generated crate.
 
+mod api_text;
 mod apis;
 pub mod cargo;
 pub mod docs;
@@ -76,16 +77,27 @@ pub type RenderPart<'a> = Box<dyn Fn() -> Part + Sync + 'a>;
 
 /// One rendered part of a Rust file.
 pub struct Part {
-    /// Code to format.
-    pub tokens: TokenStream,
+    /// Its code, in order: tokens to format, or text already formatted.
+    pub pieces: Vec<Piece>,
     /// Code already formatted, which goes after all the file's formatted
     /// tokens (a model file's wire format; see `model_serde`).
     pub after: String,
 }
 
+/// A stretch of a part's code.
+pub enum Piece {
+    /// Whole items, to format.
+    Items(TokenStream),
+    /// Members of an `impl` block, to format at its indentation.
+    Members(TokenStream),
+    /// Code written as text exactly as the formatter would write it (see
+    /// `api_text`), which skips the syn round trip.
+    Text(String),
+}
+
 impl From<TokenStream> for Part {
     fn from(tokens: TokenStream) -> Self {
-        Part { tokens, after: String::new() }
+        Part { pieces: vec![Piece::Items(tokens)], after: String::new() }
     }
 }
 
@@ -136,12 +148,9 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
     }
     for module in &api.modules {
         let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || apis::render_module_head(module).into())];
-        parts.extend(
-            module
-                .operations
-                .chunks(OPERATIONS_PER_PART)
-                .map(|chunk| Box::new(move || apis::render_operations(module, chunk, api).into()) as RenderPart<'a>),
-        );
+        parts.extend(module.operations.chunks(OPERATIONS_PER_PART).map(|chunk| {
+            Box::new(move || apis::render_operations(module, chunk, api, !settings.format_everything)) as RenderPart<'a>
+        }));
         files.push((format!("src/apis/{}.rs", module.name), RenderedFile::Rust(parts)));
     }
     for (name, contents) in RUNTIME_FILES {

@@ -77,7 +77,7 @@ pub fn render_types(api: &Api, file: &ModelFile, types: &[TypeId], gates: &Gates
         let field_type_text = |field: &Field| tokens_text(field_type(field, names, api));
         wire_format.push_str(&type_wire_format(def, &cfg, names, &field_type_text));
     }
-    Part { tokens, after: wire_format }
+    Part { pieces: vec![super::Piece::Items(tokens)], after: wire_format }
 }
 
 /// A type's declarations: the type, its inherent impl and the trait impls
