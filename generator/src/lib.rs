@@ -18,8 +18,8 @@
 //! the order of the stages is the private `pipeline` module's alone.
 #![warn(missing_docs)]
 
-#[cfg(feature = "cli")]
 pub mod analyse;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;
