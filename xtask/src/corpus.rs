@@ -141,13 +141,15 @@ fn root_documents(dir: &Path) -> Result<Vec<PathBuf>, String> {
 const FOLDER_DEPTH: usize = 3;
 
 /// Whether `text` declares an OpenAPI or Swagger version at its top level
-/// (a part of a multi-file spec does not).
+/// (a part of a multi-file spec does not). Parsed, not matched by line: a
+/// document may indent its top-level mapping (`---\n  swagger: "2.0"`). A
+/// file that does not parse counts, so the generator's error is reported
+/// instead of the file being passed over.
 fn is_root_document(text: &str) -> bool {
-    if text.trim_start().starts_with('{') {
-        let start: String = text.chars().take(4096).collect();
-        return start.contains("\"openapi\"") || start.contains("\"swagger\"");
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(document) => document.get("openapi").is_some() || document.get("swagger").is_some(),
+        Err(_) => true,
     }
-    text.lines().any(|line| line.starts_with("openapi:") || line.starts_with("swagger:"))
 }
 
 /// Writes the throwaway workspace's manifest for `members` (folders under
