@@ -538,6 +538,21 @@ mod tests {
     }
 
     #[test]
+    fn the_operation_filter_applies_to_a_spec_kept_as_several_files() {
+        let root = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get: {operationId: listPets, tags: [pets], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: 'schemas.yaml#/Pet'}}}}}}\n  /audit:\n    get: {operationId: auditLog, tags: [admin], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: 'schemas.yaml#/Audit'}}}}}}\n";
+        let schemas = "Pet: {type: object, properties: {name: {type: string}}}\nAudit: {type: object, properties: {who: {type: string}}}\n";
+        let mut files = crate::SpecFiles::new("root.yaml", root);
+        files.add("schemas.yaml", schemas);
+        let settings = Settings::new("t-client", "t.yaml").with_include_tag("pets");
+        let generated = crate::generate_files(&files, &settings).unwrap_or_else(|e| panic!("{e:?}"));
+        let code: String = generated.files.iter().map(|f| f.contents.as_str()).collect();
+        assert!(code.contains("pub fn list_pets(") && code.contains("pub struct Pet "), "kept");
+        assert!(!code.contains("pub fn audit_log(") && !code.contains("pub struct Audit "), "left out");
+        let errors = crate::generate_files(&files, &settings.with_include_tag("typo")).unwrap_err();
+        assert!(errors.iter().any(|d| d.is_error() && d.message.contains("\"typo\"")), "{errors:?}");
+    }
+
+    #[test]
     fn a_filter_rule_that_matches_nothing_or_does_not_parse_is_reported() {
         let errors =
             crate::generate(FILTERED, &Settings::new("t-client", "t.yaml").with_include_tag("pet")).unwrap_err();
