@@ -5,7 +5,8 @@
 //! One insta snapshot per fixture (the crate's own code, its Cargo.toml and
 //! diagnostics), and, ignored by plain `cargo test` for its build time (run
 //! by `.ci/run`), a build of every fixture's crates with `cargo clippy
-//! -D warnings` in one throwaway workspace.
+//! -D warnings` in one throwaway workspace, with Okta's management spec
+//! customised by one `codegen.toml` entry when ../shared/corpus is there.
 
 use generator::project::Config;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,53 @@ fn each_customisation_fixture_generates_the_reviewed_code() {
     });
 }
 
+/// Okta's management spec from ../shared/corpus (never copied into the
+/// repository); skipped when the corpus is absent, failed under CI.
+fn okta_management() -> Option<PathBuf> {
+    let spec = repo().join("../shared/corpus/okta-management.yaml");
+    if spec.exists() {
+        return Some(spec);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI runs need ../shared/corpus: {} is missing",
+        spec.display()
+    );
+    eprintln!("skipped: {} is missing (../shared/corpus is not checked out)", spec.display());
+    None
+}
+
+/// The customised Okta crate: one `codegen.toml` entry (the `Group` tag
+/// without the applications assigned to a group).
+const OKTA_CONFIG: &str =
+    "[[crate]]\nspec = \"okta-management.yaml\"\nname = \"okta-groups-client\"\nout = \"okta-groups\"\n\
+    [crate.operations]\ninclude_tags = [\"Group\"]\nexclude_paths = [\"/api/v1/groups/*/apps\"]\n";
+
+fn okta_groups(spec: &Path) -> generator::Generated {
+    let dir = spec.parent().expect("the corpus folder");
+    let config = Config::parse(OKTA_CONFIG, Path::new("codegen.toml")).expect("the config parses");
+    let settings = config.crates[0].settings(dir, "cargo xtask codegen").expect("valid settings");
+    generator::project::generate_spec_files(&dir.join(&config.crates[0].spec), &settings).expect("okta generates").1
+}
+
+#[test]
+fn the_okta_crate_customised_by_one_codegen_toml_entry_has_exactly_what_was_asked() {
+    let Some(spec) = okta_management() else { return };
+    let generated = okta_groups(&spec);
+    let text = |path: &str| generated.files.iter().find(|f| f.path == path).map(|f| f.contents.as_str());
+    let apis: Vec<&str> = generated.files.iter().filter_map(|f| f.path.strip_prefix("src/apis/")).collect();
+    assert_eq!(apis, ["group.rs", "mod.rs"], "the Group tag alone");
+    let group = text("src/apis/group.rs").expect("the Group api");
+    assert!(group.contains("pub fn list_groups("), "a Group operation is kept");
+    assert!(group.contains("pub fn list_group_users("), "a Group operation is kept");
+    assert!(!group.contains("pub fn list_assigned_applications_for_group("), "a group's apps (by path) are excluded");
+    let models: String =
+        generated.files.iter().filter(|f| f.path.starts_with("src/models/")).map(|f| f.contents.as_str()).collect();
+    assert!(models.contains("pub struct Group "), "a model Group operations use");
+    assert!(!models.contains("pub struct AgentPool "), "a model only other tags use is not generated");
+    assert!(!models.contains("pub struct Application "), "nor one only the excluded operation uses");
+}
+
 #[test]
 #[ignore = "slow: builds the fixtures' crates and their dependencies; run by .ci/run"]
 fn each_customisation_fixture_crate_passes_clippy_warning_free() {
@@ -71,6 +119,11 @@ fn each_customisation_fixture_crate_passes_clippy_warning_free() {
             generator::project::write_files(&workspace.join(&name), &generated.files).expect("write the crate");
             members.push(format!("{name:?}"));
         }
+    }
+    if let Some(spec) = okta_management() {
+        generator::project::write_files(&workspace.join("okta-groups-client"), &okta_groups(&spec).files)
+            .expect("write the crate");
+        members.push("\"okta-groups-client\"".to_string());
     }
     std::fs::write(
         workspace.join("Cargo.toml"),
