@@ -139,6 +139,11 @@ struct CrateArgs {
     /// Leave out the operations this names (as `--include`), even included ones. Repeatable.
     #[arg(long = "exclude", value_name = "KIND=VALUE", value_parser = parse_rule)]
     excludes: Vec<(String, String)>,
+    /// Apply the OpenAPI Overlay 1.0 document FILE to the spec before
+    /// generating (after bundling, before `--include`/`--exclude`).
+    /// Repeatable; overlays apply in the order given.
+    #[arg(long = "overlay", value_name = "FILE")]
+    overlays: Vec<PathBuf>,
     /// Leave `[workspace]` out of the crate's Cargo.toml, for a crate that is
     /// a member of the surrounding workspace (by default it builds on its own).
     #[arg(long)]
@@ -355,7 +360,10 @@ fn settings_for(program: &str, args: &CrateArgs, out: &Output) -> Settings {
 }
 
 fn one_crate(program: &str, args: &CrateArgs, mode: Mode, out: &Output) -> Result<Vec<Report>, Error> {
-    let settings = settings_for(program, args, out);
+    let mut settings = settings_for(program, args, out);
+    for overlay in &args.overlays {
+        settings = project::with_overlay_file(settings, overlay)?;
+    }
     out.progress(&format!("generating {} from {}", settings.crate_name(), args.spec.display()));
     let prepared = project::prepare(&args.spec, &args.out, &settings)?;
     let report = match mode {
@@ -384,6 +392,9 @@ fn fix_command(program: &str, args: &CrateArgs) -> String {
         for (kind, value) in rules {
             words.extend([flag.into(), quote(format!("{kind}={value}"))]);
         }
+    }
+    for overlay in &args.overlays {
+        words.extend(["--overlay".into(), quote(overlay)]);
     }
     if args.workspace_member {
         words.push("--workspace-member".into());

@@ -124,8 +124,17 @@ struct Analysed {
 fn analysed(spec_text: &str, settings: &Settings) -> Result<Analysed, Vec<Diagnostic>> {
     settings.validate().map_err(|message| vec![Diagnostic::error("", message)])?;
     let mut selection = Selection::new(settings)?;
-    let loaded = load::load_selected(spec_text, selection.keep().as_mut().map(|keep| keep as load::select::Keep<'_>))
-        .map_err(|diagnostics| listed(diagnostics, settings).0)?;
+    let mut keep = selection.keep();
+    let keep_dyn = keep.as_mut().map(|keep| keep as load::select::Keep<'_>);
+    let loaded = if settings.overlays.is_empty() {
+        load::load_selected(spec_text, keep_dyn)
+    } else {
+        let mut document = load::parse_untyped(spec_text).map_err(|d| vec![d])?;
+        apply_overlays(&mut document, settings)?;
+        load::load_tree_selected(document, keep_dyn)
+    }
+    .map_err(|diagnostics| listed(diagnostics, settings).0)?;
+    drop(keep);
     analyse_loaded(selection.report(loaded)?, settings, |_| {})
 }
 
@@ -142,16 +151,25 @@ fn analysed_files(files: &SpecFiles, settings: &Settings) -> Result<Analysed, Ve
         bundled.source_map.relocate(&mut diagnostics);
         diagnostics
     };
+    let mut document = bundled.document;
+    apply_overlays(&mut document, settings)?;
     let mut selection = Selection::new(settings)?;
     let mut keep = selection.keep();
-    let mut loaded =
-        load::load_tree_selected(bundled.document, keep.as_mut().map(|keep| keep as load::select::Keep<'_>))
-            .map_err(|d| listed(relocate(d), settings).0)?;
+    let mut loaded = load::load_tree_selected(document, keep.as_mut().map(|keep| keep as load::select::Keep<'_>))
+        .map_err(|d| listed(relocate(d), settings).0)?;
     let bundle_warnings = bundled.warnings;
     loaded.warnings.splice(0..0, bundle_warnings);
     drop(keep);
     let loaded = selection.report(loaded)?;
     analyse_loaded(loaded, settings, |warnings| bundled.source_map.relocate(warnings))
+}
+
+/// The settings' overlays, in order, on the untyped document.
+fn apply_overlays(document: &mut serde_json::Value, settings: &Settings) -> Result<(), Vec<Diagnostic>> {
+    for (label, text) in &settings.overlays {
+        load::overlay::apply_overlay(document, label, text)?;
+    }
+    Ok(())
 }
 
 /// The settings' operation filter, matched during `load`.

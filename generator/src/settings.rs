@@ -33,6 +33,7 @@ pub struct Settings {
     pub(crate) lossless_rewrites: bool,
     pub(crate) mapped_refs: BTreeMap<String, String>,
     pub(crate) operation_filter: OperationFilter,
+    pub(crate) overlays: Vec<(String, String)>,
     /// Every piece of code through the formatter, none written as text:
     /// the reference the text writer is tested against.
     pub(crate) format_everything: bool,
@@ -61,6 +62,7 @@ impl Settings {
             lossless_rewrites: false,
             mapped_refs: BTreeMap::new(),
             operation_filter: OperationFilter::default(),
+            overlays: Vec::new(),
             format_everything: false,
         }
     }
@@ -160,6 +162,20 @@ impl Settings {
         own.exclude_paths.extend(filter.exclude_paths.iter().cloned());
         own.exclude_operations.extend(filter.exclude_operations.iter().cloned());
         self
+    }
+
+    /// Applies an OpenAPI Overlay 1.0 document (YAML or JSON `text`, read
+    /// from the file `label`, which its errors name) to the spec before it
+    /// is loaded: after bundling a multi-file spec, before the operation
+    /// filter. Overlays apply in the order they are added.
+    pub fn with_overlay(mut self, label: impl Into<String>, text: impl Into<String>) -> Self {
+        self.overlays.push((label.into(), text.into()));
+        self
+    }
+
+    /// The overlays, as `(label, text)`, in the order they apply.
+    pub fn overlays(&self) -> &[(String, String)] {
+        &self.overlays
     }
 
     /// Which operations are generated.

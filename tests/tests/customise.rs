@@ -71,15 +71,21 @@ fn okta_management() -> Option<PathBuf> {
     None
 }
 
-/// The customised Okta crate: one `codegen.toml` entry (the `Group` tag
-/// without the applications assigned to a group).
-const OKTA_CONFIG: &str =
-    "[[crate]]\nspec = \"okta-management.yaml\"\nname = \"okta-groups-client\"\nout = \"okta-groups\"\n\
-    [crate.operations]\ninclude_tags = [\"Group\"]\nexclude_paths = [\"/api/v1/groups/*/apps\"]\n";
+/// The customised Okta crate: one `codegen.toml` entry (an overlay, then
+/// the `Group` tag without the applications assigned to a group).
+fn okta_config() -> String {
+    let overlay = repo().join("tests/fixtures/okta-customise/okta.overlay.yaml");
+    format!(
+        "[[crate]]\nspec = \"okta-management.yaml\"\nname = \"okta-groups-client\"\nout = \"okta-groups\"\n\
+        overlays = [{:?}]\n\
+        [crate.operations]\ninclude_tags = [\"Group\"]\nexclude_paths = [\"/api/v1/groups/*/apps\"]\n",
+        overlay.to_string_lossy()
+    )
+}
 
 fn okta_groups(spec: &Path) -> generator::Generated {
     let dir = spec.parent().expect("the corpus folder");
-    let config = Config::parse(OKTA_CONFIG, Path::new("codegen.toml")).expect("the config parses");
+    let config = Config::parse(&okta_config(), Path::new("codegen.toml")).expect("the config parses");
     let settings = config.crates[0].settings(dir, "cargo xtask codegen").expect("valid settings");
     generator::project::generate_spec_files(&dir.join(&config.crates[0].spec), &settings).expect("okta generates").1
 }
@@ -95,9 +101,16 @@ fn the_okta_crate_customised_by_one_codegen_toml_entry_has_exactly_what_was_aske
     assert!(group.contains("pub fn list_groups("), "a Group operation is kept");
     assert!(group.contains("pub fn list_group_users("), "a Group operation is kept");
     assert!(!group.contains("pub fn list_assigned_applications_for_group("), "a group's apps (by path) are excluded");
+    assert!(group.contains("pub fn replace_group("), "the overlay leaves the rest of a path item");
+    assert!(!group.contains("pub fn delete_group("), "the overlay's `remove` drops an operation");
+    assert!(group.contains("Lists the groups of the org (summary from the overlay)"), "the overlay's `update`");
     let models: String =
         generated.files.iter().filter(|f| f.path.starts_with("src/models/")).map(|f| f.contents.as_str()).collect();
     assert!(models.contains("pub struct Group "), "a model Group operations use");
+    assert!(
+        models.contains("/// The colour the admin console shows the group in (added by the overlay)\n    pub display_colour: Option<String>,"),
+        "the overlay's deep merge adds a property"
+    );
     assert!(!models.contains("pub struct AgentPool "), "a model only other tags use is not generated");
     assert!(!models.contains("pub struct Application "), "nor one only the excluded operation uses");
 }

@@ -12,6 +12,7 @@
 pub mod bundle;
 pub mod locate;
 pub mod normalize;
+pub mod overlay;
 mod schema_check;
 pub mod select;
 pub mod swagger2;
