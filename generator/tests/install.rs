@@ -174,6 +174,33 @@ fn installed_command_xtask_and_build_script_work_outside_the_repository() {
     );
     assert!(stderr.contains("invalid crate name `my.api`"), "{stderr}");
 
+    // `--overlay` (repeatable) fixes the spec without editing it; an edit to
+    // the overlay alone is drift; a target that matches nothing is an error
+    // naming the overlay file and action.
+    let overlay = |description: &str| {
+        format!("overlay: 1.0.0\ninfo: {{title: fix, version: '1'}}\nactions:\n  - target: $.components.schemas.Holder\n    update: {{description: {description}}}\n")
+    };
+    write(&project.join("fix.overlay.yaml"), &overlay("Holds the enums (from the overlay)."));
+    let with_overlay = ["spec/enums.yaml", "--out", "overlaid", "--overlay", "fix.overlay.yaml"];
+    run(openapi_rs(&project).arg("generate").args(with_overlay), 0);
+    let models = std::fs::read_dir(project.join("overlaid/src/models"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect::<String>();
+    assert!(models.contains("/// Holds the enums (from the overlay)."), "{models}");
+    run(openapi_rs(&project).arg("check").args(with_overlay), 0);
+    write(&project.join("fix.overlay.yaml"), &overlay("Edited."));
+    let stderr = text(&run(openapi_rs(&project).arg("check").args(with_overlay), 1).stderr);
+    assert!(stderr.contains("--overlay fix.overlay.yaml` to update it"), "{stderr}");
+    write(&project.join("fix.overlay.yaml"), &overlay("x").replace("Holder", "Nowhere"));
+    let stderr = text(&run(openapi_rs(&project).arg("check").args(with_overlay), 2).stderr);
+    assert!(
+        stderr.contains("fix.overlay.yaml")
+            && stderr.contains("overlay action 0: target `$.components.schemas.Nowhere` matches no node"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(project.join("overlaid")).unwrap();
+
     // codegen with a codegen.toml, in a workspace with the user's own xtask
     // and a crate whose build script checks for drift.
     let generator = clone.join("generator").display().to_string().replace('\\', "/");

@@ -89,7 +89,9 @@ fn apply_action(document: &mut Value, index: usize, action: &Value) -> Result<()
 /// first, so that each index still names the item it selected.
 fn remove_nodes(document: &mut Value, mut pointers: Vec<String>, index: usize, target: &str) -> Result<(), String> {
     if pointers.iter().any(String::is_empty) {
-        return Err(format!("overlay action {index}: target `{target}` selects the whole document, which cannot be removed"));
+        return Err(format!(
+            "overlay action {index}: target `{target}` selects the whole document, which cannot be removed"
+        ));
     }
     // Deepest and last first: removing one node never moves another still to remove.
     pointers.sort_by(|a, b| sort_key(b).cmp(&sort_key(a)));
@@ -151,5 +153,56 @@ fn merge(node: &mut Value, update: &Value) {
             }
         }
         (node, update) => *node = update.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apply_overlay;
+    use serde_json::json;
+
+    fn overlay(actions: &str) -> String {
+        format!("overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n{actions}")
+    }
+
+    #[test]
+    fn update_merges_deeply_and_remove_deletes_every_match() {
+        let mut document = json!({
+            "a": {"keep": 1, "inner": {"x": 1, "y": 2}},
+            "list": [{"drop": true}, {"drop": false}, {"drop": true}],
+        });
+        let text = overlay(
+            "  - target: $.a\n    update: {inner: {y: 3, z: 4}, new: n}\n\
+             \x20 - target: $.list[?@.drop == true]\n    remove: true\n",
+        );
+        apply_overlay(&mut document, "o.yaml", &text).expect("applies");
+        assert_eq!(
+            document,
+            json!({"a": {"keep": 1, "inner": {"x": 1, "y": 3, "z": 4}, "new": "n"}, "list": [{"drop": false}]})
+        );
+    }
+
+    #[test]
+    fn a_target_that_matches_nothing_is_an_error_in_the_overlay_file_at_its_action() {
+        let mut document = json!({"a": {}});
+        let text = overlay("  - target: $.a\n    update: {b: 1}\n  - target: $.missing\n    remove: true\n");
+        let errors = apply_overlay(&mut document, "spec/o.yaml", &text).expect_err("fails");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].file.as_deref(), Some("spec/o.yaml"));
+        assert_eq!(errors[0].pointer, "/actions/1/target");
+        assert!(errors[0].message.contains("target `$.missing` matches no node"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_bad_jsonpath_or_an_update_of_a_scalar_is_a_located_error_not_a_panic() {
+        let mut document = json!({"a": "text"});
+        let text = overlay("  - target: $..[\n    remove: true\n  - target: $.a\n    update: {b: 1}\n");
+        let errors = apply_overlay(&mut document, "o.yaml", &text).expect_err("fails");
+        let pointers: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/actions/0/target", "/actions/1/target"], "{errors:?}");
+        assert!(errors[0].message.contains("is not a JSONPath"), "{}", errors[0].message);
+        assert!(errors[1].message.contains("selects a string"), "{}", errors[1].message);
+        let not_overlay = apply_overlay(&mut document, "o.yaml", "openapi: 3.0.3\n").expect_err("not an overlay");
+        assert!(not_overlay[0].message.contains("missing `overlay`"), "{not_overlay:?}");
     }
 }

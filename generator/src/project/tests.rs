@@ -51,8 +51,7 @@ fn a_crate_generated_with_one_models_file_gets_the_models_folder_instead() {
     let settings = Settings::new("t-client", "t.yaml");
     let files = generate(SPEC, &settings).unwrap().files;
     // The layout before models were split: everything in `src/models.rs`.
-    let (models, mut old): (Vec<_>, Vec<_>) =
-        files.iter().cloned().partition(|f| f.path.starts_with("src/models/"));
+    let (models, mut old): (Vec<_>, Vec<_>) = files.iter().cloned().partition(|f| f.path.starts_with("src/models/"));
     let header = models[0].contents.lines().next().unwrap();
     let body: String = models.iter().map(|f| f.contents.lines().skip(1).collect::<Vec<_>>().join("\n")).collect();
     old.push(GeneratedFile { path: "src/models.rs".into(), contents: format!("{header}\n{body}\n") });
@@ -62,10 +61,7 @@ fn a_crate_generated_with_one_models_file_gets_the_models_folder_instead() {
     assert_eq!(plan.removals, ["src/models.rs"]);
     let written: Vec<_> = plan.writes.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(written, ["src/models/mod.rs", "src/models/pets.rs"]);
-    assert!(
-        !dir.join("src/models.rs").exists(),
-        "rustc refuses a module with both `models.rs` and `models/mod.rs`"
-    );
+    assert!(!dir.join("src/models.rs").exists(), "rustc refuses a module with both `models.rs` and `models/mod.rs`");
     assert_eq!(read_folder(&dir).unwrap().len(), files.len());
     assert!(write_files(&dir, &files).unwrap().removals.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
@@ -152,4 +148,36 @@ fn codegen_toml_errors_are_located() {
     .unwrap_err();
     assert!(error.to_string().starts_with("error: codegen.toml:5:1: unknown field `speck`"), "{error}");
     assert_eq!(line_col("ab\ncd", 4), (2, 2));
+}
+
+#[test]
+fn an_edit_to_an_overlay_alone_is_drift_and_a_bad_one_names_its_file() {
+    use super::{codegen, Mode};
+    let root = temp_dir("overlay-drift");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("t.yaml"), SPEC).unwrap();
+    let overlay = |summary: &str| {
+        format!("overlay: 1.0.0\ninfo: {{title: o, version: '1'}}\nactions:\n  - target: $.paths['/pets'].get\n    update: {{summary: {summary}}}\n")
+    };
+    std::fs::write(root.join("t.overlay.yaml"), overlay("Lists pets.")).unwrap();
+    let config = Config::parse(
+        "[[crate]]\nspec = \"t.yaml\"\nname = \"t-client\"\nout = \"out\"\noverlays = [\"t.overlay.yaml\"]\n",
+        Path::new("codegen.toml"),
+    )
+    .unwrap();
+    let run = |mode| codegen(&root, &config, "test", mode, &mut |_, _, _| {});
+    run(Mode::Write).unwrap();
+    assert!(run(Mode::Check).unwrap()[0].is_up_to_date(), "nothing changed");
+    let api = std::fs::read_to_string(root.join("out/src/apis/pets.rs")).unwrap();
+    assert!(api.contains("/// Lists pets."), "the overlay applies: {api}");
+
+    std::fs::write(root.join("t.overlay.yaml"), overlay("Lists every pet.")).unwrap();
+    assert!(!run(Mode::Check).unwrap()[0].is_up_to_date(), "an edited overlay is drift");
+
+    std::fs::write(root.join("t.overlay.yaml"), overlay("x").replace("'/pets'", "'/cats'")).unwrap();
+    let error = run(Mode::Check).expect_err("a target that matches nothing");
+    let Error::Spec { diagnostics, .. } = &error else { panic!("{error}") };
+    assert_eq!(diagnostics[0].file.as_deref(), Some(root.join("t.overlay.yaml").to_string_lossy().as_ref()));
+    assert_eq!(diagnostics[0].pointer, "/actions/0/target");
+    std::fs::remove_dir_all(&root).unwrap();
 }
