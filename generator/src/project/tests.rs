@@ -181,3 +181,21 @@ fn an_edit_to_an_overlay_alone_is_drift_and_a_bad_one_names_its_file() {
     assert_eq!(diagnostics[0].pointer, "/actions/0/target");
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn overlays_apply_to_a_multi_file_spec_after_bundling() {
+    use super::generate_spec_files;
+    let root = temp_dir("overlay-bundle");
+    std::fs::create_dir_all(&root).unwrap();
+    let spec = SPEC.replace("$ref: '#/components/schemas/Pet'", "$ref: 'pet.yaml'");
+    std::fs::write(root.join("t.yaml"), spec.split("components:").next().unwrap()).unwrap();
+    std::fs::write(root.join("pet.yaml"), "type: object\nproperties:\n  name: {type: string}\n").unwrap();
+    // `pet` is a component only once bundled: the overlay targets the bundle.
+    let overlay = "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.components.schemas.pet.properties\n    update: {age: {type: integer, description: Added by the overlay.}}\n";
+    let settings = Settings::new("t-client", "t.yaml").with_overlay("o.yaml", overlay);
+    let (_, generated, _) = generate_spec_files(&root.join("t.yaml"), &settings).unwrap();
+    let models: String =
+        generated.files.iter().filter(|f| f.path.starts_with("src/models/")).map(|f| f.contents.as_str()).collect();
+    assert!(models.contains("/// Added by the overlay.\n    pub age: Option<i64>,"), "{models}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
