@@ -1,0 +1,112 @@
+//! Comparing: a generated crate against its folder ([`Prepared`]), before
+//! anything is written, and two specs' generated APIs ([`diff_files`]).
+
+use super::{apply_plan, generate_spec_files, read_folder, read_spec_files, Error, Mode, Report};
+use crate::diff::{diff_spec_files, ApiDiff, Which};
+use crate::output::{Existing, Plan};
+use crate::{GeneratedFile, Settings};
+use std::path::Path;
+
+/// A generated crate compared with its folder, not yet written.
+#[derive(Debug)]
+pub struct Prepared {
+    plan: Plan,
+    report: Report,
+}
+
+/// Generates `spec` and compares the result with `out`; nothing is written yet.
+pub fn prepare(spec: &Path, out: &Path, settings: &Settings) -> Result<Prepared, Error> {
+    let (files, generated, generate_time) = generate_spec_files(spec, settings)?;
+    let plan = plan_folder(out, &generated.files)?;
+    let report = Report {
+        crate_name: settings.crate_name.clone(),
+        spec: spec.to_path_buf(),
+        spec_text: files.text(files.root()).unwrap_or_default().to_string(),
+        files,
+        out: out.to_path_buf(),
+        mode: Mode::Check,
+        writes: plan.writes.iter().map(|f| out.join(&f.path)).collect(),
+        removals: plan.removals.iter().map(|p| out.join(p)).collect(),
+        unchanged: plan.unchanged.len(),
+        warnings: generated.warnings,
+        lossless_rewrites: generated.lossless_rewrites,
+        generate_time,
+    };
+    Ok(Prepared { plan, report })
+}
+
+impl Prepared {
+    /// What [`Prepared::apply`] would do.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// Writes nothing; the report says what differs.
+    pub fn check(self) -> Report {
+        self.report
+    }
+
+    /// Brings the folder up to date.
+    pub fn apply(self) -> Result<Report, Error> {
+        apply_plan(&self.report.out, &self.plan)?;
+        Ok(Report { mode: Mode::Write, ..self.report })
+    }
+}
+
+/// Compares `files` with what is under `out` (a missing folder is empty).
+pub fn plan_folder(out: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
+    let existing = read_folder(out)?;
+    if let Some((kept, generated)) = module_conflict(files, &existing) {
+        return Err(Error::Conflict { path: out.join(kept), generated: generated.to_owned() });
+    }
+    if let Some(path) = hand_written_overwrite(files, &existing) {
+        return Err(Error::HandWritten { path: out.join(path) });
+    }
+    Ok(Plan::new(files, &existing))
+}
+
+/// A hand-written file (one the plan keeps) that is the other spelling of a
+/// generated module's file: `a.rs` for a generated `a/mod.rs`, or the reverse.
+fn module_conflict<'a>(files: &'a [GeneratedFile], existing: &'a Existing) -> Option<(&'a str, &'a str)> {
+    files.iter().find_map(|file| {
+        let other = match file.path.strip_suffix("/mod.rs") {
+            Some(module) => format!("{module}.rs"),
+            None => format!("{}/mod.rs", file.path.strip_suffix(".rs")?),
+        };
+        let (kept, contents) = existing.get_key_value(&other)?;
+        let hand_written = !contents.as_deref().is_some_and(crate::output::is_generated);
+        (hand_written && !files.iter().any(|f| f.path == other)).then_some((kept.as_str(), file.path.as_str()))
+    })
+}
+
+/// Generated files that people also write by hand: the generator never
+/// overwrites one it did not write (whatever else it writes, it has always
+/// written; these came later).
+const OFTEN_HAND_WRITTEN: [&str; 1] = ["README.md"];
+
+/// A hand-written file the generated `files` would overwrite, of those in
+/// [`OFTEN_HAND_WRITTEN`].
+fn hand_written_overwrite<'a>(files: &[GeneratedFile], existing: &'a Existing) -> Option<&'a str> {
+    OFTEN_HAND_WRITTEN.iter().find_map(|name| {
+        let (path, contents) = existing.get_key_value(*name)?;
+        let hand_written = !contents.as_deref().is_some_and(crate::output::is_generated);
+        (hand_written && files.iter().any(|f| f.path == *name)).then_some(path.as_str())
+    })
+}
+
+/// Reads two specs and compares the APIs generated from them under
+/// `settings` (`openapi-rs diff`); a spec that does not generate is an
+/// [`Error::Spec`] naming it.
+pub fn diff_files(old: &Path, new: &Path, settings: &Settings) -> Result<ApiDiff, Error> {
+    settings.validate().map_err(Error::Settings)?;
+    let old_files = read_spec_files(old, settings)?;
+    let new_files = read_spec_files(new, settings)?;
+    diff_spec_files(&old_files, &new_files, settings).map_err(|(which, diagnostics)| {
+        let (spec, files) = match which {
+            Which::Old => (old, old_files),
+            Which::New => (new, new_files),
+        };
+        let text = files.text(files.root()).unwrap_or_default().to_string();
+        Error::Spec { spec: spec.to_path_buf(), text, files: Box::new(files), diagnostics }
+    })
+}
