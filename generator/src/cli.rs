@@ -15,6 +15,7 @@
 //! }
 //! ```
 
+use crate::diff::{ApiDiff, ItemsDiff};
 use crate::project::{self, Config, Error, Mode, Report};
 use crate::{Diagnostic, Settings, Severity, SpecFiles};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
@@ -425,6 +426,16 @@ fn finish(reports: &[Report], fix: Option<&str>, started: Instant, out: &Output)
                 lines.extend(report.removals.iter().map(|p| format!("stale: {}", p.display())));
             }
             let mut group: Group<'_> = title.element(Level::NOTE.message(lines.join("\n")));
+            for report in reports.iter().filter(|r| r.mode == Mode::Check) {
+                if let Some(changes) = &report.api_changes {
+                    let message = format!(
+                        "what this does to crate `{}`'s public items (committed -> regenerated):\n{}",
+                        report.crate_name,
+                        changes.summary(&report_version(report)).trim_end()
+                    );
+                    group = group.element(Level::NOTE.message(message));
+                }
+            }
             if let Some(fix) = fix {
                 group = group.element(Level::HELP.message(format!("run `{fix}` to update it")));
             }
@@ -469,14 +480,7 @@ fn diff(args: &DiffArgs, out: &Output) -> Result<ExitCode, Error> {
         project::prepend_changelog(path, &diff.changelog_section(&next))?;
     }
     if out.json {
-        let changes: Vec<Value> = diff
-            .changes
-            .iter()
-            .map(|c| {
-                json!({ "tag": c.tag, "item": c.item, "kind": format!("{:?}", c.kind).to_lowercase(),
-                        "detail": c.detail, "impact": format!("{:?}", c.impact).to_lowercase(), "reason": c.reason })
-            })
-            .collect();
+        let changes = changes_json(&diff);
         println!("{}", json!({ "changes": changes, "bump": bump.as_str(), "version": next.to_string() }));
     } else if !out.quiet {
         print!("{}", diff.report(&args.crate_version));
@@ -507,6 +511,32 @@ fn report_json(report: &Report) -> Value {
         "warning_count": report.warning_count(),
         "lossless_count": report.lossless_rewrites,
         "warnings": report.warnings.iter().map(|d| diagnostic_json(&report.spec, d)).collect::<Vec<_>>(),
+        "api_changes": report.api_changes.as_ref().map(|c| api_changes_json(c, &report_version(report))),
+    })
+}
+
+/// The crate's version for the bump; the settings checked it is semver.
+fn report_version(report: &Report) -> semver::Version {
+    semver::Version::parse(&report.crate_version).unwrap_or_else(|_| semver::Version::new(0, 1, 0))
+}
+
+fn changes_json(diff: &ApiDiff) -> Vec<Value> {
+    (diff.changes.iter())
+        .map(|c| {
+            json!({ "tag": c.tag, "item": c.item, "kind": format!("{:?}", c.kind).to_lowercase(),
+                    "detail": c.detail, "impact": format!("{:?}", c.impact).to_lowercase(), "reason": c.reason })
+        })
+        .collect()
+}
+
+fn api_changes_json(changes: &ItemsDiff, version: &semver::Version) -> Value {
+    let bump = changes.diff.bump(version);
+    json!({
+        "changes": changes_json(&changes.diff),
+        "bump": bump.as_str(),
+        "version": crate::diff::next_version(version, bump).to_string(),
+        "runtime_changed": changes.runtime_changed,
+        "unparsed": changes.unparsed,
     })
 }
 

@@ -2,7 +2,7 @@
 //! anything is written, and two specs' generated APIs ([`diff_files`]).
 
 use super::{apply_plan, generate_spec_files, read_folder, read_spec_files, Error, Mode, Report};
-use crate::diff::{diff_spec_files, ApiDiff, Which};
+use crate::diff::{compare_files, diff_spec_files, ApiDiff, ItemsDiff, Which};
 use crate::output::{Existing, Plan};
 use crate::{GeneratedFile, Settings};
 use std::path::Path;
@@ -17,7 +17,9 @@ pub struct Prepared {
 /// Generates `spec` and compares the result with `out`; nothing is written yet.
 pub fn prepare(spec: &Path, out: &Path, settings: &Settings) -> Result<Prepared, Error> {
     let (files, generated, generate_time) = generate_spec_files(spec, settings)?;
-    let plan = plan_folder(out, &generated.files)?;
+    let existing = read_folder(out)?;
+    let plan = plan_existing(out, &generated.files, &existing)?;
+    let api_changes = api_changes(&plan, &existing);
     let report = Report {
         crate_name: settings.crate_name.clone(),
         spec: spec.to_path_buf(),
@@ -31,8 +33,29 @@ pub fn prepare(spec: &Path, out: &Path, settings: &Settings) -> Result<Prepared,
         warnings: generated.warnings,
         lossless_rewrites: generated.lossless_rewrites,
         generate_time,
+        api_changes,
+        crate_version: settings.crate_version().to_string(),
     };
     Ok(Prepared { plan, report })
+}
+
+/// What the plan's writes and removals change in the crate's public items
+/// ([`compare_files`]); `None` when nothing differs or no generated crate
+/// was there. Files that stay as they are hold the same items before and
+/// after, so only the differing ones are parsed.
+fn api_changes(plan: &Plan, existing: &Existing) -> Option<ItemsDiff> {
+    let generated = |text: &&str| crate::output::is_generated(text);
+    let no_crate_yet = !existing.values().flatten().map(String::as_str).any(|text| generated(&text));
+    if no_crate_yet || (plan.writes.is_empty() && plan.removals.is_empty()) {
+        return None;
+    }
+    let committed = |path: &str| existing.get(path)?.as_deref().filter(generated);
+    let old: Vec<(&str, &str)> = (plan.writes.iter().map(|f| f.path.as_str()))
+        .chain(plan.removals.iter().map(String::as_str))
+        .filter_map(|path| Some((path, committed(path)?)))
+        .collect();
+    let new = plan.writes.iter().map(|f| (f.path.as_str(), f.contents.as_str()));
+    Some(compare_files(old, new))
 }
 
 impl Prepared {
@@ -55,14 +78,18 @@ impl Prepared {
 
 /// Compares `files` with what is under `out` (a missing folder is empty).
 pub fn plan_folder(out: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
-    let existing = read_folder(out)?;
-    if let Some((kept, generated)) = module_conflict(files, &existing) {
+    plan_existing(out, files, &read_folder(out)?)
+}
+
+/// [`plan_folder`], given the folder's files.
+fn plan_existing(out: &Path, files: &[GeneratedFile], existing: &Existing) -> Result<Plan, Error> {
+    if let Some((kept, generated)) = module_conflict(files, existing) {
         return Err(Error::Conflict { path: out.join(kept), generated: generated.to_owned() });
     }
-    if let Some(path) = hand_written_overwrite(files, &existing) {
+    if let Some(path) = hand_written_overwrite(files, existing) {
         return Err(Error::HandWritten { path: out.join(path) });
     }
-    Ok(Plan::new(files, &existing))
+    Ok(Plan::new(files, existing))
 }
 
 /// A hand-written file (one the plan keeps) that is the other spelling of a

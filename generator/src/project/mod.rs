@@ -23,6 +23,7 @@ pub use check::{diff_files, plan_folder, prepare, Prepared};
 pub use read::{generate_file, generate_spec_files, read_folder, read_spec_files, Config, CrateConfig};
 pub use write::{apply_plan, prepend_changelog, write_files};
 
+use crate::diff::ItemsDiff;
 use crate::load::locate::locate_diagnostics;
 use crate::{Diagnostic, Settings, SpecFiles};
 use std::collections::BTreeMap;
@@ -73,6 +74,11 @@ pub struct Report {
     pub lossless_rewrites: usize,
     /// Time spent generating (not reading or writing).
     pub generate_time: Duration,
+    /// When the folder held a generated crate that differs: what the
+    /// difference does to its public items, with the semver verdict.
+    pub api_changes: Option<ItemsDiff>,
+    /// The crate's version, as the settings say ([`Settings::crate_version`]).
+    pub crate_version: String,
 }
 
 impl Report {
