@@ -82,6 +82,11 @@ enum Command {
         // `command(program)` appends the default, which names the program.
         #[arg(long, value_name = "TEXT")]
         command: Option<String>,
+        /// Move each changed crate's `crate_version` in codegen.toml by the
+        /// semver bump its API changes call for (as `bump_version = true`
+        /// does for one crate)
+        #[arg(long, conflicts_with = "check")]
+        bump_version: bool,
     },
     /// What changing OLD_SPEC into NEW_SPEC does to the generated Rust API:
     /// each added, removed or changed method, argument, setter, type, field
@@ -233,9 +238,9 @@ where
     let (result, fix) = match &cli.command {
         Command::Generate(args) => (one_crate(program, args, Mode::Write, &out), None),
         Command::Check(args) => (one_crate(program, args, Mode::Check, &out), Some(fix_command(program, args))),
-        Command::Codegen { check, command } => {
+        Command::Codegen { check, command, bump_version } => {
             let mode = if *check { Mode::Check } else { Mode::Write };
-            let result = codegen(program, mode, command.as_deref(), &out);
+            let result = codegen(program, mode, command.as_deref(), *bump_version, &out);
             let fix = result.as_ref().ok().map(|(_, command)| command.clone());
             (result.map(|(reports, _)| reports), fix)
         }
@@ -369,9 +374,16 @@ fn quote(word: impl AsRef<std::ffi::OsStr>) -> String {
 }
 
 /// Runs codegen.toml; also returns the command that fixes drift.
-fn codegen(program: &str, mode: Mode, command: Option<&str>, out: &Output) -> Result<(Vec<Report>, String), Error> {
+fn codegen(
+    program: &str,
+    mode: Mode,
+    command: Option<&str>,
+    bump_version: bool,
+    out: &Output,
+) -> Result<(Vec<Report>, String), Error> {
     let root = Path::new("");
     let mut config = Config::read(root)?;
+    config.bump_version = bump_version;
     if let Some(command) = command {
         config.command = Some(command.to_string());
     }
@@ -415,6 +427,15 @@ fn finish(reports: &[Report], fix: Option<&str>, started: Instant, out: &Output)
                 }
                 for path in &report.removals {
                     out.say(&format!("  removed {}", path.display()));
+                }
+                if let Some(bump) = &report.version_bump {
+                    out.say(&format!(
+                        "  crate_version {} -> {} ({}) in {}",
+                        bump.from,
+                        bump.to(),
+                        bump.bump.as_str(),
+                        project::CONFIG_FILE
+                    ));
                 }
             }
         }
@@ -512,11 +533,17 @@ fn report_json(report: &Report) -> Value {
         "lossless_count": report.lossless_rewrites,
         "warnings": report.warnings.iter().map(|d| diagnostic_json(&report.spec, d)).collect::<Vec<_>>(),
         "api_changes": report.api_changes.as_ref().map(|c| api_changes_json(c, &report_version(report))),
+        "version_bump": report.version_bump.as_ref().map(|b| json!({
+            "from": b.from.to_string(), "to": b.to().to_string(), "bump": b.bump.as_str() })),
     })
 }
 
 /// The crate's version for the bump; the settings checked it is semver.
+/// When the version was bumped, the summary's bump starts from the old one.
 fn report_version(report: &Report) -> semver::Version {
+    if let Some(bump) = &report.version_bump {
+        return bump.from.clone();
+    }
     semver::Version::parse(&report.crate_version).unwrap_or_else(|_| semver::Version::new(0, 1, 0))
 }
 

@@ -1,7 +1,7 @@
 //! Comparing: a generated crate against its folder ([`Prepared`]), before
 //! anything is written, and two specs' generated APIs ([`diff_files`]).
 
-use super::{apply_plan, generate_spec_files, read_folder, read_spec_files, Error, Mode, Report};
+use super::{apply_plan, generate_spec_files, read_folder, read_spec_files, Error, Mode, Report, VersionBump};
 use crate::diff::{compare_files, diff_spec_files, ApiDiff, ItemsDiff, Which};
 use crate::output::{Existing, Plan};
 use crate::{GeneratedFile, Settings};
@@ -35,6 +35,7 @@ pub fn prepare(spec: &Path, out: &Path, settings: &Settings) -> Result<Prepared,
         generate_time,
         api_changes,
         crate_version: settings.crate_version().to_string(),
+        version_bump: None,
     };
     Ok(Prepared { plan, report })
 }
@@ -62,6 +63,17 @@ impl Prepared {
     /// What [`Prepared::apply`] would do.
     pub fn report(&self) -> &Report {
         &self.report
+    }
+
+    /// The report, nothing written.
+    pub(super) fn into_report(self) -> Report {
+        self.report
+    }
+
+    /// Records the version bump made, with the summary that called for it.
+    pub(super) fn set_bumped(&mut self, api_changes: Option<ItemsDiff>, bump: VersionBump) {
+        self.report.api_changes = api_changes;
+        self.report.version_bump = Some(bump);
     }
 
     /// Writes nothing; the report says what differs.

@@ -17,13 +17,15 @@
 
 mod check;
 mod read;
+mod version;
 mod write;
 
 pub use check::{diff_files, plan_folder, prepare, Prepared};
 pub use read::{generate_file, generate_spec_files, read_folder, read_spec_files, Config, CrateConfig};
+pub use version::{set_crate_version, VersionBump};
 pub use write::{apply_plan, prepend_changelog, write_files};
 
-use crate::diff::ItemsDiff;
+use crate::diff::{Bump, ItemsDiff};
 use crate::load::locate::locate_diagnostics;
 use crate::{Diagnostic, Settings, SpecFiles};
 use std::collections::BTreeMap;
@@ -79,6 +81,8 @@ pub struct Report {
     pub api_changes: Option<ItemsDiff>,
     /// The crate's version, as the settings say ([`Settings::crate_version`]).
     pub crate_version: String,
+    /// With `bump_version`: the version before, and the bump made.
+    pub version_bump: Option<VersionBump>,
 }
 
 impl Report {
@@ -287,7 +291,15 @@ pub fn codegen(
         let result = krate
             .settings(root, command)
             .map(|settings| settings.with_lossless_rewrites(config.lossless_rewrites))
-            .and_then(|settings| prepare(&root.join(&krate.spec), &root.join(&krate.out), &settings));
+            .and_then(|settings| {
+                let prepared = prepare(&root.join(&krate.spec), &root.join(&krate.out), &settings)?;
+                let bumps = mode == Mode::Write && (config.bump_version || krate.bump_version);
+                if bumps {
+                    bump_and_prepare(root, krate, index, settings, prepared)
+                } else {
+                    Ok((prepared, None))
+                }
+            });
         match result {
             Ok(p) => prepared.push(p),
             Err(error) => failures.push(error),
@@ -299,9 +311,38 @@ pub fn codegen(
         _ => return Err(Error::Several(failures)),
     }
     match mode {
-        Mode::Check => Ok(prepared.into_iter().map(Prepared::check).collect()),
-        Mode::Write => prepared.into_iter().map(Prepared::apply).collect(),
+        Mode::Check => Ok(prepared.into_iter().map(|(p, _)| p.check()).collect()),
+        Mode::Write => {
+            let bumps: Vec<VersionBump> = prepared.iter().filter_map(|(_, bump)| bump.clone()).collect();
+            let reports = prepared.into_iter().map(|(p, _)| p.apply()).collect::<Result<Vec<_>, _>>()?;
+            version::write_bumps(root, &bumps)?;
+            Ok(reports)
+        }
     }
+}
+
+/// With `bump_version`: the bump the crate's drift calls for, and the
+/// crate prepared again at the bumped version (its `Cargo.toml` and README
+/// name it). No drift, or none that changes the API, bumps nothing.
+fn bump_and_prepare(
+    root: &Path,
+    krate: &CrateConfig,
+    index: usize,
+    settings: Settings,
+    prepared: Prepared,
+) -> Result<(Prepared, Option<VersionBump>), Error> {
+    let Some(changes) = &prepared.report().api_changes else { return Ok((prepared, None)) };
+    let from = semver::Version::parse(settings.crate_version())
+        .map_err(|e| Error::Settings(format!("{CONFIG_FILE}: crate `{}`: crate_version: {e}", krate.name)))?;
+    let bump = VersionBump { index, bump: changes.diff.bump(&from), from };
+    if bump.bump == Bump::None {
+        return Ok((prepared, None));
+    }
+    let settings = settings.with_crate_version(bump.to().to_string());
+    let mut again = prepare(&root.join(&krate.spec), &root.join(&krate.out), &settings)?;
+    // The summary is of the crate as it was, before the version moved.
+    again.set_bumped(prepared.into_report().api_changes, bump.clone());
+    Ok((again, Some(bump)))
 }
 
 #[cfg(test)]

@@ -98,6 +98,10 @@ pub struct Config {
     /// command's `--verbose` and `--format json` set it.
     #[serde(skip)]
     pub lossless_rewrites: bool,
+    /// Not a key of the file: bump every crate's version (`codegen
+    /// --bump-version`), as [`CrateConfig::bump_version`] does for one.
+    #[serde(skip)]
+    pub bump_version: bool,
 }
 
 /// One `[[crate]]` of `codegen.toml`; paths are relative to the project root.
@@ -122,6 +126,12 @@ pub struct CrateConfig {
     /// `"https://example.com/common.yaml" = "spec/common.yaml"`.
     #[serde(default)]
     pub ref_map: BTreeMap<String, PathBuf>,
+    /// The crate's version (its `Cargo.toml`'s); unset, `0.1.0`.
+    pub crate_version: Option<String>,
+    /// Whether `codegen` moves `crate_version` here by the bump the crate's
+    /// changes call for (semver, 0.x rules), generating it at that version.
+    #[serde(default)]
+    pub bump_version: bool,
 }
 
 impl Config {
@@ -156,6 +166,12 @@ impl CrateConfig {
         }
         for (url, path) in &self.ref_map {
             settings = settings.with_mapped_ref(url, root.join(path).to_string_lossy());
+        }
+        if let Some(version) = &self.crate_version {
+            semver::Version::parse(version).map_err(|e| {
+                Error::Settings(format!("{CONFIG_FILE}: crate `{}`: crate_version `{version}`: {e}", self.name))
+            })?;
+            settings = settings.with_crate_version(version);
         }
         if let Some(dir) = &self.examples {
             for (path, contents) in read_examples(&root.join(dir))? {
