@@ -3,7 +3,7 @@
 
 use super::{io_error, Error, CONFIG_FILE};
 use crate::output::Existing;
-use crate::{Generated, Settings, SpecFiles};
+use crate::{Generated, OperationFilter, Settings, SpecFiles};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs;
@@ -126,6 +126,9 @@ pub struct CrateConfig {
     /// `"https://example.com/common.yaml" = "spec/common.yaml"`.
     #[serde(default)]
     pub ref_map: BTreeMap<String, PathBuf>,
+    /// Which operations to generate, e.g. `{ include_tags = ["User"] }` ([`OperationFilter`]).
+    #[serde(default)]
+    pub operations: OperationFilter,
     /// The crate's version (its `Cargo.toml`'s); unset, `0.1.0`.
     pub crate_version: Option<String>,
     /// Whether `codegen` moves `crate_version` here by the bump the crate's
@@ -158,6 +161,7 @@ impl CrateConfig {
     pub fn settings(&self, root: &Path, command: &str) -> Result<Settings, Error> {
         let mut settings =
             Settings::new(&self.name, self.spec.to_string_lossy().replace('\\', "/")).with_command(command);
+        settings = settings.with_operation_filter(&self.operations);
         for (scheme, prefix) in &self.api_key_prefixes {
             settings = settings.with_api_key_prefix(scheme, prefix);
         }
