@@ -66,10 +66,8 @@ async fn serve(listener: TcpListener, size: u64) {
                         }
                     }
                     let body = received.to_string();
-                    let head = format!(
-                        "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
+                    let head =
+                        format!("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}", body.len());
                     stream.write_all(head.as_bytes()).await.ok();
                 }
             }
