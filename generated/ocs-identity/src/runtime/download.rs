@@ -13,12 +13,12 @@
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
@@ -153,7 +153,8 @@ impl<E> Download<E> {
         let silence = body.silence;
         let progress = Progress::start();
         let limits = Limits { deadline: None, silence: body.silence };
-        let read = std::pin::pin!(read_limited(&mut body.response, body.max_body_size, Overflow::Fail, Some(&progress)));
+        let read =
+            std::pin::pin!(read_limited(&mut body.response, body.max_body_size, Overflow::Fail, Some(&progress)));
         match watchdog::within(limits, &progress, read).await {
             Ok(Ok(limited)) => Ok(limited.bytes),
             Ok(Err(BodyError::Read(e))) => Err(read_error(operation, Failure::Reqwest(e), &address)),

@@ -73,9 +73,9 @@ pub use auth::{ApiKeyLocation, Credentials};
 pub use builder::{ClientBuilder, ServerTemplate};
 pub use client::{send, send_with_headers, Client};
 pub use codec::{deserialize_nullable, Base64};
+pub use download::{ByteStream, Download};
 #[allow(unused_imports)]
 pub(crate) use enums::{integer_enum, string_enum};
-pub use download::{ByteStream, Download};
 pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use lenient::{Lenient, StringFormat};
 pub use middleware::{CallInfo, Middleware, Next, SendError};

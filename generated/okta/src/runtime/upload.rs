@@ -105,10 +105,9 @@ impl UploadBody {
     /// (`Err(Err(message))`).
     pub(crate) async fn for_attempt(&self) -> Result<AttemptBody, Result<std::io::Error, String>> {
         match &self.0 {
-            Source::Bytes(bytes) => Ok(AttemptBody {
-                length: u64::try_from(bytes.len()).ok(),
-                body: reqwest::Body::from(bytes.clone()),
-            }),
+            Source::Bytes(bytes) => {
+                Ok(AttemptBody { length: u64::try_from(bytes.len()).ok(), body: reqwest::Body::from(bytes.clone()) })
+            }
             Source::Path(path) => {
                 let failed = |e: std::io::Error| {
                     Ok(std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display())))
