@@ -168,6 +168,7 @@ pub(crate) fn ty_name(ty: &Ty, api: &Api) -> String {
         Ty::Json => "serde_json::Value".into(),
         Ty::Unit => "()".into(),
         Ty::Multipart => "Vec<MultipartPart>".into(),
+        Ty::Upload => "UploadBody".into(),
         Ty::Vec(inner) => format!("Vec<{}>", ty_name(inner, api)),
         Ty::Map(inner) => format!("BTreeMap<String, {}>", ty_name(inner, api)),
         Ty::Named(id) => api.type_def(*id).name.clone(),
