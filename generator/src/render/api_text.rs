@@ -136,20 +136,30 @@ fn join_text(pieces: Vec<Piece>) -> Vec<Piece> {
 /// Lines of code, each checked against [`MARGIN`]; a line too long makes
 /// the whole text `None`.
 #[derive(Default)]
-struct Lines {
+pub(super) struct Lines {
     text: String,
     too_long: bool,
 }
 
 impl Lines {
-    fn line(&mut self, indent: usize, code: &str) {
+    /// Lines after `text` (docs, which prettyplease never breaks).
+    pub(super) fn new(text: String) -> Self {
+        Lines { text, too_long: false }
+    }
+
+    /// Text already laid out (docs), appended unchecked.
+    pub(super) fn push_text(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    pub(super) fn line(&mut self, indent: usize, code: &str) {
         self.too_long |= indent + code.len() > MARGIN;
         self.text.extend(std::iter::repeat_n(' ', indent));
         self.text.push_str(code);
         self.text.push('\n');
     }
 
-    fn finish(self) -> Option<String> {
+    pub(super) fn finish(self) -> Option<String> {
         (!self.too_long).then_some(self.text)
     }
 }
