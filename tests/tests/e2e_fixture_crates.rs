@@ -84,3 +84,14 @@ fn bodies_behind_wildcard_and_vendor_media_types() {
          wiremock = \"0.6\"\n",
     );
 }
+
+#[test]
+#[ignore = "slow: builds generated crates and their dependencies; run by .ci/run"]
+fn streamed_events_and_json_lines() {
+    run_e2e(
+        "streams",
+        &["streams"],
+        "futures = { version = \"0.3\", default-features = false, features = [\"std\"] }\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\", \"time\"] }\n",
+    );
+}

@@ -567,6 +567,7 @@ pub(super) fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> Tok
     let request = render_request(op, api, &shape.error_ty, shape.fallible);
     let (decode, send, send_with_headers) = (decode_fn(op, api, &shape), send_fn(&shape), send_with_headers_fn(&shape));
     let stream = render_stream(op, &shape.error_ty, shape.fallible, api);
+    let streamed = super::streams::render_streamed(op, &shape.error_ty, shape.fallible, api);
     let (success_enum, builder_struct) = (success_enum(op, api), builder_struct(op, api_struct, &shape, api));
     let into_future = into_future_impl(&shape);
     quote! {
@@ -581,6 +582,7 @@ pub(super) fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> Tok
             #send
             #send_with_headers
             #stream
+            #streamed
         }
 
         #into_future

@@ -8,6 +8,7 @@ mod features;
 mod model_serde;
 mod models;
 mod readme;
+mod streams;
 
 pub use model_serde::WIRE_FORMAT_HEADING;
 
