@@ -112,13 +112,8 @@ fn mentions_models(op: &Operation) -> bool {
             _ => false,
         }
     }
-    op.params.iter().any(|p| named(&p.ty))
-        || op.body.as_ref().is_some_and(|b| named(&b.ty))
-        || named(&op.error_ty)
-        || match &op.success {
-            Success::Single { ty, .. } => named(ty),
-            Success::Several { variants, .. } => variants.iter().any(|v| named(&v.ty)),
-        }
+    // Parameters, body, error, success bodies and a streamed item.
+    op.tys().into_iter().any(named)
 }
 
 /// Argument type for a required value: strings and bytes take anything that converts.

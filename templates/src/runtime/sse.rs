@@ -176,7 +176,9 @@ impl EventParser {
 /// policy's backoff), at most [`RetryPolicy::retries`](super::RetryPolicy::retries)
 /// times in a row; other methods are reopened only after
 /// [`EventStream::reconnect`]`(true)`, as the server may not expect the
-/// request twice. Middleware and redirects do not apply to streams.
+/// request twice. An event whose `data` is not a `T` is an
+/// [`Error::Decode`] item and the stream goes on; any other error is its
+/// last item. Middleware and redirects do not apply to streams.
 pub struct EventStream<T, E> {
     state: State<T, E>,
 }
@@ -331,8 +333,9 @@ where
 
     async fn step(mut self) -> Option<(Result<Event<T>, Error<E>>, Self)> {
         let item = self.next_event().await?;
-        if item.is_err() {
-            // An error ends the stream: what follows could not be trusted to be in order.
+        // An event whose data is not a `T` (a kind newer than the spec) is
+        // an error item and the stream goes on; any other error ends it.
+        if matches!(item, Err(ref e) if !matches!(e, Error::Decode(_))) {
             self.finished = true;
         }
         Some((item, self))
@@ -446,6 +449,7 @@ where
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 

@@ -257,6 +257,7 @@ pub(crate) fn decode_item<T: DeserializeOwned, E>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 
