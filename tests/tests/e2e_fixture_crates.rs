@@ -23,7 +23,7 @@ fn write_fixture_crate(workspace: &Path, fixture: &str) {
 
 /// Writes the crate of the spec at `spec_path`, named `<name>-client`, into `workspace/<name>`.
 fn write_spec_crate(workspace: &Path, fixture: &str, spec_path: &Path) {
-    let spec = std::fs::read_to_string(&spec_path).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
+    let spec = std::fs::read_to_string(spec_path).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
     let settings = generator::Settings::new(format!("{fixture}-client"), format!("{fixture}.yaml"));
     let generated = generator::generate(&spec, &settings).unwrap_or_else(|e| panic!("{fixture}: {e:?}"));
     generator::project::write_files(&workspace.join(fixture), &generated.files).expect("write the crate");
