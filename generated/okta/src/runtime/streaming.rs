@@ -75,6 +75,10 @@ impl Client {
         let alternative = self.select_alternative(req.security);
         let (mut request, _) =
             self.prepare(req, &url, alternative).await.map_err(|e| OpenError::Final(Error::widen(e)))?;
+        // The stream's own media types, in place of the whole-body ones `request()` asked for.
+        if let Ok(accept) = HeaderValue::from_str(&media_types.join(", ")) {
+            request.headers_mut().insert(header::ACCEPT, accept);
+        }
         for (name, value) in extra_headers {
             request.headers_mut().insert(name.clone(), value.clone());
         }
