@@ -434,6 +434,26 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// How a list operation pages, if it returns a list.
     pub paging: Option<Paging>,
+    /// A success body the server streams (events, JSON lines), read item by item.
+    pub streamed: Option<Streamed>,
+}
+
+/// A success response streamed as a sequence of items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Streamed {
+    /// How the items are framed.
+    pub framing: Framing,
+    /// The type of each item (an event's `data`, a line).
+    pub item: Ty,
+}
+
+/// How a streamed body is split into items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream`: server-sent events, each `data` one item.
+    EventStream,
+    /// `application/jsonl`, `application/x-ndjson`, `application/json-seq`: one JSON text per line.
+    JsonLines,
 }
 
 impl Operation {
@@ -447,6 +467,7 @@ impl Operation {
             Success::Single { ty, .. } => tys.push(ty),
             Success::Several { variants, .. } => tys.extend(variants.iter().map(|v| &v.ty)),
         }
+        tys.extend(self.streamed.as_ref().map(|s| &s.item));
         tys
     }
 
@@ -459,6 +480,7 @@ impl Operation {
             Success::Single { ty, .. } => tys.push(ty),
             Success::Several { variants, .. } => tys.extend(variants.iter_mut().map(|v| &mut v.ty)),
         }
+        tys.extend(self.streamed.as_mut().map(|s| &mut s.item));
         tys
     }
 }

@@ -99,6 +99,8 @@ pub const BUILDER_MEMBERS: &[&str] = &[
     "send_with_headers",
     "stream",
     "collect_all",
+    "events",
+    "lines",
     "options",
     "with_options",
 ];
@@ -119,6 +121,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "from_builder",
     "http_client",
     "max_pages",
+    "open_stream",
     "paginate",
     "prepare",
     "query_key_names",

@@ -23,12 +23,12 @@ paths:
       operationId: listItems
       tags: [items]
       parameters: [{name: filter, in: query, schema: {type: string}}]
-      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Item"}}}}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Item"}}}, application/x-ndjson: {schema: {$ref: "#/components/schemas/Item"}}}}}
     post:
       operationId: addItem
       tags: [items]
       requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}
-      responses: {"204": {description: done}}
+      responses: {"204": {description: done}, "200": {description: events, content: {text/event-stream: {schema: {$ref: "#/components/schemas/Item"}}}}}
 "##;
 
 fn crate_files() -> Vec<(String, syn::File)> {

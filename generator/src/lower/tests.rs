@@ -310,6 +310,9 @@ fn describe_operation(out: &mut String, op: &Operation, api: &Api) {
     if let Some(paging) = &op.paging {
         let _ = writeln!(out, "      paging {paging:?}");
     }
+    if let Some(streamed) = &op.streamed {
+        let _ = writeln!(out, "      streamed {:?} of {}", streamed.framing, ty(api, &streamed.item));
+    }
 }
 
 fn describe_fixture(text: &str) -> String {

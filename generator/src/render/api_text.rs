@@ -112,6 +112,10 @@ pub fn builder_pieces(op: &Operation, api_struct: &str, api: &Api) -> Vec<Piece>
     if !stream.is_empty() {
         pieces.push(Piece::Members(stream));
     }
+    let streamed = super::streams::render_streamed(op, &shape.error_ty, shape.fallible, api);
+    if !streamed.is_empty() {
+        pieces.push(Piece::Members(streamed));
+    }
     pieces.push(Piece::Text("}\n".into()));
     pieces.push(text_or(into_future_text(&shape, &success, &error), || Piece::Items(into_future_impl(&shape))));
     join_text(pieces)

@@ -112,13 +112,8 @@ fn mentions_models(op: &Operation) -> bool {
             _ => false,
         }
     }
-    op.params.iter().any(|p| named(&p.ty))
-        || op.body.as_ref().is_some_and(|b| named(&b.ty))
-        || named(&op.error_ty)
-        || match &op.success {
-            Success::Single { ty, .. } => named(ty),
-            Success::Several { variants, .. } => variants.iter().any(|v| named(&v.ty)),
-        }
+    // Parameters, body, error, success bodies and a streamed item.
+    op.tys().into_iter().any(named)
 }
 
 /// Argument type for a required value: strings and bytes take anything that converts.
@@ -587,6 +582,7 @@ pub(super) fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> Tok
     let request = render_request(op, api, &shape.error_ty, shape.fallible);
     let (decode, send, send_with_headers) = (decode_fn(op, api, &shape), send_fn(&shape), send_with_headers_fn(&shape));
     let stream = render_stream(op, &shape.error_ty, shape.fallible, api);
+    let streamed = super::streams::render_streamed(op, &shape.error_ty, shape.fallible, api);
     let (success_enum, builder_struct) = (success_enum(op, api), builder_struct(op, api_struct, &shape, api));
     let into_future = into_future_impl(&shape);
     quote! {
@@ -601,6 +597,7 @@ pub(super) fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> Tok
             #send
             #send_with_headers
             #stream
+            #streamed
         }
 
         #into_future

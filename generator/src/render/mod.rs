@@ -9,6 +9,7 @@ mod model_serde;
 mod model_text;
 mod models;
 mod readme;
+mod streams;
 
 pub use model_serde::WIRE_FORMAT_HEADING;
 

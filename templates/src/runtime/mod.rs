@@ -34,6 +34,9 @@
 //!   change the host ([`ClientBuilder::server_variable`]);
 //! - [`Middleware`] around every request sent (after credentials, inside the
 //!   retry loop), added with [`ClientBuilder::middleware`];
+//! - streamed responses: server-sent events as an [`EventStream`] of typed
+//!   [`Event`]s (reconnecting with `Last-Event-ID` for `GET`), JSON Lines as
+//!   [`JsonLines`], each within an idle timeout and a size limit per event;
 //! - one `tracing` span per request (`http.request`) that never records
 //!   secrets, query strings or header values.
 
@@ -52,6 +55,7 @@ mod download;
 mod enums;
 mod error;
 mod json_path;
+mod json_seq;
 mod lenient;
 mod middleware;
 mod model;
@@ -66,6 +70,8 @@ mod request;
 mod response;
 mod retry;
 mod upload;
+mod sse;
+mod streaming;
 mod watchdog;
 
 pub use auth::{ApiKeyLocation, Credentials};
@@ -76,6 +82,7 @@ pub use download::{ByteStream, Download};
 #[allow(unused_imports)]
 pub(crate) use enums::{integer_enum, string_enum};
 pub use error::{ApiError, DecodeError, Error, TransportError};
+pub use json_seq::JsonLines;
 pub use lenient::{Lenient, StringFormat};
 pub use middleware::{CallInfo, Middleware, Next, SendError};
 pub use model::{deserialize_model, missing_property, Entries, MapModel, Properties, PropertyName};
@@ -88,6 +95,7 @@ pub use request::{MultipartPart, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use upload::UploadBody;
+pub use sse::{Event, EventStream, DEFAULT_DONE_SENTINEL};
 
 /// Re-export of the `secrecy` string type used for secret values in [`Credentials`].
 pub use secrecy::SecretString;
