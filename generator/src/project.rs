@@ -18,14 +18,12 @@
 use crate::diff::{diff_spec_files, prepend_section, ApiDiff, Which};
 use crate::load::locate::locate_diagnostics;
 use crate::output::{Existing, Plan};
-use crate::{Diagnostic, Generated, GeneratedFile, Settings, SpecFiles};
+use crate::{Diagnostic, Generated, GeneratedFile, OperationFilter, Settings, SpecFiles};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt;
-use std::fs;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use std::{fmt, fs, ops::Range};
 
 /// The file [`codegen`] is driven by, at the project's root.
 pub const CONFIG_FILE: &str = "codegen.toml";
@@ -540,6 +538,9 @@ pub struct CrateConfig {
     /// `"https://example.com/common.yaml" = "spec/common.yaml"`.
     #[serde(default)]
     pub ref_map: BTreeMap<String, PathBuf>,
+    /// Which operations to generate, e.g. `{ include_tags = ["User"] }` ([`OperationFilter`]).
+    #[serde(default)]
+    pub operations: OperationFilter,
 }
 
 impl Config {
@@ -566,6 +567,7 @@ impl CrateConfig {
     pub fn settings(&self, root: &Path, command: &str) -> Result<Settings, Error> {
         let mut settings =
             Settings::new(&self.name, self.spec.to_string_lossy().replace('\\', "/")).with_command(command);
+        settings = settings.with_operation_filter(&self.operations);
         for (scheme, prefix) in &self.api_key_prefixes {
             settings = settings.with_api_key_prefix(scheme, prefix);
         }
