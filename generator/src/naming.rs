@@ -142,6 +142,7 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "base_url",
     "build",
     "connect_timeout",
+    "credential_provider",
     "credentials",
     "deadline",
     "default_user_agent",

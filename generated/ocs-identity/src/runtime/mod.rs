@@ -16,7 +16,9 @@
 //!   (JSON, form, multipart, binary; binary bodies and downloads streamed:
 //!   [`UploadBody`], [`Download`]);
 //! - authentication ([`Credentials`]): API keys, bearer tokens, HTTP basic and
-//!   OAuth 2.0 client credentials with a shared, automatically refreshed token;
+//!   OAuth 2.0 client credentials with a shared, automatically refreshed token,
+//!   or your own [`CredentialProvider`] (refreshed tokens, request signing),
+//!   added with [`ClientBuilder::credential_provider`];
 //! - retries ([`RetryPolicy`]) on 429/503 (honouring `Retry-After` and
 //!   `X-Rate-Limit-Reset`) and on transport errors where that is safe;
 //! - a total deadline per call across retries ([`ClientBuilder::deadline`],
@@ -65,6 +67,7 @@ mod origin;
 mod paging;
 mod params;
 mod prepare;
+mod provider;
 mod redact;
 mod redirect;
 mod request;
@@ -90,6 +93,7 @@ pub use model::{deserialize_model, missing_property, Entries, MapModel, Properti
 pub use options::{CallOptions, IDEMPOTENCY_KEY_HEADER};
 pub use paging::{collect_all, Pages, Paging};
 pub use params::{ParamValue, QueryObjectStyle};
+pub use provider::{Applied, AuthContext, CredentialProvider};
 pub use redact::RedactedValues;
 pub use redirect::{RedirectPolicy, DEFAULT_MAX_REDIRECTS};
 pub use request::{MultipartPart, Request};
