@@ -98,6 +98,8 @@ pub const BUILDER_MEMBERS: &[&str] = &[
     "send",
     "send_with_headers",
     "stream",
+    "pages",
+    "page_items",
     "collect_all",
     "options",
     "with_options",

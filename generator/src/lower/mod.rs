@@ -4,6 +4,7 @@
 //! every collision suffix) comes out the same on every run.
 
 mod operations;
+mod paging;
 #[cfg(test)]
 mod tests;
 mod types;

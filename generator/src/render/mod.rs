@@ -7,6 +7,7 @@ pub mod docs;
 mod features;
 mod model_serde;
 mod models;
+mod paging;
 mod readme;
 
 pub use model_serde::WIRE_FORMAT_HEADING;
