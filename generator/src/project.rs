@@ -540,6 +540,10 @@ pub struct CrateConfig {
     /// `"https://example.com/common.yaml" = "spec/common.yaml"`.
     #[serde(default)]
     pub ref_map: BTreeMap<String, PathBuf>,
+    /// Paging stated per operationId, over what the spec says or detection
+    /// finds, e.g. `listTags = { style = "none" }`.
+    #[serde(default)]
+    pub paging: BTreeMap<String, crate::PagingOverride>,
 }
 
 impl Config {
@@ -574,6 +578,9 @@ impl CrateConfig {
         }
         for (url, path) in &self.ref_map {
             settings = settings.with_mapped_ref(url, root.join(path).to_string_lossy());
+        }
+        for (operation_id, paging) in &self.paging {
+            settings = settings.with_paging(operation_id, paging.clone());
         }
         if let Some(dir) = &self.examples {
             for (path, contents) in read_examples(&root.join(dir))? {

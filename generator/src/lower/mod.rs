@@ -5,6 +5,7 @@
 
 mod operations;
 mod paging;
+mod paging_override;
 #[cfg(test)]
 mod tests;
 mod types;

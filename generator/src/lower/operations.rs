@@ -100,7 +100,7 @@ pub fn lower_operation(
     });
 
     let (success, error_ty) = lower_responses(types, raw, op, &builder_name, &site.pointer, warnings);
-    let (paging, paging_note) = super::paging::detect_paging(raw, &site.pointer, site.method, &params, &success);
+    let (paging, paging_note) = super::paging::detect_paging(raw, types.settings(), &id, &site.pointer, site.method, &params, &success);
     warnings.extend(paging_note);
 
     let security = op.security.as_ref().or(api.security.as_ref()).map(|reqs| {

@@ -1,6 +1,6 @@
 //! Which list operations page, and how: from the query parameters and the
 //! success body's schema (read in the spec's JSON, references followed),
-//! or from a vendor extension (`x-ms-pageable`). Conservative: a scheme is
+//! unless the settings or an extension state it (`paging_override.rs`). Conservative: a scheme is
 //! chosen only when both its request parameter and its body field are
 //! there, and every operation with a list answer gets a note saying why.
 
@@ -10,6 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::http::HttpMethod;
 use crate::ir::{NextPage, Paging, Param, ParamLocation, Success, Ty};
 use crate::load::resolve_local;
+use crate::settings::Settings;
 
 /// The wrapper fields that hold a page's items, in order of preference.
 const ITEM_FIELDS: &[&str] = &["data", "items", "results", "values", "value", "entries"];
@@ -31,12 +32,23 @@ const TOTALS: &[&str] = &["total_count", "totalCount", "total"];
 /// How the operation pages, if it does, and a note saying what was decided and why.
 pub(super) fn detect_paging(
     raw: &Value,
+    settings: &Settings,
+    op_id: &str,
     op_pointer: &str,
     method: HttpMethod,
     params: &[Param],
     success: &Success,
 ) -> (Option<Paging>, Option<Diagnostic>) {
     let op = raw.pointer(op_pointer);
+    if let Some(stated) = super::paging_override::stated_paging(raw, op, op_id, settings, params, success) {
+        return match stated.paging {
+            Ok(paging) => {
+                let text = describe(paging.as_ref(), &format!("as {} states", stated.source));
+                (paging, Some(Diagnostic::lossless(op_pointer, text)))
+            }
+            Err(why) => (None, Some(Diagnostic::lossy(op_pointer, format!("not paged: {} does not fit: {why}", stated.source)))),
+        };
+    }
     let schema = op.and_then(|op| success_schema(raw, op));
     let is_bare_list = matches!(success, Success::Single { ty: Ty::Vec(_), .. });
     let wrapped = schema.as_ref().and_then(|s| items_field(raw, s));
@@ -46,9 +58,6 @@ pub(super) fn detect_paging(
     let note = |text: String| Some(Diagnostic::lossless(op_pointer, text));
     if method != HttpMethod::Get {
         return (None, note(format!("not paged: a list answer to a {method} (only GET lists are streamed)")));
-    }
-    if let Some(paging) = op.and_then(|op| vendor_paging(raw, op)) {
-        return (paging.clone(), note(describe(paging.as_ref(), "its `x-ms-pageable` extension")));
     }
     let query = |names: &[&str]| {
         params.iter().find(|p| p.location == ParamLocation::Query && names.contains(&p.wire_name.as_str()))
@@ -98,7 +107,7 @@ pub(super) fn detect_paging(
 /// The note's text for a decision.
 fn describe(paging: Option<&Paging>, why: &str) -> String {
     let how = match paging {
-        None => return format!("not paged: {why} says it is not"),
+        None => return format!("not paged: {why}"),
         Some(Paging::LinkHeader) => "by `Link` headers".to_owned(),
         Some(Paging::Offset { offset_param, limit_param, .. }) => format!("by `{offset_param}`/`{limit_param}`"),
         Some(Paging::Body { next, has_more, .. }) => {
@@ -135,23 +144,8 @@ fn offset_paging(params: &[Param]) -> Option<Paging> {
     Some(Paging::Offset { offset_param: offset.wire_name.clone(), limit_param: limit.wire_name.clone(), default_limit })
 }
 
-/// Azure's `x-ms-pageable: {nextLinkName, itemName}`: `Some(None)` when it
-/// says the operation does not page (`nextLinkName: null`).
-fn vendor_paging(raw: &Value, op: &Value) -> Option<Option<Paging>> {
-    let pageable = op.get("x-ms-pageable")?.as_object()?;
-    let Some(next) = pageable.get("nextLinkName").and_then(Value::as_str) else { return Some(None) };
-    let items = pageable.get("itemName").and_then(Value::as_str).unwrap_or("value");
-    let schema = success_schema(raw, op)?;
-    field_at(raw, &schema, &[items]).filter(|s| is_type(s, "array"))?;
-    Some(Some(Paging::Body {
-        items: Some(items.to_owned()),
-        next: NextPage::Url { field: vec![next.to_owned()] },
-        has_more: None,
-    }))
-}
-
 /// The JSON schema of the first 2xx response (`200` before `2XX`), references followed.
-fn success_schema(raw: &Value, op: &Value) -> Option<Value> {
+pub(super) fn success_schema(raw: &Value, op: &Value) -> Option<Value> {
     let responses = op.get("responses")?.as_object()?;
     let response = ["200", "2XX", "2xx"].iter().find_map(|code| responses.get(*code))?;
     let response = follow(raw, response)?;
@@ -187,7 +181,7 @@ fn properties<'a>(raw: &'a Value, schema: &'a Value, depth: usize) -> Map<String
 }
 
 /// The schema at `path` of properties below `schema`.
-fn field_at(raw: &Value, schema: &Value, path: &[&str]) -> Option<Value> {
+pub(super) fn field_at(raw: &Value, schema: &Value, path: &[&str]) -> Option<Value> {
     let mut current = schema.clone();
     for name in path {
         let next = properties(raw, &current, 0).get(*name)?.clone();
@@ -197,7 +191,7 @@ fn field_at(raw: &Value, schema: &Value, path: &[&str]) -> Option<Value> {
 }
 
 /// Whether a schema has the type (`type: X`, or `[X, "null"]` as 3.1 writes it).
-fn is_type(schema: &Value, ty: &str) -> bool {
+pub(super) fn is_type(schema: &Value, ty: &str) -> bool {
     match schema.get("type") {
         Some(Value::String(t)) => t == ty,
         Some(Value::Array(types)) => types.iter().any(|t| t == ty),
