@@ -22,6 +22,7 @@ const CURSORS: &[(&[&str], &[&str])] = &[
     (&["meta", "next_cursor"], &["cursor"]),
     (&["nextPageToken"], &["pageToken"]),
     (&["next_page_token"], &["page_token"]),
+    (&["next_marker"], &["marker"]),
 ];
 /// Where a next page's URL stands in a body.
 const NEXT_URLS: &[&[&str]] =
@@ -57,7 +58,7 @@ pub(super) fn detect_paging(
     }
     let note = |text: String| Some(Diagnostic::lossless(op_pointer, text));
     if method != HttpMethod::Get {
-        return (None, note(format!("not paged: a list answer to a {method} (only GET lists are streamed)")));
+        return (None, note(format!("not paged: a list answer to {method} (only GET lists are streamed)")));
     }
     let query = |names: &[&str]| {
         params.iter().find(|p| p.location == ParamLocation::Query && names.contains(&p.wire_name.as_str()))
@@ -78,7 +79,7 @@ pub(super) fn detect_paging(
         Some(NextPage::Cursor { field: owned(field), param: param.wire_name.clone() })
     });
     let last_item = (has_more.is_some() && item_has_id(raw, &schema, &items))
-        .then(|| query(&["starting_after"]))
+        .then(|| query(&["starting_after", "after"]))
         .flatten()
         .map(|param| NextPage::LastItem { field: "id".into(), param: param.wire_name.clone() });
     let next_url = NEXT_URLS
@@ -89,11 +90,7 @@ pub(super) fn detect_paging(
         let total = TOTALS.iter().find(|t| field_at(raw, &schema, &[t]).is_some_and(|s| is_type(&s, "integer")));
         NextPage::PageNumber { param: param.wire_name.clone(), first: 1, total: total.map(|t| vec![(*t).to_owned()]) }
     });
-    let paging = match (cursor.or(last_item).or(next_url).or(page_number), offset_paging(params)) {
-        (Some(next), _) => Some(body(next)),
-        (None, Some(offset)) => Some(offset),
-        (None, None) => None,
-    };
+    let paging = cursor.or(last_item).or(next_url).or(page_number).map(body);
     let why = format!("the list in `{items}` of its answer");
     let text = match &paging {
         Some(_) => describe(paging.as_ref(), &why),
