@@ -107,7 +107,11 @@ async fn an_empty_first_page_ends_every_body_scheme_after_one_request() {
             "data": [], "has_more": true, "meta": { "next_cursor": "again" },
             "links": { "next": format!("{}/items?p=2", server.uri()) }, "total_count": 10
         });
-        Mock::given(path("/items")).respond_with(ResponseTemplate::new(200).set_body_json(body)).expect(1).mount(&server).await;
+        Mock::given(path("/items"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(&server)
+            .await;
         let (ids, err) = drain(common::client(&server).paginate(list_items(), paging, decode_wrapped)).await;
         assert_eq!((ids, err.map(|e| e.to_string())), (vec![], None), "{paging:?}");
     }
@@ -160,7 +164,8 @@ async fn a_next_url_back_to_a_page_already_fetched_is_an_error() {
     let server = MockServer::start().await;
     let uri = server.uri();
     answer(&server, "p", None, json!({ "data": items([1]), "links": { "next": format!("{uri}/items?p=2") } }), 1).await;
-    answer(&server, "p", Some("2"), json!({ "data": items([2]), "links": { "next": format!("{uri}/items") } }), 1).await;
+    answer(&server, "p", Some("2"), json!({ "data": items([2]), "links": { "next": format!("{uri}/items") } }), 1)
+        .await;
     let (ids, err) = drain(common::client(&server).paginate(list_items(), NEXT_URL, decode_wrapped)).await;
     assert_eq!(ids, [1, 2]);
     assert!(err.expect("an error").to_string().contains("leads back to a page already fetched"));
@@ -171,7 +176,8 @@ struct Endless;
 
 impl Respond for Endless {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let n: u32 = request.url.query_pairs().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse().ok()).unwrap_or(1);
+        let n: u32 =
+            request.url.query_pairs().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse().ok()).unwrap_or(1);
         ResponseTemplate::new(200).set_body_json(json!({ "data": items([n]), "total_count": 1_000_000 }))
     }
 }

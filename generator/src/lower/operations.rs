@@ -4,8 +4,8 @@ use super::types::TypeLowering;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::http::HttpMethod;
 use crate::ir::{
-    BodyEncoding, BodyRead, Docs, Operation, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch,
-    Success, SuccessVariant, Ty, TypeKind,
+    BodyEncoding, BodyRead, Docs, Operation, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch, Success,
+    SuccessVariant, Ty, TypeKind,
 };
 use crate::load::resolve_local;
 use crate::naming::{snake_name, type_name, UniqueNames, BUILDER_MEMBERS};
@@ -100,7 +100,8 @@ pub fn lower_operation(
     });
 
     let (success, error_ty) = lower_responses(types, raw, op, &builder_name, &site.pointer, warnings);
-    let (paging, paging_note) = super::paging::detect_paging(raw, types.settings(), &id, &site.pointer, site.method, &params, &success);
+    let (paging, paging_note) =
+        super::paging::detect_paging(raw, types.settings(), &id, &site.pointer, site.method, &params, &success);
     warnings.extend(paging_note);
 
     let security = op.security.as_ref().or(api.security.as_ref()).map(|reqs| {

@@ -47,7 +47,9 @@ pub(super) fn detect_paging(
                 let text = describe(paging.as_ref(), &format!("as {} states", stated.source));
                 (paging, Some(Diagnostic::lossless(op_pointer, text)))
             }
-            Err(why) => (None, Some(Diagnostic::lossy(op_pointer, format!("not paged: {} does not fit: {why}", stated.source)))),
+            Err(why) => {
+                (None, Some(Diagnostic::lossy(op_pointer, format!("not paged: {} does not fit: {why}", stated.source))))
+            }
         };
     }
     let schema = op.and_then(|op| success_schema(raw, op));
@@ -94,9 +96,9 @@ pub(super) fn detect_paging(
     let why = format!("the list in `{items}` of its answer");
     let text = match &paging {
         Some(_) => describe(paging.as_ref(), &why),
-        None => format!(
-            "not paged: {why} comes with no cursor, next URL or page number that a query parameter takes back"
-        ),
+        None => {
+            format!("not paged: {why} comes with no cursor, next URL or page number that a query parameter takes back")
+        }
     };
     (paging, note(text))
 }
@@ -110,7 +112,9 @@ fn describe(paging: Option<&Paging>, why: &str) -> String {
         Some(Paging::Body { next, has_more, .. }) => {
             let until = has_more.as_ref().map(|h| format!(" until `{h}` is false")).unwrap_or_default();
             match next {
-                NextPage::Cursor { field, param } => format!("by the cursor `{}` sent as `{param}`{until}", field.join(".")),
+                NextPage::Cursor { field, param } => {
+                    format!("by the cursor `{}` sent as `{param}`{until}", field.join("."))
+                }
                 NextPage::LastItem { field, param } => format!("by the last item's `{field}` sent as `{param}`{until}"),
                 NextPage::Url { field } => format!("by the next URL in `{}`{until}", field.join(".")),
                 NextPage::PageNumber { param, total, .. } => format!(
@@ -198,7 +202,10 @@ pub(super) fn is_type(schema: &Value, ty: &str) -> bool {
 
 /// The first wrapper field holding a list.
 fn items_field(raw: &Value, schema: &Value) -> Option<String> {
-    ITEM_FIELDS.iter().find(|f| field_at(raw, schema, &[f]).is_some_and(|s| is_type(&s, "array"))).map(|f| (*f).to_owned())
+    ITEM_FIELDS
+        .iter()
+        .find(|f| field_at(raw, schema, &[f]).is_some_and(|s| is_type(&s, "array")))
+        .map(|f| (*f).to_owned())
 }
 
 /// Whether the items of the list in `items` have an `id`.

@@ -38,7 +38,10 @@ pub(super) fn stated_paging(
         return Some(Stated { source: "its `x-pagination` extension", paging });
     }
     if let Some(value) = op.get("x-speakeasy-pagination") {
-        return Some(Stated { source: "its `x-speakeasy-pagination` extension", paging: speakeasy(value).and_then(|o| check(&o)) });
+        return Some(Stated {
+            source: "its `x-speakeasy-pagination` extension",
+            paging: speakeasy(value).and_then(|o| check(&o)),
+        });
     }
     let pageable = op.get("x-ms-pageable")?;
     Some(Stated { source: "its `x-ms-pageable` extension", paging: ms_pageable(pageable).and_then(|o| check(&o)) })
@@ -61,7 +64,9 @@ fn ms_pageable(value: &Value) -> Result<PagingOverride, String> {
 /// A JSONPath of Speakeasy's (`$.meta.next_cursor`) as a dotted path; `None` for anything fancier.
 fn json_path(path: &str) -> Option<String> {
     let path = path.strip_prefix("$.")?;
-    path.split('.').all(|key| !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')).then(|| path.to_owned())
+    path.split('.')
+        .all(|key| !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
+        .then(|| path.to_owned())
 }
 
 /// Speakeasy's `{type, inputs: [{name, in, type}], outputs: {nextCursor, nextUrl, results}}`.
@@ -69,7 +74,9 @@ fn speakeasy(value: &Value) -> Result<PagingOverride, String> {
     let ty = value.get("type").and_then(Value::as_str).ok_or("`x-speakeasy-pagination` has no `type`")?;
     let input = |kind: &str| {
         value.get("inputs").and_then(Value::as_array).into_iter().flatten().find_map(|i| {
-            (i.get("type").and_then(Value::as_str) == Some(kind)).then(|| i.get("name").and_then(Value::as_str)).flatten()
+            (i.get("type").and_then(Value::as_str) == Some(kind))
+                .then(|| i.get("name").and_then(Value::as_str))
+                .flatten()
         })
     };
     let output = |key: &str| value.get("outputs").and_then(|o| o.get(key)).and_then(Value::as_str);
@@ -80,14 +87,22 @@ fn speakeasy(value: &Value) -> Result<PagingOverride, String> {
     let items = path("results")?;
     let owned = |s: Option<&str>| s.map(str::to_owned);
     Ok(match (ty, input("page"), input("offset")) {
-        ("cursor", ..) => {
-            PagingOverride { param: owned(input("cursor")), field: path("nextCursor")?, items, ..PagingOverride::style("cursor") }
-        }
+        ("cursor", ..) => PagingOverride {
+            param: owned(input("cursor")),
+            field: path("nextCursor")?,
+            items,
+            ..PagingOverride::style("cursor")
+        },
         ("url", ..) => PagingOverride { field: path("nextUrl")?, items, ..PagingOverride::style("next-url") },
-        ("offsetLimit", Some(page), _) => PagingOverride { param: Some(page.to_owned()), items, ..PagingOverride::style("page") },
-        ("offsetLimit", None, offset) => {
-            PagingOverride { param: owned(offset), limit: owned(input("limit")), items, ..PagingOverride::style("offset") }
+        ("offsetLimit", Some(page), _) => {
+            PagingOverride { param: Some(page.to_owned()), items, ..PagingOverride::style("page") }
         }
+        ("offsetLimit", None, offset) => PagingOverride {
+            param: owned(offset),
+            limit: owned(input("limit")),
+            items,
+            ..PagingOverride::style("offset")
+        },
         (other, ..) => return Err(format!("`x-speakeasy-pagination` type `{other}` is not one this generator pages")),
     })
 }
@@ -147,7 +162,11 @@ fn checked(
             param: query(&o.param, "param")?,
         }),
         "next-url" => body(NextPage::Url { field: field()? }),
-        "page" => body(NextPage::PageNumber { param: query(&o.param, "param")?, first: 1, total: o.total.as_deref().map(split) }),
+        "page" => body(NextPage::PageNumber {
+            param: query(&o.param, "param")?,
+            first: 1,
+            total: o.total.as_deref().map(split),
+        }),
         other => Err(format!("unknown paging style `{other}`")),
     }
 }

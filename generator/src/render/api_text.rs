@@ -10,7 +10,6 @@
 //! tokens, formatted alone. The test at the bottom holds the two roads to
 //! the same bytes on every fixture and the real-world corpus.
 
-use super::paging::render_stream;
 use super::apis::{
     argument, builder_doc, builder_shape, builder_struct, decode_fn, idempotency_header, into_future_impl,
     operation_docs, param_shape, read_checked_json, render_builder, render_method, render_request, render_setter,
@@ -18,6 +17,7 @@ use super::apis::{
 };
 use super::docs::doc_text;
 use super::model_serde::tokens_text;
+use super::paging::render_stream;
 use super::{ty_tokens, Piece, Scope};
 use crate::ir::{Api, BodyEncoding, BodyRead, Operation, ParamLocation, StatusMatch, Success};
 

@@ -5,8 +5,8 @@ use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
 use super::paging::render_stream;
 use super::{ident, ty_tokens, Part, Piece, Scope};
 use crate::ir::{
-    Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Param, ParamLocation, Presence, QueryStyle,
-    StatusMatch, Success, Ty, TypeKind,
+    Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Param, ParamLocation, Presence, QueryStyle, StatusMatch,
+    Success, Ty, TypeKind,
 };
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -102,7 +102,8 @@ fn next_tokens(next: &NextPage) -> (TokenStream, String) {
                 }
                 None => quote! { None },
             };
-            let upto = total.as_ref().map(|t| format!(" up to the total in {}", code(&t.join(".")))).unwrap_or_default();
+            let upto =
+                total.as_ref().map(|t| format!(" up to the total in {}", code(&t.join(".")))).unwrap_or_default();
             (
                 quote! { crate::runtime::NextPage::PageNumber { param: #param, first: #first, total: #total_tokens } },
                 format!("counting {} up from {first}{upto}, until an empty page", code(param)),

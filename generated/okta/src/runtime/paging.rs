@@ -12,9 +12,9 @@ use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use reqwest::header::LINK;
 use reqwest::Url;
 
-pub use super::paging_body::{BodyPaging, NextPage};
 use super::client::{same_origin, Client};
 use super::error::Error;
+pub use super::paging_body::{BodyPaging, NextPage};
 use super::request::Request;
 use super::response::RawResponse;
 
@@ -176,7 +176,12 @@ fn repeated_page<E>(operation: &str, paging: Paging, page: u64) -> Error<E> {
 
 /// Link paging, after a page: its `rel="next"` link (`link`) is the next
 /// page, unless it leaves the base URL's origin or was fetched already.
-pub(super) fn next_by_link<E>(link: Result<Option<Url>, Error<E>>, request: Request, progress: &Progress, base: &Url) -> Step<E> {
+pub(super) fn next_by_link<E>(
+    link: Result<Option<Url>, Error<E>>,
+    request: Request,
+    progress: &Progress,
+    base: &Url,
+) -> Step<E> {
     let operation = request.operation_id;
     match link {
         Err(err) => Step::Fail(err),

@@ -151,15 +151,15 @@ impl BodyPaging {
             NextPage::Cursor { param, .. } | NextPage::LastItem { param, .. } => {
                 let Some(next) = info.next else {
                     return match self.next {
-                        NextPage::LastItem { field, .. } if info.has_more == Some(true) => Step::Fail(
-                            Error::invalid_request(
+                        NextPage::LastItem { field, .. } if info.has_more == Some(true) => {
+                            Step::Fail(Error::invalid_request(
                                 operation,
                                 format!(
                                     "the last item of page {} has no `{field}` to ask for the page after it",
                                     progress.fetched
                                 ),
-                            ),
-                        ),
+                            ))
+                        }
                         _ => Step::Done,
                     };
                 };
@@ -177,11 +177,10 @@ impl BodyPaging {
                 Step::Fetch(Box::new(Cursor { request, offset: 0 }))
             }
             NextPage::Url { .. } => {
-                let link = info
-                    .next
-                    .map(|next| current.join(&next))
-                    .transpose()
-                    .map_err(|e| Error::invalid_request(operation, format!("invalid next-page URL in the body: {e}")));
+                let link =
+                    info.next.map(|next| current.join(&next)).transpose().map_err(|e| {
+                        Error::invalid_request(operation, format!("invalid next-page URL in the body: {e}"))
+                    });
                 next_by_link(link, cursor.request, progress, base)
             }
             NextPage::PageNumber { param, .. } => {

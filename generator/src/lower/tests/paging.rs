@@ -35,7 +35,8 @@ fn detect(params: &str, schema: &str) -> (Option<Paging>, Vec<String>) {
     paging_of(&list_spec(params, schema, ""), &Settings::new("t", "t.yaml"))
 }
 
-const WRAPPED_CURSOR: &str = "{type: object, properties: {data: {type: array, items: {type: string}}, next_cursor: {type: string}}}";
+const WRAPPED_CURSOR: &str =
+    "{type: object, properties: {data: {type: array, items: {type: string}}, next_cursor: {type: string}}}";
 
 #[test]
 fn a_cursor_needs_both_the_body_field_and_the_query_parameter() {
@@ -60,8 +61,12 @@ fn starting_after_pages_only_with_has_more_and_items_with_an_id() {
     let params = "[{name: starting_after, in: query, schema: {type: string}}]";
     let with_id = "{type: object, properties: {data: {type: array, items: {type: object, properties: {id: {type: string}}}}, has_more: {type: boolean}}}";
     let (paging, _) = detect(params, with_id);
-    assert!(matches!(paging, Some(Paging::Body { next: NextPage::LastItem { .. }, has_more: Some(_), .. })), "{paging:?}");
-    let no_has_more = "{type: object, properties: {data: {type: array, items: {type: object, properties: {id: {type: string}}}}}}";
+    assert!(
+        matches!(paging, Some(Paging::Body { next: NextPage::LastItem { .. }, has_more: Some(_), .. })),
+        "{paging:?}"
+    );
+    let no_has_more =
+        "{type: object, properties: {data: {type: array, items: {type: object, properties: {id: {type: string}}}}}}";
     assert_eq!(detect(params, no_has_more).0, None);
     let no_id = "{type: object, properties: {data: {type: array, items: {type: string}}, has_more: {type: boolean}}}";
     assert_eq!(detect(params, no_id).0, None);
@@ -82,7 +87,9 @@ fn a_page_parameter_with_a_total_pages_by_number() {
         "[{name: page, in: query, schema: {type: integer}}]",
         "{type: object, properties: {total_count: {type: integer}, items: {type: array, items: {type: string}}}}",
     );
-    let Some(Paging::Body { next: NextPage::PageNumber { param, first, total }, .. }) = paging else { panic!("{paging:?}") };
+    let Some(Paging::Body { next: NextPage::PageNumber { param, first, total }, .. }) = paging else {
+        panic!("{paging:?}")
+    };
     assert_eq!((param.as_str(), first, total), ("page", 1, Some(vec!["total_count".to_owned()])));
 }
 
@@ -91,7 +98,10 @@ fn the_settings_and_x_pagination_override_detection_and_misfits_are_warnings() {
     let params = "[{name: cursor, in: query, schema: {type: string}}]";
     let spec = list_spec(params, WRAPPED_CURSOR, "");
     let off = Settings::new("t", "t.yaml").with_paging("listThings", PagingOverride::style("none"));
-    assert_eq!(paging_of(&spec, &off), (None, vec!["note: not paged: as the settings' paging entry states".to_owned()]));
+    assert_eq!(
+        paging_of(&spec, &off),
+        (None, vec!["note: not paged: as the settings' paging entry states".to_owned()])
+    );
     let extension = "x-pagination: {style: cursor, param: after, field: next_cursor, items: data}";
     let (paging, notes) = paging_of(&list_spec(params, WRAPPED_CURSOR, extension), &Settings::new("t", "t.yaml"));
     assert_eq!(paging, None);
