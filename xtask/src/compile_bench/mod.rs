@@ -63,6 +63,16 @@
 //!     --peer /tmp/peer-progenitor-spotify --peer /tmp/peer-oag-spotify
 //! ```
 //!
+//! `--progenitor BIN` does the patch and progenitor's step itself: it writes
+//! the patched spec and progenitor's crate under target/compile-bench and
+//! measures ours of the patched spec against that crate. `.ci/run` runs
+//! this on Spotify, with progenitor installed in the tools cache:
+//!
+//! ```text
+//! cargo xtask compile-bench ../shared/corpus/spotify.yaml --name spotify-client \
+//!     --progenitor ~/.cache/openapi-rs/tools/cargo-progenitor-0.15.1/bin/cargo-progenitor
+//! ```
+//!
 //! The PyPI wheel of openapi-generator-cli carries the jar (Java 17 runs
 //! it), unlike the npm wrapper, which downloads it from Maven Central.
 //! Progenitor 0.15.1 refuses the spec as it is; the smallest patch, used for
@@ -88,6 +98,7 @@
 //! builds on a shared machine disturb less than wall time.
 
 mod calls;
+mod progenitor;
 
 use crate::codegen::{default_crate_name, generate_from_file};
 use generator::Settings;
@@ -97,7 +108,7 @@ use std::time::{Duration, Instant};
 
 const WORKSPACE: &str = "target/compile-bench";
 const USAGE: &str = "usage: cargo xtask compile-bench <SPEC> [--name <CRATE>] [--features <F,...>] [--runs <N>] \
-                     [--calls <N>] [--peer <CRATE_DIR> [--peer-features <F,...>]]...";
+                     [--calls <N>] [--progenitor <BIN>] [--peer <CRATE_DIR> [--peer-features <F,...>]]...";
 
 /// Ours/peer of the calls clean build's CPU time must be at most this...
 const TARGET_RATIO: f64 = 1.0;
@@ -116,6 +127,8 @@ struct Options {
     features: Option<String>,
     runs: usize,
     calls: usize,
+    /// cargo-progenitor's binary: make its crate of the (patched) spec a peer.
+    progenitor: Option<PathBuf>,
     peers: Vec<Peer>,
 }
 
@@ -127,13 +140,22 @@ struct Peer {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { spec: String::new(), name: None, features: None, runs: 1, calls: 5, peers: Vec::new() };
+    let mut options = Options {
+        spec: String::new(),
+        name: None,
+        features: None,
+        runs: 1,
+        calls: 5,
+        progenitor: None,
+        peers: Vec::new(),
+    };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().cloned().ok_or_else(|| format!("error: {arg} needs a value\n{USAGE}"));
         match arg.as_str() {
             "--name" => options.name = Some(value()?),
             "--features" => options.features = Some(value()?),
+            "--progenitor" => options.progenitor = Some(PathBuf::from(value()?)),
             "--peer" => options.peers.push(Peer { dir: PathBuf::from(value()?), features: None }),
             "--peer-features" => {
                 let features = value()?;
@@ -184,14 +206,21 @@ struct Subject {
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let options = parse(args)?;
-    let spec = Path::new(&options.spec);
+    let mut options = parse(args)?;
+    let workspace = Path::new(WORKSPACE);
+    let mut spec = PathBuf::from(&options.spec);
+    if let Some(binary) = &options.progenitor {
+        let (patched, peer) = progenitor::prepare(binary, &spec, workspace)?;
+        eprintln!("progenitor's crate of {} (patched as the module docs say): {}", spec.display(), peer.display());
+        spec = patched;
+        options.peers.insert(0, Peer { dir: peer, features: None });
+    }
+    let spec = spec.as_path();
     let name = options.name.clone().unwrap_or_else(|| default_crate_name(spec));
     let label = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let settings = Settings::new(&name, &label).with_command(format!("cargo xtask compile-bench {}", options.spec));
     let (generated, elapsed) = generate_from_file(spec, &settings)?;
     eprintln!("generated {name} in {} ms", elapsed.as_millis());
-    let workspace = Path::new(WORKSPACE);
     let crate_dir = workspace.join("crates").join(&name);
     generator::project::write_files(&crate_dir, &generated.files).map_err(|e| e.to_string())?;
     let mut selection = vec!["-p".to_string(), name.clone()];
