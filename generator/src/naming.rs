@@ -122,6 +122,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "http_client",
     "max_pages",
     "paginate",
+    "paginate_pages",
     "prepare",
     "query_key_names",
     "redirect_policy",

@@ -540,8 +540,7 @@ pub struct CrateConfig {
     /// `"https://example.com/common.yaml" = "spec/common.yaml"`.
     #[serde(default)]
     pub ref_map: BTreeMap<String, PathBuf>,
-    /// Paging stated per operationId, over what the spec says or detection
-    /// finds, e.g. `listTags = { style = "none" }`.
+    /// Paging per operationId, over the spec's and detection's: `listTags = { style = "none" }`.
     #[serde(default)]
     pub paging: BTreeMap<String, crate::PagingOverride>,
 }
@@ -570,17 +569,12 @@ impl CrateConfig {
     pub fn settings(&self, root: &Path, command: &str) -> Result<Settings, Error> {
         let mut settings =
             Settings::new(&self.name, self.spec.to_string_lossy().replace('\\', "/")).with_command(command);
-        for (scheme, prefix) in &self.api_key_prefixes {
-            settings = settings.with_api_key_prefix(scheme, prefix);
-        }
-        for property in &self.secret_properties {
-            settings = settings.with_secret_property(property);
-        }
+        // What `with_api_key_prefix`, `with_secret_property` and `with_paging` do, one by one.
+        settings.api_key_prefixes.extend(self.api_key_prefixes.clone());
+        settings.secret_properties.extend(self.secret_properties.iter().cloned());
+        settings.paging.extend(self.paging.clone());
         for (url, path) in &self.ref_map {
             settings = settings.with_mapped_ref(url, root.join(path).to_string_lossy());
-        }
-        for (operation_id, paging) in &self.paging {
-            settings = settings.with_paging(operation_id, paging.clone());
         }
         if let Some(dir) = &self.examples {
             for (path, contents) in read_examples(&root.join(dir))? {
