@@ -130,6 +130,15 @@ struct CrateArgs {
     /// at generation time). Repeatable.
     #[arg(long = "map-ref", value_name = "URL=PATH", value_parser = parse_mapped_ref)]
     mapped_refs: Vec<(String, String)>,
+    /// Generate only the operations this names: `tag=NAME`, `path=GLOB`
+    /// (`*` within a segment, `**` across them; or the path as written) or
+    /// `operation=ID`. Repeatable; the models nothing generated reaches are
+    /// left out [default: every operation].
+    #[arg(long = "include", value_name = "KIND=VALUE", value_parser = parse_rule)]
+    includes: Vec<(String, String)>,
+    /// Leave out the operations this names (as `--include`), even included ones. Repeatable.
+    #[arg(long = "exclude", value_name = "KIND=VALUE", value_parser = parse_rule)]
+    excludes: Vec<(String, String)>,
     /// Leave `[workspace]` out of the crate's Cargo.toml, for a crate that is
     /// a member of the surrounding workspace (by default it builds on its own).
     #[arg(long)]
@@ -144,6 +153,15 @@ fn parse_mapped_ref(pair: &str) -> Result<(String, String), String> {
     match pair.split_once('=') {
         Some((url, path)) if !url.is_empty() && !path.is_empty() => Ok((url.to_string(), path.to_string())),
         _ => Err(format!("wants URL=PATH, got `{pair}`")),
+    }
+}
+
+fn parse_rule(pair: &str) -> Result<(String, String), String> {
+    match pair.split_once('=') {
+        Some((kind @ ("tag" | "path" | "operation"), value)) if !value.is_empty() => {
+            Ok((kind.to_string(), value.to_string()))
+        }
+        _ => Err(format!("wants tag=NAME, path=GLOB or operation=ID, got `{pair}`")),
     }
 }
 
@@ -319,6 +337,20 @@ fn settings_for(program: &str, args: &CrateArgs, out: &Output) -> Settings {
     for (url, path) in &args.mapped_refs {
         settings = settings.with_mapped_ref(url, path);
     }
+    for (kind, value) in &args.includes {
+        settings = match kind.as_str() {
+            "tag" => settings.with_include_tag(value),
+            "path" => settings.with_include_path(value),
+            _ => settings.with_include_operation(value),
+        };
+    }
+    for (kind, value) in &args.excludes {
+        settings = match kind.as_str() {
+            "tag" => settings.with_exclude_tag(value),
+            "path" => settings.with_exclude_path(value),
+            _ => settings.with_exclude_operation(value),
+        };
+    }
     settings
 }
 
@@ -347,6 +379,11 @@ fn fix_command(program: &str, args: &CrateArgs) -> String {
     }
     for (url, path) in &args.mapped_refs {
         words.extend(["--map-ref".into(), quote(format!("{url}={path}"))]);
+    }
+    for (flag, rules) in [("--include", &args.includes), ("--exclude", &args.excludes)] {
+        for (kind, value) in rules {
+            words.extend([flag.into(), quote(format!("{kind}={value}"))]);
+        }
     }
     if args.workspace_member {
         words.push("--workspace-member".into());

@@ -5,7 +5,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::ir::Api;
 use crate::load::bundle::{self, SpecFiles};
-use crate::settings::Settings;
+use crate::settings::{OperationMatcher, Settings};
 use crate::{analyse, format, load, lower, parallel, render};
 
 /// One generated file.
@@ -123,8 +123,10 @@ struct Analysed {
 /// load -> lower -> analyse: the IR [`generate`] renders.
 fn analysed(spec_text: &str, settings: &Settings) -> Result<Analysed, Vec<Diagnostic>> {
     settings.validate().map_err(|message| vec![Diagnostic::error("", message)])?;
-    let loaded = load::load(spec_text).map_err(|diagnostics| listed(diagnostics, settings).0)?;
-    analyse_loaded(loaded, settings, |_| {})
+    let mut selection = Selection::new(settings)?;
+    let loaded = load::load_selected(spec_text, selection.keep().as_mut().map(|keep| keep as load::select::Keep<'_>))
+        .map_err(|diagnostics| listed(diagnostics, settings).0)?;
+    analyse_loaded(selection.report(loaded)?, settings, |_| {})
 }
 
 /// [`analysed`] for a spec kept as several files, bundled first.
@@ -140,10 +142,55 @@ fn analysed_files(files: &SpecFiles, settings: &Settings) -> Result<Analysed, Ve
         bundled.source_map.relocate(&mut diagnostics);
         diagnostics
     };
-    let mut loaded = load::load_tree(bundled.document).map_err(|d| listed(relocate(d), settings).0)?;
+    let mut selection = Selection::new(settings)?;
+    let mut keep = selection.keep();
+    let mut loaded =
+        load::load_tree_selected(bundled.document, keep.as_mut().map(|keep| keep as load::select::Keep<'_>))
+            .map_err(|d| listed(relocate(d), settings).0)?;
     let bundle_warnings = bundled.warnings;
     loaded.warnings.splice(0..0, bundle_warnings);
+    drop(keep);
+    let loaded = selection.report(loaded)?;
     analyse_loaded(loaded, settings, |warnings| bundled.source_map.relocate(warnings))
+}
+
+/// The settings' operation filter, matched during `load`.
+struct Selection(Option<OperationMatcher>);
+
+impl Selection {
+    /// No matcher when the filter is empty: the document is left whole.
+    fn new(settings: &Settings) -> Result<Self, Vec<Diagnostic>> {
+        let filter = &settings.operation_filter;
+        let matcher =
+            if filter.is_empty() { None } else { Some(filter.matcher().map_err(|m| vec![Diagnostic::error("", m)])?) };
+        Ok(Selection(matcher))
+    }
+
+    /// The predicate `load` asks about each operation.
+    fn keep(&mut self) -> Option<impl FnMut(&load::select::OperationKey<'_>) -> bool + '_> {
+        self.0.as_mut().map(|matcher| {
+            move |key: &load::select::OperationKey<'_>| matcher.keeps(key.path, key.operation_id, &key.tags)
+        })
+    }
+
+    /// `loaded` with a diagnostic for each rule that matched no operation:
+    /// an error for an include rule (the crate would lack what was asked
+    /// for), a warning for an exclude rule.
+    fn report(self, mut loaded: load::Loaded) -> Result<load::Loaded, Vec<Diagnostic>> {
+        let Some(matcher) = self.0 else { return Ok(loaded) };
+        for (include, rule) in matcher.unused_rules() {
+            let message = format!("the operation filter's `{rule}` matches no operation of the spec");
+            loaded.warnings.push(if include {
+                Diagnostic::error("/paths", message)
+            } else {
+                Diagnostic::lossy("/paths", format!("{message}; it has no effect"))
+            });
+        }
+        if loaded.warnings.iter().any(Diagnostic::is_error) {
+            return Err(loaded.warnings);
+        }
+        Ok(loaded)
+    }
 }
 
 /// The stages after `load`; `relocate` moves the diagnostics to the files

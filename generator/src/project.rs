@@ -18,14 +18,12 @@
 use crate::diff::{diff_spec_files, prepend_section, ApiDiff, Which};
 use crate::load::locate::locate_diagnostics;
 use crate::output::{Existing, Plan};
-use crate::{Diagnostic, Generated, GeneratedFile, Settings, SpecFiles};
+use crate::{Diagnostic, Generated, GeneratedFile, OperationFilter, Settings, SpecFiles};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt;
-use std::fs;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use std::{fmt, fs, ops::Range};
 
 /// The file [`codegen`] is driven by, at the project's root.
 pub const CONFIG_FILE: &str = "codegen.toml";
@@ -540,6 +538,9 @@ pub struct CrateConfig {
     /// `"https://example.com/common.yaml" = "spec/common.yaml"`.
     #[serde(default)]
     pub ref_map: BTreeMap<String, PathBuf>,
+    /// Which operations to generate, e.g. `{ include_tags = ["User"] }` ([`OperationFilter`]).
+    #[serde(default)]
+    pub operations: OperationFilter,
     /// Paging per operationId, over the spec's and detection's: `listTags = { style = "none" }`.
     #[serde(default)]
     pub paging: BTreeMap<String, crate::PagingOverride>,
@@ -569,7 +570,7 @@ impl CrateConfig {
     pub fn settings(&self, root: &Path, command: &str) -> Result<Settings, Error> {
         let mut settings =
             Settings::new(&self.name, self.spec.to_string_lossy().replace('\\', "/")).with_command(command);
-        // What `with_api_key_prefix`, `with_secret_property` and `with_paging` do, one by one.
+        settings = settings.with_operation_filter(&self.operations);
         settings.api_key_prefixes.extend(self.api_key_prefixes.clone());
         settings.secret_properties.extend(self.secret_properties.iter().cloned());
         settings.paging.extend(self.paging.clone());

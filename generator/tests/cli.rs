@@ -45,6 +45,43 @@ fn check_fails_with_exit_1_naming_the_files_and_the_fix() {
 }
 
 #[test]
+fn include_and_exclude_choose_the_operations_and_the_drift_advice_repeats_them() {
+    let dir = temp_dir("filter");
+    let spec = SPEC.replace(
+        "components:",
+        "  /admin/audit:\n    get:\n      operationId: auditLog\n      responses: {'204': {description: none}}\ncomponents:",
+    );
+    std::fs::write(dir.join("pets.yaml"), spec).unwrap();
+    let filter = ["--include", "path=/admin/**", "--include", "operation=listPets", "--exclude", "operation=listPets"];
+    let (code, _, stderr) = openapi_rs(&dir, &[&["generate", "pets.yaml", "--out", "pets"][..], &filter].concat());
+    assert_eq!(code, Some(0), "{stderr}");
+    let api = std::fs::read_to_string(dir.join("pets/src/apis/default.rs")).unwrap();
+    assert!(api.contains("pub fn audit_log(") && !api.contains("pub fn list_pets("), "{api}");
+    let models = std::fs::read_dir(dir.join("pets/src/models")).unwrap().count();
+    assert_eq!(models, 1, "only mod.rs: no operation left reaches `Pet`");
+    let (code, _, stderr) = openapi_rs(&dir, &["check", "pets.yaml", "--out", "pets"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let (code, stdout, _) =
+        openapi_rs(&dir, &[&["--format", "json", "check", "pets.yaml", "--out", "pets"][..], &filter].concat());
+    assert_eq!(code, Some(0), "{stdout}");
+    let (code, stdout, _) =
+        openapi_rs(&dir, &[&["--format", "json", "check", "pets.yaml", "--out", "x"][..], &filter].concat());
+    assert_eq!(code, Some(1), "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json["fix"],
+        "openapi-rs generate pets.yaml --out x --include 'path=/admin/**' --include operation=listPets --exclude operation=listPets"
+    );
+    let (code, _, stderr) = openapi_rs(&dir, &["generate", "pets.yaml", "--out", "x", "--include", "tags=pets"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("wants tag=NAME, path=GLOB or operation=ID, got `tags=pets`"), "{stderr}");
+    let (code, _, stderr) = openapi_rs(&dir, &["generate", "pets.yaml", "--out", "x", "--include", "tag=pet"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("`include_tags = \"pet\"` matches no operation") && !dir.join("x").exists(), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn errors_show_the_spec_line_and_nothing_is_written() {
     let dir = temp_dir("errors");
     std::fs::write(dir.join("bad.yaml"), SPEC.replace("  /pets:\n", "  /pets: [\n")).unwrap();

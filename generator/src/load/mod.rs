@@ -13,6 +13,7 @@ pub mod bundle;
 pub mod locate;
 pub mod normalize;
 mod schema_check;
+pub mod select;
 pub mod swagger2;
 mod yaml;
 
@@ -44,14 +45,29 @@ pub struct Loaded {
 
 /// Parses and checks a document; `Err` holds every error found (and the warnings before them).
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    load_tree(parse_untyped(text).map_err(|d| vec![d])?)
+    load_selected(text, None)
+}
+
+/// [`load`] keeping only the operations `keep` accepts, when given
+/// ([`load_tree_selected`]).
+pub fn load_selected(text: &str, keep: Option<select::Keep<'_>>) -> Result<Loaded, Vec<Diagnostic>> {
+    load_tree_selected(parse_untyped(text).map_err(|d| vec![d])?, keep)
 }
 
 /// [`load`] for a document already parsed (a bundle of several files).
-pub fn load_tree(mut raw: Value) -> Result<Loaded, Vec<Diagnostic>> {
+pub fn load_tree(raw: Value) -> Result<Loaded, Vec<Diagnostic>> {
+    load_tree_selected(raw, None)
+}
+
+/// [`load_tree`] keeping only the operations `keep` accepts, and the
+/// components they reach ([`select::select_operations`]), when given.
+pub fn load_tree_selected(mut raw: Value, keep: Option<select::Keep<'_>>) -> Result<Loaded, Vec<Diagnostic>> {
     let upgraded = swagger2::upgrade(&mut raw).transpose().map_err(|d| vec![d])?.unwrap_or_default();
     check_version(&raw).map_err(|d| vec![d])?;
     let normalized = normalize::normalize(&mut raw);
+    if let Some(keep) = keep {
+        select::select_operations(&mut raw, keep);
+    }
     let original_version = if upgraded.version.is_empty() { normalized.original_version } else { upgraded.version };
     let (mut diagnostics, origins) = (upgraded.warnings, upgraded.origins);
     let mut later = normalized.warnings;
