@@ -15,6 +15,7 @@
 //! }
 //! ```
 
+use crate::diff::{ApiDiff, ItemsDiff};
 use crate::project::{self, Config, Error, Mode, Report};
 use crate::{Diagnostic, Settings, Severity, SpecFiles};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
@@ -81,6 +82,11 @@ enum Command {
         // `command(program)` appends the default, which names the program.
         #[arg(long, value_name = "TEXT")]
         command: Option<String>,
+        /// Move each changed crate's `crate_version` in codegen.toml by the
+        /// semver bump its API changes call for (as `bump_version = true`
+        /// does for one crate)
+        #[arg(long, conflicts_with = "check")]
+        bump_version: bool,
     },
     /// What changing OLD_SPEC into NEW_SPEC does to the generated Rust API:
     /// each added, removed or changed method, argument, setter, type, field
@@ -250,9 +256,9 @@ where
     let (result, fix) = match &cli.command {
         Command::Generate(args) => (one_crate(program, args, Mode::Write, &out), None),
         Command::Check(args) => (one_crate(program, args, Mode::Check, &out), Some(fix_command(program, args))),
-        Command::Codegen { check, command } => {
+        Command::Codegen { check, command, bump_version } => {
             let mode = if *check { Mode::Check } else { Mode::Write };
-            let result = codegen(program, mode, command.as_deref(), &out);
+            let result = codegen(program, mode, command.as_deref(), *bump_version, &out);
             let fix = result.as_ref().ok().map(|(_, command)| command.clone());
             (result.map(|(reports, _)| reports), fix)
         }
@@ -405,9 +411,16 @@ fn quote(word: impl AsRef<std::ffi::OsStr>) -> String {
 }
 
 /// Runs codegen.toml; also returns the command that fixes drift.
-fn codegen(program: &str, mode: Mode, command: Option<&str>, out: &Output) -> Result<(Vec<Report>, String), Error> {
+fn codegen(
+    program: &str,
+    mode: Mode,
+    command: Option<&str>,
+    bump_version: bool,
+    out: &Output,
+) -> Result<(Vec<Report>, String), Error> {
     let root = Path::new("");
     let mut config = Config::read(root)?;
+    config.bump_version = bump_version;
     if let Some(command) = command {
         config.command = Some(command.to_string());
     }
@@ -452,6 +465,15 @@ fn finish(reports: &[Report], fix: Option<&str>, started: Instant, out: &Output)
                 for path in &report.removals {
                     out.say(&format!("  removed {}", path.display()));
                 }
+                if let Some(bump) = &report.version_bump {
+                    out.say(&format!(
+                        "  crate_version {} -> {} ({}) in {}",
+                        bump.from,
+                        bump.to(),
+                        bump.bump.as_str(),
+                        project::CONFIG_FILE
+                    ));
+                }
             }
         }
         if drift {
@@ -462,6 +484,16 @@ fn finish(reports: &[Report], fix: Option<&str>, started: Instant, out: &Output)
                 lines.extend(report.removals.iter().map(|p| format!("stale: {}", p.display())));
             }
             let mut group: Group<'_> = title.element(Level::NOTE.message(lines.join("\n")));
+            for report in reports.iter().filter(|r| r.mode == Mode::Check) {
+                if let Some(changes) = &report.api_changes {
+                    let message = format!(
+                        "what this does to crate `{}`'s public items (committed -> regenerated):\n{}",
+                        report.crate_name,
+                        changes.summary(&report_version(report)).trim_end()
+                    );
+                    group = group.element(Level::NOTE.message(message));
+                }
+            }
             if let Some(fix) = fix {
                 group = group.element(Level::HELP.message(format!("run `{fix}` to update it")));
             }
@@ -506,14 +538,7 @@ fn diff(args: &DiffArgs, out: &Output) -> Result<ExitCode, Error> {
         project::prepend_changelog(path, &diff.changelog_section(&next))?;
     }
     if out.json {
-        let changes: Vec<Value> = diff
-            .changes
-            .iter()
-            .map(|c| {
-                json!({ "tag": c.tag, "item": c.item, "kind": format!("{:?}", c.kind).to_lowercase(),
-                        "detail": c.detail, "impact": format!("{:?}", c.impact).to_lowercase(), "reason": c.reason })
-            })
-            .collect();
+        let changes = changes_json(&diff);
         println!("{}", json!({ "changes": changes, "bump": bump.as_str(), "version": next.to_string() }));
     } else if !out.quiet {
         print!("{}", diff.report(&args.crate_version));
@@ -544,6 +569,38 @@ fn report_json(report: &Report) -> Value {
         "warning_count": report.warning_count(),
         "lossless_count": report.lossless_rewrites,
         "warnings": report.warnings.iter().map(|d| diagnostic_json(&report.spec, d)).collect::<Vec<_>>(),
+        "api_changes": report.api_changes.as_ref().map(|c| api_changes_json(c, &report_version(report))),
+        "version_bump": report.version_bump.as_ref().map(|b| json!({
+            "from": b.from.to_string(), "to": b.to().to_string(), "bump": b.bump.as_str() })),
+    })
+}
+
+/// The crate's version for the bump; the settings checked it is semver.
+/// When the version was bumped, the summary's bump starts from the old one.
+fn report_version(report: &Report) -> semver::Version {
+    if let Some(bump) = &report.version_bump {
+        return bump.from.clone();
+    }
+    semver::Version::parse(&report.crate_version).unwrap_or_else(|_| semver::Version::new(0, 1, 0))
+}
+
+fn changes_json(diff: &ApiDiff) -> Vec<Value> {
+    (diff.changes.iter())
+        .map(|c| {
+            json!({ "tag": c.tag, "item": c.item, "kind": format!("{:?}", c.kind).to_lowercase(),
+                    "detail": c.detail, "impact": format!("{:?}", c.impact).to_lowercase(), "reason": c.reason })
+        })
+        .collect()
+}
+
+fn api_changes_json(changes: &ItemsDiff, version: &semver::Version) -> Value {
+    let bump = changes.diff.bump(version);
+    json!({
+        "changes": changes_json(&changes.diff),
+        "bump": bump.as_str(),
+        "version": crate::diff::next_version(version, bump).to_string(),
+        "runtime_changed": changes.runtime_changed,
+        "unparsed": changes.unparsed,
     })
 }
 

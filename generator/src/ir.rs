@@ -167,6 +167,9 @@ pub enum Ty {
     Unit,
     /// The runtime's multipart parts (a `multipart/form-data` body).
     Multipart,
+    /// The runtime's `UploadBody`: a binary request body given as bytes, a
+    /// file or a stream.
+    Upload,
     /// `Vec<T>`.
     Vec(Box<Ty>),
     /// `BTreeMap<String, T>`.
@@ -595,6 +598,9 @@ pub enum BodyRead {
     Text,
     /// Taken as bytes.
     Bytes,
+    /// Left unread by the runtime and handed over as its `Download<E>`, read
+    /// as it arrives (the binary body of an operation's only success type).
+    Stream,
     /// Ignored.
     Empty,
 }

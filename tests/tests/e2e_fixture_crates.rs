@@ -87,6 +87,17 @@ fn bodies_behind_wildcard_and_vendor_media_types() {
 
 #[test]
 #[ignore = "slow: builds generated crates and their dependencies; run by .ci/run"]
+fn binary_downloads_and_uploads() {
+    run_e2e(
+        "binary_streams",
+        &["binary-streams"],
+        "futures = \"0.3\"\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+         wiremock = \"0.6\"\n",
+    );
+}
+
+#[test]
+#[ignore = "slow: builds generated crates and their dependencies; run by .ci/run"]
 fn paging_schemes_collect_every_item_once() {
     run_e2e(
         "paging",

@@ -4,61 +4,9 @@
 use super::{diff_specs, ApiDiff, Bump, ChangeKind, Impact};
 use crate::settings::Settings;
 
-const BASE: &str = r##"
-openapi: 3.0.3
-info: {title: Pets, version: "1"}
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      tags: [pets]
-      parameters:
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
-    post:
-      operationId: createPet
-      tags: [pets]
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: "#/components/schemas/Pet"}
-      responses:
-        "201": {description: created}
-  /pets/{id}:
-    get:
-      operationId: getPet
-      tags: [pets]
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Pet"}
-components:
-  schemas:
-    Pet:
-      type: object
-      required: [name]
-      properties:
-        name: {type: string}
-        tag: {type: string}
-        status: {$ref: "#/components/schemas/Status"}
-    Status:
-      type: string
-      enum: [available, sold]
-    Food:
-      oneOf:
-        - {$ref: "#/components/schemas/Pet"}
-        - {type: string}
-"##;
+/// Shared with `generator/tests/non_breaking_compiles.rs`, which builds a
+/// user crate against it and against its non-breaking edits.
+const BASE: &str = include_str!("../../tests/fixtures/diff/pets-base.yaml");
 
 fn edited(from: &str, to: &str) -> String {
     assert!(BASE.contains(from), "the base spec has no `{from}`");

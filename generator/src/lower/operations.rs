@@ -287,7 +287,8 @@ fn lower_body(
             .map(|s| types.lower(s, &format!("{builder}Body"), &pointer_join(&content_pointer, "schema")).ty)
             .unwrap_or(Ty::Json),
         BodyEncoding::Multipart => Ty::Multipart,
-        BodyEncoding::Binary | BodyEncoding::VendorJson => Ty::Binary,
+        BodyEncoding::Binary => Ty::Upload,
+        BodyEncoding::VendorJson => Ty::Binary,
     };
     let mut docs = Docs { description: body.description.clone(), ..Docs::default() };
     if encoding == BodyEncoding::Multipart {
@@ -371,7 +372,12 @@ fn lower_responses(
     let success = if successes.is_empty() {
         Success::Single { ty: Ty::Unit, read: BodyRead::Empty }
     } else if successes.iter().all(|s| s.ty == successes[0].ty && s.read == successes[0].read) {
-        Success::Single { ty: successes[0].ty.clone(), read: successes[0].read.clone() }
+        // A binary body, alone, is read as it arrives (a download).
+        let read = match &successes[0].read {
+            BodyRead::Bytes => BodyRead::Stream,
+            read => read.clone(),
+        };
+        Success::Single { ty: successes[0].ty.clone(), read }
     } else {
         let mut names = UniqueNames::default();
         let variants = successes

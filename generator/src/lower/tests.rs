@@ -128,6 +128,7 @@ fn ty(api: &Api, ty: &Ty) -> String {
         Ty::Json => "Json".into(),
         Ty::Unit => "()".into(),
         Ty::Multipart => "Multipart".into(),
+        Ty::Upload => "Upload".into(),
         Ty::Vec(inner) => format!("Vec<{}>", self::ty(api, inner)),
         Ty::Map(inner) => format!("Map<{}>", self::ty(api, inner)),
         Ty::Named(id) => api.type_def(*id).name.clone(),

@@ -239,7 +239,7 @@ fn request_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<Strin
             BodyEncoding::VendorJson => format!("request.json_body_as({value}, {media})?;"),
             BodyEncoding::Form => format!("request.form_body({value})?;"),
             BodyEncoding::Multipart => format!("request.multipart_body(Clone::clone({value}));"),
-            BodyEncoding::Binary => format!("request.binary_body(Clone::clone({value}), {media});"),
+            BodyEncoding::Binary => format!("request.upload_body(Clone::clone({value}), {media});"),
         };
         if body.required {
             lines.line(8, &statement("&self.body"));
@@ -258,6 +258,8 @@ fn request_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<Strin
         lines.line(8, "request.accept(\"*/*;q=0.8\");");
     } else if reads.iter().any(|r| **r == BodyRead::Json) {
         lines.line(8, "request.accept(\"application/json\");");
+    } else if reads.iter().any(|r| **r == BodyRead::Stream) {
+        lines.line(8, "request.stream_response();");
     }
     let alternatives: Vec<String> = op
         .security
@@ -299,6 +301,7 @@ fn read_text(read: &BodyRead) -> String {
         ),
         BodyRead::Text => "response.text()".into(),
         BodyRead::Bytes => "Ok(response.bytes())".into(),
+        BodyRead::Stream => "response.download()".into(),
         BodyRead::Empty => "Ok(())".into(),
     }
 }

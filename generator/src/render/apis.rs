@@ -25,7 +25,7 @@ pub(super) enum ParamShape {
 pub(super) fn param_shape(ty: &Ty, api: &Api) -> ParamShape {
     match ty {
         Ty::Vec(inner) if matches!(param_shape(inner, api), ParamShape::Scalar) => ParamShape::List,
-        Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::Unit | Ty::Multipart | Ty::Binary => ParamShape::Object,
+        Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::Unit | Ty::Multipart | Ty::Binary | Ty::Upload => ParamShape::Object,
         Ty::Named(id) => match &api.type_def(*id).kind {
             TypeKind::Enum { .. } => ParamShape::Scalar,
             TypeKind::Alias { target, newtype: false } => param_shape(target, api),
@@ -127,6 +127,7 @@ pub(super) fn argument(ty: &Ty, api: &Api) -> (TokenStream, bool) {
     match ty {
         Ty::String => (quote! { impl Into<String> }, true),
         Ty::Binary => (quote! { impl Into<bytes::Bytes> }, true),
+        Ty::Upload => (quote! { impl Into<crate::runtime::UploadBody> }, true),
         other => (ty_tokens(other, Scope::Apis, api), false),
     }
 }
@@ -177,7 +178,21 @@ pub(super) fn operation_docs(op: &Operation) -> Docs {
             "The body is sent as JSON, with `Content-Type: application/json` (the spec gives its schema under {}).",
             code(&body.media_type)
         )),
+        Some(body) if body.encoding == BodyEncoding::Binary => docs.notes.push(
+            "The body is an `UploadBody`: bytes, a file (`UploadBody::path`, reopened for a retry, or \
+             `UploadBody::file`) or a stream (`UploadBody::stream`), sent as it is read; a file handle or a \
+             stream is sent once, and the call is then never retried."
+                .into(),
+        ),
         _ => {}
+    }
+    if matches!(op.success, Success::Single { read: BodyRead::Stream, .. }) {
+        docs.notes.push(
+            "The response body is a `Download`, read as it arrives: `.bytes()` (up to `max_body_size`), \
+             `.stream()` of chunks, or `.to_file(path)`; the read timeout bounds the server's silence between \
+             chunks, and the attempt timeout and the deadline only the wait for the response headers."
+                .into(),
+        );
     }
     let declared = match &op.success {
         Success::Single { read: BodyRead::Negotiated(declared), .. } => Some(declared),
@@ -253,6 +268,10 @@ pub(super) fn render_method(op: &Operation, api: &Api) -> TokenStream {
 /// `(success type, error body type)` tokens.
 fn result_types(op: &Operation, api: &Api) -> (TokenStream, TokenStream) {
     let success = match &op.success {
+        Success::Single { read: BodyRead::Stream, .. } => {
+            let error = ty_tokens(&op.error_ty, Scope::Apis, api);
+            quote! { crate::runtime::Download<#error> }
+        }
         Success::Single { ty, .. } => ty_tokens(ty, Scope::Apis, api),
         Success::Several { enum_name, .. } => {
             let name = ident(enum_name);
@@ -281,6 +300,7 @@ fn read_body(read: &BodyRead) -> TokenStream {
         BodyRead::Json | BodyRead::Negotiated(_) => read_json(read),
         BodyRead::Text => quote! { response.text() },
         BodyRead::Bytes => quote! { Ok(response.bytes()) },
+        BodyRead::Stream => quote! { response.download() },
         BodyRead::Empty => quote! { Ok(()) },
     }
 }
@@ -431,7 +451,7 @@ fn body_statement(op: &Operation, value: TokenStream) -> TokenStream {
         BodyEncoding::VendorJson => quote! { request.json_body_as(#value, #media_type)?; },
         BodyEncoding::Form => quote! { request.form_body(#value)?; },
         BodyEncoding::Multipart => quote! { request.multipart_body(Clone::clone(#value)); },
-        BodyEncoding::Binary => quote! { request.binary_body(Clone::clone(#value), #media_type); },
+        BodyEncoding::Binary => quote! { request.upload_body(Clone::clone(#value), #media_type); },
     }
 }
 
@@ -676,6 +696,8 @@ pub(super) fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, 
         }
     } else if reads.iter().any(|r| **r == BodyRead::Json) {
         quote! { request.accept("application/json"); }
+    } else if reads.iter().any(|r| **r == BodyRead::Stream) {
+        quote! { request.stream_response(); }
     } else {
         quote! {}
     };

@@ -16,11 +16,11 @@ futures = { version = "0.3", default-features = false, features = ["std"] }
 httpdate = "1"
 parse_link_header = "0.4"
 percent-encoding = "2"
-reqwest = { version = "0.13", default-features = false, features = ["json", "form", "rustls", "multipart", "http2"] }
+reqwest = { version = "0.13", default-features = false, features = ["json", "form", "rustls", "multipart", "http2", "stream"] }
 secrecy = "0.10"
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
-tokio = { version = "1", features = ["sync", "time"] }
+tokio = { version = "1", features = ["fs", "io-util", "sync", "time"] }
 tracing = "0.1"
 uuid = { version = "1", features = ["serde"] }
 "#;

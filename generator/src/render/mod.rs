@@ -53,6 +53,7 @@ pub fn ty_tokens(ty: &Ty, scope: Scope, api: &Api) -> TokenStream {
         Ty::Json => quote! { serde_json::Value },
         Ty::Unit => quote! { () },
         Ty::Multipart => quote! { Vec<crate::runtime::MultipartPart> },
+        Ty::Upload => quote! { crate::runtime::UploadBody },
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, scope, api);
             quote! { Vec<#inner> }

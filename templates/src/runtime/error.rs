@@ -53,6 +53,10 @@ pub enum Error<E = serde_json::Value> {
     InvalidRequest(String),
     /// The client is misconfigured (invalid base URL, unknown server variable, ...).
     Config(String),
+    /// A file could not be read (an [`UploadBody::path`](super::UploadBody::path))
+    /// or written ([`Download::to_file`](super::Download::to_file)). The
+    /// message starts with the operation id and names the file.
+    Io(std::io::Error),
 }
 
 impl<E> Error<E> {
@@ -62,7 +66,7 @@ impl<E> Error<E> {
             Error::Api(e) => Some(e.status()),
             Error::Decode(e) => Some(e.status),
             Error::Transport(e) => e.status.or_else(|| e.source.as_ref().and_then(reqwest::Error::status)),
-            Error::Auth(_) | Error::InvalidRequest(_) | Error::Config(_) => None,
+            Error::Auth(_) | Error::InvalidRequest(_) | Error::Config(_) | Error::Io(_) => None,
         }
     }
 
@@ -88,6 +92,7 @@ impl Error<Infallible> {
             Error::Auth(m) => Error::Auth(m),
             Error::InvalidRequest(m) => Error::InvalidRequest(m),
             Error::Config(m) => Error::Config(m),
+            Error::Io(e) => Error::Io(e),
         }
     }
 }
@@ -100,6 +105,7 @@ impl<E> fmt::Display for Error<E> {
             Error::Transport(e) => fmt::Display::fmt(e, f),
             Error::Auth(m) | Error::InvalidRequest(m) => f.write_str(m),
             Error::Config(m) => write!(f, "invalid client configuration: {m}"),
+            Error::Io(e) => fmt::Display::fmt(e, f),
         }
     }
 }

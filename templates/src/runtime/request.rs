@@ -10,6 +10,7 @@ use reqwest::{Method, Url};
 use super::error::Error;
 use super::options::{new_idempotency_key, CallOptions, CallSettings};
 use super::params::{encode_component, encode_cookie_value, ParamValue, QueryObjectStyle};
+use super::upload::UploadBody;
 
 /// One query-string pair, kept both as plain text (for pagination, which needs
 /// to read and rewrite offsets) and in its final encoded form.
@@ -32,6 +33,19 @@ pub(crate) enum Body {
     Bytes { data: Bytes, content_type: String },
     /// A multipart/form-data body, rebuilt for every attempt.
     Multipart(Vec<MultipartPart>),
+    /// A binary body that may be a file or a stream, with its media type.
+    Upload { data: UploadBody, content_type: String },
+}
+
+impl Body {
+    /// Whether every attempt can send the body again (a stream or a file
+    /// handle is consumed by the first).
+    pub(crate) fn is_replayable(&self) -> bool {
+        match self {
+            Body::Upload { data, .. } => data.is_replayable(),
+            _ => true,
+        }
+    }
 }
 
 /// One part of a `multipart/form-data` body.
@@ -107,6 +121,8 @@ pub struct Request {
     pub(crate) error: Option<String>,
     /// [`CallOptions`] and the spec's idempotency key header (none: the client's settings).
     pub(crate) settings: Option<Box<CallSettings>>,
+    /// A 2xx body is left unread for a [`Download`](super::Download).
+    pub(crate) stream_response: bool,
 }
 
 impl fmt::Debug for Request {
@@ -143,6 +159,7 @@ impl Request {
             absolute_url: None,
             error: None,
             settings: None,
+            stream_response: false,
         }
     }
 
@@ -376,6 +393,20 @@ impl Request {
     /// Sets a raw body with the given media type.
     pub fn binary_body(&mut self, data: Bytes, content_type: &str) {
         self.body = Body::Bytes { data, content_type: content_type.to_owned() };
+    }
+
+    /// Sets a binary body that may be a file or a stream ([`UploadBody`]),
+    /// sent as it is read, with the given media type.
+    pub fn upload_body(&mut self, data: UploadBody, content_type: &str) {
+        self.body = Body::Upload { data, content_type: content_type.to_owned() };
+    }
+
+    /// Leaves a 2xx response's body unread, for the operation's `decode` to
+    /// take as a [`Download`](super::Download) ([`RawResponse::download`](super::RawResponse::download)):
+    /// the body is then read as it arrives, bounded by the read timeout
+    /// between chunks rather than by the attempt timeout or the deadline.
+    pub fn stream_response(&mut self) {
+        self.stream_response = true;
     }
 
     /// Sets the operation's security requirement: a list of alternatives, each

@@ -151,6 +151,14 @@ impl Client {
                 deadline.map(Deadline::time_left),
                 || backoff.get_or_insert_with(|| policy.backoff()).next_delay(),
             );
+            // A stream or a file handle went with this attempt: it cannot be sent again.
+            let decision = match decision {
+                Decision::RetryAfter(_) | Decision::Reauthenticate if !req.body.is_replayable() => {
+                    tracing::debug!(attempt, "the request body was a stream, sent once; not retrying");
+                    Decision::Return(Stop::Final)
+                }
+                decision => decision,
+            };
             let delay = match (decision, result) {
                 (Decision::Reauthenticate, _) => {
                     // The cached token may have been revoked: fetch a new one, once.

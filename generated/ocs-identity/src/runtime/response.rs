@@ -8,6 +8,7 @@ use reqwest::header::{self, HeaderMap, HeaderName};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use super::download::{Download, Unread};
 use super::error::{ApiError, DecodeError, Error};
 use super::json_path::error_path;
 use super::lenient::decode_counting;
@@ -38,6 +39,8 @@ pub struct RawResponse {
     strict_formats: bool,
     /// Whether the body was cut at the error body limit ([`RawResponse::is_body_truncated`]).
     body_truncated: bool,
+    /// A 2xx body left unread for [`RawResponse::download`].
+    unread: Option<Unread>,
 }
 
 impl fmt::Debug for RawResponse {
@@ -57,7 +60,7 @@ impl RawResponse {
     /// cookie and set-cookie header values are marked sensitive.
     pub fn new(status: StatusCode, mut headers: HeaderMap, body: Bytes) -> Self {
         mark_sensitive(&mut headers, &[]);
-        RawResponse { status, headers, body, operation: "", strict_formats: false, body_truncated: false }
+        RawResponse { status, headers, body, operation: "", strict_formats: false, body_truncated: false, unread: None }
     }
 
     /// The operation id of the call this response answers ("" for [`RawResponse::new`]).
@@ -92,6 +95,21 @@ impl RawResponse {
     /// the call instead.
     pub fn is_body_truncated(&self) -> bool {
         self.body_truncated
+    }
+
+    /// Holds a 2xx body left unread, for [`RawResponse::download`].
+    pub(crate) fn with_unread(mut self, unread: Unread) -> Self {
+        self.unread = Some(unread);
+        self
+    }
+
+    /// The body as a [`Download`], read as it arrives: what the `decode` of
+    /// an operation with a binary response does. A response whose body was
+    /// read already (one a [`Middleware`](super::Middleware) made, say)
+    /// gives that body.
+    pub fn download<E>(self) -> Result<Download<E>, Error<E>> {
+        let unread = self.unread.as_ref().and_then(Unread::take);
+        Ok(Download::new(self.operation, self.status, self.headers, unread, self.body))
     }
 
     /// Marks the body as cut at the error body limit.
@@ -233,7 +251,7 @@ impl RawResponse {
         strict_formats: bool,
     ) -> Self {
         mark_sensitive(&mut headers, sensitive);
-        RawResponse { status, headers, body, operation, strict_formats, body_truncated: false }
+        RawResponse { status, headers, body, operation, strict_formats, body_truncated: false, unread: None }
     }
 }
 

@@ -13,7 +13,8 @@
 //! - base URL resolution from the spec's server template ([`ServerTemplate`],
 //!   [`ClientBuilder::server_variable`], [`ClientBuilder::base_url`]);
 //! - parameter serialization (path, query, header, cookie) and request bodies
-//!   (JSON, form, multipart, binary);
+//!   (JSON, form, multipart, binary; binary bodies and downloads streamed:
+//!   [`UploadBody`], [`Download`]);
 //! - authentication ([`Credentials`]): API keys, bearer tokens, HTTP basic and
 //!   OAuth 2.0 client credentials with a shared, automatically refreshed token;
 //! - retries ([`RetryPolicy`]) on 429/503 (honouring `Retry-After` and
@@ -48,6 +49,7 @@ mod body;
 mod builder;
 mod client;
 mod codec;
+mod download;
 mod enums;
 mod error;
 mod json_path;
@@ -65,12 +67,14 @@ mod redirect;
 mod request;
 mod response;
 mod retry;
+mod upload;
 mod watchdog;
 
 pub use auth::{ApiKeyLocation, Credentials};
 pub use builder::{ClientBuilder, ServerTemplate};
 pub use client::{send, send_with_headers, Client};
 pub use codec::{deserialize_nullable, Base64};
+pub use download::{ByteStream, Download};
 #[allow(unused_imports)]
 pub(crate) use enums::{integer_enum, string_enum};
 pub use error::{ApiError, DecodeError, Error, TransportError};
@@ -85,6 +89,7 @@ pub use redirect::{RedirectPolicy, DEFAULT_MAX_REDIRECTS};
 pub use request::{MultipartPart, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
+pub use upload::UploadBody;
 
 /// Re-export of the `secrecy` string type used for secret values in [`Credentials`].
 pub use secrecy::SecretString;

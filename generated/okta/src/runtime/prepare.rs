@@ -5,6 +5,7 @@
 
 use std::convert::Infallible;
 
+use bytes::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
@@ -12,11 +13,13 @@ use secrecy::{ExposeSecret, SecretString};
 use super::auth::{sensitive_value, Scheme};
 use super::body::{read_limited, BodyError, Overflow, TooLarge, ERROR_BODY_LIMIT};
 use super::client::Client;
+use super::download::{Unread, UnreadBody};
 use super::error::{Error, TransportError};
 use super::middleware::{CallInfo, Next, SendError, SendErrorKind};
 use super::params::{encode_component, encode_cookie_value};
 use super::request::{multipart_form, Body, Request};
 use super::response::RawResponse;
+use super::retry::LONGEST_TIMER;
 use super::watchdog::Progress;
 
 /// `host:port` of `url`, for error messages.
@@ -134,6 +137,21 @@ impl Client {
                 body = Some(data.clone().into());
             }
             Body::Multipart(_) => {}
+            Body::Upload { data, content_type } => {
+                let content_type = HeaderValue::from_str(content_type).map_err(|_| {
+                    Error::invalid_request(req.operation_id, format!("invalid content type `{content_type}`"))
+                })?;
+                headers.insert(header::CONTENT_TYPE, content_type);
+                let attempt = data.for_attempt().await.map_err(|e| match e {
+                    Ok(io) => Error::Io(std::io::Error::new(io.kind(), format!("{}: {io}", req.operation_id))),
+                    Err(message) => Error::invalid_request(req.operation_id, message),
+                })?;
+                // A file's size: hyper sends it rather than chunking the stream.
+                if let (Some(length), None) = (attempt.length, data.as_bytes()) {
+                    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                body = Some(attempt.body);
+            }
         }
         let mut request = reqwest::Request::new(req.method.clone(), url);
         *request.headers_mut() = headers;
@@ -146,7 +164,14 @@ impl Client {
                 .build()
                 .map_err(|e| Error::invalid_request(req.operation_id, e.without_url().to_string()))?;
         }
-        *request.timeout_mut() = req.attempt_timeout().or(inner.request_timeout);
+        *request.timeout_mut() = if req.stream_response {
+            // reqwest's timeout would cover the body too: a download's
+            // headers are bounded by the deadline and the read timeout, its
+            // body by the read timeout between chunks.
+            Some(LONGEST_TIMER)
+        } else {
+            req.attempt_timeout().or(inner.request_timeout)
+        };
         Ok((request, used_tokens))
     }
 
@@ -156,9 +181,10 @@ impl Client {
     pub(super) async fn send(
         &self,
         request: reqwest::Request,
-        operation: &'static str,
+        info: &CallInfo,
         progress: &Progress,
     ) -> Result<Result<RawResponse, reqwest::Error>, (StatusCode, TooLarge)> {
+        let operation = info.operation_id;
         let mut response = match self.inner.http.execute(request).await {
             Ok(response) => response,
             Err(e) => return Ok(Err(e)),
@@ -167,6 +193,18 @@ impl Client {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let inner = &*self.inner;
+        if info.stream_response && status.is_success() {
+            let unread = UnreadBody { response, silence: inner.silence, max_body_size: inner.max_body_size };
+            let raw = RawResponse::from_parts(
+                status,
+                headers,
+                Bytes::new(),
+                &inner.sensitive_headers,
+                operation,
+                inner.strict_formats,
+            );
+            return Ok(Ok(raw.with_unread(Unread::new(unread))));
+        }
         let (limit, overflow) = if status.is_success() {
             (inner.max_body_size, Overflow::Fail)
         } else {
@@ -196,7 +234,7 @@ impl Client {
         url: &Url,
         progress: &Progress,
     ) -> Result<Result<RawResponse, reqwest::Error>, Error<Infallible>> {
-        self.send(request, info.operation_id, progress).await.map_err(|(status, too_large)| {
+        self.send(request, info, progress).await.map_err(|(status, too_large)| {
             Error::Transport(TransportError::body_too_large(
                 info.operation_id,
                 info.attempt,
@@ -224,6 +262,7 @@ impl Client {
             path_template: req.path_template,
             method: request.method().clone(),
             attempt,
+            stream_response: req.stream_response,
         };
         let middleware = &self.inner.middleware;
         if middleware.is_empty() {

@@ -160,11 +160,13 @@ components:
     );
     assert_eq!(body("vendor"), Some((BodyEncoding::VendorJson, named(&api, "Out"))));
     assert_eq!(operation(&api, "vendor").error_ty, named(&api, "Problem"), "error bodies are typed too");
-    // Binary, enum (scalar) and untyped schemas stay bytes; `+xml` and XML are not JSON.
-    assert_eq!(success("binary"), (Ty::Binary, BodyRead::Bytes));
-    assert_eq!(body("binaryBody"), Some((BodyEncoding::Binary, Ty::Binary)));
-    assert_eq!(success("binaryBody"), (Ty::Binary, BodyRead::Bytes));
-    assert_eq!(body("notVendor"), Some((BodyEncoding::Binary, Ty::Binary)));
-    assert_eq!(success("notVendor"), (Ty::Binary, BodyRead::Bytes));
-    assert_eq!(success("untyped"), (Ty::Binary, BodyRead::Bytes));
+    // Binary, enum (scalar) and untyped schemas stay bytes, downloaded as
+    // they arrive and uploaded from bytes, files or streams; `+xml` and XML
+    // are not JSON.
+    assert_eq!(success("binary"), (Ty::Binary, BodyRead::Stream));
+    assert_eq!(body("binaryBody"), Some((BodyEncoding::Binary, Ty::Upload)));
+    assert_eq!(success("binaryBody"), (Ty::Binary, BodyRead::Stream));
+    assert_eq!(body("notVendor"), Some((BodyEncoding::Binary, Ty::Upload)));
+    assert_eq!(success("notVendor"), (Ty::Binary, BodyRead::Stream));
+    assert_eq!(success("untyped"), (Ty::Binary, BodyRead::Stream));
 }

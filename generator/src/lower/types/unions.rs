@@ -103,6 +103,6 @@ fn ty_variant_label(ty: &Ty) -> &'static str {
         Ty::Base64 | Ty::Binary => "Bytes",
         Ty::Vec(_) => "Array",
         Ty::Map(_) => "Map",
-        Ty::Json | Ty::Named(_) | Ty::Unit | Ty::Multipart => "Value",
+        Ty::Json | Ty::Named(_) | Ty::Unit | Ty::Multipart | Ty::Upload => "Value",
     }
 }

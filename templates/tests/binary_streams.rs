@@ -1,0 +1,266 @@
+//! Downloads read as they arrive and uploads sent from files and streams,
+//! against loopback servers that stall, drop the connection or send too much.
+
+#[path = "common/raw_server.rs"]
+mod raw_server;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::StreamExt;
+use raw_server::{serve, write_head, write_repeated};
+use reqwest::Method;
+use runtime_template::runtime::{
+    Client, ClientBuilder, Download, Error, Request, RetryPolicy, ServerTemplate, UploadBody,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+fn builder(base_url: &str) -> ClientBuilder {
+    ClientBuilder::new(ServerTemplate { url: "http://unused.invalid", variables: &[] }).base_url(base_url)
+}
+
+async fn download(client: &Client) -> Result<Download, Error> {
+    let mut request = Request::new(Method::GET, "/file", "getFile");
+    request.stream_response();
+    client.execute::<serde_json::Value>(request).await?.download()
+}
+
+/// A fresh empty folder under the system's temporary folder.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("binary-streams-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn entries(dir: &PathBuf) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn a_download_slower_than_the_attempt_timeout_completes_while_it_makes_progress() {
+    // 10 chunks 100 ms apart: 1 s in all, five times the attempt timeout.
+    let server = serve(|mut stream, _| async move {
+        write_head(&mut stream, "200 OK", &["Content-Length: 10240"]).await?;
+        for _ in 0..10 {
+            stream.write_all(&[b'a'; 1024]).await?;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    })
+    .await;
+    let client = builder(&server.base_url).timeout(Duration::from_millis(200)).build().unwrap();
+    let dir = scratch("slow");
+    let target = dir.join("out.bin");
+    let written = download(&client).await.unwrap().to_file(&target).await.unwrap();
+    assert_eq!(written, 10240);
+    assert_eq!(std::fs::read(&target).unwrap(), vec![b'a'; 10240]);
+    assert_eq!(entries(&dir), ["out.bin"], "no partial file left");
+}
+
+#[tokio::test]
+async fn a_download_that_stalls_ends_with_the_read_timeout_and_leaves_no_file() {
+    let server = serve(|mut stream, _| async move {
+        write_head(&mut stream, "200 OK", &["Content-Length: 100000"]).await?;
+        stream.write_all(&[b'a'; 1000]).await?;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        Ok(())
+    })
+    .await;
+    let client = builder(&server.base_url).read_timeout(Duration::from_millis(300)).build().unwrap();
+    let dir = scratch("stall");
+    let target = dir.join("out.bin");
+    let started = std::time::Instant::now();
+    let err = download(&client).await.unwrap().to_file(&target).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    let Error::Transport(transport) = &err else { panic!("expected Error::Transport, got {err:?}") };
+    assert!(transport.is_timeout(), "{err:?}");
+    assert!(err.to_string().starts_with("getFile: no data from the server for 300 ms"), "{err}");
+    assert!(entries(&dir).is_empty(), "partial file removed: {:?}", entries(&dir));
+}
+
+#[tokio::test]
+async fn a_connection_dropped_mid_download_is_an_error_and_the_partial_file_is_removed() {
+    let server = serve(|mut stream, _| async move {
+        write_head(&mut stream, "200 OK", &["Content-Length: 1048576"]).await?;
+        write_repeated(&mut stream, b'a', 100_000).await;
+        Ok(()) // dropping the stream closes the connection 100 kB in
+    })
+    .await;
+    let client = builder(&server.base_url).build().unwrap();
+    let dir = scratch("dropped");
+    let target = dir.join("out.bin");
+    std::fs::write(&target, b"the previous version").unwrap();
+    let err = download(&client).await.unwrap().to_file(&target).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(err.to_string().starts_with("getFile: "), "{err}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"the previous version", "the target is left as it was");
+    assert_eq!(entries(&dir), ["out.bin"], "partial file removed");
+}
+
+#[tokio::test]
+async fn bytes_past_the_body_limit_fail_with_a_clear_error() {
+    let server = serve(|mut stream, number| async move {
+        // First without a length (read until the limit), then announced.
+        let headers: &[&str] = if number == 1 { &[] } else { &["Content-Length: 4096"] };
+        write_head(&mut stream, "200 OK", headers).await?;
+        write_repeated(&mut stream, b'a', 4096).await;
+        Ok(())
+    })
+    .await;
+    let client = builder(&server.base_url).max_body_size(1024).build().unwrap();
+    for _ in 0..2 {
+        let err = download(&client).await.unwrap().bytes().await.unwrap_err();
+        let Error::Transport(transport) = &err else { panic!("expected Error::Transport, got {err:?}") };
+        assert!(transport.is_body_too_large(), "{err:?}");
+        assert!(err.to_string().contains("larger than the 1 KiB limit (max_body_size"), "{err}");
+    }
+    // Within the limit, `bytes()` and `stream()` give the body.
+    let small = builder(&server.base_url).build().unwrap();
+    assert_eq!(download(&small).await.unwrap().bytes().await.unwrap().len(), 4096);
+    let mut stream = download(&small).await.unwrap().stream();
+    let mut total = 0;
+    while let Some(chunk) = stream.next().await {
+        total += chunk.unwrap().len();
+    }
+    assert_eq!(total, 4096);
+}
+
+/// What an upload server saw of one request.
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    content_length: Option<u64>,
+    chunked: bool,
+    body_len: u64,
+}
+
+/// A server that reads each request's body (by length or chunked, counting
+/// bytes) and answers `status`; returns its URL and what it saw.
+async fn upload_server(status: &'static str) -> (String, Arc<Mutex<Vec<Seen>>>, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let count = Arc::new(AtomicUsize::new(0));
+    let (seen2, count2) = (seen.clone(), count.clone());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (seen, count) = (seen2.clone(), count2.clone());
+            tokio::spawn(async move {
+                let mut buffered = Vec::new();
+                let mut byte = [0u8; 65536];
+                while !buffered.windows(4).any(|w| w == b"\r\n\r\n") {
+                    let n = stream.read(&mut byte).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    buffered.extend_from_slice(&byte[..n]);
+                }
+                count.fetch_add(1, Ordering::SeqCst);
+                let end = buffered.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                let head = String::from_utf8_lossy(&buffered[..end]).to_ascii_lowercase();
+                let header = |name: &str| {
+                    head.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim_start_matches(':').trim().to_owned()))
+                };
+                let content_length = header("content-length").and_then(|v| v.parse::<u64>().ok());
+                let chunked = header("transfer-encoding").is_some_and(|v| v.contains("chunked"));
+                let mut received = (buffered.len() - end) as u64;
+                let mut tail = buffered[end..].to_vec();
+                loop {
+                    let done = match content_length {
+                        Some(length) => received >= length,
+                        None => tail.ends_with(b"0\r\n\r\n"),
+                    };
+                    if done {
+                        break;
+                    }
+                    let n = stream.read(&mut byte).await.unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    received += n as u64;
+                    tail = byte[..n].to_vec();
+                }
+                seen.lock().unwrap().push(Seen { content_length, chunked, body_len: received });
+                let answer = format!("HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (url, seen, count)
+}
+
+async fn upload(client: &Client, body: UploadBody) -> Result<(), Error> {
+    let mut request = Request::new(Method::PUT, "/file", "putFile");
+    request.upload_body(body, "application/octet-stream");
+    let raw = client.execute::<serde_json::Value>(request).await?;
+    if raw.status().is_success() {
+        Ok(())
+    } else {
+        Err(raw.into_error())
+    }
+}
+
+#[tokio::test]
+async fn a_file_upload_sends_its_length_and_a_path_is_reopened_for_a_retry() {
+    let dir = scratch("upload");
+    let path = dir.join("in.bin");
+    std::fs::write(&path, vec![b'z'; 300_000]).unwrap();
+
+    let (url, seen, _) = upload_server("200 OK").await;
+    let client = builder(&url).build().unwrap();
+    let file = tokio::fs::File::open(&path).await.unwrap();
+    upload(&client, UploadBody::file(file).await.unwrap()).await.unwrap();
+    upload(&client, UploadBody::path(&path)).await.unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    for request in &seen {
+        assert_eq!(request.content_length, Some(300_000), "{seen:?}");
+        assert!(!request.chunked, "{seen:?}");
+        assert_eq!(request.body_len, 300_000, "{seen:?}");
+    }
+
+    // A 503: a path is opened and sent again (PUT is idempotent).
+    let (url, seen, count) = upload_server("503 Service Unavailable").await;
+    let retrying = builder(&url)
+        .retry_policy(RetryPolicy::default().max_retries(1).initial_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let err = upload(&retrying, UploadBody::path(&path)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(count.load(Ordering::SeqCst), 2, "retried");
+    assert!(seen.lock().unwrap().iter().all(|s| s.body_len == 300_000));
+
+    // A file that cannot be opened is a located error, before anything is sent.
+    let missing = upload(&retrying, UploadBody::path(dir.join("missing.bin"))).await.unwrap_err();
+    assert!(matches!(missing, Error::Io(_)), "{missing:?}");
+    assert!(missing.to_string().starts_with("putFile: cannot read "), "{missing}");
+    assert!(missing.to_string().contains("missing.bin"), "{missing}");
+}
+
+#[tokio::test]
+async fn a_streamed_upload_is_sent_chunked_and_never_replayed() {
+    let chunks = || futures::stream::iter((0..10).map(|_| Ok::<_, std::io::Error>(vec![b'q'; 10_000])));
+    let (url, seen, _) = upload_server("200 OK").await;
+    upload(&builder(&url).build().unwrap(), UploadBody::stream(chunks())).await.unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].chunked && seen[0].content_length.is_none(), "{seen:?}");
+
+    // A 503 that a bytes body would retry: the stream is gone, so the 503 is the answer.
+    let (url, _, count) = upload_server("503 Service Unavailable").await;
+    let retrying = builder(&url)
+        .retry_policy(RetryPolicy::default().max_retries(2).initial_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let err = upload(&retrying, UploadBody::stream(chunks())).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 1, "a consumed stream is not replayed");
+    upload(&retrying, UploadBody::bytes(vec![b'q'; 10])).await.unwrap_err();
+    assert_eq!(count.load(Ordering::SeqCst), 4, "a bytes body is");
+}
