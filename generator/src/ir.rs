@@ -641,4 +641,58 @@ pub enum Paging {
         /// The page size when the caller sets none.
         default_limit: u64,
     },
+    /// Each page's JSON body says what comes next.
+    Body {
+        /// The wrapper field holding the items (`data`), or `None` when the
+        /// body is the list itself.
+        items: Option<String>,
+        /// Where the next page's input comes from.
+        next: NextPage,
+        /// The top-level boolean saying whether more pages follow (`has_more`).
+        has_more: Option<String>,
+    },
+}
+
+/// Where the next page's input comes from, for [`Paging::Body`]. Paths are
+/// wire names from the body's top level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextPage {
+    /// A cursor in the body, sent back as a query parameter.
+    Cursor {
+        /// The cursor's path in the body.
+        field: Vec<String>,
+        /// The query parameter taking it.
+        param: String,
+    },
+    /// The last item's field (`id`), sent as a query parameter (`starting_after`).
+    LastItem {
+        /// The item's field.
+        field: String,
+        /// The query parameter taking it.
+        param: String,
+    },
+    /// The next page's URL in the body.
+    Url {
+        /// The URL's path in the body.
+        field: Vec<String>,
+    },
+    /// A page number counted up from `first`, until the items reach the total at `total`.
+    PageNumber {
+        /// The query parameter.
+        param: String,
+        /// The first page's number when the caller sets none.
+        first: u64,
+        /// The path of the total item count in the body.
+        total: Option<Vec<String>>,
+    },
+}
+
+impl Paging {
+    /// The wrapper field holding the items, if the body is not the list itself.
+    pub fn items_field(&self) -> Option<&str> {
+        match self {
+            Paging::Body { items, .. } => items.as_deref(),
+            Paging::LinkHeader | Paging::Offset { .. } => None,
+        }
+    }
 }

@@ -134,3 +134,14 @@ fn the_openai_crate_streams_a_chat_completion() {
         &|workspace, name| write_spec_crate(workspace, name, &spec),
     );
 }
+
+#[test]
+#[ignore = "slow: builds generated crates and their dependencies; run by .ci/run"]
+fn paging_schemes_collect_every_item_once() {
+    run_e2e(
+        "paging",
+        &["paging"],
+        "futures = \"0.3\"\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+         wiremock = \"0.6\"\n",
+    );
+}

@@ -4,8 +4,8 @@ use super::types::TypeLowering;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::http::HttpMethod;
 use crate::ir::{
-    BodyEncoding, BodyRead, Docs, Framing, Operation, Paging, Param, ParamLocation, QueryStyle, RequestBody,
-    StatusMatch, Streamed, Success, SuccessVariant, Ty, TypeKind,
+    BodyEncoding, BodyRead, Docs, Framing, Operation, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch,
+    Streamed, Success, SuccessVariant, Ty, TypeKind,
 };
 use crate::load::resolve_local;
 use crate::naming::{snake_name, type_name, UniqueNames, BUILDER_MEMBERS};
@@ -100,7 +100,9 @@ pub fn lower_operation(
     });
 
     let (success, error_ty) = lower_responses(types, raw, op, &builder_name, &site.pointer, warnings);
-    let paging = detect_paging(site.method, &params, &success);
+    let (paging, paging_note) =
+        super::paging::detect_paging(raw, types.settings(), &id, &site.pointer, site.method, &params, &success);
+    warnings.extend(paging_note);
     let streamed = streamed_body(types, raw, op, &builder_name, &site.pointer, warnings);
 
     let security = op.security.as_ref().or(api.security.as_ref()).map(|reqs| {
@@ -494,32 +496,4 @@ fn streamed_body(
         }
     }
     None
-}
-
-/// List operations can stream every page: by `skip`/`count`-style
-/// parameters when they exist, else by following `Link` headers (which is
-/// harmless when the server sends none: the stream ends after one page).
-fn detect_paging(method: HttpMethod, params: &[Param], success: &Success) -> Option<Paging> {
-    let Success::Single { ty: Ty::Vec(_), .. } = success else { return None };
-    if method != HttpMethod::Get {
-        return None;
-    }
-    let query_int = |names: &[&str]| {
-        params.iter().find(|p| {
-            p.location == ParamLocation::Query
-                && matches!(p.ty, Ty::I32 | Ty::I64)
-                && names.contains(&p.wire_name.to_ascii_lowercase().as_str())
-        })
-    };
-    match (query_int(&["skip", "offset"]), query_int(&["count", "limit", "top"])) {
-        (Some(offset), Some(limit)) => {
-            let default_limit = limit.default.as_deref().and_then(|d| d.parse().ok()).unwrap_or(100);
-            Some(Paging::Offset {
-                offset_param: offset.wire_name.clone(),
-                limit_param: limit.wire_name.clone(),
-                default_limit,
-            })
-        }
-        _ => Some(Paging::LinkHeader),
-    }
 }

@@ -18,6 +18,7 @@ mod collisions;
 mod enums;
 mod ids;
 mod operations;
+mod paging;
 mod presence;
 mod recursion;
 mod unions;

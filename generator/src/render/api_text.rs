@@ -13,10 +13,11 @@
 use super::apis::{
     argument, builder_doc, builder_shape, builder_struct, decode_fn, idempotency_header, into_future_impl,
     operation_docs, param_shape, read_checked_json, render_builder, render_method, render_request, render_setter,
-    render_stream, send_fn, send_with_headers_fn, setter_docs, success_enum, with_options_fn, BuilderShape, ParamShape,
+    send_fn, send_with_headers_fn, setter_docs, success_enum, with_options_fn, BuilderShape, ParamShape,
 };
 use super::docs::doc_text;
 use super::model_serde::tokens_text;
+use super::paging::render_stream;
 use super::{ty_tokens, Piece, Scope};
 use crate::ir::{Api, BodyEncoding, BodyRead, Operation, ParamLocation, StatusMatch, Success};
 

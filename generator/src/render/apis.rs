@@ -2,10 +2,11 @@
 //! operation, and a request builder per operation.
 
 use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
+use super::paging::render_stream;
 use super::{ident, ty_tokens, Part, Piece, Scope};
 use crate::ir::{
-    Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, Presence, QueryStyle,
-    StatusMatch, Success, Ty, TypeKind,
+    Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Param, ParamLocation, Presence, QueryStyle, StatusMatch,
+    Success, Ty, TypeKind,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -734,35 +735,4 @@ pub(super) fn idempotency_header(op: &Operation) -> Option<&str> {
 fn is_idempotency_header(wire_name: &str) -> bool {
     let name = wire_name.to_ascii_lowercase();
     name == "idempotency-key" || name == "x-idempotency-key"
-}
-
-pub(super) fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool, api: &Api) -> TokenStream {
-    let (Some(paging), Success::Single { ty: Ty::Vec(item), .. }, false) = (&op.paging, &op.success, fallible) else {
-        return quote! {};
-    };
-    let item = ty_tokens(item, Scope::Apis, api);
-    let (paging_tokens, how) = match paging {
-        Paging::LinkHeader => (
-            quote! { crate::runtime::Paging::LinkHeader },
-            "following the `Link: <...>; rel=\"next\"` response headers".to_string(),
-        ),
-        Paging::Offset { offset_param, limit_param, default_limit } => (
-            quote! { crate::runtime::Paging::Offset { offset_param: #offset_param, limit_param: #limit_param, default_limit: #default_limit } },
-            format!("advancing {} by the items received, {} at a time", code(offset_param), code(limit_param)),
-        ),
-    };
-    let stream_docs = lines_to_attrs(&[format!("Streams every item of every page, {how}.")]);
-    quote! {
-        #stream_docs
-        #[inline]
-        pub fn stream(self) -> crate::runtime::Pages<#item, #error_ty> {
-            self.client.paginate(self.request(), #paging_tokens, Self::decode)
-        }
-
-        /// Fetches every page and returns all the items.
-        #[inline]
-        pub fn collect_all(self) -> impl std::future::Future<Output = Result<Vec<#item>, Error<#error_ty>>> {
-            crate::runtime::collect_all(self.stream())
-        }
-    }
 }

@@ -8,6 +8,7 @@ mod features;
 mod model_serde;
 mod model_text;
 mod models;
+mod paging;
 mod readme;
 mod streams;
 
