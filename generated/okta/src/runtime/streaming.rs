@@ -73,15 +73,22 @@ impl Client {
         let url: Url = req.url(self.base()).map_err(|m| OpenError::Final(Error::invalid_request(operation, m)))?;
         let address = address_of(&url);
         let alternative = self.select_alternative(req.security);
-        let (mut request, _) =
-            self.prepare(req, &url, alternative).await.map_err(|e| OpenError::Final(Error::widen(e)))?;
-        // The stream's own media types, in place of the whole-body ones `request()` asked for.
+        // The stream's own media types, in place of the whole-body ones
+        // `request()` asked for, and the stream's headers go in before the
+        // credential providers run, so that a signing provider signs them.
+        let mut req = req.clone();
+        req.accept.clear();
         if let Ok(accept) = HeaderValue::from_str(&media_types.join(", ")) {
-            request.headers_mut().insert(header::ACCEPT, accept);
+            req.headers.retain(|(name, _)| name != header::ACCEPT);
+            req.headers.push((header::ACCEPT, accept));
         }
         for (name, value) in extra_headers {
-            request.headers_mut().insert(name.clone(), value.clone());
+            req.headers.retain(|(existing, _)| existing != name);
+            req.headers.push((name.clone(), value.clone()));
         }
+        // Each connection (a reconnection too) is a request of its own: attempt 1.
+        let (mut request, _) =
+            self.prepare(&req, &url, alternative, 1).await.map_err(|e| OpenError::Final(Error::widen(e)))?;
         // A stream lasts as long as the server sends: the idle timeout
         // bounds each wait instead of a limit on the whole response.
         *request.timeout_mut() = None;
