@@ -73,9 +73,9 @@ mod redirect;
 mod request;
 mod response;
 mod retry;
-mod upload;
 mod sse;
 mod streaming;
+mod upload;
 mod watchdog;
 
 pub use auth::{ApiKeyLocation, Credentials};
@@ -99,8 +99,8 @@ pub use redirect::{RedirectPolicy, DEFAULT_MAX_REDIRECTS};
 pub use request::{MultipartPart, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
-pub use upload::UploadBody;
 pub use sse::{Event, EventStream, DEFAULT_DONE_SENTINEL};
+pub use upload::UploadBody;
 
 /// Re-export of the `secrecy` string type used for secret values in [`Credentials`].
 pub use secrecy::SecretString;
