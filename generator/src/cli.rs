@@ -71,7 +71,7 @@ enum Command {
     Check(CrateArgs),
     /// Generate every crate listed in ./codegen.toml (one [[crate]] per spec,
     /// with keys spec, name, out, and optional examples, api_key_prefixes,
-    /// secret_properties; an optional top-level `command`). All specs are
+    /// secret_properties, paging; an optional top-level `command`). All specs are
     /// generated before anything is written: any error writes nothing.
     Codegen {
         /// Write nothing; exit 1 naming the files that differ.

@@ -434,6 +434,26 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// How a list operation pages, if it returns a list.
     pub paging: Option<Paging>,
+    /// A success body the server streams (events, JSON lines), read item by item.
+    pub streamed: Option<Streamed>,
+}
+
+/// A success response streamed as a sequence of items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Streamed {
+    /// How the items are framed.
+    pub framing: Framing,
+    /// The type of each item (an event's `data`, a line).
+    pub item: Ty,
+}
+
+/// How a streamed body is split into items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream`: server-sent events, each `data` one item.
+    EventStream,
+    /// `application/jsonl`, `application/x-ndjson`, `application/json-seq`: one JSON text per line.
+    JsonLines,
 }
 
 impl Operation {
@@ -447,6 +467,7 @@ impl Operation {
             Success::Single { ty, .. } => tys.push(ty),
             Success::Several { variants, .. } => tys.extend(variants.iter().map(|v| &v.ty)),
         }
+        tys.extend(self.streamed.as_ref().map(|s| &s.item));
         tys
     }
 
@@ -459,6 +480,7 @@ impl Operation {
             Success::Single { ty, .. } => tys.push(ty),
             Success::Several { variants, .. } => tys.extend(variants.iter_mut().map(|v| &mut v.ty)),
         }
+        tys.extend(self.streamed.as_mut().map(|s| &mut s.item));
         tys
     }
 }
@@ -619,4 +641,58 @@ pub enum Paging {
         /// The page size when the caller sets none.
         default_limit: u64,
     },
+    /// Each page's JSON body says what comes next.
+    Body {
+        /// The wrapper field holding the items (`data`), or `None` when the
+        /// body is the list itself.
+        items: Option<String>,
+        /// Where the next page's input comes from.
+        next: NextPage,
+        /// The top-level boolean saying whether more pages follow (`has_more`).
+        has_more: Option<String>,
+    },
+}
+
+/// Where the next page's input comes from, for [`Paging::Body`]. Paths are
+/// wire names from the body's top level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextPage {
+    /// A cursor in the body, sent back as a query parameter.
+    Cursor {
+        /// The cursor's path in the body.
+        field: Vec<String>,
+        /// The query parameter taking it.
+        param: String,
+    },
+    /// The last item's field (`id`), sent as a query parameter (`starting_after`).
+    LastItem {
+        /// The item's field.
+        field: String,
+        /// The query parameter taking it.
+        param: String,
+    },
+    /// The next page's URL in the body.
+    Url {
+        /// The URL's path in the body.
+        field: Vec<String>,
+    },
+    /// A page number counted up from `first`, until the items reach the total at `total`.
+    PageNumber {
+        /// The query parameter.
+        param: String,
+        /// The first page's number when the caller sets none.
+        first: u64,
+        /// The path of the total item count in the body.
+        total: Option<Vec<String>>,
+    },
+}
+
+impl Paging {
+    /// The wrapper field holding the items, if the body is not the list itself.
+    pub fn items_field(&self) -> Option<&str> {
+        match self {
+            Paging::Body { items, .. } => items.as_deref(),
+            Paging::LinkHeader | Paging::Offset { .. } => None,
+        }
+    }
 }

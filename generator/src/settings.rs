@@ -34,6 +34,7 @@ pub struct Settings {
     pub(crate) mapped_refs: BTreeMap<String, String>,
     pub(crate) operation_filter: OperationFilter,
     pub(crate) overlays: Vec<(String, String)>,
+    pub(crate) paging: BTreeMap<String, PagingOverride>,
     /// Every piece of code through the formatter, none written as text:
     /// the reference the text writer is tested against.
     pub(crate) format_everything: bool,
@@ -63,6 +64,7 @@ impl Settings {
             mapped_refs: BTreeMap::new(),
             operation_filter: OperationFilter::default(),
             overlays: Vec::new(),
+            paging: BTreeMap::new(),
             format_everything: false,
         }
     }
@@ -223,6 +225,19 @@ impl Settings {
     pub fn with_lossless_rewrites(mut self, listed: bool) -> Self {
         self.lossless_rewrites = listed;
         self
+    }
+
+    /// States how the operation `operation_id` pages, over what the spec
+    /// says or detection finds (`style = "none"`: not paged). The same words
+    /// as `codegen.toml`'s `[crate.paging]` and the `x-pagination` extension.
+    pub fn with_paging(mut self, operation_id: impl Into<String>, paging: PagingOverride) -> Self {
+        self.paging.insert(operation_id.into(), paging);
+        self
+    }
+
+    /// The paging stated for `operation_id`, if any.
+    pub fn paging(&self, operation_id: &str) -> Option<&PagingOverride> {
+        self.paging.get(operation_id)
     }
 
     /// The generated crate's Cargo package name.
@@ -632,5 +647,41 @@ mod tests {
         for name in ["okta-client", "_private", "a", "my_api2", "fn-client", "__api__"] {
             assert_eq!(check_crate_name(name), Ok(()), "{name}");
         }
+    }
+}
+
+/// An operation's paging stated by hand, in `codegen.toml`
+/// (`[crate.paging] listCharges = { style = "last-item", param = "starting_after", items = "data" }`),
+/// [`Settings::with_paging`] or an `x-pagination` extension. Paths in the
+/// body are wire names joined by `.` (`response_metadata.next_cursor`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingOverride {
+    /// `cursor`, `last-item`, `next-url`, `page`, `offset`, `link-header`, or `none` (not paged).
+    pub style: String,
+    /// The query parameter taking the cursor, last item's field, page number or offset.
+    #[serde(default)]
+    pub param: Option<String>,
+    /// The cursor's or next URL's path in the body; for `last-item`, the item's field (`id` when unset).
+    #[serde(default)]
+    pub field: Option<String>,
+    /// The body's field holding the items (`data`); unset when the body is the list.
+    #[serde(default)]
+    pub items: Option<String>,
+    /// A boolean field saying whether more pages follow (`has_more`).
+    #[serde(default)]
+    pub has_more: Option<String>,
+    /// For `page`: the field holding the total item count.
+    #[serde(default)]
+    pub total: Option<String>,
+    /// For `offset`: the page size parameter.
+    #[serde(default)]
+    pub limit: Option<String>,
+}
+
+impl PagingOverride {
+    /// A `style` with nothing else set.
+    pub fn style(style: impl Into<String>) -> Self {
+        Self { style: style.into(), ..Self::default() }
     }
 }

@@ -7,7 +7,8 @@ use generator::{generate, naming, Settings};
 use std::collections::BTreeSet;
 
 /// One of each place spec names go: a server variable, a credential setter,
-/// a tag accessor, builders with an optional parameter, an optional body and paging.
+/// a tag accessor, builders with an optional parameter, an optional body,
+/// paging by `Link` header and paging of a wrapped list.
 const SPEC: &str = r##"
 openapi: 3.0.3
 info: {title: Reserved, version: "1"}
@@ -23,12 +24,17 @@ paths:
       operationId: listItems
       tags: [items]
       parameters: [{name: filter, in: query, schema: {type: string}}]
-      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Item"}}}}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Item"}}}, application/x-ndjson: {schema: {$ref: "#/components/schemas/Item"}}}}}
     post:
       operationId: addItem
       tags: [items]
       requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}
-      responses: {"204": {description: done}}
+      responses: {"204": {description: done}, "200": {description: events, content: {text/event-stream: {schema: {$ref: "#/components/schemas/Item"}}}}}
+  /pages:
+    get:
+      operationId: listPages
+      tags: [items]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/Item"}}, links: {type: object, properties: {next: {type: string}}}}}}}}}
 "##;
 
 fn crate_files() -> Vec<(String, syn::File)> {
@@ -130,7 +136,7 @@ fn client_builder_methods_are_the_runtime_methods_of_client_builder() {
 fn builder_members_are_the_fields_and_methods_every_request_builder_has() {
     let files = crate_files();
     let mut found = BTreeSet::new();
-    for builder in ["ListItems", "AddItem"] {
+    for builder in ["ListItems", "AddItem", "ListPages"] {
         found.extend(fields_of(&files, builder));
         // Trait methods (`clone`, `into_future`) are not called on builders by name; inherent ones clash.
         for (_, file) in &files {

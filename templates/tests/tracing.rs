@@ -1,7 +1,8 @@
 //! Tracing output: one span per request with the path template, and no
 //! secrets, whatever the credentials and whatever path the call takes
 //! (success, retry after a status, after a transport error, after a silent
-//! server, an OAuth 2.0 token fetched or refused).
+//! server, an OAuth 2.0 token fetched or refused, a user's credential
+//! provider refreshed).
 //!
 //! Alone in its test binary: `tracing` caches per call site, process-wide,
 //! whether anyone listens, so a test on another thread reaching the same
@@ -14,10 +15,14 @@ use common::recorder::Recorder;
 
 use std::time::Duration;
 
+use futures::future::BoxFuture;
+use reqwest::header::HeaderValue;
 use reqwest::Method;
-use runtime_template::runtime::{ApiKeyLocation, ClientBuilder, Credentials, Request};
+use runtime_template::runtime::{
+    ApiKeyLocation, Applied, AuthContext, ClientBuilder, CredentialProvider, Credentials, Request, SecretString,
+};
 use serde_json::json;
-use wiremock::matchers::{any, method, path};
+use wiremock::matchers::{any, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SECRET: &str = "secret-value";
@@ -29,6 +34,46 @@ const ACCESS_TOKEN: &str = "access-token-value";
 async fn tracing_records_templates_and_never_a_credential() {
     the_span_records_the_template_and_no_secrets().await;
     no_credential_reaches_tracing_on_any_path_a_call_takes().await;
+    a_credential_provider_s_secrets_never_reach_tracing().await;
+}
+
+/// A user's provider: its token in a header and the query, refreshed after a 401.
+#[derive(Debug)]
+struct Vault(std::sync::Mutex<&'static str>);
+
+impl CredentialProvider for Vault {
+    fn apply<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _: AuthContext<'a>,
+    ) -> BoxFuture<'a, Result<Applied, String>> {
+        let token = *self.0.lock().unwrap();
+        request.headers_mut().insert("x-vault-token", HeaderValue::from_static(token));
+        request.url_mut().query_pairs_mut().append_pair("sig", token);
+        Box::pin(std::future::ready(Ok(Applied::refreshable(SecretString::from(token)))))
+    }
+
+    fn refresh<'a>(&'a self, _: &'a SecretString, _: AuthContext<'a>) -> BoxFuture<'a, Result<(), String>> {
+        *self.0.lock().unwrap() = ACCESS_TOKEN;
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+async fn a_credential_provider_s_secrets_never_reach_tracing() {
+    let server = MockServer::start().await;
+    Mock::given(query_param("sig", SECRET)).respond_with(ResponseTemplate::new(401)).mount(&server).await;
+    Mock::given(query_param("sig", ACCESS_TOKEN)).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = ClientBuilder::new(common::SERVER)
+        .base_url(server.uri())
+        .credential_provider("vault", Vault(std::sync::Mutex::new(SECRET)))
+        .build()
+        .unwrap();
+    let lines = recorded(async {
+        assert_eq!(client.execute::<()>(get(&[&["vault"]])).await.unwrap().status(), 204);
+    })
+    .await;
+    assert!(lines.contains("refetching the token") && lines.contains("status=204"), "{lines}");
+    assert_no_secrets(&lines, "credential provider");
 }
 
 async fn the_span_records_the_template_and_no_secrets() {

@@ -18,8 +18,12 @@ fn repo() -> PathBuf {
 /// Writes the crate of `tests/fixtures/specs/<fixture>.yaml`, named
 /// `<fixture>-client`, into `workspace/<fixture>`.
 fn write_fixture_crate(workspace: &Path, fixture: &str) {
-    let spec_path = repo().join(format!("tests/fixtures/specs/{fixture}.yaml"));
-    let spec = std::fs::read_to_string(&spec_path).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
+    write_spec_crate(workspace, fixture, &repo().join(format!("tests/fixtures/specs/{fixture}.yaml")));
+}
+
+/// Writes the crate of the spec at `spec_path`, named `<name>-client`, into `workspace/<name>`.
+fn write_spec_crate(workspace: &Path, fixture: &str, spec_path: &Path) {
+    let spec = std::fs::read_to_string(spec_path).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
     let settings = generator::Settings::new(format!("{fixture}-client"), format!("{fixture}.yaml"));
     let generated = generator::generate(&spec, &settings).unwrap_or_else(|e| panic!("{fixture}: {e:?}"));
     generator::project::write_files(&workspace.join(fixture), &generated.files).expect("write the crate");
@@ -28,11 +32,16 @@ fn write_fixture_crate(workspace: &Path, fixture: &str) {
 /// Builds the workspace of `fixtures` and a crate `e2e` whose test `test`
 /// is `tests/fixtures/e2e/<test>.rs`, and runs that test.
 fn run_e2e(test: &str, fixtures: &[&str], dev_dependencies: &str) {
+    run_e2e_with(test, fixtures, dev_dependencies, &write_fixture_crate);
+}
+
+/// [`run_e2e`], each crate written by `write_crate(workspace, name)`.
+fn run_e2e_with(test: &str, fixtures: &[&str], dev_dependencies: &str, write_crate: &dyn Fn(&Path, &str)) {
     let repo = repo();
     let workspace = std::env::temp_dir().join(format!("openapi-rs-fixture-e2e-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&workspace);
     for fixture in fixtures {
-        write_fixture_crate(&workspace, fixture);
+        write_crate(&workspace, fixture);
     }
     let members: Vec<String> = fixtures.iter().map(|f| format!("{f:?}")).chain([r#""e2e""#.to_owned()]).collect();
     let write = |path: &str, text: &str| {
@@ -91,6 +100,47 @@ fn binary_downloads_and_uploads() {
     run_e2e(
         "binary_streams",
         &["binary-streams"],
+        "futures = \"0.3\"\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+         wiremock = \"0.6\"\n",
+    );
+}
+
+#[test]
+#[ignore = "slow: builds generated crates and their dependencies; run by .ci/run"]
+fn streamed_events_and_json_lines() {
+    run_e2e(
+        "streams",
+        &["streams"],
+        "futures = { version = \"0.3\", default-features = false, features = [\"std\"] }\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\", \"time\"] }\n",
+    );
+}
+
+#[test]
+#[ignore = "slow: builds the OpenAI crate and its dependencies; run by .ci/run"]
+fn the_openai_crate_streams_a_chat_completion() {
+    let spec = repo().join("../shared/corpus/openai-3.1.yaml");
+    if !spec.exists() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI runs need {}", spec.display());
+        eprintln!("skipped: {} is absent", spec.display());
+        return;
+    }
+    run_e2e_with(
+        "openai_stream",
+        &["openai"],
+        "futures = { version = \"0.3\", default-features = false, features = [\"std\"] }\n\
+         serde_json = \"1\"\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\"] }\n",
+        &|workspace, name| write_spec_crate(workspace, name, &spec),
+    );
+}
+
+#[test]
+#[ignore = "slow: builds generated crates and their dependencies; run by .ci/run"]
+fn paging_schemes_collect_every_item_once() {
+    run_e2e(
+        "paging",
+        &["paging"],
         "futures = \"0.3\"\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
          wiremock = \"0.6\"\n",
     );

@@ -4,6 +4,8 @@
 //! every collision suffix) comes out the same on every run.
 
 mod operations;
+mod paging;
+mod paging_override;
 #[cfg(test)]
 mod tests;
 mod types;

@@ -4,8 +4,8 @@ use super::types::TypeLowering;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::http::HttpMethod;
 use crate::ir::{
-    BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch,
-    Success, SuccessVariant, Ty, TypeKind,
+    BodyEncoding, BodyRead, Docs, Framing, Operation, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch,
+    Streamed, Success, SuccessVariant, Ty, TypeKind,
 };
 use crate::load::resolve_local;
 use crate::naming::{snake_name, type_name, UniqueNames, BUILDER_MEMBERS};
@@ -100,7 +100,10 @@ pub fn lower_operation(
     });
 
     let (success, error_ty) = lower_responses(types, raw, op, &builder_name, &site.pointer, warnings);
-    let paging = detect_paging(site.method, &params, &success);
+    let (paging, paging_note) =
+        super::paging::detect_paging(raw, types.settings(), &id, &site.pointer, site.method, &params, &success);
+    warnings.extend(paging_note);
+    let streamed = streamed_body(types, raw, op, &builder_name, &site.pointer, warnings);
 
     let security = op.security.as_ref().or(api.security.as_ref()).map(|reqs| {
         let alternatives: Vec<Vec<String>> = reqs.iter().map(|req| req.keys().cloned().collect()).collect();
@@ -130,6 +133,7 @@ pub fn lower_operation(
         error_ty,
         security: security.unwrap_or_default(),
         paging,
+        streamed,
     }
 }
 
@@ -445,30 +449,51 @@ fn response_body(types: &mut TypeLowering<'_>, response: &Response, hint: &str, 
     (Ty::Unit, BodyRead::Empty)
 }
 
-/// List operations can stream every page: by `skip`/`count`-style
-/// parameters when they exist, else by following `Link` headers (which is
-/// harmless when the server sends none: the stream ends after one page).
-fn detect_paging(method: HttpMethod, params: &[Param], success: &Success) -> Option<Paging> {
-    let Success::Single { ty: Ty::Vec(_), .. } = success else { return None };
-    if method != HttpMethod::Get {
-        return None;
-    }
-    let query_int = |names: &[&str]| {
-        params.iter().find(|p| {
-            p.location == ParamLocation::Query
-                && matches!(p.ty, Ty::I32 | Ty::I64)
-                && names.contains(&p.wire_name.to_ascii_lowercase().as_str())
-        })
-    };
-    match (query_int(&["skip", "offset"]), query_int(&["count", "limit", "top"])) {
-        (Some(offset), Some(limit)) => {
-            let default_limit = limit.default.as_deref().and_then(|d| d.parse().ok()).unwrap_or(100);
-            Some(Paging::Offset {
-                offset_param: offset.wire_name.clone(),
-                limit_param: limit.wire_name.clone(),
-                default_limit,
-            })
+/// How a media type streams its items, if it does.
+fn framing(media_type: &str) -> Option<Framing> {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "text/event-stream" => Some(Framing::EventStream),
+        "application/jsonl" | "application/x-ndjson" | "application/json-seq" | "application/x-jsonlines" => {
+            Some(Framing::JsonLines)
         }
-        _ => Some(Paging::LinkHeader),
+        _ => None,
     }
+}
+
+/// The first success response content that streams: its framing and item
+/// type (OpenAPI 3.2's `itemSchema` where given, else the `schema`; an
+/// item with neither is any JSON).
+fn streamed_body(
+    types: &mut TypeLowering<'_>,
+    raw: &Value,
+    op: &openapiv3::Operation,
+    builder: &str,
+    op_pointer: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Streamed> {
+    let responses_pointer = pointer_join(op_pointer, "responses");
+    for (code, response) in op.responses.responses.iter().filter(|(code, _)| is_success(code)) {
+        let pointer = pointer_join(&responses_pointer, &code.to_string());
+        let Some(response) = resolve(raw, response, &pointer, warnings) else { continue };
+        for (media_type, media) in &response.content {
+            let Some(framing) = framing(media_type) else { continue };
+            let media_pointer = pointer_join(&pointer_join(&pointer, "content"), media_type);
+            let hint = match framing {
+                Framing::EventStream => format!("{builder}Event"),
+                Framing::JsonLines => format!("{builder}Item"),
+            };
+            let item_schema = raw.pointer(&media_pointer).and_then(|m| m.get("itemSchema"));
+            let item = match (item_schema, &media.schema) {
+                (Some(schema), _) => match serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(schema.clone()) {
+                    Ok(schema) => types.lower(&schema, &hint, &pointer_join(&media_pointer, "itemSchema")).ty,
+                    Err(_) => Ty::Json,
+                },
+                (None, Some(schema)) => types.lower(schema, &hint, &pointer_join(&media_pointer, "schema")).ty,
+                (None, None) => Ty::Json,
+            };
+            return Some(Streamed { framing, item });
+        }
+    }
+    None
 }

@@ -18,6 +18,7 @@ mod collisions;
 mod enums;
 mod ids;
 mod operations;
+mod paging;
 mod presence;
 mod recursion;
 mod unions;
@@ -309,6 +310,9 @@ fn describe_operation(out: &mut String, op: &Operation, api: &Api) {
     }
     if let Some(paging) = &op.paging {
         let _ = writeln!(out, "      paging {paging:?}");
+    }
+    if let Some(streamed) = &op.streamed {
+        let _ = writeln!(out, "      streamed {:?} of {}", streamed.framing, ty(api, &streamed.item));
     }
 }
 

@@ -139,6 +139,9 @@ pub struct CrateConfig {
     /// changes call for (semver, 0.x rules), generating it at that version.
     #[serde(default)]
     pub bump_version: bool,
+    /// Paging per operationId, over the spec's and detection's: `listTags = { style = "none" }`.
+    #[serde(default)]
+    pub paging: BTreeMap<String, crate::PagingOverride>,
 }
 
 impl Config {
@@ -177,6 +180,9 @@ impl CrateConfig {
         }
         for (url, path) in &self.ref_map {
             settings = settings.with_mapped_ref(url, root.join(path).to_string_lossy());
+        }
+        for (operation_id, paging) in &self.paging {
+            settings = settings.with_paging(operation_id, paging.clone());
         }
         if let Some(version) = &self.crate_version {
             semver::Version::parse(version).map_err(|e| {

@@ -13,10 +13,11 @@
 use super::apis::{
     argument, builder_doc, builder_shape, builder_struct, decode_fn, idempotency_header, into_future_impl,
     operation_docs, param_shape, read_checked_json, render_builder, render_method, render_request, render_setter,
-    render_stream, send_fn, send_with_headers_fn, setter_docs, success_enum, with_options_fn, BuilderShape, ParamShape,
+    send_fn, send_with_headers_fn, setter_docs, success_enum, with_options_fn, BuilderShape, ParamShape,
 };
 use super::docs::doc_text;
 use super::model_serde::tokens_text;
+use super::paging::render_stream;
 use super::{ty_tokens, Piece, Scope};
 use crate::ir::{Api, BodyEncoding, BodyRead, Operation, ParamLocation, StatusMatch, Success};
 
@@ -112,6 +113,10 @@ pub fn builder_pieces(op: &Operation, api_struct: &str, api: &Api) -> Vec<Piece>
     if !stream.is_empty() {
         pieces.push(Piece::Members(stream));
     }
+    let streamed = super::streams::render_streamed(op, &shape.error_ty, shape.fallible, api);
+    if !streamed.is_empty() {
+        pieces.push(Piece::Members(streamed));
+    }
     pieces.push(Piece::Text("}\n".into()));
     pieces.push(text_or(into_future_text(&shape, &success, &error), || Piece::Items(into_future_impl(&shape))));
     join_text(pieces)
@@ -136,20 +141,30 @@ fn join_text(pieces: Vec<Piece>) -> Vec<Piece> {
 /// Lines of code, each checked against [`MARGIN`]; a line too long makes
 /// the whole text `None`.
 #[derive(Default)]
-struct Lines {
+pub(super) struct Lines {
     text: String,
     too_long: bool,
 }
 
 impl Lines {
-    fn line(&mut self, indent: usize, code: &str) {
+    /// Lines after `text` (docs, which prettyplease never breaks).
+    pub(super) fn new(text: String) -> Self {
+        Lines { text, too_long: false }
+    }
+
+    /// Text already laid out (docs), appended unchecked.
+    pub(super) fn push_text(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    pub(super) fn line(&mut self, indent: usize, code: &str) {
         self.too_long |= indent + code.len() > MARGIN;
         self.text.extend(std::iter::repeat_n(' ', indent));
         self.text.push_str(code);
         self.text.push('\n');
     }
 
-    fn finish(self) -> Option<String> {
+    pub(super) fn finish(self) -> Option<String> {
         (!self.too_long).then_some(self.text)
     }
 }

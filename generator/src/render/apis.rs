@@ -2,10 +2,11 @@
 //! operation, and a request builder per operation.
 
 use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
+use super::paging::render_stream;
 use super::{ident, ty_tokens, Part, Piece, Scope};
 use crate::ir::{
-    Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Paging, Param, ParamLocation, Presence, QueryStyle,
-    StatusMatch, Success, Ty, TypeKind,
+    Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Param, ParamLocation, Presence, QueryStyle, StatusMatch,
+    Success, Ty, TypeKind,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -112,13 +113,8 @@ fn mentions_models(op: &Operation) -> bool {
             _ => false,
         }
     }
-    op.params.iter().any(|p| named(&p.ty))
-        || op.body.as_ref().is_some_and(|b| named(&b.ty))
-        || named(&op.error_ty)
-        || match &op.success {
-            Success::Single { ty, .. } => named(ty),
-            Success::Several { variants, .. } => variants.iter().any(|v| named(&v.ty)),
-        }
+    // Parameters, body, error, success bodies and a streamed item.
+    op.tys().into_iter().any(named)
 }
 
 /// Argument type for a required value: strings and bytes take anything that converts.
@@ -587,6 +583,7 @@ pub(super) fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> Tok
     let request = render_request(op, api, &shape.error_ty, shape.fallible);
     let (decode, send, send_with_headers) = (decode_fn(op, api, &shape), send_fn(&shape), send_with_headers_fn(&shape));
     let stream = render_stream(op, &shape.error_ty, shape.fallible, api);
+    let streamed = super::streams::render_streamed(op, &shape.error_ty, shape.fallible, api);
     let (success_enum, builder_struct) = (success_enum(op, api), builder_struct(op, api_struct, &shape, api));
     let into_future = into_future_impl(&shape);
     quote! {
@@ -601,6 +598,7 @@ pub(super) fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> Tok
             #send
             #send_with_headers
             #stream
+            #streamed
         }
 
         #into_future
@@ -737,35 +735,4 @@ pub(super) fn idempotency_header(op: &Operation) -> Option<&str> {
 fn is_idempotency_header(wire_name: &str) -> bool {
     let name = wire_name.to_ascii_lowercase();
     name == "idempotency-key" || name == "x-idempotency-key"
-}
-
-pub(super) fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bool, api: &Api) -> TokenStream {
-    let (Some(paging), Success::Single { ty: Ty::Vec(item), .. }, false) = (&op.paging, &op.success, fallible) else {
-        return quote! {};
-    };
-    let item = ty_tokens(item, Scope::Apis, api);
-    let (paging_tokens, how) = match paging {
-        Paging::LinkHeader => (
-            quote! { crate::runtime::Paging::LinkHeader },
-            "following the `Link: <...>; rel=\"next\"` response headers".to_string(),
-        ),
-        Paging::Offset { offset_param, limit_param, default_limit } => (
-            quote! { crate::runtime::Paging::Offset { offset_param: #offset_param, limit_param: #limit_param, default_limit: #default_limit } },
-            format!("advancing {} by the items received, {} at a time", code(offset_param), code(limit_param)),
-        ),
-    };
-    let stream_docs = lines_to_attrs(&[format!("Streams every item of every page, {how}.")]);
-    quote! {
-        #stream_docs
-        #[inline]
-        pub fn stream(self) -> crate::runtime::Pages<#item, #error_ty> {
-            self.client.paginate(self.request(), #paging_tokens, Self::decode)
-        }
-
-        /// Fetches every page and returns all the items.
-        #[inline]
-        pub fn collect_all(self) -> impl std::future::Future<Output = Result<Vec<#item>, Error<#error_ty>>> {
-            crate::runtime::collect_all(self.stream())
-        }
-    }
 }

@@ -6,8 +6,11 @@ pub mod cargo;
 pub mod docs;
 mod features;
 mod model_serde;
+mod model_text;
 mod models;
+mod paging;
 mod readme;
+mod streams;
 
 pub use model_serde::WIRE_FORMAT_HEADING;
 
@@ -140,11 +143,10 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
     for file in &api.model_files {
         let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || models::model_file_head(api, file, &gates).into())];
         // Runs of a file's types, as for the api files: memory follows the run.
-        parts.extend(
-            file.types
-                .chunks(TYPES_PER_PART)
-                .map(|run| Box::new(move || models::render_types(api, file, run, &gates)) as RenderPart<'a>),
-        );
+        parts.extend(file.types.chunks(TYPES_PER_PART).map(|run| {
+            let as_text = !settings.format_everything;
+            Box::new(move || models::render_types(api, file, run, &gates, as_text)) as RenderPart<'a>
+        }));
         files.push((format!("src/models/{}.rs", file.name), RenderedFile::Rust(parts)));
     }
     for module in &api.modules {

@@ -4,7 +4,8 @@
 use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
 use super::features::{gate_items, Gates};
 use super::model_serde::{runtime_imports, tokens_text, type_wire_format, RuntimeNames};
-use super::{ident, ty_tokens, Part, Scope};
+use super::model_text::struct_text;
+use super::{ident, ty_tokens, Part, Piece, Scope};
 use crate::ir::{
     Api, EnumValue, ExtraProperties, Field, ModelFile, Presence, Ty, TypeDef, TypeId, TypeKind, UnionVariant,
 };
@@ -65,19 +66,48 @@ fn model_file_docs(tag: Option<&str>) -> TokenStream {
 /// features of the tags that reach it, unless the whole file already is:
 /// their declarations as tokens, and their wire format as text (which goes
 /// after all the file's declarations).
-pub fn render_types(api: &Api, file: &ModelFile, types: &[TypeId], gates: &Gates) -> Part {
+///
+/// With `as_text`, the declarations `model_text` knows the layout of are
+/// written as text, which skips the syn round trip (the rest stay tokens).
+pub fn render_types(api: &Api, file: &ModelFile, types: &[TypeId], gates: &Gates, as_text: bool) -> Part {
     let names = RuntimeNames::for_file(api, file);
+    let mut pieces = Vec::new();
     let mut tokens = TokenStream::new();
     let mut wire_format = String::new();
     for &id in types {
         let def = api.type_def(id);
         let tags = def.reached_by.as_slice();
         let cfg = if tags == file.tags.as_slice() { TokenStream::new() } else { gates.tags_cfg(api, tags) };
-        tokens.extend(gate_items(&cfg, render_type(def, names, api)));
         let field_type_text = |field: &Field| tokens_text(field_type(field, names, api));
+        let text = if as_text && cfg.is_empty() { type_text(def, &field_type_text, api) } else { None };
+        match text {
+            Some(text) => {
+                if !tokens.is_empty() {
+                    pieces.push(Piece::Items(std::mem::take(&mut tokens)));
+                }
+                match pieces.last_mut() {
+                    Some(Piece::Text(previous)) => previous.push_str(&text),
+                    _ => pieces.push(Piece::Text(text)),
+                }
+            }
+            None => tokens.extend(gate_items(&cfg, render_type(def, names, api))),
+        }
         wire_format.push_str(&type_wire_format(def, &cfg, names, &field_type_text));
     }
-    Part { pieces: vec![super::Piece::Items(tokens)], after: wire_format }
+    if !tokens.is_empty() {
+        pieces.push(Piece::Items(tokens));
+    }
+    Part { pieces, after: wire_format }
+}
+
+/// A type's declarations as text, where `model_text` knows their layout.
+fn type_text(def: &TypeDef, field_type_text: &dyn Fn(&Field) -> String, api: &Api) -> Option<String> {
+    match &def.kind {
+        TypeKind::Struct { fields, extra, derive_default, .. } => {
+            struct_text(&def.name, &def.docs, fields, extra, *derive_default, field_type_text, api)
+        }
+        _ => None,
+    }
 }
 
 /// A type's declarations: the type, its inherent impl and the trait impls
@@ -213,7 +243,7 @@ fn render_struct(
 /// The most fields a struct derives `PartialEq` for: the derive joins one
 /// comparison per field with `&&`, an expression as deep as the field count,
 /// and rustc's stack overflowed on it at 16,000 fields.
-const DERIVED_EQ_MAX_FIELDS: usize = 256;
+pub(super) const DERIVED_EQ_MAX_FIELDS: usize = 256;
 
 /// `PartialEq` of a struct with more fields than [`DERIVED_EQ_MAX_FIELDS`]:
 /// the derive's meaning, one statement per field.

@@ -252,6 +252,22 @@ impl TransportError {
         }
     }
 
+    /// A streamed response that broke a limit of the stream (an event or a
+    /// line too long, reconnections used up); `summary` says which.
+    pub(crate) fn stream(operation: &'static str, summary: String) -> Self {
+        TransportError {
+            operation,
+            source: None,
+            attempts: 1,
+            deadline: None,
+            silent: None,
+            summary,
+            causes: None,
+            status: None,
+            body_limit: None,
+        }
+    }
+
     /// Whether the response body was larger than
     /// [`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)
     /// (it was not read past the limit; the call is not retried).

@@ -1,21 +1,21 @@
-//! Preparing one attempt: the credentials of a security alternative, the URL
-//! with query credentials, headers, cookies and body; and sending it, its
-//! response body read within the size limit.
+//! Preparing one attempt: the URL, headers, cookies and body, then the
+//! credential providers of a security alternative on the request as built;
+//! and sending it, its response body read within the size limit.
 
 use std::convert::Infallible;
 
 use bytes::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
-use super::auth::{sensitive_value, Scheme};
+use super::auth::sensitive_value;
 use super::body::{read_limited, BodyError, Overflow, TooLarge, ERROR_BODY_LIMIT};
 use super::client::Client;
 use super::download::{Unread, UnreadBody};
 use super::error::{Error, TransportError};
 use super::middleware::{CallInfo, Next, SendError, SendErrorKind};
-use super::params::{encode_component, encode_cookie_value};
+use super::provider::AuthContext;
 use super::request::{multipart_form, Body, Request};
 use super::response::RawResponse;
 use super::retry::LONGEST_TIMER;
@@ -30,7 +30,7 @@ pub(super) fn address_of(url: &Url) -> String {
     }
 }
 
-/// What one attempt authenticated with: the OAuth 2.0 tokens it used.
+/// What one attempt authenticated with: the refreshable tokens it used, by scheme.
 pub(super) type UsedTokens = Vec<(&'static str, SecretString)>;
 
 impl Client {
@@ -50,15 +50,17 @@ impl Client {
         }
     }
 
-    /// Builds one attempt: URL with query credentials, headers, cookies, body.
+    /// Builds one request of attempt `attempt`: URL, headers, cookies, body,
+    /// then the credentials of `alternative`, each scheme's provider in turn.
     pub(super) async fn prepare(
         &self,
         req: &Request,
         url: &Url,
         alternative: &[&'static str],
+        attempt: u32,
     ) -> Result<(reqwest::Request, UsedTokens), Error<Infallible>> {
         let inner = &*self.inner;
-        let mut url = url.clone();
+        let url = url.clone();
         // Room for the request's headers and the few the client adds, so
         // that the map is not grown (and rehashed) while it is filled.
         let mut headers = HeaderMap::with_capacity(req.headers.len().saturating_add(4));
@@ -77,46 +79,7 @@ impl Client {
         if let Some(ua) = &inner.user_agent {
             headers.insert(header::USER_AGENT, ua.clone());
         }
-        let mut cookies = req.cookies.clone();
-        let mut used_tokens = UsedTokens::new();
-
-        for scheme_name in alternative {
-            let Some(scheme) = inner.schemes.get(scheme_name) else {
-                continue;
-            };
-            match scheme {
-                Scheme::HeaderKey { name, value } => {
-                    headers.insert(name.clone(), value.clone());
-                }
-                Scheme::QueryKey { name, value } => {
-                    let pair = format!("{}={}", encode_component(name), encode_component(value.expose_secret()));
-                    let query = match url.query() {
-                        Some(q) if !q.is_empty() => format!("{q}&{pair}"),
-                        _ => pair,
-                    };
-                    url.set_query(Some(&query));
-                }
-                Scheme::CookieKey { name, value } => {
-                    cookies.push(format!("{name}={}", encode_cookie_value(value.expose_secret())));
-                }
-                Scheme::Authorization { value, .. } => {
-                    headers.insert(header::AUTHORIZATION, value.clone());
-                }
-                Scheme::OAuth2(oauth) => {
-                    let token = oauth.token(&inner.http).await.map_err(|m| {
-                        Error::Auth(format!("{}: security scheme `{scheme_name}`: {m}", req.operation_id))
-                    })?;
-                    let value = sensitive_value(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
-                        Error::Auth(format!(
-                            "{}: security scheme `{scheme_name}`: the access token is not a valid header value",
-                            req.operation_id
-                        ))
-                    })?;
-                    headers.insert(header::AUTHORIZATION, value);
-                    used_tokens.push((scheme_name, token));
-                }
-            }
-        }
+        let cookies = &req.cookies;
         if !cookies.is_empty() {
             let value = sensitive_value(&cookies.join("; "))
                 .map_err(|_| Error::invalid_request(req.operation_id, "invalid cookie value"))?;
@@ -171,6 +134,20 @@ impl Client {
         } else {
             req.attempt_timeout().or(inner.request_timeout)
         };
+        let mut used_tokens = UsedTokens::new();
+        for scheme in alternative {
+            let Some(provider) = inner.schemes.get(scheme) else {
+                continue;
+            };
+            let context = AuthContext { operation_id: req.operation_id, scheme, attempt, http: &inner.http };
+            let applied = provider
+                .apply(&mut request, context)
+                .await
+                .map_err(|m| Error::Auth(format!("{}: security scheme `{scheme}`: {m}", req.operation_id)))?;
+            if let Some(token) = applied.0 {
+                used_tokens.push((scheme, token));
+            }
+        }
         Ok((request, used_tokens))
     }
 

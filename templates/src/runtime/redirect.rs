@@ -236,7 +236,7 @@ impl Client {
         attempt: u32,
         progress: &Progress,
     ) -> Result<(Result<RawResponse, reqwest::Error>, UsedTokens), Error<Infallible>> {
-        let (request, used_tokens) = self.prepare(req, url, alternative).await?;
+        let (request, used_tokens) = self.prepare(req, url, alternative, attempt).await?;
         let response = self.send_prepared(request, req, url, attempt, progress).await?;
         match &response {
             // Boxed: the hops' state stays out of the future of every call.
@@ -300,7 +300,7 @@ impl Client {
                 same_origin = next.same_origin,
                 "following a redirect"
             );
-            let (prepared, tokens) = self.prepare(&request, &next_url, credentials).await?;
+            let (prepared, tokens) = self.prepare(&request, &next_url, credentials, attempt).await?;
             used_tokens = tokens;
             response = self.send_prepared(prepared, &request, &next_url, attempt, progress).await?;
             hop = Some((request, next_url));

@@ -293,6 +293,30 @@ impl<'a> GetClientCredentialClientSecrets<'a> {
             )
     }
 
+    /// Streams every page whole, with its status and headers, advancing `skip` by the items received, `count` at a time. The first page is the request as set up here.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> crate::runtime::Pages<
+        crate::runtime::Response<Vec<models::ClientSecret>>,
+        models::ErrorResponse,
+    > {
+        self.client
+            .paginate_pages(
+                self.request(),
+                crate::runtime::Paging::Offset {
+                    offset_param: "skip",
+                    limit_param: "count",
+                    default_limit: 100u64,
+                },
+                |raw| raw.decode_with_headers(Self::decode),
+                |page: &crate::runtime::Response<Vec<models::ClientSecret>>| {
+                    let page = page.body();
+                    page.len()
+                },
+            )
+    }
+
     /// Fetches every page and returns all the items.
     #[inline]
     pub fn collect_all(

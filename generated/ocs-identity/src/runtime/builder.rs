@@ -9,12 +9,13 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Url;
 
-use super::auth::{Credentials, Scheme, Schemes};
+use super::auth::{Credentials, Schemes};
 use super::body::DEFAULT_MAX_BODY_SIZE;
 use super::client::{Client, Inner};
 use super::error::Error;
 use super::middleware::Middleware;
 use super::origin::{check_server_variable, follow_base_origin, require_https, substitute};
+use super::provider::CredentialProvider;
 use super::redact::without_userinfo;
 use super::redirect::RedirectPolicy;
 use super::retry::{RetryPolicy, LONGEST_TIMER};
@@ -272,6 +273,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticates the security scheme named `scheme` in the spec with your
+    /// own [`CredentialProvider`] (a token from a secret store, a refreshed
+    /// token, a signature over the whole request), in place of the built-in
+    /// credentials; replaces earlier credentials for it. Operations whose
+    /// security names the scheme call it for every request sent; `https` is
+    /// required as for any credentials ([`ClientBuilder::allow_insecure_http`]).
+    pub fn credential_provider(self, scheme: &'static str, provider: impl CredentialProvider) -> Self {
+        self.credentials(scheme, Credentials::provider(provider))
+    }
+
     /// How long before expiry a cached OAuth 2.0 token is refreshed (default
     /// 30 s). A token that lives less than twice the margin is refreshed
     /// halfway through its lifetime instead (a 10 s token after 5 s), so
@@ -432,10 +443,11 @@ fn security_schemes(
             }
             _ => None,
         };
-        let scheme = Scheme::new(name, credentials, token_url, b.token_refresh_margin, b.token_timeout)
+        let scheme = credentials
+            .into_provider(name, token_url, b.token_refresh_margin, b.token_timeout)
             .map_err(Error::Config)?;
-        if let Scheme::HeaderKey { name, .. } = &scheme {
-            sensitive_headers.push(name.clone());
+        if let Some(header) = scheme.secret_header() {
+            sensitive_headers.push(header.clone());
         }
         schemes.insert(name, scheme);
     }

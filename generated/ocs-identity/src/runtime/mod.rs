@@ -16,7 +16,9 @@
 //!   (JSON, form, multipart, binary; binary bodies and downloads streamed:
 //!   [`UploadBody`], [`Download`]);
 //! - authentication ([`Credentials`]): API keys, bearer tokens, HTTP basic and
-//!   OAuth 2.0 client credentials with a shared, automatically refreshed token;
+//!   OAuth 2.0 client credentials with a shared, automatically refreshed token,
+//!   or your own [`CredentialProvider`] (refreshed tokens, request signing),
+//!   added with [`ClientBuilder::credential_provider`];
 //! - retries ([`RetryPolicy`]) on 429/503 (honouring `Retry-After` and
 //!   `X-Rate-Limit-Reset`) and on transport errors where that is safe;
 //! - a total deadline per call across retries ([`ClientBuilder::deadline`],
@@ -35,6 +37,9 @@
 //!   change the host ([`ClientBuilder::server_variable`]);
 //! - [`Middleware`] around every request sent (after credentials, inside the
 //!   retry loop), added with [`ClientBuilder::middleware`];
+//! - streamed responses: server-sent events as an [`EventStream`] of typed
+//!   [`Event`]s (reconnecting with `Last-Event-ID` for `GET`), JSON Lines as
+//!   [`JsonLines`], each within an idle timeout and a size limit per event;
 //! - one `tracing` span per request (`http.request`) that never records
 //!   secrets, query strings or header values.
 
@@ -53,19 +58,24 @@ mod download;
 mod enums;
 mod error;
 mod json_path;
+mod json_seq;
 mod lenient;
 mod middleware;
 mod model;
 mod options;
 mod origin;
 mod paging;
+mod paging_body;
 mod params;
 mod prepare;
+mod provider;
 mod redact;
 mod redirect;
 mod request;
 mod response;
 mod retry;
+mod sse;
+mod streaming;
 mod upload;
 mod watchdog;
 
@@ -77,17 +87,20 @@ pub use download::{ByteStream, Download};
 #[allow(unused_imports)]
 pub(crate) use enums::{integer_enum, string_enum};
 pub use error::{ApiError, DecodeError, Error, TransportError};
+pub use json_seq::JsonLines;
 pub use lenient::{Lenient, StringFormat};
 pub use middleware::{CallInfo, Middleware, Next, SendError};
 pub use model::{deserialize_model, missing_property, Entries, MapModel, Properties, PropertyName};
 pub use options::{CallOptions, IDEMPOTENCY_KEY_HEADER};
-pub use paging::{collect_all, Pages, Paging};
+pub use paging::{collect_all, BodyPaging, NextPage, Pages, Paging};
 pub use params::{ParamValue, QueryObjectStyle};
+pub use provider::{Applied, AuthContext, CredentialProvider};
 pub use redact::RedactedValues;
 pub use redirect::{RedirectPolicy, DEFAULT_MAX_REDIRECTS};
 pub use request::{MultipartPart, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
+pub use sse::{Event, EventStream, DEFAULT_DONE_SENTINEL};
 pub use upload::UploadBody;
 
 /// Re-export of the `secrecy` string type used for secret values in [`Credentials`].

@@ -217,6 +217,26 @@ impl<'a> ListHookKeys<'a> {
             .paginate(self.request(), crate::runtime::Paging::LinkHeader, Self::decode)
     }
 
+    /// Streams every page whole, with its status and headers, following the `Link: <...>; rel="next"` response headers. The first page is the request as set up here.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> crate::runtime::Pages<
+        crate::runtime::Response<Vec<models::HookKey>>,
+        models::Error,
+    > {
+        self.client
+            .paginate_pages(
+                self.request(),
+                crate::runtime::Paging::LinkHeader,
+                |raw| raw.decode_with_headers(Self::decode),
+                |page: &crate::runtime::Response<Vec<models::HookKey>>| {
+                    let page = page.body();
+                    page.len()
+                },
+            )
+    }
+
     /// Fetches every page and returns all the items.
     #[inline]
     pub fn collect_all(

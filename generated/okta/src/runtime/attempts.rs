@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::Url;
 
-use super::auth::Scheme;
 use super::client::{Client, Inner};
 use super::error::{Error, Failure, TransportError};
 use super::prepare::{address_of, UsedTokens};
+use super::provider::AuthContext;
 use super::request::Request;
 use super::response::RawResponse;
 use super::retry::{decide, is_idempotent, Attempt, Decision, Outcome, Stop, LONGEST_TIMER};
@@ -40,13 +40,24 @@ impl Deadline {
     }
 }
 
-/// Refetches, on their next use, the OAuth 2.0 tokens an attempt used.
-async fn invalidate_tokens(inner: &Inner, used_tokens: &UsedTokens) {
-    for (scheme_name, token) in used_tokens {
-        if let Some(Scheme::OAuth2(oauth)) = inner.schemes.get(scheme_name) {
-            oauth.invalidate(token).await;
+/// Asks the providers of the tokens an attempt used (and the API refused)
+/// for new ones.
+async fn refresh_tokens(
+    inner: &Inner,
+    req: &Request,
+    attempt: u32,
+    used_tokens: &UsedTokens,
+) -> Result<(), Error<Infallible>> {
+    for (scheme, token) in used_tokens {
+        if let Some(provider) = inner.schemes.get(scheme) {
+            let context = AuthContext { operation_id: req.operation_id, scheme, attempt, http: &inner.http };
+            provider
+                .refresh(token, context)
+                .await
+                .map_err(|m| Error::Auth(format!("{}: security scheme `{scheme}`: {m}", req.operation_id)))?;
         }
     }
+    Ok(())
 }
 
 /// The delay of a log record, in milliseconds.
@@ -161,10 +172,18 @@ impl Client {
             };
             let delay = match (decision, result) {
                 (Decision::Reauthenticate, _) => {
-                    // The cached token may have been revoked: fetch a new one, once.
+                    // The token may have been revoked: ask for a new one, once,
+                    // within the call's deadline.
                     reauthenticated = true;
-                    invalidate_tokens(&self.inner, &used_tokens).await;
-                    tracing::debug!(attempt, "401 with a cached access token; refetching the token");
+                    tracing::debug!(attempt, "401 with a refreshable token; refetching the token");
+                    let refresh = refresh_tokens(&self.inner, req, attempt, &used_tokens);
+                    match deadline {
+                        None => refresh.await?,
+                        Some(d) => match tokio::time::timeout_at(d.at, refresh).await {
+                            Ok(refreshed) => refreshed?,
+                            Err(_) => return Err(self.transport_error(req, &url, last_error, attempt, Some(d.limit))),
+                        },
+                    }
                     continue;
                 }
                 (Decision::RetryAfter(delay), Ok(raw)) => {

@@ -8,12 +8,14 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use futures::future::{BoxFuture, Shared};
 use futures::FutureExt as _;
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{self, HeaderName, HeaderValue};
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::error::HumanDuration;
+use super::params::{encode_component, encode_cookie_value};
+use super::provider::{Applied, AuthContext, CredentialProvider};
 use super::redact::without_userinfo;
 use super::retry::LONGEST_TIMER;
 
@@ -73,6 +75,9 @@ pub enum Credentials {
         /// The scopes to request (sent space-separated; omitted when empty).
         scopes: Vec<String>,
     },
+    /// Your own [`CredentialProvider`] (see
+    /// [`ClientBuilder::credential_provider`](super::ClientBuilder::credential_provider)).
+    Provider(Arc<dyn CredentialProvider>),
 }
 
 impl Credentials {
@@ -99,6 +104,11 @@ impl Credentials {
     /// HTTP basic credentials.
     pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
         Credentials::Basic { username: username.into(), password: SecretString::from(password.into()) }
+    }
+
+    /// Your own provider (same as [`ClientBuilder::credential_provider`](super::ClientBuilder::credential_provider)).
+    pub fn provider(provider: impl CredentialProvider) -> Self {
+        Credentials::Provider(Arc::new(provider))
     }
 
     /// OAuth 2.0 client credentials.
@@ -138,6 +148,7 @@ impl fmt::Debug for Credentials {
                 .field("client_secret", client_secret)
                 .field("scopes", scopes)
                 .finish(),
+            Credentials::Provider(provider) => f.debug_tuple("Provider").field(provider).finish(),
         }
     }
 }
@@ -146,11 +157,11 @@ impl fmt::Debug for Credentials {
 /// client has a few: searched in a line, which costs less on every call than
 /// hashing the name.
 #[derive(Default)]
-pub(crate) struct Schemes(Vec<(&'static str, Scheme)>);
+pub(crate) struct Schemes(Vec<(&'static str, Arc<dyn CredentialProvider>)>);
 
 impl Schemes {
     /// Adds (or replaces) the scheme `name`.
-    pub(crate) fn insert(&mut self, name: &'static str, scheme: Scheme) {
+    pub(crate) fn insert(&mut self, name: &'static str, scheme: Arc<dyn CredentialProvider>) {
         match self.0.binary_search_by(|(n, _)| (*n).cmp(name)) {
             Ok(found) => {
                 if let Some(entry) = self.0.get_mut(found) {
@@ -162,8 +173,8 @@ impl Schemes {
     }
 
     /// The scheme `name`, if it has credentials.
-    pub(crate) fn get(&self, name: &str) -> Option<&Scheme> {
-        self.0.iter().find(|(n, _)| *n == name).map(|(_, scheme)| scheme)
+    pub(crate) fn get(&self, name: &str) -> Option<&dyn CredentialProvider> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, scheme)| &**scheme)
     }
 
     /// Whether the scheme `name` has credentials.
@@ -172,36 +183,154 @@ impl Schemes {
     }
 
     /// Every scheme with its name, in name order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'static str, &Scheme)> {
-        self.0.iter().map(|(name, scheme)| (*name, scheme))
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'static str, &dyn CredentialProvider)> {
+        self.0.iter().map(|(name, scheme)| (*name, &**scheme))
     }
 }
 
-/// A configured security scheme, ready to be applied.
-pub(crate) enum Scheme {
-    /// An API key in a header; the value (prefix included) is marked sensitive.
-    HeaderKey { name: HeaderName, value: HeaderValue },
-    /// An API key in the query string.
-    QueryKey { name: String, value: SecretString },
-    /// An API key in a cookie.
-    CookieKey { name: String, value: SecretString },
-    /// A complete `Authorization` header value (bearer or basic), marked sensitive.
-    Authorization { kind: &'static str, value: HeaderValue },
-    /// OAuth 2.0 client credentials with a token cache.
-    OAuth2(OAuth2),
+/// An API key in a header; the value (prefix included) is marked sensitive.
+struct HeaderKey {
+    name: HeaderName,
+    value: HeaderValue,
 }
 
-impl fmt::Debug for Scheme {
+/// An API key in the query string.
+struct QueryKey {
+    name: String,
+    value: SecretString,
+}
+
+/// An API key in a cookie, after the request's cookie parameters.
+struct CookieKey {
+    name: String,
+    value: SecretString,
+}
+
+/// A complete `Authorization` header value (bearer or basic), marked sensitive.
+struct AuthorizationHeader {
+    kind: &'static str,
+    value: HeaderValue,
+}
+
+impl fmt::Debug for HeaderKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Scheme::HeaderKey { name, .. } => write!(f, "api key in header `{name}`"),
-            Scheme::QueryKey { name, .. } => write!(f, "api key in query `{name}`"),
-            Scheme::CookieKey { name, .. } => write!(f, "api key in cookie `{name}`"),
-            Scheme::Authorization { kind, .. } => write!(f, "{kind}"),
-            Scheme::OAuth2(o) => {
-                write!(f, "oauth2 client credentials ({})", without_userinfo(o.endpoint.token_url.as_str()))
+        write!(f, "api key in header `{}`", self.name)
+    }
+}
+
+impl fmt::Debug for QueryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "api key in query `{}`", self.name)
+    }
+}
+
+impl fmt::Debug for CookieKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "api key in cookie `{}`", self.name)
+    }
+}
+
+impl fmt::Debug for AuthorizationHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind)
+    }
+}
+
+impl fmt::Debug for OAuth2 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "oauth2 client credentials ({})", without_userinfo(self.endpoint.token_url.as_str()))
+    }
+}
+
+impl CredentialProvider for HeaderKey {
+    fn apply<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _: AuthContext<'a>,
+    ) -> BoxFuture<'a, Result<Applied, String>> {
+        request.headers_mut().insert(self.name.clone(), self.value.clone());
+        Box::pin(std::future::ready(Ok(Applied::fixed())))
+    }
+
+    fn secret_header(&self) -> Option<&HeaderName> {
+        Some(&self.name)
+    }
+}
+
+impl CredentialProvider for QueryKey {
+    fn apply<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _: AuthContext<'a>,
+    ) -> BoxFuture<'a, Result<Applied, String>> {
+        let url = request.url_mut();
+        let pair = format!("{}={}", encode_component(&self.name), encode_component(self.value.expose_secret()));
+        let query = match url.query() {
+            Some(q) if !q.is_empty() => format!("{q}&{pair}"),
+            _ => pair,
+        };
+        url.set_query(Some(&query));
+        Box::pin(std::future::ready(Ok(Applied::fixed())))
+    }
+
+    fn secret_query_parameter(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+}
+
+impl CredentialProvider for CookieKey {
+    fn apply<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _: AuthContext<'a>,
+    ) -> BoxFuture<'a, Result<Applied, String>> {
+        let pair = format!("{}={}", self.name, encode_cookie_value(self.value.expose_secret()));
+        let headers = request.headers_mut();
+        let cookies = match headers.get(header::COOKIE).and_then(|v| v.to_str().ok()) {
+            Some(existing) if !existing.is_empty() => format!("{existing}; {pair}"),
+            _ => pair,
+        };
+        let result = match sensitive_value(&cookies) {
+            Ok(value) => {
+                headers.insert(header::COOKIE, value);
+                Ok(Applied::fixed())
             }
-        }
+            Err(()) => Err("invalid cookie value".to_owned()),
+        };
+        Box::pin(std::future::ready(result))
+    }
+}
+
+impl CredentialProvider for AuthorizationHeader {
+    fn apply<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _: AuthContext<'a>,
+    ) -> BoxFuture<'a, Result<Applied, String>> {
+        request.headers_mut().insert(header::AUTHORIZATION, self.value.clone());
+        Box::pin(std::future::ready(Ok(Applied::fixed())))
+    }
+}
+
+impl CredentialProvider for OAuth2 {
+    fn apply<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        context: AuthContext<'a>,
+    ) -> BoxFuture<'a, Result<Applied, String>> {
+        Box::pin(async move {
+            let token = self.token(context.http).await?;
+            let value = sensitive_value(&format!("Bearer {}", token.expose_secret()))
+                .map_err(|_| "the access token is not a valid header value".to_owned())?;
+            request.headers_mut().insert(header::AUTHORIZATION, value);
+            Ok(Applied::refreshable(token))
+        })
+    }
+
+    fn refresh<'a>(&'a self, used: &'a SecretString, _: AuthContext<'a>) -> BoxFuture<'a, Result<(), String>> {
+        // The next `apply` fetches a new token (once, for every caller).
+        self.invalidate(used);
+        Box::pin(std::future::ready(Ok(())))
     }
 }
 
@@ -212,19 +341,19 @@ pub(crate) fn sensitive_value(text: &str) -> Result<HeaderValue, ()> {
     Ok(value)
 }
 
-impl Scheme {
-    /// Validates the credentials of `scheme_name`; `token_url` is the already
-    /// resolved token endpoint for OAuth 2.0, `token_timeout` bounds each
-    /// token request.
-    pub(crate) fn new(
+impl Credentials {
+    /// The provider for the credentials of `scheme_name`; `token_url` is the
+    /// already resolved token endpoint for OAuth 2.0, `token_timeout` bounds
+    /// each token request.
+    pub(crate) fn into_provider(
+        self,
         scheme_name: &str,
-        credentials: Credentials,
         token_url: Option<Url>,
         refresh_margin: Duration,
         token_timeout: Duration,
-    ) -> Result<Scheme, String> {
+    ) -> Result<Arc<dyn CredentialProvider>, String> {
         let invalid = |what: &str| format!("security scheme `{scheme_name}`: invalid {what}");
-        Ok(match credentials {
+        Ok(match self {
             Credentials::ApiKey { location, name, prefix, key } => {
                 let value = match prefix.as_deref() {
                     Some(p) if !p.is_empty() => format!("{p} {}", key.expose_secret()),
@@ -232,29 +361,29 @@ impl Scheme {
                 };
                 let value = SecretString::from(value);
                 match location {
-                    ApiKeyLocation::Header => Scheme::HeaderKey {
+                    ApiKeyLocation::Header => Arc::new(HeaderKey {
                         name: HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("header name"))?,
                         value: sensitive_value(value.expose_secret())
                             .map_err(|_| invalid("api key (not a valid header value)"))?,
-                    },
-                    ApiKeyLocation::Query => Scheme::QueryKey { name, value },
-                    ApiKeyLocation::Cookie => Scheme::CookieKey { name, value },
+                    }),
+                    ApiKeyLocation::Query => Arc::new(QueryKey { name, value }),
+                    ApiKeyLocation::Cookie => Arc::new(CookieKey { name, value }),
                 }
             }
-            Credentials::Bearer(token) => Scheme::Authorization {
+            Credentials::Bearer(token) => Arc::new(AuthorizationHeader {
                 kind: "bearer token",
                 value: sensitive_value(&format!("Bearer {}", token.expose_secret()))
                     .map_err(|_| invalid("bearer token (not a valid header value)"))?,
-            },
+            }),
             Credentials::Basic { username, password } => {
                 let encoded = base64::engine::general_purpose::STANDARD
                     .encode(format!("{username}:{}", password.expose_secret()));
-                Scheme::Authorization {
+                Arc::new(AuthorizationHeader {
                     kind: "basic",
                     value: sensitive_value(&format!("Basic {encoded}")).map_err(|_| invalid("basic credentials"))?,
-                }
+                })
             }
-            Credentials::OAuth2ClientCredentials { client_id, client_secret, scopes, .. } => Scheme::OAuth2(OAuth2 {
+            Credentials::OAuth2ClientCredentials { client_id, client_secret, scopes, .. } => Arc::new(OAuth2 {
                 endpoint: Arc::new(TokenEndpoint {
                     token_url: token_url.ok_or_else(|| invalid("token URL"))?,
                     client_id,
@@ -265,6 +394,7 @@ impl Scheme {
                 }),
                 state: Mutex::new(TokenState::default()),
             }),
+            Credentials::Provider(provider) => provider,
         })
     }
 }
@@ -307,7 +437,7 @@ struct TokenState {
 }
 
 /// OAuth 2.0 client credentials and the shared token cache.
-pub(crate) struct OAuth2 {
+struct OAuth2 {
     endpoint: Arc<TokenEndpoint>,
     /// Locked only to read or replace the state, never across a request: a
     /// caller with a fresh token never waits for a token request.
@@ -326,7 +456,7 @@ struct TokenResponse {
 impl OAuth2 {
     /// A valid access token: the cached one unless it is due for refresh,
     /// else the one of the token request in flight, else a new request's.
-    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<SecretString, String> {
+    async fn token(&self, http: &reqwest::Client) -> Result<SecretString, String> {
         let fetch = {
             let mut state = self.lock();
             if let Some(cached) = state.cached.as_ref().filter(|c| c.is_fresh()) {
@@ -356,7 +486,7 @@ impl OAuth2 {
 
     /// Drops the cached token if it is still `used` (another request may
     /// already have replaced it).
-    pub(crate) async fn invalidate(&self, used: &SecretString) {
+    fn invalidate(&self, used: &SecretString) {
         let mut state = self.lock();
         if state.cached.as_ref().is_some_and(|c| c.token.expose_secret() == used.expose_secret()) {
             state.cached = None;

@@ -12,7 +12,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Url;
 use tracing::Instrument as _;
 
-use super::auth::{Scheme, Schemes};
+use super::auth::Schemes;
 use super::error::Error;
 use super::middleware::Middleware;
 use super::redact::without_userinfo;
@@ -103,11 +103,7 @@ impl Client {
 
     /// The query parameters that carry API keys.
     pub(super) fn query_key_names(&self) -> Vec<&str> {
-        let keys = self.inner.schemes.iter().filter_map(|(_, s)| match s {
-            Scheme::QueryKey { name, .. } => Some(name.as_str()),
-            _ => None,
-        });
-        keys.collect()
+        self.inner.schemes.iter().filter_map(|(_, s)| s.secret_query_parameter()).collect()
     }
 
     /// Sends one operation request and returns the raw response for any status.

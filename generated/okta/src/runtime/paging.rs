@@ -14,6 +14,7 @@ use reqwest::Url;
 
 use super::client::{same_origin, Client};
 use super::error::Error;
+pub use super::paging_body::{BodyPaging, NextPage};
 use super::request::Request;
 use super::response::RawResponse;
 
@@ -45,6 +46,9 @@ pub enum Paging {
         /// The page size sent when the first request does not set one.
         default_limit: u64,
     },
+    /// Paging by what each page's JSON body says: a cursor, the last item's
+    /// id, a next URL or a page number (see [`BodyPaging`]).
+    Body(BodyPaging),
 }
 
 /// A stream of every item of a list operation, fetching pages as it goes.
@@ -81,19 +85,23 @@ pub async fn collect_all<T, E>(pages: Pages<T, E>) -> Result<Vec<T>, Error<E>> {
 }
 
 /// Where paging stands between two pages.
-struct Cursor {
-    request: Request,
-    /// For offset paging: the offset of `request`.
-    offset: u64,
+pub(super) struct Cursor {
+    pub(super) request: Request,
+    /// For offset paging: the offset of `request`; for page numbers, its page.
+    pub(super) offset: u64,
 }
 
 /// What a stream remembers across pages, to end when the server would not.
 #[derive(Default)]
-struct Progress {
+pub(super) struct Progress {
     /// Pages fetched so far.
-    fetched: u64,
+    pub(super) fetched: u64,
     /// The URLs fetched (link paging), at most `max_pages` of them.
-    visited: HashSet<Url>,
+    pub(super) visited: HashSet<Url>,
+    /// The cursors sent (body paging), at most `max_pages` of them.
+    pub(super) cursors: HashSet<String>,
+    /// Items received so far (page-number paging, against a total).
+    pub(super) items: u64,
     /// A digest of the body of the last page that had items.
     previous_page: Option<u64>,
 }
@@ -106,7 +114,7 @@ fn digest(body: &[u8]) -> u64 {
 }
 
 /// What the stream does next.
-enum Step<E> {
+pub(super) enum Step<E> {
     /// Fetch the page described by the cursor.
     Fetch(Box<Cursor>),
     /// Report this error (the previous page's items have been yielded).
@@ -138,6 +146,7 @@ fn next_link<E>(raw: &RawResponse, current: &Url) -> Result<Option<Url>, Error<E
 fn first_cursor(mut first: Request, paging: Paging) -> Cursor {
     let offset = match paging {
         Paging::LinkHeader => 0,
+        Paging::Body(body) => return body.first_cursor(first),
         Paging::Offset { offset_param, limit_param, default_limit } => {
             if first.query_value(limit_param).and_then(|v| v.parse::<u64>().ok()).is_none() {
                 first.set_query(limit_param, &default_limit);
@@ -158,6 +167,7 @@ fn repeated_page<E>(operation: &str, paging: Paging, page: u64) -> Error<E> {
             page,
             match paging {
                 Paging::LinkHeader => "next-page link".to_owned(),
+                Paging::Body(body) => body.advanced_by(),
                 Paging::Offset { offset_param, .. } => format!("`{offset_param}` parameter"),
             }
         ),
@@ -166,7 +176,12 @@ fn repeated_page<E>(operation: &str, paging: Paging, page: u64) -> Error<E> {
 
 /// Link paging, after a page: its `rel="next"` link (`link`) is the next
 /// page, unless it leaves the base URL's origin or was fetched already.
-fn next_by_link<E>(link: Result<Option<Url>, Error<E>>, request: Request, progress: &Progress, base: &Url) -> Step<E> {
+pub(super) fn next_by_link<E>(
+    link: Result<Option<Url>, Error<E>>,
+    request: Request,
+    progress: &Progress,
+    base: &Url,
+) -> Step<E> {
     let operation = request.operation_id;
     match link {
         Err(err) => Step::Fail(err),
@@ -237,11 +252,29 @@ impl Client {
         T: Send + 'static,
         E: Send + 'static,
     {
+        let pages = self.paginate_pages(first, paging, decode, Vec::len);
+        let items = pages.inner.map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten();
+        Pages { inner: items.boxed() }
+    }
+
+    /// Streams every page of a list operation, whole: what `decode` makes of
+    /// each page's response (any status), such as the body with its headers.
+    /// `count` says how many items a decoded page holds (an empty page ends
+    /// offset, page-number and body-cursor paging).
+    pub fn paginate_pages<P, E>(
+        &self,
+        first: Request,
+        paging: Paging,
+        decode: fn(RawResponse) -> Result<P, Error<E>>,
+        count: fn(&P) -> usize,
+    ) -> Pages<P, E>
+    where
+        P: Send + 'static,
+        E: Send + 'static,
+    {
         let client = self.clone();
         let start = Step::Fetch(Box::new(first_cursor(first, paging)));
-        let max_pages = client.max_pages();
-
-        let pages = stream::try_unfold((start, Progress::default()), move |(step, mut progress)| {
+        let pages = stream::try_unfold((start, Progress::default()), move |(step, progress)| {
             let client = client.clone();
             async move {
                 let cursor = match step {
@@ -250,39 +283,58 @@ impl Client {
                     Step::Fail(err) => return Err(err),
                     Step::Done => return Ok(None),
                 };
-                let operation = cursor.request.operation_id;
-                let current_url =
-                    cursor.request.url(client.base()).map_err(|m| Error::invalid_request(operation, m))?;
-                let raw = client.dispatch(cursor.request.clone()).await.map_err(Error::widen)?;
-                progress.fetched = progress.fetched.saturating_add(1);
-                let link = match paging {
-                    Paging::LinkHeader => next_link::<E>(&raw, &current_url),
-                    Paging::Offset { .. } => Ok(None),
-                };
-                let page_digest = digest(raw.body());
-                if let Paging::LinkHeader = paging {
-                    progress.visited.insert(current_url);
-                }
-                let items = decode(raw)?;
-                if !items.is_empty() {
-                    // Its items were all yielded with the page before: not again.
-                    if progress.previous_page == Some(page_digest) {
-                        return Err(repeated_page(operation, paging, progress.fetched));
-                    }
-                    progress.previous_page = Some(page_digest);
-                }
-                let next = match paging {
-                    Paging::LinkHeader => next_by_link(link, cursor.request, &progress, client.base()),
-                    Paging::Offset { offset_param, .. } => {
-                        let received = u64::try_from(items.len()).unwrap_or(u64::MAX);
-                        next_by_offset(cursor, received, offset_param)
-                    }
-                };
-                let next = within_max_pages(next, progress.fetched, max_pages, operation);
-                Ok(Some((items, (next, progress))))
+                fetch_page(&client, cursor, progress, paging, decode, count).await.map(Some)
             }
         });
-        let items = pages.map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten();
-        Pages { inner: items.boxed() }
+        Pages { inner: pages.boxed() }
     }
+}
+
+/// Fetches the page `cursor` describes, and decides what comes after it.
+async fn fetch_page<P, E>(
+    client: &Client,
+    cursor: Cursor,
+    mut progress: Progress,
+    paging: Paging,
+    decode: fn(RawResponse) -> Result<P, Error<E>>,
+    count: fn(&P) -> usize,
+) -> Result<(P, (Step<E>, Progress)), Error<E>> {
+    let operation = cursor.request.operation_id;
+    let current_url = cursor.request.url(client.base()).map_err(|m| Error::invalid_request(operation, m))?;
+    let raw = client.dispatch(cursor.request.clone()).await.map_err(Error::widen)?;
+    progress.fetched = progress.fetched.saturating_add(1);
+    let link = match paging {
+        Paging::LinkHeader => next_link::<E>(&raw, &current_url),
+        Paging::Offset { .. } | Paging::Body(_) => Ok(None),
+    };
+    // Read before `decode` takes the response; a body that is not JSON fails there.
+    let body_info = match paging {
+        Paging::Body(body) => Some(body.read_page(raw.body())),
+        Paging::LinkHeader | Paging::Offset { .. } => None,
+    };
+    let page_digest = digest(raw.body());
+    if !matches!(paging, Paging::Offset { .. }) {
+        progress.visited.insert(current_url.clone());
+    }
+    let page = decode(raw)?;
+    let received = count(&page);
+    if received > 0 {
+        // Its items were all yielded with the page before: not again.
+        if progress.previous_page == Some(page_digest) {
+            return Err(repeated_page(operation, paging, progress.fetched));
+        }
+        progress.previous_page = Some(page_digest);
+    }
+    let received = u64::try_from(received).unwrap_or(u64::MAX);
+    progress.items = progress.items.saturating_add(received);
+    let next = match (paging, body_info) {
+        (Paging::LinkHeader, _) => next_by_link(link, cursor.request, &progress, client.base()),
+        (Paging::Offset { offset_param, .. }, _) => next_by_offset(cursor, received, offset_param),
+        (Paging::Body(body), Some(info)) => {
+            body.next_step(cursor, info, received, &mut progress, &current_url, client.base())
+        }
+        (Paging::Body(_), None) => Step::Done,
+    };
+    let next = within_max_pages(next, progress.fetched, client.max_pages(), operation);
+    Ok((page, (next, progress)))
 }

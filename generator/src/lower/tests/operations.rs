@@ -170,3 +170,41 @@ components:
     assert_eq!(success("notVendor"), (Ty::Binary, BodyRead::Stream));
     assert_eq!(success("untyped"), (Ty::Binary, BodyRead::Stream));
 }
+
+#[test]
+fn streamed_bodies_are_found_with_their_item_type() {
+    let (api, _) = lower_spec(
+        "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /chat:
+    post:
+      operationId: chat
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json: {schema: {type: string}}
+            text/event-stream: {schema: {type: integer}}
+  /export:
+    get:
+      operationId: export
+      responses:
+        '200':
+          description: ok
+          content:
+            application/x-ndjson: {schema: {type: string}, itemSchema: {type: boolean}}
+  /plain:
+    get:
+      operationId: plain
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: string}}}}
+",
+    );
+    let chat = operation(&api, "chat");
+    assert_eq!(chat.streamed, Some(crate::ir::Streamed { framing: crate::ir::Framing::EventStream, item: Ty::I64 }));
+    assert!(matches!(&chat.success, Success::Single { ty: Ty::String, read: BodyRead::Json }), "send() keeps the JSON");
+    let export = operation(&api, "export").streamed.clone();
+    assert_eq!(export, Some(crate::ir::Streamed { framing: crate::ir::Framing::JsonLines, item: Ty::Bool }));
+    assert_eq!(operation(&api, "plain").streamed, None);
+}

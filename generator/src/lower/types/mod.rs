@@ -83,6 +83,11 @@ pub struct TypeLowering<'a> {
 }
 
 impl<'a> TypeLowering<'a> {
+    /// The generator's settings.
+    pub fn settings(&self) -> &'a Settings {
+        self.settings
+    }
+
     /// Names every component schema up front (in document order, so
     /// collisions resolve the same way every time).
     pub fn new(raw: &'a Value, api: &'a openapiv3::OpenAPI, settings: &'a Settings) -> Self {

@@ -1,0 +1,216 @@
+//! Which list operations page, and how: from the query parameters and the
+//! success body's schema (read in the spec's JSON, references followed),
+//! unless the settings or an extension state it (`paging_override.rs`). Conservative: a scheme is
+//! chosen only when both its request parameter and its body field are
+//! there, and every operation with a list answer gets a note saying why.
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::Diagnostic;
+use crate::http::HttpMethod;
+use crate::ir::{NextPage, Paging, Param, ParamLocation, Success, Ty};
+use crate::load::resolve_local;
+use crate::settings::Settings;
+
+/// The wrapper fields that hold a page's items, in order of preference.
+const ITEM_FIELDS: &[&str] = &["data", "items", "results", "values", "value", "entries"];
+/// Body cursors, each with the query parameters that take it back.
+const CURSORS: &[(&[&str], &[&str])] = &[
+    (&["next_cursor"], &["cursor", "start_cursor", "next_cursor"]),
+    (&["nextCursor"], &["cursor", "nextCursor"]),
+    (&["response_metadata", "next_cursor"], &["cursor"]),
+    (&["meta", "next_cursor"], &["cursor"]),
+    (&["nextPageToken"], &["pageToken"]),
+    (&["next_page_token"], &["page_token"]),
+    (&["next_marker"], &["marker"]),
+];
+/// Where a next page's URL stands in a body.
+const NEXT_URLS: &[&[&str]] =
+    &[&["links", "next"], &["_links", "next", "href"], &["links", "pages", "next"], &["nextLink"], &["next"]];
+/// Total item counts beside a page number.
+const TOTALS: &[&str] = &["total_count", "totalCount", "total"];
+
+/// How the operation pages, if it does, and a note saying what was decided and why.
+pub(super) fn detect_paging(
+    raw: &Value,
+    settings: &Settings,
+    op_id: &str,
+    op_pointer: &str,
+    method: HttpMethod,
+    params: &[Param],
+    success: &Success,
+) -> (Option<Paging>, Option<Diagnostic>) {
+    let op = raw.pointer(op_pointer);
+    if let Some(stated) = super::paging_override::stated_paging(raw, op, op_id, settings, params, success) {
+        return match stated.paging {
+            Ok(paging) => {
+                let text = describe(paging.as_ref(), &format!("as {} states", stated.source));
+                (paging, Some(Diagnostic::lossless(op_pointer, text)))
+            }
+            Err(why) => {
+                (None, Some(Diagnostic::lossy(op_pointer, format!("not paged: {} does not fit: {why}", stated.source))))
+            }
+        };
+    }
+    let schema = op.and_then(|op| success_schema(raw, op));
+    let is_bare_list = matches!(success, Success::Single { ty: Ty::Vec(_), .. });
+    let wrapped = schema.as_ref().and_then(|s| items_field(raw, s));
+    if !is_bare_list && wrapped.is_none() {
+        return (None, None);
+    }
+    let note = |text: String| Some(Diagnostic::lossless(op_pointer, text));
+    if method != HttpMethod::Get {
+        return (None, note(format!("not paged: a list answer to {method} (only GET lists are streamed)")));
+    }
+    let query = |names: &[&str]| {
+        params.iter().find(|p| p.location == ParamLocation::Query && names.contains(&p.wire_name.as_str()))
+    };
+    if is_bare_list {
+        let paging = offset_paging(params).unwrap_or(Paging::LinkHeader);
+        return (Some(paging.clone()), note(describe(Some(&paging), "a bare list answer")));
+    }
+    let (Some(schema), Some(items)) = (schema, wrapped) else { return (None, None) };
+    let has_more = ["has_more", "hasMore"]
+        .into_iter()
+        .find(|name| field_at(raw, &schema, &[name]).is_some_and(|s| is_type(&s, "boolean")))
+        .map(str::to_owned);
+    let body = |next| Paging::Body { items: Some(items.clone()), next, has_more: has_more.clone() };
+    let cursor = CURSORS.iter().find_map(|(field, params)| {
+        let param = query(params)?;
+        field_at(raw, &schema, field).filter(|s| is_type(s, "string"))?;
+        Some(NextPage::Cursor { field: owned(field), param: param.wire_name.clone() })
+    });
+    let last_item = (has_more.is_some() && item_has_id(raw, &schema, &items))
+        .then(|| query(&["starting_after", "after"]))
+        .flatten()
+        .map(|param| NextPage::LastItem { field: "id".into(), param: param.wire_name.clone() });
+    let next_url = NEXT_URLS
+        .iter()
+        .find(|field| field_at(raw, &schema, field).is_some_and(|s| is_type(&s, "string")))
+        .map(|field| NextPage::Url { field: owned(field) });
+    let page_number = query(&["page"]).filter(|p| matches!(p.ty, Ty::I32 | Ty::I64)).map(|param| {
+        let total = TOTALS.iter().find(|t| field_at(raw, &schema, &[t]).is_some_and(|s| is_type(&s, "integer")));
+        NextPage::PageNumber { param: param.wire_name.clone(), first: 1, total: total.map(|t| vec![(*t).to_owned()]) }
+    });
+    let paging = cursor.or(last_item).or(next_url).or(page_number).map(body);
+    let why = format!("the list in `{items}` of its answer");
+    let text = match &paging {
+        Some(_) => describe(paging.as_ref(), &why),
+        None => {
+            format!("not paged: {why} comes with no cursor, next URL or page number that a query parameter takes back")
+        }
+    };
+    (paging, note(text))
+}
+
+/// The note's text for a decision.
+fn describe(paging: Option<&Paging>, why: &str) -> String {
+    let how = match paging {
+        None => return format!("not paged: {why}"),
+        Some(Paging::LinkHeader) => "by `Link` headers".to_owned(),
+        Some(Paging::Offset { offset_param, limit_param, .. }) => format!("by `{offset_param}`/`{limit_param}`"),
+        Some(Paging::Body { next, has_more, .. }) => {
+            let until = has_more.as_ref().map(|h| format!(" until `{h}` is false")).unwrap_or_default();
+            match next {
+                NextPage::Cursor { field, param } => {
+                    format!("by the cursor `{}` sent as `{param}`{until}", field.join("."))
+                }
+                NextPage::LastItem { field, param } => format!("by the last item's `{field}` sent as `{param}`{until}"),
+                NextPage::Url { field } => format!("by the next URL in `{}`{until}", field.join(".")),
+                NextPage::PageNumber { param, total, .. } => format!(
+                    "by the page number `{param}`{}",
+                    total.as_ref().map(|t| format!(" up to the total in `{}`", t.join("."))).unwrap_or_default()
+                ),
+            }
+        }
+    };
+    format!("paged {how}: {why}")
+}
+
+fn owned(path: &[&str]) -> Vec<String> {
+    path.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// `skip`/`offset` with `count`/`limit`/`top` integer query parameters.
+fn offset_paging(params: &[Param]) -> Option<Paging> {
+    let query_int = |names: &[&str]| {
+        params.iter().find(|p| {
+            p.location == ParamLocation::Query
+                && matches!(p.ty, Ty::I32 | Ty::I64)
+                && names.contains(&p.wire_name.to_ascii_lowercase().as_str())
+        })
+    };
+    let (offset, limit) = (query_int(&["skip", "offset"])?, query_int(&["count", "limit", "top"])?);
+    let default_limit = limit.default.as_deref().and_then(|d| d.parse().ok()).unwrap_or(100);
+    Some(Paging::Offset { offset_param: offset.wire_name.clone(), limit_param: limit.wire_name.clone(), default_limit })
+}
+
+/// The JSON schema of the first 2xx response (`200` before `2XX`), references followed.
+pub(super) fn success_schema(raw: &Value, op: &Value) -> Option<Value> {
+    let responses = op.get("responses")?.as_object()?;
+    let response = ["200", "2XX", "2xx"].iter().find_map(|code| responses.get(*code))?;
+    let response = follow(raw, response)?;
+    let content = response.get("content")?.as_object()?;
+    let media = content.iter().find(|(media, _)| media.contains("json")).map(|(_, m)| m)?;
+    follow(raw, media.get("schema")?).cloned()
+}
+
+/// `value`, or what its `$ref` chain leads to.
+fn follow<'a>(raw: &'a Value, mut value: &'a Value) -> Option<&'a Value> {
+    for _ in 0..16 {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => value = resolve_local(raw, reference)?,
+            None => return Some(value),
+        }
+    }
+    None
+}
+
+/// The properties of an object schema, with those of its `allOf` members.
+fn properties<'a>(raw: &'a Value, schema: &'a Value, depth: usize) -> Map<String, Value> {
+    let mut merged = Map::new();
+    let Some(schema) = follow(raw, schema) else { return merged };
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        merged.extend(props.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    if depth < 8 {
+        for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            merged.extend(properties(raw, member, depth + 1));
+        }
+    }
+    merged
+}
+
+/// The schema at `path` of properties below `schema`.
+pub(super) fn field_at(raw: &Value, schema: &Value, path: &[&str]) -> Option<Value> {
+    let mut current = schema.clone();
+    for name in path {
+        let next = properties(raw, &current, 0).get(*name)?.clone();
+        current = follow(raw, &next)?.clone();
+    }
+    Some(current)
+}
+
+/// Whether a schema has the type (`type: X`, or `[X, "null"]` as 3.1 writes it).
+pub(super) fn is_type(schema: &Value, ty: &str) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == ty,
+        Some(Value::Array(types)) => types.iter().any(|t| t == ty),
+        _ => false,
+    }
+}
+
+/// The first wrapper field holding a list.
+fn items_field(raw: &Value, schema: &Value) -> Option<String> {
+    ITEM_FIELDS
+        .iter()
+        .find(|f| field_at(raw, schema, &[f]).is_some_and(|s| is_type(&s, "array")))
+        .map(|f| (*f).to_owned())
+}
+
+/// Whether the items of the list in `items` have an `id`.
+fn item_has_id(raw: &Value, schema: &Value, items: &str) -> bool {
+    let Some(list) = field_at(raw, schema, &[items]) else { return false };
+    let Some(item) = list.get("items").and_then(|i| follow(raw, i)) else { return false };
+    properties(raw, item, 0).contains_key("id")
+}
