@@ -103,17 +103,5 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Escapes one reference token of a JSON pointer (`~` -> `~0`, `/` -> `~1`).
-pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Undoes [`escape_pointer_token`].
-pub fn unescape_pointer_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-/// Appends a token to a JSON pointer.
-pub fn pointer_join(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_pointer_token(token))
-}
+// Pointer spelling lives with the pointer type; diagnostics name places by pointer.
+pub use crate::pointer::{escape_pointer_token, pointer_join, unescape_pointer_token};

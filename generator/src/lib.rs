@@ -34,6 +34,7 @@ pub mod naming;
 pub mod output;
 pub mod parallel;
 mod pipeline;
+pub mod pointer;
 pub mod project;
 pub mod render;
 pub mod settings;

@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 /// Each module, bottom to top, with the modules it may use.
 const LAYERS: &[(&str, &[&str])] = &[
     // Vocabulary shared by every stage; none uses another module.
-    ("diagnostics", &[]),
+    ("pointer", &[]),
+    ("diagnostics", &["pointer"]),
     ("http", &[]),
     ("graph", &[]),
     ("parallel", &[]),
@@ -29,13 +30,13 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("markdown", &["format"]),
     ("settings", &["naming"]),
     // Stage 1: text -> document.
-    ("load", &["diagnostics", "graph", "http", "naming"]),
+    ("load", &["pointer", "diagnostics", "graph", "http", "naming"]),
     // The IR knows no stage.
     ("ir", &["http"]),
     // Stage 2b: the facts that need the whole IR, written into it.
     ("analyse", &["graph", "naming", "ir"]),
     // Stage 2: document -> IR.
-    ("lower", &["diagnostics", "graph", "http", "naming", "markdown", "settings", "load", "ir"]),
+    ("lower", &["pointer", "diagnostics", "graph", "http", "naming", "markdown", "settings", "load", "ir"]),
     // Stage 3: IR -> tokens; it never sees the document.
     ("render", &["diagnostics", "http", "naming", "format", "markdown", "settings", "ir"]),
     // The order of the stages.

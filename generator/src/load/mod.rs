@@ -13,6 +13,7 @@ pub mod bundle;
 pub mod locate;
 pub mod normalize;
 pub mod overlay;
+pub mod refs;
 mod schema_check;
 pub mod select;
 pub mod swagger2;
@@ -21,9 +22,10 @@ mod yaml;
 use schema_check::check_schemas;
 pub use yaml::parse_yaml;
 
-use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
+use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::graph::strongly_connected;
 use crate::http::HttpMethod;
+use crate::pointer::JsonPointer;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -310,16 +312,13 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     pointer
 }
 
-/// Resolves a local reference (`#/a/b`) in `raw`.
-pub fn resolve_local<'a>(raw: &'a Value, reference: &str) -> Option<&'a Value> {
-    raw.pointer(&local_pointer(reference)?)
-}
-
-/// Every `$ref` must be local and resolve; chains of pure references (and
-/// `allOf` lists, which merge their members) must not loop back.
+/// Every `$ref` must be local and resolve, and reach something that is no
+/// reference within [`refs::MAX_REFERENCE_HOPS`]; chains of pure references
+/// (and `allOf` lists, which merge their members) must not loop back.
 fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
     let mut refs = Vec::new();
     collect_refs(raw, &mut Vec::new(), &mut refs);
+    let mut too_long = Vec::new();
     for (pointer, target) in &refs {
         if !target.starts_with('#') {
             diagnostics.push(Diagnostic::error(
@@ -329,11 +328,35 @@ fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
                      (`openapi-rs generate`, `generator::project`) to read the files it refers to"
                 ),
             ));
-        } else if resolve_local(raw, target).is_none() {
+        } else if refs::target(raw, target).is_err() {
             diagnostics.push(Diagnostic::error(pointer.clone(), format!("unresolved reference `{target}`")));
+        } else if let Err(error @ refs::RefError::TooLong(_)) = refs::resolve(raw, target) {
+            too_long.push((pointer, error));
+        }
+        // A missing target further down the chain is reported at its own
+        // `$ref`, a cycle by `check_alias_cycles`, once per group.
+    }
+    report_long_chains(too_long, diagnostics);
+    check_alias_cycles(raw, &refs, diagnostics);
+}
+
+/// A chain too long is reported where it starts: at each `$ref` whose node
+/// no other long chain passes through.
+fn report_long_chains(too_long: Vec<(&String, refs::RefError)>, diagnostics: &mut Vec<Diagnostic>) {
+    let passed: BTreeSet<&str> = too_long
+        .iter()
+        .filter_map(|(_, error)| match error {
+            refs::RefError::TooLong(chain) => Some(chain.iter().map(JsonPointer::as_str)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    for (pointer, error) in &too_long {
+        let node = pointer.strip_suffix("/$ref").unwrap_or(pointer);
+        if !passed.contains(node) {
+            diagnostics.push(Diagnostic::error((*pointer).clone(), error.to_string()));
         }
     }
-    check_alias_cycles(raw, &refs, diagnostics);
 }
 
 /// Every `$ref` in the document with the pointer of its `$ref` key. The
@@ -396,6 +419,7 @@ fn collect_refs<'v>(node: &'v Value, path: &mut Vec<&'v str>, out: &mut Vec<(Str
 /// of such schemas is reported once, with one of its cycles.
 fn check_alias_cycles(raw: &Value, refs: &[(String, String)], diagnostics: &mut Vec<Diagnostic>) {
     // Nodes are JSON pointers; an edge says "is (part) the schema at".
+    let local_pointer = |reference: &str| JsonPointer::from_reference(reference).map(String::from);
     let mut work: Vec<String> = refs.iter().filter_map(|(_, target)| local_pointer(target)).collect();
     if let Some(schemas) = raw.pointer("/components/schemas").and_then(Value::as_object) {
         work.extend(schemas.keys().map(|name| pointer_join("/components/schemas", name)));
@@ -462,19 +486,10 @@ fn check_alias_cycles(raw: &Value, refs: &[(String, String)], diagnostics: &mut 
     }
 }
 
-/// The JSON pointer a local reference (`#/a/b`) stands for.
-pub fn local_pointer(reference: &str) -> Option<String> {
-    let pointer = reference.strip_prefix('#')?;
-    // References may percent-encode characters (`#/paths/~1pets~1%7Bid%7D`).
-    Some(percent_encoding::percent_decode_str(pointer).decode_utf8_lossy().into_owned())
-}
-
 /// A component schema by its name, anything else by its pointer.
 fn schema_label(pointer: &str) -> String {
-    match pointer.strip_prefix("/components/schemas/") {
-        Some(name) if !name.contains('/') => unescape_pointer_token(name),
-        _ => format!("#{pointer}"),
-    }
+    let pointer = JsonPointer::parse(pointer).unwrap_or_default();
+    pointer.component_name("/components/schemas").unwrap_or_else(|| pointer.to_reference())
 }
 
 fn check_operation_ids(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
@@ -506,13 +521,6 @@ fn check_operation_ids(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percent_encoded_reference_tokens_are_decoded() {
-        let raw = serde_json::json!({"paths": {"/pets/{id}": {"x": 1}}, "a%2": 2});
-        assert_eq!(resolve_local(&raw, "#/paths/~1pets~1%7Bid%7D/x"), Some(&serde_json::json!(1)));
-        assert_eq!(resolve_local(&raw, "#/a%2"), Some(&serde_json::json!(2)), "an incomplete escape stays as written");
-    }
 
     #[test]
     fn depth_counts_the_root_as_level_one_and_stops_past_the_limit() {

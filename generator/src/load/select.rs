@@ -6,9 +6,8 @@
 //! Removing nodes moves no other node, so every later diagnostic's pointer
 //! still names the same place in the user's text.
 
-use super::local_pointer;
-use crate::diagnostics::unescape_pointer_token;
 use crate::http::HttpMethod;
+use crate::pointer::JsonPointer;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -80,8 +79,8 @@ fn prune_components(raw: &mut Value) {
         }
     }
     while let Some(target) = pending.pop() {
-        let Some(pointer) = local_pointer(&target) else { continue };
-        let mut tokens = pointer.split('/').skip(1).map(unescape_pointer_token);
+        let Some(pointer) = JsonPointer::from_reference(&target) else { continue };
+        let mut tokens = pointer.tokens();
         let (Some(root), Some(section), Some(name)) = (tokens.next(), tokens.next(), tokens.next()) else { continue };
         if root != "components" || !reached.insert((section.clone(), name.clone())) {
             continue;

@@ -7,32 +7,67 @@ use crate::ir::{
     BodyEncoding, BodyRead, Docs, Framing, Operation, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch,
     Streamed, Success, SuccessVariant, Ty, TypeKind,
 };
-use crate::load::resolve_local;
+use crate::load::refs;
 use crate::naming::{snake_name, type_name, UniqueNames, BUILDER_MEMBERS};
 use indexmap::IndexMap;
-use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode};
+use openapiv3::{
+    Components, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Resolves a component (parameter, request body, response) that may be a reference.
-fn resolve<'a, T: DeserializeOwned + Clone>(
-    raw: &Value,
+/// A kind of object `components` holds by name.
+trait Component: DeserializeOwned + Clone {
+    /// Where its components stand (`/components/parameters`).
+    const SECTION: &'static str;
+    /// Its map in the typed document.
+    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>>;
+}
+
+impl Component for Parameter {
+    const SECTION: &'static str = "/components/parameters";
+    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.parameters
+    }
+}
+
+impl Component for openapiv3::RequestBody {
+    const SECTION: &'static str = "/components/requestBodies";
+    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.request_bodies
+    }
+}
+
+impl Component for Response {
+    const SECTION: &'static str = "/components/responses";
+    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.responses
+    }
+}
+
+/// Resolves a parameter, request body or response that may be a reference
+/// (through [`refs::resolve`], whose failures load has reported). A chain
+/// ending at a component of the same kind borrows it from the typed
+/// document; one ending elsewhere (`#/paths/...`) is read from the JSON.
+fn resolve<'a, T: Component>(
+    document: (&Value, &'a OpenAPI),
     item: &'a ReferenceOr<T>,
     pointer: &str,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<std::borrow::Cow<'a, T>> {
+    let (raw, api) = document;
     match item {
         ReferenceOr::Item(value) => Some(std::borrow::Cow::Borrowed(value)),
         ReferenceOr::Reference { reference } => {
-            // Follow reference chains (a reference to a reference) a bounded number of times.
-            let mut target = resolve_local(raw, reference)?;
-            for _ in 0..16 {
-                match target.get("$ref").and_then(Value::as_str) {
-                    Some(next) => target = resolve_local(raw, next)?,
-                    None => break,
-                }
+            let target = refs::resolve(raw, reference).ok()?;
+            let typed = target.pointer.component_name(T::SECTION).and_then(|name| {
+                let components = api.components.as_ref()?;
+                T::section(components).get(&name)
+            });
+            if let Some(ReferenceOr::Item(value)) = typed {
+                return Some(std::borrow::Cow::Borrowed(value));
             }
-            match serde_json::from_value::<T>(target.clone()) {
+            match serde_json::from_value::<T>(target.value.clone()) {
                 Ok(value) => Some(std::borrow::Cow::Owned(value)),
                 Err(err) => {
                     warnings
@@ -78,7 +113,7 @@ pub fn lower_operation(
     let all = site.path_params.iter().map(|p| (p, "parameters")).chain(op.parameters.iter().map(|p| (p, "op")));
     for (index, (param, _)) in all.enumerate() {
         let pointer = pointer_join(&site.pointer, &format!("parameters/{index}"));
-        if let Some(param) = resolve(raw, param, &pointer, warnings) {
+        if let Some(param) = resolve((raw, api), param, &pointer, warnings) {
             let param = param.into_owned();
             let key = (param.parameter_data_ref().name.clone(), location_key(&param));
             by_key.insert(key, param);
@@ -95,15 +130,15 @@ pub fn lower_operation(
 
     let body = op.request_body.as_ref().and_then(|body| {
         let pointer = pointer_join(&site.pointer, "requestBody");
-        let body = resolve(raw, body, &pointer, warnings)?;
+        let body = resolve((raw, api), body, &pointer, warnings)?;
         lower_body(types, &body, &builder_name, &pointer, warnings)
     });
 
-    let (success, error_ty) = lower_responses(types, raw, op, &builder_name, &site.pointer, warnings);
+    let (success, error_ty) = lower_responses(types, (raw, api), op, &builder_name, &site.pointer, warnings);
     let (paging, paging_note) =
         super::paging::detect_paging(raw, types.settings(), &id, &site.pointer, site.method, &params, &success);
     warnings.extend(paging_note);
-    let streamed = streamed_body(types, raw, op, &builder_name, &site.pointer, warnings);
+    let streamed = streamed_body(types, (raw, api), op, &builder_name, &site.pointer, warnings);
 
     let security = op.security.as_ref().or(api.security.as_ref()).map(|reqs| {
         let alternatives: Vec<Vec<String>> = reqs.iter().map(|req| req.keys().cloned().collect()).collect();
@@ -312,21 +347,22 @@ struct Outcome {
     description: String,
 }
 
-fn lower_responses(
+fn lower_responses<'a>(
     types: &mut TypeLowering<'_>,
-    raw: &Value,
-    op: &openapiv3::Operation,
+    document: (&Value, &'a OpenAPI),
+    op: &'a openapiv3::Operation,
     builder: &str,
     op_pointer: &str,
     warnings: &mut Vec<Diagnostic>,
 ) -> (Success, Ty) {
+    let (raw, api) = document;
     let responses_pointer = pointer_join(op_pointer, "responses");
     let mut successes = Vec::new();
     let mut errors = Vec::new();
     let several_success = op.responses.responses.keys().filter(|code| is_success(code)).count() > 1;
     for (code, response) in &op.responses.responses {
         let pointer = pointer_join(&responses_pointer, &code.to_string());
-        let Some(response) = resolve(raw, response, &pointer, warnings) else { continue };
+        let Some(response) = resolve((raw, api), response, &pointer, warnings) else { continue };
         let status = match code {
             StatusCode::Code(n) => StatusMatch::Code(*n),
             StatusCode::Range(n) => StatusMatch::Range(*n),
@@ -346,7 +382,7 @@ fn lower_responses(
     }
     let default = op.responses.default.as_ref().and_then(|d| {
         let pointer = pointer_join(&responses_pointer, "default");
-        let response = resolve(raw, d, &pointer, warnings)?;
+        let response = resolve((raw, api), d, &pointer, warnings)?;
         Some(response_body(types, &response, &format!("{builder}Default"), &pointer))
     });
     if let Some(default) = &default {
@@ -464,18 +500,19 @@ fn framing(media_type: &str) -> Option<Framing> {
 /// The first success response content that streams: its framing and item
 /// type (OpenAPI 3.2's `itemSchema` where given, else the `schema`; an
 /// item with neither is any JSON).
-fn streamed_body(
+fn streamed_body<'a>(
     types: &mut TypeLowering<'_>,
-    raw: &Value,
-    op: &openapiv3::Operation,
+    document: (&Value, &'a OpenAPI),
+    op: &'a openapiv3::Operation,
     builder: &str,
     op_pointer: &str,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<Streamed> {
+    let (raw, api) = document;
     let responses_pointer = pointer_join(op_pointer, "responses");
     for (code, response) in op.responses.responses.iter().filter(|(code, _)| is_success(code)) {
         let pointer = pointer_join(&responses_pointer, &code.to_string());
-        let Some(response) = resolve(raw, response, &pointer, warnings) else { continue };
+        let Some(response) = resolve((raw, api), response, &pointer, warnings) else { continue };
         for (media_type, media) in &response.content {
             let Some(framing) = framing(media_type) else { continue };
             let media_pointer = pointer_join(&pointer_join(&pointer, "content"), media_type);

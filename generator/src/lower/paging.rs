@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::diagnostics::Diagnostic;
 use crate::http::HttpMethod;
 use crate::ir::{NextPage, Paging, Param, ParamLocation, Success, Ty};
-use crate::load::resolve_local;
+use crate::load::refs;
 use crate::settings::Settings;
 
 /// The wrapper fields that hold a page's items, in order of preference.
@@ -156,14 +156,11 @@ pub(super) fn success_schema(raw: &Value, op: &Value) -> Option<Value> {
 }
 
 /// `value`, or what its `$ref` chain leads to.
-fn follow<'a>(raw: &'a Value, mut value: &'a Value) -> Option<&'a Value> {
-    for _ in 0..16 {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => value = resolve_local(raw, reference)?,
-            None => return Some(value),
-        }
+fn follow<'a>(raw: &'a Value, value: &'a Value) -> Option<&'a Value> {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => refs::resolve(raw, reference).ok().map(|resolved| resolved.value),
+        None => Some(value),
     }
-    None
 }
 
 /// The properties of an object schema, with those of its `allOf` members.

@@ -13,10 +13,11 @@
 mod objects;
 mod unions;
 
-use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
+use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{Docs, EnumValue, EnumVariant, Ty, TypeDef, TypeId, TypeKind};
-use crate::load::resolve_local;
+use crate::load::refs;
 use crate::naming::{type_name, variant_name, UniqueNames};
+use crate::pointer::JsonPointer;
 use crate::settings::Settings;
 use indexmap::IndexMap;
 use openapiv3::{
@@ -180,8 +181,8 @@ impl<'a> TypeLowering<'a> {
     }
 
     fn lower_reference(&mut self, reference: &str, hint: &str, pointer: &str) -> Lowered {
-        let target = crate::load::local_pointer(reference);
-        if let Some(key) = target.as_deref().and_then(component_key) {
+        let target = JsonPointer::from_reference(reference);
+        if let Some(key) = target.as_ref().and_then(component_key) {
             if let Some(&id) = self.component_types.get(&key) {
                 let nullable = matches!(self.component(&key), Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
                 return Lowered { ty: Ty::Named(id), nullable };
@@ -191,22 +192,23 @@ impl<'a> TypeLowering<'a> {
         // resolves, and that references do not loop among themselves): lower
         // what it points at, once, as the schema standing there.
         let Some(target) = target else { return self.not_a_schema(reference, pointer) };
-        if let Some(known) = self.recall(&target) {
+        if let Some(known) = self.recall(target.as_str()) {
             return known;
         }
-        match resolve_local(self.raw, reference).map(|v| serde_json::from_value::<ReferenceOr<Schema>>(v.clone())) {
+        let node = refs::target(self.raw, reference).ok();
+        match node.map(|(_, node)| serde_json::from_value::<ReferenceOr<Schema>>(node.clone())) {
             Some(Ok(ReferenceOr::Item(schema))) => {
                 let target_hint = self
                     .schema_hint(&target)
-                    .or_else(|| target.rsplit('/').next().filter(|t| !t.is_empty()).map(unescape_pointer_token))
+                    .or_else(|| target.tokens().last().filter(|t| !t.is_empty()))
                     .unwrap_or_else(|| hint.to_string());
-                self.lower_inline(&schema, &target_hint, &target)
+                self.lower_inline(&schema, &target_hint, target.as_str())
             }
             Some(Ok(ReferenceOr::Reference { reference: next })) => {
                 if !self.enter(pointer) {
                     return Lowered { ty: Ty::Json, nullable: false };
                 }
-                let lowered = self.lower_reference(&next, hint, &target);
+                let lowered = self.lower_reference(&next, hint, target.as_str());
                 self.nesting -= 1;
                 lowered
             }
@@ -446,9 +448,8 @@ impl<'a> TypeLowering<'a> {
     /// The name hint a schema inside a component gets where it stands
     /// (`#/components/schemas/A/properties/b` -> `AB`), so that a reference
     /// to it names its type as lowering it in place would.
-    fn schema_hint(&self, pointer: &str) -> Option<String> {
-        let rest = pointer.strip_prefix("/components/schemas/")?;
-        let mut tokens = rest.split('/').map(unescape_pointer_token);
+    fn schema_hint(&self, pointer: &JsonPointer) -> Option<String> {
+        let mut tokens = pointer.tokens_after("/components/schemas")?;
         let mut hint = self.type_name(*self.component_types.get(&tokens.next()?)?).to_string();
         while let Some(token) = tokens.next() {
             match token.as_str() {
@@ -494,9 +495,8 @@ impl Renumbering {
 }
 
 /// The key of the component schema a JSON pointer names (`/components/schemas/<key>`).
-fn component_key(pointer: &str) -> Option<String> {
-    let token = pointer.strip_prefix("/components/schemas/")?;
-    (!token.contains('/')).then(|| unescape_pointer_token(token))
+fn component_key(pointer: &JsonPointer) -> Option<String> {
+    pointer.component_name("/components/schemas")
 }
 
 fn string_enum(values: &[&str]) -> TypeKind {

@@ -5,6 +5,7 @@ use super::{any_is_empty, component_key, Shape, TypeLowering};
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{Docs, ExtraProperties, Field, Presence, Ty, TypeId, TypeKind};
 use crate::naming::{snake_name, type_name, UniqueNames};
+use crate::pointer::JsonPointer;
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -260,7 +261,7 @@ impl<'a> TypeLowering<'a> {
                 _ => return None,
             }
         }
-        let key = component_key(&crate::load::local_pointer(reference?)?)?;
+        let key = component_key(&JsonPointer::from_reference(reference?)?)?;
         let enclosing = format!("{}/", pointer_join("/components/schemas", &key));
         pointer.starts_with(&enclosing).then(|| self.component_types.get(&key).copied()).flatten()
     }
@@ -278,7 +279,7 @@ impl<'a> TypeLowering<'a> {
     {
         let (schema, schema_pointer, owner) = match member {
             ReferenceOr::Reference { reference } => {
-                let key = crate::load::local_pointer(reference).as_deref().and_then(component_key);
+                let key = JsonPointer::from_reference(reference).as_ref().and_then(component_key);
                 let target = key.as_ref().and_then(|k| self.component(k));
                 match (key, target) {
                     (Some(key), Some(ReferenceOr::Item(schema))) if is_object_like(schema) => {
