@@ -2,7 +2,8 @@
 //! diagnostic can show its spec line. serde_yaml keeps no positions, so the
 //! text is read once more, as YAML events with their positions.
 
-use crate::diagnostics::{unescape_pointer_token, Diagnostic};
+use crate::diagnostics::Diagnostic;
+use crate::pointer::JsonPointer;
 use std::collections::{BTreeMap, BTreeSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
@@ -43,7 +44,7 @@ pub fn locate(text: &str, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
 
 /// `/paths/~1pets/get` -> `["paths", "/pets", "get"]`.
 fn segments(pointer: &str) -> Vec<String> {
-    pointer.strip_prefix('/').map_or_else(Vec::new, |rest| rest.split('/').map(unescape_pointer_token).collect())
+    JsonPointer::parse(pointer).map_or_else(Vec::new, |pointer| pointer.tokens().collect())
 }
 
 /// Follows the path of the current node through the events.

@@ -51,7 +51,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{unescape_pointer_token, Diagnostic};
+use crate::diagnostics::Diagnostic;
+use crate::pointer::JsonPointer;
 use defs::HoistedDef;
 
 /// What [`normalize`] did to a document.
@@ -97,8 +98,7 @@ fn document_position(doc: &Map<String, Value>, pointer: &str) -> Vec<usize> {
     let mut position = Vec::new();
     let mut children = Some(doc);
     let mut items: Option<&Vec<Value>> = None;
-    for token in pointer.split('/').skip(1) {
-        let token = unescape_pointer_token(token);
+    for token in JsonPointer::parse(pointer).unwrap_or_default().tokens() {
         let (index, next) = if let Some(map) = children {
             let index = map.keys().position(|key| *key == token);
             (index, map.get(&token))

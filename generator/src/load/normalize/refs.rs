@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use super::json::{quoted_list, replace_entry};
 use super::rewrites::SchemaSite;
 use super::Normalizer;
-use crate::diagnostics::unescape_pointer_token;
+use crate::pointer::JsonPointer;
 
 impl Normalizer {
     /// `$ref` with sibling keywords: 3.1 applies both, 3.0 ignores the
@@ -20,10 +20,9 @@ impl Normalizer {
         if map.len() == 1 || map.get("allOf").is_some_and(|all_of| !all_of.is_array()) {
             return;
         }
-        let target = reference
-            .strip_prefix("#/components/schemas/")
-            .filter(|name| !name.contains('/'))
-            .and_then(|name| self.component_schemas.get(&unescape_pointer_token(name)))
+        let target = JsonPointer::from_reference(&reference)
+            .and_then(|target| target.component_name("/components/schemas"))
+            .and_then(|name| self.component_schemas.get(&name))
             .and_then(Value::as_object);
         let redundant: Vec<String> = map
             .iter()
