@@ -25,7 +25,12 @@ impl JsonPointer {
     /// external one. The fragment may percent-encode characters
     /// (`#/paths/~1pets~1%7Bid%7D`); an incomplete escape stays as written.
     pub fn from_reference(reference: &str) -> Option<Self> {
-        let fragment = reference.strip_prefix('#')?;
+        Self::from_fragment(reference.strip_prefix('#')?)
+    }
+
+    /// The pointer a reference's fragment (what follows `#`, in this file or
+    /// another) stands for, percent-decoded; `None` when it is no pointer.
+    pub fn from_fragment(fragment: &str) -> Option<Self> {
         Self::parse(&percent_encoding::percent_decode_str(fragment).decode_utf8_lossy())
     }
 
@@ -66,6 +71,12 @@ impl JsonPointer {
     pub fn component_name(&self, section: &str) -> Option<String> {
         let rest = self.0.strip_prefix(section)?.strip_prefix('/')?;
         (!rest.contains('/')).then(|| unescape_pointer_token(rest))
+    }
+
+    /// The parent's pointer and the last (unescaped) token; `None` for the root.
+    pub fn split_last(&self) -> Option<(Self, String)> {
+        let (parent, last) = self.0.rsplit_once('/')?;
+        Some((Self(parent.to_owned()), unescape_pointer_token(last)))
     }
 
     /// The node this pointer names in `document`.
@@ -111,6 +122,9 @@ mod tests {
         let pointer = JsonPointer::from_tokens(["paths", "/pets/{id}", "a~b", "~1"]);
         assert_eq!(pointer.as_str(), "/paths/~1pets~1{id}/a~0b/~01");
         assert_eq!(pointer.tokens().collect::<Vec<_>>(), ["paths", "/pets/{id}", "a~b", "~1"]);
+        let (parent, last) = pointer.split_last().unwrap();
+        assert_eq!((parent.as_str(), last.as_str()), ("/paths/~1pets~1{id}/a~0b", "~1"));
+        assert_eq!(JsonPointer::root().split_last(), None);
         assert_eq!(pointer.to_reference(), "#/paths/~1pets~1{id}/a~0b/~01");
     }
 

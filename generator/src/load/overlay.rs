@@ -11,6 +11,7 @@
 //! the spec changes under it.
 
 use crate::diagnostics::Diagnostic;
+use crate::pointer::JsonPointer;
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
@@ -96,9 +97,10 @@ fn remove_nodes(document: &mut Value, mut pointers: Vec<String>, index: usize, t
     // Deepest and last first: removing one node never moves another still to remove.
     pointers.sort_by(|a, b| sort_key(b).cmp(&sort_key(a)));
     for pointer in pointers {
-        let (parent, token) = pointer.rsplit_once('/').unwrap_or(("", &pointer));
-        let token = crate::diagnostics::unescape_pointer_token(token);
-        match document.pointer_mut(parent) {
+        let Some((parent, token)) = JsonPointer::parse(&pointer).and_then(|pointer| pointer.split_last()) else {
+            continue;
+        };
+        match document.pointer_mut(parent.as_str()) {
             Some(Value::Object(map)) => {
                 map.shift_remove(&token);
             }

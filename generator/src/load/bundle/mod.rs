@@ -33,6 +33,7 @@
 mod walk;
 
 use crate::diagnostics::{unescape_pointer_token, Diagnostic};
+use crate::pointer::JsonPointer;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -193,12 +194,11 @@ impl SpecFiles {
     /// Where `reference`, standing in the file `from`, leads.
     pub(crate) fn target(&self, from: &str, reference: &str) -> Target {
         let (location, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let pointer = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().into_owned();
-        if !pointer.is_empty() && !pointer.starts_with('/') {
+        let Some(pointer) = JsonPointer::from_fragment(fragment).map(String::from) else {
             return Target::Refused(format!(
                 "reference `{reference}`: only JSON pointer fragments (`#/...`) are supported"
             ));
-        }
+        };
         if location.is_empty() {
             return Target::File { key: from.to_string(), pointer };
         }

@@ -1,5 +1,6 @@
 //! Paths, operations, parameters, bodies and responses.
 
+use crate::pointer::JsonPointer;
 use serde_json::{Map, Value};
 
 use super::{media_types, rewrite_refs, Upgrader};
@@ -70,8 +71,8 @@ impl Upgrader {
         let mut out = Vec::new();
         for (index, parameter) in parameters.and_then(Value::as_array).into_iter().flatten().enumerate() {
             let reference = parameter.get("$ref").and_then(Value::as_str);
-            let inlined = reference.and_then(|r| r.strip_prefix("#/parameters/")).and_then(|name| {
-                let name = crate::diagnostics::unescape_pointer_token(name);
+            let name = reference.and_then(JsonPointer::from_reference).and_then(|r| r.component_name("/parameters"));
+            let inlined = name.and_then(|name| {
                 self.inlined_parameters.get(&name).map(|p| (p.clone(), pointer_join("/parameters", &name)))
             });
             let (parameter, pointer) =
