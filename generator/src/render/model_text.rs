@@ -198,3 +198,33 @@ pub fn union_text(
     lines.line(0, "}");
     lines.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variant(name: &str, value: EnumValue) -> EnumVariant {
+        EnumVariant { name: name.into(), value }
+    }
+
+    /// The two-road tests in `api_text` prove the bytes; this proves enums
+    /// and unions take the text road at all (else those tests pass on tokens).
+    #[test]
+    fn enums_and_unions_are_written_as_text() {
+        let docs = Docs { summary: Some("A status.".into()), ..Docs::default() };
+        let strings = [variant("Active", EnumValue::String("ACTIVE".into()))];
+        let text = string_enum_text("Status", &docs, &strings).expect("a string enum is text");
+        assert!(text.starts_with("/// A status.\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n"));
+        assert!(text.contains("            \"ACTIVE\" => Self::Active,\n"), "{text}");
+        let integers = [variant("V1", EnumValue::Integer(1))];
+        let text = integer_enum_text("Level", &docs, &integers).expect("an integer enum is text");
+        assert!(text.contains("            1i64 => Self::V1,\n"), "{text}");
+        let negative = [variant("Minus1", EnumValue::Integer(-1))];
+        assert_eq!(integer_enum_text("Level", &docs, &negative), None, "a negative value is left to the formatter");
+        let variants = [UnionVariant { name: "Cat".into(), ty: Ty::String, tags: vec!["cat".into()], boxed: false }];
+        let text = union_text("Pet", &docs, &variants, true, |_| "super::Cat".into()).expect("a union is text");
+        assert!(text.contains("    /// Selected by `cat`.\n    Cat(super::Cat),\n"), "{text}");
+        let long = [variant("Long", EnumValue::String("x".repeat(90)))];
+        assert_eq!(string_enum_text("Status", &docs, &long), None, "a line past the margin is left to the formatter");
+    }
+}
