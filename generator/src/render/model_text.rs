@@ -3,18 +3,19 @@
 //! `models::render_type`'s tokens, without the quote -> syn -> prettyplease
 //! round trip, the way `api_text` writes the API builders.
 //!
-//! Text is written only for the layouts known for certain: a plain struct
-//! (derived `Debug` and `PartialEq`, at least one field, every line within
-//! prettyplease's width) behind no feature gate of its own. Anything else
+//! Text is written only for the layouts known for certain, each with every
+//! line within prettyplease's width and behind no feature gate of its own:
+//! a plain struct (derived `Debug` and `PartialEq`, at least one field), an
+//! open string or integer enum (no negative value), a union. Anything else
 //! is its tokens, formatted. `api_text`'s tests hold the two roads to the
 //! same bytes on every fixture and the real-world corpus
 //! (`Settings::format_everything` takes the token road everywhere).
 
 use super::api_text::Lines;
-use super::docs::doc_text;
+use super::docs::{code, doc_text, lines_text};
 use super::model_serde::tokens_text;
 use super::{ty_tokens, Scope};
-use crate::ir::{Api, ExtraProperties, Field};
+use crate::ir::{Api, Docs, EnumValue, EnumVariant, ExtraProperties, Field, Ty, UnionVariant};
 
 /// A struct's declaration as text, or `None` where its layout is not one
 /// of the known ones (`field_type` is the field's type as `render_struct`
@@ -61,4 +62,169 @@ pub fn struct_text(
     }
     lines.line(0, "}");
     lines.finish()
+}
+
+/// A string literal as quote writes it (and prettyplease copies it).
+fn literal(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
+/// An open string enum's declarations as `models::render_string_enum`'s
+/// tokens format: the enum, then `as_str` and `from_wire`.
+pub fn string_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> Option<String> {
+    let unknown = crate::naming::catch_all_variant(variants.iter().map(|v| v.name.as_str()));
+    let listed: Vec<(&str, &str)> = variants
+        .iter()
+        .filter_map(|v| match &v.value {
+            EnumValue::String(wire) => Some((v.name.as_str(), wire.as_str())),
+            EnumValue::Integer(_) => None,
+        })
+        .collect();
+    let mut lines = Lines::new(doc_text(docs, "")?);
+    lines.line(0, "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]");
+    lines.line(0, &format!("pub enum {name} {{"));
+    for (variant, wire) in &listed {
+        lines.push_text(&lines_text(&[code(wire)], "    ")?);
+        lines.line(4, &format!("{variant},"));
+    }
+    // A comment: prettyplease never breaks it, however long.
+    lines.push_text(
+        "    /// A value this client does not know (the API may add values); kept and sent back as received.\n",
+    );
+    lines.line(4, &format!("{unknown}(String),"));
+    lines.line(0, "}");
+    lines.line(0, &format!("impl {name} {{"));
+    lines.line(4, "/// The value as it is sent on the wire.");
+    lines.line(4, "pub fn as_str(&self) -> &str {");
+    lines.line(8, "match self {");
+    for (variant, wire) in &listed {
+        lines.line(12, &format!("Self::{variant} => {},", literal(wire)));
+    }
+    lines.line(12, &format!("Self::{unknown}(value) => value,"));
+    lines.line(8, "}");
+    lines.line(4, "}");
+    lines.line(4, "fn from_wire(value: &str) -> Self {");
+    lines.line(8, "match value {");
+    for (variant, wire) in &listed {
+        lines.line(12, &format!("{} => Self::{variant},", literal(wire)));
+    }
+    lines.line(12, &format!("other => Self::{unknown}(other.to_owned()),"));
+    lines.line(8, "}");
+    lines.line(4, "}");
+    lines.line(0, "}");
+    lines.finish()
+}
+
+/// An open integer enum's declarations as `models::render_integer_enum`'s
+/// tokens format; `None` with a negative value (a literal whose sign the
+/// formatter may print its own way).
+pub fn integer_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> Option<String> {
+    let unknown = crate::naming::catch_all_variant(variants.iter().map(|v| v.name.as_str()));
+    let listed: Vec<(&str, i64)> = variants
+        .iter()
+        .filter_map(|v| match &v.value {
+            EnumValue::Integer(n) => Some((v.name.as_str(), *n)),
+            EnumValue::String(_) => None,
+        })
+        .collect();
+    if listed.iter().any(|(_, value)| *value < 0) {
+        return None;
+    }
+    let mut lines = Lines::new(doc_text(docs, "")?);
+    lines.line(0, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]");
+    lines.line(0, &format!("pub enum {name} {{"));
+    for (variant, value) in &listed {
+        lines.push_text(&lines_text(&[format!("`{value}`")], "    ")?);
+        lines.line(4, &format!("{variant},"));
+    }
+    lines.line(4, "/// A value this client does not know; kept and sent back as received.");
+    lines.line(4, &format!("{unknown}(i64),"));
+    lines.line(0, "}");
+    lines.line(0, &format!("impl {name} {{"));
+    lines.line(4, "/// The value as it is sent on the wire.");
+    lines.line(4, "pub fn value(&self) -> i64 {");
+    lines.line(8, "match self {");
+    for (variant, value) in &listed {
+        lines.line(12, &format!("Self::{variant} => {value}i64,"));
+    }
+    lines.line(12, &format!("Self::{unknown}(value) => *value,"));
+    lines.line(8, "}");
+    lines.line(4, "}");
+    lines.line(0, "}");
+    lines.line(0, &format!("impl From<i64> for {name} {{"));
+    lines.line(4, "fn from(value: i64) -> Self {");
+    lines.line(8, "match value {");
+    for (variant, value) in &listed {
+        lines.line(12, &format!("{value}i64 => Self::{variant},"));
+    }
+    lines.line(12, &format!("other => Self::{unknown}(other),"));
+    lines.line(8, "}");
+    lines.line(4, "}");
+    lines.line(0, "}");
+    lines.finish()
+}
+
+/// A union's declaration as `models::render_union`'s tokens format
+/// (`payload` is a variant's type as it writes it).
+pub fn union_text(
+    name: &str,
+    docs: &Docs,
+    variants: &[UnionVariant],
+    tagged: bool,
+    payload: impl Fn(&UnionVariant) -> String,
+) -> Option<String> {
+    let mut lines = Lines::new(doc_text(docs, "")?);
+    if tagged {
+        lines.line(0, "#[derive(Debug, Clone, PartialEq)]");
+    } else {
+        lines.line(0, "#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
+        lines.line(0, "#[serde(untagged)]");
+    }
+    lines.line(0, &format!("pub enum {name} {{"));
+    for variant in variants {
+        if !variant.tags.is_empty() {
+            let tags: Vec<String> = variant.tags.iter().map(|tag| code(tag)).collect();
+            lines.push_text(&lines_text(&[format!("Selected by {}.", tags.join(", "))], "    ")?);
+        }
+        lines.line(4, &format!("{}({}),", variant.name, payload(variant)));
+    }
+    if tagged {
+        lines.line(4, "/// A value whose discriminator this client does not know, kept as received.");
+        lines.line(4, "Other(serde_json::Value),");
+    } else if !variants.iter().any(|v| v.ty == Ty::Json) {
+        lines.line(4, "/// A value matching none of the listed schemas, kept as received.");
+        lines.line(4, "Other(serde_json::Value),");
+    }
+    lines.line(0, "}");
+    lines.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variant(name: &str, value: EnumValue) -> EnumVariant {
+        EnumVariant { name: name.into(), value }
+    }
+
+    /// The two-road tests in `api_text` prove the bytes; this proves enums
+    /// and unions take the text road at all (else those tests pass on tokens).
+    #[test]
+    fn enums_and_unions_are_written_as_text() {
+        let docs = Docs { summary: Some("A status.".into()), ..Docs::default() };
+        let strings = [variant("Active", EnumValue::String("ACTIVE".into()))];
+        let text = string_enum_text("Status", &docs, &strings).expect("a string enum is text");
+        assert!(text.starts_with("/// A status.\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n"));
+        assert!(text.contains("            \"ACTIVE\" => Self::Active,\n"), "{text}");
+        let integers = [variant("V1", EnumValue::Integer(1))];
+        let text = integer_enum_text("Level", &docs, &integers).expect("an integer enum is text");
+        assert!(text.contains("            1i64 => Self::V1,\n"), "{text}");
+        let negative = [variant("Minus1", EnumValue::Integer(-1))];
+        assert_eq!(integer_enum_text("Level", &docs, &negative), None, "a negative value is left to the formatter");
+        let variants = [UnionVariant { name: "Cat".into(), ty: Ty::String, tags: vec!["cat".into()], boxed: false }];
+        let text = union_text("Pet", &docs, &variants, true, |_| "super::Cat".into()).expect("a union is text");
+        assert!(text.contains("    /// Selected by `cat`.\n    Cat(super::Cat),\n"), "{text}");
+        let long = [variant("Long", EnumValue::String("x".repeat(90)))];
+        assert_eq!(string_enum_text("Status", &docs, &long), None, "a line past the margin is left to the formatter");
+    }
 }

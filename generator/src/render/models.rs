@@ -4,7 +4,7 @@
 use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
 use super::features::{gate_items, Gates};
 use super::model_serde::{runtime_imports, tokens_text, type_wire_format, RuntimeNames};
-use super::model_text::struct_text;
+use super::model_text::{integer_enum_text, string_enum_text, struct_text, union_text};
 use super::{ident, ty_tokens, Part, Piece, Scope};
 use crate::ir::{
     Api, EnumValue, ExtraProperties, Field, ModelFile, Presence, Ty, TypeDef, TypeId, TypeKind, UnionVariant,
@@ -106,7 +106,13 @@ fn type_text(def: &TypeDef, field_type_text: &dyn Fn(&Field) -> String, api: &Ap
         TypeKind::Struct { fields, extra, derive_default, .. } => {
             struct_text(&def.name, &def.docs, fields, extra, *derive_default, field_type_text, api)
         }
-        _ => None,
+        TypeKind::Enum { variants, integer: false } => string_enum_text(&def.name, &def.docs, variants),
+        TypeKind::Enum { variants, integer: true } => integer_enum_text(&def.name, &def.docs, variants),
+        TypeKind::Union { variants, discriminator } => {
+            let payload = |v: &UnionVariant| tokens_text(variant_payload(v, api));
+            union_text(&def.name, &def.docs, variants, discriminator.is_some(), payload)
+        }
+        TypeKind::Alias { .. } => None,
     }
 }
 
