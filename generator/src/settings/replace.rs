@@ -272,7 +272,7 @@ mod tests {
             ("Foo<{ 1 + 1 }>", "a generic argument other than a type"),
             ("Decimal", "the one-word type `Decimal`"),
             ("super::Money", "starting with `super`"),
-            ("std::ops::Fn(u8)", "`Fn(..)`"),
+            ("std::ops::Fn(u8)", "is not a Rust type path"),
             ("a::B; fn main() {}", "is not a Rust type path"),
             ("x::Y>", "is not a Rust type path"),
             ("String /* */ ", ""),
@@ -289,7 +289,8 @@ mod tests {
     fn a_dependency_is_one_toml_entry_written_again() {
         assert_eq!(
             parse_dependency(r#"rust_decimal = { version = "1", features = ["serde"] }"#).unwrap(),
-            ("rust_decimal".to_string(), r#"rust_decimal = { version = "1", features = ["serde"] }"#.to_string())
+            ("rust_decimal".to_string(), r#"rust_decimal = { features = ["serde"], version = "1" }"#.to_string()),
+            "written again by toml (keys in order)"
         );
         assert_eq!(parse_dependency("my-types = '0.3'").unwrap(), ("my_types".into(), "my-types = \"0.3\"".into()));
         for (line, reason) in [

@@ -161,3 +161,89 @@ impl TypeLowering<'_> {
 fn has_x_rust_type(schema: &Schema) -> bool {
     schema.schema_data.extensions.contains_key("x-rust-type")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::{Settings, TypeReplacement};
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /orders:\n    get:\n      operationId: listOrders\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Order'}}}}\ncomponents:\n  schemas:\n    Order:\n      type: object\n      properties:\n        total: {$ref: '#/components/schemas/Money'}\n        fee: {type: number}\n        placed: {type: integer, x-rust-type: {crate: jiff, version: '0.2', path: 'jiff::Timestamp'}}\n    Money:\n      type: object\n      properties:\n        amount: {type: string}\n        currency: {$ref: '#/components/schemas/Currency'}\n    Currency: {type: string, enum: [EUR, USD]}\n    Unused: {type: object, properties: {a: {type: string}}}\n";
+
+    fn generated(settings: Settings) -> (String, String, Vec<crate::Diagnostic>) {
+        let generated = crate::generate(SPEC, &settings).unwrap_or_else(|e| panic!("{e:?}"));
+        let file = |path: &str| generated.files.iter().find(|f| f.path == path).map(|f| f.contents.clone()).unwrap();
+        let models: String =
+            generated.files.iter().filter(|f| f.path.starts_with("src/models/")).map(|f| f.contents.as_str()).collect();
+        (models, file("Cargo.toml"), generated.warnings)
+    }
+
+    fn money() -> Settings {
+        Settings::new("t-client", "t.yaml").with_type_replacement(
+            "Money",
+            TypeReplacement::new("rust_decimal::Decimal").with_dependency(r#"rust_decimal = { version = "1" }"#),
+        )
+    }
+
+    #[test]
+    fn a_replaced_component_and_what_only_it_used_get_no_model() {
+        let (before, manifest_before, _) = generated(Settings::new("t-client", "t.yaml"));
+        assert!(before.contains("pub struct Money ") && before.contains("pub enum Currency "));
+        let (models, manifest, _) = generated(money());
+        assert!(models.contains("pub total: Option<::rust_decimal::Decimal>,"), "{models}");
+        assert!(!models.contains("pub struct Money ") && !models.contains("pub enum Currency "), "{models}");
+        assert!(models.contains("pub struct Unused "), "a model nothing used before stays");
+        assert!(!manifest_before.contains("rust_decimal") && manifest.contains("\nrust_decimal = { version = \"1\" }\n"));
+    }
+
+    #[test]
+    fn a_json_pointer_replaces_one_inline_schema() {
+        let settings = Settings::new("t-client", "t.yaml")
+            .with_type_replacement("#/components/schemas/Order/properties/fee", TypeReplacement::new("std::num::NonZeroU64"));
+        let (models, manifest, _) = generated(settings);
+        assert!(models.contains("pub fee: Option<::std::num::NonZeroU64>,"), "{models}");
+        assert!(models.contains("pub struct Money "), "other schemas are untouched");
+        assert!(!manifest.contains("# The crates of the types"), "std needs no dependency");
+    }
+
+    #[test]
+    fn a_target_that_matches_no_schema_is_a_located_error() {
+        for target in ["Mony", "#/components/schemas/Order/properties/feee"] {
+            let settings = Settings::new("t-client", "t.yaml").with_type_replacement(target, TypeReplacement::new("String"));
+            let errors = crate::generate(SPEC, &settings).unwrap_err();
+            let error = errors.iter().find(|d| d.is_error()).expect("an error");
+            assert!(error.message.contains("matches no schema"), "{error:?}");
+            assert!(error.pointer.starts_with("/components/schemas/"), "located at the target: {error:?}");
+        }
+    }
+
+    #[test]
+    fn x_rust_type_needs_its_crate_allowed_by_the_settings() {
+        let (models, manifest, warnings) = generated(Settings::new("t-client", "t.yaml"));
+        assert!(models.contains("pub placed: Option<i64>,"), "ignored: {models}");
+        let warning = warnings.iter().find(|d| d.pointer == "/components/schemas/Order/properties/placed/x-rust-type");
+        let warning = warning.unwrap_or_else(|| panic!("{warnings:?}"));
+        assert!(warning.message.contains("rust_type_crates = ['jiff = \"0.2\"']"), "{warning:?}");
+        assert!(!manifest.contains("jiff"));
+        let settings = Settings::new("t-client", "t.yaml").with_rust_type_crate(r#"jiff = "0.2""#);
+        let (models, manifest, warnings) = generated(settings);
+        assert!(models.contains("pub placed: Option<::jiff::Timestamp>,"), "{models}");
+        assert!(manifest.contains("\njiff = \"0.2\"\n") && warnings.is_empty(), "{manifest}");
+    }
+
+    #[test]
+    fn an_x_rust_type_that_is_not_a_plain_path_is_ignored_with_a_warning() {
+        let spec = SPEC.replace("path: 'jiff::Timestamp'", "path: 'fn() -> u8'");
+        let generated = crate::generate(&spec, &Settings::new("t-client", "t.yaml")).unwrap();
+        assert!(
+            generated.warnings.iter().any(|d| d.message.contains("is not a plain Rust type path")),
+            "{:?}",
+            generated.warnings
+        );
+    }
+
+    #[test]
+    fn invalid_settings_are_refused_before_anything_is_generated() {
+        let settings = Settings::new("t-client", "t.yaml").with_type_replacement("Money", TypeReplacement::new("Decimal; fn x() {}"));
+        let errors = crate::generate(SPEC, &settings).unwrap_err();
+        assert!(errors[0].message.contains("type replacement `Money`: `Decimal; fn x() {}` is not a Rust type path"), "{errors:?}");
+    }
+}
