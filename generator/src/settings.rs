@@ -3,8 +3,8 @@
 mod replace;
 
 use crate::naming::{crate_name_suggestion, KEYWORDS};
-pub use replace::{display_target, parse_rust_type, Replacements, RustType, TypeReplacement};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+pub use replace::{display_target, parse_rust_type, Replacements, RustType, TypeReplacement};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 

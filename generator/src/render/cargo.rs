@@ -46,7 +46,8 @@ fn replaced_type_dependencies(api: &Api) -> String {
     if api.dependencies.is_empty() {
         return String::new();
     }
-    let mut text = String::from("# The crates of the types that replace schemas (codegen.toml's `replace`, `x-rust-type`).\n");
+    let mut text =
+        String::from("# The crates of the types that replace schemas (codegen.toml's `replace`, `x-rust-type`).\n");
     for line in &api.dependencies {
         text.push_str(line);
         text.push('\n');

@@ -85,8 +85,8 @@ pub fn parse_rust_type(text: &str) -> Result<RustType, String> {
     if text.len() > MAX_TYPE_LEN {
         return Err(format!("the Rust type is longer than {MAX_TYPE_LEN} characters"));
     }
-    let ty: syn::Type =
-        syn::parse_str(text).map_err(|e| format!("`{text}` is not a Rust type path ({e}): write one like `rust_decimal::Decimal`"))?;
+    let ty: syn::Type = syn::parse_str(text)
+        .map_err(|e| format!("`{text}` is not a Rust type path ({e}): write one like `rust_decimal::Decimal`"))?;
     let mut crates = BTreeSet::new();
     let path = print_type(&ty, &mut crates)
         .map_err(|what| format!("`{text}` is not a plain Rust type path: {what} is not allowed (write a path like `rust_decimal::Decimal`, with optional generic arguments)"))?;
@@ -308,19 +308,22 @@ mod tests {
     #[test]
     fn replacements_need_the_crates_they_name() {
         let one = |ty: TypeReplacement| Replacements::check(&BTreeMap::from([("Money".to_string(), ty)]), &[]);
-        let checked = one(TypeReplacement::new("rust_decimal::Decimal").with_dependency("rust_decimal = \"1\"")).unwrap();
+        let checked =
+            one(TypeReplacement::new("rust_decimal::Decimal").with_dependency("rust_decimal = \"1\"")).unwrap();
         assert_eq!(checked.by_target["/components/schemas/Money"].path, "rust_decimal::Decimal");
         assert!(one(TypeReplacement::new("uuid::Uuid")).is_ok(), "a crate the generated crate has");
         assert!(one(TypeReplacement::new("std::net::IpAddr")).is_ok());
         let error = one(TypeReplacement::new("rust_decimal::Decimal")).unwrap_err();
         assert!(error.contains("needs crate `rust_decimal`: add `dependency"), "{error}");
-        let error = one(TypeReplacement::new("rust_decimal::Decimal").with_dependency("bigdecimal = \"1\"")).unwrap_err();
-        assert!(error.contains("names crate `bigdecimal`, but `rust_decimal::Decimal` starts with `rust_decimal`"), "{error}");
-        let error = Replacements::check(
-            &BTreeMap::from([("#components".to_string(), TypeReplacement::new("String"))]),
-            &[],
-        )
-        .unwrap_err();
+        let error =
+            one(TypeReplacement::new("rust_decimal::Decimal").with_dependency("bigdecimal = \"1\"")).unwrap_err();
+        assert!(
+            error.contains("names crate `bigdecimal`, but `rust_decimal::Decimal` starts with `rust_decimal`"),
+            "{error}"
+        );
+        let error =
+            Replacements::check(&BTreeMap::from([("#components".to_string(), TypeReplacement::new("String"))]), &[])
+                .unwrap_err();
         assert!(error.contains("starts with `#/`"), "{error}");
     }
 }

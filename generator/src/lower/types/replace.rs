@@ -113,7 +113,9 @@ impl TypeLowering<'_> {
     fn x_rust_type(&mut self, schema: &Schema, pointer: &str) -> Option<Lowered> {
         let value = schema.schema_data.extensions.get("x-rust-type")?;
         let at = format!("{pointer}/x-rust-type");
-        let ignored = |why: String| Diagnostic::lossy(&at, format!("`x-rust-type` ignored: {why}; the schema is generated as usual"));
+        let ignored = |why: String| {
+            Diagnostic::lossy(&at, format!("`x-rust-type` ignored: {why}; the schema is generated as usual"))
+        };
         let stated: XRustType = match serde_json::from_value(value.clone()) {
             Ok(stated) => stated,
             Err(e) => {
@@ -191,13 +193,17 @@ mod tests {
         assert!(models.contains("pub total: Option<::rust_decimal::Decimal>,"), "{models}");
         assert!(!models.contains("pub struct Money ") && !models.contains("pub enum Currency "), "{models}");
         assert!(models.contains("pub struct Unused "), "a model nothing used before stays");
-        assert!(!manifest_before.contains("rust_decimal") && manifest.contains("\nrust_decimal = { version = \"1\" }\n"));
+        assert!(
+            !manifest_before.contains("rust_decimal") && manifest.contains("\nrust_decimal = { version = \"1\" }\n")
+        );
     }
 
     #[test]
     fn a_json_pointer_replaces_one_inline_schema() {
-        let settings = Settings::new("t-client", "t.yaml")
-            .with_type_replacement("#/components/schemas/Order/properties/fee", TypeReplacement::new("std::num::NonZeroU64"));
+        let settings = Settings::new("t-client", "t.yaml").with_type_replacement(
+            "#/components/schemas/Order/properties/fee",
+            TypeReplacement::new("std::num::NonZeroU64"),
+        );
         let (models, manifest, _) = generated(settings);
         assert!(models.contains("pub fee: Option<::std::num::NonZeroU64>,"), "{models}");
         assert!(models.contains("pub struct Money "), "other schemas are untouched");
@@ -207,7 +213,8 @@ mod tests {
     #[test]
     fn a_target_that_matches_no_schema_is_a_located_error() {
         for target in ["Mony", "#/components/schemas/Order/properties/feee"] {
-            let settings = Settings::new("t-client", "t.yaml").with_type_replacement(target, TypeReplacement::new("String"));
+            let settings =
+                Settings::new("t-client", "t.yaml").with_type_replacement(target, TypeReplacement::new("String"));
             let errors = crate::generate(SPEC, &settings).unwrap_err();
             let error = errors.iter().find(|d| d.is_error()).expect("an error");
             assert!(error.message.contains("matches no schema"), "{error:?}");
@@ -242,8 +249,12 @@ mod tests {
 
     #[test]
     fn invalid_settings_are_refused_before_anything_is_generated() {
-        let settings = Settings::new("t-client", "t.yaml").with_type_replacement("Money", TypeReplacement::new("Decimal; fn x() {}"));
+        let settings = Settings::new("t-client", "t.yaml")
+            .with_type_replacement("Money", TypeReplacement::new("Decimal; fn x() {}"));
         let errors = crate::generate(SPEC, &settings).unwrap_err();
-        assert!(errors[0].message.contains("type replacement `Money`: `Decimal; fn x() {}` is not a Rust type path"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("type replacement `Money`: `Decimal; fn x() {}` is not a Rust type path"),
+            "{errors:?}"
+        );
     }
 }
