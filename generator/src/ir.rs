@@ -30,6 +30,9 @@ pub struct Api {
     /// The files of `src/models/`, in the order they are declared (set by
     /// `analyse`).
     pub model_files: Vec<ModelFile>,
+    /// The Cargo.toml dependency lines the replaced types need, sorted
+    /// (`rust_decimal = { version = "1" }`).
+    pub dependencies: Vec<String>,
 }
 
 impl Api {
@@ -176,6 +179,10 @@ pub enum Ty {
     Map(Box<Ty>),
     /// A named type from [`Api::types`].
     Named(TypeId),
+    /// A type of the user's, replacing a schema: a plain path with optional
+    /// generic arguments, checked when the settings or the spec named it
+    /// (`settings::parse_rust_type`), e.g. `rust_decimal::Decimal`.
+    External(String),
 }
 
 impl Ty {

@@ -232,6 +232,28 @@ pub fn const_name(raw: &str) -> String {
     snake.trim_end_matches('_').to_ascii_uppercase()
 }
 
+/// The crates every generated crate depends on (the runtime's, as code
+/// names them: `-` as `_`); `render::cargo`'s `RUNTIME_DEPENDENCIES` lists
+/// the same, which a test there checks. A type replacement may name them
+/// without a dependency line of its own.
+pub const RUNTIME_CRATES: &[&str] = &[
+    "backon",
+    "base64",
+    "bytes",
+    "chrono",
+    "futures",
+    "httpdate",
+    "parse_link_header",
+    "percent_encoding",
+    "reqwest",
+    "secrecy",
+    "serde",
+    "serde_json",
+    "tokio",
+    "tracing",
+    "uuid",
+];
+
 /// Cargo features every generated crate defines itself; tags must not take them.
 pub const RESERVED_FEATURES: &[&str] = &["default", "full"];
 

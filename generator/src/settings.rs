@@ -1,7 +1,10 @@
 //! Per-spec settings: what the spec cannot say about the crate to generate.
 
+mod replace;
+
 use crate::naming::{crate_name_suggestion, KEYWORDS};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+pub use replace::{display_target, parse_rust_type, Replacements, RustType, TypeReplacement};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +38,8 @@ pub struct Settings {
     pub(crate) operation_filter: OperationFilter,
     pub(crate) overlays: Vec<(String, String)>,
     pub(crate) paging: BTreeMap<String, PagingOverride>,
+    pub(crate) type_replacements: BTreeMap<String, TypeReplacement>,
+    pub(crate) rust_type_crates: Vec<String>,
     /// Every piece of code through the formatter, none written as text:
     /// the reference the text writer is tested against.
     pub(crate) format_everything: bool,
@@ -65,6 +70,8 @@ impl Settings {
             operation_filter: OperationFilter::default(),
             overlays: Vec::new(),
             paging: BTreeMap::new(),
+            type_replacements: BTreeMap::new(),
+            rust_type_crates: Vec::new(),
             format_everything: false,
         }
     }
@@ -240,6 +247,49 @@ impl Settings {
         self.paging.get(operation_id)
     }
 
+    /// Replaces the schema `target` with a Rust type of yours: `target` is a
+    /// component schema's name (`Money`) or a JSON pointer to any schema
+    /// (`#/components/schemas/Order/properties/total`). No model is
+    /// generated for it (nor for the models only it used), every use of it
+    /// names the type, and the generated Cargo.toml gets the replacement's
+    /// dependency. A target that matches no schema is an error. Replacing
+    /// the same target again replaces the replacement.
+    ///
+    /// ```
+    /// use generator::{Settings, TypeReplacement};
+    /// let settings = Settings::new("shop-client", "shop.yaml").with_type_replacement(
+    ///     "Money",
+    ///     TypeReplacement::new("rust_decimal::Decimal")
+    ///         .with_dependency(r#"rust_decimal = { version = "1", features = ["serde"] }"#),
+    /// );
+    /// assert!(settings.validate().is_ok());
+    /// ```
+    pub fn with_type_replacement(mut self, target: impl Into<String>, replacement: TypeReplacement) -> Self {
+        self.type_replacements.insert(target.into(), replacement);
+        self
+    }
+
+    /// Lets the spec's `x-rust-type` name types of this crate, given as its
+    /// Cargo.toml dependency line (`url = { version = "2", features = ["serde"] }`),
+    /// which the generated Cargo.toml gets when a schema uses it. Without
+    /// it, an `x-rust-type` whose crate the generated crate does not already
+    /// depend on is ignored with a warning: a spec alone never adds a
+    /// dependency, whose build script would run on your machine.
+    pub fn with_rust_type_crate(mut self, dependency: impl Into<String>) -> Self {
+        self.rust_type_crates.push(dependency.into());
+        self
+    }
+
+    /// The type replacements, by target as given.
+    pub fn type_replacements(&self) -> &BTreeMap<String, TypeReplacement> {
+        &self.type_replacements
+    }
+
+    /// The replacements and `x-rust-type` crates, checked ([`Settings::validate`] reports their errors).
+    pub fn replacements(&self) -> Result<Replacements, String> {
+        Replacements::check(&self.type_replacements, &self.rust_type_crates)
+    }
+
     /// The generated crate's Cargo package name.
     pub fn crate_name(&self) -> &str {
         &self.crate_name
@@ -289,6 +339,7 @@ impl Settings {
     /// names the rule: see [`check_crate_name`].
     pub fn validate(&self) -> Result<(), String> {
         check_crate_name(&self.crate_name)?;
+        self.replacements()?;
         self.operation_filter.matcher().map(|_| ())
     }
 

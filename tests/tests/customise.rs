@@ -72,13 +72,15 @@ fn okta_management() -> Option<PathBuf> {
 }
 
 /// The customised Okta crate: one `codegen.toml` entry (an overlay, then
-/// the `Group` tag without the applications assigned to a group).
+/// the `Group` tag without the applications assigned to a group, and a
+/// group's profile as a JSON map of the user's choosing).
 fn okta_config() -> String {
     let overlay = repo().join("tests/fixtures/okta-customise/okta.overlay.yaml");
     format!(
         "[[crate]]\nspec = \"okta-management.yaml\"\nname = \"okta-groups-client\"\nout = \"okta-groups\"\n\
         overlays = [{:?}]\n\
-        [crate.operations]\ninclude_tags = [\"Group\"]\nexclude_paths = [\"/api/v1/groups/*/apps\"]\n",
+        [crate.operations]\ninclude_tags = [\"Group\"]\nexclude_paths = [\"/api/v1/groups/*/apps\"]\n\
+        [crate.replace]\nGroupProfile = {{ type = \"serde_json::Map<String, serde_json::Value>\" }}\n",
         overlay.to_string_lossy()
     )
 }
@@ -113,6 +115,13 @@ fn the_okta_crate_customised_by_one_codegen_toml_entry_has_exactly_what_was_aske
     );
     assert!(!models.contains("pub struct AgentPool "), "a model only other tags use is not generated");
     assert!(!models.contains("pub struct Application "), "nor one only the excluded operation uses");
+    assert!(
+        models.contains("pub profile: Option<::serde_json::Map<String, serde_json::Value>>,"),
+        "the replaced schema's use names the replacement"
+    );
+    assert!(!models.contains(" GroupProfile "), "no model for the replaced schema");
+    assert!(models.contains("pub struct OktaUserGroupProfile "), "a model other operations still use stays");
+    assert!(!models.contains("OktaActiveDirectoryGroupProfile"), "a model only the replaced schema used goes");
 }
 
 #[test]

@@ -145,3 +145,28 @@ fn paging_schemes_collect_every_item_once() {
          wiremock = \"0.6\"\n",
     );
 }
+
+/// Writes the crate `tests/fixtures/customise/<name>/codegen.toml` describes
+/// (named `<name>-client` there) into `workspace/<name>`.
+fn write_customised_crate(workspace: &Path, name: &str) {
+    let dir = repo().join("tests/fixtures/customise").join(name);
+    let config = generator::project::Config::read(&dir).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let krate = &config.crates[0];
+    let settings = krate.settings(&dir, "cargo xtask codegen").unwrap_or_else(|e| panic!("{name}: {e}"));
+    let (_, generated, _) = generator::project::generate_spec_files(&dir.join(&krate.spec), &settings)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    generator::project::write_files(&workspace.join(name), &generated.files).expect("write the crate");
+}
+
+#[test]
+#[ignore = "slow: builds generated crates and their dependencies; run by .ci/run"]
+fn replaced_types_travel_as_the_users_types() {
+    run_e2e_with(
+        "replace",
+        &["replace"],
+        "semver = { version = \"1\", features = [\"serde\"] }\nurl = { version = \"2\", features = [\"serde\"] }\n\
+         uuid = \"1\"\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+         wiremock = \"0.6\"\n",
+        &write_customised_crate,
+    );
+}

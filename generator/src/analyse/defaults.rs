@@ -23,7 +23,8 @@ pub(super) fn mark_default_derivable(types: &mut [TypeDef]) {
                 Ty::Named(id) => {
                     named.insert(*id);
                 }
-                Ty::DateTime | Ty::Date => return None,
+                // A type of the user's may have no `Default`.
+                Ty::DateTime | Ty::Date | Ty::External(_) => return None,
                 _ => {}
             }
         }

@@ -172,6 +172,7 @@ pub(crate) fn ty_name(ty: &Ty, api: &Api) -> String {
         Ty::Vec(inner) => format!("Vec<{}>", ty_name(inner, api)),
         Ty::Map(inner) => format!("BTreeMap<String, {}>", ty_name(inner, api)),
         Ty::Named(id) => api.type_def(*id).name.clone(),
+        Ty::External(path) => path.clone(),
     }
 }
 

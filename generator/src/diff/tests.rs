@@ -270,3 +270,13 @@ fn a_changelog_section_goes_above_the_older_ones_and_keeps_them() {
     let written = diff.changelog_section(&semver::Version::new(0, 2, 0));
     assert_eq!(written, "## [0.2.0]\n\n### Removed\n\n- **Breaking:** field `Pet::tag` removed (tag `pets`)\n");
 }
+
+#[test]
+fn a_schema_replaced_by_a_type_of_the_users_changes_the_fields_type() {
+    let new = edited("tag: {type: string}", "tag: {type: string, x-rust-type: {path: 'uuid::Uuid'}}");
+    let diff = diff_of(&new);
+    assert_eq!(diff.changes.len(), 1, "{diff:#?}");
+    let c = &diff.changes[0];
+    assert_eq!((c.item.as_str(), c.kind, c.impact), ("field `Pet::tag`", ChangeKind::Changed, Impact::Breaking));
+    assert!(c.detail.contains("uuid::Uuid"), "the report names the new type: {}", c.detail);
+}

@@ -97,6 +97,57 @@ fn prune_components(raw: &mut Value) {
     }
 }
 
+/// The component schemas that only the schemas at `replaced` (JSON
+/// pointers) reach: once those are types of the user's, nothing needs
+/// them. A schema something else reaches stays, and so does one nothing
+/// reached before (it keeps its `unused_*` model as without replacements).
+pub fn orphaned_by_replacement(raw: &Value, replaced: &[String]) -> BTreeSet<String> {
+    if replaced.is_empty() {
+        return BTreeSet::new();
+    }
+    let mut cut = raw.clone();
+    let mut from_replaced = Vec::new();
+    for pointer in replaced {
+        if let Some(node) = cut.pointer_mut(pointer) {
+            references(node, &mut from_replaced);
+            *node = Value::Null;
+        }
+    }
+    let only_replaced = reached_schemas(&cut, from_replaced);
+    let mut roots = Vec::new();
+    for (key, child) in cut.as_object().into_iter().flatten() {
+        if key != "components" {
+            references(child, &mut roots);
+        }
+    }
+    for (section, entries) in cut.pointer("/components").and_then(Value::as_object).into_iter().flatten() {
+        for (name, entry) in entries.as_object().into_iter().flatten() {
+            if section != "schemas" || !only_replaced.contains(name) {
+                references(entry, &mut roots);
+            }
+        }
+    }
+    let kept = reached_schemas(&cut, roots);
+    only_replaced.difference(&kept).cloned().collect()
+}
+
+/// The component schemas the references `pending` reach, through any component.
+fn reached_schemas(raw: &Value, mut pending: Vec<String>) -> BTreeSet<String> {
+    let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
+    while let Some(target) = pending.pop() {
+        let Some(pointer) = JsonPointer::from_reference(&target) else { continue };
+        let mut tokens = pointer.tokens();
+        let (Some(root), Some(section), Some(name)) = (tokens.next(), tokens.next(), tokens.next()) else { continue };
+        if root != "components" || !reached.insert((section.clone(), name.clone())) {
+            continue;
+        }
+        if let Some(entry) = raw.get("components").and_then(|c| c.get(&section)).and_then(|s| s.get(&name)) {
+            references(entry, &mut pending);
+        }
+    }
+    reached.into_iter().filter(|(section, _)| section == "schemas").map(|(_, name)| name).collect()
+}
+
 /// Every reference below `node`: `$ref` values and discriminator mapping
 /// targets (which name schemas without a `$ref`). Iterative, so a deep
 /// document costs no stack.

@@ -69,6 +69,7 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
                 .push(lowered);
         }
     }
+    let dependencies = types.finish_replacements();
     let (type_defs, renumbering, type_warnings) = types.finish();
     for op in modules.values_mut().flat_map(|m| &mut m.operations) {
         op.tys_mut().into_iter().for_each(|ty| renumbering.apply(ty));
@@ -103,6 +104,7 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
         types: type_defs,
         modules,
         model_files: Vec::new(),
+        dependencies,
     };
     (lowered, warnings)
 }

@@ -132,6 +132,7 @@ fn ty(api: &Api, ty: &Ty) -> String {
         Ty::Vec(inner) => format!("Vec<{}>", self::ty(api, inner)),
         Ty::Map(inner) => format!("Map<{}>", self::ty(api, inner)),
         Ty::Named(id) => api.type_def(*id).name.clone(),
+        Ty::External(path) => format!("external {path}"),
     }
 }
 

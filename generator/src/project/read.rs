@@ -142,6 +142,15 @@ pub struct CrateConfig {
     /// Paging per operationId, over the spec's and detection's: `listTags = { style = "none" }`.
     #[serde(default)]
     pub paging: BTreeMap<String, crate::PagingOverride>,
+    /// Schemas replaced by Rust types, by component name or JSON pointer:
+    /// `Money = { type = "rust_decimal::Decimal", dependency = 'rust_decimal = "1"' }`
+    /// ([`Settings::with_type_replacement`]).
+    #[serde(default)]
+    pub replace: BTreeMap<String, crate::TypeReplacement>,
+    /// Crates the spec's `x-rust-type` may name, as dependency lines
+    /// (`['url = { version = "2", features = ["serde"] }']`, [`Settings::with_rust_type_crate`]).
+    #[serde(default)]
+    pub rust_type_crates: Vec<String>,
 }
 
 impl Config {
@@ -184,6 +193,7 @@ impl CrateConfig {
         for (operation_id, paging) in &self.paging {
             settings = settings.with_paging(operation_id, paging.clone());
         }
+        settings = with_replacements(settings, self);
         if let Some(version) = &self.crate_version {
             semver::Version::parse(version).map_err(|e| {
                 Error::Settings(format!("{CONFIG_FILE}: crate `{}`: crate_version `{version}`: {e}", self.name))
@@ -198,6 +208,17 @@ impl CrateConfig {
         settings.validate().map_err(|message| Error::Settings(format!("{CONFIG_FILE}: {message}")))?;
         Ok(settings)
     }
+}
+
+/// `settings` with the crate's type replacements and `x-rust-type` crates.
+fn with_replacements(mut settings: Settings, krate: &CrateConfig) -> Settings {
+    for (target, replacement) in &krate.replace {
+        settings = settings.with_type_replacement(target, replacement.clone());
+    }
+    for line in &krate.rust_type_crates {
+        settings = settings.with_rust_type_crate(line);
+    }
+    settings
 }
 
 /// `settings` with the overlay in the file `path` ([`Settings::with_overlay`]),

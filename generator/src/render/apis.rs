@@ -25,7 +25,10 @@ pub(super) enum ParamShape {
 pub(super) fn param_shape(ty: &Ty, api: &Api) -> ParamShape {
     match ty {
         Ty::Vec(inner) if matches!(param_shape(inner, api), ParamShape::Scalar) => ParamShape::List,
-        Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::Unit | Ty::Multipart | Ty::Binary | Ty::Upload => ParamShape::Object,
+        // A type of the user's is sent as its serde form (it cannot implement `ParamValue`).
+        Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::Unit | Ty::Multipart | Ty::Binary | Ty::Upload | Ty::External(_) => {
+            ParamShape::Object
+        }
         Ty::Named(id) => match &api.type_def(*id).kind {
             TypeKind::Enum { .. } => ParamShape::Scalar,
             TypeKind::Alias { target, newtype: false } => param_shape(target, api),

@@ -31,13 +31,28 @@ pub fn manifest(settings: &Settings, api: &Api, header: &str) -> String {
     let workspace = if settings.standalone_workspace { "\n[workspace]\n" } else { "" };
     format!(
         "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\ndescription = \"{description}\"\nreadme = \"README.md\"\n\
-         license = \"MIT OR Apache-2.0\"\npublish = false\n{workspace}\n[dependencies]\n{RUNTIME_DEPENDENCIES}\n\
+         license = \"MIT OR Apache-2.0\"\npublish = false\n{workspace}\n[dependencies]\n{RUNTIME_DEPENDENCIES}{replaced}\n\
          [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n{features}{examples}",
         name = settings.crate_name,
+        replaced = replaced_type_dependencies(api),
         version = settings.crate_version,
         features = if settings.tag_features { features(api) } else { String::new() },
         examples = if settings.tag_features { examples(settings) } else { String::new() },
     )
+}
+
+/// The dependencies of the types that replace schemas (checked TOML lines).
+fn replaced_type_dependencies(api: &Api) -> String {
+    if api.dependencies.is_empty() {
+        return String::new();
+    }
+    let mut text =
+        String::from("# The crates of the types that replace schemas (codegen.toml's `replace`, `x-rust-type`).\n");
+    for line in &api.dependencies {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
 }
 
 /// `[features]`: one per tag, and `full` (the default) for all of them.
@@ -77,6 +92,16 @@ fn description(title: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_crates_a_replacement_may_name_freely_are_the_runtime_dependencies() {
+        let names: Vec<String> = super::RUNTIME_DEPENDENCIES
+            .lines()
+            .filter_map(|line| line.split(" = ").next())
+            .map(|name| name.replace('-', "_"))
+            .collect();
+        assert_eq!(names, crate::naming::RUNTIME_CRATES);
+    }
+
     #[test]
     fn a_title_with_line_breaks_quotes_and_backslashes_gives_a_valid_manifest_line() {
         let title = "Odd \"text\" \\q\n[workspace]\r\u{7}\u{7f}\u{85} end";

@@ -71,6 +71,16 @@ pub fn ty_tokens(ty: &Ty, scope: Scope, api: &Api) -> TokenStream {
                 Scope::Apis => quote! { models::#name },
             }
         }
+        // `::` first: a module of the crate named like the type's crate
+        // (a tag's) cannot capture the path.
+        Ty::External(path) => {
+            let ty: syn::Type = syn::parse_str(path).expect("checked as a type path when the replacement was read");
+            if path.starts_with("crate::") {
+                quote! { #ty }
+            } else {
+                quote! { ::#ty }
+            }
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 //! `crate::analyse`'s.
 
 mod objects;
+mod replace;
 mod unions;
 
 use crate::diagnostics::{pointer_join, Diagnostic};
@@ -81,6 +82,8 @@ pub struct TypeLowering<'a> {
     types: BTreeMap<TypeId, TypeDef>,
     /// Approximations made.
     pub warnings: Vec<Diagnostic>,
+    /// Schemas replaced by types of the user's.
+    replacements: replace::ReplacementState,
 }
 
 impl<'a> TypeLowering<'a> {
@@ -105,8 +108,13 @@ impl<'a> TypeLowering<'a> {
             nesting: 0,
             types: BTreeMap::new(),
             warnings: Vec::new(),
+            replacements: replace::ReplacementState::default(),
         };
+        lowering.find_replacements();
         for key in schemas.into_iter().flat_map(|s| s.keys()) {
+            if !lowering.replacements.keeps_component(key) {
+                continue;
+            }
             let id = lowering.new_type(type_name(key));
             lowering.component_types.insert(key.clone(), id);
         }
@@ -141,7 +149,7 @@ impl<'a> TypeLowering<'a> {
     pub fn lower_components(&mut self) {
         let Some(schemas) = self.schemas else { return };
         for (key, schema) in schemas {
-            let id = self.component_types[key];
+            let Some(&id) = self.component_types.get(key) else { continue };
             let pointer = pointer_join("/components/schemas", key);
             match schema {
                 ReferenceOr::Item(schema) => self.define(id, schema, &pointer),
@@ -167,7 +175,10 @@ impl<'a> TypeLowering<'a> {
     /// Lowers a schema standing at `pointer`; inline definitions are named from `hint`.
     pub fn lower(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Lowered {
         match schema {
-            ReferenceOr::Reference { reference } => self.lower_reference(reference, hint, pointer),
+            ReferenceOr::Reference { reference } => match self.replaced_at(pointer, None) {
+                Some(replaced) => replaced,
+                None => self.lower_reference(reference, hint, pointer),
+            },
             ReferenceOr::Item(schema) => self.lower_inline(schema, hint, pointer),
         }
     }
@@ -175,7 +186,10 @@ impl<'a> TypeLowering<'a> {
     /// [`Self::lower`] for the boxed schemas openapiv3 uses in properties and items.
     pub fn lower_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Lowered {
         match schema {
-            ReferenceOr::Reference { reference } => self.lower_reference(reference, hint, pointer),
+            ReferenceOr::Reference { reference } => match self.replaced_at(pointer, None) {
+                Some(replaced) => replaced,
+                None => self.lower_reference(reference, hint, pointer),
+            },
             ReferenceOr::Item(schema) => self.lower_inline(schema, hint, pointer),
         }
     }
@@ -183,6 +197,9 @@ impl<'a> TypeLowering<'a> {
     fn lower_reference(&mut self, reference: &str, hint: &str, pointer: &str) -> Lowered {
         let target = JsonPointer::from_reference(reference);
         if let Some(key) = target.as_ref().and_then(component_key) {
+            if let Some(replaced) = self.replaced_component(&key) {
+                return replaced;
+            }
             if let Some(&id) = self.component_types.get(&key) {
                 let nullable = matches!(self.component(&key), Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
                 return Lowered { ty: Ty::Named(id), nullable };
@@ -260,6 +277,9 @@ impl<'a> TypeLowering<'a> {
     fn lower_inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Lowered {
         if let Some(known) = self.recall(pointer) {
             return known;
+        }
+        if let Some(replaced) = self.replaced_at(pointer, Some(schema)) {
+            return replaced;
         }
         let nullable = schema.schema_data.nullable || self.allows_null_member(schema);
         if !self.enter(pointer) {

@@ -37,6 +37,11 @@ impl TypeLowering<'_> {
                         .unwrap_or(member_name)
                         .to_string()
                 }
+                // A type of the user's is named by its last segment (`Decimal`).
+                Ty::External(path) => {
+                    let last = path.split('<').next().unwrap_or(path).rsplit("::").next().unwrap_or(path);
+                    crate::naming::type_name(last)
+                }
                 other => ty_variant_label(other).to_string(),
             };
             let tags = match (discriminator, member) {
@@ -103,6 +108,6 @@ fn ty_variant_label(ty: &Ty) -> &'static str {
         Ty::Base64 | Ty::Binary => "Bytes",
         Ty::Vec(_) => "Array",
         Ty::Map(_) => "Map",
-        Ty::Json | Ty::Named(_) | Ty::Unit | Ty::Multipart | Ty::Upload => "Value",
+        Ty::Json | Ty::Named(_) | Ty::External(_) | Ty::Unit | Ty::Multipart | Ty::Upload => "Value",
     }
 }
