@@ -142,6 +142,14 @@ pub struct CrateConfig {
     /// Paging per operationId, over the spec's and detection's: `listTags = { style = "none" }`.
     #[serde(default)]
     pub paging: BTreeMap<String, crate::PagingOverride>,
+    /// Extra derives and attributes per Rust type name glob:
+    /// `"Money*" = { derive = ["Hash"], attributes = ["#[must_use]"] }` ([`crate::TypeExtras`]).
+    #[serde(default)]
+    pub types: BTreeMap<String, crate::TypeExtras>,
+    /// New Rust names by JSON pointer into the spec:
+    /// `"#/components/schemas/User" = "OktaUser"` ([`Settings::with_rename`]).
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
 }
 
 impl Config {
@@ -184,6 +192,7 @@ impl CrateConfig {
         for (operation_id, paging) in &self.paging {
             settings = settings.with_paging(operation_id, paging.clone());
         }
+        settings = self.with_derives_and_renames(settings);
         if let Some(version) = &self.crate_version {
             semver::Version::parse(version).map_err(|e| {
                 Error::Settings(format!("{CONFIG_FILE}: crate `{}`: crate_version `{version}`: {e}", self.name))
@@ -197,6 +206,19 @@ impl CrateConfig {
         }
         settings.validate().map_err(|message| Error::Settings(format!("{CONFIG_FILE}: {message}")))?;
         Ok(settings)
+    }
+}
+
+impl CrateConfig {
+    /// `settings` with the `types` and `rename` tables.
+    fn with_derives_and_renames(&self, mut settings: Settings) -> Settings {
+        for (glob, extras) in &self.types {
+            settings = settings.with_type_extras(glob, extras);
+        }
+        for (pointer, name) in &self.rename {
+            settings = settings.with_rename(pointer, name);
+        }
+        settings
     }
 }
 
