@@ -145,3 +145,23 @@ fn paging_schemes_collect_every_item_once() {
          wiremock = \"0.6\"\n",
     );
 }
+
+#[test]
+#[ignore = "slow: builds generated crates and their dependencies; run by .ci/run"]
+fn renamed_items_and_extra_derives_against_a_loopback_server() {
+    let dir = repo().join("tests/fixtures/customise/derive-rename");
+    run_e2e_with(
+        "derive_rename",
+        &["derive-rename"],
+        "serde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+         wiremock = \"0.6\"\n",
+        &|workspace, name| {
+            let config = generator::project::Config::read(&dir).expect("the fixture's codegen.toml");
+            let settings = config.crates[0].settings(&dir, "cargo xtask codegen").expect("valid settings");
+            let (_, generated, _) =
+                generator::project::generate_spec_files(&dir.join(&config.crates[0].spec), &settings)
+                    .expect("the fixture generates");
+            generator::project::write_files(&workspace.join(name), &generated.files).expect("write the crate");
+        },
+    );
+}

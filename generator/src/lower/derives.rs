@@ -72,9 +72,9 @@ pub fn add_type_extras(types: &mut [TypeDef], pointers: &[String], settings: &Se
         if def.derives.contains(&request.derive) || has_already(&def.kind, trait_name.as_deref()) {
             continue;
         }
-        if let Err(problem) = contents_allow(def, trait_name.as_deref()) {
+        if let Err((place, problem)) = contents_allow(def, trait_name.as_deref()) {
             let message = format!(
-                "[crate.types.{:?}] derive `{}`: `{}`{problem}, so the derive cannot compile",
+                "[crate.types.{:?}] derive `{}`: `{}{place}` is {problem}, so the derive cannot compile",
                 request.glob, request.derive, request.via
             );
             diagnostics.push(Diagnostic::error(pointers[request.target].as_str(), message));
@@ -129,8 +129,8 @@ fn contained(def: &TypeDef) -> Vec<(String, usize)> {
 
 /// `Ok` when nothing the type holds outside this crate's types stops the
 /// derive (the std trait `name`, or `None` for another crate's); else
-/// what does, as text to follow the type's name.
-fn contents_allow(def: &TypeDef, name: Option<&str>) -> Result<(), String> {
+/// where (`.field`) and what does.
+fn contents_allow(def: &TypeDef, name: Option<&str>) -> Result<(), (String, String)> {
     let mut leaves: Vec<(String, &Ty, bool)> = Vec::new();
     match &def.kind {
         TypeKind::Struct { fields, extra, .. } => {
@@ -155,7 +155,7 @@ fn contents_allow(def: &TypeDef, name: Option<&str>) -> Result<(), String> {
     }
     for (place, ty, lenient) in leaves {
         if let Some(problem) = leaf_problem(ty, name, lenient) {
-            return Err(format!("{place} is {problem}"));
+            return Err((place, problem));
         }
     }
     Ok(())
