@@ -1,5 +1,6 @@
 //! Paths -> operations grouped by tag.
 
+use super::renames::RenamedScope;
 use super::types::TypeLowering;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::http::HttpMethod;
@@ -8,7 +9,6 @@ use crate::ir::{
     Streamed, Success, SuccessVariant, Ty, TypeKind,
 };
 use crate::load::resolve_local;
-use super::renames::RenamedScope;
 use crate::naming::{snake_name, type_name, UniqueNames, BUILDER_MEMBERS};
 use indexmap::IndexMap;
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode};

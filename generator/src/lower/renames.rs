@@ -33,7 +33,10 @@ impl RenameKind {
         match parent {
             Some("properties") => RenameKind::Field,
             Some("enum") => RenameKind::Variant,
-            _ if tokens.len() == 4 && tokens[1] == "paths" && crate::http::HttpMethod::from_key(tokens[3]).is_some() => {
+            _ if tokens.len() == 4
+                && tokens[1] == "paths"
+                && crate::http::HttpMethod::from_key(tokens[3]).is_some() =>
+            {
                 RenameKind::Operation
             }
             _ => RenameKind::Type,
@@ -145,7 +148,8 @@ impl RenamedScope {
             let claimed = names.claim(new.clone());
             // A holder of the name met a rename's name when it claimed it, and said so.
             if claimed != new && !self.holders.contains_key(&new) {
-                renames.error(pointer, format!("`{new}` is a name the generated code reserves in this {label}'s scope"));
+                renames
+                    .error(pointer, format!("`{new}` is a name the generated code reserves in this {label}'s scope"));
             }
             self.holders.insert(claimed.clone(), pointer.to_string());
             return claimed;

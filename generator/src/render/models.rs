@@ -153,7 +153,11 @@ fn settings_attrs(def: &TypeDef) -> TokenStream {
     let parse = |text: &String| text.parse::<TokenStream>().unwrap_or_default();
     let derives: Vec<TokenStream> = def.derives.iter().map(parse).collect();
     let attributes = def.attributes.iter().map(parse);
-    let derive = if derives.is_empty() { quote! {} } else { quote! { #[derive(#(#derives),*)] } };
+    let derive = if derives.is_empty() {
+        quote! {}
+    } else {
+        quote! { #[derive(#(#derives),*)] }
+    };
     quote! { #derive #(#attributes)* }
 }
 

@@ -130,8 +130,7 @@ fn check_attribute(entry: &str, helpers: &[String]) -> Result<String, String> {
              would do nothing (rename fields with [crate.rename])"
         ));
     }
-    if name == "doc" && !matches!(&attribute.meta, syn::Meta::NameValue(nv) if matches!(nv.value, syn::Expr::Lit(_)))
-    {
+    if name == "doc" && !matches!(&attribute.meta, syn::Meta::NameValue(nv) if matches!(nv.value, syn::Expr::Lit(_))) {
         return Err(format!("attribute `{entry}` is refused: `doc` takes a string (`#[doc = \"...\"]`)"));
     }
     if PLAIN_ATTRIBUTES.contains(&name.as_str()) || helpers.contains(&name) {
@@ -199,8 +198,9 @@ mod tests {
 
     #[test]
     fn derives_are_plain_paths_and_attributes_come_from_a_short_list() {
-        let ok = check(&["Hash", "std::cmp::Eq", "schemars::JsonSchema"], &["#[must_use]", "#[schemars(rename = \"M\")]"])
-            .unwrap();
+        let ok =
+            check(&["Hash", "std::cmp::Eq", "schemars::JsonSchema"], &["#[must_use]", "#[schemars(rename = \"M\")]"])
+                .unwrap();
         assert_eq!(ok.derive, ["Hash", "std::cmp::Eq", "schemars::JsonSchema"]);
         assert_eq!(ok.attributes, ["# [must_use]", "# [schemars (rename = \"M\")]"]);
         for (derive, attributes, message) in [

@@ -13,12 +13,12 @@
 mod objects;
 mod unions;
 
+use super::renames::{RenameKind, RenamedScope, Renames};
 use crate::diagnostics::{pointer_join, unescape_pointer_token, Diagnostic};
 use crate::ir::{Docs, EnumValue, EnumVariant, Ty, TypeDef, TypeId, TypeKind};
 use crate::load::resolve_local;
 use crate::naming::{type_name, variant_name, UniqueNames};
 use crate::settings::Settings;
-use super::renames::{RenameKind, RenamedScope, Renames};
 use indexmap::IndexMap;
 use openapiv3::{
     AnySchema, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
@@ -139,7 +139,10 @@ impl<'a> TypeLowering<'a> {
     /// Defines the type `id` stands for.
     fn define_type(&mut self, id: TypeId, docs: Docs, kind: TypeKind) {
         let name = self.type_names[id.index()].clone();
-        self.types.insert(id, TypeDef { name, docs, kind, reached_by: Vec::new(), derives: Vec::new(), attributes: Vec::new() });
+        self.types.insert(
+            id,
+            TypeDef { name, docs, kind, reached_by: Vec::new(), derives: Vec::new(), attributes: Vec::new() },
+        );
     }
 
     /// The name of the type `id` stands for.
