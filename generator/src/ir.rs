@@ -229,6 +229,12 @@ pub struct TypeDef {
     /// The tags whose operations reach it through the types' references,
     /// as indices into [`Api::modules`], ascending (set by `analyse`).
     pub reached_by: Vec<usize>,
+    /// Derives beyond the generator's own, as paths (`Hash`,
+    /// `schemars::JsonSchema`), from the settings (checked there, and
+    /// against the fields by `lower`).
+    pub derives: Vec<String>,
+    /// Outer attributes from the settings, as checked token text.
+    pub attributes: Vec<String>,
 }
 
 /// One file of `src/models/`.

@@ -42,4 +42,4 @@ pub mod settings;
 pub use diagnostics::{Diagnostic, Severity};
 pub use load::bundle::SpecFiles;
 pub use pipeline::{generate, generate_files, Generated, GeneratedFile};
-pub use settings::{OperationFilter, PagingOverride, Settings, TypeReplacement};
+pub use settings::{OperationFilter, PagingOverride, Settings, TypeExtras, TypeReplacement};

@@ -8,6 +8,9 @@ pub use replace::{display_target, parse_rust_type, Replacements, RustType, TypeR
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod customise;
+pub use customise::{std_trait, TypeExtras, TypeExtrasMatcher};
+
 /// How to generate one crate: what the spec cannot say about it.
 ///
 /// Start from [`Settings::new`] and change what you need with the `with_*`
@@ -40,6 +43,10 @@ pub struct Settings {
     pub(crate) paging: BTreeMap<String, PagingOverride>,
     pub(crate) type_replacements: BTreeMap<String, TypeReplacement>,
     pub(crate) rust_type_crates: Vec<String>,
+    /// Extra derives and attributes per type name glob, in settings order.
+    pub(crate) type_extras: Vec<(String, TypeExtras)>,
+    /// New names by JSON pointer (`/components/schemas/User`, no `#`).
+    pub(crate) renames: BTreeMap<String, String>,
     /// Every piece of code through the formatter, none written as text:
     /// the reference the text writer is tested against.
     pub(crate) format_everything: bool,
@@ -72,6 +79,8 @@ impl Settings {
             paging: BTreeMap::new(),
             type_replacements: BTreeMap::new(),
             rust_type_crates: Vec::new(),
+            type_extras: Vec::new(),
+            renames: BTreeMap::new(),
             format_everything: false,
         }
     }
@@ -290,6 +299,71 @@ impl Settings {
         Replacements::check(&self.type_replacements, &self.rust_type_crates)
     }
 
+    /// Adds the derive `path` (`Hash`, `schemars::JsonSchema`) to every
+    /// generated type whose Rust name matches `glob` (`Money*`; `*` matches
+    /// any run of characters), and to the generated types it contains,
+    /// which the derive needs too. [`TypeExtras`] says what is accepted; a
+    /// derive the contents cannot have (`Hash` over an `f64`) is an error
+    /// naming the field, a glob that matches no type a warning. The crate
+    /// a derive comes from must be a dependency of the generated crate.
+    pub fn with_type_derive(mut self, glob: impl Into<String>, path: impl Into<String>) -> Self {
+        self.type_extras_entry(glob.into()).derive.push(path.into());
+        self
+    }
+
+    /// Adds the outer attribute `attribute` (`#[must_use]`) to every
+    /// generated type whose Rust name matches `glob`; the module docs of
+    /// [`TypeExtras`]' module list the attributes accepted.
+    pub fn with_type_attribute(mut self, glob: impl Into<String>, attribute: impl Into<String>) -> Self {
+        self.type_extras_entry(glob.into()).attributes.push(attribute.into());
+        self
+    }
+
+    /// Adds every derive and attribute of `extras` for `glob` (as
+    /// `codegen.toml`'s `[crate.types."GLOB"]` reads them).
+    pub fn with_type_extras(mut self, glob: impl Into<String>, extras: &TypeExtras) -> Self {
+        let entry = self.type_extras_entry(glob.into());
+        entry.derive.extend(extras.derive.iter().cloned());
+        entry.attributes.extend(extras.attributes.iter().cloned());
+        self
+    }
+
+    fn type_extras_entry(&mut self, glob: String) -> &mut TypeExtras {
+        let index = match self.type_extras.iter().position(|(g, _)| *g == glob) {
+            Some(index) => index,
+            None => {
+                self.type_extras.push((glob, TypeExtras::default()));
+                self.type_extras.len() - 1
+            }
+        };
+        &mut self.type_extras[index].1
+    }
+
+    /// The derives and attributes per glob, checked and ready to match.
+    pub fn type_extras_matcher(&self) -> Result<TypeExtrasMatcher, String> {
+        TypeExtrasMatcher::new(&self.type_extras)
+    }
+
+    /// Gives what the JSON pointer `pointer` names a new Rust name: a
+    /// component schema's type (`#/components/schemas/User` -> `OktaUser`),
+    /// a property's field (`#/components/schemas/User/properties/profile`
+    /// -> `user_profile`), an enum value's variant
+    /// (`#/components/schemas/Status/enum/0` -> `Live`) or an operation's
+    /// method (`#/paths/~1api~1v1~1users/get` -> `list_all_users`). The
+    /// wire names stay. A pointer that names none of these, a name of the
+    /// wrong case, or a name another item of its scope has is an error.
+    pub fn with_rename(mut self, pointer: impl Into<String>, name: impl Into<String>) -> Self {
+        let pointer = pointer.into();
+        let pointer = pointer.strip_prefix('#').map(str::to_string).unwrap_or(pointer);
+        self.renames.insert(pointer, name.into());
+        self
+    }
+
+    /// The renames, by JSON pointer (without the leading `#`).
+    pub fn renames(&self) -> &BTreeMap<String, String> {
+        &self.renames
+    }
+
     /// The generated crate's Cargo package name.
     pub fn crate_name(&self) -> &str {
         &self.crate_name
@@ -340,6 +414,7 @@ impl Settings {
     pub fn validate(&self) -> Result<(), String> {
         check_crate_name(&self.crate_name)?;
         self.replacements()?;
+        self.type_extras_matcher()?;
         self.operation_filter.matcher().map(|_| ())
     }
 

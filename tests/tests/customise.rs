@@ -72,7 +72,8 @@ fn okta_management() -> Option<PathBuf> {
 }
 
 /// The customised Okta crate: one `codegen.toml` entry (an overlay, then
-/// the `Group` tag without the applications assigned to a group, and a
+/// the `Group` tag without the applications assigned to a group; `Group`
+/// renamed `OktaGroup`, with `Hash` and `Eq`, and `listGroups` renamed; a
 /// group's profile as a JSON map of the user's choosing).
 fn okta_config() -> String {
     let overlay = repo().join("tests/fixtures/okta-customise/okta.overlay.yaml");
@@ -80,7 +81,10 @@ fn okta_config() -> String {
         "[[crate]]\nspec = \"okta-management.yaml\"\nname = \"okta-groups-client\"\nout = \"okta-groups\"\n\
         overlays = [{:?}]\n\
         [crate.operations]\ninclude_tags = [\"Group\"]\nexclude_paths = [\"/api/v1/groups/*/apps\"]\n\
-        [crate.replace]\nGroupProfile = {{ type = \"serde_json::Map<String, serde_json::Value>\" }}\n",
+        [crate.replace]\nGroupProfile = {{ type = \"serde_json::Map<String, serde_json::Value>\" }}\n\
+        [crate.types.\"OktaGroup\"]\nderive = [\"Hash\", \"Eq\"]\n\
+        [crate.rename]\n\"#/components/schemas/Group\" = \"OktaGroup\"\n\
+        \"#/paths/~1api~1v1~1groups/get\" = \"list_all_groups\"\n",
         overlay.to_string_lossy()
     )
 }
@@ -100,7 +104,7 @@ fn the_okta_crate_customised_by_one_codegen_toml_entry_has_exactly_what_was_aske
     let apis: Vec<&str> = generated.files.iter().filter_map(|f| f.path.strip_prefix("src/apis/")).collect();
     assert_eq!(apis, ["group.rs", "mod.rs"], "the Group tag alone");
     let group = text("src/apis/group.rs").expect("the Group api");
-    assert!(group.contains("pub fn list_groups("), "a Group operation is kept");
+    assert!(group.contains("pub fn list_all_groups(") && !group.contains("pub fn list_groups("), "renamed");
     assert!(group.contains("pub fn list_group_users("), "a Group operation is kept");
     assert!(!group.contains("pub fn list_assigned_applications_for_group("), "a group's apps (by path) are excluded");
     assert!(group.contains("pub fn replace_group("), "the overlay leaves the rest of a path item");
@@ -108,7 +112,14 @@ fn the_okta_crate_customised_by_one_codegen_toml_entry_has_exactly_what_was_aske
     assert!(group.contains("Lists the groups of the org (summary from the overlay)"), "the overlay's `update`");
     let models: String =
         generated.files.iter().filter(|f| f.path.starts_with("src/models/")).map(|f| f.contents.as_str()).collect();
-    assert!(models.contains("pub struct Group "), "a model Group operations use");
+    assert!(models.contains("pub struct OktaGroup ") && !models.contains("pub struct Group "), "renamed");
+    assert!(models.contains("#[derive(Hash, Eq)]\n#[derive(Debug, Clone, PartialEq, Default)]\npub struct OktaGroup {"));
+    assert!(models.contains("map.optional(\"objectClass\", &self.object_class);"), "wire names stay");
+    // `GroupProfile` is held too, but replaced by a JSON map, which has `Hash` and `Eq`.
+    for held in ["pub struct OktaGroupEmbedded {", "pub struct OktaUserGroupProfile {"] {
+        let derived = models.split(held).next().and_then(|before| before.rsplit("\n\n").next()).unwrap_or_default();
+        assert!(derived.contains("#[derive(Hash, Eq)]\n"), "a derive goes on to the types held: {held}");
+    }
     assert!(
         models.contains("/// The colour the admin console shows the group in (added by the overlay)\n    pub display_colour: Option<String>,"),
         "the overlay's deep merge adds a property"

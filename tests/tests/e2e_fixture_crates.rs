@@ -170,3 +170,15 @@ fn replaced_types_travel_as_the_users_types() {
         &write_customised_crate,
     );
 }
+
+#[test]
+#[ignore = "slow: builds generated crates and their dependencies; run by .ci/run"]
+fn renamed_items_and_extra_derives_against_a_loopback_server() {
+    run_e2e_with(
+        "derive_rename",
+        &["derive-rename"],
+        "serde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+         wiremock = \"0.6\"\n",
+        &write_customised_crate,
+    );
+}

@@ -3,9 +3,11 @@
 //! Types and operations are lowered in document order, so every name (and
 //! every collision suffix) comes out the same on every run.
 
+mod derives;
 mod operations;
 mod paging;
 mod paging_override;
+mod renames;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -21,6 +23,7 @@ use crate::naming::{
 use crate::settings::Settings;
 use openapiv3::ReferenceOr;
 use operations::{lower_operation, OperationSite};
+use renames::{RenameKind, Renames};
 use std::collections::BTreeMap;
 use types::TypeLowering;
 
@@ -30,11 +33,12 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
     let api = &loaded.api;
     let raw = &loaded.raw;
     let mut warnings = Vec::new();
-    let mut types = TypeLowering::new(raw, api, settings);
+    let renames = Renames::new(settings.renames());
+    let mut types = TypeLowering::new(raw, api, settings, &renames);
     types.lower_components();
 
     let mut modules: BTreeMap<String, ApiModule> = BTreeMap::new();
-    let mut method_names = UniqueNames::default();
+    let mut method_names = (UniqueNames::default(), renames.scope(RenameKind::Operation, None));
     let tag_descriptions: BTreeMap<&str, Option<&String>> =
         api.tags.iter().map(|t| (t.name.as_str(), t.description.as_ref())).collect();
     for (path, item) in &api.paths.paths {
@@ -70,7 +74,9 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
         }
     }
     let dependencies = types.finish_replacements();
-    let (type_defs, renumbering, type_warnings) = types.finish();
+    let (mut type_defs, renumbering, type_warnings, type_pointers) = types.finish();
+    warnings.extend(renames.finish());
+    warnings.extend(derives::add_type_extras(&mut type_defs, &type_pointers, settings));
     for op in modules.values_mut().flat_map(|m| &mut m.operations) {
         op.tys_mut().into_iter().for_each(|ty| renumbering.apply(ty));
     }

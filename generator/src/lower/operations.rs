@@ -1,5 +1,6 @@
 //! Paths -> operations grouped by tag.
 
+use super::renames::RenamedScope;
 use super::types::TypeLowering;
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::http::HttpMethod;
@@ -99,12 +100,13 @@ pub fn lower_operation(
     raw: &Value,
     api: &openapiv3::OpenAPI,
     site: &OperationSite<'_>,
-    method_names: &mut UniqueNames,
+    method_names: &mut (UniqueNames, RenamedScope),
     warnings: &mut Vec<Diagnostic>,
 ) -> Operation {
     let op = site.operation;
     let id = op.operation_id.clone().unwrap_or_else(|| format!("{} {}", site.method.as_str(), site.path));
-    let method_name = method_names.claim(snake_name(&id));
+    let (names, renamed) = method_names;
+    let method_name = renamed.claim(names, types.renames(), snake_name(&id), &site.pointer);
     // Final once its module's names are claimed (`name_module_items`); inline types are named after this.
     let builder_name = type_name(&method_name);
 

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 mod additional_properties;
 mod all_of;
 mod collisions;
+mod customise;
 mod enums;
 mod ids;
 mod operations;

@@ -151,6 +151,14 @@ pub struct CrateConfig {
     /// (`['url = { version = "2", features = ["serde"] }']`, [`Settings::with_rust_type_crate`]).
     #[serde(default)]
     pub rust_type_crates: Vec<String>,
+    /// Extra derives and attributes per Rust type name glob:
+    /// `"Money*" = { derive = ["Hash"], attributes = ["#[must_use]"] }` ([`crate::TypeExtras`]).
+    #[serde(default)]
+    pub types: BTreeMap<String, crate::TypeExtras>,
+    /// New Rust names by JSON pointer into the spec:
+    /// `"#/components/schemas/User" = "OktaUser"` ([`Settings::with_rename`]).
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
 }
 
 impl Config {
@@ -194,6 +202,7 @@ impl CrateConfig {
             settings = settings.with_paging(operation_id, paging.clone());
         }
         settings = with_replacements(settings, self);
+        settings = self.with_derives_and_renames(settings);
         if let Some(version) = &self.crate_version {
             semver::Version::parse(version).map_err(|e| {
                 Error::Settings(format!("{CONFIG_FILE}: crate `{}`: crate_version `{version}`: {e}", self.name))
@@ -219,6 +228,19 @@ fn with_replacements(mut settings: Settings, krate: &CrateConfig) -> Settings {
         settings = settings.with_rust_type_crate(line);
     }
     settings
+}
+
+impl CrateConfig {
+    /// `settings` with the `types` and `rename` tables.
+    fn with_derives_and_renames(&self, mut settings: Settings) -> Settings {
+        for (glob, extras) in &self.types {
+            settings = settings.with_type_extras(glob, extras);
+        }
+        for (pointer, name) in &self.rename {
+            settings = settings.with_rename(pointer, name);
+        }
+        settings
+    }
 }
 
 /// `settings` with the overlay in the file `path` ([`Settings::with_overlay`]),

@@ -102,6 +102,9 @@ pub fn render_types(api: &Api, file: &ModelFile, types: &[TypeId], gates: &Gates
 
 /// A type's declarations as text, where `model_text` knows their layout.
 fn type_text(def: &TypeDef, field_type_text: &dyn Fn(&Field) -> String, api: &Api) -> Option<String> {
+    if !def.derives.is_empty() || !def.attributes.is_empty() {
+        return None;
+    }
     match &def.kind {
         TypeKind::Struct { fields, extra, derive_default, .. } => {
             struct_text(&def.name, &def.docs, fields, extra, *derive_default, field_type_text, api)
@@ -120,6 +123,8 @@ fn type_text(def: &TypeDef, field_type_text: &dyn Fn(&Field) -> String, api: &Ap
 /// that are not its wire format.
 fn render_type(def: &TypeDef, names: RuntimeNames, api: &Api) -> TokenStream {
     let docs = doc_attrs(&def.docs);
+    let extras = settings_attrs(def);
+    let docs = quote! { #docs #extras };
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, extra, derive_default, .. } => {
@@ -144,6 +149,22 @@ fn render_type(def: &TypeDef, names: RuntimeNames, api: &Api) -> TokenStream {
             }
         }
     }
+}
+
+/// The derives and attributes the settings add (`TypeDef::derives`,
+/// `attributes`), checked by the settings, so each parses; the derives in
+/// an attribute of their own, before the attributes (a derive's helper
+/// attribute must follow it).
+fn settings_attrs(def: &TypeDef) -> TokenStream {
+    let parse = |text: &String| text.parse::<TokenStream>().unwrap_or_default();
+    let derives: Vec<TokenStream> = def.derives.iter().map(parse).collect();
+    let attributes = def.attributes.iter().map(parse);
+    let derive = if derives.is_empty() {
+        quote! {}
+    } else {
+        quote! { #[derive(#(#derives),*)] }
+    };
+    quote! { #derive #(#attributes)* }
 }
 
 fn field_type(field: &Field, names: RuntimeNames, api: &Api) -> TokenStream {

@@ -14,6 +14,7 @@ mod objects;
 mod replace;
 mod unions;
 
+use super::renames::{RenameKind, RenamedScope, Renames};
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{Docs, EnumValue, EnumVariant, Ty, TypeDef, TypeId, TypeKind};
 use crate::load::refs;
@@ -68,8 +69,13 @@ pub struct TypeLowering<'a> {
     schemas: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
     settings: &'a Settings,
     names: UniqueNames,
+    /// The settings' renames; those of types are claimed in `type_scope`.
+    renames: &'a Renames,
+    type_scope: RenamedScope,
     /// Each type's name, by id (in the order the names were claimed).
     type_names: Vec<String>,
+    /// Where each type's schema stands, by id.
+    type_pointers: Vec<String>,
     /// Each component schema's type, by key.
     component_types: BTreeMap<String, TypeId>,
     /// What each schema (by JSON pointer) lowered to: every schema is lowered once.
@@ -94,14 +100,17 @@ impl<'a> TypeLowering<'a> {
 
     /// Names every component schema up front (in document order, so
     /// collisions resolve the same way every time).
-    pub fn new(raw: &'a Value, api: &'a openapiv3::OpenAPI, settings: &'a Settings) -> Self {
+    pub fn new(raw: &'a Value, api: &'a openapiv3::OpenAPI, settings: &'a Settings, renames: &'a Renames) -> Self {
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         let mut lowering = Self {
             raw,
             schemas,
             settings,
             names: UniqueNames::default(),
+            renames,
+            type_scope: renames.scope(RenameKind::Type, None),
             type_names: Vec::new(),
+            type_pointers: Vec::new(),
             component_types: BTreeMap::new(),
             lowered: HashMap::new(),
             pending: HashMap::new(),
@@ -115,23 +124,34 @@ impl<'a> TypeLowering<'a> {
             if !lowering.replacements.keeps_component(key) {
                 continue;
             }
-            let id = lowering.new_type(type_name(key));
+            let id = lowering.new_type(type_name(key), &pointer_join("/components/schemas", key));
             lowering.component_types.insert(key.clone(), id);
         }
         lowering
     }
 
-    /// A type id for a fresh name derived from `name`.
-    fn new_type(&mut self, name: String) -> TypeId {
+    /// A type id for a fresh name derived from `name` (or the rename of
+    /// the schema at `pointer`).
+    fn new_type(&mut self, name: String, pointer: &str) -> TypeId {
         let id = TypeId::from_index(self.type_names.len());
-        self.type_names.push(self.names.claim(name));
+        let claimed = self.type_scope.claim(&mut self.names, self.renames, name, pointer);
+        self.type_names.push(claimed);
+        self.type_pointers.push(pointer.to_string());
         id
+    }
+
+    /// The settings' renames.
+    pub fn renames(&self) -> &'a Renames {
+        self.renames
     }
 
     /// Defines the type `id` stands for.
     fn define_type(&mut self, id: TypeId, docs: Docs, kind: TypeKind) {
         let name = self.type_names[id.index()].clone();
-        self.types.insert(id, TypeDef { name, docs, kind, reached_by: Vec::new() });
+        self.types.insert(
+            id,
+            TypeDef { name, docs, kind, reached_by: Vec::new(), derives: Vec::new(), attributes: Vec::new() },
+        );
     }
 
     /// The name of the type `id` stands for.
@@ -169,7 +189,7 @@ impl<'a> TypeLowering<'a> {
 
     /// Claims a fresh type name derived from `hint`.
     pub fn claim_name(&mut self, hint: &str) -> String {
-        self.names.claim(type_name(hint))
+        self.type_scope.claim(&mut self.names, self.renames, type_name(hint), "")
     }
 
     /// Lowers a schema standing at `pointer`; inline definitions are named from `hint`.
@@ -250,7 +270,7 @@ impl<'a> TypeLowering<'a> {
         let id = match name {
             Some(id) => id,
             None => {
-                let id = self.new_type(hint);
+                let id = self.new_type(hint, pointer);
                 self.pending.get_mut(pointer)?.name = Some(id);
                 id
             }
@@ -307,7 +327,7 @@ impl<'a> TypeLowering<'a> {
                 Ty::Named(id)
             }
             (Shape::Def(kind, notes), reserved) => {
-                let id = reserved.unwrap_or_else(|| self.new_type(type_name(hint)));
+                let id = reserved.unwrap_or_else(|| self.new_type(type_name(hint), pointer));
                 let mut docs = schema_docs(schema);
                 docs.notes.extend(notes);
                 self.define_type(id, docs, kind);
@@ -337,22 +357,24 @@ impl<'a> TypeLowering<'a> {
     fn shape(&mut self, schema: &Schema, name: &str, pointer: &str) -> Shape {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
-                let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
+                let values: Vec<(usize, &str)> =
+                    s.enumeration.iter().enumerate().filter_map(|(i, v)| Some((i, v.as_deref()?))).collect();
                 if values.is_empty() {
                     Shape::Inline(Self::string_format(&s.format))
                 } else {
-                    Shape::Def(string_enum(&values), Vec::new())
+                    Shape::Def(self.string_enum(&values, pointer), Vec::new())
                 }
             }
             SchemaKind::Type(Type::Integer(i)) => {
-                let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+                let values: Vec<(usize, i64)> =
+                    i.enumeration.iter().enumerate().filter_map(|(i, v)| Some((i, (*v)?))).collect();
                 if values.is_empty() {
                     Shape::Inline(match &i.format {
                         VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
                         _ => Ty::I64,
                     })
                 } else {
-                    Shape::Def(integer_enum(&values), Vec::new())
+                    Shape::Def(self.integer_enum(&values, pointer), Vec::new())
                 }
             }
             SchemaKind::Type(Type::Number(n)) => Shape::Inline(match &n.format {
@@ -401,9 +423,17 @@ impl<'a> TypeLowering<'a> {
         if any.items.is_some() || any.typ.as_deref() == Some("array") {
             return Shape::Inline(self.array(any.items.as_ref(), name, pointer));
         }
-        let strings: Option<Vec<&str>> = any.enumeration.iter().filter(|v| !v.is_null()).map(Value::as_str).collect();
+        let strings: Option<Vec<(usize, &str)>> = any
+            .enumeration
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(i, v)| Some((i, v.as_str()?)))
+            .collect();
         match (any.typ.as_deref(), strings) {
-            (Some("string") | None, Some(values)) if !values.is_empty() => Shape::Def(string_enum(&values), Vec::new()),
+            (Some("string") | None, Some(values)) if !values.is_empty() => {
+                Shape::Def(self.string_enum(&values, pointer), Vec::new())
+            }
             (Some("string"), _) => {
                 let format = match any.format.as_deref() {
                     Some(f) => serde_json::from_value(Value::String(f.into()))
@@ -421,6 +451,46 @@ impl<'a> TypeLowering<'a> {
             (Some("boolean"), _) => Shape::Inline(Ty::Bool),
             _ => Shape::Inline(Ty::Json),
         }
+    }
+
+    /// An enum's variants, each value once, named by `naming` or the
+    /// settings' rename of `<pointer>/enum/<index>`.
+    fn enum_variants(&self, values: Vec<(usize, String, EnumValue)>, pointer: &str) -> Vec<EnumVariant> {
+        let mut names = UniqueNames::default();
+        let members: Vec<String> = values.iter().map(|(index, _, _)| format!("{pointer}/enum/{index}")).collect();
+        let member_refs: Vec<&str> = members.iter().map(String::as_str).collect();
+        let mut scope = self.renames.scope(RenameKind::Variant, Some(&member_refs));
+        values
+            .into_iter()
+            .zip(&members)
+            .map(|((_, natural, value), member)| EnumVariant {
+                name: scope.claim(&mut names, self.renames, natural, member),
+                value,
+            })
+            .collect()
+    }
+
+    fn string_enum(&self, values: &[(usize, &str)], pointer: &str) -> TypeKind {
+        let mut seen = BTreeSet::new();
+        let values = values
+            .iter()
+            .filter(|(_, v)| seen.insert(*v))
+            .map(|(index, v)| (*index, variant_name(v), EnumValue::String((*v).to_string())))
+            .collect();
+        TypeKind::Enum { variants: self.enum_variants(values, pointer), integer: false }
+    }
+
+    fn integer_enum(&self, values: &[(usize, i64)], pointer: &str) -> TypeKind {
+        let mut seen = BTreeSet::new();
+        let values = values
+            .iter()
+            .filter(|(_, v)| seen.insert(*v))
+            .map(|(index, v)| {
+                let label = if *v < 0 { format!("Minus{}", v.unsigned_abs()) } else { format!("V{v}") };
+                (*index, label, EnumValue::Integer(*v))
+            })
+            .collect();
+        TypeKind::Enum { variants: self.enum_variants(values, pointer), integer: true }
     }
 
     /// Known formats get their type; unknown ones fall back to `String`.
@@ -449,7 +519,7 @@ impl<'a> TypeLowering<'a> {
     /// The types in name order, with every id they hold renumbered to its
     /// type's index there; the renumbering, for the ids held elsewhere
     /// (operations); and the approximations made.
-    pub fn finish(self) -> (Vec<TypeDef>, Renumbering, Vec<Diagnostic>) {
+    pub fn finish(self) -> (Vec<TypeDef>, Renumbering, Vec<Diagnostic>, Vec<String>) {
         let mut by_name: Vec<TypeId> = self.types.keys().copied().collect();
         by_name.sort_by(|a, b| self.type_names[a.index()].cmp(&self.type_names[b.index()]));
         let mut new_ids = vec![None; self.type_names.len()];
@@ -457,12 +527,13 @@ impl<'a> TypeLowering<'a> {
             new_ids[old.index()] = Some(TypeId::from_index(index));
         }
         let renumbering = Renumbering { new_ids };
+        let pointers = by_name.iter().map(|old| self.type_pointers[old.index()].clone()).collect();
         let mut types: Vec<TypeDef> = self.types.into_values().collect();
         types.sort_by(|a, b| a.name.cmp(&b.name));
         for def in &mut types {
             def.kind.tys_mut().into_iter().for_each(|ty| renumbering.apply(ty));
         }
-        (types, renumbering, self.warnings)
+        (types, renumbering, self.warnings, pointers)
     }
 
     /// The name hint a schema inside a component gets where it stands
@@ -517,31 +588,6 @@ impl Renumbering {
 /// The key of the component schema a JSON pointer names (`/components/schemas/<key>`).
 fn component_key(pointer: &JsonPointer) -> Option<String> {
     pointer.component_name("/components/schemas")
-}
-
-fn string_enum(values: &[&str]) -> TypeKind {
-    let mut names = UniqueNames::default();
-    let mut seen = BTreeSet::new();
-    let variants = values
-        .iter()
-        .filter(|v| seen.insert(**v))
-        .map(|v| EnumVariant { name: names.claim(variant_name(v)), value: EnumValue::String((*v).to_string()) })
-        .collect();
-    TypeKind::Enum { variants, integer: false }
-}
-
-fn integer_enum(values: &[i64]) -> TypeKind {
-    let mut names = UniqueNames::default();
-    let mut seen = BTreeSet::new();
-    let variants = values
-        .iter()
-        .filter(|v| seen.insert(**v))
-        .map(|v| {
-            let label = if *v < 0 { format!("Minus{}", v.unsigned_abs()) } else { format!("V{v}") };
-            EnumVariant { name: names.claim(label), value: EnumValue::Integer(*v) }
-        })
-        .collect();
-    TypeKind::Enum { variants, integer: true }
 }
 
 fn any_is_empty(any: &AnySchema) -> bool {

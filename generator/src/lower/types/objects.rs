@@ -4,6 +4,7 @@
 use super::{any_is_empty, component_key, Shape, TypeLowering};
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{Docs, ExtraProperties, Field, Presence, Ty, TypeId, TypeKind};
+use crate::lower::renames::RenameKind;
 use crate::naming::{snake_name, type_name, UniqueNames};
 use crate::pointer::JsonPointer;
 use indexmap::IndexMap;
@@ -103,6 +104,8 @@ impl<'a> TypeLowering<'a> {
             };
         }
         let mut field_names = UniqueNames::with_reserved(["additional_properties"]);
+        let members: Vec<&str> = parts.properties.values().map(|(_, origin)| origin.pointer.as_str()).collect();
+        let mut renamed = self.renames().scope(RenameKind::Field, Some(&members));
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire, (schema, origin)) in &parts.properties {
             let lowered = self.lower_boxed(schema, &format!("{}{}", origin.owner, type_name(wire)), &origin.pointer);
@@ -133,7 +136,7 @@ impl<'a> TypeLowering<'a> {
                 docs.notes.push(format!("Defaults to {} when absent.", crate::markdown::code(&compact_json(default))));
             }
             fields.push(Field {
-                name: field_names.claim(snake_name(wire)),
+                name: renamed.claim(&mut field_names, self.renames(), snake_name(wire), &origin.pointer),
                 wire_name: wire.to_string(),
                 ty: lowered.ty,
                 presence,
