@@ -38,7 +38,11 @@ fn only_the_statuses_a_binary_variant_matches_first_are_streamed() {
     assert!(api.contains("Status2xx(crate::runtime::Download<serde_json::Value>)"), "{api}");
     assert!(api.contains("200..=299 => response.download().map(GetExportResponse::Status2xx),"), "{api}");
     // No binary success: every body is read, the enum compares and clones.
-    let report = &api[api.find("fn request(&self) -> Request {\n        let mut request = Request::new(reqwest::Method::GET, \"/reports\"").expect("getReport's request")..];
+    let report = &api[api
+        .find(
+            "fn request(&self) -> Request {\n        let mut request = Request::new(reqwest::Method::GET, \"/reports\"",
+        )
+        .expect("getReport's request")..];
     assert!(!report[..400].contains("stream_response"), "{report}");
     assert!(api.contains("#[derive(Debug, Clone, PartialEq)]\npub enum GetReportResponse {"), "{api}");
 }

@@ -417,7 +417,8 @@ async fn a_multipart_upload_cut_mid_body_reopens_a_path_part_and_never_replays_a
     // The same with a stream part: the stream went with the first attempt, whose error is the call's.
     let (url, received, count) = multipart_server(vec![Reply::CutMidBody, Reply::Answer("200 OK", "")]).await;
     let chunks = futures::stream::iter((0..100).map(|_| Ok::<_, std::io::Error>(vec![b'q'; 10_000])));
-    let parts = vec![MultipartPart::text("description", "a stream"), MultipartPart::upload("file", UploadBody::stream(chunks))];
+    let parts =
+        vec![MultipartPart::text("description", "a stream"), MultipartPart::upload("file", UploadBody::stream(chunks))];
     let err = multipart_upload(&retrying(&url), parts).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(count.load(Ordering::SeqCst), 1, "a consumed stream part is not replayed");
@@ -435,9 +436,11 @@ async fn a_multipart_upload_cut_mid_body_reopens_a_path_part_and_never_replays_a
     assert_eq!(count.load(Ordering::SeqCst), 1);
 
     // A path part is opened again for the redirect.
-    let (url, received, _) =
-        multipart_server(vec![Reply::Answer("307 Temporary Redirect", "Location: /again\r\n"), Reply::Answer("200 OK", "")])
-            .await;
+    let (url, received, _) = multipart_server(vec![
+        Reply::Answer("307 Temporary Redirect", "Location: /again\r\n"),
+        Reply::Answer("200 OK", ""),
+    ])
+    .await;
     multipart_upload(&retrying(&url), vec![MultipartPart::path("file", &path)]).await.unwrap();
     let received = received.lock().unwrap().clone();
     assert_eq!(received.len(), 2);
@@ -454,7 +457,8 @@ async fn only_the_streamed_statuses_are_left_unread() {
                 write_repeated(&mut stream, b'a', 4096).await;
             }
             2 => {
-                write_head(&mut stream, "202 Accepted", &["Content-Type: application/json", "Content-Length: 8"]).await?;
+                write_head(&mut stream, "202 Accepted", &["Content-Type: application/json", "Content-Length: 8"])
+                    .await?;
                 stream.write_all(b"{\"id\":1}").await?;
             }
             _ => {

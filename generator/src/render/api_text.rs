@@ -17,8 +17,8 @@ use super::apis::{
 };
 use super::docs::doc_text;
 use super::model_serde::tokens_text;
-use super::reading::reading;
 use super::paging::render_stream;
+use super::reading::reading;
 use super::{ty_tokens, Piece, Scope};
 use crate::ir::{Api, BodyEncoding, BodyRead, Operation, ParamLocation, StatusMatch, Success};
 

@@ -36,9 +36,8 @@ pub(super) fn reading(op: &Operation) -> Reading {
             let mut ordered: Vec<_> = variants.iter().collect();
             // The order `decode` matches them in: codes before ranges.
             ordered.sort_by_key(|v| v.status);
-            let streams = |code: u16| {
-                ordered.iter().find(|v| covers(v.status, code)).is_some_and(|v| v.read == BodyRead::Stream)
-            };
+            let streams =
+                |code: u16| ordered.iter().find(|v| covers(v.status, code)).is_some_and(|v| v.read == BodyRead::Stream);
             let ranges = ranges((200..=299).filter(|code| streams(*code)));
             if ranges.is_empty() {
                 Streamed::None

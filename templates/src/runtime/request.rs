@@ -571,9 +571,11 @@ pub(crate) async fn multipart_form(
 ) -> Result<reqwest::multipart::Form, Result<std::io::Error, String>> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
-        let attempt = part.data.for_attempt().await.map_err(|e| {
-            e.map_err(|message| format!("multipart part `{}`: {message}", part.name))
-        })?;
+        let attempt = part
+            .data
+            .for_attempt()
+            .await
+            .map_err(|e| e.map_err(|message| format!("multipart part `{}`: {message}", part.name)))?;
         // With every part's length known, reqwest sends the form's
         // `Content-Length`; one stream part makes the form chunked.
         let mut p = match attempt.length {
