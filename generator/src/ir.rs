@@ -634,7 +634,8 @@ pub enum BodyRead {
     /// Taken as bytes.
     Bytes,
     /// Left unread by the runtime and handed over as its `Download<E>`, read
-    /// as it arrives (the binary body of an operation's only success type).
+    /// as it arrives (a binary success body: the operation's only success
+    /// type, or one variant of its success enum).
     Stream,
     /// Ignored.
     Empty,

@@ -13,7 +13,7 @@ use futures::StreamExt;
 use raw_server::{serve, write_head, write_repeated};
 use reqwest::Method;
 use runtime_template::runtime::{
-    Client, ClientBuilder, Download, Error, Request, RetryPolicy, ServerTemplate, UploadBody,
+    Client, ClientBuilder, Download, Error, MultipartPart, Request, RetryPolicy, ServerTemplate, UploadBody,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -263,4 +263,233 @@ async fn a_streamed_upload_is_sent_chunked_and_never_replayed() {
     assert_eq!(count.load(Ordering::SeqCst), 1, "a consumed stream is not replayed");
     upload(&retrying, UploadBody::bytes(vec![b'q'; 10])).await.unwrap_err();
     assert_eq!(count.load(Ordering::SeqCst), 4, "a bytes body is");
+}
+
+/// What a multipart server does with the request on one connection.
+#[derive(Clone, Copy)]
+enum Reply {
+    /// Reads the head and 64 KiB of the body, then hangs up.
+    CutMidBody,
+    /// Reads the whole body, then answers with this status line and headers.
+    Answer(&'static str, &'static str),
+}
+
+/// One request a multipart server read in full.
+#[derive(Debug, Clone)]
+struct Received {
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim_start_matches(':').trim().to_owned()))
+    }
+
+    fn count(&self, byte: u8) -> usize {
+        self.body.iter().filter(|b| **b == byte).count()
+    }
+}
+
+/// A server that answers connection N (from 1) as `replies[N - 1]` (the last
+/// one for any later), keeping each body it read whole (chunked bodies as
+/// they came, chunk sizes included).
+async fn multipart_server(replies: Vec<Reply>) -> (String, Arc<Mutex<Vec<Received>>>, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let count = Arc::new(AtomicUsize::new(0));
+    let (received2, count2) = (received.clone(), count.clone());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (received, count, replies) = (received2.clone(), count2.clone(), replies.clone());
+            tokio::spawn(async move {
+                let mut buffered = Vec::new();
+                let mut chunk = [0u8; 65536];
+                while !buffered.windows(4).any(|w| w == b"\r\n\r\n") {
+                    let n = stream.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    buffered.extend_from_slice(&chunk[..n]);
+                }
+                let number = count.fetch_add(1, Ordering::SeqCst);
+                let reply = replies[number.min(replies.len() - 1)];
+                let end = buffered.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                let head = String::from_utf8_lossy(&buffered[..end]).to_ascii_lowercase();
+                let mut body = buffered[end..].to_vec();
+                let request = Received { head, body: Vec::new() };
+                let length = request.header("content-length").and_then(|v| v.parse::<usize>().ok());
+                let want = match reply {
+                    Reply::CutMidBody => Some(65536),
+                    Reply::Answer(..) => length,
+                };
+                loop {
+                    let done = match want {
+                        Some(want) => body.len() >= want,
+                        None => body.ends_with(b"0\r\n\r\n"),
+                    };
+                    let n = if done { 0 } else { stream.read(&mut chunk).await.unwrap_or(0) };
+                    if n == 0 {
+                        break;
+                    }
+                    body.extend_from_slice(&chunk[..n]);
+                }
+                let Reply::Answer(status, headers) = reply else { return };
+                received.lock().unwrap().push(Received { body, ..request });
+                let answer = format!("HTTP/1.1 {status}\r\nConnection: close\r\n{headers}Content-Length: 0\r\n\r\n");
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (url, received, count)
+}
+
+async fn multipart_upload(client: &Client, parts: Vec<MultipartPart>) -> Result<(), Error> {
+    let mut request = Request::new(Method::PUT, "/form", "putForm");
+    request.multipart_body(parts);
+    let raw = client.execute::<serde_json::Value>(request).await?;
+    if raw.status().is_success() {
+        Ok(())
+    } else {
+        Err(raw.into_error())
+    }
+}
+
+fn retrying(url: &str) -> Client {
+    builder(url)
+        .retry_policy(RetryPolicy::default().max_retries(2).initial_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_multipart_file_part_is_sent_from_the_file_with_the_form_length() {
+    let dir = scratch("multipart");
+    let path = dir.join("in.bin");
+    std::fs::write(&path, vec![b'z'; 300_000]).unwrap();
+    let (url, received, _) = multipart_server(vec![Reply::Answer("200 OK", "")]).await;
+    let client = builder(&url).build().unwrap();
+    let parts = vec![MultipartPart::text("description", "a file"), MultipartPart::path("file", &path)];
+    multipart_upload(&client, parts).await.unwrap();
+    let file = tokio::fs::File::open(&path).await.unwrap();
+    let parts = vec![MultipartPart::upload("file", UploadBody::file(file).await.unwrap()).file_name("handle.bin")];
+    multipart_upload(&client, parts).await.unwrap();
+
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received.len(), 2);
+    for request in &received {
+        // Every part's length is known: the form's is sent, not chunks.
+        assert_eq!(request.header("content-length"), Some(request.body.len().to_string()), "{}", request.head);
+        assert_eq!(request.header("transfer-encoding"), None, "{}", request.head);
+        assert_eq!(request.count(b'z'), 300_000);
+    }
+    let text = String::from_utf8_lossy(&received[0].body);
+    assert!(text.contains("name=\"file\"; filename=\"in.bin\""), "{}", &text[..300]);
+    assert!(text.contains("name=\"description\"\r\n\r\na file\r\n"), "{}", &text[..300]);
+    assert!(String::from_utf8_lossy(&received[1].body).contains("filename=\"handle.bin\""));
+
+    // A stream part: the form is sent chunked, the stream whole.
+    let chunks = futures::stream::iter((0..10).map(|_| Ok::<_, std::io::Error>(vec![b'q'; 10_000])));
+    let (url, received, _) = multipart_server(vec![Reply::Answer("200 OK", "")]).await;
+    let parts = vec![MultipartPart::upload("file", UploadBody::stream(chunks)).file_name("s.bin")];
+    multipart_upload(&builder(&url).build().unwrap(), parts).await.unwrap();
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received[0].header("transfer-encoding").as_deref(), Some("chunked"), "{}", received[0].head);
+    assert_eq!(received[0].header("content-length"), None);
+    assert_eq!(received[0].count(b'q'), 100_000);
+}
+
+#[tokio::test]
+async fn a_multipart_upload_cut_mid_body_reopens_a_path_part_and_never_replays_a_stream_part() {
+    let dir = scratch("multipart-cut");
+    let path = dir.join("in.bin");
+    std::fs::write(&path, vec![b'z'; 1_000_000]).unwrap();
+
+    // The server hangs up 64 KiB into the first attempt: the retry opens the file again and sends it whole.
+    let (url, received, count) = multipart_server(vec![Reply::CutMidBody, Reply::Answer("200 OK", "")]).await;
+    multipart_upload(&retrying(&url), vec![MultipartPart::path("file", &path)]).await.unwrap();
+    assert_eq!(count.load(Ordering::SeqCst), 2, "retried once");
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].count(b'z'), 1_000_000);
+
+    // The same with a stream part: the stream went with the first attempt, whose error is the call's.
+    let (url, received, count) = multipart_server(vec![Reply::CutMidBody, Reply::Answer("200 OK", "")]).await;
+    let chunks = futures::stream::iter((0..100).map(|_| Ok::<_, std::io::Error>(vec![b'q'; 10_000])));
+    let parts =
+        vec![MultipartPart::text("description", "a stream"), MultipartPart::upload("file", UploadBody::stream(chunks))];
+    let err = multipart_upload(&retrying(&url), parts).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 1, "a consumed stream part is not replayed");
+    assert!(received.lock().unwrap().is_empty());
+
+    // A 307 would send the form again: with a stream part that is a clear error, not an empty part.
+    let (url, _, count) = multipart_server(vec![Reply::Answer("307 Temporary Redirect", "Location: /again\r\n")]).await;
+    let chunks = futures::stream::iter((0..3).map(|_| Ok::<_, std::io::Error>(vec![b'q'; 10_000])));
+    let err = multipart_upload(&retrying(&url), vec![MultipartPart::upload("file", UploadBody::stream(chunks))])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert!(err.to_string().contains("multipart part `file`"), "{err}");
+    assert!(err.to_string().contains("already sent"), "{err}");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+
+    // A path part is opened again for the redirect.
+    let (url, received, _) = multipart_server(vec![
+        Reply::Answer("307 Temporary Redirect", "Location: /again\r\n"),
+        Reply::Answer("200 OK", ""),
+    ])
+    .await;
+    multipart_upload(&retrying(&url), vec![MultipartPart::path("file", &path)]).await.unwrap();
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received.len(), 2);
+    assert!(received.iter().all(|r| r.count(b'z') == 1_000_000));
+}
+
+#[tokio::test]
+async fn only_the_streamed_statuses_are_left_unread() {
+    // 1: a 200 download; 2: a 202 JSON body; 3: a 202 body past the limit.
+    let server = serve(|mut stream, number| async move {
+        match number {
+            1 => {
+                write_head(&mut stream, "200 OK", &["Content-Length: 4096"]).await?;
+                write_repeated(&mut stream, b'a', 4096).await;
+            }
+            2 => {
+                write_head(&mut stream, "202 Accepted", &["Content-Type: application/json", "Content-Length: 8"])
+                    .await?;
+                stream.write_all(b"{\"id\":1}").await?;
+            }
+            _ => {
+                write_head(&mut stream, "202 Accepted", &["Content-Length: 4096"]).await?;
+                write_repeated(&mut stream, b'a', 4096).await;
+            }
+        }
+        Ok(())
+    })
+    .await;
+    let client = builder(&server.base_url).max_body_size(2048).build().unwrap();
+    let call = || {
+        let mut request = Request::new(Method::GET, "/file", "getFile");
+        request.accept("application/json");
+        request.stream_response_on(&[(200, 200)]);
+        client.execute::<serde_json::Value>(request)
+    };
+    let raw = call().await.unwrap();
+    assert!(raw.body().is_empty(), "left unread");
+    let mut chunks = raw.download::<serde_json::Value>().unwrap().stream();
+    let mut total = 0;
+    while let Some(chunk) = chunks.next().await {
+        total += chunk.unwrap().len();
+    }
+    assert_eq!(total, 4096, "past max_body_size: streamed, not read whole");
+
+    let raw = call().await.unwrap();
+    assert_eq!(raw.status().as_u16(), 202);
+    assert_eq!(raw.json::<serde_json::Value, serde_json::Value>().unwrap(), serde_json::json!({"id": 1}));
+
+    let err = call().await.unwrap_err();
+    let Error::Transport(transport) = &err else { panic!("expected Error::Transport, got {err:?}") };
+    assert!(transport.is_body_too_large(), "a 202 is read whole, within the limit: {err:?}");
 }

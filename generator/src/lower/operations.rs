@@ -409,15 +409,15 @@ fn lower_responses<'a>(
         [only] => only.clone(),
         _ => Ty::Json,
     };
+    // A binary success body is read as it arrives (a download), alone or beside others.
+    let streamed = |read: BodyRead| match read {
+        BodyRead::Bytes => BodyRead::Stream,
+        read => read,
+    };
     let success = if successes.is_empty() {
         Success::Single { ty: Ty::Unit, read: BodyRead::Empty }
     } else if successes.iter().all(|s| s.ty == successes[0].ty && s.read == successes[0].read) {
-        // A binary body, alone, is read as it arrives (a download).
-        let read = match &successes[0].read {
-            BodyRead::Bytes => BodyRead::Stream,
-            read => read.clone(),
-        };
-        Success::Single { ty: successes[0].ty.clone(), read }
+        Success::Single { ty: successes[0].ty.clone(), read: streamed(successes[0].read.clone()) }
     } else {
         let mut names = UniqueNames::default();
         let variants = successes
@@ -426,7 +426,7 @@ fn lower_responses<'a>(
                 name: names.claim(success_variant_name(s.status)),
                 status: s.status,
                 ty: s.ty,
-                read: s.read,
+                read: streamed(s.read),
                 description: Some(s.description).filter(|d| !d.is_empty()),
             })
             .collect();

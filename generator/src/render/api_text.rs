@@ -18,6 +18,7 @@ use super::apis::{
 use super::docs::doc_text;
 use super::model_serde::tokens_text;
 use super::paging::render_stream;
+use super::reading::reading;
 use super::{ty_tokens, Piece, Scope};
 use crate::ir::{Api, BodyEncoding, BodyRead, Operation, ParamLocation, StatusMatch, Success};
 
@@ -263,17 +264,8 @@ fn request_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<Strin
             lines.line(8, "}");
         }
     }
-    let reads: Vec<&BodyRead> = match &op.success {
-        Success::Single { read, .. } => vec![read],
-        Success::Several { variants, .. } => variants.iter().map(|v| &v.read).collect(),
-    };
-    if reads.iter().any(|r| matches!(r, BodyRead::Negotiated(_))) {
-        lines.line(8, "request.accept(\"application/json\");");
-        lines.line(8, "request.accept(\"*/*;q=0.8\");");
-    } else if reads.iter().any(|r| **r == BodyRead::Json) {
-        lines.line(8, "request.accept(\"application/json\");");
-    } else if reads.iter().any(|r| **r == BodyRead::Stream) {
-        lines.line(8, "request.stream_response();");
+    for statement in reading(op).statements() {
+        lines.line(8, &statement);
     }
     let alternatives: Vec<String> = op
         .security

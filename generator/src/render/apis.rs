@@ -3,6 +3,7 @@
 
 use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
 use super::paging::render_stream;
+use super::reading::reading;
 use super::{ident, ty_tokens, Part, Piece, Scope};
 use crate::ir::{
     Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Param, ParamLocation, Presence, QueryStyle, StatusMatch,
@@ -191,6 +192,20 @@ pub(super) fn operation_docs(op: &Operation) -> Docs {
              chunks, and the attempt timeout and the deadline only the wait for the response headers."
                 .into(),
         );
+    }
+    if let Success::Several { variants, .. } = &op.success {
+        let streamed: Vec<String> =
+            variants.iter().filter(|v| v.read == BodyRead::Stream).map(|v| code(&v.name)).collect();
+        if !streamed.is_empty() {
+            let holds = if streamed.len() == 1 { "variant holds" } else { "variants hold" };
+            docs.notes.push(format!(
+                "The {} {holds} a `Download`, read as it arrives: `.bytes()` (up to \
+                 `max_body_size`), `.stream()` of chunks, or `.to_file(path)`, bounded by the read timeout \
+                 between chunks. The other successes are read whole, within the read timeout and the deadline \
+                 (the attempt timeout bounds only the wait for the response headers).",
+                streamed.join(", ")
+            ));
+        }
     }
     let declared = match &op.success {
         Success::Single { read: BodyRead::Negotiated(declared), .. } => Some(declared),
@@ -385,17 +400,27 @@ pub(super) fn success_enum(op: &Operation, api: &Api) -> TokenStream {
             "{status}{}",
             v.description.as_deref().map(|d| format!(": {}", first_line(d))).unwrap_or_default()
         )]);
-        match v.ty {
-            Ty::Unit => quote! { #doc #variant, },
-            ref ty => {
+        match (&v.ty, &v.read) {
+            (Ty::Unit, _) => quote! { #doc #variant, },
+            (_, BodyRead::Stream) => {
+                let error = ty_tokens(&op.error_ty, Scope::Apis, api);
+                quote! { #doc #variant(crate::runtime::Download<#error>), }
+            }
+            (ty, _) => {
                 let ty = ty_tokens(ty, Scope::Apis, api);
                 quote! { #doc #variant(#ty), }
             }
         }
     });
+    // A `Download` is a connection still being read: neither cloned nor compared.
+    let derives = if variants.iter().any(|v| v.read == BodyRead::Stream) {
+        quote! { #[derive(Debug)] }
+    } else {
+        quote! { #[derive(Debug, Clone, PartialEq)] }
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
         pub enum #name {
             #(#decls)*
         }
@@ -682,25 +707,7 @@ pub(super) fn render_request(op: &Operation, api: &Api, error_ty: &TokenStream, 
         None => quote! {},
     };
     let security = op.security.iter().map(|alternative| quote! { &[#(#alternative),*] });
-    let reads: Vec<&BodyRead> = match &op.success {
-        Success::Single { read, .. } => vec![read],
-        Success::Several { variants, .. } => variants.iter().map(|v| &v.read).collect(),
-    };
-    // A body the spec does not say is JSON may come as anything: JSON is
-    // asked for first, and anything else still accepted (the decode error
-    // then carries it).
-    let accept = if reads.iter().any(|r| matches!(r, BodyRead::Negotiated(_))) {
-        quote! {
-            request.accept("application/json");
-            request.accept("*/*;q=0.8");
-        }
-    } else if reads.iter().any(|r| **r == BodyRead::Json) {
-        quote! { request.accept("application/json"); }
-    } else if reads.iter().any(|r| **r == BodyRead::Stream) {
-        quote! { request.stream_response(); }
-    } else {
-        quote! {}
-    };
+    let accept = reading(op).tokens();
     // A header parameter for an idempotency key is filled with one generated
     // per call when the caller leaves it unset.
     let idempotency = idempotency_header(op).map(|wire| quote! { request.idempotency_header(#wire); });

@@ -9,6 +9,7 @@ mod model_serde;
 mod model_text;
 mod models;
 mod paging;
+mod reading;
 mod readme;
 mod streams;
 

@@ -37,8 +37,8 @@ pub struct CallInfo {
     pub(crate) path_template: &'static str,
     pub(crate) method: Method,
     pub(crate) attempt: u32,
-    /// A 2xx body is left unread ([`Request::stream_response`](super::Request::stream_response)).
-    pub(crate) stream_response: bool,
+    /// The 2xx statuses whose body is left unread ([`Request::stream_response_on`](super::Request::stream_response_on)).
+    pub(crate) streamed_statuses: &'static [(u16, u16)],
 }
 
 impl CallInfo {

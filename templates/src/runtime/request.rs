@@ -1,6 +1,7 @@
 //! The description of one operation call, built by generated code.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -31,7 +32,8 @@ pub(crate) enum Body {
     Empty,
     /// A fully serialized body with its media type.
     Bytes { data: Bytes, content_type: String },
-    /// A multipart/form-data body, rebuilt for every attempt.
+    /// A multipart/form-data body, rebuilt for every attempt (a path part
+    /// reopened, a stream part taken by the first).
     Multipart(Vec<MultipartPart>),
     /// A binary body that may be a file or a stream, with its media type.
     Upload { data: UploadBody, content_type: String },
@@ -43,18 +45,25 @@ impl Body {
     pub(crate) fn is_replayable(&self) -> bool {
         match self {
             Body::Upload { data, .. } => data.is_replayable(),
+            Body::Multipart(parts) => parts.iter().all(|part| part.data.is_replayable()),
             _ => true,
         }
     }
 }
 
 /// One part of a `multipart/form-data` body.
+///
+/// Its content is an [`UploadBody`]: bytes, or a file or a stream sent as it
+/// is read (the part's length is sent when known). A path
+/// ([`MultipartPart::path`]) is opened again for each attempt; a file handle
+/// or a stream is sent once, so a call with one is never retried and a
+/// 307/308 redirect that would send it again fails (see [`UploadBody`]).
 #[derive(Clone)]
 pub struct MultipartPart {
     /// The form field name.
     pub name: String,
     /// The content of the part.
-    pub data: Bytes,
+    pub data: UploadBody,
     /// The file name sent in the part's `Content-Disposition`, if any.
     pub file_name: Option<String>,
     /// The part's media type, if any (e.g. `image/png`).
@@ -64,12 +73,30 @@ pub struct MultipartPart {
 impl MultipartPart {
     /// A plain text field.
     pub fn text(name: impl Into<String>, value: impl Into<String>) -> Self {
-        MultipartPart { name: name.into(), data: Bytes::from(value.into()), file_name: None, content_type: None }
+        MultipartPart::upload(name, UploadBody::bytes(value.into()))
     }
 
-    /// A binary field (a file upload when a file name is set with [`MultipartPart::file_name`]).
+    /// A binary field in memory (a file upload when a file name is set with [`MultipartPart::file_name`]).
     pub fn bytes(name: impl Into<String>, data: impl Into<Bytes>) -> Self {
+        MultipartPart::upload(name, UploadBody::bytes(data))
+    }
+
+    /// A binary field from an [`UploadBody`]: bytes, a file
+    /// ([`UploadBody::path`], [`UploadBody::file`]) or a stream
+    /// ([`UploadBody::stream`]), sent as it is read.
+    pub fn upload(name: impl Into<String>, data: impl Into<UploadBody>) -> Self {
         MultipartPart { name: name.into(), data: data.into(), file_name: None, content_type: None }
+    }
+
+    /// A file upload from the file at `path`, opened when the request is
+    /// sent (and again for each retry), read as it is sent, with its size as
+    /// the part's length; the file's name (its last component, not the
+    /// folders) is the part's file name unless [`MultipartPart::file_name`]
+    /// sets another.
+    pub fn path(name: impl Into<String>, path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        MultipartPart { file_name, ..MultipartPart::upload(name, UploadBody::path(path)) }
     }
 
     /// Sets the file name of the part.
@@ -87,10 +114,11 @@ impl MultipartPart {
 
 impl fmt::Debug for MultipartPart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The content may be anything (including secrets); show only its size.
+        // The content may be anything (including secrets): `UploadBody`
+        // shows only its size, path or kind.
         f.debug_struct("MultipartPart")
             .field("name", &self.name)
-            .field("len", &self.data.len())
+            .field("data", &self.data)
             .field("file_name", &self.file_name)
             .field("content_type", &self.content_type)
             .finish()
@@ -121,8 +149,9 @@ pub struct Request {
     pub(crate) error: Option<String>,
     /// [`CallOptions`] and the spec's idempotency key header (none: the client's settings).
     pub(crate) settings: Option<Box<CallSettings>>,
-    /// A 2xx body is left unread for a [`Download`](super::Download).
-    pub(crate) stream_response: bool,
+    /// The statuses (inclusive ranges) whose body is left unread for a
+    /// [`Download`](super::Download); empty: every body is read.
+    pub(crate) streamed_statuses: &'static [(u16, u16)],
 }
 
 impl fmt::Debug for Request {
@@ -159,7 +188,7 @@ impl Request {
             absolute_url: None,
             error: None,
             settings: None,
-            stream_response: false,
+            streamed_statuses: &[],
         }
     }
 
@@ -406,7 +435,16 @@ impl Request {
     /// the body is then read as it arrives, bounded by the read timeout
     /// between chunks rather than by the attempt timeout or the deadline.
     pub fn stream_response(&mut self) {
-        self.stream_response = true;
+        self.streamed_statuses = &[(200, 299)];
+    }
+
+    /// [`Request::stream_response`] for these 2xx statuses only (inclusive
+    /// ranges), for an operation whose other successes are read whole (a
+    /// `200` download beside a `202` JSON body, say). Those are then bounded
+    /// by the read timeout and the deadline as they are read, not by the
+    /// attempt timeout.
+    pub fn stream_response_on(&mut self, statuses: &'static [(u16, u16)]) {
+        self.streamed_statuses = statuses;
     }
 
     /// Sets the operation's security requirement: a list of alternatives, each
@@ -475,6 +513,13 @@ impl Request {
     }
 }
 
+/// Whether a response of `status` is left unread, `statuses` being a
+/// request's [`Request::stream_response_on`] (only 2xx ever are).
+pub(crate) fn leaves_unread(statuses: &[(u16, u16)], status: reqwest::StatusCode) -> bool {
+    let code = status.as_u16();
+    status.is_success() && statuses.iter().any(|(low, high)| (*low..=*high).contains(&code))
+}
+
 /// Where `{name}` is in `path`, searching from byte `from` on.
 fn find_placeholder(path: &str, name: &str, from: usize) -> Option<std::ops::Range<usize>> {
     let rest = path.get(from..)?;
@@ -517,19 +562,33 @@ fn push_form_member(key: &str, value: &serde_json::Value, out: &mut Vec<String>)
     }
 }
 
-/// Builds the multipart form for one attempt.
-pub(crate) fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, String> {
+/// Builds the multipart form for one attempt, each part sent as it is read
+/// (a path part opened now). Errors as [`UploadBody::for_attempt`]'s: a
+/// file that cannot be opened (`Err(Ok(io))`), or a sentence (`Err(Err(..))`):
+/// a stream part already sent, a bad media type.
+pub(crate) async fn multipart_form(
+    parts: &[MultipartPart],
+) -> Result<reqwest::multipart::Form, Result<std::io::Error, String>> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
-        let len = part.data.len() as u64;
-        let mut p = reqwest::multipart::Part::stream_with_length(reqwest::Body::from(part.data.clone()), len);
+        let attempt = part
+            .data
+            .for_attempt()
+            .await
+            .map_err(|e| e.map_err(|message| format!("multipart part `{}`: {message}", part.name)))?;
+        // With every part's length known, reqwest sends the form's
+        // `Content-Length`; one stream part makes the form chunked.
+        let mut p = match attempt.length {
+            Some(length) => reqwest::multipart::Part::stream_with_length(attempt.body, length),
+            None => reqwest::multipart::Part::stream(attempt.body),
+        };
         if let Some(file_name) = &part.file_name {
             p = p.file_name(file_name.clone());
         }
         if let Some(content_type) = &part.content_type {
             p = p
                 .mime_str(content_type)
-                .map_err(|_| format!("invalid media type `{content_type}` for part `{}`", part.name))?;
+                .map_err(|_| Err(format!("invalid media type `{content_type}` for part `{}`", part.name)))?;
         }
         form = form.part(part.name.clone(), p);
     }

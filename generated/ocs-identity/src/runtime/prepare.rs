@@ -17,7 +17,7 @@ use super::download::{Unread, UnreadBody};
 use super::error::{Error, TransportError};
 use super::middleware::{CallInfo, Next, SendError, SendErrorKind};
 use super::provider::AuthContext;
-use super::request::{multipart_form, Body, Request};
+use super::request::{leaves_unread, multipart_form, Body, Request};
 use super::response::RawResponse;
 use super::retry::LONGEST_TIMER;
 use super::watchdog::Progress;
@@ -28,6 +28,15 @@ pub(super) fn address_of(url: &Url) -> String {
         (Some(host), Some(port)) => format!("{host}:{port}"),
         (Some(host), None) => host.to_owned(),
         _ => String::new(),
+    }
+}
+
+/// The call's error for a body that cannot be sent: a file that cannot be
+/// opened (`Ok`), or a sentence saying why (`Err`: a stream already sent).
+fn upload_error(operation_id: &'static str, error: Result<std::io::Error, String>) -> Error<Infallible> {
+    match error {
+        Ok(io) => Error::Io(std::io::Error::new(io.kind(), format!("{operation_id}: {io}"))),
+        Err(message) => Error::invalid_request(operation_id, message),
     }
 }
 
@@ -105,10 +114,7 @@ impl Client {
                     Error::invalid_request(req.operation_id, format!("invalid content type `{content_type}`"))
                 })?;
                 headers.insert(header::CONTENT_TYPE, content_type);
-                let attempt = data.for_attempt().await.map_err(|e| match e {
-                    Ok(io) => Error::Io(std::io::Error::new(io.kind(), format!("{}: {io}", req.operation_id))),
-                    Err(message) => Error::invalid_request(req.operation_id, message),
-                })?;
+                let attempt = data.for_attempt().await.map_err(|e| upload_error(req.operation_id, e))?;
                 // A file's size: hyper sends it rather than chunking the stream.
                 if let (Some(length), None) = (attempt.length, data.as_bytes()) {
                     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
@@ -121,13 +127,13 @@ impl Client {
         *request.body_mut() = body;
         if let Body::Multipart(parts) = &req.body {
             // reqwest sets the boundary and, when it can, the length.
-            let form = multipart_form(parts).map_err(|m| Error::invalid_request(req.operation_id, m))?;
+            let form = multipart_form(parts).await.map_err(|e| upload_error(req.operation_id, e))?;
             request = reqwest::RequestBuilder::from_parts(inner.http.clone(), request)
                 .multipart(form)
                 .build()
                 .map_err(|e| Error::invalid_request(req.operation_id, e.without_url().to_string()))?;
         }
-        *request.timeout_mut() = if req.stream_response {
+        *request.timeout_mut() = if !req.streamed_statuses.is_empty() {
             // reqwest's timeout would cover the body too: a download's
             // headers are bounded by the deadline and the read timeout, its
             // body by the read timeout between chunks.
@@ -170,7 +176,7 @@ impl Client {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let inner = &*self.inner;
-        if info.stream_response && status.is_success() {
+        if leaves_unread(info.streamed_statuses, status) {
             let unread = UnreadBody { response, silence: inner.silence, max_body_size: inner.max_body_size };
             let raw = RawResponse::from_parts(
                 status,
@@ -239,7 +245,7 @@ impl Client {
             path_template: req.path_template,
             method: request.method().clone(),
             attempt,
-            stream_response: req.stream_response,
+            streamed_statuses: req.streamed_statuses,
         };
         let middleware = &self.inner.middleware;
         if middleware.is_empty() {

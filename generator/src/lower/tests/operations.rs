@@ -54,6 +54,36 @@ paths:
 }
 
 #[test]
+fn a_binary_success_beside_others_is_a_download_variant() {
+    let (api, _) = lower_spec(
+        "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: export
+      responses:
+        '200': {description: the file, content: {application/octet-stream: {schema: {type: string, format: binary}}}}
+        '202': {description: queued, content: {application/json: {schema: {type: string}}}}
+        '204': {description: nothing yet}
+",
+    );
+    let Success::Several { variants, .. } = &operation(&api, "export").success else {
+        panic!("expected several successes")
+    };
+    let summary: Vec<(&str, &Ty, BodyRead)> =
+        variants.iter().map(|v| (v.name.as_str(), &v.ty, v.read.clone())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("Ok", &Ty::Binary, BodyRead::Stream),
+            ("Accepted", &Ty::String, BodyRead::Json),
+            ("NoContent", &Ty::Unit, BodyRead::Empty)
+        ]
+    );
+}
+
+#[test]
 fn a_lone_default_response_is_both_the_success_and_the_error_type() {
     let (api, _) = lower_spec(
         "openapi: 3.0.3
