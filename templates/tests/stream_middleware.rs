@@ -4,6 +4,8 @@
 //! itself.
 
 mod common;
+#[path = "common/event_server.rs"]
+mod event_server;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,8 +19,6 @@ use runtime_template::runtime::{
     CallInfo, ClientBuilder, EventStream, JsonLines, Middleware, Next, RawResponse, Request, SendError,
 };
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 type Log = Arc<Mutex<Vec<String>>>;
 
@@ -53,44 +53,11 @@ impl Middleware for Trace {
     }
 }
 
-/// An event-stream server on 127.0.0.1 that records each request head: the
-/// first connection sends event 1 and breaks mid-event 2, the second sends
-/// event 2 and ends the stream.
-async fn breaking_server(heads: Log) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
-    let base_url = format!("http://{}", listener.local_addr().expect("local address"));
-    tokio::spawn(async move {
-        for number in 1.. {
-            let Ok((mut stream, _)) = listener.accept().await else { return };
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1024];
-            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut byte).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => head.extend_from_slice(&byte[..n]),
-                }
-            }
-            heads.lock().unwrap().push(String::from_utf8_lossy(&head).to_ascii_lowercase());
-            let body: &[u8] =
-                if number == 1 { b"retry: 1\nid: 1\ndata: 1\n\nid: 2\nda" } else { b"id: 2\ndata: 2\n\n" };
-            let head = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
-            let _ = stream.write_all(head.as_bytes()).await;
-            let _ = stream.write_all(format!("{:x}\r\n", body.len()).as_bytes()).await;
-            let _ = stream.write_all(body).await;
-            let _ = stream.write_all(b"\r\n").await;
-            if number > 1 {
-                let _ = stream.write_all(b"0\r\n\r\n").await;
-            }
-            // The first connection is dropped without its last chunk: a break.
-        }
-    });
-    base_url
-}
-
 #[tokio::test]
 async fn a_middleware_header_reaches_the_server_on_every_connection_and_sees_each_head() {
     let (heads, log) = (Log::default(), Log::default());
-    let base_url = breaking_server(heads.clone()).await;
+    let bodies: &[&[u8]] = &[b"retry: 1\nid: 1\ndata: 1\n\nid: 2\nda", b"id: 2\ndata: 2\n\n"];
+    let base_url = event_server::breaking_event_server(bodies, heads.clone()).await;
     let client = ClientBuilder::new(common::SERVER)
         .base_url(&base_url)
         .retry_policy(common::fast_retries())
