@@ -19,16 +19,19 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::client::Client;
-use super::error::Error;
+use super::error::{DecodeError, Error};
 use super::request::Request;
 use super::retry::Backoff;
-use super::streaming::{decode_item, stream_error, LineError, LineReader, OpenError, StreamLimits};
+use super::streaming::{stream_error, LineError, LineReader, OpenError, StreamLimits};
 
 /// The `data` that ends a stream by default: what LLM APIs send last.
 pub const DEFAULT_DONE_SENTINEL: &str = "[DONE]";
 
 /// The longest `retry:` wait honoured; a larger one is cut to this.
 const MAX_SERVER_RETRY: Duration = Duration::from_secs(60);
+
+/// How an event's `data` is decoded, given its `event:` name.
+pub type EventDecoder<T> = fn(Option<&str>, &str) -> Result<T, serde_json::Error>;
 
 /// One server-sent event: its `data` decoded as the operation's event type,
 /// with the event's name, id and requested reconnection delay.
@@ -160,7 +163,9 @@ impl EventParser {
 /// [`EventStream::reconnect`]`(true)`, as the server may not expect the
 /// request twice. An event whose `data` is not a `T` is an
 /// [`Error::Decode`] item and the stream goes on; any other error is its
-/// last item. Middleware and redirects do not apply to streams.
+/// last item. Each connection goes through the client's
+/// [`Middleware`](super::Middleware) (which sees the response head, its body
+/// left unread); redirects are not followed.
 pub struct EventStream<T, E> {
     state: State<T, E>,
 }
@@ -185,7 +190,7 @@ struct Session<T> {
     limits: StreamLimits,
     reconnect: bool,
     done: Option<String>,
-    _item: PhantomData<fn() -> T>,
+    decode: EventDecoder<T>,
 }
 
 impl<T, E> EventStream<T, E>
@@ -193,8 +198,23 @@ where
     T: DeserializeOwned + Send + 'static,
     E: DeserializeOwned + Send + 'static,
 {
-    /// The events of `request`, sent by `client`: what an operation's `events()` returns.
+    /// The events of `request`, sent by `client`, each `data` decoded as a
+    /// `T`: what an operation's `events()` returns.
     pub fn new(client: &Client, request: Result<Request, Error<E>>) -> Self {
+        Self::by_event(client, request, |_, data| serde_json::from_str(data))
+    }
+}
+
+impl<T, E> EventStream<T, E>
+where
+    T: Send + 'static,
+    E: DeserializeOwned + Send + 'static,
+{
+    /// The events of `request`, sent by `client`, each `data` decoded by
+    /// `decode` given the event's name: what `events()` returns for a
+    /// stream whose event names select the type of their data. An error
+    /// from `decode` is an [`Error::Decode`] item and the stream goes on.
+    pub fn by_event(client: &Client, request: Result<Request, Error<E>>, decode: EventDecoder<T>) -> Self {
         let request = match request {
             Ok(request) => request,
             Err(e) => return EventStream { state: State::Failed(Some(e)) },
@@ -206,7 +226,7 @@ where
             request,
             reconnect,
             done: Some(DEFAULT_DONE_SENTINEL.to_owned()),
-            _item: PhantomData,
+            decode,
         };
         EventStream { state: State::Ready(Box::new(session)) }
     }
@@ -257,7 +277,7 @@ where
 
 impl<T, E> Stream for EventStream<T, E>
 where
-    T: DeserializeOwned + Send + 'static,
+    T: Send + 'static,
     E: DeserializeOwned + Send + 'static,
 {
     type Item = Result<Event<T>, Error<E>>;
@@ -294,7 +314,7 @@ struct Reader<T, E> {
 
 impl<T, E> Reader<T, E>
 where
-    T: DeserializeOwned + Send + 'static,
+    T: Send + 'static,
     E: DeserializeOwned + Send + 'static,
 {
     fn start(session: Session<T>) -> Self {
@@ -364,7 +384,10 @@ where
                         self.finished = true;
                         return None;
                     }
-                    let data = decode_item(operation, connection.status(), &raw.data, "event data");
+                    let data = (self.session.decode)(raw.event.as_deref(), &raw.data).map_err(|e| {
+                        let message = format!("event data: {e}");
+                        Error::Decode(DecodeError::new(operation, connection.status(), String::new(), message))
+                    });
                     return Some(data.map(|data| Event { data, event: raw.event, id: raw.id, retry: raw.retry }));
                 }
                 Ok(None) => {}
