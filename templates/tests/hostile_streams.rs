@@ -160,3 +160,29 @@ async fn a_json_line_that_never_ends_is_refused_and_garbage_lines_are_errors() {
     assert_eq!(items.len(), 3);
     assert!(items[1].is_err() && items[2].as_ref().is_ok_and(|v| v["a"] == 2), "{items:?}");
 }
+
+/// Decodes `num` events as numbers and keeps any other name with its text.
+fn by_name(event: Option<&str>, data: &str) -> Result<(Option<String>, Value), serde_json::Error> {
+    match event {
+        Some("num") => serde_json::from_str::<i64>(data).map(|n| (Some("num".to_owned()), Value::from(n))),
+        other => Ok((other.map(str::to_owned), Value::from(data))),
+    }
+}
+
+#[tokio::test]
+async fn a_decoder_by_event_name_sees_each_name_and_a_bad_data_does_not_end_the_stream() {
+    let server = serve(|mut s, _| async move {
+        start(&mut s, "text/event-stream").await?;
+        chunk(&mut s, b"event: num\ndata: 1\n\nevent: num\ndata: one\n\nevent: new.kind\ndata: {x\n\ndata: 2\n\n").await?;
+        s.write_all(b"0\r\n\r\n").await
+    })
+    .await;
+    let c = client(&server, RetryPolicy::none());
+    let stream = EventStream::<_, Value>::by_event(&c, Ok(Request::new(Method::GET, "/events", "watchEvents")), by_name);
+    let items = all(stream).await;
+    assert_eq!(items.len(), 4, "{items:?}");
+    assert_eq!(items[0].as_ref().expect("a number").data, (Some("num".to_owned()), Value::from(1)));
+    assert!(matches!(items[1], Err(Error::Decode(_))), "{:?}", items[1]);
+    assert_eq!(items[2].as_ref().expect("kept").data, (Some("new.kind".to_owned()), Value::from("{x")));
+    assert_eq!(items[3].as_ref().expect("unnamed").data, (None, Value::from("2")));
+}
