@@ -173,12 +173,14 @@ fn by_name(event: Option<&str>, data: &str) -> Result<(Option<String>, Value), s
 async fn a_decoder_by_event_name_sees_each_name_and_a_bad_data_does_not_end_the_stream() {
     let server = serve(|mut s, _| async move {
         start(&mut s, "text/event-stream").await?;
-        chunk(&mut s, b"event: num\ndata: 1\n\nevent: num\ndata: one\n\nevent: new.kind\ndata: {x\n\ndata: 2\n\n").await?;
+        chunk(&mut s, b"event: num\ndata: 1\n\nevent: num\ndata: one\n\nevent: new.kind\ndata: {x\n\ndata: 2\n\n")
+            .await?;
         s.write_all(b"0\r\n\r\n").await
     })
     .await;
     let c = client(&server, RetryPolicy::none());
-    let stream = EventStream::<_, Value>::by_event(&c, Ok(Request::new(Method::GET, "/events", "watchEvents")), by_name);
+    let stream =
+        EventStream::<_, Value>::by_event(&c, Ok(Request::new(Method::GET, "/events", "watchEvents")), by_name);
     let items = all(stream).await;
     assert_eq!(items.len(), 4, "{items:?}");
     assert_eq!(items[0].as_ref().expect("a number").data, (Some("num".to_owned()), Value::from(1)));

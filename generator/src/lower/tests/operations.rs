@@ -185,7 +185,12 @@ paths:
           description: ok
           content:
             text/event-stream:
-              itemSchema: {$ref: '#/components/schemas/RunEvent'}
+              itemSchema:
+                oneOf:
+                  - $ref: '#/components/schemas/Created'
+                  - oneOf:
+                      - {type: object, properties: {event: {const: run.step}, data: {type: integer}}}
+                      - {type: object, properties: {event: {const: Other}, data: {type: boolean}}}
   /plain:
     get:
       operationId: plainEvents
@@ -203,15 +208,10 @@ components:
       properties:
         event: {type: string, enum: [run.created], x-stainless-const: true}
         data: {$ref: '#/components/schemas/Run'}
-    RunEvent:
-      oneOf:
-        - $ref: '#/components/schemas/Created'
-        - oneOf:
-            - {type: object, properties: {event: {const: run.step}, data: {type: integer}}}
-            - {type: object, properties: {event: {const: Other}, data: {type: boolean}}}
 ",
     );
     let streamed = operation(&api, "createRun").streamed.clone().expect("streamed");
+    // `itemSchema` is not normalised: the inline variants keep their 3.1 `const`.
     let union = streamed.by_event.expect("a union by event name");
     let got: Vec<_> = union.variants.iter().map(|v| (v.event.as_str(), v.name.as_str(), v.data.clone())).collect();
     assert_eq!(got[1..], [("run.step", "RunStep", Ty::I64), ("Other", "Other2", Ty::Bool)]);
