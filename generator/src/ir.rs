@@ -458,6 +458,31 @@ pub struct Streamed {
     pub framing: Framing,
     /// The type of each item (an event's `data`, a line).
     pub item: Ty,
+    /// For server-sent events whose `event:` name selects the type of their
+    /// `data`: the union decoded in place of `item`.
+    pub by_event: Option<EventUnion>,
+}
+
+/// An enum of a stream's events, chosen by each event's `event:` name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventUnion {
+    /// The enum's name (claimed among the types).
+    pub name: String,
+    /// The events the spec names, in its order.
+    pub variants: Vec<EventVariant>,
+}
+
+/// One named event of an [`EventUnion`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventVariant {
+    /// The `event:` name on the wire.
+    pub event: String,
+    /// The enum variant's name.
+    pub name: String,
+    /// The type of the event's `data`.
+    pub data: Ty,
+    /// The variant schema's description.
+    pub description: Option<String>,
 }
 
 /// How a streamed body is split into items.
@@ -480,7 +505,10 @@ impl Operation {
             Success::Single { ty, .. } => tys.push(ty),
             Success::Several { variants, .. } => tys.extend(variants.iter().map(|v| &v.ty)),
         }
-        tys.extend(self.streamed.as_ref().map(|s| &s.item));
+        if let Some(streamed) = &self.streamed {
+            tys.push(&streamed.item);
+            tys.extend(streamed.by_event.iter().flat_map(|u| u.variants.iter().map(|v| &v.data)));
+        }
         tys
     }
 
@@ -493,7 +521,10 @@ impl Operation {
             Success::Single { ty, .. } => tys.push(ty),
             Success::Several { variants, .. } => tys.extend(variants.iter_mut().map(|v| &mut v.ty)),
         }
-        tys.extend(self.streamed.as_mut().map(|s| &mut s.item));
+        if let Some(streamed) = &mut self.streamed {
+            tys.push(&mut streamed.item);
+            tys.extend(streamed.by_event.iter_mut().flat_map(|u| u.variants.iter_mut().map(|v| &mut v.data)));
+        }
         tys
     }
 }

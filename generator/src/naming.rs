@@ -284,6 +284,9 @@ pub fn catch_all_variant<'a>(listed: impl IntoIterator<Item = &'a str>) -> Strin
     }
 }
 
+/// The variant of a stream's event enum for an event the spec does not name.
+pub const OTHER_EVENT_VARIANT: &str = "Other";
+
 /// Hands out names that are unique within one scope: a name already taken
 /// (after case conversion) gets the smallest numeric suffix that is free.
 #[derive(Debug, Default, Clone)]

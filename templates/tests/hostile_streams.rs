@@ -3,6 +3,8 @@
 //! Each stream ends in bounded time with an error that says why.
 
 mod common;
+#[path = "common/event_server.rs"]
+mod event_server;
 #[path = "common/raw_server.rs"]
 mod raw_server;
 
@@ -95,10 +97,30 @@ async fn a_broken_post_stream_is_not_reopened_and_a_get_stream_is_within_the_ret
     assert!(matches!(items[1], Err(Error::Transport(_))), "{:?}", items[1]);
     assert_eq!(server.requests(), 1);
     // Each reconnection delivers an event, so the count of failures in a row
-    // restarts; the GET stream ends when the server stops answering.
+    // restarts; the GET stream ends when the server stops answering. The
+    // server's `retry: 1` is the delay (the policy's backoff would take
+    // 200 ms, 400 ms, ... 3.2 s over the five).
+    let started = Instant::now();
     let items = all(events(&c, Method::GET).take(5)).await;
     assert!(items.iter().all(|i| i.as_ref().is_ok_and(|e| e.data["a"] == 1)), "{items:?}");
     assert_eq!(server.requests(), 1 + 5);
+    assert!(started.elapsed() < Duration::from_secs(2), "retry: ignored ({:?})", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_reconnection_sends_the_id_of_the_last_whole_event_only() {
+    let heads = event_server::Heads::default();
+    // The break comes inside event 2, after its id: that id is not the resume point.
+    let bodies: &[&[u8]] = &[b"retry: 1\nid: 1\ndata: 1\n\nid: 2\nda", b"id: 2\ndata: 2\n\n"];
+    let base_url = event_server::breaking_event_server(bodies, heads.clone()).await;
+    let c = ClientBuilder::new(common::SERVER).base_url(&base_url).build().expect("a client");
+    let items = all(events(&c, Method::GET)).await;
+    let data: Vec<_> = items.iter().map(|i| i.as_ref().map(|e| e.data.clone()).map_err(ToString::to_string)).collect();
+    assert_eq!(data, [Ok(Value::from(1)), Ok(Value::from(2))], "each event once, in order");
+    let heads = heads.lock().expect("heads").clone();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    assert!(!heads[0].contains("last-event-id"), "{}", heads[0]);
+    assert!(heads[1].contains("\r\nlast-event-id: 1\r\n"), "{}", heads[1]);
 }
 
 #[tokio::test]
@@ -137,4 +159,32 @@ async fn a_json_line_that_never_ends_is_refused_and_garbage_lines_are_errors() {
     let items = all(lines(&c)).await;
     assert_eq!(items.len(), 3);
     assert!(items[1].is_err() && items[2].as_ref().is_ok_and(|v| v["a"] == 2), "{items:?}");
+}
+
+/// Decodes `num` events as numbers and keeps any other name with its text.
+fn by_name(event: Option<&str>, data: &str) -> Result<(Option<String>, Value), serde_json::Error> {
+    match event {
+        Some("num") => serde_json::from_str::<i64>(data).map(|n| (Some("num".to_owned()), Value::from(n))),
+        other => Ok((other.map(str::to_owned), Value::from(data))),
+    }
+}
+
+#[tokio::test]
+async fn a_decoder_by_event_name_sees_each_name_and_a_bad_data_does_not_end_the_stream() {
+    let server = serve(|mut s, _| async move {
+        start(&mut s, "text/event-stream").await?;
+        chunk(&mut s, b"event: num\ndata: 1\n\nevent: num\ndata: one\n\nevent: new.kind\ndata: {x\n\ndata: 2\n\n")
+            .await?;
+        s.write_all(b"0\r\n\r\n").await
+    })
+    .await;
+    let c = client(&server, RetryPolicy::none());
+    let stream =
+        EventStream::<_, Value>::by_event(&c, Ok(Request::new(Method::GET, "/events", "watchEvents")), by_name);
+    let items = all(stream).await;
+    assert_eq!(items.len(), 4, "{items:?}");
+    assert_eq!(items[0].as_ref().expect("a number").data, (Some("num".to_owned()), Value::from(1)));
+    assert!(matches!(items[1], Err(Error::Decode(_))), "{:?}", items[1]);
+    assert_eq!(items[2].as_ref().expect("kept").data, (Some("new.kind".to_owned()), Value::from("{x")));
+    assert_eq!(items[3].as_ref().expect("unnamed").data, (None, Value::from("2")));
 }

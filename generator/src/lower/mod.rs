@@ -4,6 +4,7 @@
 //! every collision suffix) comes out the same on every run.
 
 mod derives;
+mod event_union;
 mod operations;
 mod paging;
 mod paging_override;

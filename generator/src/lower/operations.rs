@@ -523,15 +523,27 @@ fn streamed_body<'a>(
                 Framing::JsonLines => format!("{builder}Item"),
             };
             let item_schema = raw.pointer(&media_pointer).and_then(|m| m.get("itemSchema"));
-            let item = match (item_schema, &media.schema) {
-                (Some(schema), _) => match serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(schema.clone()) {
-                    Ok(schema) => types.lower(&schema, &hint, &pointer_join(&media_pointer, "itemSchema")).ty,
-                    Err(_) => Ty::Json,
-                },
-                (None, Some(schema)) => types.lower(schema, &hint, &pointer_join(&media_pointer, "schema")).ty,
-                (None, None) => Ty::Json,
+            let item_pointer =
+                pointer_join(&media_pointer, if item_schema.is_some() { "itemSchema" } else { "schema" });
+            let by_event = match (framing, item_schema.or_else(|| raw.pointer(&item_pointer))) {
+                (Framing::EventStream, Some(schema)) => {
+                    super::event_union::event_union(types, raw, schema, &item_pointer, &hint)
+                }
+                _ => None,
             };
-            return Some(Streamed { framing, item });
+            let item = match (&by_event, item_schema, &media.schema) {
+                // The union stands in for the item: each event's `data` is a variant's.
+                (Some(_), _, _) => Ty::Json,
+                (None, Some(schema), _) => {
+                    match serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(schema.clone()) {
+                        Ok(schema) => types.lower(&schema, &hint, &item_pointer).ty,
+                        Err(_) => Ty::Json,
+                    }
+                }
+                (None, None, Some(schema)) => types.lower(schema, &hint, &item_pointer).ty,
+                (None, None, None) => Ty::Json,
+            };
+            return Some(Streamed { framing, item, by_event });
         }
     }
     None

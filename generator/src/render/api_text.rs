@@ -83,6 +83,10 @@ pub fn builder_pieces(op: &Operation, api_struct: &str, api: &Api) -> Vec<Piece>
     if matches!(op.success, Success::Several { .. }) {
         pieces.push(Piece::Items(success_enum(op, api)));
     }
+    let event_enum = super::streams::render_event_enum(op, api);
+    if !event_enum.is_empty() {
+        pieces.push(Piece::Items(event_enum));
+    }
     let builder_struct = || Piece::Items(builder_struct(op, api_struct, &shape, api));
     pieces.push(text_or(struct_text(op, api_struct, &shape, api), builder_struct));
     pieces.push(Piece::Text(open + "\n"));

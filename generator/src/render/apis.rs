@@ -614,8 +614,10 @@ pub(super) fn render_builder(op: &Operation, api_struct: &str, api: &Api) -> Tok
     let streamed = super::streams::render_streamed(op, &shape.error_ty, shape.fallible, api);
     let (success_enum, builder_struct) = (success_enum(op, api), builder_struct(op, api_struct, &shape, api));
     let into_future = into_future_impl(&shape);
+    let event_enum = super::streams::render_event_enum(op, api);
     quote! {
         #success_enum
+        #event_enum
         #builder_struct
 
         impl<'a> #builder<'a> {

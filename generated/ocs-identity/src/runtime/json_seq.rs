@@ -13,11 +13,9 @@ use futures::stream::{BoxStream, Stream, StreamExt as _};
 use serde::de::DeserializeOwned;
 
 use super::client::Client;
-use super::error::{Error, Failure};
+use super::error::Error;
 use super::request::Request;
-use super::streaming::{
-    decode_item, idle_error, stream_error, transport, Chunk, Connection, LineSplitter, OpenError, StreamLimits,
-};
+use super::streaming::{decode_item, LineReader, OpenError, StreamLimits};
 
 /// The media types a sequential JSON response may come as.
 const MEDIA_TYPES: &[&str] =
@@ -54,10 +52,7 @@ struct Reader<T, E> {
     client: Client,
     request: Request,
     limits: StreamLimits,
-    lines: Option<LineSplitter>,
-    connection: Option<Connection>,
-    /// The server ended the body; what is left is the lines held.
-    ended: bool,
+    lines: Option<LineReader>,
     finished: bool,
     _types: PhantomData<fn() -> (T, E)>,
 }
@@ -78,8 +73,6 @@ where
             limits: StreamLimits::of(client),
             request,
             lines: None,
-            connection: None,
-            ended: false,
             finished: false,
             _types: PhantomData,
         };
@@ -146,14 +139,13 @@ where
 
     async fn next_item(&mut self) -> Option<Result<T, Error<E>>> {
         let operation = self.request.operation_id;
-        let max = self.limits.max_event_size;
         loop {
             if self.finished {
                 return None;
             }
-            let Some(connection) = &mut self.connection else {
+            let Some(lines) = &mut self.lines else {
                 match self.client.open_stream(&self.request, &[], MEDIA_TYPES, &self.limits).await {
-                    Ok(connection) => self.connection = Some(connection),
+                    Ok(connection) => self.lines = Some(LineReader::new(connection, self.limits.max_event_size)),
                     Err(OpenError::Retryable(e) | OpenError::Final(e)) => {
                         self.finished = true;
                         return Some(Err(e));
@@ -161,41 +153,22 @@ where
                 }
                 continue;
             };
-            let lines = self.lines.get_or_insert_with(|| LineSplitter::new(max));
-            match lines.next_line() {
+            match lines.next_line(self.limits.idle_timeout).await {
                 Ok(Some(line)) => {
                     let text = String::from_utf8_lossy(&line);
                     let text = text.trim_matches(|c: char| c == RECORD_SEPARATOR || c.is_ascii_whitespace());
                     if text.is_empty() {
                         continue;
                     }
-                    return Some(decode_item(operation, connection.status, text, "line"));
+                    return Some(decode_item(operation, lines.status(), text, "line"));
                 }
-                Ok(None) if self.ended => {
+                Ok(None) => {
                     self.finished = true;
                     return None;
                 }
-                Ok(None) => {}
-                Err(too_long) => {
+                Err(e) => {
                     self.finished = true;
-                    let message = too_long.message("a line of the JSON stream is");
-                    return Some(Err(stream_error(operation, &message, connection.address())));
-                }
-            }
-            match connection.next_chunk(self.limits.idle_timeout).await {
-                Chunk::Data(bytes) => lines.feed(&bytes),
-                Chunk::End => {
-                    // A last line without its newline is still a line.
-                    lines.feed(b"\n");
-                    self.ended = true;
-                }
-                Chunk::Idle => {
-                    self.finished = true;
-                    return Some(Err(idle_error(operation, self.limits.idle_timeout, connection.address())));
-                }
-                Chunk::Broken(e) => {
-                    self.finished = true;
-                    return Some(Err(transport(operation, Failure::Reqwest(e), connection.address())));
+                    return Some(Err(lines.error(operation, e, "a line of the JSON stream is")));
                 }
             }
         }

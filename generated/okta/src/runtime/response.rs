@@ -112,6 +112,11 @@ impl RawResponse {
         Ok(Download::new(self.operation, self.status, self.headers, unread, self.body))
     }
 
+    /// The 2xx body left unread, if it still is: what a stream reads.
+    pub(crate) fn take_unread(&self) -> Option<reqwest::Response> {
+        self.unread.as_ref().and_then(Unread::take).map(|unread| unread.response)
+    }
+
     /// Marks the body as cut at the error body limit.
     pub(crate) fn with_truncated_body(mut self, truncated: bool) -> Self {
         self.body_truncated = truncated;

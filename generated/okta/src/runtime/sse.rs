@@ -20,18 +20,19 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::client::Client;
-use super::error::Error;
+use super::error::{DecodeError, Error};
 use super::request::Request;
 use super::retry::Backoff;
-use super::streaming::{
-    decode_item, idle_error, stream_error, Chunk, Connection, LineSplitter, OpenError, StreamLimits,
-};
+use super::streaming::{stream_error, LineError, LineReader, OpenError, StreamLimits};
 
 /// The `data` that ends a stream by default: what LLM APIs send last.
 pub const DEFAULT_DONE_SENTINEL: &str = "[DONE]";
 
 /// The longest `retry:` wait honoured; a larger one is cut to this.
 const MAX_SERVER_RETRY: Duration = Duration::from_secs(60);
+
+/// How an event's `data` is decoded, given its `event:` name.
+pub type EventDecoder<T> = fn(Option<&str>, &str) -> Result<T, serde_json::Error>;
 
 /// One server-sent event: its `data` decoded as the operation's event type,
 /// with the event's name, id and requested reconnection delay.
@@ -59,7 +60,6 @@ pub(crate) struct RawEvent {
 /// The event stream parser: lines in, events out.
 #[derive(Debug)]
 pub(crate) struct EventParser {
-    lines: LineSplitter,
     max_event: usize,
     data: String,
     has_data: bool,
@@ -79,7 +79,6 @@ pub(crate) struct EventTooLarge(pub(crate) String);
 impl EventParser {
     pub(crate) fn new(max_event: usize) -> Self {
         EventParser {
-            lines: LineSplitter::new(max_event),
             max_event,
             data: String::new(),
             has_data: false,
@@ -90,26 +89,13 @@ impl EventParser {
         }
     }
 
-    pub(crate) fn feed(&mut self, chunk: &[u8]) {
-        self.lines.feed(chunk);
-    }
-
-    /// The next complete event, if the bytes fed hold one.
-    pub(crate) fn next_event(&mut self) -> Result<Option<RawEvent>, EventTooLarge> {
-        loop {
-            let line = match self.lines.next_line() {
-                Ok(Some(line)) => line,
-                Ok(None) => return Ok(None),
-                Err(e) => return Err(EventTooLarge(e.message("a line of the event stream is"))),
-            };
-            if line.is_empty() {
-                if let Some(event) = self.dispatch() {
-                    return Ok(Some(event));
-                }
-                continue;
-            }
-            self.field(&String::from_utf8_lossy(&line))?;
+    /// Takes one line (without its end): the event a blank line completes, if any.
+    pub(crate) fn push_line(&mut self, line: &[u8]) -> Result<Option<RawEvent>, EventTooLarge> {
+        if line.is_empty() {
+            return Ok(self.dispatch());
         }
+        self.field(&String::from_utf8_lossy(line))?;
+        Ok(None)
     }
 
     fn field(&mut self, line: &str) -> Result<(), EventTooLarge> {
@@ -158,7 +144,6 @@ impl EventParser {
 
     /// Drops a half-received event (the connection broke before its blank line).
     pub(crate) fn reset_partial(&mut self) {
-        self.lines.reset();
         self.data.clear();
         self.has_data = false;
         self.event = None;
@@ -179,7 +164,9 @@ impl EventParser {
 /// [`EventStream::reconnect`]`(true)`, as the server may not expect the
 /// request twice. An event whose `data` is not a `T` is an
 /// [`Error::Decode`] item and the stream goes on; any other error is its
-/// last item. Middleware and redirects do not apply to streams.
+/// last item. Each connection goes through the client's
+/// [`Middleware`](super::Middleware) (which sees the response head, its body
+/// left unread); redirects are not followed.
 pub struct EventStream<T, E> {
     state: State<T, E>,
 }
@@ -204,7 +191,7 @@ struct Session<T> {
     limits: StreamLimits,
     reconnect: bool,
     done: Option<String>,
-    _item: PhantomData<fn() -> T>,
+    decode: EventDecoder<T>,
 }
 
 impl<T, E> EventStream<T, E>
@@ -212,8 +199,23 @@ where
     T: DeserializeOwned + Send + 'static,
     E: DeserializeOwned + Send + 'static,
 {
-    /// The events of `request`, sent by `client`: what an operation's `events()` returns.
+    /// The events of `request`, sent by `client`, each `data` decoded as a
+    /// `T`: what an operation's `events()` returns.
     pub fn new(client: &Client, request: Result<Request, Error<E>>) -> Self {
+        Self::by_event(client, request, |_, data| serde_json::from_str(data))
+    }
+}
+
+impl<T, E> EventStream<T, E>
+where
+    T: Send + 'static,
+    E: DeserializeOwned + Send + 'static,
+{
+    /// The events of `request`, sent by `client`, each `data` decoded by
+    /// `decode` given the event's name: what `events()` returns for a
+    /// stream whose event names select the type of their data. An error
+    /// from `decode` is an [`Error::Decode`] item and the stream goes on.
+    pub fn by_event(client: &Client, request: Result<Request, Error<E>>, decode: EventDecoder<T>) -> Self {
         let request = match request {
             Ok(request) => request,
             Err(e) => return EventStream { state: State::Failed(Some(e)) },
@@ -225,7 +227,7 @@ where
             request,
             reconnect,
             done: Some(DEFAULT_DONE_SENTINEL.to_owned()),
-            _item: PhantomData,
+            decode,
         };
         EventStream { state: State::Ready(Box::new(session)) }
     }
@@ -276,7 +278,7 @@ where
 
 impl<T, E> Stream for EventStream<T, E>
 where
-    T: DeserializeOwned + Send + 'static,
+    T: Send + 'static,
     E: DeserializeOwned + Send + 'static,
 {
     type Item = Result<Event<T>, Error<E>>;
@@ -302,8 +304,7 @@ where
 struct Reader<T, E> {
     session: Session<T>,
     parser: EventParser,
-    connection: Option<Connection>,
-    status: StatusCode,
+    connection: Option<LineReader>,
     backoff: Backoff,
     /// Reconnections since the last event.
     failures: u32,
@@ -314,7 +315,7 @@ struct Reader<T, E> {
 
 impl<T, E> Reader<T, E>
 where
-    T: DeserializeOwned + Send + 'static,
+    T: Send + 'static,
     E: DeserializeOwned + Send + 'static,
 {
     fn start(session: Session<T>) -> Self {
@@ -323,7 +324,6 @@ where
             parser: EventParser::new(session.limits.max_event_size),
             session,
             connection: None,
-            status: StatusCode::OK,
             backoff,
             failures: 0,
             server_retry: None,
@@ -348,7 +348,34 @@ where
             if self.finished {
                 return None;
             }
-            match self.parser.next_event() {
+            let Some(connection) = &mut self.connection else {
+                if let Err(e) = self.open().await {
+                    // Even a decode error (an undeclared media type): a
+                    // stream that could not open is not opened again.
+                    self.finished = true;
+                    return Some(Err(e));
+                }
+                continue;
+            };
+            let line = match connection.next_line(self.session.limits.idle_timeout).await {
+                Ok(Some(line)) => line,
+                Ok(None) => {
+                    self.finished = true;
+                    return None;
+                }
+                Err(e) => {
+                    let broken = matches!(e, LineError::Broken(_));
+                    let error = connection.error(operation, e, "a line of the event stream is");
+                    if !broken || !self.may_reconnect() {
+                        return Some(Err(error));
+                    }
+                    self.connection = None;
+                    self.parser.reset_partial();
+                    tracing::debug!(operation, "event stream broke; reconnecting");
+                    continue;
+                }
+            };
+            match self.parser.push_line(&line) {
                 Ok(Some(raw)) => {
                     self.failures = 0;
                     if raw.retry.is_some() {
@@ -358,40 +385,15 @@ where
                         self.finished = true;
                         return None;
                     }
-                    let data = decode_item(operation, self.status, &raw.data, "event data");
+                    let data = (self.session.decode)(raw.event.as_deref(), &raw.data).map_err(|e| {
+                        let message = format!("event data: {e}");
+                        Error::Decode(DecodeError::new(operation, connection.status(), String::new(), message))
+                    });
                     return Some(data.map(|data| Event { data, event: raw.event, id: raw.id, retry: raw.retry }));
                 }
                 Ok(None) => {}
                 Err(EventTooLarge(message)) => {
-                    let address = self.connection.as_ref().map(Connection::address).unwrap_or_default();
-                    return Some(Err(stream_error(operation, &message, address)));
-                }
-            }
-            let Some(connection) = &mut self.connection else {
-                if let Err(e) = self.open().await {
-                    return Some(Err(e));
-                }
-                continue;
-            };
-            match connection.next_chunk(self.session.limits.idle_timeout).await {
-                Chunk::Data(bytes) => self.parser.feed(&bytes),
-                Chunk::End => {
-                    self.finished = true;
-                    return None;
-                }
-                Chunk::Idle => {
-                    let idle = self.session.limits.idle_timeout;
-                    return Some(Err(idle_error(operation, idle, connection.address())));
-                }
-                Chunk::Broken(e) => {
-                    let address = connection.address().to_owned();
-                    self.connection = None;
-                    self.parser.reset_partial();
-                    if !self.may_reconnect() {
-                        let failure = super::error::Failure::Reqwest(e);
-                        return Some(Err(super::streaming::transport(operation, failure, &address)));
-                    }
-                    tracing::debug!(operation, "event stream broke; reconnecting");
+                    return Some(Err(stream_error(operation, &message, connection.address())))
                 }
             }
         }
@@ -430,12 +432,11 @@ where
                 .await;
             match opened {
                 Ok(connection) => {
-                    self.status = connection.status;
                     // 204 No Content: the server asks not to reconnect.
                     if connection.status == StatusCode::NO_CONTENT {
                         self.finished = true;
                     }
-                    self.connection = Some(connection);
+                    self.connection = Some(LineReader::new(connection, self.session.limits.max_event_size));
                     return Ok(());
                 }
                 Err(OpenError::Retryable(e)) => {
@@ -452,16 +453,22 @@ where
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
+    use super::super::streaming::LineSplitter;
     use super::*;
 
-    fn events(text: &str) -> Vec<RawEvent> {
-        let mut parser = EventParser::new(1024);
-        parser.feed(text.as_bytes());
+    /// The events `text`'s lines complete (a line over the limit ends them).
+    fn feed(parser: &mut EventParser, text: &[u8]) -> Result<Vec<RawEvent>, EventTooLarge> {
+        let mut lines = LineSplitter::new(parser.max_event);
+        lines.feed(text);
         let mut out = Vec::new();
-        while let Ok(Some(event)) = parser.next_event() {
-            out.push(event);
+        while let Some(line) = lines.next_line().map_err(|e| EventTooLarge(e.message("a line")))? {
+            out.extend(parser.push_line(&line)?);
         }
-        out
+        Ok(out)
+    }
+
+    fn events(text: &str) -> Vec<RawEvent> {
+        feed(&mut EventParser::new(1024), text.as_bytes()).unwrap()
     }
 
     #[test]
@@ -479,13 +486,10 @@ mod tests {
     #[test]
     fn a_half_received_events_id_is_forgotten() {
         let mut parser = EventParser::new(1024);
-        parser.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b\n");
-        assert!(parser.next_event().unwrap().is_some());
-        assert_eq!(parser.next_event(), Ok(None));
+        assert_eq!(feed(&mut parser, b"id: 1\ndata: a\n\nid: 2\ndata: b\n").unwrap().len(), 1);
         parser.reset_partial();
         assert_eq!(parser.last_id.as_deref(), Some("1"));
-        parser.feed(b"data: c\n\n");
-        assert_eq!(parser.next_event().unwrap().unwrap().id.as_deref(), Some("1"));
+        assert_eq!(feed(&mut parser, b"data: c\n\n").unwrap()[0].id.as_deref(), Some("1"));
     }
 
     #[test]
@@ -495,8 +499,6 @@ mod tests {
 
     #[test]
     fn an_event_over_the_limit_is_refused() {
-        let mut parser = EventParser::new(8);
-        parser.feed(b"data: 12345\ndata: 6789\n\n");
-        assert!(parser.next_event().is_err());
+        assert!(feed(&mut EventParser::new(8), b"data: 12345\ndata: 6789\n\n").is_err());
     }
 }

@@ -10,12 +10,12 @@ use reqwest::header::{self, HeaderName, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use super::body::{read_limited, BodyError, ByteSize, Overflow, ERROR_BODY_LIMIT};
+use super::body::{ByteSize, ERROR_BODY_LIMIT};
 use super::client::Client;
 use super::error::{DecodeError, Error, Failure, TransportError};
 use super::prepare::address_of;
 use super::request::Request;
-use super::response::RawResponse;
+use super::watchdog::Progress;
 
 /// Default longest line (and, for server-sent events, longest event) of a
 /// streamed body: 1 MiB holds any LLM chunk with room to spare, and keeps
@@ -45,9 +45,18 @@ impl StreamLimits {
 
 /// An open streamed response.
 pub(crate) struct Connection {
-    response: reqwest::Response,
+    body: StreamBody,
     pub(crate) status: StatusCode,
     address: String,
+}
+
+/// Where a stream's body comes from.
+enum StreamBody {
+    /// The server's body, read chunk by chunk.
+    Live(reqwest::Response),
+    /// A body already read: one a [`Middleware`](super::Middleware) answered
+    /// the request with. `None` once handed out.
+    Held(Option<Bytes>),
 }
 
 /// A failure to open a stream: `Retryable` when the server could not be
@@ -58,10 +67,13 @@ pub(crate) enum OpenError<E> {
 }
 
 impl Client {
-    /// Sends `req` (credentials applied, no middleware, no whole-call
-    /// timeout) and returns its 2xx response unread. A non-2xx answer is the
-    /// operation's typed error; a 2xx one whose `Content-Type` is not one of
-    /// `media_types` is a decode error carrying the start of its body.
+    /// Sends `req` (credentials applied, then the [`Middleware`](super::Middleware)
+    /// chain; no redirects, no whole-call timeout) and returns its 2xx
+    /// response unread. The middleware sees the request and a response whose
+    /// 2xx body is left unread (as for a download): its status and headers,
+    /// an empty `body()`. A non-2xx answer is the operation's typed error; a
+    /// 2xx one whose `Content-Type` is not one of `media_types` is a decode
+    /// error carrying the start of its body.
     pub(crate) async fn open_stream<E: DeserializeOwned>(
         &self,
         req: &Request,
@@ -78,6 +90,7 @@ impl Client {
         // credential providers run, so that a signing provider signs them.
         let mut req = req.clone();
         req.accept.clear();
+        req.stream_response = true;
         if let Ok(accept) = HeaderValue::from_str(&media_types.join(", ")) {
             req.headers.retain(|(name, _)| name != header::ACCEPT);
             req.headers.push((header::ACCEPT, accept));
@@ -92,48 +105,37 @@ impl Client {
         // A stream lasts as long as the server sends: the idle timeout
         // bounds each wait instead of a limit on the whole response.
         *request.timeout_mut() = None;
-        let sent = tokio::time::timeout(limits.idle_timeout, self.inner.http.execute(request)).await;
-        let mut response = match sent {
-            Ok(Ok(response)) => response,
-            Ok(Err(e)) => return Err(OpenError::Retryable(transport(operation, Failure::Reqwest(e), &address))),
+        let progress = Progress::start();
+        let sent =
+            tokio::time::timeout(limits.idle_timeout, self.send_prepared(request, &req, &url, 1, &progress)).await;
+        let raw = match sent {
+            Ok(Ok(Ok(raw))) => raw,
+            Ok(Ok(Err(e))) => return Err(OpenError::Retryable(transport(operation, Failure::Reqwest(e), &address))),
+            Ok(Err(e)) => return Err(OpenError::Final(Error::widen(e))),
             Err(_) => {
                 return Err(OpenError::Retryable(transport(operation, Failure::Silent(limits.idle_timeout), &address)))
             }
         };
-        let status = response.status();
-        let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes().to_vec());
-        let declared = content_type.as_deref().is_none_or(|ct| is_declared(ct, media_types));
-        if status.is_success() && declared {
-            return Ok(Connection { response, status, address });
-        }
-        let headers = std::mem::take(response.headers_mut());
-        let body = match read_limited(&mut response, ERROR_BODY_LIMIT, Overflow::Truncate, None).await {
-            Ok(body) => body,
-            Err(BodyError::Read(e)) => {
-                return Err(OpenError::Retryable(transport(operation, Failure::Reqwest(e), &address)))
-            }
-            Err(BodyError::TooLarge(_)) => {
-                return Err(OpenError::Final(stream_error(operation, "body too large", &address)))
-            }
-        };
+        let status = raw.status();
         if !status.is_success() {
-            let inner = &*self.inner;
-            let raw = RawResponse::from_parts(
-                status,
-                headers,
-                body.bytes,
-                &inner.sensitive_headers,
-                operation,
-                inner.strict_formats,
-            );
-            return Err(OpenError::Final(raw.with_truncated_body(body.truncated).into_error()));
+            return Err(OpenError::Final(raw.into_error()));
         }
+        let content_type = raw.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes().to_vec());
+        let body = match raw.take_unread() {
+            Some(response) => StreamBody::Live(response),
+            None => StreamBody::Held(Some(raw.bytes())),
+        };
+        let mut connection = Connection { body, status, address };
+        if content_type.as_deref().is_none_or(|ct| is_declared(ct, media_types)) {
+            return Ok(connection);
+        }
+        let start = connection.start_of_body(limits.idle_timeout).await;
         let content_type = String::from_utf8_lossy(content_type.as_deref().unwrap_or_default()).into_owned();
         Err(OpenError::Final(Error::Decode(DecodeError::unexpected_content_type(
             operation,
             status,
             content_type,
-            &body.bytes,
+            &start,
         ))))
     }
 }
@@ -156,7 +158,7 @@ pub(crate) fn stream_error<E>(operation: &'static str, summary: &str, address: &
 }
 
 /// What reading the next chunk of a stream gave.
-pub(crate) enum Chunk {
+enum Chunk {
     Data(Bytes),
     /// The server ended the body cleanly.
     End,
@@ -168,8 +170,12 @@ pub(crate) enum Chunk {
 
 impl Connection {
     /// The next chunk of the body, waiting at most `idle`.
-    pub(crate) async fn next_chunk(&mut self, idle: Duration) -> Chunk {
-        match tokio::time::timeout(idle, self.response.chunk()).await {
+    async fn next_chunk(&mut self, idle: Duration) -> Chunk {
+        let response = match &mut self.body {
+            StreamBody::Live(response) => response,
+            StreamBody::Held(held) => return held.take().map_or(Chunk::End, Chunk::Data),
+        };
+        match tokio::time::timeout(idle, response.chunk()).await {
             Ok(Ok(Some(bytes))) => Chunk::Data(bytes),
             Ok(Ok(None)) => Chunk::End,
             Ok(Err(e)) => Chunk::Broken(e),
@@ -177,14 +183,86 @@ impl Connection {
         }
     }
 
+    /// Up to [`ERROR_BODY_LIMIT`] of the body, for the error of an
+    /// undeclared media type (what could not be read is left out).
+    async fn start_of_body(&mut self, idle: Duration) -> Bytes {
+        let mut start = Vec::new();
+        while start.len() < ERROR_BODY_LIMIT {
+            match self.next_chunk(idle).await {
+                Chunk::Data(bytes) => start.extend_from_slice(&bytes),
+                Chunk::End | Chunk::Broken(_) | Chunk::Idle => break,
+            }
+        }
+        start.truncate(ERROR_BODY_LIMIT);
+        Bytes::from(start)
+    }
+
     pub(crate) fn address(&self) -> &str {
         &self.address
     }
 }
 
-/// The error of a stream silent for `idle`.
-pub(crate) fn idle_error<E>(operation: &'static str, idle: Duration, address: &str) -> Error<E> {
-    transport(operation, Failure::Silent(idle), address)
+/// A streamed body read line by line, each wait for a chunk bounded by the
+/// idle timeout and each line by the size limit: what server-sent events
+/// and JSON Lines both read.
+pub(crate) struct LineReader {
+    connection: Connection,
+    lines: LineSplitter,
+    /// The server ended the body; what is left is the lines held.
+    ended: bool,
+}
+
+/// Why a [`LineReader`] gave no line.
+pub(crate) enum LineError {
+    TooLong(LineTooLong),
+    /// Nothing came for this long.
+    Idle(Duration),
+    /// The connection broke mid-body.
+    Broken(reqwest::Error),
+}
+
+impl LineReader {
+    pub(crate) fn new(connection: Connection, max_line: usize) -> Self {
+        LineReader { connection, lines: LineSplitter::new(max_line), ended: false }
+    }
+
+    /// The next line, without its end; `None` when the server ended the
+    /// body (a last line without its end is still a line).
+    pub(crate) async fn next_line(&mut self, idle: Duration) -> Result<Option<Vec<u8>>, LineError> {
+        loop {
+            match self.lines.next_line() {
+                Ok(Some(line)) => return Ok(Some(line)),
+                Ok(None) if self.ended => return Ok(self.lines.take_rest()),
+                Ok(None) => {}
+                Err(too_long) => return Err(LineError::TooLong(too_long)),
+            }
+            match self.connection.next_chunk(idle).await {
+                Chunk::Data(bytes) => self.lines.feed(&bytes),
+                Chunk::End => self.ended = true,
+                Chunk::Idle => return Err(LineError::Idle(idle)),
+                Chunk::Broken(e) => return Err(LineError::Broken(e)),
+            }
+        }
+    }
+
+    /// The status of the response.
+    pub(crate) fn status(&self) -> StatusCode {
+        self.connection.status
+    }
+
+    pub(crate) fn address(&self) -> &str {
+        self.connection.address()
+    }
+
+    /// The stream's error for `error`; `what` names a line ("a line of the JSON stream is").
+    pub(crate) fn error<E>(&self, operation: &'static str, error: LineError, what: &str) -> Error<E> {
+        let address = self.address();
+        match error {
+            LineError::TooLong(too_long) => stream_error(operation, &too_long.message(what), address),
+            LineError::Idle(idle) => transport(operation, Failure::Silent(idle), address),
+            LineError::Broken(e) => transport(operation, Failure::Reqwest(e), address),
+        }
+    }
 }
 
 /// Splits bytes into lines ended by LF, CR or CRLF, refusing a line longer
@@ -249,11 +327,12 @@ impl LineSplitter {
         }
     }
 
-    /// Forgets everything held (a new connection starts afresh).
-    pub(crate) fn reset(&mut self) {
+    /// The partial line held, if any (the body ended without its line end).
+    pub(crate) fn take_rest(&mut self) -> Option<Vec<u8>> {
+        let rest = self.buffer.get(self.start..).unwrap_or_default().to_vec();
         self.buffer.clear();
         self.start = 0;
-        self.after_cr = false;
+        (!rest.is_empty()).then_some(rest)
     }
 }
 
@@ -297,5 +376,14 @@ mod tests {
         assert_eq!(s.next_line(), Ok(None));
         s.feed(b"x");
         assert_eq!(s.next_line(), Err(LineTooLong(10)));
+    }
+
+    #[test]
+    fn the_rest_is_the_partial_line_only() {
+        let mut s = LineSplitter::new(10);
+        s.feed(b"a\nbc");
+        assert_eq!(lines(&mut s), ["a"]);
+        assert_eq!(s.take_rest(), Some(b"bc".to_vec()));
+        assert_eq!(s.take_rest(), None);
     }
 }

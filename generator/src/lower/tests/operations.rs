@@ -202,6 +202,58 @@ components:
 }
 
 #[test]
+fn an_event_stream_whose_variants_fix_the_event_name_is_a_union_by_name() {
+    let (api, _) = lower_spec(
+        "openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /runs:
+    post:
+      operationId: createRun
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              itemSchema:
+                oneOf:
+                  - $ref: '#/components/schemas/Created'
+                  - oneOf:
+                      - {type: object, properties: {event: {const: run.step}, data: {type: integer}}}
+                      - {type: object, properties: {event: {const: Other}, data: {type: boolean}}}
+  /plain:
+    get:
+      operationId: plainEvents
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream: {schema: {oneOf: [{$ref: '#/components/schemas/Run'}, {type: object, properties: {data: {type: integer}}}]}}
+components:
+  schemas:
+    Run: {type: object, properties: {id: {type: string}}}
+    Created:
+      type: object
+      description: A run was created.
+      properties:
+        event: {type: string, enum: [run.created], x-stainless-const: true}
+        data: {$ref: '#/components/schemas/Run'}
+",
+    );
+    let streamed = operation(&api, "createRun").streamed.clone().expect("streamed");
+    // `itemSchema` is not normalised: the inline variants keep their 3.1 `const`.
+    let union = streamed.by_event.expect("a union by event name");
+    let got: Vec<_> = union.variants.iter().map(|v| (v.event.as_str(), v.name.as_str(), v.data.clone())).collect();
+    assert_eq!(got[1..], [("run.step", "RunStep", Ty::I64), ("Other", "Other2", Ty::Bool)]);
+    assert_eq!((got[0].0, got[0].1), ("run.created", "RunCreated"));
+    assert!(matches!(got[0].2, Ty::Named(id) if api.type_def(id).name == "Run"), "{:?}", got[0].2);
+    assert_eq!(union.variants[0].description.as_deref(), Some("A run was created."));
+    assert_eq!(streamed.item, Ty::Json, "the union stands in for the item");
+    let plain = operation(&api, "plainEvents").streamed.clone().expect("streamed");
+    assert_eq!(plain.by_event, None, "a variant without a fixed event name keeps one type");
+}
+
+#[test]
 fn streamed_bodies_are_found_with_their_item_type() {
     let (api, _) = lower_spec(
         "openapi: 3.0.3
@@ -232,9 +284,15 @@ paths:
 ",
     );
     let chat = operation(&api, "chat");
-    assert_eq!(chat.streamed, Some(crate::ir::Streamed { framing: crate::ir::Framing::EventStream, item: Ty::I64 }));
+    assert_eq!(
+        chat.streamed,
+        Some(crate::ir::Streamed { framing: crate::ir::Framing::EventStream, item: Ty::I64, by_event: None })
+    );
     assert!(matches!(&chat.success, Success::Single { ty: Ty::String, read: BodyRead::Json }), "send() keeps the JSON");
     let export = operation(&api, "export").streamed.clone();
-    assert_eq!(export, Some(crate::ir::Streamed { framing: crate::ir::Framing::JsonLines, item: Ty::Bool }));
+    assert_eq!(
+        export,
+        Some(crate::ir::Streamed { framing: crate::ir::Framing::JsonLines, item: Ty::Bool, by_event: None })
+    );
     assert_eq!(operation(&api, "plain").streamed, None);
 }
