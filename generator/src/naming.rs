@@ -233,7 +233,7 @@ pub fn const_name(raw: &str) -> String {
 }
 
 /// Cargo features every generated crate defines itself; tags must not take them.
-pub const RESERVED_FEATURES: &[&str] = &["default", "full"];
+pub const RESERVED_FEATURES: &[&str] = &["default", "full", "mock"];
 
 /// `kebab-case` Cargo feature name for the tag `raw` (ASCII letters, digits and `-`).
 pub fn feature_name(raw: &str) -> String {

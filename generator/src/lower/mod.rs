@@ -3,6 +3,7 @@
 //! Types and operations are lowered in document order, so every name (and
 //! every collision suffix) comes out the same on every run.
 
+mod examples;
 mod operations;
 mod paging;
 mod paging_override;

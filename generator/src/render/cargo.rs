@@ -35,10 +35,14 @@ pub fn manifest(settings: &Settings, api: &Api, header: &str) -> String {
          [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n{features}{examples}",
         name = settings.crate_name,
         version = settings.crate_version,
-        features = if settings.tag_features { features(api) } else { String::new() },
+        features = if settings.tag_features { features(api) } else { "\n[features]\n".to_owned() } + MOCK_FEATURE,
         examples = if settings.tag_features { examples(settings) } else { String::new() },
     )
 }
+
+/// The test double's feature, off by default (see `render::mock`).
+const MOCK_FEATURE: &str =
+    "# The test double (`mock::Mock`), for your tests: `features = [\"mock\"]` in [dev-dependencies].\nmock = []\n";
 
 /// `[features]`: one per tag, and `full` (the default) for all of them.
 fn features(api: &Api) -> String {
