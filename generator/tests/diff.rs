@@ -2,42 +2,30 @@
 //! store spec, edited as a vendor would), its exit statuses and the
 //! changelog it writes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
+// Each test file uses part of the shared helpers.
+#[allow(dead_code)]
+mod common {
+    pub mod command;
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("openapi-rs-diff-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn openapi_rs(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let Output { status, stdout, stderr } =
-        Command::new(env!("CARGO_BIN_EXE_openapi-rs")).current_dir(dir).args(args).output().unwrap();
-    (status.code(), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
-}
+use common::command::*;
 
 #[test]
 fn the_store_pair_reports_each_change_by_tag_and_exits_1_for_breaking_ones() {
     let (code, stdout, stderr) =
-        openapi_rs(&fixtures(), &["diff", "store-v1.yaml", "store-v2.yaml", "--crate-version", "0.3.1"]);
+        openapi_rs(&diff_fixtures(), &["diff", "store-v1.yaml", "store-v2.yaml", "--crate-version", "0.3.1"]);
     assert_eq!((code, stderr.as_str()), (Some(1), ""));
     insta::assert_snapshot!("store_v1_to_v2", stdout);
 }
 
 #[test]
 fn no_change_exits_0_and_the_reversed_pair_bumps_major() {
-    let (code, stdout, _) = openapi_rs(&fixtures(), &["diff", "store-v1.yaml", "store-v1.yaml"]);
+    let (code, stdout, _) = openapi_rs(&diff_fixtures(), &["diff", "store-v1.yaml", "store-v1.yaml"]);
     assert_eq!(code, Some(0));
     assert_eq!(stdout, "No change to the generated API.\n\n0 breaking, 0 other; semver: none (0.1.0 -> 0.1.0)\n");
     // Backwards, every addition is a removal: still breaking.
     let (code, stdout, _) =
-        openapi_rs(&fixtures(), &["diff", "store-v2.yaml", "store-v1.yaml", "--crate-version", "1.2.0"]);
+        openapi_rs(&diff_fixtures(), &["diff", "store-v2.yaml", "store-v1.yaml", "--crate-version", "1.2.0"]);
     assert_eq!(code, Some(1));
     assert!(stdout.ends_with("semver: major (1.2.0 -> 2.0.0)\n"), "{stdout}");
 }
@@ -45,7 +33,7 @@ fn no_change_exits_0_and_the_reversed_pair_bumps_major() {
 #[test]
 fn json_lists_the_changes_and_the_bump() {
     let (code, stdout, _) = openapi_rs(
-        &fixtures(),
+        &diff_fixtures(),
         &["--format", "json", "diff", "store-v1.yaml", "store-v2.yaml", "--crate-version", "1.0.0"],
     );
     assert_eq!(code, Some(1));
@@ -61,7 +49,7 @@ fn the_changelog_section_goes_on_top_of_the_existing_file() {
     let dir = temp_dir("changelog");
     let changelog = dir.join("CHANGELOG.md");
     std::fs::write(&changelog, "# Changelog\n\n## [0.3.1]\n\n- Older entry\n").unwrap();
-    let (old, new) = (fixtures().join("store-v1.yaml"), fixtures().join("store-v2.yaml"));
+    let (old, new) = (diff_fixtures().join("store-v1.yaml"), diff_fixtures().join("store-v2.yaml"));
     let args = [
         "diff",
         old.to_str().unwrap(),
@@ -88,12 +76,12 @@ fn the_changelog_section_goes_on_top_of_the_existing_file() {
 #[test]
 fn a_spec_that_does_not_generate_is_a_located_error_exit_2() {
     let dir = temp_dir("broken");
-    let broken = std::fs::read_to_string(fixtures().join("store-v2.yaml")).unwrap().replace(
+    let broken = std::fs::read_to_string(diff_fixtures().join("store-v2.yaml")).unwrap().replace(
         "schemas/OrderStatus\"}}\n        - {name: placedAfter",
         "schemas/Nowhere\"}}\n        - {name: placedAfter",
     );
     std::fs::write(dir.join("new.yaml"), broken).unwrap();
-    let old = fixtures().join("store-v1.yaml");
+    let old = diff_fixtures().join("store-v1.yaml");
     let (code, stdout, stderr) = openapi_rs(&dir, &["diff", old.to_str().unwrap(), "new.yaml"]);
     assert_eq!((code, stdout.as_str()), (Some(2), ""), "{stderr}");
     assert!(stderr.contains("--> new.yaml:9:"), "located in the new spec: {stderr}");

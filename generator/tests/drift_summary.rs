@@ -2,28 +2,23 @@
 //! public items of the committed crate against the regenerated one, with
 //! the semver verdict, and what it can say of the cause.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
+// Each test file uses part of the shared helpers.
+#[allow(dead_code)]
+mod common {
+    pub mod command;
 }
+
+use common::command::*;
 
 /// A folder holding `store.yaml` (the v1 fixture) and its crate in `store/`.
 fn generated_v1(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("openapi-rs-drift-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(fixtures().join("store-v1.yaml"), dir.join("store.yaml")).unwrap();
+    let dir = temp_dir(name);
+    std::fs::copy(diff_fixtures().join("store-v1.yaml"), dir.join("store.yaml")).unwrap();
     let (code, _, stderr) = openapi_rs(&dir, &["-q", "generate", "store.yaml", "--out", "store"]);
     assert_eq!(code, Some(0), "{stderr}");
     dir
-}
-
-fn openapi_rs(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let Output { status, stdout, stderr } =
-        Command::new(env!("CARGO_BIN_EXE_openapi-rs")).current_dir(dir).args(args).output().unwrap();
-    (status.code(), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
 }
 
 /// The summary's note: from its first line to the `help` line.
@@ -36,7 +31,7 @@ fn summary(stderr: &str) -> String {
 #[test]
 fn a_spec_change_is_summarised_by_public_item_with_the_bump() {
     let dir = generated_v1("spec");
-    std::fs::copy(fixtures().join("store-v2.yaml"), dir.join("store.yaml")).unwrap();
+    std::fs::copy(diff_fixtures().join("store-v2.yaml"), dir.join("store.yaml")).unwrap();
     let (code, _, stderr) = openapi_rs(&dir, &["check", "store.yaml", "--out", "store"]);
     assert_eq!(code, Some(1), "{stderr}");
     let summary = summary(&stderr);
@@ -68,7 +63,7 @@ fn a_generator_change_alone_says_so_and_that_no_public_item_changed() {
 #[test]
 fn json_carries_the_changes_the_bump_and_the_cause() {
     let dir = generated_v1("json");
-    std::fs::copy(fixtures().join("store-v2.yaml"), dir.join("store.yaml")).unwrap();
+    std::fs::copy(diff_fixtures().join("store-v2.yaml"), dir.join("store.yaml")).unwrap();
     let (code, stdout, _) = openapi_rs(&dir, &["--format", "json", "check", "store.yaml", "--out", "store"]);
     assert_eq!(code, Some(1));
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();

@@ -3,31 +3,26 @@
 //! kept, and the crate is generated at that version.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+// Each test file uses part of the shared helpers.
+#[allow(dead_code)]
+mod common {
+    pub mod command;
+}
+
+use common::command::*;
 
 const CONFIG: &str =
     "# Our clients.\n[[crate]]\nspec = \"store.yaml\"\nname = \"store-client\" # the store\nout = \"store\"\n";
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
-}
-
 /// A project of one crate generated from the v1 store spec.
 fn project(name: &str, config: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("openapi-rs-bump-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir(name);
     std::fs::write(dir.join("codegen.toml"), config).unwrap();
-    std::fs::copy(fixtures().join("store-v1.yaml"), dir.join("store.yaml")).unwrap();
+    std::fs::copy(diff_fixtures().join("store-v1.yaml"), dir.join("store.yaml")).unwrap();
     let (code, _, stderr) = openapi_rs(&dir, &["-q", "codegen"]);
     assert_eq!(code, Some(0), "{stderr}");
     dir
-}
-
-fn openapi_rs(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let Output { status, stdout, stderr } =
-        Command::new(env!("CARGO_BIN_EXE_openapi-rs")).current_dir(dir).args(args).output().unwrap();
-    (status.code(), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
 }
 
 fn read(dir: &Path, file: &str) -> String {
@@ -38,7 +33,7 @@ fn read(dir: &Path, file: &str) -> String {
 fn a_breaking_change_bumps_the_minor_version_before_1_0_once() {
     let dir = project("flag", CONFIG);
     assert!(read(&dir, "store/Cargo.toml").contains("version = \"0.1.0\""));
-    std::fs::copy(fixtures().join("store-v2.yaml"), dir.join("store.yaml")).unwrap();
+    std::fs::copy(diff_fixtures().join("store-v2.yaml"), dir.join("store.yaml")).unwrap();
     let (code, stdout, stderr) = openapi_rs(&dir, &["codegen", "--bump-version"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("crate_version 0.1.0 -> 0.2.0 (minor) in codegen.toml"), "{stdout}");
@@ -84,7 +79,7 @@ fn the_setting_bumps_an_addition_by_a_minor_after_1_0() {
 #[test]
 fn without_the_setting_or_the_flag_nothing_is_bumped_and_a_bad_version_is_refused() {
     let dir = project("off", CONFIG);
-    std::fs::copy(fixtures().join("store-v2.yaml"), dir.join("store.yaml")).unwrap();
+    std::fs::copy(diff_fixtures().join("store-v2.yaml"), dir.join("store.yaml")).unwrap();
     assert_eq!(openapi_rs(&dir, &["-q", "codegen"]).0, Some(0));
     assert_eq!(read(&dir, "codegen.toml"), CONFIG);
     std::fs::write(dir.join("codegen.toml"), CONFIG.replace("out = ", "crate_version = \"one\"\nout = ")).unwrap();
