@@ -130,7 +130,8 @@ impl RecordedRequest {
     /// The body decoded from JSON as `B`; the error names the operation.
     pub fn json<B: DeserializeOwned>(&self) -> Result<B, String> {
         let body = self.body.as_deref().ok_or_else(|| format!("{}: the request has no body", self.operation_id))?;
-        serde_json::from_slice(body).map_err(|e| format!("{}: the request body is not the expected JSON: {e}", self.operation_id))
+        serde_json::from_slice(body)
+            .map_err(|e| format!("{}: the request body is not the expected JSON: {e}", self.operation_id))
     }
 }
 
@@ -383,7 +384,11 @@ impl<'a, T, E, B> MockOperation<'a, T, E, B> {
             panic!("{}: mock: the spec has no example response for this operation", self.spec.operation_id);
         };
         let status = self.spec.status;
-        self.register_response(status, Some(HeaderValue::from_static("application/json")), Bytes::from_static(example.as_bytes()));
+        self.register_response(
+            status,
+            Some(HeaderValue::from_static("application/json")),
+            Bytes::from_static(example.as_bytes()),
+        );
     }
 
     /// Answers with `status` and no body (a 404 whose body the test does not care about).

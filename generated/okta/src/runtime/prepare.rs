@@ -215,7 +215,9 @@ impl Client {
         if let Some(mock) = &self.inner.mock {
             let answer = mock.answer(request, info).await?;
             let inner = &*self.inner;
-            return Ok(answer.map(|raw| raw.for_call(info.operation_id, &inner.sensitive_headers, inner.strict_formats)));
+            return Ok(
+                answer.map(|raw| raw.for_call(info.operation_id, &inner.sensitive_headers, inner.strict_formats))
+            );
         }
         self.send(request, info, progress).await.map_err(|(status, too_large)| {
             Error::Transport(TransportError::body_too_large(
