@@ -123,16 +123,11 @@ pub const CLIENT_METHODS: &[&str] = &[
     "from_builder",
     "http_client",
     "max_pages",
-    // The generated `mock::Mock`'s own methods, beside the tag accessors it
-    // mirrors from `Client`.
-    "mock_client",
-    "mock_client_builder",
     "open_stream",
     "paginate",
     "paginate_pages",
     "prepare",
     "query_key_names",
-    "recorded_requests",
     "redirect_policy",
     "run",
     "select_alternative",
