@@ -449,6 +449,10 @@ pub struct Operation {
     pub paging: Option<Paging>,
     /// A success body the server streams (events, JSON lines), read item by item.
     pub streamed: Option<Streamed>,
+    /// The spec's example of the success body (its first success response's
+    /// JSON `example`, else its first `examples` entry), as compact JSON
+    /// text: the test double's `returns_example()`.
+    pub success_example: Option<String>,
 }
 
 /// A success response streamed as a sequence of items.

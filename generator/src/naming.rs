@@ -154,6 +154,7 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "max_body_size",
     "max_pages",
     "middleware",
+    "mock",
     "new",
     "read_timeout",
     "redirects",
@@ -255,7 +256,7 @@ pub const RUNTIME_CRATES: &[&str] = &[
 ];
 
 /// Cargo features every generated crate defines itself; tags must not take them.
-pub const RESERVED_FEATURES: &[&str] = &["default", "full"];
+pub const RESERVED_FEATURES: &[&str] = &["default", "full", "mock"];
 
 /// `kebab-case` Cargo feature name for the tag `raw` (ASCII letters, digits and `-`).
 pub fn feature_name(raw: &str) -> String {

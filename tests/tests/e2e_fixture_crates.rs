@@ -50,7 +50,9 @@ fn run_e2e_with(test: &str, fixtures: &[&str], dev_dependencies: &str, write_cra
         std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     };
     write("Cargo.toml", &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")));
-    let clients: String = fixtures.iter().map(|f| format!("{f}-client = {{ path = \"../{f}\" }}\n")).collect();
+    // With the test double: its code compiles warning-free for every fixture (`corpus` checks them without it).
+    let clients: String =
+        fixtures.iter().map(|f| format!("{f}-client = {{ path = \"../{f}\", features = [\"mock\"] }}\n")).collect();
     write(
         "e2e/Cargo.toml",
         &format!(

@@ -3,7 +3,8 @@
 //! as several files, `multi-file/digitalocean/`: root documents only, the
 //! generator follows their references; a crate below DIR is named after its
 //! path, `swagger2-petstore-client`), check that each compiles with no
-//! warnings, and print a table
+//! warnings (all features: every tag and the test double, `mock`), and
+//! print a table
 //! of the results. With `--allow-refused`, a spec the generator refuses (with
 //! an error, as the fuzz findings that are snapshotted as refusals are) is no
 //! failure; every crate that does generate must still build warning-free.
@@ -175,7 +176,8 @@ pub fn check_crates(workspace: &Path, members: &[String]) -> Result<Vec<(String,
     for crate_name in members {
         eprintln!("checking {crate_name}...");
         let started = Instant::now();
-        let mut outcome = check(workspace, &target_dir, &["--all-targets", "-p", crate_name])?;
+        // All features: every tag and the test double (`mock`); the tags alone below go without it.
+        let mut outcome = check(workspace, &target_dir, &["--all-targets", "-p", crate_name, "--all-features"])?;
         let features = tag_features(&workspace.join("crates").join(crate_name))?;
         let sample: Vec<&String> = if features.len() <= ALL_FEATURES_UP_TO {
             features.iter().collect()

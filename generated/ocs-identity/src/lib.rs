@@ -17,6 +17,10 @@ pub mod apis;
 #[rustfmt::skip]
 pub mod client;
 
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
+
 #[rustfmt::skip]
 pub mod models;
 

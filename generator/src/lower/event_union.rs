@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use super::types::TypeLowering;
 use crate::diagnostics::pointer_join;
 use crate::ir::{EventUnion, EventVariant, Ty};
-use crate::load::{local_pointer, resolve_local};
+use crate::load::refs;
 use crate::naming::{type_name, variant_name, UniqueNames, OTHER_EVENT_VARIANT};
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
@@ -81,8 +81,8 @@ fn collect(
         return None;
     }
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let target = resolve_local(raw, reference)?;
-        return collect(raw, target, &local_pointer(reference)?, named, depth.saturating_add(1), out);
+        let (target_pointer, target) = refs::target(raw, reference).ok()?;
+        return collect(raw, target, target_pointer.as_str(), named, depth.saturating_add(1), out);
     }
     for key in ["oneOf", "anyOf"] {
         let Some(variants) = schema.get(key).and_then(Value::as_array) else { continue };
@@ -117,7 +117,7 @@ fn event_mapping(schema: &Value) -> Vec<(String, String)> {
 /// The one string a property schema allows: its `const`, or an `enum` of one.
 fn single_value(raw: &Value, schema: &Value) -> Option<String> {
     let schema = match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => resolve_local(raw, reference)?,
+        Some(reference) => refs::target(raw, reference).ok()?.1,
         None => schema,
     };
     if let Some(value) = schema.get("const").and_then(Value::as_str) {

@@ -5,6 +5,7 @@
 
 mod derives;
 mod event_union;
+mod examples;
 mod operations;
 mod paging;
 mod paging_override;

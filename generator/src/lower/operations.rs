@@ -141,6 +141,7 @@ pub fn lower_operation(
         super::paging::detect_paging(raw, types.settings(), &id, &site.pointer, site.method, &params, &success);
     warnings.extend(paging_note);
     let streamed = streamed_body(types, (raw, api), op, &builder_name, &site.pointer, warnings);
+    let success_example = super::examples::success_example(raw, op);
 
     let security = op.security.as_ref().or(api.security.as_ref()).map(|reqs| {
         let alternatives: Vec<Vec<String>> = reqs.iter().map(|req| req.keys().cloned().collect()).collect();
@@ -171,6 +172,7 @@ pub fn lower_operation(
         security: security.unwrap_or_default(),
         paging,
         streamed,
+        success_example,
     }
 }
 
@@ -232,7 +234,7 @@ fn lower_param(
     }
 }
 
-fn is_json(media_type: &str) -> bool {
+pub(super) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
 }
@@ -435,7 +437,7 @@ fn lower_responses<'a>(
     (success, error_ty)
 }
 
-fn is_success(code: &StatusCode) -> bool {
+pub(super) fn is_success(code: &StatusCode) -> bool {
     match code {
         StatusCode::Code(n) => (200..300).contains(n),
         StatusCode::Range(n) => *n == 2,

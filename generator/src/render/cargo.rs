@@ -36,7 +36,7 @@ pub fn manifest(settings: &Settings, api: &Api, header: &str) -> String {
         name = settings.crate_name,
         replaced = replaced_type_dependencies(api),
         version = settings.crate_version,
-        features = if settings.tag_features { features(api) } else { String::new() },
+        features = if settings.tag_features { features(api) } else { "\n[features]\n".to_owned() } + MOCK_FEATURE,
         examples = if settings.tag_features { examples(settings) } else { String::new() },
     )
 }
@@ -54,6 +54,9 @@ fn replaced_type_dependencies(api: &Api) -> String {
     }
     text
 }
+/// The test double's feature, off by default (see `render::mock`).
+const MOCK_FEATURE: &str =
+    "# The test double (`mock::Mock`), for your tests: `features = [\"mock\"]` in [dev-dependencies].\nmock = []\n";
 
 /// `[features]`: one per tag, and `full` (the default) for all of them.
 fn features(api: &Api) -> String {

@@ -5,6 +5,7 @@ mod apis;
 pub mod cargo;
 pub mod docs;
 mod features;
+mod mock;
 mod model_serde;
 mod model_text;
 mod models;
@@ -150,6 +151,7 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
             one(Box::new(move || models::render_models_mod(api, &api.model_files, &gates))),
         ),
         ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api, &gates)))),
+        ("src/mock.rs".to_string(), one(Box::new(move || mock::render_mock(api, &gates)))),
     ];
     for file in &api.model_files {
         let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || models::model_file_head(api, file, &gates).into())];
@@ -218,6 +220,10 @@ fn render_lib() -> TokenStream {
         pub mod apis;
         #[rustfmt::skip]
         pub mod client;
+        // The test double: compiled only for tests that ask for it.
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        pub mod mock;
         #[rustfmt::skip]
         pub mod models;
         #[rustfmt::skip]

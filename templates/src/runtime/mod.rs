@@ -39,6 +39,9 @@
 //! - streamed responses: server-sent events as an [`EventStream`] of typed
 //!   [`Event`]s (reconnecting with `Last-Event-ID` for `GET`), JSON Lines as
 //!   [`JsonLines`], each within an idle timeout and a size limit per event;
+//! - with the crate's `mock` feature, a test double ([`MockServer`], installed
+//!   with `ClientBuilder::mock`) that answers in process from registered
+//!   responses and records the requests;
 //! - one `tracing` span per request (`http.request`) that never records
 //!   secrets, query strings or header values.
 
@@ -60,6 +63,8 @@ mod json_path;
 mod json_seq;
 mod lenient;
 mod middleware;
+#[cfg(feature = "mock")]
+mod mock;
 mod model;
 mod options;
 mod origin;
@@ -89,6 +94,8 @@ pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use json_seq::JsonLines;
 pub use lenient::{Lenient, StringFormat};
 pub use middleware::{CallInfo, Middleware, Next, SendError};
+#[cfg(feature = "mock")]
+pub use mock::{Call, MockBody, MockOperation, MockServer, MockSpec, RecordedRequest, MOCK_BASE_URL};
 pub use model::{deserialize_model, missing_property, Entries, MapModel, Properties, PropertyName};
 pub use options::{CallOptions, IDEMPOTENCY_KEY_HEADER};
 pub use paging::{collect_all, BodyPaging, NextPage, Pages, Paging};

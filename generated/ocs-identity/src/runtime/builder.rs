@@ -76,6 +76,8 @@ pub struct ClientBuilder {
     redirects: RedirectPolicy,
     allow_insecure_http: bool,
     middleware: Vec<Arc<dyn Middleware>>,
+    #[cfg(feature = "mock")]
+    mock: Option<super::mock::MockServer>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -131,6 +133,8 @@ impl ClientBuilder {
             redirects: RedirectPolicy::default(),
             allow_insecure_http: false,
             middleware: Vec::new(),
+            #[cfg(feature = "mock")]
+            mock: None,
         }
     }
 
@@ -328,6 +332,18 @@ impl ClientBuilder {
         self
     }
 
+    /// Answers every request from `server` (a test double; feature `mock`)
+    /// instead of the network: the base URL becomes
+    /// [`MOCK_BASE_URL`](super::MOCK_BASE_URL) unless one is set after
+    /// this, and the last step of the send path, after credentials and
+    /// middleware, goes to `server`, so no socket is opened.
+    #[cfg(feature = "mock")]
+    pub fn mock(mut self, server: &super::mock::MockServer) -> Self {
+        self.mock = Some(server.clone());
+        self.base_url = Some(super::mock::MOCK_BASE_URL.to_owned());
+        self
+    }
+
     /// Builds the client; fails with [`Error::Config`] on an invalid base URL,
     /// an unknown or ill-formed server variable, invalid credentials, plain
     /// `http` carrying credentials to another machine (see
@@ -378,6 +394,8 @@ impl Client {
                 max_pages: b.max_pages,
                 redirects: b.redirects,
                 middleware: b.middleware,
+                #[cfg(feature = "mock")]
+                mock: b.mock,
             }),
         })
     }

@@ -217,6 +217,14 @@ impl Client {
         url: &Url,
         progress: &Progress,
     ) -> Result<Result<RawResponse, reqwest::Error>, Error<Infallible>> {
+        #[cfg(feature = "mock")]
+        if let Some(mock) = &self.inner.mock {
+            let answer = mock.answer(request, info).await?;
+            let inner = &*self.inner;
+            return Ok(
+                answer.map(|raw| raw.for_call(info.operation_id, &inner.sensitive_headers, inner.strict_formats))
+            );
+        }
         self.send(request, info, progress).await.map_err(|(status, too_large)| {
             Error::Transport(TransportError::body_too_large(
                 info.operation_id,

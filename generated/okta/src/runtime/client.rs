@@ -49,6 +49,9 @@ pub(super) struct Inner {
     pub(super) redirects: RedirectPolicy,
     /// [`ClientBuilder::middleware`](super::ClientBuilder::middleware), outermost first.
     pub(super) middleware: Vec<Arc<dyn Middleware>>,
+    /// [`ClientBuilder::mock`](super::ClientBuilder::mock): answers instead of the network.
+    #[cfg(feature = "mock")]
+    pub(super) mock: Option<super::mock::MockServer>,
 }
 
 /// A client for one API; cheap to clone (clones share connections and cached tokens).
