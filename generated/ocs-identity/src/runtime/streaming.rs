@@ -90,7 +90,7 @@ impl Client {
         // credential providers run, so that a signing provider signs them.
         let mut req = req.clone();
         req.accept.clear();
-        req.stream_response = true;
+        req.stream_response();
         if let Ok(accept) = HeaderValue::from_str(&media_types.join(", ")) {
             req.headers.retain(|(name, _)| name != header::ACCEPT);
             req.headers.push((header::ACCEPT, accept));
