@@ -20,6 +20,7 @@
 //! | each builder | parameter fields and setters | [`BUILDER_MEMBERS`] |
 //! | `<Tag>Api` methods | one per operation (unique across the API) | |
 //! | `Client` methods | one accessor per tag | [`CLIENT_METHODS`] |
+//! | `Mock` methods (test double) | one accessor per tag | [`MOCK_METHODS`] |
 //! | `ClientBuilder` methods | server variables, credentials | [`CLIENT_BUILDER_METHODS`] |
 //! | Cargo features | one per tag ([`feature_name`]) | [`RESERVED_FEATURES`] |
 //! | `models` (all its files: each re-exports its types) | schemas, inline types, success enums | [`type_name`]'s std names |
@@ -137,6 +138,11 @@ pub const CLIENT_METHODS: &[&str] = &[
     "send_within_limit",
     "transport_error",
 ];
+
+/// Methods of the generated test double's `Mock` (feature `mock`), which
+/// holds one accessor per tag too: tag accessors must not take them either.
+pub const MOCK_METHODS: &[&str] =
+    &["clone", "default", "fmt", "mock_client", "mock_client_builder", "recorded_requests"];
 
 /// Methods of the runtime's `ClientBuilder` (as for [`CLIENT_METHODS`]);
 /// server variable and credential setters must not take them.

@@ -121,6 +121,23 @@ fn client_methods_are_the_runtime_and_template_methods_of_client() {
 }
 
 #[test]
+fn mock_methods_are_the_methods_of_the_generated_test_double() {
+    let files = crate_files();
+    let mut found = methods_of(&files, "Mock");
+    assert!(found.remove("items"), "the tag accessor is generated");
+    assert_eq!(found, set(naming::MOCK_METHODS), "update naming::MOCK_METHODS to match render::mock");
+}
+
+#[test]
+fn a_tag_named_like_a_mock_method_gets_another_accessor() {
+    let spec = SPEC.replace("tags: [items]", "tags: [recorded_requests]");
+    let generated = generate(&spec, &Settings::new("reserved-client", "reserved.yaml")).expect("spec generates");
+    let mock = generated.files.iter().find(|f| f.path == "src/mock.rs").expect("the test double");
+    assert!(!mock.contents.contains("pub fn recorded_requests(&self) -> RecordedRequestsApiMock"), "{}", mock.contents);
+    assert_eq!(mock.contents.matches("pub fn recorded_requests(").count(), 1, "Mock's own method only");
+}
+
+#[test]
 fn client_builder_methods_are_the_runtime_methods_of_client_builder() {
     let files = crate_files();
     let mut found = methods_of(&files, "ClientBuilder");

@@ -20,7 +20,7 @@ use crate::ir::{Api, ApiKeyLocation, ApiModule, SecurityKind, SecurityScheme, Se
 use crate::load::Loaded;
 use crate::naming::{
     feature_name, snake_name, type_name, UniqueNames, API_MODULE_NAMES, API_MODULE_TYPES, CLIENT_BUILDER_METHODS,
-    CLIENT_METHODS, RESERVED_FEATURES, UNUSED_MODELS_FILES,
+    CLIENT_METHODS, MOCK_METHODS, RESERVED_FEATURES, UNUSED_MODELS_FILES,
 };
 use crate::settings::Settings;
 use openapiv3::ReferenceOr;
@@ -82,7 +82,7 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
     for op in modules.values_mut().flat_map(|m| &mut m.operations) {
         op.tys_mut().into_iter().for_each(|ty| renumbering.apply(ty));
     }
-    let mut accessors = UniqueNames::with_reserved(CLIENT_METHODS.iter().copied());
+    let mut accessors = UniqueNames::with_reserved(CLIENT_METHODS.iter().chain(MOCK_METHODS).copied());
     let mut module_names = UniqueNames::with_reserved(API_MODULE_NAMES.iter().chain(&UNUSED_MODELS_FILES).copied());
     let mut api_structs = UniqueNames::default();
     let mut features = UniqueNames::with_reserved(RESERVED_FEATURES.iter().copied());
