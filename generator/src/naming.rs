@@ -141,8 +141,11 @@ pub const CLIENT_METHODS: &[&str] = &[
 
 /// Methods of the generated test double's `Mock` (feature `mock`), which
 /// holds one accessor per tag too: tag accessors must not take them either.
-pub const MOCK_METHODS: &[&str] =
-    &["clone", "default", "fmt", "mock_client", "mock_client_builder", "recorded_requests"];
+/// (`clone` and `fmt` are in [`CLIENT_METHODS`]. `default` is not reserved:
+/// untagged operations have the tag `default`, and renaming its accessor
+/// would rename `Client::default()` in every such crate; there, a
+/// `Mock` is made with `<Mock as Default>::default()`.)
+pub const MOCK_METHODS: &[&str] = &["mock_client", "mock_client_builder", "recorded_requests"];
 
 /// Methods of the runtime's `ClientBuilder` (as for [`CLIENT_METHODS`]);
 /// server variable and credential setters must not take them.
