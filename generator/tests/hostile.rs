@@ -70,6 +70,17 @@ fn two_all_of_copies_per_level_are_merged_once_each() {
 }
 
 #[test]
+fn event_unions_that_repeat_references_level_after_level_are_walked_once_per_reference() {
+    // 300^3 paths through the unions (as deep as event unions are read):
+    // following each would hold 27 million copies of the event.
+    let generated = generate_on_small_stack(repeated_event_unions(3, 300)).expect("generates");
+    let apis: String =
+        generated.files.iter().filter(|f| f.path.starts_with("src/apis/")).map(|f| f.contents.as_str()).collect();
+    assert!(apis.contains("pub enum WatchEvent {"), "a union by event name");
+    assert_eq!(apis.matches("Some(\"tick\") =>").count(), 1, "one variant for the one event: {apis}");
+}
+
+#[test]
 fn a_chain_of_2000_aliases_generates() {
     let generated = generate_on_small_stack(alias_chain(2000)).expect("generates");
     assert!(model_source(&generated).contains("pub type A0 = super::A1;"));

@@ -43,7 +43,7 @@ pub(super) fn event_union(
     hint: &str,
 ) -> Option<EventUnion> {
     let mut found = Vec::new();
-    collect(raw, schema, pointer, None, 0, &mut found)?;
+    collect(raw, schema, pointer, None, 0, &mut Expanded::new(), &mut found)?;
     if found.is_empty() {
         return None;
     }
@@ -66,6 +66,12 @@ pub(super) fn event_union(
     Some(EventUnion { name, variants })
 }
 
+/// The references already followed, with the name a mapping gave them:
+/// following one again adds only events already found (the first of a name
+/// wins), and a spec whose unions repeat references level after level would
+/// otherwise be walked a number of times exponential in its depth.
+type Expanded = BTreeSet<(String, Option<String>)>;
+
 /// Adds the events of `schema` to `out`; `None` when one is not an event
 /// with a fixed name and `data`. `named` is the name a discriminator's
 /// mapping gives the schema.
@@ -75,6 +81,7 @@ fn collect(
     pointer: &str,
     named: Option<&str>,
     depth: usize,
+    expanded: &mut Expanded,
     out: &mut Vec<Found>,
 ) -> Option<()> {
     if depth > MAX_DEPTH {
@@ -82,7 +89,10 @@ fn collect(
     }
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let (target_pointer, target) = refs::target(raw, reference).ok()?;
-        return collect(raw, target, target_pointer.as_str(), named, depth.saturating_add(1), out);
+        if !expanded.insert((target_pointer.as_str().to_owned(), named.map(str::to_owned))) {
+            return Some(());
+        }
+        return collect(raw, target, target_pointer.as_str(), named, depth.saturating_add(1), expanded, out);
     }
     for key in ["oneOf", "anyOf"] {
         let Some(variants) = schema.get(key).and_then(Value::as_array) else { continue };
@@ -91,7 +101,7 @@ fn collect(
             let reference = variant.get("$ref").and_then(Value::as_str);
             let name = reference.and_then(|r| mapping.iter().find(|(_, target)| target == r)).map(|(n, _)| n.as_str());
             let variant_pointer = pointer_join(&pointer_join(pointer, key), &index.to_string());
-            collect(raw, variant, &variant_pointer, name, depth.saturating_add(1), out)?;
+            collect(raw, variant, &variant_pointer, name, depth.saturating_add(1), expanded, out)?;
         }
         return Some(());
     }

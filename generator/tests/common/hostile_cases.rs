@@ -139,3 +139,22 @@ pub fn wide_struct(count: usize) -> String {
     }
     out
 }
+
+/// An event stream whose schema is `levels` unions deep, each a `oneOf` of
+/// `width` references to the next, ending at one event (`tick`): walked
+/// once per path through it, that is `width^levels` visits.
+pub fn repeated_event_unions(levels: usize, width: usize) -> String {
+    let mut out = String::from(
+        "openapi: 3.0.3\ninfo: {title: Hostile, version: '1'}\npaths:\n  /events:\n    get:\n      operationId: watch\n      \
+         responses:\n        '200':\n          description: ok\n          content:\n            text/event-stream:\n              \
+         schema: {$ref: '#/components/schemas/L0'}\ncomponents:\n  schemas:\n",
+    );
+    for level in 0..levels {
+        let next = vec![format!("{{$ref: '#/components/schemas/L{}'}}", level + 1); width].join(", ");
+        out.push_str(&format!("    L{level}: {{oneOf: [{next}]}}\n"));
+    }
+    out.push_str(&format!(
+        "    L{levels}: {{type: object, properties: {{event: {{type: string, enum: [tick]}}, data: {{type: integer}}}}}}\n"
+    ));
+    out
+}
