@@ -74,10 +74,12 @@ pub fn ty_tokens(ty: &Ty, scope: Scope, api: &Api) -> TokenStream {
             }
         }
         // `::` first: a module of the crate named like the type's crate
-        // (a tag's) cannot capture the path.
+        // (a tag's) cannot capture the path. A one-word type is a prelude
+        // type (`String`, `Vec<u8>`), which `::` would make unresolvable.
         Ty::External(path) => {
             let ty: syn::Type = syn::parse_str(path).expect("checked as a type path when the replacement was read");
-            if path.starts_with("crate::") {
+            let one_word = matches!(&ty, syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1);
+            if one_word || path.starts_with("crate::") {
                 quote! { #ty }
             } else {
                 quote! { ::#ty }

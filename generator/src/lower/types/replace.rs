@@ -211,6 +211,14 @@ mod tests {
     }
 
     #[test]
+    fn a_prelude_type_is_named_without_a_leading_path_separator() {
+        let settings = Settings::new("t-client", "t.yaml")
+            .with_type_replacement("#/components/schemas/Order/properties/fee", TypeReplacement::new("Vec<u8>"));
+        let (models, _, _) = generated(settings);
+        assert!(models.contains("pub fee: Option<Vec<u8>>,"), "{models}");
+    }
+
+    #[test]
     fn a_target_that_matches_no_schema_is_a_located_error() {
         for target in ["Mony", "#/components/schemas/Order/properties/feee"] {
             let settings =
