@@ -472,9 +472,8 @@ fn streamed_body<'a>(
     let responses_pointer = pointer_join(op_pointer, "responses");
     for (code, response) in op.responses.responses.iter().filter(|(code, _)| is_success(code)) {
         let pointer = pointer_join(&responses_pointer, &code.to_string());
+        // A response by reference has its content (and `itemSchema`) where it stands.
         let Some((resolved, response)) = resolve(document, response, &pointer, warnings) else { continue };
-        // BUG kept for now: a response by reference is read at the operation's pointer.
-        let resolved = if resolved == pointer { resolved } else { String::from("/-") };
         for (media_type, media) in &response.content {
             let Some(framing) = framing(media_type) else { continue };
             let media_pointer = pointer_join(&pointer_join(&resolved, "content"), media_type);
@@ -487,7 +486,6 @@ fn streamed_body<'a>(
                 pointer_join(&media_pointer, if item_schema.is_some() { "itemSchema" } else { "schema" });
             let item_node = match item_schema {
                 Some(schema) => schema.as_ref().map(schema_node),
-                None if resolved == "/-" => None,
                 None => media.schema.as_ref().map(schema_node),
             };
             let by_event = match (framing, item_node) {
@@ -502,6 +500,7 @@ fn streamed_body<'a>(
                 (None, Some(Some(schema)), _) => types.lower(schema, &hint, &item_pointer).ty,
                 (None, Some(None), _) => Ty::Json,
                 (None, None, Some(schema)) => {
+                    // At the operation's pointer, as `send()`'s body is: one inline type for both.
                     let schema_pointer =
                         pointer_join(&pointer_join(&pointer_join(&pointer, "content"), media_type), "schema");
                     types.lower(schema, &hint, &schema_pointer).ty
