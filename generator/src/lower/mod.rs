@@ -38,7 +38,7 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
     let document = document::Document { api, side: &loaded.side_table };
     let mut warnings = Vec::new();
     let renames = Renames::new(settings.renames());
-    let mut types = TypeLowering::new(raw, api, settings, &renames);
+    let mut types = TypeLowering::new(document, raw, settings, &renames);
     types.lower_components();
 
     let mut modules: BTreeMap<String, ApiModule> = BTreeMap::new();

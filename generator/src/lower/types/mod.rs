@@ -14,10 +14,10 @@ mod objects;
 mod replace;
 mod unions;
 
+use super::document::{Document, Node};
 use super::renames::{RenameKind, RenamedScope, Renames};
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{Docs, EnumValue, EnumVariant, Ty, TypeDef, TypeId, TypeKind};
-use crate::load::refs;
 use crate::naming::{type_name, variant_name, UniqueNames};
 use crate::pointer::JsonPointer;
 use crate::settings::Settings;
@@ -65,6 +65,8 @@ struct Pending {
 /// [`Self::finish`] sorts the types by name and renumbers every id to its
 /// index there, once every name is final.
 pub struct TypeLowering<'a> {
+    document: Document<'a>,
+    /// The untyped document, only for `load::select::orphaned_by_replacement`.
     raw: &'a Value,
     schemas: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
     settings: &'a Settings,
@@ -100,9 +102,10 @@ impl<'a> TypeLowering<'a> {
 
     /// Names every component schema up front (in document order, so
     /// collisions resolve the same way every time).
-    pub fn new(raw: &'a Value, api: &'a openapiv3::OpenAPI, settings: &'a Settings, renames: &'a Renames) -> Self {
-        let schemas = api.components.as_ref().map(|c| &c.schemas);
+    pub fn new(document: Document<'a>, raw: &'a Value, settings: &'a Settings, renames: &'a Renames) -> Self {
+        let schemas = document.api.components.as_ref().map(|c| &c.schemas);
         let mut lowering = Self {
+            document,
             raw,
             schemas,
             settings,
@@ -232,20 +235,19 @@ impl<'a> TypeLowering<'a> {
         if let Some(known) = self.recall(target.as_str()) {
             return known;
         }
-        let node = refs::target(self.raw, reference).ok();
-        match node.map(|(_, node)| serde_json::from_value::<ReferenceOr<Schema>>(node.clone())) {
-            Some(Ok(ReferenceOr::Item(schema))) => {
+        match self.document.target(reference).map(|(_, node)| node) {
+            Some(Node::Schema(schema)) => {
                 let target_hint = self
                     .schema_hint(&target)
                     .or_else(|| target.tokens().last().filter(|t| !t.is_empty()))
                     .unwrap_or_else(|| hint.to_string());
-                self.lower_inline(&schema, &target_hint, target.as_str())
+                self.lower_inline(schema, &target_hint, target.as_str())
             }
-            Some(Ok(ReferenceOr::Reference { reference: next })) => {
+            Some(Node::Reference(next)) => {
                 if !self.enter(pointer) {
                     return Lowered { ty: Ty::Json, nullable: false };
                 }
-                let lowered = self.lower_reference(&next, hint, target.as_str());
+                let lowered = self.lower_reference(next, hint, target.as_str());
                 self.nesting -= 1;
                 lowered
             }
