@@ -87,16 +87,7 @@ pub fn lower_operation(
     });
 
     let (success, error_ty) = lower_responses(types, document, op, &builder_name, &site.pointer, warnings);
-    let (paging, paging_note) = super::paging::detect_paging(
-        document,
-        types.settings(),
-        op,
-        &id,
-        &site.pointer,
-        site.method,
-        &params,
-        &success,
-    );
+    let (paging, paging_note) = super::paging::detect_paging(document, types.settings(), site, &id, &params, &success);
     warnings.extend(paging_note);
     let streamed = streamed_body(types, document, op, &builder_name, &site.pointer, warnings);
     let success_example = super::examples::success_example(document, op);

@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Response, Schema, StatusCode};
 
 use super::document::{Document, SchemaParts};
+use super::operations::OperationSite;
 use crate::diagnostics::Diagnostic;
 use crate::http::HttpMethod;
 use crate::ir::{NextPage, Paging, Param, ParamLocation, Success, Ty};
@@ -35,13 +36,12 @@ const TOTALS: &[&str] = &["total_count", "totalCount", "total"];
 pub(super) fn detect_paging(
     document: Document<'_>,
     settings: &Settings,
-    op: &openapiv3::Operation,
+    site: &OperationSite<'_>,
     op_id: &str,
-    op_pointer: &str,
-    method: HttpMethod,
     params: &[Param],
     success: &Success,
 ) -> (Option<Paging>, Option<Diagnostic>) {
+    let (op, op_pointer, method) = (site.operation, site.pointer.as_str(), site.method);
     if let Some(stated) = super::paging_override::stated_paging(document, op, op_id, settings, params, success) {
         return match stated.paging {
             Ok(paging) => {
