@@ -50,6 +50,15 @@ pub struct Loaded {
     pub origins: swagger2::Origins,
 }
 
+impl Loaded {
+    /// The component schemas that only the schemas at `replaced` (JSON
+    /// pointers) reach ([`select::orphaned_by_replacement`], a walk of the
+    /// untyped tree, so that lowering needs none).
+    pub fn orphaned_by_replacement(&self, replaced: &[String]) -> BTreeSet<String> {
+        select::orphaned_by_replacement(&self.raw, replaced)
+    }
+}
+
 /// Parses and checks a document; `Err` holds every error found (and the warnings before them).
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     load_selected(text, None)

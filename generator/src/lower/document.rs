@@ -7,7 +7,7 @@
 //! does not resolve, so a failure here is `None`, already reported.
 
 use crate::load::refs::MAX_REFERENCE_HOPS;
-use crate::load::SideTable;
+use crate::load::{Loaded, SideTable};
 use crate::pointer::JsonPointer;
 use openapiv3::{
     AdditionalProperties, Example, Header, MediaType, OpenAPI, Operation, Parameter, ParameterSchemaOrContent,
@@ -21,6 +21,10 @@ pub struct Document<'a> {
     pub api: &'a OpenAPI,
     /// What openapiv3 cannot carry.
     pub side: &'a SideTable,
+    /// The loaded document, for the one question load answers on its
+    /// untyped tree ([`Loaded::orphaned_by_replacement`]); lowering reads
+    /// no field of it but `api` and `side_table`.
+    pub loaded: &'a Loaded,
 }
 
 /// A node of the document, as far as a reference may lead.

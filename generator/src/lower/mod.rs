@@ -34,11 +34,10 @@ use types::TypeLowering;
 /// (and errors, for schemas nested beyond [`types::MAX_SCHEMA_NESTING`]).
 pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
     let api = &loaded.api;
-    let raw = &loaded.raw;
-    let document = document::Document { api, side: &loaded.side_table };
+    let document = document::Document { api, side: &loaded.side_table, loaded };
     let mut warnings = Vec::new();
     let renames = Renames::new(settings.renames());
-    let mut types = TypeLowering::new(document, raw, settings, &renames);
+    let mut types = TypeLowering::new(document, settings, &renames);
     types.lower_components();
 
     let mut modules: BTreeMap<String, ApiModule> = BTreeMap::new();

@@ -26,7 +26,6 @@ use openapiv3::{
     AnySchema, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A lowered schema: its type, and whether `null` is allowed.
@@ -66,8 +65,6 @@ struct Pending {
 /// index there, once every name is final.
 pub struct TypeLowering<'a> {
     document: Document<'a>,
-    /// The untyped document, only for `load::select::orphaned_by_replacement`.
-    raw: &'a Value,
     schemas: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
     settings: &'a Settings,
     names: UniqueNames,
@@ -102,11 +99,10 @@ impl<'a> TypeLowering<'a> {
 
     /// Names every component schema up front (in document order, so
     /// collisions resolve the same way every time).
-    pub fn new(document: Document<'a>, raw: &'a Value, settings: &'a Settings, renames: &'a Renames) -> Self {
+    pub fn new(document: Document<'a>, settings: &'a Settings, renames: &'a Renames) -> Self {
         let schemas = document.api.components.as_ref().map(|c| &c.schemas);
         let mut lowering = Self {
             document,
-            raw,
             schemas,
             settings,
             names: UniqueNames::default(),
@@ -437,11 +433,7 @@ impl<'a> TypeLowering<'a> {
                 Shape::Def(self.string_enum(&values, pointer), Vec::new())
             }
             (Some("string"), _) => {
-                let format = match any.format.as_deref() {
-                    Some(f) => serde_json::from_value(Value::String(f.into()))
-                        .unwrap_or(VariantOrUnknownOrEmpty::Unknown(f.into())),
-                    None => VariantOrUnknownOrEmpty::Empty,
-                };
+                let format = VariantOrUnknownOrEmpty::from(any.format.clone());
                 Shape::Inline(Self::string_format(&format))
             }
             (Some("integer"), _) => {

@@ -68,7 +68,7 @@ impl TypeLowering<'_> {
         let other_targets: Vec<String> =
             self.replacements.checked.by_target.keys().filter(|p| !cut.contains(p)).cloned().collect();
         cut.extend(other_targets);
-        self.replacements.orphans = crate::load::select::orphaned_by_replacement(self.raw, &cut);
+        self.replacements.orphans = self.document.loaded.orphaned_by_replacement(&cut);
     }
 
     /// The replacement of the schema at `pointer` by the settings, if any.
