@@ -28,7 +28,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // Text utilities below the stages.
     ("format", &["diagnostics"]),
     ("markdown", &["format"]),
-    ("settings", &["naming"]),
+    ("settings", &["pointer", "naming"]),
     // Stage 1: text -> document.
     ("load", &["pointer", "diagnostics", "graph", "http", "naming"]),
     // The IR knows no stage.
