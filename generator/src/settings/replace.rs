@@ -7,7 +7,7 @@
 //! printed again from what syn parsed; a dependency is one TOML entry,
 //! written again from what toml parsed.
 
-use crate::naming::RUNTIME_CRATES;
+use crate::naming::is_runtime_crate;
 use crate::pointer::JsonPointer;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -150,7 +150,7 @@ pub fn parse_dependency(line: &str) -> Result<(String, String), String> {
         return Err(format!("the dependency `{line}` must give a version string or an inline table"));
     }
     let code_name = name.replace('-', "_");
-    if RUNTIME_CRATES.contains(&code_name.as_str()) || BUILT_IN_ROOTS.contains(&code_name.as_str()) {
+    if is_runtime_crate(&code_name) || BUILT_IN_ROOTS.contains(&code_name.as_str()) {
         return Err(format!("`{name}` needs no dependency line: the generated crate already has it"));
     }
     Ok((code_name, format!("{name} = {value}")))
@@ -221,7 +221,7 @@ impl Replacements {
 
     /// Whether code may name `krate` (code name): a runtime dependency or one the settings add.
     pub fn knows_crate(&self, krate: &str) -> bool {
-        RUNTIME_CRATES.contains(&krate) || self.dependencies.contains_key(krate)
+        is_runtime_crate(krate) || self.dependencies.contains_key(krate)
     }
 }
 
