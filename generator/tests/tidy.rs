@@ -13,6 +13,11 @@
 
 use std::path::{Path, PathBuf};
 
+mod common {
+    pub mod source_files;
+}
+use common::source_files::rust_files;
+
 const MAX_FILE_LINES: usize = 800;
 const MAX_FUNCTION_LINES: usize = 100;
 
@@ -183,21 +188,6 @@ fn functions(text: &str) -> Vec<(String, usize, usize)> {
         }
     }
     found
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
-        .map(|entry| entry.unwrap_or_else(|err| panic!("{}: {err}", dir.display())).path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// Every breach of the size rules in the files under `dirs` (relative to
