@@ -266,6 +266,7 @@ mod tests {
         for n in 1..=80 {
             let name = "x".repeat(n);
             cases.push(double(&name, quote! { models::Thing }, "/things", None));
+            cases.push(double(&name, quote! { () }, "/things", None));
             let model = proc_macro2::Ident::new(&format!("M{}", "o".repeat(n)), proc_macro2::Span::call_site());
             cases.push(double("get_thing", quote! { models::#model }, "/things", None));
             cases.push(double("list", quote! { std::collections::BTreeMap<String, Vec<models::#model>> }, "/t", None));
