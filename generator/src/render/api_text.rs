@@ -400,11 +400,11 @@ fn into_future_text(shape: &BuilderShape, success: &str, error: &str) -> Option<
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::path::{Path, PathBuf};
 
     /// The specs of a folder (YAML and JSON files, not its subfolders).
-    fn specs_in(dir: &Path) -> Vec<PathBuf> {
+    pub(in crate::render) fn specs_in(dir: &Path) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
         let mut specs: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))

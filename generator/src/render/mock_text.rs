@@ -212,6 +212,7 @@ fn signature(lines: &mut Lines, head: &str, (generic, args): (&str, &[&str])) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::api_text::tests::specs_in;
     use super::*;
     use proc_macro2::TokenStream;
     use quote::quote;
@@ -356,17 +357,6 @@ mod tests {
                 assert!(matches!(pieces.as_slice(), [Piece::Text(_)]), "a part of mock.rs was left to the formatter");
             }
         }
-    }
-
-    /// The specs of a folder (YAML and JSON files, not its subfolders).
-    fn specs_in(dir: &Path) -> Vec<PathBuf> {
-        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-        let mut specs: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
-            .collect();
-        specs.sort();
-        specs
     }
 
     /// `src/mock.rs` of the spec's crate, written as text and formatted from
