@@ -28,7 +28,7 @@ use crate::http::HttpMethod;
 use crate::pointer::JsonPointer;
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A loaded document.
 #[derive(Debug)]
@@ -320,6 +320,9 @@ fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
     let mut refs = Vec::new();
     collect_refs(raw, &mut Vec::new(), &mut refs);
     let mut too_long = Vec::new();
+    // Specs refer to the same few components again and again: each target
+    // is followed once.
+    let mut followed: HashMap<&str, Followed> = HashMap::new();
     for (pointer, target) in &refs {
         if !target.starts_with('#') {
             diagnostics.push(Diagnostic::error(
@@ -329,18 +332,38 @@ fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
                      (`openapi-rs generate`, `generator::project`) to read the files it refers to"
                 ),
             ));
-        } else if refs::target(raw, target).is_err() {
-            diagnostics.push(Diagnostic::error(pointer.clone(), format!("unresolved reference `{target}`")));
-        } else if let Err(error @ refs::RefError::TooLong(_)) = refs::resolve(raw, target) {
-            if !only_component_schemas(&error) {
-                too_long.push((pointer, error));
+            continue;
+        }
+        match followed.entry(target).or_insert_with(|| follow_reference(raw, target)) {
+            Followed::Fine => {}
+            Followed::Unresolved => {
+                diagnostics.push(Diagnostic::error(pointer.clone(), format!("unresolved reference `{target}`")))
             }
+            Followed::TooLong(error) => too_long.push((pointer, error.clone())),
         }
         // A missing target further down the chain is reported at its own
         // `$ref`, a cycle by `check_alias_cycles`, once per group.
     }
     report_long_chains(too_long, diagnostics);
     check_alias_cycles(raw, &refs, diagnostics);
+}
+
+/// What [`check_references`] reports at each `$ref` to one local target.
+enum Followed {
+    Fine,
+    Unresolved,
+    TooLong(refs::RefError),
+}
+
+/// Follows a local reference as [`check_references`] reports it.
+fn follow_reference(raw: &Value, target: &str) -> Followed {
+    if refs::target(raw, target).is_err() {
+        return Followed::Unresolved;
+    }
+    match refs::resolve(raw, target) {
+        Err(error @ refs::RefError::TooLong(_)) if !only_component_schemas(&error) => Followed::TooLong(error),
+        _ => Followed::Fine,
+    }
 }
 
 /// Component schemas that only alias others are never followed to the end:
