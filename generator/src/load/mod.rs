@@ -24,13 +24,13 @@ use schema_check::check_schemas;
 pub use side_table::SideTable;
 pub use yaml::parse_yaml;
 
-use crate::diagnostics::{pointer_join, Diagnostic};
+use crate::diagnostics::{escape_pointer_token, pointer_join, Diagnostic};
 use crate::graph::strongly_connected;
 use crate::http::HttpMethod;
 use crate::pointer::JsonPointer;
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A loaded document.
 #[derive(Debug)]
@@ -334,6 +334,9 @@ fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
     let mut refs = Vec::new();
     collect_refs(raw, &mut Vec::new(), &mut refs);
     let mut too_long = Vec::new();
+    // Specs refer to the same few components again and again: each target
+    // is followed once.
+    let mut followed: HashMap<&str, Followed> = HashMap::new();
     for (pointer, target) in &refs {
         if !target.starts_with('#') {
             diagnostics.push(Diagnostic::error(
@@ -343,18 +346,38 @@ fn check_references(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
                      (`openapi-rs generate`, `generator::project`) to read the files it refers to"
                 ),
             ));
-        } else if refs::target(raw, target).is_err() {
-            diagnostics.push(Diagnostic::error(pointer.clone(), format!("unresolved reference `{target}`")));
-        } else if let Err(error @ refs::RefError::TooLong(_)) = refs::resolve(raw, target) {
-            if !only_component_schemas(&error) {
-                too_long.push((pointer, error));
+            continue;
+        }
+        match followed.entry(target).or_insert_with(|| follow_reference(raw, target)) {
+            Followed::Fine => {}
+            Followed::Unresolved => {
+                diagnostics.push(Diagnostic::error(pointer.clone(), format!("unresolved reference `{target}`")))
             }
+            Followed::TooLong(error) => too_long.push((pointer, error.clone())),
         }
         // A missing target further down the chain is reported at its own
         // `$ref`, a cycle by `check_alias_cycles`, once per group.
     }
     report_long_chains(too_long, diagnostics);
     check_alias_cycles(raw, &refs, diagnostics);
+}
+
+/// What [`check_references`] reports at each `$ref` to one local target.
+enum Followed {
+    Fine,
+    Unresolved,
+    TooLong(refs::RefError),
+}
+
+/// Follows a local reference as [`check_references`] reports it.
+fn follow_reference(raw: &Value, target: &str) -> Followed {
+    if refs::target(raw, target).is_err() {
+        return Followed::Unresolved;
+    }
+    match refs::resolve(raw, target) {
+        Err(error @ refs::RefError::TooLong(_)) if !only_component_schemas(&error) => Followed::TooLong(error),
+        _ => Followed::Fine,
+    }
 }
 
 /// Component schemas that only alias others are never followed to the end:
@@ -388,17 +411,10 @@ fn report_long_chains(too_long: Vec<(&String, refs::RefError)>, diagnostics: &mu
 /// walk keeps a path of tokens and spells a pointer only for a reference
 /// (spelling one for every node costs more than the typed parse).
 fn collect_refs<'v>(node: &'v Value, path: &mut Vec<&'v str>, out: &mut Vec<(String, String)>) {
-    let pointer_to = |path: &[&str], last: &str| {
-        let mut pointer = String::new();
-        for token in path.iter().chain(std::iter::once(&last)) {
-            pointer = pointer_join(&pointer, token);
-        }
-        pointer
-    };
     match node {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
-                out.push((pointer_to(path, "$ref"), target.clone()));
+                out.push((spell_pointer(path, "$ref"), target.clone()));
             }
             for (key, child) in map {
                 match key.as_str() {
@@ -408,7 +424,7 @@ fn collect_refs<'v>(node: &'v Value, path: &mut Vec<&'v str>, out: &mut Vec<(Str
                         for (name, entry) in child.as_object().into_iter().flatten() {
                             if let Some(Value::String(target)) = entry.get("$ref") {
                                 path.extend([key.as_str(), name.as_str()]);
-                                out.push((pointer_to(path, "$ref"), target.clone()));
+                                out.push((spell_pointer(path, "$ref"), target.clone()));
                                 path.truncate(path.len() - 2);
                             }
                         }
@@ -424,17 +440,34 @@ fn collect_refs<'v>(node: &'v Value, path: &mut Vec<&'v str>, out: &mut Vec<(Str
         }
         Value::Array(items) => {
             // Indices are spelled only when a reference is found below them.
+            let mut found = Vec::new();
             for (index, child) in items.iter().enumerate() {
                 if child.is_object() || child.is_array() {
-                    let mut found = Vec::new();
                     collect_refs(child, &mut Vec::new(), &mut found);
-                    let prefix = pointer_to(path, &index.to_string());
-                    out.extend(found.into_iter().map(|(pointer, target)| (format!("{prefix}{pointer}"), target)));
+                    if !found.is_empty() {
+                        let prefix = spell_pointer(path, &index.to_string());
+                        out.extend(found.drain(..).map(|(pointer, target)| (prefix.clone() + &pointer, target)));
+                    }
                 }
             }
         }
         _ => {}
     }
+}
+
+/// The JSON pointer of `path` and then `last`, spelled in one string (a
+/// [`pointer_join`] per token copies the pointer once per level).
+fn spell_pointer(path: &[&str], last: &str) -> String {
+    let mut pointer = String::with_capacity(path.iter().map(|token| token.len() + 1).sum::<usize>() + last.len() + 1);
+    for token in path.iter().chain(std::iter::once(&last)) {
+        pointer.push('/');
+        if token.contains(['~', '/']) {
+            pointer.push_str(&escape_pointer_token(token));
+        } else {
+            pointer.push_str(token);
+        }
+    }
+    pointer
 }
 
 /// A schema that is only a reference, or an `allOf`, has no structure of its
@@ -546,6 +579,27 @@ fn check_operation_ids(raw: &Value, diagnostics: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collect_refs_spells_each_pointer_escaped_with_array_indices() {
+        let doc = serde_json::json!({
+            "paths": {"/a/{id}": {"get": {"parameters": [{"name": "x"}, {"$ref": "#/p"}, [{"$ref": "#/q"}]]}}},
+            "c": {"m~n": {"$ref": "#/r"}, "examples": {"e": {"$ref": "#/s", "value": {"$ref": "no"}}}},
+            "example": {"$ref": "no"}
+        });
+        let mut refs = Vec::new();
+        collect_refs(&doc, &mut Vec::new(), &mut refs);
+        let pointers: Vec<(&str, &str)> = refs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        assert_eq!(
+            pointers,
+            [
+                ("/paths/~1a~1{id}/get/parameters/1/$ref", "#/p"),
+                ("/paths/~1a~1{id}/get/parameters/2/0/$ref", "#/q"),
+                ("/c/m~0n/$ref", "#/r"),
+                ("/c/examples/e/$ref", "#/s"),
+            ]
+        );
+    }
 
     #[test]
     fn depth_counts_the_root_as_level_one_and_stops_past_the_limit() {

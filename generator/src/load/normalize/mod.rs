@@ -82,10 +82,9 @@ pub fn normalize(doc: &mut Value) -> Normalized {
     let Some(root) = doc.as_object_mut() else {
         return Normalized { original_version, warnings: Vec::new() };
     };
-    let original = root.clone();
-    let mut normalizer = Normalizer::new(is_v31, root);
+    let mut normalizer = Normalizer::new(is_v31, root.clone());
     normalizer.document(root, &original_version);
-    let mut warnings = normalizer.warnings;
+    let Normalizer { mut warnings, original, .. } = normalizer;
     // Rewrites run in a fixed order, some before others (nested schemas
     // before the schema holding them): report in document order instead.
     warnings.sort_by_cached_key(|warning| document_position(&original, &warning.pointer));
@@ -148,18 +147,20 @@ struct Normalizer {
     path_item_components: Map<String, Value>,
     /// How often each component path item has been inlined so far.
     path_item_uses: std::collections::BTreeMap<String, usize>,
-    /// `components.schemas` as the document declared them, to tell which
-    /// `$ref` siblings repeat the target.
-    component_schemas: Map<String, Value>,
+    /// The document as it was declared, before any rewrite (one copy, for
+    /// both uses): its component schemas tell which `$ref` siblings repeat
+    /// the target, and its order sorts the warnings.
+    original: Map<String, Value>,
 }
 
 impl Normalizer {
-    /// Collects what the walk needs to know about the whole document up front.
-    fn new(is_v31: bool, root: &Map<String, Value>) -> Self {
-        let components = root.get("components");
+    /// Collects what the walk needs to know about the whole document up
+    /// front, from a copy of it as declared.
+    fn new(is_v31: bool, original: Map<String, Value>) -> Self {
+        let components = original.get("components");
         let schemas = components.and_then(|c| c.get("schemas"));
-        let component_schemas = schemas.and_then(Value::as_object).cloned().unwrap_or_default();
-        let schema_names = component_schemas.keys().cloned().collect();
+        let schema_names =
+            schemas.and_then(Value::as_object).into_iter().flatten().map(|(name, _)| name.clone()).collect();
         let is_object_or_absent = |value: Option<&Value>| matches!(value, None | Some(Value::Object(_)));
         let can_hoist_defs = is_object_or_absent(components) && is_object_or_absent(schemas);
         let mut mutual_tls_schemes = Vec::new();
@@ -181,8 +182,13 @@ impl Normalizer {
             mutual_tls_schemes,
             path_item_components: Map::new(),
             path_item_uses: std::collections::BTreeMap::new(),
-            component_schemas,
+            original,
         }
+    }
+
+    /// `components.schemas` as the document declared them.
+    fn component_schemas(&self) -> Option<&Map<String, Value>> {
+        self.original.get("components").and_then(|c| c.get("schemas")).and_then(Value::as_object)
     }
 
     /// Reports a rewrite that loses something the document says (a
