@@ -199,6 +199,20 @@ mod tests {
     }
 
     #[test]
+    fn an_all_of_member_that_is_replaced_is_not_merged_and_says_so() {
+        let spec = SPEC.replace(
+            "    Unused:",
+            "    Priced:\n      allOf:\n        - $ref: '#/components/schemas/Money'\n        - {type: object, properties: {sku: {type: string}}}\n    Unused:",
+        );
+        let generated = crate::generate(&spec, &money()).unwrap_or_else(|e| panic!("{e:?}"));
+        let models: String = generated.files.iter().map(|f| f.contents.as_str()).collect();
+        assert!(models.contains("pub struct Priced {\n    pub sku: Option<String>,"), "{models}");
+        let warning = generated.warnings.iter().find(|d| d.pointer == "/components/schemas/Priced/allOf/0");
+        let warning = warning.unwrap_or_else(|| panic!("{:?}", generated.warnings));
+        assert!(warning.message.contains("`Money` is replaced by a type of your own"), "{warning:?}");
+    }
+
+    #[test]
     fn a_json_pointer_replaces_one_inline_schema() {
         let settings = Settings::new("t-client", "t.yaml").with_type_replacement(
             "#/components/schemas/Order/properties/fee",
