@@ -4,10 +4,12 @@
 //! round trip, the way `api_text` writes the API builders.
 //!
 //! Text is written only for the layouts known for certain, each with every
-//! line within prettyplease's width and behind no feature gate of its own:
-//! a plain struct (derived `Debug` and `PartialEq`, at least one field), an
-//! open string or integer enum (no negative value), a union. Anything else
-//! is its tokens, formatted. `api_text`'s tests hold the two roads to the
+//! line within prettyplease's width (a type's `#[cfg]` gate included, which
+//! goes before each of its items): a plain struct (derived `Debug` and
+//! `PartialEq`, at least one field), an open string or integer enum (no
+//! negative value), a union, an alias or newtype, and a model file's head
+//! (inner docs; `model_serde` writes its imports). Anything else is its
+//! tokens, formatted. `api_text`'s tests hold the two roads to the
 //! same bytes on every fixture and the real-world corpus
 //! (`Settings::format_everything` takes the token road everywhere).
 
