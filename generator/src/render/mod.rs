@@ -162,7 +162,9 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
     };
     files.push(("src/mock.rs".to_string(), mock));
     for file in &api.model_files {
-        let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || models::model_file_head(api, file, &gates).into())];
+        let head_as_text = !settings.format_everything;
+        let mut parts: Vec<RenderPart<'a>> =
+            vec![Box::new(move || models::model_file_head(api, file, &gates, head_as_text))];
         // Runs of a file's types, as for the api files: memory follows the run.
         parts.extend(file.types.chunks(TYPES_PER_PART).map(|run| {
             let as_text = !settings.format_everything;

@@ -109,6 +109,50 @@ fn is_lenient(ty: &Ty) -> bool {
 /// of tags for names only gated types use (so no feature set leaves an
 /// import unused).
 pub fn runtime_imports(api: &Api, file: &ModelFile, gates: &Gates) -> TokenStream {
+    let uses = import_groups(api, file, gates).into_iter().map(|(cfg, group_names)| {
+        let group_names = group_names.iter().map(|name| super::ident(name));
+        quote! { #cfg use crate::runtime::{#(#group_names),*}; }
+    });
+    quote! { #(#uses)* }
+}
+
+/// [`runtime_imports`] as the formatter lays them out: `None` where a
+/// line would pass prettyplease's width (other than the known break of a
+/// long list of names).
+pub fn runtime_imports_text(api: &Api, file: &ModelFile, gates: &Gates) -> Option<String> {
+    let mut text = String::new();
+    for (cfg, group_names) in import_groups(api, file, gates) {
+        if !cfg.is_empty() {
+            text.push_str(&super::model_text::within_margin(tokens_text(cfg))?);
+        }
+        text.push_str(&import_text(&group_names)?);
+    }
+    Some(text)
+}
+
+/// One `use crate::runtime::{..};` as prettyplease prints it: a lone name
+/// without braces; a list too long for a line broken after the brace, the
+/// names on one line of their own (`None` where they would need more).
+fn import_text(group_names: &[&str]) -> Option<String> {
+    use super::model_text::within_margin;
+    if let [name] = group_names {
+        return within_margin(format!("use crate::runtime::{name};"));
+    }
+    let joined = group_names.join(", ");
+    let one_line = format!("use crate::runtime::{{{joined}}};");
+    // Only `IMPORTABLE`'s sets ever reach here; a test holds every one of them to the formatter.
+    if one_line.len() <= IMPORT_LINE_KEPT {
+        return Some(one_line + "\n");
+    }
+    within_margin(format!("    {joined},")).map(|names| format!("use crate::runtime::{{\n{names}}};\n"))
+}
+
+/// The longest `use` line prettyplease keeps whole (its width).
+const IMPORT_LINE_KEPT: usize = 89;
+
+/// The groups of runtime names a file imports, each behind its `#[cfg]`
+/// (none for the group compiled with the whole file), in a fixed order.
+fn import_groups(api: &Api, file: &ModelFile, gates: &Gates) -> Vec<(TokenStream, Vec<&'static str>)> {
     let names = RuntimeNames::for_file(api, file);
     // For each importable name: `None` unused; `Some(tags)` used by types reached by `tags`.
     let mut users: Vec<Option<Vec<usize>>> = vec![None; IMPORTABLE.len()];
@@ -140,12 +184,13 @@ pub fn runtime_imports(api: &Api, file: &ModelFile, gates: &Gates) -> TokenStrea
     }
     // The ungated group first, then by tags: deterministic.
     groups.sort_by(|(a, _), (b, _)| (a != &file.tags, a).cmp(&(b != &file.tags, b)));
-    let uses = groups.iter().map(|(tags, group_names)| {
-        let cfg = if *tags == file.tags { TokenStream::new() } else { gates.tags_cfg(api, tags) };
-        let group_names = group_names.iter().map(|name| super::ident(name));
-        quote! { #cfg use crate::runtime::{#(#group_names),*}; }
-    });
-    quote! { #(#uses)* }
+    groups
+        .into_iter()
+        .map(|(tags, group_names)| {
+            let cfg = if tags == file.tags { TokenStream::new() } else { gates.tags_cfg(api, &tags) };
+            (cfg, group_names)
+        })
+        .collect()
 }
 
 /// Indented lines of code.
@@ -543,6 +588,50 @@ mod tests {
             let reparsed: TokenStream = text.parse().expect("the text is Rust tokens");
             assert_eq!(leaves(reparsed), leaves(case.clone()), "{text}");
         }
+    }
+
+    /// Every set of importable names (each in `IMPORTABLE`'s order, as
+    /// `import_groups` lists them): the text is what prettyplease prints
+    /// of the tokens, or `None`, and `None` only where a set's names pass
+    /// the width even on a line of their own.
+    #[test]
+    fn import_lines_as_text_are_what_the_formatter_prints() {
+        let mut written = 0;
+        for set in 1u32..(1 << IMPORTABLE.len()) {
+            let names: Vec<&str> =
+                (0..IMPORTABLE.len()).filter(|bit| set & (1 << bit) != 0).map(|bit| IMPORTABLE[bit]).collect();
+            let idents = names.iter().map(|name| super::super::ident(name));
+            let formatted = crate::format::format_part(quote! { use crate::runtime::{#(#idents),*}; }, "use").unwrap();
+            match import_text(&names) {
+                Some(text) => {
+                    assert_eq!(text, formatted, "{names:?}");
+                    written += 1;
+                }
+                None => assert!(names.join(", ").len() + 5 > 89, "{names:?} left to the formatter:\n{formatted}"),
+            }
+        }
+        assert!(written > 200, "{written} sets written as text");
+    }
+
+    /// A gate within the width is one line, whatever its length: the
+    /// `#[cfg]` of 1 to 4 features of every name length up to the width.
+    #[test]
+    fn gates_within_the_width_are_one_line() {
+        let mut checked = 0;
+        for count in 1..=4 {
+            for length in 1..=80 {
+                let features: Vec<String> = (0..count).map(|i| format!("{i}{}", "f".repeat(length))).collect();
+                let cfg = match features.as_slice() {
+                    [one] => quote! { #[cfg(feature = #one)] },
+                    several => quote! { #[cfg(any(#(feature = #several),*))] },
+                };
+                let formatted = crate::format::format_part(quote! { #cfg struct S; }, "gate").unwrap();
+                let Some(line) = super::super::model_text::within_margin(tokens_text(cfg)) else { continue };
+                assert_eq!(formatted, format!("{line}struct S;\n"));
+                checked += 1;
+            }
+        }
+        assert!(checked > 60, "{checked}");
     }
 
     /// The tokens one by one (groups as their delimiters), whatever their

@@ -4,15 +4,17 @@
 //! round trip, the way `api_text` writes the API builders.
 //!
 //! Text is written only for the layouts known for certain, each with every
-//! line within prettyplease's width and behind no feature gate of its own:
-//! a plain struct (derived `Debug` and `PartialEq`, at least one field), an
-//! open string or integer enum (no negative value), a union. Anything else
-//! is its tokens, formatted. `api_text`'s tests hold the two roads to the
+//! line within prettyplease's width (a type's `#[cfg]` gate included, which
+//! goes before each of its items): a plain struct (derived `Debug` and
+//! `PartialEq`, at least one field), an open string or integer enum (no
+//! negative value), a union, an alias or newtype, and a model file's head
+//! (inner docs; `model_serde` writes its imports). Anything else is its
+//! tokens, formatted. `api_text`'s tests hold the two roads to the
 //! same bytes on every fixture and the real-world corpus
 //! (`Settings::format_everything` takes the token road everywhere).
 
 use super::api_text::Lines;
-use super::docs::{code, doc_text, lines_text};
+use super::docs::{code, doc_text, lines_text, markdown_lines, DocBlock};
 use super::model_serde::tokens_text;
 use super::{ty_tokens, Scope};
 use crate::ir::{Api, Docs, EnumValue, EnumVariant, ExtraProperties, Field, Ty, UnionVariant};
@@ -21,8 +23,7 @@ use crate::ir::{Api, Docs, EnumValue, EnumVariant, ExtraProperties, Field, Ty, U
 /// of the known ones (`field_type` is the field's type as `render_struct`
 /// writes it).
 pub fn struct_text(
-    name: &str,
-    docs: &crate::ir::Docs,
+    head: &Head<'_>,
     fields: &[Field],
     extra: &ExtraProperties,
     derive_default: bool,
@@ -34,7 +35,8 @@ pub fn struct_text(
     if fields.is_empty() || fields.iter().any(|f| f.secret) || fields.len() > super::models::DERIVED_EQ_MAX_FIELDS {
         return None;
     }
-    let mut lines = Lines::new(doc_text(docs, "")?);
+    let name = head.name;
+    let mut lines = head.lines()?;
     lines.line(
         0,
         if derive_default {
@@ -64,6 +66,37 @@ pub fn struct_text(
     lines.finish()
 }
 
+/// What every declaration of a type starts with.
+pub struct Head<'a> {
+    /// The type's name.
+    pub name: &'a str,
+    /// Its feature gate: a `#[cfg(..)]` on one line, as `features::Gates`
+    /// writes it, or none.
+    pub gate: Option<&'a str>,
+    /// Its docs.
+    pub docs: &'a Docs,
+}
+
+impl Head<'_> {
+    /// The first lines of the type's first item: its gate, then its docs
+    /// (`features::gate_items` puts the gate before every item of a type,
+    /// before its docs).
+    fn lines(&self) -> Option<Lines> {
+        let mut lines = Lines::new(String::new());
+        gate_line(&mut lines, self.gate);
+        lines.push_text(&doc_text(self.docs, "")?);
+        Some(lines)
+    }
+}
+
+/// The gate before a further item of the same type. A gate past the
+/// width is broken by prettyplease, so [`Lines`] refuses it.
+fn gate_line(lines: &mut Lines, gate: Option<&str>) {
+    if let Some(gate) = gate {
+        lines.line(0, gate);
+    }
+}
+
 /// A string literal as quote writes it (and prettyplease copies it).
 fn literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
@@ -71,7 +104,7 @@ fn literal(text: &str) -> String {
 
 /// An open string enum's declarations as `models::render_string_enum`'s
 /// tokens format: the enum, then `as_str` and `from_wire`.
-pub fn string_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> Option<String> {
+pub fn string_enum_text(head: &Head<'_>, variants: &[EnumVariant]) -> Option<String> {
     let unknown = crate::naming::catch_all_variant(variants.iter().map(|v| v.name.as_str()));
     let listed: Vec<(&str, &str)> = variants
         .iter()
@@ -80,7 +113,8 @@ pub fn string_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> Op
             EnumValue::Integer(_) => None,
         })
         .collect();
-    let mut lines = Lines::new(doc_text(docs, "")?);
+    let (name, gate) = (head.name, head.gate);
+    let mut lines = head.lines()?;
     lines.line(0, "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]");
     lines.line(0, &format!("pub enum {name} {{"));
     for (variant, wire) in &listed {
@@ -93,6 +127,7 @@ pub fn string_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> Op
     );
     lines.line(4, &format!("{unknown}(String),"));
     lines.line(0, "}");
+    gate_line(&mut lines, gate);
     lines.line(0, &format!("impl {name} {{"));
     lines.line(4, "/// The value as it is sent on the wire.");
     lines.line(4, "pub fn as_str(&self) -> &str {");
@@ -118,7 +153,7 @@ pub fn string_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> Op
 /// An open integer enum's declarations as `models::render_integer_enum`'s
 /// tokens format; `None` with a negative value (a literal whose sign the
 /// formatter may print its own way).
-pub fn integer_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> Option<String> {
+pub fn integer_enum_text(head: &Head<'_>, variants: &[EnumVariant]) -> Option<String> {
     let unknown = crate::naming::catch_all_variant(variants.iter().map(|v| v.name.as_str()));
     let listed: Vec<(&str, i64)> = variants
         .iter()
@@ -130,7 +165,8 @@ pub fn integer_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> O
     if listed.iter().any(|(_, value)| *value < 0) {
         return None;
     }
-    let mut lines = Lines::new(doc_text(docs, "")?);
+    let (name, gate) = (head.name, head.gate);
+    let mut lines = head.lines()?;
     lines.line(0, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]");
     lines.line(0, &format!("pub enum {name} {{"));
     for (variant, value) in &listed {
@@ -140,6 +176,7 @@ pub fn integer_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> O
     lines.line(4, "/// A value this client does not know; kept and sent back as received.");
     lines.line(4, &format!("{unknown}(i64),"));
     lines.line(0, "}");
+    gate_line(&mut lines, gate);
     lines.line(0, &format!("impl {name} {{"));
     lines.line(4, "/// The value as it is sent on the wire.");
     lines.line(4, "pub fn value(&self) -> i64 {");
@@ -151,6 +188,7 @@ pub fn integer_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> O
     lines.line(8, "}");
     lines.line(4, "}");
     lines.line(0, "}");
+    gate_line(&mut lines, gate);
     lines.line(0, &format!("impl From<i64> for {name} {{"));
     lines.line(4, "fn from(value: i64) -> Self {");
     lines.line(8, "match value {");
@@ -167,13 +205,13 @@ pub fn integer_enum_text(name: &str, docs: &Docs, variants: &[EnumVariant]) -> O
 /// A union's declaration as `models::render_union`'s tokens format
 /// (`payload` is a variant's type as it writes it).
 pub fn union_text(
-    name: &str,
-    docs: &Docs,
+    head: &Head<'_>,
     variants: &[UnionVariant],
     tagged: bool,
     payload: impl Fn(&UnionVariant) -> String,
 ) -> Option<String> {
-    let mut lines = Lines::new(doc_text(docs, "")?);
+    let name = head.name;
+    let mut lines = head.lines()?;
     if tagged {
         lines.line(0, "#[derive(Debug, Clone, PartialEq)]");
     } else {
@@ -199,6 +237,48 @@ pub fn union_text(
     lines.finish()
 }
 
+/// `line` and its newline where it is within prettyplease's width, which
+/// keeps it whole.
+pub fn within_margin(line: String) -> Option<String> {
+    let mut lines = Lines::new(String::new());
+    lines.line(0, &line);
+    lines.finish()
+}
+
+/// Inner doc attributes (`docs::inner_doc_attrs`) as prettyplease prints
+/// them: each line a `//!` comment, trailing spaces trimmed; `None` for a
+/// line holding a line break, which it would print another way.
+pub fn inner_docs_text(blocks: &[DocBlock]) -> Option<String> {
+    let mut text = String::new();
+    for line in markdown_lines(blocks) {
+        if line.contains('\n') {
+            return None;
+        }
+        // `inner_doc_attrs` puts a space before a non-empty line; prettyplease trims the end.
+        let spaced = if line.is_empty() { String::new() } else { format!(" {line}") };
+        text.push_str("//!");
+        text.push_str(spaced.trim_end_matches(' '));
+        text.push('\n');
+    }
+    Some(text)
+}
+
+/// A type alias as `models::render_type` writes it: `pub type Name = T;`,
+/// or for a newtype (`newtype`) a transparent tuple struct (`target` is
+/// the aliased type as its tokens print).
+pub fn alias_text(head: &Head<'_>, target: &str, newtype: bool) -> Option<String> {
+    let name = head.name;
+    let mut lines = head.lines()?;
+    if newtype {
+        lines.line(0, "#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
+        lines.line(0, "#[serde(transparent)]");
+        lines.line(0, &format!("pub struct {name}(pub {target});"));
+    } else {
+        lines.line(0, &format!("pub type {name} = {target};"));
+    }
+    lines.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,24 +287,31 @@ mod tests {
         EnumVariant { name: name.into(), value }
     }
 
+    fn head<'a>(name: &'a str, gate: Option<&'a str>, docs: &'a Docs) -> Head<'a> {
+        Head { name, gate, docs }
+    }
+
     /// The two-road tests in `api_text` prove the bytes; this proves enums
     /// and unions take the text road at all (else those tests pass on tokens).
     #[test]
     fn enums_and_unions_are_written_as_text() {
         let docs = Docs { summary: Some("A status.".into()), ..Docs::default() };
         let strings = [variant("Active", EnumValue::String("ACTIVE".into()))];
-        let text = string_enum_text("Status", &docs, &strings).expect("a string enum is text");
+        let text = string_enum_text(&head("Status", None, &docs), &strings).expect("a string enum is text");
         assert!(text.starts_with("/// A status.\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n"));
         assert!(text.contains("            \"ACTIVE\" => Self::Active,\n"), "{text}");
         let integers = [variant("V1", EnumValue::Integer(1))];
-        let text = integer_enum_text("Level", &docs, &integers).expect("an integer enum is text");
+        let text = integer_enum_text(&head("Level", None, &docs), &integers).expect("an integer enum is text");
         assert!(text.contains("            1i64 => Self::V1,\n"), "{text}");
         let negative = [variant("Minus1", EnumValue::Integer(-1))];
-        assert_eq!(integer_enum_text("Level", &docs, &negative), None, "a negative value is left to the formatter");
+        let level = head("Level", None, &docs);
+        assert_eq!(integer_enum_text(&level, &negative), None, "a negative value is left to the formatter");
         let variants = [UnionVariant { name: "Cat".into(), ty: Ty::String, tags: vec!["cat".into()], boxed: false }];
-        let text = union_text("Pet", &docs, &variants, true, |_| "super::Cat".into()).expect("a union is text");
+        let text =
+            union_text(&head("Pet", None, &docs), &variants, true, |_| "super::Cat".into()).expect("a union is text");
         assert!(text.contains("    /// Selected by `cat`.\n    Cat(super::Cat),\n"), "{text}");
         let long = [variant("Long", EnumValue::String("x".repeat(90)))];
-        assert_eq!(string_enum_text("Status", &docs, &long), None, "a line past the margin is left to the formatter");
+        let status = head("Status", None, &docs);
+        assert_eq!(string_enum_text(&status, &long), None, "a line past the margin is left to the formatter");
     }
 }
