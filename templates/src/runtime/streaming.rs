@@ -298,15 +298,15 @@ impl LineSplitter {
     }
 }
 
-/// Decodes one JSON text as `T`, as the operation's item type.
-pub(crate) fn decode_item<T: DeserializeOwned, E>(
+/// A streamed item's decoding (`what` names the item: "line", "event
+/// data"), its failure as the operation's decode error.
+pub(crate) fn decoded_item<T, E>(
     operation: &'static str,
     status: StatusCode,
-    text: &str,
     what: &str,
+    decoded: Result<T, serde_json::Error>,
 ) -> Result<T, Error<E>> {
-    serde_json::from_str::<T>(text)
-        .map_err(|e| Error::Decode(DecodeError::new(operation, status, String::new(), format!("{what}: {e}"))))
+    decoded.map_err(|e| Error::Decode(DecodeError::new(operation, status, String::new(), format!("{what}: {e}"))))
 }
 
 #[cfg(test)]
