@@ -16,10 +16,12 @@ pub mod overlay;
 pub mod refs;
 mod schema_check;
 pub mod select;
+mod side_table;
 pub mod swagger2;
 mod yaml;
 
 use schema_check::check_schemas;
+pub use side_table::SideTable;
 pub use yaml::parse_yaml;
 
 use crate::diagnostics::{pointer_join, Diagnostic};
@@ -37,6 +39,8 @@ pub struct Loaded {
     pub api: openapiv3::OpenAPI,
     /// The normalised untyped document, for references the typed model cannot follow.
     pub raw: Value,
+    /// What lowering needs that the typed document cannot carry (`itemSchema`, `const`).
+    pub side_table: SideTable,
     /// The `openapi` version the document declared before normalisation.
     pub original_version: String,
     /// What was approximated on the way.
@@ -44,6 +48,15 @@ pub struct Loaded {
     /// Where the nodes of a Swagger 2.0 document went when it was upgraded,
     /// to point later diagnostics into its text (empty for OpenAPI 3).
     pub origins: swagger2::Origins,
+}
+
+impl Loaded {
+    /// The component schemas that only the schemas at `replaced` (JSON
+    /// pointers) reach ([`select::orphaned_by_replacement`], a walk of the
+    /// untyped tree, so that lowering needs none).
+    pub fn orphaned_by_replacement(&self, replaced: &[String]) -> BTreeSet<String> {
+        select::orphaned_by_replacement(&self.raw, replaced)
+    }
 }
 
 /// Parses and checks a document; `Err` holds every error found (and the warnings before them).
@@ -126,7 +139,8 @@ pub fn load_tree_selected(mut raw: Value, keep: Option<select::Keep<'_>>) -> Res
     diagnostics.append(&mut later);
     match api {
         Some(api) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            Ok(Loaded { api, raw, original_version, warnings: diagnostics, origins })
+            let side_table = SideTable::read(&raw);
+            Ok(Loaded { api, raw, side_table, original_version, warnings: diagnostics, origins })
         }
         _ => Err(diagnostics),
     }

@@ -17,7 +17,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::ir::{ExtraProperties, Ty, TypeDef, TypeKind};
 use crate::settings::{Settings, TypeExtras};
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 /// The traits whose needs on a type's contents are known here.
 const CHECKED: &[&str] = &["Eq", "Hash", "PartialOrd", "Ord"];
@@ -60,6 +60,7 @@ pub fn add_type_extras(types: &mut [TypeDef], pointers: &[String], settings: &Se
         .into_iter()
         .map(|glob| Diagnostic::lossy("", format!("[crate.types.{glob:?}] matches no generated type")))
         .collect();
+    let mut reported = BTreeSet::new();
     while let Some(request) = queue.pop_front() {
         let trait_name = crate::settings::std_trait(&request.derive);
         if trait_name.as_deref() == Some("Ord") {
@@ -72,15 +73,20 @@ pub fn add_type_extras(types: &mut [TypeDef], pointers: &[String], settings: &Se
         if def.derives.contains(&request.derive) || has_already(&def.kind, trait_name.as_deref()) {
             continue;
         }
-        if let Err((place, problem)) = contents_allow(def, trait_name.as_deref()) {
-            let message = format!(
-                "[crate.types.{:?}] derive `{}`: `{}{place}` is {problem}, so the derive cannot compile",
-                request.glob, request.derive, request.via
-            );
-            diagnostics.push(Diagnostic::error(pointers[request.target].as_str(), message));
-            continue;
-        }
-        let inner = contained(def);
+        let inner = match contents_allow(def, trait_name.as_deref()) {
+            Ok(inner) => inner,
+            Err((place, problem)) => {
+                // One error per type and derive, however many types hold it.
+                if reported.insert((request.target, request.derive.clone())) {
+                    let message = format!(
+                        "[crate.types.{:?}] derive `{}`: `{}{place}` is {problem}, so the derive cannot compile",
+                        request.glob, request.derive, request.via
+                    );
+                    diagnostics.push(Diagnostic::error(pointers[request.target].as_str(), message));
+                }
+                continue;
+            }
+        };
         let def = &mut types[request.target];
         if !matches!(def.kind, TypeKind::Alias { newtype: false, .. }) {
             def.derives.push(request.derive.clone());
@@ -104,61 +110,49 @@ fn has_already(kind: &TypeKind, name: Option<&str>) -> bool {
     }
 }
 
-/// The generated types the type holds directly, with where (`.field`, `::Variant`).
-fn contained(def: &TypeDef) -> Vec<(String, usize)> {
-    let mut found = Vec::new();
-    match &def.kind {
-        TypeKind::Struct { fields, extra, .. } => {
-            for field in fields {
-                found.extend(field.ty.mentioned().map(|id| (format!(".{}", field.name), id.index())));
-            }
-            if let ExtraProperties::Typed(ty) = extra {
-                found.extend(ty.mentioned().map(|id| (".additional_properties".to_string(), id.index())));
-            }
-        }
-        TypeKind::Union { variants, .. } => {
-            for variant in variants {
-                found.extend(variant.ty.mentioned().map(|id| (format!("::{}", variant.name), id.index())));
-            }
-        }
-        TypeKind::Alias { target, .. } => found.extend(target.mentioned().map(|id| (" =".to_string(), id.index()))),
-        TypeKind::Enum { .. } => {}
-    }
-    found
-}
-
-/// `Ok` when nothing the type holds outside this crate's types stops the
-/// derive (the std trait `name`, or `None` for another crate's); else
-/// where (`.field`) and what does.
-fn contents_allow(def: &TypeDef, name: Option<&str>) -> Result<(), (String, String)> {
-    let mut leaves: Vec<(String, &Ty, bool)> = Vec::new();
+/// What the type holds, each with where (`.field`, `::Variant`) and
+/// whether a formatted string there is the runtime's `Lenient<T>`: the one
+/// walk of a type's contents, for the types a derive goes on to and for the
+/// leaves that stop it.
+fn holdings(def: &TypeDef) -> Vec<(String, &Ty, bool)> {
+    let mut held: Vec<(String, &Ty, bool)> = Vec::new();
     match &def.kind {
         TypeKind::Struct { fields, extra, .. } => {
             for field in fields {
                 // Formatted strings are held as the runtime's `Lenient<T>`, except in secrets.
-                leaves.push((format!(".{}", field.name), &field.ty, !field.secret));
+                held.push((format!(".{}", field.name), &field.ty, !field.secret));
             }
             match extra {
-                ExtraProperties::Typed(ty) => leaves.push((".additional_properties".into(), ty, false)),
-                ExtraProperties::Keep => leaves.push((".additional_properties".into(), &Ty::Json, false)),
+                ExtraProperties::Typed(ty) => held.push((".additional_properties".into(), ty, false)),
+                ExtraProperties::Keep => held.push((".additional_properties".into(), &Ty::Json, false)),
                 ExtraProperties::Closed => {}
             }
         }
         TypeKind::Union { variants, .. } => {
             for variant in variants {
-                leaves.push((format!("::{}", variant.name), &variant.ty, false));
+                held.push((format!("::{}", variant.name), &variant.ty, false));
             }
-            leaves.push(("::Other".into(), &Ty::Json, false));
+            held.push(("::Other".into(), &Ty::Json, false));
         }
-        TypeKind::Alias { target, .. } => leaves.push((String::new(), target, false)),
+        TypeKind::Alias { target, .. } => held.push((" =".to_string(), target, false)),
         TypeKind::Enum { .. } => {}
     }
-    for (place, ty, lenient) in leaves {
+    held
+}
+
+/// `Ok` with the generated types the type holds (and where) when nothing
+/// else it holds stops the derive (the std trait `name`, or `None` for
+/// another crate's); else where (`.field`) and what does.
+fn contents_allow(def: &TypeDef, name: Option<&str>) -> Result<Vec<(String, usize)>, (String, String)> {
+    let mut contained = Vec::new();
+    for (place, ty, lenient) in holdings(def) {
         if let Some(problem) = leaf_problem(ty, name, lenient) {
-            return Err((place, problem));
+            // An alias's place is the alias itself.
+            return Err((if place == " =" { String::new() } else { place }, problem));
         }
+        contained.extend(ty.mentioned().map(|id| (place.clone(), id.index())));
     }
-    Ok(())
+    Ok(contained)
 }
 
 /// Why the type expression `ty` (not a named type) cannot have the derive, if it cannot.

@@ -14,21 +14,20 @@
 
 use std::collections::BTreeSet;
 
+use super::document::{Document, Node, SchemaParts};
 use super::types::TypeLowering;
 use crate::diagnostics::pointer_join;
-use crate::ir::{EventUnion, EventVariant, Ty};
-use crate::load::refs;
+use crate::ir::{EventUnion, EventVariant};
 use crate::naming::{type_name, variant_name, UniqueNames, OTHER_EVENT_VARIANT};
-use openapiv3::{ReferenceOr, Schema};
-use serde_json::Value;
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 /// How deep unions may nest (references followed included).
 const MAX_DEPTH: usize = 8;
 
 /// One event variant as found, before its `data` is lowered.
-struct Found {
+struct Found<'a> {
     event: String,
-    data: Value,
+    data: &'a ReferenceOr<Box<Schema>>,
     data_pointer: String,
     description: Option<String>,
 }
@@ -37,13 +36,13 @@ struct Found {
 /// its event; its name is claimed from `hint`.
 pub(super) fn event_union(
     types: &mut TypeLowering<'_>,
-    raw: &Value,
-    schema: &Value,
+    document: Document<'_>,
+    schema: Node<'_>,
     pointer: &str,
     hint: &str,
 ) -> Option<EventUnion> {
     let mut found = Vec::new();
-    collect(raw, schema, pointer, None, 0, &mut Expanded::new(), &mut found)?;
+    collect(document, schema, pointer, None, 0, &mut Expanded::new(), &mut found)?;
     if found.is_empty() {
         return None;
     }
@@ -56,10 +55,11 @@ pub(super) fn event_union(
         .into_iter()
         .map(|f| {
             let variant = names.claim(variant_name(&f.event));
-            let data = match serde_json::from_value::<ReferenceOr<Schema>>(f.data) {
-                Ok(schema) => types.lower(&schema, &type_name(&format!("{name}{variant}Data")), &f.data_pointer).ty,
-                Err(_) => Ty::Json,
+            let schema = match f.data {
+                ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+                ReferenceOr::Item(schema) => ReferenceOr::Item(Schema::clone(schema)),
             };
+            let data = types.lower(&schema, &type_name(&format!("{name}{variant}Data")), &f.data_pointer).ty;
             EventVariant { event: f.event, name: variant, data, description: f.description }
         })
         .collect();
@@ -75,66 +75,90 @@ type Expanded = BTreeSet<(String, Option<String>)>;
 /// Adds the events of `schema` to `out`; `None` when one is not an event
 /// with a fixed name and `data`. `named` is the name a discriminator's
 /// mapping gives the schema.
-fn collect(
-    raw: &Value,
-    schema: &Value,
+fn collect<'a>(
+    document: Document<'a>,
+    schema: Node<'a>,
     pointer: &str,
     named: Option<&str>,
     depth: usize,
     expanded: &mut Expanded,
-    out: &mut Vec<Found>,
+    out: &mut Vec<Found<'a>>,
 ) -> Option<()> {
     if depth > MAX_DEPTH {
         return None;
     }
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let (target_pointer, target) = refs::target(raw, reference).ok()?;
-        if !expanded.insert((target_pointer.as_str().to_owned(), named.map(str::to_owned))) {
-            return Some(());
+    let schema = match schema {
+        Node::Reference(reference) => {
+            let (target_pointer, target) = document.target(reference)?;
+            if !expanded.insert((target_pointer.as_str().to_owned(), named.map(str::to_owned))) {
+                return Some(());
+            }
+            return collect(document, target, target_pointer.as_str(), named, depth.saturating_add(1), expanded, out);
         }
-        return collect(raw, target, target_pointer.as_str(), named, depth.saturating_add(1), expanded, out);
-    }
-    for key in ["oneOf", "anyOf"] {
-        let Some(variants) = schema.get(key).and_then(Value::as_array) else { continue };
+        Node::Schema(schema) => schema,
+        _ => return None,
+    };
+    let parts = SchemaParts::of(schema);
+    for (key, variants) in [("oneOf", parts.one_of), ("anyOf", parts.any_of)] {
+        if variants.is_empty() {
+            continue;
+        }
         let mapping = event_mapping(schema);
         for (index, variant) in variants.iter().enumerate() {
-            let reference = variant.get("$ref").and_then(Value::as_str);
-            let name = reference.and_then(|r| mapping.iter().find(|(_, target)| target == r)).map(|(n, _)| n.as_str());
+            let reference = match variant {
+                ReferenceOr::Reference { reference } => Some(reference.as_str()),
+                ReferenceOr::Item(_) => None,
+            };
+            let name = reference.and_then(|r| mapping.iter().find(|(_, target)| *target == r)).map(|(n, _)| n.as_str());
             let variant_pointer = pointer_join(&pointer_join(pointer, key), &index.to_string());
-            collect(raw, variant, &variant_pointer, name, depth.saturating_add(1), expanded, out)?;
+            let node = super::document::schema_node(variant);
+            collect(document, node, &variant_pointer, name, depth.saturating_add(1), expanded, out)?;
         }
         return Some(());
     }
-    let properties = schema.get("properties")?;
-    let event = properties.get("event").and_then(|e| single_value(raw, e)).or_else(|| named.map(str::to_owned))?;
-    let data = properties.get("data")?.clone();
-    let data_pointer = pointer_join(&pointer_join(pointer, "properties"), "data");
-    let description = schema.get("description").and_then(Value::as_str).map(str::to_owned);
+    let properties = parts.properties?;
+    let properties_pointer = pointer_join(pointer, "properties");
+    let event = properties
+        .get("event")
+        .and_then(|e| single_value(document, e, &pointer_join(&properties_pointer, "event")))
+        .or_else(|| named.map(str::to_owned))?;
+    let data = properties.get("data")?;
+    let data_pointer = pointer_join(&properties_pointer, "data");
+    let description = schema.schema_data.description.clone();
     out.push(Found { event, data, data_pointer, description });
     Some(())
 }
 
 /// A discriminator on `event`: its mapping, name to reference.
-fn event_mapping(schema: &Value) -> Vec<(String, String)> {
-    let Some(discriminator) = schema.get("discriminator") else { return Vec::new() };
-    if discriminator.get("propertyName").and_then(Value::as_str) != Some("event") {
-        return Vec::new();
+fn event_mapping(schema: &Schema) -> Vec<(&String, &String)> {
+    match &schema.schema_data.discriminator {
+        Some(discriminator) if discriminator.property_name == "event" => discriminator.mapping.iter().collect(),
+        _ => Vec::new(),
     }
-    let Some(mapping) = discriminator.get("mapping").and_then(Value::as_object) else { return Vec::new() };
-    mapping.iter().filter_map(|(name, target)| Some((name.clone(), target.as_str()?.to_owned()))).collect()
 }
 
-/// The one string a property schema allows: its `const`, or an `enum` of one.
-fn single_value(raw: &Value, schema: &Value) -> Option<String> {
-    let schema = match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => refs::target(raw, reference).ok()?.1,
-        None => schema,
+/// The one string a property schema (at `pointer`) allows: its `const`
+/// (kept by load's side table), or an `enum` of one.
+fn single_value(document: Document<'_>, schema: &ReferenceOr<Box<Schema>>, pointer: &str) -> Option<String> {
+    let (pointer, schema) = match schema {
+        ReferenceOr::Reference { reference } => match document.target(reference)? {
+            (target, Node::Schema(schema)) => (target.as_str().to_owned(), schema),
+            _ => return None,
+        },
+        ReferenceOr::Item(schema) => (pointer.to_owned(), &**schema),
     };
-    if let Some(value) = schema.get("const").and_then(Value::as_str) {
-        return Some(value.to_owned());
+    if let Some(value) = document.side.consts.get(&pointer) {
+        return Some(value.clone());
     }
-    match schema.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
-        Some([only]) => only.as_str().map(str::to_owned),
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+            [Some(only)] => Some(only.clone()),
+            _ => None,
+        },
+        SchemaKind::Any(any) => match any.enumeration.as_slice() {
+            [only] => only.as_str().map(str::to_owned),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -4,6 +4,7 @@
 //! every collision suffix) comes out the same on every run.
 
 mod derives;
+mod document;
 mod event_union;
 mod examples;
 mod operations;
@@ -33,10 +34,10 @@ use types::TypeLowering;
 /// (and errors, for schemas nested beyond [`types::MAX_SCHEMA_NESTING`]).
 pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
     let api = &loaded.api;
-    let raw = &loaded.raw;
+    let document = document::Document { api, side: &loaded.side_table, loaded };
     let mut warnings = Vec::new();
     let renames = Renames::new(settings.renames());
-    let mut types = TypeLowering::new(raw, api, settings, &renames);
+    let mut types = TypeLowering::new(document, settings, &renames);
     types.lower_components();
 
     let mut modules: BTreeMap<String, ApiModule> = BTreeMap::new();
@@ -58,7 +59,7 @@ pub fn lower(loaded: &Loaded, settings: &Settings) -> (Api, Vec<Diagnostic>) {
                 path_params: &item.parameters,
                 pointer: pointer_join(&path_pointer, method.as_str()),
             };
-            let lowered = lower_operation(&mut types, raw, api, &site, &mut method_names, &mut warnings);
+            let lowered = lower_operation(&mut types, document, &site, &mut method_names, &mut warnings);
             let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".to_string());
             modules
                 .entry(snake_name(&tag))

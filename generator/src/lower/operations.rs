@@ -1,5 +1,6 @@
 //! Paths -> operations grouped by tag.
 
+use super::document::{schema_node, Document, Referable};
 use super::renames::RenamedScope;
 use super::types::TypeLowering;
 use crate::diagnostics::{pointer_join, Diagnostic};
@@ -8,76 +9,26 @@ use crate::ir::{
     BodyEncoding, BodyRead, Docs, Framing, Operation, Param, ParamLocation, QueryStyle, RequestBody, StatusMatch,
     Streamed, Success, SuccessVariant, Ty, TypeKind,
 };
-use crate::load::refs;
 use crate::naming::{snake_name, type_name, UniqueNames, BUILDER_MEMBERS};
 use indexmap::IndexMap;
-use openapiv3::{
-    Components, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode,
-};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
-
-/// A kind of object `components` holds by name.
-trait Component: DeserializeOwned + Clone {
-    /// Where its components stand (`/components/parameters`).
-    const SECTION: &'static str;
-    /// Its map in the typed document.
-    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>>;
-}
-
-impl Component for Parameter {
-    const SECTION: &'static str = "/components/parameters";
-    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
-        &components.parameters
-    }
-}
-
-impl Component for openapiv3::RequestBody {
-    const SECTION: &'static str = "/components/requestBodies";
-    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
-        &components.request_bodies
-    }
-}
-
-impl Component for Response {
-    const SECTION: &'static str = "/components/responses";
-    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
-        &components.responses
-    }
-}
+use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode};
 
 /// Resolves a parameter, request body or response that may be a reference
-/// (through [`refs::resolve`], whose failures load has reported). A chain
-/// ending at a component of the same kind borrows it from the typed
-/// document; one ending elsewhere (`#/paths/...`) is read from the JSON.
-fn resolve<'a, T: Component>(
-    document: (&Value, &'a OpenAPI),
+/// ([`Document::follow`]); a chain that fails was reported by load, one
+/// that ends at another kind of object is reported here.
+fn resolve<'a, T: Referable>(
+    document: Document<'a>,
     item: &'a ReferenceOr<T>,
     pointer: &str,
     warnings: &mut Vec<Diagnostic>,
-) -> Option<std::borrow::Cow<'a, T>> {
-    let (raw, api) = document;
-    match item {
-        ReferenceOr::Item(value) => Some(std::borrow::Cow::Borrowed(value)),
-        ReferenceOr::Reference { reference } => {
-            let target = refs::resolve(raw, reference).ok()?;
-            let typed = target.pointer.component_name(T::SECTION).and_then(|name| {
-                let components = api.components.as_ref()?;
-                T::section(components).get(&name)
-            });
-            if let Some(ReferenceOr::Item(value)) = typed {
-                return Some(std::borrow::Cow::Borrowed(value));
-            }
-            match serde_json::from_value::<T>(target.value.clone()) {
-                Ok(value) => Some(std::borrow::Cow::Owned(value)),
-                Err(err) => {
-                    warnings
-                        .push(Diagnostic::lossy(pointer, format!("`{reference}` could not be read ({err}); skipped")));
-                    None
-                }
-            }
+) -> Option<(String, &'a T)> {
+    let found = document.follow(item, pointer);
+    if let (None, ReferenceOr::Reference { reference }) = (&found, item) {
+        if document.target(reference).is_some() {
+            warnings.push(Diagnostic::lossy(pointer, format!("`{reference}` is not a {}; skipped", T::KIND)));
         }
     }
+    found
 }
 
 /// Everything lowering one operation needs to know about where it stands.
@@ -97,8 +48,7 @@ pub struct OperationSite<'o> {
 /// Lowers one operation; `method_names` keeps method names unique across the API.
 pub fn lower_operation(
     types: &mut TypeLowering<'_>,
-    raw: &Value,
-    api: &openapiv3::OpenAPI,
+    document: Document<'_>,
     site: &OperationSite<'_>,
     method_names: &mut (UniqueNames, RenamedScope),
     warnings: &mut Vec<Diagnostic>,
@@ -115,8 +65,8 @@ pub fn lower_operation(
     let all = site.path_params.iter().map(|p| (p, "parameters")).chain(op.parameters.iter().map(|p| (p, "op")));
     for (index, (param, _)) in all.enumerate() {
         let pointer = pointer_join(&site.pointer, &format!("parameters/{index}"));
-        if let Some(param) = resolve((raw, api), param, &pointer, warnings) {
-            let param = param.into_owned();
+        if let Some((_, param)) = resolve(document, param, &pointer, warnings) {
+            let param = param.clone();
             let key = (param.parameter_data_ref().name.clone(), location_key(&param));
             by_key.insert(key, param);
         }
@@ -132,18 +82,17 @@ pub fn lower_operation(
 
     let body = op.request_body.as_ref().and_then(|body| {
         let pointer = pointer_join(&site.pointer, "requestBody");
-        let body = resolve((raw, api), body, &pointer, warnings)?;
-        lower_body(types, &body, &builder_name, &pointer, warnings)
+        let (_, body) = resolve(document, body, &pointer, warnings)?;
+        lower_body(types, body, &builder_name, &pointer, warnings)
     });
 
-    let (success, error_ty) = lower_responses(types, (raw, api), op, &builder_name, &site.pointer, warnings);
-    let (paging, paging_note) =
-        super::paging::detect_paging(raw, types.settings(), &id, &site.pointer, site.method, &params, &success);
+    let (success, error_ty) = lower_responses(types, document, op, &builder_name, &site.pointer, warnings);
+    let (paging, paging_note) = super::paging::detect_paging(document, types.settings(), site, &id, &params, &success);
     warnings.extend(paging_note);
-    let streamed = streamed_body(types, (raw, api), op, &builder_name, &site.pointer, warnings);
-    let success_example = super::examples::success_example(raw, op);
+    let streamed = streamed_body(types, document, op, &builder_name, &site.pointer, warnings);
+    let success_example = super::examples::success_example(document, op);
 
-    let security = op.security.as_ref().or(api.security.as_ref()).map(|reqs| {
+    let security = op.security.as_ref().or(document.api.security.as_ref()).map(|reqs| {
         let alternatives: Vec<Vec<String>> = reqs.iter().map(|req| req.keys().cloned().collect()).collect();
         // An anonymous alternative (`{}`) beside real ones must not win over them.
         if alternatives.iter().any(|a| !a.is_empty()) {
@@ -353,20 +302,19 @@ struct Outcome {
 
 fn lower_responses<'a>(
     types: &mut TypeLowering<'_>,
-    document: (&Value, &'a OpenAPI),
+    document: Document<'a>,
     op: &'a openapiv3::Operation,
     builder: &str,
     op_pointer: &str,
     warnings: &mut Vec<Diagnostic>,
 ) -> (Success, Ty) {
-    let (raw, api) = document;
     let responses_pointer = pointer_join(op_pointer, "responses");
     let mut successes = Vec::new();
     let mut errors = Vec::new();
     let several_success = op.responses.responses.keys().filter(|code| is_success(code)).count() > 1;
     for (code, response) in &op.responses.responses {
         let pointer = pointer_join(&responses_pointer, &code.to_string());
-        let Some(response) = resolve((raw, api), response, &pointer, warnings) else { continue };
+        let Some((_, response)) = resolve(document, response, &pointer, warnings) else { continue };
         let status = match code {
             StatusCode::Code(n) => StatusMatch::Code(*n),
             StatusCode::Range(n) => StatusMatch::Range(*n),
@@ -377,17 +325,17 @@ fn lower_responses<'a>(
             } else {
                 format!("{builder}Response")
             };
-            let (ty, read) = response_body(types, &response, &hint, &pointer);
+            let (ty, read) = response_body(types, response, &hint, &pointer);
             successes.push(Outcome { status, ty, read, description: response.description.clone() });
         } else {
-            let (ty, read) = response_body(types, &response, &format!("{builder}Error"), &pointer);
+            let (ty, read) = response_body(types, response, &format!("{builder}Error"), &pointer);
             errors.push((ty, read));
         }
     }
     let default = op.responses.default.as_ref().and_then(|d| {
         let pointer = pointer_join(&responses_pointer, "default");
-        let response = resolve((raw, api), d, &pointer, warnings)?;
-        Some(response_body(types, &response, &format!("{builder}Default"), &pointer))
+        let (_, response) = resolve(document, d, &pointer, warnings)?;
+        Some(response_body(types, response, &format!("{builder}Default"), &pointer))
     });
     if let Some(default) = &default {
         errors.push(default.clone());
@@ -506,43 +454,48 @@ fn framing(media_type: &str) -> Option<Framing> {
 /// item with neither is any JSON).
 fn streamed_body<'a>(
     types: &mut TypeLowering<'_>,
-    document: (&Value, &'a OpenAPI),
+    document: Document<'a>,
     op: &'a openapiv3::Operation,
     builder: &str,
     op_pointer: &str,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<Streamed> {
-    let (raw, api) = document;
     let responses_pointer = pointer_join(op_pointer, "responses");
     for (code, response) in op.responses.responses.iter().filter(|(code, _)| is_success(code)) {
         let pointer = pointer_join(&responses_pointer, &code.to_string());
-        let Some(response) = resolve((raw, api), response, &pointer, warnings) else { continue };
+        // A response by reference has its content (and `itemSchema`) where it stands.
+        let Some((resolved, response)) = resolve(document, response, &pointer, warnings) else { continue };
         for (media_type, media) in &response.content {
             let Some(framing) = framing(media_type) else { continue };
-            let media_pointer = pointer_join(&pointer_join(&pointer, "content"), media_type);
+            let media_pointer = pointer_join(&pointer_join(&resolved, "content"), media_type);
             let hint = match framing {
                 Framing::EventStream => format!("{builder}Event"),
                 Framing::JsonLines => format!("{builder}Item"),
             };
-            let item_schema = raw.pointer(&media_pointer).and_then(|m| m.get("itemSchema"));
+            let item_schema = document.side.item_schemas.get(&media_pointer);
             let item_pointer =
                 pointer_join(&media_pointer, if item_schema.is_some() { "itemSchema" } else { "schema" });
-            let by_event = match (framing, item_schema.or_else(|| raw.pointer(&item_pointer))) {
+            let item_node = match item_schema {
+                Some(schema) => schema.as_ref().map(schema_node),
+                None => media.schema.as_ref().map(schema_node),
+            };
+            let by_event = match (framing, item_node) {
                 (Framing::EventStream, Some(schema)) => {
-                    super::event_union::event_union(types, raw, schema, &item_pointer, &hint)
+                    super::event_union::event_union(types, document, schema, &item_pointer, &hint)
                 }
                 _ => None,
             };
             let item = match (&by_event, item_schema, &media.schema) {
                 // The union stands in for the item: each event's `data` is a variant's.
                 (Some(_), _, _) => Ty::Json,
-                (None, Some(schema), _) => {
-                    match serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(schema.clone()) {
-                        Ok(schema) => types.lower(&schema, &hint, &item_pointer).ty,
-                        Err(_) => Ty::Json,
-                    }
+                (None, Some(Some(schema)), _) => types.lower(schema, &hint, &item_pointer).ty,
+                (None, Some(None), _) => Ty::Json,
+                (None, None, Some(schema)) => {
+                    // At the operation's pointer, as `send()`'s body is: one inline type for both.
+                    let schema_pointer =
+                        pointer_join(&pointer_join(&pointer_join(&pointer, "content"), media_type), "schema");
+                    types.lower(schema, &hint, &schema_pointer).ty
                 }
-                (None, None, Some(schema)) => types.lower(schema, &hint, &item_pointer).ty,
                 (None, None, None) => Ty::Json,
             };
             return Some(Streamed { framing, item, by_event });

@@ -1,15 +1,17 @@
 //! Which list operations page, and how: from the query parameters and the
-//! success body's schema (read in the spec's JSON, references followed),
+//! success body's schema (references followed),
 //! unless the settings or an extension state it (`paging_override.rs`). Conservative: a scheme is
 //! chosen only when both its request parameter and its body field are
 //! there, and every operation with a list answer gets a note saying why.
 
-use serde_json::{Map, Value};
+use indexmap::IndexMap;
+use openapiv3::{ReferenceOr, Response, Schema, StatusCode};
 
+use super::document::{Document, SchemaParts};
+use super::operations::OperationSite;
 use crate::diagnostics::Diagnostic;
 use crate::http::HttpMethod;
 use crate::ir::{NextPage, Paging, Param, ParamLocation, Success, Ty};
-use crate::load::refs;
 use crate::settings::Settings;
 
 /// The wrapper fields that hold a page's items, in order of preference.
@@ -32,16 +34,15 @@ const TOTALS: &[&str] = &["total_count", "totalCount", "total"];
 
 /// How the operation pages, if it does, and a note saying what was decided and why.
 pub(super) fn detect_paging(
-    raw: &Value,
+    document: Document<'_>,
     settings: &Settings,
+    site: &OperationSite<'_>,
     op_id: &str,
-    op_pointer: &str,
-    method: HttpMethod,
     params: &[Param],
     success: &Success,
 ) -> (Option<Paging>, Option<Diagnostic>) {
-    let op = raw.pointer(op_pointer);
-    if let Some(stated) = super::paging_override::stated_paging(raw, op, op_id, settings, params, success) {
+    let (op, op_pointer, method) = (site.operation, site.pointer.as_str(), site.method);
+    if let Some(stated) = super::paging_override::stated_paging(document, op, op_id, settings, params, success) {
         return match stated.paging {
             Ok(paging) => {
                 let text = describe(paging.as_ref(), &format!("as {} states", stated.source));
@@ -52,9 +53,9 @@ pub(super) fn detect_paging(
             }
         };
     }
-    let schema = op.and_then(|op| success_schema(raw, op));
+    let schema = success_schema(document, op);
     let is_bare_list = matches!(success, Success::Single { ty: Ty::Vec(_), .. });
-    let wrapped = schema.as_ref().and_then(|s| items_field(raw, s));
+    let wrapped = schema.and_then(|s| items_field(document, s));
     if !is_bare_list && wrapped.is_none() {
         return (None, None);
     }
@@ -72,24 +73,24 @@ pub(super) fn detect_paging(
     let (Some(schema), Some(items)) = (schema, wrapped) else { return (None, None) };
     let has_more = ["has_more", "hasMore"]
         .into_iter()
-        .find(|name| field_at(raw, &schema, &[name]).is_some_and(|s| is_type(&s, "boolean")))
+        .find(|name| field_at(document, schema, &[name]).is_some_and(|s| is_type(s, "boolean")))
         .map(str::to_owned);
     let body = |next| Paging::Body { items: Some(items.clone()), next, has_more: has_more.clone() };
     let cursor = CURSORS.iter().find_map(|(field, params)| {
         let param = query(params)?;
-        field_at(raw, &schema, field).filter(|s| is_type(s, "string"))?;
+        field_at(document, schema, field).filter(|s| is_type(s, "string"))?;
         Some(NextPage::Cursor { field: owned(field), param: param.wire_name.clone() })
     });
-    let last_item = (has_more.is_some() && item_has_id(raw, &schema, &items))
+    let last_item = (has_more.is_some() && item_has_id(document, schema, &items))
         .then(|| query(&["starting_after", "after"]))
         .flatten()
         .map(|param| NextPage::LastItem { field: "id".into(), param: param.wire_name.clone() });
     let next_url = NEXT_URLS
         .iter()
-        .find(|field| field_at(raw, &schema, field).is_some_and(|s| is_type(&s, "string")))
+        .find(|field| field_at(document, schema, field).is_some_and(|s| is_type(s, "string")))
         .map(|field| NextPage::Url { field: owned(field) });
     let page_number = query(&["page"]).filter(|p| matches!(p.ty, Ty::I32 | Ty::I64)).map(|param| {
-        let total = TOTALS.iter().find(|t| field_at(raw, &schema, &[t]).is_some_and(|s| is_type(&s, "integer")));
+        let total = TOTALS.iter().find(|t| field_at(document, schema, &[t]).is_some_and(|s| is_type(s, "integer")));
         NextPage::PageNumber { param: param.wire_name.clone(), first: 1, total: total.map(|t| vec![(*t).to_owned()]) }
     });
     let paging = cursor.or(last_item).or(next_url).or(page_number).map(body);
@@ -146,68 +147,67 @@ fn offset_paging(params: &[Param]) -> Option<Paging> {
 }
 
 /// The JSON schema of the first 2xx response (`200` before `2XX`), references followed.
-pub(super) fn success_schema(raw: &Value, op: &Value) -> Option<Value> {
-    let responses = op.get("responses")?.as_object()?;
-    let response = ["200", "2XX", "2xx"].iter().find_map(|code| responses.get(*code))?;
-    let response = follow(raw, response)?;
-    let content = response.get("content")?.as_object()?;
-    let media = content.iter().find(|(media, _)| media.contains("json")).map(|(_, m)| m)?;
-    follow(raw, media.get("schema")?).cloned()
+pub(super) fn success_schema<'a>(document: Document<'a>, op: &'a openapiv3::Operation) -> Option<&'a Schema> {
+    let responses = &op.responses.responses;
+    let response = [StatusCode::Code(200), StatusCode::Range(2)].iter().find_map(|code| responses.get(code))?;
+    let (_, response) = document.follow::<Response>(response, "")?;
+    let media = response.content.iter().find(|(media, _)| media.contains("json")).map(|(_, m)| m)?;
+    document.follow::<Schema>(media.schema.as_ref()?, "").map(|(_, schema)| schema)
 }
 
-/// `value`, or what its `$ref` chain leads to.
-fn follow<'a>(raw: &'a Value, value: &'a Value) -> Option<&'a Value> {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => refs::resolve(raw, reference).ok().map(|resolved| resolved.value),
-        None => Some(value),
+/// A property's schema, or what its `$ref` chain leads to.
+fn follow_property<'a>(document: Document<'a>, property: &'a ReferenceOr<Box<Schema>>) -> Option<&'a Schema> {
+    match property {
+        ReferenceOr::Reference { reference } => document.resolve::<Schema>(reference).map(|(_, schema)| schema),
+        ReferenceOr::Item(schema) => Some(schema),
     }
 }
 
 /// The properties of an object schema, with those of its `allOf` members.
-fn properties<'a>(raw: &'a Value, schema: &'a Value, depth: usize) -> Map<String, Value> {
-    let mut merged = Map::new();
-    let Some(schema) = follow(raw, schema) else { return merged };
-    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-        merged.extend(props.iter().map(|(k, v)| (k.clone(), v.clone())));
-    }
+fn properties<'a>(
+    document: Document<'a>,
+    schema: &'a Schema,
+    depth: usize,
+) -> IndexMap<&'a str, &'a ReferenceOr<Box<Schema>>> {
+    let parts = SchemaParts::of(schema);
+    let mut merged: IndexMap<&str, _> =
+        parts.properties.into_iter().flatten().map(|(name, property)| (name.as_str(), property)).collect();
     if depth < 8 {
-        for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-            merged.extend(properties(raw, member, depth + 1));
+        for member in parts.all_of {
+            if let Some((_, member)) = document.follow::<Schema>(member, "") {
+                merged.extend(properties(document, member, depth + 1));
+            }
         }
     }
     merged
 }
 
 /// The schema at `path` of properties below `schema`.
-pub(super) fn field_at(raw: &Value, schema: &Value, path: &[&str]) -> Option<Value> {
-    let mut current = schema.clone();
+pub(super) fn field_at<'a>(document: Document<'a>, schema: &'a Schema, path: &[&str]) -> Option<&'a Schema> {
+    let mut current = schema;
     for name in path {
-        let next = properties(raw, &current, 0).get(*name)?.clone();
-        current = follow(raw, &next)?.clone();
+        let next = *properties(document, current, 0).get(name)?;
+        current = follow_property(document, next)?;
     }
     Some(current)
 }
 
-/// Whether a schema has the type (`type: X`, or `[X, "null"]` as 3.1 writes it).
-pub(super) fn is_type(schema: &Value, ty: &str) -> bool {
-    match schema.get("type") {
-        Some(Value::String(t)) => t == ty,
-        Some(Value::Array(types)) => types.iter().any(|t| t == ty),
-        _ => false,
-    }
+/// Whether a schema has the type (`type: X`; the normalisation has made 3.1's `[X, "null"]` that).
+pub(super) fn is_type(schema: &Schema, ty: &str) -> bool {
+    SchemaParts::of(schema).type_name == Some(ty)
 }
 
 /// The first wrapper field holding a list.
-fn items_field(raw: &Value, schema: &Value) -> Option<String> {
+fn items_field<'a>(document: Document<'a>, schema: &'a Schema) -> Option<String> {
     ITEM_FIELDS
         .iter()
-        .find(|f| field_at(raw, schema, &[f]).is_some_and(|s| is_type(&s, "array")))
+        .find(|f| field_at(document, schema, &[f]).is_some_and(|s| is_type(s, "array")))
         .map(|f| (*f).to_owned())
 }
 
 /// Whether the items of the list in `items` have an `id`.
-fn item_has_id(raw: &Value, schema: &Value, items: &str) -> bool {
-    let Some(list) = field_at(raw, schema, &[items]) else { return false };
-    let Some(item) = list.get("items").and_then(|i| follow(raw, i)) else { return false };
-    properties(raw, item, 0).contains_key("id")
+fn item_has_id<'a>(document: Document<'a>, schema: &'a Schema, items: &str) -> bool {
+    let Some(list) = field_at(document, schema, &[items]) else { return false };
+    let Some(item) = SchemaParts::of(list).items.and_then(|i| follow_property(document, i)) else { return false };
+    properties(document, item, 0).contains_key("id")
 }

@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use super::document::Document;
 use super::paging::{field_at, is_type, success_schema};
 use crate::ir::{NextPage, Paging, Param, ParamLocation, Success, Ty};
 use crate::settings::{PagingOverride, Settings};
@@ -19,31 +20,32 @@ pub(super) struct Stated {
 
 /// The first statement of paging for the operation, if any.
 pub(super) fn stated_paging(
-    raw: &Value,
-    op: Option<&Value>,
+    document: Document<'_>,
+    op: &openapiv3::Operation,
     op_id: &str,
     settings: &Settings,
     params: &[Param],
     success: &Success,
 ) -> Option<Stated> {
-    let check = |o: &PagingOverride| checked(raw, op, o, params, success);
+    let check = |o: &PagingOverride| checked(document, op, o, params, success);
     if let Some(o) = settings.paging(op_id) {
         return Some(Stated { source: "the settings' paging entry", paging: check(o) });
     }
-    let op = op?;
-    if let Some(value) = op.get("x-pagination") {
+    // Extensions' contents are arbitrary JSON in the spec.
+    let extension = |name: &str| op.extensions.get(name);
+    if let Some(value) = extension("x-pagination") {
         let paging = serde_json::from_value::<PagingOverride>(value.clone())
             .map_err(|e| format!("`x-pagination` could not be read: {e}"))
             .and_then(|o| check(&o));
         return Some(Stated { source: "its `x-pagination` extension", paging });
     }
-    if let Some(value) = op.get("x-speakeasy-pagination") {
+    if let Some(value) = extension("x-speakeasy-pagination") {
         return Some(Stated {
             source: "its `x-speakeasy-pagination` extension",
             paging: speakeasy(value).and_then(|o| check(&o)),
         });
     }
-    let pageable = op.get("x-ms-pageable")?;
+    let pageable = extension("x-ms-pageable")?;
     Some(Stated { source: "its `x-ms-pageable` extension", paging: ms_pageable(pageable).and_then(|o| check(&o)) })
 }
 
@@ -114,8 +116,8 @@ fn split(path: &str) -> Vec<String> {
 /// The statement as the IR's paging, checked against the operation: its
 /// parameters are query parameters of the operation, its items a list.
 fn checked(
-    raw: &Value,
-    op: Option<&Value>,
+    document: Document<'_>,
+    op: &openapiv3::Operation,
     o: &PagingOverride,
     params: &[Param],
     success: &Success,
@@ -138,8 +140,8 @@ fn checked(
         None if bare || o.style == "none" => None,
         None => return Err("the answer is not a list: say which field holds the items (`items`)".into()),
         Some(items) => {
-            let schema = op.and_then(|op| success_schema(raw, op)).ok_or("the operation has no JSON success body")?;
-            field_at(raw, &schema, &[items.as_str()])
+            let schema = success_schema(document, op).ok_or("the operation has no JSON success body")?;
+            field_at(document, schema, &[items.as_str()])
                 .filter(|s| is_type(s, "array"))
                 .ok_or_else(|| format!("the answer has no list `{items}`"))?;
             Some(items.clone())

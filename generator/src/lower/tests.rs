@@ -16,6 +16,7 @@ mod additional_properties;
 mod all_of;
 mod collisions;
 mod customise;
+mod document;
 mod enums;
 mod ids;
 mod operations;

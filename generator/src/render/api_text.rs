@@ -23,7 +23,7 @@ use super::{ty_tokens, Piece, Scope};
 use crate::ir::{Api, BodyEncoding, BodyRead, Operation, ParamLocation, StatusMatch, Success};
 
 /// prettyplease's line width: a line of up to this many bytes stays whole.
-const MARGIN: usize = 89;
+pub(super) const MARGIN: usize = 89;
 
 /// The width over which prettyplease always breaks a struct literal
 /// (`end_with_max_width(34)`); a literal a little over it is left to
@@ -127,12 +127,12 @@ pub fn builder_pieces(op: &Operation, api_struct: &str, api: &Api) -> Vec<Piece>
     join_text(pieces)
 }
 
-fn text_or(text: Option<String>, tokens: impl FnOnce() -> Piece) -> Piece {
+pub(super) fn text_or(text: Option<String>, tokens: impl FnOnce() -> Piece) -> Piece {
     text.map_or_else(tokens, Piece::Text)
 }
 
 /// Runs of text pieces as one, so the pipeline copies fewer strings.
-fn join_text(pieces: Vec<Piece>) -> Vec<Piece> {
+pub(super) fn join_text(pieces: Vec<Piece>) -> Vec<Piece> {
     let mut joined: Vec<Piece> = Vec::with_capacity(pieces.len());
     for piece in pieces {
         match (joined.last_mut(), piece) {
@@ -398,11 +398,11 @@ fn into_future_text(shape: &BuilderShape, success: &str, error: &str) -> Option<
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::path::{Path, PathBuf};
 
     /// The specs of a folder (YAML and JSON files, not its subfolders).
-    fn specs_in(dir: &Path) -> Vec<PathBuf> {
+    pub(in crate::render) fn specs_in(dir: &Path) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
         let mut specs: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))

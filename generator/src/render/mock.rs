@@ -1,6 +1,11 @@
 //! `src/mock.rs`: the test double (feature `mock`), one typed double per
 //! operation over the runtime's `MockServer`.
 //!
+//! These are its tokens, the token road: `Settings::format_everything`
+//! formats them whole. The file normally takes the text road
+//! (`mock_text`), one part per tag, the same bytes without syn; both roads
+//! read an operation's facts from [`OperationDouble`].
+//!
 //! Invariant: the whole module is behind `#[cfg(feature = "mock")]` in
 //! `lib.rs`, so a crate built without the feature compiles none of it.
 
@@ -16,19 +21,7 @@ const EXAMPLE_DOC_LINES: usize = 30;
 
 /// The file's tokens.
 pub fn render_mock(api: &Api, gates: &Gates) -> TokenStream {
-    let accessors = api.modules.iter().map(|m| {
-        let accessor = ident(&m.accessor);
-        let mock_struct = ident(&mock_struct_name(m));
-        let cfg = gates.module_cfg(&m.feature);
-        let docs = lines_to_attrs(&[format!("The doubles of the operations tagged {}.", code(&m.tag))]);
-        quote! {
-            #docs
-            #cfg
-            pub fn #accessor(&self) -> #mock_struct<'_> {
-                #mock_struct { server: &self.server }
-            }
-        }
-    });
+    let accessors = api.modules.iter().map(|m| accessor_tokens(m, gates));
     let modules = api.modules.iter().map(|m| render_module(m, api, gates));
     quote! {
         //! A test double of the client (feature `mock`): a [`Client`](crate::Client) that
@@ -83,20 +76,44 @@ pub fn render_mock(api: &Api, gates: &Gates) -> TokenStream {
 }
 
 /// `ApiTokenApiMock` for `ApiTokenApi`.
-fn mock_struct_name(module: &ApiModule) -> String {
+pub fn mock_struct_name(module: &ApiModule) -> String {
     format!("{}Mock", module.api_struct)
 }
 
-/// One tag's double: its struct and one method per operation.
-fn render_module(module: &ApiModule, api: &Api, gates: &Gates) -> TokenStream {
-    let mock_struct = ident(&mock_struct_name(module));
-    let cfg = gates.module_cfg(&module.feature);
-    let docs = lines_to_attrs(&[format!(
+/// The docs of `Mock`'s accessor of a tag's doubles.
+pub fn accessor_docs(module: &ApiModule) -> Vec<String> {
+    vec![format!("The doubles of the operations tagged {}.", code(&module.tag))]
+}
+
+/// The docs of a tag's double.
+pub fn module_docs(module: &ApiModule) -> Vec<String> {
+    vec![format!(
         "The doubles of the operations tagged {}; get one with `Mock::{}`.",
         code(&module.tag),
         module.accessor
-    )]);
-    let methods = module.operations.iter().map(|op| render_operation(module, op, api));
+    )]
+}
+
+/// `Mock`'s accessor of a tag's doubles.
+pub fn accessor_tokens(module: &ApiModule, gates: &Gates) -> TokenStream {
+    let accessor = ident(&module.accessor);
+    let mock_struct = ident(&mock_struct_name(module));
+    let cfg = gates.module_cfg(&module.feature);
+    let docs = lines_to_attrs(&accessor_docs(module));
+    quote! {
+        #docs
+        #cfg
+        pub fn #accessor(&self) -> #mock_struct<'_> {
+            #mock_struct { server: &self.server }
+        }
+    }
+}
+
+/// A tag's double: its struct's declaration.
+pub fn module_struct_tokens(module: &ApiModule, gates: &Gates) -> TokenStream {
+    let mock_struct = ident(&mock_struct_name(module));
+    let cfg = gates.module_cfg(&module.feature);
+    let docs = lines_to_attrs(&module_docs(module));
     quote! {
         #docs
         #cfg
@@ -104,6 +121,17 @@ fn render_module(module: &ApiModule, api: &Api, gates: &Gates) -> TokenStream {
         pub struct #mock_struct<'a> {
             server: &'a crate::runtime::MockServer,
         }
+    }
+}
+
+/// One tag's double: its struct and one method per operation.
+pub fn render_module(module: &ApiModule, api: &Api, gates: &Gates) -> TokenStream {
+    let mock_struct = ident(&mock_struct_name(module));
+    let cfg = gates.module_cfg(&module.feature);
+    let declaration = module_struct_tokens(module, gates);
+    let methods = module.operations.iter().map(|op| operation_tokens(&OperationDouble::new(module, op, api)));
+    quote! {
+        #declaration
 
         #cfg
         impl<'a> #mock_struct<'a> {
@@ -112,41 +140,82 @@ fn render_module(module: &ApiModule, api: &Api, gates: &Gates) -> TokenStream {
     }
 }
 
-/// The success type the double answers with, how it is written, and the
-/// status `returns` uses.
-fn success_shape(op: &Operation, api: &Api) -> (TokenStream, TokenStream, u16) {
+/// What one operation's double says: both roads print these facts.
+pub struct OperationDouble {
+    /// The method's name (the operation's builder method's).
+    pub method: String,
+    /// The success type the double answers with.
+    pub success: TokenStream,
+    /// The error body's type.
+    pub error: TokenStream,
+    /// The JSON request body's type (`()` for any other body).
+    pub request_body: TokenStream,
+    /// The `crate::runtime::MockBody` variant `returns` writes with.
+    pub body_kind: &'static str,
+    /// The status `returns` answers with.
+    pub status: u16,
+    /// The operation id.
+    pub id: String,
+    /// The method, upper case (`GET`).
+    pub http_method: String,
+    /// The path template.
+    pub path: String,
+    /// The spec's example of the success body, as JSON text.
+    pub example: Option<String>,
+    /// The method's docs, as Markdown lines.
+    pub docs: Vec<String>,
+}
+
+impl OperationDouble {
+    /// The facts of `op`'s double, in the tag `module`.
+    pub fn new(module: &ApiModule, op: &Operation, api: &Api) -> Self {
+        let (success, body_kind, status) = success_shape(op, api);
+        let request_body = match &op.body {
+            Some(body) if matches!(body.encoding, BodyEncoding::Json | BodyEncoding::VendorJson) => {
+                ty_tokens(&body.ty, Scope::Apis, api)
+            }
+            _ => quote! { () },
+        };
+        OperationDouble {
+            method: op.method_name.clone(),
+            success,
+            error: ty_tokens(&op.error_ty, Scope::Apis, api),
+            request_body,
+            body_kind,
+            status,
+            id: op.id.clone(),
+            http_method: op.http_method.as_str().to_ascii_uppercase(),
+            path: op.path.clone(),
+            example: op.success_example.clone(),
+            docs: operation_docs(module, op),
+        }
+    }
+}
+
+/// The success type the double answers with, the `MockBody` variant it is
+/// written with, and the status `returns` uses.
+fn success_shape(op: &Operation, api: &Api) -> (TokenStream, &'static str, u16) {
     let Success::Single { ty, read } = &op.success else {
-        return (quote! { () }, quote! { crate::runtime::MockBody::Raw }, 200);
+        return (quote! { () }, "Raw", 200);
     };
     match read {
-        BodyRead::Json | BodyRead::Negotiated(_) => {
-            (ty_tokens(ty, Scope::Apis, api), quote! { crate::runtime::MockBody::Json }, 200)
-        }
-        BodyRead::Text => (quote! { String }, quote! { crate::runtime::MockBody::Text }, 200),
-        BodyRead::Bytes | BodyRead::Stream => {
-            (quote! { bytes::Bytes }, quote! { crate::runtime::MockBody::Bytes }, 200)
-        }
-        BodyRead::Empty => (quote! { () }, quote! { crate::runtime::MockBody::Empty }, 204),
+        BodyRead::Json | BodyRead::Negotiated(_) => (ty_tokens(ty, Scope::Apis, api), "Json", 200),
+        BodyRead::Text => (quote! { String }, "Text", 200),
+        BodyRead::Bytes | BodyRead::Stream => (quote! { bytes::Bytes }, "Bytes", 200),
+        BodyRead::Empty => (quote! { () }, "Empty", 204),
     }
 }
 
 /// One operation's double.
-fn render_operation(module: &ApiModule, op: &Operation, api: &Api) -> TokenStream {
-    let method = ident(&op.method_name);
-    let (success, body_kind, status) = success_shape(op, api);
-    let error = ty_tokens(&op.error_ty, Scope::Apis, api);
-    let request_body = match &op.body {
-        Some(body) if matches!(body.encoding, BodyEncoding::Json | BodyEncoding::VendorJson) => {
-            ty_tokens(&body.ty, Scope::Apis, api)
-        }
-        _ => quote! { () },
-    };
-    let (id, path, http_method) = (&op.id, &op.path, op.http_method.as_str().to_ascii_uppercase());
-    let example = match &op.success_example {
+pub fn operation_tokens(double: &OperationDouble) -> TokenStream {
+    let OperationDouble { success, error, request_body, status, id, http_method, path, .. } = double;
+    let method = ident(&double.method);
+    let body_kind = ident(double.body_kind);
+    let example = match &double.example {
         Some(json) => quote! { Some(#json) },
         None => quote! { None },
     };
-    let docs = lines_to_attrs(&operation_docs(module, op));
+    let docs = lines_to_attrs(&double.docs);
     quote! {
         #docs
         pub fn #method(&self) -> crate::runtime::MockOperation<'a, #success, #error, #request_body> {
@@ -155,7 +224,7 @@ fn render_operation(module: &ApiModule, op: &Operation, api: &Api) -> TokenStrea
                 method: #http_method,
                 path: #path,
                 status: #status,
-                body: #body_kind,
+                body: crate::runtime::MockBody::#body_kind,
                 example: #example,
             };
             crate::runtime::MockOperation::new(self.server, &SPEC)

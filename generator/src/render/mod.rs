@@ -6,6 +6,7 @@ pub mod cargo;
 pub mod docs;
 mod features;
 mod mock;
+mod mock_text;
 mod model_serde;
 mod model_text;
 mod models;
@@ -153,8 +154,13 @@ pub fn render_crate<'a>(api: &'a Api, settings: &'a Settings, header: &str) -> V
             one(Box::new(move || models::render_models_mod(api, &api.model_files, &gates))),
         ),
         ("src/apis/mod.rs".to_string(), one(Box::new(move || render_apis_mod(api, &gates)))),
-        ("src/mock.rs".to_string(), one(Box::new(move || mock::render_mock(api, &gates)))),
     ];
+    let mock = if settings.format_everything {
+        one(Box::new(move || mock::render_mock(api, &gates)))
+    } else {
+        RenderedFile::Rust(mock_text::mock_parts(api, gates))
+    };
+    files.push(("src/mock.rs".to_string(), mock));
     for file in &api.model_files {
         let mut parts: Vec<RenderPart<'a>> = vec![Box::new(move || models::model_file_head(api, file, &gates).into())];
         // Runs of a file's types, as for the api files: memory follows the run.

@@ -100,6 +100,11 @@ fn a_derive_goes_to_the_types_held_and_is_an_error_where_they_cannot_have_it() {
     let message = ["`Order.placed_at` is `crate::runtime::Lenient`, a runtime type"];
     assert!(has_error(&errors, "/components/schemas/Order", &message), "{errors:?}");
 
+    // `Tax` is matched by the glob and held by `Receipt`: one error for it, not one per holder.
+    let errors = errors_of(&settings().with_type_derive("*", "Hash"));
+    let at_tax: Vec<_> = errors.iter().filter(|d| d.pointer == "/components/schemas/Tax").collect();
+    assert_eq!(at_tax.len(), 1, "{errors:?}");
+
     let generated = crate::generate(SPEC, &settings().with_type_derive("Invoice*", "Hash")).expect("a warning only");
     let warning = "[crate.types.\"Invoice*\"] matches no generated type";
     assert!(generated.warnings.iter().any(|d| d.is_warning() && d.message == warning), "{:?}", generated.warnings);

@@ -296,3 +296,46 @@ paths:
     );
     assert_eq!(operation(&api, "plain").streamed, None);
 }
+
+#[test]
+fn a_streamed_response_by_reference_reads_its_item_schema_where_it_stands() {
+    let (api, _) = lower_spec(
+        "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /export:
+    get:
+      operationId: export
+      responses:
+        '200': {$ref: '#/components/responses/Records'}
+  /changes:
+    get:
+      operationId: changes
+      responses:
+        '200': {$ref: '#/components/responses/Changes'}
+components:
+  responses:
+    Records:
+      description: ok
+      content:
+        application/x-ndjson: {itemSchema: {$ref: '#/components/schemas/Record'}}
+    Changes:
+      description: ok
+      content:
+        text/event-stream:
+          itemSchema:
+            oneOf:
+              - {type: object, properties: {event: {const: added}, data: {$ref: '#/components/schemas/Record'}}}
+              - {type: object, properties: {event: {const: removed}, data: {type: integer}}}
+  schemas:
+    Record: {type: object, properties: {id: {type: integer}}}
+",
+    );
+    let export = operation(&api, "export").streamed.clone().expect("streamed");
+    assert!(matches!(export.item, Ty::Named(id) if api.type_def(id).name == "Record"), "{:?}", export.item);
+    let changes = operation(&api, "changes").streamed.clone().expect("streamed");
+    let union = changes.by_event.expect("a union by event name, read at the component response");
+    let events: Vec<_> = union.variants.iter().map(|v| (v.event.as_str(), v.data.clone())).collect();
+    assert!(matches!(events[0], ("added", Ty::Named(id)) if api.type_def(id).name == "Record"), "{events:?}");
+    assert_eq!(events[1], ("removed", Ty::I64));
+}

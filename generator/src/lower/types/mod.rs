@@ -14,10 +14,10 @@ mod objects;
 mod replace;
 mod unions;
 
+use super::document::{Document, Node};
 use super::renames::{RenameKind, RenamedScope, Renames};
 use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::ir::{Docs, EnumValue, EnumVariant, Ty, TypeDef, TypeId, TypeKind};
-use crate::load::refs;
 use crate::naming::{type_name, variant_name, UniqueNames};
 use crate::pointer::JsonPointer;
 use crate::settings::Settings;
@@ -26,7 +26,6 @@ use openapiv3::{
     AnySchema, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A lowered schema: its type, and whether `null` is allowed.
@@ -65,7 +64,7 @@ struct Pending {
 /// [`Self::finish`] sorts the types by name and renumbers every id to its
 /// index there, once every name is final.
 pub struct TypeLowering<'a> {
-    raw: &'a Value,
+    document: Document<'a>,
     schemas: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
     settings: &'a Settings,
     names: UniqueNames,
@@ -100,10 +99,10 @@ impl<'a> TypeLowering<'a> {
 
     /// Names every component schema up front (in document order, so
     /// collisions resolve the same way every time).
-    pub fn new(raw: &'a Value, api: &'a openapiv3::OpenAPI, settings: &'a Settings, renames: &'a Renames) -> Self {
-        let schemas = api.components.as_ref().map(|c| &c.schemas);
+    pub fn new(document: Document<'a>, settings: &'a Settings, renames: &'a Renames) -> Self {
+        let schemas = document.api.components.as_ref().map(|c| &c.schemas);
         let mut lowering = Self {
-            raw,
+            document,
             schemas,
             settings,
             names: UniqueNames::default(),
@@ -232,20 +231,19 @@ impl<'a> TypeLowering<'a> {
         if let Some(known) = self.recall(target.as_str()) {
             return known;
         }
-        let node = refs::target(self.raw, reference).ok();
-        match node.map(|(_, node)| serde_json::from_value::<ReferenceOr<Schema>>(node.clone())) {
-            Some(Ok(ReferenceOr::Item(schema))) => {
+        match self.document.target(reference).map(|(_, node)| node) {
+            Some(Node::Schema(schema)) => {
                 let target_hint = self
                     .schema_hint(&target)
                     .or_else(|| target.tokens().last().filter(|t| !t.is_empty()))
                     .unwrap_or_else(|| hint.to_string());
-                self.lower_inline(&schema, &target_hint, target.as_str())
+                self.lower_inline(schema, &target_hint, target.as_str())
             }
-            Some(Ok(ReferenceOr::Reference { reference: next })) => {
+            Some(Node::Reference(next)) => {
                 if !self.enter(pointer) {
                     return Lowered { ty: Ty::Json, nullable: false };
                 }
-                let lowered = self.lower_reference(&next, hint, target.as_str());
+                let lowered = self.lower_reference(next, hint, target.as_str());
                 self.nesting -= 1;
                 lowered
             }
@@ -435,11 +433,7 @@ impl<'a> TypeLowering<'a> {
                 Shape::Def(self.string_enum(&values, pointer), Vec::new())
             }
             (Some("string"), _) => {
-                let format = match any.format.as_deref() {
-                    Some(f) => serde_json::from_value(Value::String(f.into()))
-                        .unwrap_or(VariantOrUnknownOrEmpty::Unknown(f.into())),
-                    None => VariantOrUnknownOrEmpty::Empty,
-                };
+                let format = VariantOrUnknownOrEmpty::from(any.format.clone());
                 Shape::Inline(Self::string_format(&format))
             }
             (Some("integer"), _) => {

@@ -284,14 +284,25 @@ impl<'a> TypeLowering<'a> {
             ReferenceOr::Reference { reference } => {
                 let key = JsonPointer::from_reference(reference).as_ref().and_then(component_key);
                 let target = key.as_ref().and_then(|k| self.component(k));
-                match (key, target) {
-                    (Some(key), Some(ReferenceOr::Item(schema))) if is_object_like(schema) => {
+                // A replaced component has no type of its own: it is lowered as its replacement below.
+                let id = key.as_ref().and_then(|key| self.component_types.get(key).copied());
+                match (key, target, id) {
+                    (Some(key), Some(ReferenceOr::Item(schema)), Some(id)) if is_object_like(schema) => {
                         if !merge.visiting.insert(key.clone()) {
                             return; // load reports allOf cycles; never loop here
                         }
-                        let id = self.component_types[&key];
                         merge.refs.push(Ty::Named(id));
                         (schema, pointer_join("/components/schemas", &key), self.type_name(id).to_string())
+                    }
+                    (Some(key), Some(ReferenceOr::Item(schema)), None) if is_object_like(schema) => {
+                        self.warnings.push(Diagnostic::lossy(
+                            pointer,
+                            format!(
+                                "`{key}` is replaced by a type of your own, whose fields cannot be merged into this allOf: \
+                                 its properties are kept as extra properties"
+                            ),
+                        ));
+                        return;
                     }
                     _ => {
                         let lowered = self.lower(member, owner, pointer);

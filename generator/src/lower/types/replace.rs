@@ -68,7 +68,7 @@ impl TypeLowering<'_> {
         let other_targets: Vec<String> =
             self.replacements.checked.by_target.keys().filter(|p| !cut.contains(p)).cloned().collect();
         cut.extend(other_targets);
-        self.replacements.orphans = crate::load::select::orphaned_by_replacement(self.raw, &cut);
+        self.replacements.orphans = self.document.loaded.orphaned_by_replacement(&cut);
     }
 
     /// The replacement of the schema at `pointer` by the settings, if any.
@@ -196,6 +196,20 @@ mod tests {
         assert!(
             !manifest_before.contains("rust_decimal") && manifest.contains("\nrust_decimal = { version = \"1\" }\n")
         );
+    }
+
+    #[test]
+    fn an_all_of_member_that_is_replaced_is_not_merged_and_says_so() {
+        let spec = SPEC.replace(
+            "    Unused:",
+            "    Priced:\n      allOf:\n        - $ref: '#/components/schemas/Money'\n        - {type: object, properties: {sku: {type: string}}}\n    Unused:",
+        );
+        let generated = crate::generate(&spec, &money()).unwrap_or_else(|e| panic!("{e:?}"));
+        let models: String = generated.files.iter().map(|f| f.contents.as_str()).collect();
+        assert!(models.contains("pub struct Priced {\n    pub sku: Option<String>,"), "{models}");
+        let warning = generated.warnings.iter().find(|d| d.pointer == "/components/schemas/Priced/allOf/0");
+        let warning = warning.unwrap_or_else(|| panic!("{:?}", generated.warnings));
+        assert!(warning.message.contains("`Money` is replaced by a type of your own"), "{warning:?}");
     }
 
     #[test]
