@@ -143,9 +143,10 @@ pub const CLIENT_METHODS: &[&str] = &[
 /// holds one accessor per tag too: tag accessors must not take them either.
 /// (`clone` and `fmt` are in [`CLIENT_METHODS`]. `default` is not reserved:
 /// untagged operations have the tag `default`, and renaming its accessor
-/// would rename `Client::default()` in every such crate; there, a
-/// `Mock` is made with `<Mock as Default>::default()`.)
-pub const MOCK_METHODS: &[&str] = &["mock_client", "mock_client_builder", "recorded_requests"];
+/// would rename `Client::default()` in every such crate; there the tag
+/// accessor shadows `Default::default`, so the documented constructor is
+/// `Mock::new()`, which is reserved.)
+pub const MOCK_METHODS: &[&str] = &["mock_client", "mock_client_builder", "new", "recorded_requests"];
 
 /// Methods of the runtime's `ClientBuilder` (as for [`CLIENT_METHODS`]);
 /// server variable and credential setters must not take them.

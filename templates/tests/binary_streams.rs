@@ -5,18 +5,16 @@
 mod raw_server;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
-use raw_server::{serve, write_head, write_repeated};
+use raw_server::{serve, serve_requests, write_head, write_repeated, Incoming, RawServer};
 use reqwest::Method;
 use runtime_template::runtime::{
     Client, ClientBuilder, Download, Error, MultipartPart, Request, RetryPolicy, ServerTemplate, UploadBody,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 fn builder(base_url: &str) -> ClientBuilder {
     ClientBuilder::new(ServerTemplate { url: "http://unused.invalid", variables: &[] }).base_url(base_url)
@@ -141,58 +139,40 @@ struct Seen {
 }
 
 /// A server that reads each request's body (by length or chunked, counting
-/// bytes) and answers `status`; returns its URL and what it saw.
-async fn upload_server(status: &'static str) -> (String, Arc<Mutex<Vec<Seen>>>, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+/// bytes) and answers `status`; returns it and what it saw.
+async fn upload_server(status: &'static str) -> (RawServer, Arc<Mutex<Vec<Seen>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let count = Arc::new(AtomicUsize::new(0));
-    let (seen2, count2) = (seen.clone(), count.clone());
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let (seen, count) = (seen2.clone(), count2.clone());
-            tokio::spawn(async move {
-                let mut buffered = Vec::new();
-                let mut byte = [0u8; 65536];
-                while !buffered.windows(4).any(|w| w == b"\r\n\r\n") {
-                    let n = stream.read(&mut byte).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buffered.extend_from_slice(&byte[..n]);
-                }
-                count.fetch_add(1, Ordering::SeqCst);
-                let end = buffered.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
-                let head = String::from_utf8_lossy(&buffered[..end]).to_ascii_lowercase();
-                let header = |name: &str| {
-                    head.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim_start_matches(':').trim().to_owned()))
+    let seen2 = seen.clone();
+    let server = serve_requests(move |incoming| {
+        let seen = seen2.clone();
+        async move {
+            let content_length = incoming.header("content-length").and_then(|v| v.parse::<u64>().ok());
+            let chunked = incoming.header("transfer-encoding").is_some_and(|v| v.contains("chunked"));
+            let Incoming { mut stream, body_start: mut tail, .. } = incoming;
+            let mut received = tail.len() as u64;
+            let mut byte = [0u8; 65536];
+            loop {
+                let done = match content_length {
+                    Some(length) => received >= length,
+                    None => tail.ends_with(b"0\r\n\r\n"),
                 };
-                let content_length = header("content-length").and_then(|v| v.parse::<u64>().ok());
-                let chunked = header("transfer-encoding").is_some_and(|v| v.contains("chunked"));
-                let mut received = (buffered.len() - end) as u64;
-                let mut tail = buffered[end..].to_vec();
-                loop {
-                    let done = match content_length {
-                        Some(length) => received >= length,
-                        None => tail.ends_with(b"0\r\n\r\n"),
-                    };
-                    if done {
-                        break;
-                    }
-                    let n = stream.read(&mut byte).await.unwrap_or(0);
-                    if n == 0 {
-                        break;
-                    }
-                    received += n as u64;
-                    tail = byte[..n].to_vec();
+                if done {
+                    break;
                 }
-                seen.lock().unwrap().push(Seen { content_length, chunked, body_len: received });
-                let answer = format!("HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-                let _ = stream.write_all(answer.as_bytes()).await;
-            });
+                let n = stream.read(&mut byte).await.unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                received += n as u64;
+                tail = byte[..n].to_vec();
+            }
+            seen.lock().unwrap().push(Seen { content_length, chunked, body_len: received });
+            let answer = format!("HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+            stream.write_all(answer.as_bytes()).await
         }
-    });
-    (url, seen, count)
+    })
+    .await;
+    (server, seen)
 }
 
 async fn upload(client: &Client, body: UploadBody) -> Result<(), Error> {
@@ -212,8 +192,8 @@ async fn a_file_upload_sends_its_length_and_a_path_is_reopened_for_a_retry() {
     let path = dir.join("in.bin");
     std::fs::write(&path, vec![b'z'; 300_000]).unwrap();
 
-    let (url, seen, _) = upload_server("200 OK").await;
-    let client = builder(&url).build().unwrap();
+    let (server, seen) = upload_server("200 OK").await;
+    let client = builder(&server.base_url).build().unwrap();
     let file = tokio::fs::File::open(&path).await.unwrap();
     upload(&client, UploadBody::file(file).await.unwrap()).await.unwrap();
     upload(&client, UploadBody::path(&path)).await.unwrap();
@@ -226,14 +206,14 @@ async fn a_file_upload_sends_its_length_and_a_path_is_reopened_for_a_retry() {
     }
 
     // A 503: a path is opened and sent again (PUT is idempotent).
-    let (url, seen, count) = upload_server("503 Service Unavailable").await;
-    let retrying = builder(&url)
+    let (server, seen) = upload_server("503 Service Unavailable").await;
+    let retrying = builder(&server.base_url)
         .retry_policy(RetryPolicy::default().max_retries(1).initial_delay(Duration::from_millis(1)))
         .build()
         .unwrap();
     let err = upload(&retrying, UploadBody::path(&path)).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    assert_eq!(count.load(Ordering::SeqCst), 2, "retried");
+    assert_eq!(server.requests(), 2, "retried");
     assert!(seen.lock().unwrap().iter().all(|s| s.body_len == 300_000));
 
     // A file that cannot be opened is a located error, before anything is sent.
@@ -246,23 +226,23 @@ async fn a_file_upload_sends_its_length_and_a_path_is_reopened_for_a_retry() {
 #[tokio::test]
 async fn a_streamed_upload_is_sent_chunked_and_never_replayed() {
     let chunks = || futures::stream::iter((0..10).map(|_| Ok::<_, std::io::Error>(vec![b'q'; 10_000])));
-    let (url, seen, _) = upload_server("200 OK").await;
-    upload(&builder(&url).build().unwrap(), UploadBody::stream(chunks())).await.unwrap();
+    let (server, seen) = upload_server("200 OK").await;
+    upload(&builder(&server.base_url).build().unwrap(), UploadBody::stream(chunks())).await.unwrap();
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 1);
     assert!(seen[0].chunked && seen[0].content_length.is_none(), "{seen:?}");
 
     // A 503 that a bytes body would retry: the stream is gone, so the 503 is the answer.
-    let (url, _, count) = upload_server("503 Service Unavailable").await;
-    let retrying = builder(&url)
+    let (server, _) = upload_server("503 Service Unavailable").await;
+    let retrying = builder(&server.base_url)
         .retry_policy(RetryPolicy::default().max_retries(2).initial_delay(Duration::from_millis(1)))
         .build()
         .unwrap();
     let err = upload(&retrying, UploadBody::stream(chunks())).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
-    assert_eq!(count.load(Ordering::SeqCst), 1, "a consumed stream is not replayed");
+    assert_eq!(server.requests(), 1, "a consumed stream is not replayed");
     upload(&retrying, UploadBody::bytes(vec![b'q'; 10])).await.unwrap_err();
-    assert_eq!(count.load(Ordering::SeqCst), 4, "a bytes body is");
+    assert_eq!(server.requests(), 4, "a bytes body is");
 }
 
 /// What a multipart server does with the request on one connection.
@@ -294,55 +274,39 @@ impl Received {
 /// A server that answers connection N (from 1) as `replies[N - 1]` (the last
 /// one for any later), keeping each body it read whole (chunked bodies as
 /// they came, chunk sizes included).
-async fn multipart_server(replies: Vec<Reply>) -> (String, Arc<Mutex<Vec<Received>>>, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+async fn multipart_server(replies: Vec<Reply>) -> (RawServer, Arc<Mutex<Vec<Received>>>) {
     let received = Arc::new(Mutex::new(Vec::new()));
-    let count = Arc::new(AtomicUsize::new(0));
-    let (received2, count2) = (received.clone(), count.clone());
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let (received, count, replies) = (received2.clone(), count2.clone(), replies.clone());
-            tokio::spawn(async move {
-                let mut buffered = Vec::new();
-                let mut chunk = [0u8; 65536];
-                while !buffered.windows(4).any(|w| w == b"\r\n\r\n") {
-                    let n = stream.read(&mut chunk).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buffered.extend_from_slice(&chunk[..n]);
-                }
-                let number = count.fetch_add(1, Ordering::SeqCst);
-                let reply = replies[number.min(replies.len() - 1)];
-                let end = buffered.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
-                let head = String::from_utf8_lossy(&buffered[..end]).to_ascii_lowercase();
-                let mut body = buffered[end..].to_vec();
-                let request = Received { head, body: Vec::new() };
-                let length = request.header("content-length").and_then(|v| v.parse::<usize>().ok());
-                let want = match reply {
-                    Reply::CutMidBody => Some(65536),
-                    Reply::Answer(..) => length,
+    let received2 = received.clone();
+    let server = serve_requests(move |incoming| {
+        let (received, reply) = (received2.clone(), replies[(incoming.number - 1).min(replies.len() - 1)]);
+        async move {
+            let Incoming { mut stream, head, body_start: mut body, .. } = incoming;
+            let request = Received { head: head.to_ascii_lowercase(), body: Vec::new() };
+            let length = request.header("content-length").and_then(|v| v.parse::<usize>().ok());
+            let want = match reply {
+                Reply::CutMidBody => Some(65536),
+                Reply::Answer(..) => length,
+            };
+            let mut chunk = [0u8; 65536];
+            loop {
+                let done = match want {
+                    Some(want) => body.len() >= want,
+                    None => body.ends_with(b"0\r\n\r\n"),
                 };
-                loop {
-                    let done = match want {
-                        Some(want) => body.len() >= want,
-                        None => body.ends_with(b"0\r\n\r\n"),
-                    };
-                    let n = if done { 0 } else { stream.read(&mut chunk).await.unwrap_or(0) };
-                    if n == 0 {
-                        break;
-                    }
-                    body.extend_from_slice(&chunk[..n]);
+                let n = if done { 0 } else { stream.read(&mut chunk).await.unwrap_or(0) };
+                if n == 0 {
+                    break;
                 }
-                let Reply::Answer(status, headers) = reply else { return };
-                received.lock().unwrap().push(Received { body, ..request });
-                let answer = format!("HTTP/1.1 {status}\r\nConnection: close\r\n{headers}Content-Length: 0\r\n\r\n");
-                let _ = stream.write_all(answer.as_bytes()).await;
-            });
+                body.extend_from_slice(&chunk[..n]);
+            }
+            let Reply::Answer(status, headers) = reply else { return Ok(()) };
+            received.lock().unwrap().push(Received { body, ..request });
+            let answer = format!("HTTP/1.1 {status}\r\nConnection: close\r\n{headers}Content-Length: 0\r\n\r\n");
+            stream.write_all(answer.as_bytes()).await
         }
-    });
-    (url, received, count)
+    })
+    .await;
+    (server, received)
 }
 
 async fn multipart_upload(client: &Client, parts: Vec<MultipartPart>) -> Result<(), Error> {
@@ -368,8 +332,8 @@ async fn a_multipart_file_part_is_sent_from_the_file_with_the_form_length() {
     let dir = scratch("multipart");
     let path = dir.join("in.bin");
     std::fs::write(&path, vec![b'z'; 300_000]).unwrap();
-    let (url, received, _) = multipart_server(vec![Reply::Answer("200 OK", "")]).await;
-    let client = builder(&url).build().unwrap();
+    let (server, received) = multipart_server(vec![Reply::Answer("200 OK", "")]).await;
+    let client = builder(&server.base_url).build().unwrap();
     let parts = vec![MultipartPart::text("description", "a file"), MultipartPart::path("file", &path)];
     multipart_upload(&client, parts).await.unwrap();
     let file = tokio::fs::File::open(&path).await.unwrap();
@@ -391,9 +355,9 @@ async fn a_multipart_file_part_is_sent_from_the_file_with_the_form_length() {
 
     // A stream part: the form is sent chunked, the stream whole.
     let chunks = futures::stream::iter((0..10).map(|_| Ok::<_, std::io::Error>(vec![b'q'; 10_000])));
-    let (url, received, _) = multipart_server(vec![Reply::Answer("200 OK", "")]).await;
+    let (server, received) = multipart_server(vec![Reply::Answer("200 OK", "")]).await;
     let parts = vec![MultipartPart::upload("file", UploadBody::stream(chunks)).file_name("s.bin")];
-    multipart_upload(&builder(&url).build().unwrap(), parts).await.unwrap();
+    multipart_upload(&builder(&server.base_url).build().unwrap(), parts).await.unwrap();
     let received = received.lock().unwrap().clone();
     assert_eq!(received[0].header("transfer-encoding").as_deref(), Some("chunked"), "{}", received[0].head);
     assert_eq!(received[0].header("content-length"), None);
@@ -407,41 +371,42 @@ async fn a_multipart_upload_cut_mid_body_reopens_a_path_part_and_never_replays_a
     std::fs::write(&path, vec![b'z'; 1_000_000]).unwrap();
 
     // The server hangs up 64 KiB into the first attempt: the retry opens the file again and sends it whole.
-    let (url, received, count) = multipart_server(vec![Reply::CutMidBody, Reply::Answer("200 OK", "")]).await;
-    multipart_upload(&retrying(&url), vec![MultipartPart::path("file", &path)]).await.unwrap();
-    assert_eq!(count.load(Ordering::SeqCst), 2, "retried once");
+    let (server, received) = multipart_server(vec![Reply::CutMidBody, Reply::Answer("200 OK", "")]).await;
+    multipart_upload(&retrying(&server.base_url), vec![MultipartPart::path("file", &path)]).await.unwrap();
+    assert_eq!(server.requests(), 2, "retried once");
     let received = received.lock().unwrap().clone();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].count(b'z'), 1_000_000);
 
     // The same with a stream part: the stream went with the first attempt, whose error is the call's.
-    let (url, received, count) = multipart_server(vec![Reply::CutMidBody, Reply::Answer("200 OK", "")]).await;
+    let (server, received) = multipart_server(vec![Reply::CutMidBody, Reply::Answer("200 OK", "")]).await;
     let chunks = futures::stream::iter((0..100).map(|_| Ok::<_, std::io::Error>(vec![b'q'; 10_000])));
     let parts =
         vec![MultipartPart::text("description", "a stream"), MultipartPart::upload("file", UploadBody::stream(chunks))];
-    let err = multipart_upload(&retrying(&url), parts).await.unwrap_err();
+    let err = multipart_upload(&retrying(&server.base_url), parts).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
-    assert_eq!(count.load(Ordering::SeqCst), 1, "a consumed stream part is not replayed");
+    assert_eq!(server.requests(), 1, "a consumed stream part is not replayed");
     assert!(received.lock().unwrap().is_empty());
 
     // A 307 would send the form again: with a stream part that is a clear error, not an empty part.
-    let (url, _, count) = multipart_server(vec![Reply::Answer("307 Temporary Redirect", "Location: /again\r\n")]).await;
+    let (server, _) = multipart_server(vec![Reply::Answer("307 Temporary Redirect", "Location: /again\r\n")]).await;
     let chunks = futures::stream::iter((0..3).map(|_| Ok::<_, std::io::Error>(vec![b'q'; 10_000])));
-    let err = multipart_upload(&retrying(&url), vec![MultipartPart::upload("file", UploadBody::stream(chunks))])
-        .await
-        .unwrap_err();
+    let err =
+        multipart_upload(&retrying(&server.base_url), vec![MultipartPart::upload("file", UploadBody::stream(chunks))])
+            .await
+            .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert!(err.to_string().contains("multipart part `file`"), "{err}");
     assert!(err.to_string().contains("already sent"), "{err}");
-    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert_eq!(server.requests(), 1);
 
     // A path part is opened again for the redirect.
-    let (url, received, _) = multipart_server(vec![
+    let (server, received) = multipart_server(vec![
         Reply::Answer("307 Temporary Redirect", "Location: /again\r\n"),
         Reply::Answer("200 OK", ""),
     ])
     .await;
-    multipart_upload(&retrying(&url), vec![MultipartPart::path("file", &path)]).await.unwrap();
+    multipart_upload(&retrying(&server.base_url), vec![MultipartPart::path("file", &path)]).await.unwrap();
     let received = received.lock().unwrap().clone();
     assert_eq!(received.len(), 2);
     assert!(received.iter().all(|r| r.count(b'z') == 1_000_000));

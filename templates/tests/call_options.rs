@@ -3,13 +3,13 @@
 //! let the client replay.
 
 mod common;
+#[path = "common/raw_server.rs"]
+mod raw_server;
 
-use std::io::Read;
-use std::net::TcpListener;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use raw_server::RawServer;
 use reqwest::Method;
 use runtime_template::runtime::{CallOptions, ClientBuilder, Error, Request, RetryPolicy};
 use wiremock::matchers::method;
@@ -145,37 +145,29 @@ async fn a_given_key_and_the_specs_header_are_used() {
     assert!(keys[0].len() == 36 && keys[0] == keys[1], "{keys:?}");
 }
 
-/// A server that reads each request, records its idempotency key and hangs up.
-fn hang_up_server() -> (String, Arc<AtomicUsize>, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
+/// A server that reads each request head, records its idempotency key and hangs up.
+async fn hang_up_server() -> (RawServer, Arc<Mutex<Vec<String>>>) {
     let keys = Arc::new(Mutex::new(Vec::new()));
-    let (counter, seen) = (accepted.clone(), keys.clone());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            counter.fetch_add(1, Ordering::SeqCst);
-            let mut buf = [0u8; 4096];
-            let read = stream.read(&mut buf).unwrap_or(0);
-            let text = String::from_utf8_lossy(&buf[..read]).to_ascii_lowercase();
-            let key = text.lines().find_map(|l| l.strip_prefix("idempotency-key: ")).unwrap_or_default();
-            seen.lock().unwrap().push(key.trim().to_owned());
-        }
-    });
-    (format!("http://{addr}"), accepted, keys)
+    let seen = keys.clone();
+    let server = raw_server::serve_requests(move |incoming| {
+        seen.lock().unwrap().push(incoming.header("idempotency-key").unwrap_or_default());
+        drop(incoming);
+        async { Ok(()) }
+    })
+    .await;
+    (server, keys)
 }
 
 #[tokio::test]
 async fn a_post_with_a_key_is_retried_after_a_dropped_connection() {
-    let (url, accepted, keys) = hang_up_server();
+    let (server, keys) = hang_up_server().await;
     let client = ClientBuilder::new(common::SERVER)
-        .base_url(url)
+        .base_url(&server.base_url)
         .retry_policy(common::fast_retries().max_retries(2))
         .build()
         .unwrap();
     let err = client.execute::<()>(request(Method::POST, CallOptions::new().idempotency_key("k-1"))).await;
     assert!(matches!(err, Err(Error::Transport(_))), "{err:?}");
-    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    assert_eq!(server.requests(), 3);
     assert_eq!(*keys.lock().unwrap(), ["k-1", "k-1", "k-1"]);
 }

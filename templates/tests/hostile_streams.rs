@@ -3,15 +3,13 @@
 //! Each stream ends in bounded time with an error that says why.
 
 mod common;
-#[path = "common/event_server.rs"]
-mod event_server;
 #[path = "common/raw_server.rs"]
 mod raw_server;
 
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use raw_server::{serve, write_head, RawServer};
+use raw_server::{breaking_event_server, serve, write_head, Heads, RawServer};
 use reqwest::Method;
 use runtime_template::runtime::{Client, ClientBuilder, Error, EventStream, JsonLines, Request, RetryPolicy};
 use serde_json::Value;
@@ -109,11 +107,11 @@ async fn a_broken_post_stream_is_not_reopened_and_a_get_stream_is_within_the_ret
 
 #[tokio::test]
 async fn a_reconnection_sends_the_id_of_the_last_whole_event_only() {
-    let heads = event_server::Heads::default();
+    let heads = Heads::default();
     // The break comes inside event 2, after its id: that id is not the resume point.
     let bodies: &[&[u8]] = &[b"retry: 1\nid: 1\ndata: 1\n\nid: 2\nda", b"id: 2\ndata: 2\n\n"];
-    let base_url = event_server::breaking_event_server(bodies, heads.clone()).await;
-    let c = ClientBuilder::new(common::SERVER).base_url(&base_url).build().expect("a client");
+    let server = breaking_event_server(bodies, heads.clone()).await;
+    let c = ClientBuilder::new(common::SERVER).base_url(&server.base_url).build().expect("a client");
     let items = all(events(&c, Method::GET)).await;
     let data: Vec<_> = items.iter().map(|i| i.as_ref().map(|e| e.data.clone()).map_err(ToString::to_string)).collect();
     assert_eq!(data, [Ok(Value::from(1)), Ok(Value::from(2))], "each event once, in order");

@@ -2,8 +2,9 @@
 //! `source()` chain in which no line repeats another.
 
 mod common;
+#[path = "common/raw_server.rs"]
+mod raw_server;
 
-use std::io::Read;
 use std::net::TcpListener;
 use std::time::Duration;
 
@@ -82,16 +83,14 @@ async fn attempt_timeout_says_timed_out_after_the_configured_time() {
 
 #[tokio::test]
 async fn dropped_connection_gives_the_root_cause_not_error_sending_request() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let _ = stream.read(&mut [0u8; 4096]);
-        }
-    });
+    // Reads each request head and hangs up.
+    let server = raw_server::serve(|stream, _| async move {
+        drop(stream);
+        Ok(())
+    })
+    .await;
     let client =
-        ClientBuilder::new(common::SERVER).base_url(format!("http://{addr}")).retry_policy(RetryPolicy::none()).build();
+        ClientBuilder::new(common::SERVER).base_url(&server.base_url).retry_policy(RetryPolicy::none()).build();
     let err = client.unwrap().execute::<()>(get("listApiTokens")).await.unwrap_err();
     let lines = chain(&err);
     assert!(lines[0].starts_with("listApiTokens: "), "{lines:#?}");

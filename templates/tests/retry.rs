@@ -1,13 +1,14 @@
 //! Retries: 429/503 with server-requested delays, backoff, transport errors, limits.
 
 mod common;
+#[path = "common/raw_server.rs"]
+mod raw_server;
 
-use std::io::Read;
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use raw_server::RawServer;
 use reqwest::Method;
 use runtime_template::runtime::{CallOptions, ClientBuilder, Error, Request, RetryPolicy};
 use wiremock::matchers::{body_string_contains, method};
@@ -194,46 +195,41 @@ async fn multipart_body_is_rebuilt_for_each_attempt() {
     assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
 }
 
-/// A server that accepts connections, reads the request and hangs up without answering.
-fn hang_up_server() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let counter = accepted.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            counter.fetch_add(1, Ordering::SeqCst);
-            let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
-            drop(stream);
-        }
-    });
-    (format!("http://{addr}"), accepted)
+/// A server that reads each request head and hangs up without answering.
+async fn hang_up_server() -> RawServer {
+    raw_server::serve(|stream, _| async move {
+        drop(stream);
+        Ok(())
+    })
+    .await
 }
 
 #[tokio::test]
 async fn post_answered_by_dropped_connection_is_not_retried() {
-    let (url, accepted) = hang_up_server();
-    let client = ClientBuilder::new(common::SERVER).base_url(url).retry_policy(common::fast_retries()).build().unwrap();
+    let server = hang_up_server().await;
+    let client = ClientBuilder::new(common::SERVER)
+        .base_url(&server.base_url)
+        .retry_policy(common::fast_retries())
+        .build()
+        .unwrap();
     let mut req = request(Method::POST);
     req.json_body::<_, ()>(&serde_json::json!({"name": "x"})).unwrap();
     let err = client.execute::<()>(req).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
-    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    assert_eq!(server.requests(), 1);
 }
 
 #[tokio::test]
 async fn get_answered_by_dropped_connection_is_retried() {
-    let (url, accepted) = hang_up_server();
+    let server = hang_up_server().await;
     let client = ClientBuilder::new(common::SERVER)
-        .base_url(url)
+        .base_url(&server.base_url)
         .retry_policy(common::fast_retries().max_retries(2))
         .build()
         .unwrap();
     let err = client.execute::<()>(request(Method::GET)).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
-    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    assert_eq!(server.requests(), 3);
 }
 
 #[tokio::test]

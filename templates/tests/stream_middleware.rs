@@ -4,8 +4,8 @@
 //! itself.
 
 mod common;
-#[path = "common/event_server.rs"]
-mod event_server;
+#[path = "common/raw_server.rs"]
+mod raw_server;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -57,9 +57,9 @@ impl Middleware for Trace {
 async fn a_middleware_header_reaches_the_server_on_every_connection_and_sees_each_head() {
     let (heads, log) = (Log::default(), Log::default());
     let bodies: &[&[u8]] = &[b"retry: 1\nid: 1\ndata: 1\n\nid: 2\nda", b"id: 2\ndata: 2\n\n"];
-    let base_url = event_server::breaking_event_server(bodies, heads.clone()).await;
+    let server = raw_server::breaking_event_server(bodies, heads.clone()).await;
     let client = ClientBuilder::new(common::SERVER)
-        .base_url(&base_url)
+        .base_url(&server.base_url)
         .retry_policy(common::fast_retries())
         .middleware(Trace { log: log.clone() })
         .build()

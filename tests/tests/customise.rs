@@ -8,13 +8,12 @@
 //! -D warnings` in one throwaway workspace, with Okta's management spec
 //! customised by one `codegen.toml` entry when ../shared/corpus is there.
 
-use generator::project::Config;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "common/scratch.rs"]
+mod scratch;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the repository").to_path_buf()
-}
+use generator::project::Config;
+use scratch::{kept_target, repo, Scratch};
+use std::path::{Path, PathBuf};
 
 /// Each crate of the fixture folder `dir`'s `codegen.toml`: its name and
 /// generated files, with the diagnostics.
@@ -139,8 +138,7 @@ fn the_okta_crate_customised_by_one_codegen_toml_entry_has_exactly_what_was_aske
 #[ignore = "slow: builds the fixtures' crates and their dependencies; run by .ci/run"]
 fn each_customisation_fixture_crate_passes_clippy_warning_free() {
     let repo = repo();
-    let workspace = std::env::temp_dir().join(format!("openapi-rs-customise-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&workspace);
+    let workspace = Scratch::new("customise");
     let mut members = Vec::new();
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(repo.join("tests/fixtures/customise"))
         .expect("the fixtures folder")
@@ -149,32 +147,21 @@ fn each_customisation_fixture_crate_passes_clippy_warning_free() {
     fixtures.sort();
     for dir in fixtures {
         for (name, generated) in fixture_crates(&dir) {
-            generator::project::write_files(&workspace.join(&name), &generated.files).expect("write the crate");
+            generator::project::write_files(&workspace.path.join(&name), &generated.files).expect("write the crate");
             members.push(format!("{name:?}"));
         }
     }
     if let Some(spec) = okta_management() {
-        generator::project::write_files(&workspace.join("okta-groups-client"), &okta_groups(&spec).files)
+        generator::project::write_files(&workspace.path.join("okta-groups-client"), &okta_groups(&spec).files)
             .expect("write the crate");
         members.push("\"okta-groups-client\"".to_string());
     }
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
-    )
-    .expect("write the workspace manifest");
-    // The same dependency versions as this repository's crates.
-    std::fs::copy(repo.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("copy Cargo.lock");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from).join("customise");
-    let output = Command::new(env!("CARGO"))
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", &target)
-        .args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
-        .output()
-        .expect("run cargo clippy");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "the customised crates do not build warning-free:\n{stderr}");
-    assert!(!stderr.contains("warning:"), "{stderr}");
-    std::fs::remove_dir_all(&workspace).expect("remove the workspace");
+    workspace.write("Cargo.toml", &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")));
+    workspace.copy_lock();
+    let target = kept_target("customise");
+    let (success, report) =
+        workspace.cargo(&target, &[], &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    assert!(success, "the customised crates do not build warning-free:\n{report}");
+    assert!(!report.contains("warning:"), "{report}");
+    workspace.remove();
 }

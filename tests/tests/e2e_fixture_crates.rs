@@ -8,12 +8,12 @@
 //! `cargo test -p tests --test e2e_fixture_crates -- --ignored`. Builds go to
 //! `target/fixture-e2e` (under `CARGO_TARGET_DIR` when set), kept between runs.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "common/scratch.rs"]
+mod scratch;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the repository").to_path_buf()
-}
+use std::path::Path;
+
+use scratch::{kept_target, repo, Scratch};
 
 /// Writes the crate of `tests/fixtures/specs/<fixture>.yaml`, named
 /// `<fixture>-client`, into `workspace/<fixture>`.
@@ -37,52 +37,33 @@ fn run_e2e(test: &str, fixtures: &[&str], dev_dependencies: &str) {
 
 /// [`run_e2e`], each crate written by `write_crate(workspace, name)`.
 fn run_e2e_with(test: &str, fixtures: &[&str], dev_dependencies: &str, write_crate: &dyn Fn(&Path, &str)) {
-    let repo = repo();
-    let workspace = std::env::temp_dir().join(format!("openapi-rs-fixture-e2e-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&workspace);
+    let workspace = Scratch::new(&format!("fixture-e2e-{test}"));
     for fixture in fixtures {
-        write_crate(&workspace, fixture);
+        write_crate(&workspace.path, fixture);
     }
     let members: Vec<String> = fixtures.iter().map(|f| format!("{f:?}")).chain([r#""e2e""#.to_owned()]).collect();
-    let write = |path: &str, text: &str| {
-        let path = workspace.join(path);
-        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create the folder");
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    };
-    write("Cargo.toml", &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")));
+    workspace.write("Cargo.toml", &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")));
     // With the test double: its code compiles warning-free for every fixture (`corpus` checks them without it).
     let clients: String =
         fixtures.iter().map(|f| format!("{f}-client = {{ path = \"../{f}\", features = [\"mock\"] }}\n")).collect();
-    write(
+    workspace.write(
         "e2e/Cargo.toml",
         &format!(
             "[package]\nname = \"e2e\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [dev-dependencies]\n{clients}{dev_dependencies}"
         ),
     );
-    write("e2e/src/lib.rs", "//! Only tests.\n");
-    let source = std::fs::read_to_string(repo.join(format!("tests/fixtures/e2e/{test}.rs"))).expect("the e2e test");
-    write(&format!("e2e/tests/{test}.rs"), &source);
-    // The same dependency versions as this repository's crates.
-    std::fs::copy(repo.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("copy Cargo.lock");
+    workspace.write("e2e/src/lib.rs", "//! Only tests.\n");
+    let source = std::fs::read_to_string(repo().join(format!("tests/fixtures/e2e/{test}.rs"))).expect("the e2e test");
+    workspace.write(&format!("e2e/tests/{test}.rs"), &source);
+    workspace.copy_lock();
 
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from).join("fixture-e2e");
-    let output = Command::new(env!("CARGO"))
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("RUSTFLAGS", "-D warnings")
-        .args(["test", "-p", "e2e", "--test", test])
-        .output()
-        .expect("run cargo test");
-    let report = format!(
-        "--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "the e2e test {test} failed:\n{report}");
+    let target = kept_target("fixture-e2e");
+    let (success, report) =
+        workspace.cargo(&target, &[("RUSTFLAGS", "-D warnings")], &["test", "-p", "e2e", "--test", test]);
+    assert!(success, "the e2e test {test} failed:\n{report}");
     assert!(report.contains("test result: ok."), "the e2e test {test} ran no tests:\n{report}");
-    std::fs::remove_dir_all(&workspace).expect("remove the workspace");
+    workspace.remove();
 }
 
 #[test]

@@ -9,37 +9,16 @@
 //! `cargo test -p tests --test mock_user -- --ignored`. Builds go to
 //! `target/mock-user` (under `CARGO_TARGET_DIR` when set), kept between runs.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "common/scratch.rs"]
+mod scratch;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the repository").to_path_buf()
-}
-
-/// Runs `cargo <args>` in `workspace`, failing with its output unless it succeeds.
-fn cargo(workspace: &Path, target: &Path, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO"))
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target)
-        .args(args)
-        .output()
-        .expect("run cargo");
-    let report = format!(
-        "--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "cargo {args:?} failed:\n{report}");
-    report
-}
+use scratch::{kept_target, repo, Scratch};
 
 #[test]
 #[ignore = "slow: builds the Okta crate and its dependencies; run by .ci/run"]
 fn a_users_unit_tests_run_on_the_test_double() {
     let repo = repo();
-    let workspace = std::env::temp_dir().join(format!("openapi-rs-mock-user-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&workspace);
-    std::fs::create_dir_all(workspace.join("src")).expect("create the workspace");
+    let workspace = Scratch::new("mock-user");
     let okta = repo.join("generated/okta");
     let manifest = format!(
         "[package]\nname = \"mock-user\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n\
@@ -48,18 +27,22 @@ fn a_users_unit_tests_run_on_the_test_double() {
          [dev-dependencies]\nokta-client = {{ path = {okta:?}, features = [\"mock\"] }}\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
     );
-    std::fs::write(workspace.join("Cargo.toml"), manifest).expect("write Cargo.toml");
+    workspace.write("Cargo.toml", &manifest);
     let source = repo.join("tests/fixtures/mock-user/src/lib.rs");
-    std::fs::copy(&source, workspace.join("src/lib.rs")).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
-    // The same dependency versions as this repository's crates.
-    std::fs::copy(repo.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("copy Cargo.lock");
+    let code = std::fs::read_to_string(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
+    workspace.write("src/lib.rs", &code);
+    workspace.copy_lock();
 
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from).join("mock-user");
-    cargo(&workspace, &target, &["clippy", "--all-targets", "--", "-D", "warnings"]);
+    let target = kept_target("mock-user");
+    let cargo = |args: &[&str]| {
+        let (success, report) = workspace.cargo(&target, &[], args);
+        assert!(success, "cargo {args:?} failed:\n{report}");
+        report
+    };
+    cargo(&["clippy", "--all-targets", "--", "-D", "warnings"]);
     // The library alone, as the user ships it: without the double.
-    cargo(&workspace, &target, &["build", "--lib"]);
-    let report = cargo(&workspace, &target, &["test"]);
+    cargo(&["build", "--lib"]);
+    let report = cargo(&["test"]);
     assert!(report.contains("test result: ok. 8 passed"), "the mock-user tests did not all run:\n{report}");
-    std::fs::remove_dir_all(&workspace).expect("remove the workspace");
+    workspace.remove();
 }

@@ -37,7 +37,7 @@ const HEAD: &str = r#"//! A test double of the client (feature `mock`): a [`Clie
 //! socket), and records the requests the code under test made.
 //!
 //! ```ignore
-//! let mock = Mock::default();
+//! let mock = Mock::new();
 //! mock.some_tag().some_operation().returns(value);
 //! let client = mock.mock_client();
 //! // ... the code under test calls `client` ...
@@ -51,6 +51,14 @@ pub struct Mock {
     server: crate::runtime::MockServer,
 }
 impl Mock {
+    /// An empty double: every call fails until answers are registered.
+    /// (`Mock::default()` too, unless a tag named `default` took the name.)
+    pub fn new() -> Self {
+        Mock {
+            server: crate::runtime::MockServer::new(),
+        }
+    }
+
     /// A client whose every request is answered by this mock: no socket is
     /// opened. Unmatched calls fail with `Error::Config` naming the operation.
     pub fn mock_client(&self) -> crate::Client {

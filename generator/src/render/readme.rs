@@ -51,6 +51,7 @@ pub fn readme(api: &Api, settings: &Settings, header: &str) -> String {
     if settings.tag_features {
         blocks.extend(features(api, settings));
     }
+    blocks.extend(test_double(settings));
     blocks.extend(operations(api, settings.tag_features));
     let text = docs::markdown_lines(&blocks).join("\n");
     // Bidirectional controls would make the page read otherwise than it is.
@@ -174,6 +175,19 @@ fn features(api: &Api, settings: &Settings) -> Vec<DocBlock> {
         blocks.push(DocBlock::Markdown(table.join("\n")));
     }
     blocks
+}
+
+/// The `mock` feature, which every crate declares (`cargo.rs`), off by default.
+fn test_double(settings: &Settings) -> Vec<DocBlock> {
+    let intro = "## Test double\n\n\
+        The `mock` feature (off by default) adds `mock::Mock`, a test double for your tests: `Mock::new()`, \
+        typed answers registered per operation (`mock.<tag>().<operation>().returns(..)`), and `mock.mock_client()`, \
+        a `Client` that answers from them in process (no socket) and records each request. Turn it on for tests only:";
+    let toml = vec![
+        "[dev-dependencies]".to_string(),
+        format!("{} = {{ version = \"{}\", features = [\"mock\"] }}", settings.crate_name, settings.crate_version),
+    ];
+    vec![DocBlock::Markdown(intro.to_string()), DocBlock::GeneratedCode { info: "toml", lines: toml }]
 }
 
 /// The table of operations, one per tag (api module), in module order.

@@ -19,10 +19,10 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::client::Client;
-use super::error::{DecodeError, Error};
+use super::error::Error;
 use super::request::Request;
 use super::retry::Backoff;
-use super::streaming::{stream_error, LineError, LineReader, OpenError, StreamLimits};
+use super::streaming::{decoded_item, stream_error, LineError, LineReader, OpenError, StreamLimits};
 
 /// The `data` that ends a stream by default: what LLM APIs send last.
 pub const DEFAULT_DONE_SENTINEL: &str = "[DONE]";
@@ -384,10 +384,8 @@ where
                         self.finished = true;
                         return None;
                     }
-                    let data = (self.session.decode)(raw.event.as_deref(), &raw.data).map_err(|e| {
-                        let message = format!("event data: {e}");
-                        Error::Decode(DecodeError::new(operation, connection.status(), String::new(), message))
-                    });
+                    let decoded = (self.session.decode)(raw.event.as_deref(), &raw.data);
+                    let data = decoded_item(operation, connection.status(), "event data", decoded);
                     return Some(data.map(|data| Event { data, event: raw.event, id: raw.id, retry: raw.retry }));
                 }
                 Ok(None) => {}

@@ -61,12 +61,57 @@ impl Unread {
     }
 }
 
-/// Where the body comes from.
-enum Source {
+/// A response body to read: the connection's, still unread, or one already
+/// in memory. What a [`Download`] and a stream (`streaming.rs`'s
+/// `Connection`) both read, chunk by chunk.
+pub(crate) enum ResponseBody {
     /// The connection, chunk by chunk.
     Live(UnreadBody),
-    /// A body already in memory (a response a [`Middleware`](super::Middleware) made).
-    Buffered(Bytes),
+    /// A body already in memory (a response a [`Middleware`](super::Middleware)
+    /// or the test double made). `None` once handed out.
+    Held(Option<Bytes>),
+}
+
+/// What reading the next chunk of a [`ResponseBody`] gave.
+pub(crate) enum Chunk {
+    Data(Bytes),
+    /// The body ended cleanly.
+    End,
+    /// The connection broke mid-body.
+    Broken(reqwest::Error),
+    /// Nothing came for this long.
+    Idle(Duration),
+}
+
+impl ResponseBody {
+    /// The next chunk, waiting at most `idle` for it (`None`: no limit). A
+    /// held body is one chunk.
+    pub(crate) async fn next_chunk(&mut self, idle: Option<Duration>) -> Chunk {
+        let body = match self {
+            ResponseBody::Live(body) => body,
+            ResponseBody::Held(held) => return held.take().map_or(Chunk::End, Chunk::Data),
+        };
+        let chunk = match idle {
+            Some(idle) => match tokio::time::timeout(idle, body.response.chunk()).await {
+                Ok(chunk) => chunk,
+                Err(_) => return Chunk::Idle(idle),
+            },
+            None => body.response.chunk().await,
+        };
+        match chunk {
+            Ok(Some(bytes)) => Chunk::Data(bytes),
+            Ok(None) => Chunk::End,
+            Err(e) => Chunk::Broken(e),
+        }
+    }
+
+    /// The address of the server, for errors ("" for a held body, which never fails).
+    fn address(&self) -> String {
+        match self {
+            ResponseBody::Live(body) => address_of(body.response.url()),
+            ResponseBody::Held(_) => String::new(),
+        }
+    }
 }
 
 /// The body of a binary response, not yet read.
@@ -88,7 +133,7 @@ pub struct Download<E = serde_json::Value> {
     operation: &'static str,
     status: StatusCode,
     headers: HeaderMap,
-    source: Source,
+    body: ResponseBody,
     _error: PhantomData<fn() -> E>,
 }
 
@@ -107,18 +152,8 @@ impl<E> fmt::Debug for Download<E> {
 pub type ByteStream<E> = BoxStream<'static, Result<Bytes, Error<E>>>;
 
 impl<E> Download<E> {
-    pub(crate) fn new(
-        operation: &'static str,
-        status: StatusCode,
-        headers: HeaderMap,
-        unread: Option<UnreadBody>,
-        buffered: Bytes,
-    ) -> Self {
-        let source = match unread {
-            Some(body) => Source::Live(body),
-            None => Source::Buffered(buffered),
-        };
-        Download { operation, status, headers, source, _error: PhantomData }
+    pub(crate) fn new(operation: &'static str, status: StatusCode, headers: HeaderMap, body: ResponseBody) -> Self {
+        Download { operation, status, headers, body, _error: PhantomData }
     }
 
     /// The HTTP status.
@@ -133,9 +168,9 @@ impl<E> Download<E> {
 
     /// The length the server announced (`Content-Length`), if it did.
     pub fn content_length(&self) -> Option<u64> {
-        match &self.source {
-            Source::Live(body) => body.response.content_length(),
-            Source::Buffered(bytes) => u64::try_from(bytes.len()).ok(),
+        match &self.body {
+            ResponseBody::Live(body) => body.response.content_length(),
+            ResponseBody::Held(held) => held.as_ref().and_then(|bytes| u64::try_from(bytes.len()).ok()),
         }
     }
 
@@ -144,9 +179,9 @@ impl<E> Download<E> {
     /// (64 MiB by default) fails with [`Error::Transport`]
     /// ([`TransportError::is_body_too_large`]) without being read past it.
     pub async fn bytes(self) -> Result<Bytes, Error<E>> {
-        let mut body = match self.source {
-            Source::Buffered(bytes) => return Ok(bytes),
-            Source::Live(body) => body,
+        let mut body = match self.body {
+            ResponseBody::Held(held) => return Ok(held.unwrap_or_default()),
+            ResponseBody::Live(body) => body,
         };
         let (operation, status) = (self.operation, self.status);
         let address = address_of(body.response.url());
@@ -182,34 +217,26 @@ impl<E> Download<E> {
         E: Send + 'static,
     {
         let operation = self.operation;
-        match self.source {
-            Source::Buffered(bytes) => futures::stream::once(async move { Ok(bytes) }).boxed(),
-            Source::Live(body) => {
-                let address = address_of(body.response.url());
-                let state = Some((body.response, body.silence));
-                futures::stream::unfold(state, move |state| {
-                    let address = address.clone();
-                    async move {
-                        let (mut response, silence) = state?;
-                        let chunk = match silence {
-                            Some(silence) => match tokio::time::timeout(silence, response.chunk()).await {
-                                Ok(chunk) => chunk,
-                                Err(_) => {
-                                    return Some((Err(read_error(operation, Failure::Silent(silence), &address)), None))
-                                }
-                            },
-                            None => response.chunk().await,
-                        };
-                        match chunk {
-                            Ok(Some(chunk)) => Some((Ok(chunk), Some((response, silence)))),
-                            Ok(None) => None,
-                            Err(e) => Some((Err(read_error(operation, Failure::Reqwest(e), &address)), None)),
-                        }
+        let silence = match &self.body {
+            ResponseBody::Live(body) => body.silence,
+            ResponseBody::Held(_) => None,
+        };
+        let address = self.body.address();
+        futures::stream::unfold(Some(self.body), move |body| {
+            let address = address.clone();
+            async move {
+                let mut body = body?;
+                match body.next_chunk(silence).await {
+                    Chunk::Data(bytes) => Some((Ok(bytes), Some(body))),
+                    Chunk::End => None,
+                    Chunk::Broken(e) => Some((Err(read_error(operation, Failure::Reqwest(e), &address)), None)),
+                    Chunk::Idle(silence) => {
+                        Some((Err(read_error(operation, Failure::Silent(silence), &address)), None))
                     }
-                })
-                .boxed()
+                }
             }
-        }
+        })
+        .boxed()
     }
 
     /// Writes the body to the file `path` and returns how many bytes it

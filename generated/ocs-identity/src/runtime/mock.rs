@@ -9,9 +9,13 @@
 //! credentials, middleware, retries, the deadline, decoding), and the
 //! request goes to the registered answers instead of the network.
 //!
-//! Not answered by the double, because they do not take that path: streamed
-//! responses (`events()`, `lines()`) and OAuth 2.0 client-credential token
-//! requests. Give a mock client other credentials.
+//! Streamed responses (`events()`, `lines()`) take that path too: the body
+//! registered with [`MockOperation::responds`] (`responds(200,
+//! "text/event-stream", "data: {..}\n\n")`) is the whole stream, read in
+//! one piece, and the stream ends with it (an event stream is not reopened
+//! after a clean end). Not answered by the double, because they do not take
+//! that path: OAuth 2.0 client-credential token requests. Give a mock
+//! client other credentials.
 
 use std::fmt;
 use std::marker::PhantomData;

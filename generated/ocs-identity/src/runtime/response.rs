@@ -8,7 +8,7 @@ use reqwest::header::{self, HeaderMap, HeaderName};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::download::{Download, Unread};
+use super::download::{Download, ResponseBody, Unread};
 use super::error::{ApiError, DecodeError, Error};
 use super::json_path::error_path;
 use super::lenient::decode_counting;
@@ -108,13 +108,17 @@ impl RawResponse {
     /// read already (one a [`Middleware`](super::Middleware) made, say)
     /// gives that body.
     pub fn download<E>(self) -> Result<Download<E>, Error<E>> {
-        let unread = self.unread.as_ref().and_then(Unread::take);
-        Ok(Download::new(self.operation, self.status, self.headers, unread, self.body))
+        let body = self.take_body();
+        Ok(Download::new(self.operation, self.status, self.headers, body))
     }
 
-    /// The 2xx body left unread, if it still is: what a stream reads.
-    pub(crate) fn take_unread(&self) -> Option<reqwest::Response> {
-        self.unread.as_ref().and_then(Unread::take).map(|unread| unread.response)
+    /// The 2xx body left unread, if it still is, else the body held: what
+    /// a [`Download`] and a stream read.
+    pub(crate) fn take_body(&self) -> ResponseBody {
+        match self.unread.as_ref().and_then(Unread::take) {
+            Some(unread) => ResponseBody::Live(unread),
+            None => ResponseBody::Held(Some(self.body.clone())),
+        }
     }
 
     /// Marks the body as cut at the error body limit.

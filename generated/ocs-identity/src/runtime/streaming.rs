@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 use super::body::{ByteSize, ERROR_BODY_LIMIT};
 use super::client::Client;
+use super::download::{Chunk, ResponseBody};
 use super::error::{DecodeError, Error, Failure, TransportError};
 use super::prepare::address_of;
 use super::request::Request;
@@ -45,18 +46,9 @@ impl StreamLimits {
 
 /// An open streamed response.
 pub(crate) struct Connection {
-    body: StreamBody,
+    body: ResponseBody,
     pub(crate) status: StatusCode,
     address: String,
-}
-
-/// Where a stream's body comes from.
-enum StreamBody {
-    /// The server's body, read chunk by chunk.
-    Live(reqwest::Response),
-    /// A body already read: one a [`Middleware`](super::Middleware) answered
-    /// the request with. `None` once handed out.
-    Held(Option<Bytes>),
 }
 
 /// A failure to open a stream: `Retryable` when the server could not be
@@ -121,11 +113,7 @@ impl Client {
             return Err(OpenError::Final(raw.into_error()));
         }
         let content_type = raw.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes().to_vec());
-        let body = match raw.take_unread() {
-            Some(response) => StreamBody::Live(response),
-            None => StreamBody::Held(Some(raw.bytes())),
-        };
-        let mut connection = Connection { body, status, address };
+        let mut connection = Connection { body: raw.take_body(), status, address };
         if content_type.as_deref().is_none_or(|ct| is_declared(ct, media_types)) {
             return Ok(connection);
         }
@@ -157,40 +145,15 @@ pub(crate) fn stream_error<E>(operation: &'static str, summary: &str, address: &
     Error::Transport(TransportError::stream(operation, format!("{summary} ({address})")))
 }
 
-/// What reading the next chunk of a stream gave.
-enum Chunk {
-    Data(Bytes),
-    /// The server ended the body cleanly.
-    End,
-    /// The connection broke mid-body.
-    Broken(reqwest::Error),
-    /// Nothing came for the idle timeout.
-    Idle,
-}
-
 impl Connection {
-    /// The next chunk of the body, waiting at most `idle`.
-    async fn next_chunk(&mut self, idle: Duration) -> Chunk {
-        let response = match &mut self.body {
-            StreamBody::Live(response) => response,
-            StreamBody::Held(held) => return held.take().map_or(Chunk::End, Chunk::Data),
-        };
-        match tokio::time::timeout(idle, response.chunk()).await {
-            Ok(Ok(Some(bytes))) => Chunk::Data(bytes),
-            Ok(Ok(None)) => Chunk::End,
-            Ok(Err(e)) => Chunk::Broken(e),
-            Err(_) => Chunk::Idle,
-        }
-    }
-
     /// Up to [`ERROR_BODY_LIMIT`] of the body, for the error of an
     /// undeclared media type (what could not be read is left out).
     async fn start_of_body(&mut self, idle: Duration) -> Bytes {
         let mut start = Vec::new();
         while start.len() < ERROR_BODY_LIMIT {
-            match self.next_chunk(idle).await {
+            match self.body.next_chunk(Some(idle)).await {
                 Chunk::Data(bytes) => start.extend_from_slice(&bytes),
-                Chunk::End | Chunk::Broken(_) | Chunk::Idle => break,
+                Chunk::End | Chunk::Broken(_) | Chunk::Idle(_) => break,
             }
         }
         start.truncate(ERROR_BODY_LIMIT);
@@ -236,10 +199,10 @@ impl LineReader {
                 Ok(None) => {}
                 Err(too_long) => return Err(LineError::TooLong(too_long)),
             }
-            match self.connection.next_chunk(idle).await {
+            match self.connection.body.next_chunk(Some(idle)).await {
                 Chunk::Data(bytes) => self.lines.feed(&bytes),
                 Chunk::End => self.ended = true,
-                Chunk::Idle => return Err(LineError::Idle(idle)),
+                Chunk::Idle(idle) => return Err(LineError::Idle(idle)),
                 Chunk::Broken(e) => return Err(LineError::Broken(e)),
             }
         }
@@ -336,15 +299,15 @@ impl LineSplitter {
     }
 }
 
-/// Decodes one JSON text as `T`, as the operation's item type.
-pub(crate) fn decode_item<T: DeserializeOwned, E>(
+/// A streamed item's decoding (`what` names the item: "line", "event
+/// data"), its failure as the operation's decode error.
+pub(crate) fn decoded_item<T, E>(
     operation: &'static str,
     status: StatusCode,
-    text: &str,
     what: &str,
+    decoded: Result<T, serde_json::Error>,
 ) -> Result<T, Error<E>> {
-    serde_json::from_str::<T>(text)
-        .map_err(|e| Error::Decode(DecodeError::new(operation, status, String::new(), format!("{what}: {e}"))))
+    decoded.map_err(|e| Error::Decode(DecodeError::new(operation, status, String::new(), format!("{what}: {e}"))))
 }
 
 #[cfg(test)]

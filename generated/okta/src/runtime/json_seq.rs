@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use super::client::Client;
 use super::error::Error;
 use super::request::Request;
-use super::streaming::{decode_item, LineReader, OpenError, StreamLimits};
+use super::streaming::{decoded_item, LineReader, OpenError, StreamLimits};
 
 /// The media types a sequential JSON response may come as.
 const MEDIA_TYPES: &[&str] =
@@ -160,7 +160,7 @@ where
                     if text.is_empty() {
                         continue;
                     }
-                    return Some(decode_item(operation, lines.status(), text, "line"));
+                    return Some(decoded_item(operation, lines.status(), "line", serde_json::from_str(text)));
                 }
                 Ok(None) => {
                     self.finished = true;
