@@ -169,6 +169,15 @@ impl Lines {
         self.text.push('\n');
     }
 
+    /// A line prettyplease is known to print whole however long it is
+    /// (a string literal alone, or a type that fits but for the trailing
+    /// comma the width does not count).
+    fn line_as_is(&mut self, indent: usize, code: &str) {
+        self.text.extend(std::iter::repeat_n(' ', indent));
+        self.text.push_str(code);
+        self.text.push('\n');
+    }
+
     pub(super) fn finish(self) -> Option<String> {
         (!self.too_long).then_some(self.text)
     }
@@ -208,7 +217,16 @@ fn setter_text(docs: &crate::ir::Docs, name: &str, ty: &crate::ir::Ty, api: &Api
     let mut lines = Lines { text: doc_text(docs, "    ")?, too_long: false };
     let (arg, converts) = argument(ty, api);
     lines.line(4, "#[inline]");
-    lines.line(4, &format!("pub fn {name}(mut self, value: {}) -> Self {{", tokens_text(arg)));
+    let arg = tokens_text(arg);
+    let one_line = format!("pub fn {name}(mut self, value: {arg}) -> Self {{");
+    if 4 + one_line.len() <= MARGIN {
+        lines.line(4, &one_line);
+    } else {
+        lines.line(4, &format!("pub fn {name}("));
+        lines.line(8, "mut self,");
+        lines.line(8, &format!("value: {arg},"));
+        lines.line(4, ") -> Self {");
+    }
     lines.line(8, &format!("self.{name} = Some({});", if converts { "value.into()" } else { "value" }));
     lines.line(8, "self");
     lines.line(4, "}");
@@ -232,7 +250,8 @@ fn request_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<Strin
     } else {
         // A call's arguments past the width go one a line (`call_args`).
         lines.line(8, "let mut request = Request::new(");
-        new_args.iter().for_each(|arg| lines.line(12, &format!("{arg},")));
+        // A literal or a path alone never breaks, however long.
+        new_args.iter().for_each(|arg| lines.line_as_is(12, &format!("{arg},")));
         lines.line(8, ");");
     }
     for param in &op.params {
@@ -289,17 +308,22 @@ fn request_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<Strin
     lines.finish()
 }
 
-/// A statement calling `request.<call>` (`call` ends in `;`): on one line
-/// when it fits, else, as prettyplease breaks a method call on a receiver
-/// longer than its indent, the call on a line of its own under `request`.
-/// A call still too long there (its arguments would break) is left to the
-/// formatter.
+/// A statement calling `request.<call>` (`call` ends in `;`).
 fn request_call(lines: &mut Lines, indent: usize, call: &str) {
-    let whole = format!("request.{call}");
+    method_call(lines, indent, "", "request", call);
+}
+
+/// A statement `<prefix><receiver>.<call>` (`call` ends in `;`): on one
+/// line when it fits, else, as prettyplease breaks a method call on a
+/// receiver longer than its indent, the call on a line of its own under
+/// the receiver. A call still too long there (its arguments would break)
+/// is left to the formatter.
+fn method_call(lines: &mut Lines, indent: usize, prefix: &str, receiver: &str, call: &str) {
+    let whole = format!("{prefix}{receiver}.{call}");
     if indent + whole.len() <= MARGIN {
         lines.line(indent, &whole);
     } else {
-        lines.line(indent, "request");
+        lines.line(indent, &format!("{prefix}{receiver}"));
         lines.line(indent + 4, &format!(".{call}"));
     }
 }
@@ -379,7 +403,9 @@ fn decode_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<String
 /// [`read_checked_json`]: super::apis::read_checked_json
 fn checked_json_arm(lines: &mut Lines, ty: &str, read: &BodyRead, name: &str, fields: &[crate::ir::Field]) {
     lines.line(12, "200..=299 => {");
-    lines.line(16, &format!("let body: {ty} = {}?;", read_text(read)));
+    let read = read_text(read);
+    let call = read.strip_prefix("response.").unwrap_or(&read);
+    method_call(lines, 16, &format!("let body: {ty} = "), "response", &format!("{call}?;"));
     let operands: Vec<String> = fields.iter().map(|f| format!("body.{}.is_none()", f.name)).collect();
     let one_line = format!("if {} {{", operands.join(" && "));
     if 16 + one_line.len() <= MARGIN {
@@ -398,7 +424,7 @@ fn checked_json_arm(lines: &mut Lines, ty: &str, read: &BodyRead, name: &str, fi
         lines.line(indent, &line);
         lines.line(16, "{");
     }
-    lines.line(20, &format!("response.warn_no_known_fields({});", literal(name)));
+    method_call(lines, 20, "", "response", &format!("warn_no_known_fields({});", literal(name)));
     lines.line(16, "}");
     lines.line(16, "Ok(body)");
     lines.line(12, "}");
@@ -433,7 +459,11 @@ fn type_lines(lines: &mut Lines, indent: usize, prefix: &str, ty: &str, (suffix,
             }
             lines.line(indent, &format!(">{suffix}"));
         }
-        // One line (too long when it does not fit: the text is then refused).
+        // The width does not count a trailing comma: such a line may be one over.
+        _ if indent + prefix.len() + ty.len() + counted <= MARGIN => {
+            lines.line_as_is(indent, &format!("{prefix}{ty}{suffix}"))
+        }
+        // Too long, with nothing to break: the text is refused.
         _ => lines.line(indent, &format!("{prefix}{ty}{suffix}")),
     }
 }
@@ -492,11 +522,13 @@ fn into_future_text(shape: &BuilderShape, success: &str, error: &str) -> Option<
 mod tests {
     use std::path::{Path, PathBuf};
 
-    /// How many builder members (of 732 operations) Okta may leave to the
-    /// formatter: names so long that a line cannot fit.
-    const OKTA_TOKEN_MEMBERS: usize = 113;
-    /// The same for all the fixtures together.
-    const FIXTURE_TOKEN_MEMBERS: usize = 5;
+    /// How many builder members (of Okta's 732 operations) may be left to
+    /// the formatter: today `request()`s with list parameters (a broken
+    /// method chain) and six `decode()`s whose lines cannot fit.
+    const OKTA_TOKEN_MEMBERS: usize = 25;
+    /// The same for all the fixtures together (hostile names, a list header,
+    /// a long negotiated read).
+    const FIXTURE_TOKEN_MEMBERS: usize = 4;
 
     /// The specs of a folder (YAML and JSON files, not its subfolders).
     fn specs_in(dir: &Path) -> Vec<PathBuf> {
