@@ -11,8 +11,8 @@
 //! the same bytes on every fixture and the real-world corpus.
 
 use super::apis::{
-    argument, builder_doc, builder_shape, builder_struct, decode_fn, idempotency_header, into_future_impl,
-    operation_docs, param_shape, read_checked_json, render_builder, render_method, render_request, render_setter,
+    argument, builder_doc, builder_shape, builder_struct, checked_struct, decode_fn, idempotency_header,
+    into_future_impl, operation_docs, param_shape, render_builder, render_method, render_request, render_setter,
     send_fn, send_with_headers_fn, setter_docs, success_enum, with_options_fn, BuilderShape, ParamShape,
 };
 use super::docs::doc_text;
@@ -169,6 +169,15 @@ impl Lines {
         self.text.push('\n');
     }
 
+    /// A line prettyplease is known to print whole however long it is
+    /// (a string literal alone, or a type that fits but for the trailing
+    /// comma the width does not count).
+    fn line_as_is(&mut self, indent: usize, code: &str) {
+        self.text.extend(std::iter::repeat_n(' ', indent));
+        self.text.push_str(code);
+        self.text.push('\n');
+    }
+
     pub(super) fn finish(self) -> Option<String> {
         (!self.too_long).then_some(self.text)
     }
@@ -208,7 +217,16 @@ fn setter_text(docs: &crate::ir::Docs, name: &str, ty: &crate::ir::Ty, api: &Api
     let mut lines = Lines { text: doc_text(docs, "    ")?, too_long: false };
     let (arg, converts) = argument(ty, api);
     lines.line(4, "#[inline]");
-    lines.line(4, &format!("pub fn {name}(mut self, value: {}) -> Self {{", tokens_text(arg)));
+    let arg = tokens_text(arg);
+    let one_line = format!("pub fn {name}(mut self, value: {arg}) -> Self {{");
+    if 4 + one_line.len() <= MARGIN {
+        lines.line(4, &one_line);
+    } else {
+        lines.line(4, &format!("pub fn {name}("));
+        lines.line(8, "mut self,");
+        lines.line(8, &format!("value: {arg},"));
+        lines.line(4, ") -> Self {");
+    }
     lines.line(8, &format!("self.{name} = Some({});", if converts { "value.into()" } else { "value" }));
     lines.line(8, "self");
     lines.line(4, "}");
@@ -225,13 +243,17 @@ fn request_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<Strin
         "Request".to_string()
     };
     lines.line(4, &format!("fn request(&self) -> {request_ty} {{"));
-    let new = format!(
-        "let mut request = Request::new(reqwest::Method::{}, {}, {});",
-        op.http_method.as_upper(),
-        literal(&op.path),
-        literal(&op.id)
-    );
-    lines.line(8, &new);
+    let new_args = [format!("reqwest::Method::{}", op.http_method.as_upper()), literal(&op.path), literal(&op.id)];
+    let new = format!("let mut request = Request::new({});", new_args.join(", "));
+    if 8 + new.len() <= MARGIN {
+        lines.line(8, &new);
+    } else {
+        // A call's arguments past the width go one a line (`call_args`).
+        lines.line(8, "let mut request = Request::new(");
+        // A literal or a path alone never breaks, however long.
+        new_args.iter().for_each(|arg| lines.line_as_is(12, &format!("{arg},")));
+        lines.line(8, ");");
+    }
     for param in &op.params {
         if !matches!(param_shape(&param.ty, api), ParamShape::Scalar) {
             return None;
@@ -244,46 +266,66 @@ fn request_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<Strin
         };
         let wire = literal(&param.wire_name);
         if param.required {
-            lines.line(8, &format!("request.{call}({wire}, &self.{});", param.name));
+            request_call(&mut lines, 8, &format!("{call}({wire}, &self.{});", param.name));
         } else {
             lines.line(8, &format!("if let Some(value) = &self.{} {{", param.name));
-            lines.line(12, &format!("request.{call}({wire}, value);"));
+            request_call(&mut lines, 12, &format!("{call}({wire}, value);"));
             lines.line(8, "}");
         }
     }
     if let Some(body) = &op.body {
         let media = literal(&body.media_type);
         let statement = |value: &str| match body.encoding {
-            BodyEncoding::Json => format!("request.json_body({value})?;"),
-            BodyEncoding::VendorJson => format!("request.json_body_as({value}, {media})?;"),
-            BodyEncoding::Form => format!("request.form_body({value})?;"),
-            BodyEncoding::Multipart => format!("request.multipart_body(Clone::clone({value}));"),
-            BodyEncoding::Binary => format!("request.upload_body(Clone::clone({value}), {media});"),
+            BodyEncoding::Json => format!("json_body({value})?;"),
+            BodyEncoding::VendorJson => format!("json_body_as({value}, {media})?;"),
+            BodyEncoding::Form => format!("form_body({value})?;"),
+            BodyEncoding::Multipart => format!("multipart_body(Clone::clone({value}));"),
+            BodyEncoding::Binary => format!("upload_body(Clone::clone({value}), {media});"),
         };
         if body.required {
-            lines.line(8, &statement("&self.body"));
+            request_call(&mut lines, 8, &statement("&self.body"));
         } else {
             lines.line(8, "if let Some(value) = &self.body {");
-            lines.line(12, &statement("value"));
+            request_call(&mut lines, 12, &statement("value"));
             lines.line(8, "}");
         }
     }
     for statement in reading(op).statements() {
-        lines.line(8, &statement);
+        request_call(&mut lines, 8, statement.strip_prefix("request.").unwrap_or(&statement));
     }
     let alternatives: Vec<String> = op
         .security
         .iter()
         .map(|alternative| format!("&[{}]", alternative.iter().map(|s| literal(s)).collect::<Vec<_>>().join(", ")))
         .collect();
-    lines.line(8, &format!("request.security(&[{}]);", alternatives.join(", ")));
+    request_call(&mut lines, 8, &format!("security(&[{}]);", alternatives.join(", ")));
     if let Some(wire) = idempotency_header(op) {
-        lines.line(8, &format!("request.idempotency_header({});", literal(wire)));
+        request_call(&mut lines, 8, &format!("idempotency_header({});", literal(wire)));
     }
     lines.line(8, "request.call_options(&self.options);");
     lines.line(8, if shape.fallible { "Ok(request)" } else { "request" });
     lines.line(4, "}");
     lines.finish()
+}
+
+/// A statement calling `request.<call>` (`call` ends in `;`).
+fn request_call(lines: &mut Lines, indent: usize, call: &str) {
+    method_call(lines, indent, "", "request", call);
+}
+
+/// A statement `<prefix><receiver>.<call>` (`call` ends in `;`): on one
+/// line when it fits, else, as prettyplease breaks a method call on a
+/// receiver longer than its indent, the call on a line of its own under
+/// the receiver. A call still too long there (its arguments would break)
+/// is left to the formatter.
+fn method_call(lines: &mut Lines, indent: usize, prefix: &str, receiver: &str, call: &str) {
+    let whole = format!("{prefix}{receiver}.{call}");
+    if indent + whole.len() <= MARGIN {
+        lines.line(indent, &whole);
+    } else {
+        lines.line(indent, &format!("{prefix}{receiver}"));
+        lines.line(indent + 4, &format!(".{call}"));
+    }
 }
 
 /// `with_options`, the same for every builder. Its docs line is longer than
@@ -321,15 +363,15 @@ fn decode_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<String
     lines.line(4, "#[inline]");
     let (success, error) = (tokens_text(shape.success_ty.clone()), tokens_text(shape.error_ty.clone()));
     let error = format!("Error<{error}>");
-    signature(&mut lines, "fn decode", "response: RawResponse", ("Result", [success.as_str(), error.as_str()]));
+    signature(&mut lines, "fn decode", "response: RawResponse", &format!("Result<{success}, {error}>"));
     lines.line(8, "match response.status().as_u16() {");
     match &op.success {
         Success::Single { read, ty } => {
             let json = matches!(read, BodyRead::Json | BodyRead::Negotiated(_));
-            if json && read_checked_json(ty, read, api).is_some() {
-                return None;
+            match checked_struct(ty, api).filter(|_| json) {
+                Some((name, fields)) => checked_json_arm(&mut lines, &ty_text(ty, api), read, name, fields),
+                None => lines.line(12, &format!("200..=299 => {},", read_text(read))),
             }
-            lines.line(12, &format!("200..=299 => {},", read_text(read)));
         }
         Success::Several { enum_name, variants } => {
             for v in match_order(variants) {
@@ -351,25 +393,96 @@ fn decode_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<String
     lines.finish()
 }
 
-/// A method's signature with one argument and a return type of two generic
-/// arguments, laid out as prettyplease does: on one line if it fits; else
-/// the argument on a line of its own; then, if the return type still does
-/// not fit, each of its generic arguments too.
-fn signature(lines: &mut Lines, head: &str, arg: &str, (generic, args): (&str, [&str; 2])) {
-    let ret = format!("{generic}<{}>", args.join(", "));
+/// `decode`'s arm for a struct of optional fields ([`read_checked_json`]'s
+/// block), its `&&` chain filled line by line as prettyplease fills a
+/// binary chain: each `&& operand` on the line while it fits, the next
+/// lines indented once more, and then `{` on a line of its own.
+///
+/// [`read_checked_json`]: super::apis::read_checked_json
+fn checked_json_arm(lines: &mut Lines, ty: &str, read: &BodyRead, name: &str, fields: &[crate::ir::Field]) {
+    lines.line(12, "200..=299 => {");
+    let read = read_text(read);
+    let call = read.strip_prefix("response.").unwrap_or(&read);
+    method_call(lines, 16, &format!("let body: {ty} = "), "response", &format!("{call}?;"));
+    let operands: Vec<String> = fields.iter().map(|f| format!("body.{}.is_none()", f.name)).collect();
+    let one_line = format!("if {} {{", operands.join(" && "));
+    if 16 + one_line.len() <= MARGIN {
+        lines.line(16, &one_line);
+    } else {
+        let (mut indent, mut line) = (16, format!("if {}", operands[0]));
+        for operand in &operands[1..] {
+            if indent + line.len() + 4 + operand.len() <= MARGIN {
+                line.push_str(" && ");
+                line.push_str(operand);
+            } else {
+                lines.line(indent, &line);
+                (indent, line) = (20, format!("&& {operand}"));
+            }
+        }
+        lines.line(indent, &line);
+        lines.line(16, "{");
+    }
+    method_call(lines, 20, "", "response", &format!("warn_no_known_fields({});", literal(name)));
+    lines.line(16, "}");
+    lines.line(16, "Ok(body)");
+    lines.line(12, "}");
+}
+
+/// A method's signature with one argument, laid out as prettyplease does:
+/// on one line if it fits; else the argument on a line of its own, and the
+/// return type after `) -> ` as [`type_lines`] lays it out.
+fn signature(lines: &mut Lines, head: &str, arg: &str, ret: &str) {
     let one_line = format!("{head}({arg}) -> {ret} {{");
     if 4 + one_line.len() <= MARGIN {
         return lines.line(4, &one_line);
     }
     lines.line(4, &format!("{head}("));
     lines.line(8, &format!("{arg},"));
-    let close = format!(") -> {ret} {{");
-    if 4 + close.len() <= MARGIN {
-        return lines.line(4, &close);
+    type_lines(lines, 4, ") -> ", ret, (" {", 2));
+}
+
+/// A type after `prefix` at `indent`, then `suffix.0`, as prettyplease
+/// lays out generic arguments: on one line when it fits with the `suffix.1`
+/// bytes the width counts after it; else `Head<`, each argument on a line
+/// of its own one indent deeper (laid out the same way, followed by `,`,
+/// which the width counts for all but the last), and `>` with the suffix.
+fn type_lines(lines: &mut Lines, indent: usize, prefix: &str, ty: &str, (suffix, counted): (&str, usize)) {
+    let generic = ty.strip_suffix('>').and_then(|open| open.split_once('<'));
+    match generic {
+        Some((head, args)) if indent + prefix.len() + ty.len() + counted > MARGIN => {
+            lines.line(indent, &format!("{prefix}{head}<"));
+            let args = generic_arguments(args);
+            for (i, arg) in args.iter().enumerate() {
+                type_lines(lines, indent + 4, "", arg, (",", usize::from(i + 1 < args.len())));
+            }
+            lines.line(indent, &format!(">{suffix}"));
+        }
+        // The width does not count a trailing comma: such a line may be one over.
+        _ if indent + prefix.len() + ty.len() + counted <= MARGIN => {
+            lines.line_as_is(indent, &format!("{prefix}{ty}{suffix}"))
+        }
+        // Too long, with nothing to break: the text is refused.
+        _ => lines.line(indent, &format!("{prefix}{ty}{suffix}")),
     }
-    lines.line(4, &format!(") -> {generic}<"));
-    args.iter().for_each(|arg| lines.line(8, &format!("{arg},")));
-    lines.line(4, "> {");
+}
+
+/// The top-level arguments of a generic argument list, as `tokens_text`
+/// writes it (`A, B<C, D>`).
+fn generic_arguments(args: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0usize, 0);
+    for (i, c) in args.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(args[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(args[start..].trim());
+    parts
 }
 
 /// `send` or `send_with_headers`, whose future yields `output`.
@@ -377,8 +490,7 @@ fn sender_text(doc: &str, name: &str, output: &str, request_arg: &str) -> Option
     let mut lines = Lines::default();
     lines.line(4, doc);
     lines.line(4, "#[inline]");
-    let generic = ("futures::future::BoxFuture", ["'a", output]);
-    signature(&mut lines, &format!("pub fn {name}"), "self", generic);
+    signature(&mut lines, &format!("pub fn {name}"), "self", &format!("futures::future::BoxFuture<'a, {output}>"));
     lines.line(8, &format!("crate::runtime::{name}(self.client, {request_arg}, Self::decode)"));
     lines.line(4, "}");
     lines.finish()
@@ -386,8 +498,15 @@ fn sender_text(doc: &str, name: &str, output: &str, request_arg: &str) -> Option
 
 fn into_future_text(shape: &BuilderShape, success: &str, error: &str) -> Option<String> {
     let mut lines = Lines::default();
-    lines.line(0, &format!("impl<'a> std::future::IntoFuture for {}<'a> {{", shape.builder));
-    lines.line(4, &format!("type Output = Result<{success}, Error<{error}>>;"));
+    let head = format!("impl<'a> std::future::IntoFuture for {}<'a> {{", shape.builder);
+    if head.len() <= MARGIN {
+        lines.line(0, &head);
+    } else {
+        // The break before `for` in prettyplease's impl header.
+        lines.line(0, "impl<'a> std::future::IntoFuture");
+        lines.line(0, &format!("for {}<'a> {{", shape.builder));
+    }
+    type_lines(&mut lines, 4, "type Output = ", &format!("Result<{success}, Error<{error}>>"), (";", 1));
     lines.line(4, "type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;");
     lines.line(4, "#[inline]");
     lines.line(4, "fn into_future(self) -> Self::IntoFuture {");
@@ -400,6 +519,14 @@ fn into_future_text(shape: &BuilderShape, success: &str, error: &str) -> Option<
 #[cfg(test)]
 pub(super) mod tests {
     use std::path::{Path, PathBuf};
+
+    /// How many builder members (of Okta's 732 operations) may be left to
+    /// the formatter: today `request()`s with list parameters (a broken
+    /// method chain) and six `decode()`s whose lines cannot fit.
+    const OKTA_TOKEN_MEMBERS: usize = 25;
+    /// The same for all the fixtures together (hostile names, a list header,
+    /// a long negotiated read).
+    const FIXTURE_TOKEN_MEMBERS: usize = 4;
 
     /// The specs of a folder (YAML and JSON files, not its subfolders).
     pub(in crate::render) fn specs_in(dir: &Path) -> Vec<PathBuf> {
@@ -441,6 +568,54 @@ pub(super) mod tests {
             }
         }
         written.files.len()
+    }
+
+    /// The members and items of `src/apis/` the spec still renders as
+    /// tokens (formatted alone) that are a `request`, `decode`, sender or
+    /// `IntoFuture`: each one a layout `api_text` does not know.
+    fn api_members_left_to_the_formatter(spec: &Path) -> Vec<String> {
+        let text = std::fs::read_to_string(spec).expect("the spec reads");
+        let settings = crate::Settings::new("text-road", "spec.yaml");
+        let Ok(api) = crate::pipeline::analysed_api(&text, &settings) else { return Vec::new() };
+        let mut left = Vec::new();
+        for (path, file) in crate::render::render_crate(&api, &settings, "header") {
+            let crate::render::RenderedFile::Rust(parts) = file else { continue };
+            if !path.starts_with("src/apis/") {
+                continue;
+            }
+            for piece in parts.iter().flat_map(|part| part().pieces) {
+                let tokens = match piece {
+                    crate::render::Piece::Items(tokens) | crate::render::Piece::Members(tokens) => tokens.to_string(),
+                    crate::render::Piece::Text(_) => continue,
+                };
+                let converted =
+                    ["fn request (", "fn decode (", "fn send (", "fn send_with_headers (", "IntoFuture for"];
+                if converted.iter().any(|member| tokens.contains(member)) {
+                    left.push(tokens.chars().take(200).collect());
+                }
+            }
+        }
+        left
+    }
+
+    /// The two-road tests pass as well on tokens; this holds the builders'
+    /// `request`, `decode`, `send`, `send_with_headers` and `IntoFuture` to
+    /// the text road on the fixtures and on Okta, so a feature whose
+    /// layout text does not know fails here rather than slowing every run.
+    #[test]
+    fn builder_members_take_the_text_road() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/specs");
+        let left: Vec<String> =
+            specs_in(&fixtures).iter().flat_map(|spec| api_members_left_to_the_formatter(spec)).collect();
+        assert!(left.len() <= FIXTURE_TOKEN_MEMBERS, "{} left to the formatter: {left:#?}", left.len());
+        let okta = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/okta-management.yaml");
+        if !okta.exists() {
+            assert!(std::env::var("CI").map_or(true, |ci| ci != "true"), "CI needs {}", okta.display());
+            eprintln!("skipping Okta: no real-world corpus at {}", okta.display());
+            return;
+        }
+        let left = api_members_left_to_the_formatter(&okta);
+        assert!(left.len() <= OKTA_TOKEN_MEMBERS, "{} left to the formatter on Okta: {left:#?}", left.len());
     }
 
     #[test]

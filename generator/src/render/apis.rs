@@ -332,14 +332,8 @@ fn read_json(read: &BodyRead) -> TokenStream {
 /// to nothing, which usually means the server wraps or names the object
 /// differently from the spec. The check is a few `is_none()`s.
 pub(super) fn read_checked_json(ty: &Ty, read: &BodyRead, api: &Api) -> Option<TokenStream> {
-    let Ty::Named(id) = ty else { return None };
-    let def = api.type_def(*id);
-    let TypeKind::Struct { fields, .. } = &def.kind else { return None };
-    if fields.is_empty() || fields.iter().any(|f| f.presence == Presence::Required) {
-        return None;
-    }
+    let (type_name, fields) = checked_struct(ty, api)?;
     let ty = ty_tokens(ty, Scope::Apis, api);
-    let type_name = &def.name;
     let json = read_json(read);
     let absent = fields.iter().map(|f| {
         let field = ident(&f.name);
@@ -352,6 +346,18 @@ pub(super) fn read_checked_json(ty: &Ty, read: &BodyRead, api: &Api) -> Option<T
         }
         Ok(body)
     }})
+}
+
+/// The name and fields of a struct whose fields are all optional, which
+/// [`read_checked_json`] checks for a body that fills none of them.
+pub(super) fn checked_struct<'a>(ty: &Ty, api: &'a Api) -> Option<(&'a str, &'a [crate::ir::Field])> {
+    let Ty::Named(id) = ty else { return None };
+    let def = api.type_def(*id);
+    let TypeKind::Struct { fields, .. } = &def.kind else { return None };
+    if fields.is_empty() || fields.iter().any(|f| f.presence == Presence::Required) {
+        return None;
+    }
+    Some((&def.name, fields))
 }
 
 fn decode_arms(op: &Operation, api: &Api) -> TokenStream {
