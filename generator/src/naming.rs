@@ -242,27 +242,37 @@ pub fn const_name(raw: &str) -> String {
     snake.trim_end_matches('_').to_ascii_uppercase()
 }
 
-/// The crates every generated crate depends on (the runtime's, as code
-/// names them: `-` as `_`); `render::cargo`'s `RUNTIME_DEPENDENCIES` lists
-/// the same, which a test there checks. A type replacement may name them
-/// without a dependency line of its own.
-pub const RUNTIME_CRATES: &[&str] = &[
-    "backon",
-    "base64",
-    "bytes",
-    "chrono",
-    "futures",
-    "httpdate",
-    "parse_link_header",
-    "percent_encoding",
-    "reqwest",
-    "secrecy",
-    "serde",
-    "serde_json",
-    "tokio",
-    "tracing",
-    "uuid",
-];
+/// The runtime's dependencies, as TOML lines of the generated Cargo.toml
+/// (`render::cargo` writes them); the one list of the crates every
+/// generated crate has. It must equal the `[dependencies]` of
+/// templates/Cargo.toml, where the runtime compiles as it stands, which
+/// `tests/tests/runtime_dependencies.rs` checks.
+pub const RUNTIME_DEPENDENCIES: &str = r#"backon = { version = "1", default-features = false, features = ["tokio-sleep"] }
+base64 = "0.23"
+bytes = "1"
+chrono = { version = "0.4", default-features = false, features = ["serde", "clock", "std"] }
+futures = { version = "0.3", default-features = false, features = ["std"] }
+httpdate = "1"
+parse_link_header = "0.4"
+percent-encoding = "2"
+reqwest = { version = "0.13", default-features = false, features = ["json", "form", "rustls", "multipart", "http2", "stream"] }
+secrecy = "0.10"
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+tokio = { version = "1", features = ["fs", "io-util", "sync", "time"] }
+tracing = "0.1"
+uuid = { version = "1", features = ["serde"] }
+"#;
+
+/// Whether `code_name` (`-` as `_`) is a crate of [`RUNTIME_DEPENDENCIES`]:
+/// generated code may name it without a dependency line of its own (a type
+/// replacement's path, say).
+pub fn is_runtime_crate(code_name: &str) -> bool {
+    RUNTIME_DEPENDENCIES
+        .lines()
+        .filter_map(|line| line.split_once(" = "))
+        .any(|(name, _)| name.replace('-', "_") == code_name)
+}
 
 /// Cargo features every generated crate defines itself; tags must not take them.
 pub const RESERVED_FEATURES: &[&str] = &["default", "full", "mock"];
@@ -342,6 +352,16 @@ impl UniqueNames {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runtime_crates_are_read_from_the_dependency_lines_by_code_name() {
+        for name in ["backon", "percent_encoding", "serde", "serde_json", "uuid"] {
+            assert!(is_runtime_crate(name), "{name}");
+        }
+        for name in ["percent-encoding", "serde_j", "rust_decimal", "features", ""] {
+            assert!(!is_runtime_crate(name), "{name}");
+        }
+    }
 
     #[test]
     fn feature_names_are_kebab_case_ascii() {

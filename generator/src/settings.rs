@@ -1,15 +1,16 @@
 //! Per-spec settings: what the spec cannot say about the crate to generate.
 
+mod crate_name;
+mod customise;
+mod filter;
 mod replace;
 
-use crate::naming::{crate_name_suggestion, KEYWORDS};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-pub use replace::{display_target, parse_rust_type, Replacements, RustType, TypeReplacement};
-use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
-
-mod customise;
+pub use crate_name::{check_crate_name, default_crate_name};
 pub use customise::{std_trait, TypeExtras, TypeExtrasMatcher};
+pub use filter::{OperationFilter, OperationMatcher};
+use replace::rename_pointer;
+pub use replace::{display_target, parse_rust_type, Replacements, RustType, TypeReplacement};
+use std::collections::BTreeMap;
 
 /// How to generate one crate: what the spec cannot say about it.
 ///
@@ -47,6 +48,9 @@ pub struct Settings {
     pub(crate) type_extras: Vec<(String, TypeExtras)>,
     /// New names by JSON pointer (`/components/schemas/User`, no `#`).
     pub(crate) renames: BTreeMap<String, String>,
+    /// Why each rename whose pointer did not parse was refused, for
+    /// [`Settings::validate`] to report (the builder cannot fail).
+    pub(crate) rename_errors: Vec<String>,
     /// Every piece of code through the formatter, none written as text:
     /// the reference the text writer is tested against.
     pub(crate) format_everything: bool,
@@ -81,6 +85,7 @@ impl Settings {
             rust_type_crates: Vec::new(),
             type_extras: Vec::new(),
             renames: BTreeMap::new(),
+            rename_errors: Vec::new(),
             format_everything: false,
         }
     }
@@ -122,63 +127,6 @@ impl Settings {
     /// generation time: a reference to a URL not mapped is an error.
     pub fn with_mapped_ref(mut self, url: impl Into<String>, path: impl Into<String>) -> Self {
         self.mapped_refs.insert(url.into(), path.into());
-        self
-    }
-
-    /// Generates only the operations tagged `tag` and those other include
-    /// rules name (by default every operation). Models that no generated
-    /// operation reaches any more are not generated.
-    pub fn with_include_tag(mut self, tag: impl Into<String>) -> Self {
-        self.operation_filter.include_tags.push(tag.into());
-        self
-    }
-
-    /// Generates only the operations whose path matches `glob` (and those
-    /// other include rules name): the path itself (`/users/{id}`), or a glob
-    /// in which `*` stays within one segment and `**` crosses them
-    /// (`/users/**`; `{a,b}` is a choice, so match a template's braces with
-    /// the path itself, `*` or `[{]`).
-    pub fn with_include_path(mut self, glob: impl Into<String>) -> Self {
-        self.operation_filter.include_paths.push(glob.into());
-        self
-    }
-
-    /// Generates only the operation with this `operationId` (and those other
-    /// include rules name).
-    pub fn with_include_operation(mut self, operation_id: impl Into<String>) -> Self {
-        self.operation_filter.include_operations.push(operation_id.into());
-        self
-    }
-
-    /// Leaves out the operations tagged `tag`, even those an include rule names.
-    pub fn with_exclude_tag(mut self, tag: impl Into<String>) -> Self {
-        self.operation_filter.exclude_tags.push(tag.into());
-        self
-    }
-
-    /// Leaves out the operations whose path matches `glob`
-    /// ([`Settings::with_include_path`] says how paths match).
-    pub fn with_exclude_path(mut self, glob: impl Into<String>) -> Self {
-        self.operation_filter.exclude_paths.push(glob.into());
-        self
-    }
-
-    /// Leaves out the operation with this `operationId`.
-    pub fn with_exclude_operation(mut self, operation_id: impl Into<String>) -> Self {
-        self.operation_filter.exclude_operations.push(operation_id.into());
-        self
-    }
-
-    /// Adds every rule of `filter` (as `codegen.toml`'s `operations` table
-    /// reads it) to the include and exclude rules.
-    pub fn with_operation_filter(mut self, filter: &OperationFilter) -> Self {
-        let own = &mut self.operation_filter;
-        own.include_tags.extend(filter.include_tags.iter().cloned());
-        own.include_paths.extend(filter.include_paths.iter().cloned());
-        own.include_operations.extend(filter.include_operations.iter().cloned());
-        own.exclude_tags.extend(filter.exclude_tags.iter().cloned());
-        own.exclude_paths.extend(filter.exclude_paths.iter().cloned());
-        own.exclude_operations.extend(filter.exclude_operations.iter().cloned());
         self
     }
 
@@ -352,10 +300,18 @@ impl Settings {
     /// method (`#/paths/~1api~1v1~1users/get` -> `list_all_users`). The
     /// wire names stay. A pointer that names none of these, a name of the
     /// wrong case, or a name another item of its scope has is an error.
+    ///
+    /// The pointer is a reference's fragment (`#/...`, which may
+    /// percent-encode characters: `#/components/schemas/A%20B`) or a bare
+    /// pointer (`/...`); anything else fails [`Settings::validate`].
     pub fn with_rename(mut self, pointer: impl Into<String>, name: impl Into<String>) -> Self {
         let pointer = pointer.into();
-        let pointer = pointer.strip_prefix('#').map(str::to_string).unwrap_or(pointer);
-        self.renames.insert(pointer, name.into());
+        match rename_pointer(&pointer) {
+            Ok(parsed) => {
+                self.renames.insert(parsed, name.into());
+            }
+            Err(error) => self.rename_errors.push(format!("rename `{pointer}`: {error}")),
+        }
         self
     }
 
@@ -413,6 +369,9 @@ impl Settings {
     /// names the rule: see [`check_crate_name`].
     pub fn validate(&self) -> Result<(), String> {
         check_crate_name(&self.crate_name)?;
+        if let Some(error) = self.rename_errors.first() {
+            return Err(error.clone());
+        }
         self.replacements()?;
         self.type_extras_matcher()?;
         self.operation_filter.matcher().map(|_| ())
@@ -421,360 +380,6 @@ impl Settings {
     /// Is the property called `wire_name` a secret by these settings?
     pub fn is_secret_property(&self, wire_name: &str) -> bool {
         self.secret_properties.iter().any(|s| s.eq_ignore_ascii_case(wire_name))
-    }
-}
-
-/// Which operations a crate gets: those an include rule names (every
-/// operation when there is none) that no exclude rule names. Built with
-/// [`Settings`]' `with_include_*` and `with_exclude_*` methods, or read from
-/// `codegen.toml`'s `operations` table (`include_tags = ["user"]`,
-/// `exclude_paths = ["/admin/**"]`, `include_operations = ["listUsers"]`...).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OperationFilter {
-    #[serde(default)]
-    include_tags: Vec<String>,
-    #[serde(default)]
-    include_paths: Vec<String>,
-    #[serde(default)]
-    include_operations: Vec<String>,
-    #[serde(default)]
-    exclude_tags: Vec<String>,
-    #[serde(default)]
-    exclude_paths: Vec<String>,
-    #[serde(default)]
-    exclude_operations: Vec<String>,
-}
-
-impl OperationFilter {
-    /// Whether every operation is kept (no rule at all).
-    pub fn is_empty(&self) -> bool {
-        *self == OperationFilter::default()
-    }
-
-    /// The rules compiled; `Err` names a glob that does not parse.
-    pub fn matcher(&self) -> Result<OperationMatcher, String> {
-        let globs = |patterns: &[String]| -> Result<GlobSet, String> {
-            let mut set = GlobSetBuilder::new();
-            for pattern in patterns {
-                let glob = GlobBuilder::new(pattern)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| format!("invalid path glob `{pattern}` in the operation filter: {}", e.kind()))?;
-                set.add(glob);
-            }
-            set.build().map_err(|e| format!("invalid path globs in the operation filter: {e}"))
-        };
-        Ok(OperationMatcher {
-            include_paths: globs(&self.include_paths)?,
-            exclude_paths: globs(&self.exclude_paths)?,
-            filter: self.clone(),
-            used: BTreeSet::new(),
-        })
-    }
-}
-
-/// An [`OperationFilter`] ready to match, which remembers the rules that
-/// matched some operation (a rule that matches none is most likely a typo).
-#[derive(Debug)]
-pub struct OperationMatcher {
-    filter: OperationFilter,
-    include_paths: GlobSet,
-    exclude_paths: GlobSet,
-    used: BTreeSet<(&'static str, usize)>,
-}
-
-/// The kinds of rule, as `codegen.toml` names them.
-const RULES: [&str; 6] =
-    ["include_tags", "include_paths", "include_operations", "exclude_tags", "exclude_paths", "exclude_operations"];
-
-impl OperationMatcher {
-    /// Whether the operation at `path` with `operation_id` and `tags` is generated.
-    pub fn keeps(&mut self, path: &str, operation_id: Option<&str>, tags: &[&str]) -> bool {
-        let included = self.matches(0, path, operation_id, tags);
-        let excluded = self.matches(3, path, operation_id, tags);
-        let no_include = self.filter.include_tags.is_empty()
-            && self.filter.include_paths.is_empty()
-            && self.filter.include_operations.is_empty();
-        (no_include || included) && !excluded
-    }
-
-    /// Whether a rule of the include (`first` 0) or exclude (3) side matches; records each that does.
-    fn matches(&mut self, first: usize, path: &str, operation_id: Option<&str>, tags: &[&str]) -> bool {
-        let (tag_rules, path_rules, globs, id_rules) = if first == 0 {
-            (
-                &self.filter.include_tags,
-                &self.filter.include_paths,
-                &self.include_paths,
-                &self.filter.include_operations,
-            )
-        } else {
-            (
-                &self.filter.exclude_tags,
-                &self.filter.exclude_paths,
-                &self.exclude_paths,
-                &self.filter.exclude_operations,
-            )
-        };
-        let mut hits: Vec<(usize, usize)> = Vec::new();
-        hits.extend(tag_rules.iter().enumerate().filter(|(_, t)| tags.contains(&t.as_str())).map(|(i, _)| (first, i)));
-        let glob_hits = globs.matches(path);
-        hits.extend(
-            path_rules
-                .iter()
-                .enumerate()
-                .filter(|(i, p)| p.as_str() == path || glob_hits.contains(i))
-                .map(|(i, _)| (first + 1, i)),
-        );
-        hits.extend(
-            id_rules
-                .iter()
-                .enumerate()
-                .filter(|(_, id)| Some(id.as_str()) == operation_id)
-                .map(|(i, _)| (first + 2, i)),
-        );
-        for &(kind, index) in &hits {
-            self.used.insert((RULES[kind], index));
-        }
-        !hits.is_empty()
-    }
-
-    /// The rules that matched no operation, as `include_tags = "user"`,
-    /// each with whether it is an include rule.
-    pub fn unused_rules(&self) -> Vec<(bool, String)> {
-        let lists = [
-            &self.filter.include_tags,
-            &self.filter.include_paths,
-            &self.filter.include_operations,
-            &self.filter.exclude_tags,
-            &self.filter.exclude_paths,
-            &self.filter.exclude_operations,
-        ];
-        let mut unused = Vec::new();
-        for (kind, list) in lists.iter().enumerate() {
-            for (index, value) in list.iter().enumerate() {
-                if !self.used.contains(&(RULES[kind], index)) {
-                    unused.push((kind < 3, format!("{} = {value:?}", RULES[kind])));
-                }
-            }
-        }
-        unused
-    }
-}
-
-/// The default crate name for a spec file: `specs/Pet Store.v2.yaml` ->
-/// `pet-store-v2-client`, `3d.json` -> `api-3d-client`; always valid by
-/// [`check_crate_name`].
-pub fn default_crate_name(spec: &std::path::Path) -> String {
-    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let cleaned: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    let cleaned = cleaned.trim_matches('-');
-    let cleaned = if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("api-{cleaned}")
-    } else {
-        cleaned.to_string()
-    };
-    format!("{}-client", cleaned.trim_end_matches('-'))
-}
-
-/// Crates that ship with Rust: a dependency of the same name would shadow them.
-const BUILT_IN_CRATES: &[&str] = &["alloc", "core", "proc_macro", "std", "test"];
-
-/// Is `name` a package name that cargo accepts and that code can `use`?
-///
-/// The rule (stricter than cargo in asking for ASCII, in refusing the weak
-/// keyword `union`, and in refusing what rustc warns about in every build
-/// of the crate): ASCII letters, digits, `-` and `_`; the first character a
-/// letter or `_`; snake case once `-` is read as `_` (no upper-case letter,
-/// no `_` or `-` twice in a row inside the name); not a Rust keyword
-/// (`naming::KEYWORDS`); not the name of a crate that ships with Rust. The
-/// library name is the package name with `-` as `_`, so both are checked.
-pub fn check_crate_name(name: &str) -> Result<(), String> {
-    let problem = if name.is_empty() {
-        "it is empty".to_string()
-    } else if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
-        format!("it contains `{c}`; use only ASCII letters, digits, `-` and `_`")
-    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        "it must start with a letter or `_`".to_string()
-    } else if KEYWORDS.contains(&name) {
-        "it is a Rust keyword".to_string()
-    } else if !is_snake_case(&name.replace('-', "_")) {
-        let suggestion = crate_name_suggestion(name);
-        let instead =
-            if check_crate_name(&suggestion).is_ok() { format!("; use `{suggestion}`") } else { String::new() };
-        format!(
-            "rustc warns in every build about a crate name that is not snake case (upper-case letters, `_` or `-` \
-             twice in a row){instead}"
-        )
-    } else if BUILT_IN_CRATES.contains(&name.replace('-', "_").as_str()) {
-        "it is the name of a crate that ships with Rust".to_string()
-    } else {
-        return Ok(());
-    };
-    Err(format!("invalid crate name `{name}`: {problem}"))
-}
-
-/// rustc's rule for the `non_snake_case` lint: past leading and trailing
-/// `_`, no upper-case letter and no `__`.
-fn is_snake_case(name: &str) -> bool {
-    let inner = name.trim_matches('_');
-    !inner.contains("__") && !inner.chars().any(char::is_uppercase)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{check_crate_name, default_crate_name, Settings};
-    use std::path::Path;
-
-    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      tags: [pets]\n      security: [{apiToken: []}]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}\ncomponents:\n  securitySchemes:\n    apiToken: {type: apiKey, in: header, name: Authorization}\n  schemas:\n    Pet:\n      type: object\n      properties:\n        token: {type: string}\n";
-
-    fn file<'a>(generated: &'a crate::Generated, path: &str) -> &'a str {
-        generated.files.iter().find(|f| f.path == path).map(|f| f.contents.as_str()).unwrap_or_else(|| panic!("{path}"))
-    }
-
-    #[test]
-    fn each_builder_method_changes_the_generated_crate() {
-        let defaults = crate::generate(SPEC, &Settings::new("t-client", "t.yaml")).unwrap();
-        let settings = Settings::new("t-client", "t.yaml")
-            .with_crate_version("2.3.4")
-            .with_command("make client")
-            .with_api_key_prefix("apiToken", "SSWS")
-            .with_secret_property("TOKEN")
-            .with_standalone_workspace(true)
-            .with_tag_features(false)
-            .with_extra_file("examples/hello.rs", "fn main() {}\n");
-        let changed = crate::generate(SPEC, &settings).unwrap();
-
-        let (before, after) = (file(&defaults, "Cargo.toml"), file(&changed, "Cargo.toml"));
-        assert!(before.contains("version = \"0.1.0\"") && after.contains("version = \"2.3.4\""), "{after}");
-        assert!(!before.contains("[workspace]") && after.contains("\n[workspace]\n"), "{after}");
-        // Without tag features only the test double's `mock` feature is left.
-        assert!(before.contains("\nfull = [") && !after.contains("\nfull = ["), "{after}");
-        assert!(before.contains("\nmock = []\n") && after.contains("\n[features]\n# The test double"), "{after}");
-        assert!(file(&defaults, "src/lib.rs").starts_with("// Generated by `cargo xtask codegen` from t.yaml"));
-        assert!(file(&changed, "src/lib.rs").starts_with("// Generated by `make client` from t.yaml"));
-        assert!(!file(&defaults, "src/client.rs").contains("Some(\"SSWS\")"));
-        assert!(file(&changed, "src/client.rs").contains("Some(\"SSWS\")"));
-        assert!(!file(&defaults, "src/models/pets.rs").contains("[redacted]"));
-        assert!(file(&changed, "src/models/pets.rs").contains("[redacted]"), "a secret, in any case");
-        assert_eq!(file(&changed, "examples/hello.rs"), "// Generated by `make client` from t.yaml (OpenAPI 3.0.3). Do not edit: change the spec and regenerate.\nfn main() {}\n");
-        assert_eq!(changed.files.len(), defaults.files.len() + 1, "the extra file is the only new one");
-    }
-
-    const FILTERED: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\ntags: [{name: pets}, {name: admin}]\npaths:\n  /pets/{id}:\n    get: {operationId: getPet, tags: [pets], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}}}\n    delete: {operationId: deletePet, tags: [pets], responses: {'204': {description: gone}}}\n  /admin/audit/log:\n    get: {operationId: auditLog, tags: [admin], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Audit'}}}}}}\ncomponents:\n  schemas:\n    Pet: {type: object, properties: {name: {type: string}}}\n    Audit: {type: object, properties: {who: {type: string}}}\n";
-
-    /// The operation ids and model names a filtered crate has.
-    fn kept(settings: Settings) -> (Vec<&'static str>, Vec<&'static str>) {
-        let generated = crate::generate(FILTERED, &settings).unwrap_or_else(|e| panic!("{e:?}"));
-        let code: String = generated.files.iter().map(|f| f.contents.as_str()).collect();
-        let operations = ["get_pet", "delete_pet", "audit_log"]
-            .into_iter()
-            .filter(|m| code.contains(&format!("pub fn {m}(")))
-            .collect();
-        let models = ["Pet", "Audit"].into_iter().filter(|m| code.contains(&format!("pub struct {m} "))).collect();
-        (operations, models)
-    }
-
-    #[test]
-    fn the_operation_filter_keeps_what_it_names_and_the_models_they_reach() {
-        let new = || Settings::new("t-client", "t.yaml");
-        assert_eq!(kept(new()), (vec!["get_pet", "delete_pet", "audit_log"], vec!["Pet", "Audit"]));
-        assert_eq!(kept(new().with_include_tag("pets")), (vec!["get_pet", "delete_pet"], vec!["Pet"]));
-        assert_eq!(kept(new().with_include_path("/admin/**")), (vec!["audit_log"], vec!["Audit"]));
-        assert_eq!(
-            kept(new().with_include_path("/pets/{id}")),
-            (vec!["get_pet", "delete_pet"], vec!["Pet"]),
-            "a template as it is"
-        );
-        assert_eq!(kept(new().with_include_path("/pets/*")), (vec!["get_pet", "delete_pet"], vec!["Pet"]));
-        assert_eq!(
-            kept(new().with_include_operation("auditLog").with_include_operation("deletePet")),
-            (vec!["delete_pet", "audit_log"], vec!["Audit"])
-        );
-        assert_eq!(kept(new().with_exclude_operation("getPet")), (vec!["delete_pet", "audit_log"], vec!["Audit"]));
-        assert_eq!(kept(new().with_include_tag("pets").with_exclude_tag("pets")), (vec![], vec![]), "exclusion wins");
-    }
-
-    #[test]
-    fn the_operation_filter_applies_to_a_spec_kept_as_several_files() {
-        let root = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get: {operationId: listPets, tags: [pets], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: 'schemas.yaml#/Pet'}}}}}}\n  /audit:\n    get: {operationId: auditLog, tags: [admin], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: 'schemas.yaml#/Audit'}}}}}}\n";
-        let schemas = "Pet: {type: object, properties: {name: {type: string}}}\nAudit: {type: object, properties: {who: {type: string}}}\n";
-        let mut files = crate::SpecFiles::new("root.yaml", root);
-        files.add("schemas.yaml", schemas);
-        let settings = Settings::new("t-client", "t.yaml").with_include_tag("pets");
-        let generated = crate::generate_files(&files, &settings).unwrap_or_else(|e| panic!("{e:?}"));
-        let code: String = generated.files.iter().map(|f| f.contents.as_str()).collect();
-        assert!(code.contains("pub fn list_pets(") && code.contains("pub struct Pet "), "kept");
-        assert!(!code.contains("pub fn audit_log(") && !code.contains("pub struct Audit "), "left out");
-        let errors = crate::generate_files(&files, &settings.with_include_tag("typo")).unwrap_err();
-        assert!(errors.iter().any(|d| d.is_error() && d.message.contains("\"typo\"")), "{errors:?}");
-    }
-
-    #[test]
-    fn a_filter_rule_that_matches_nothing_or_does_not_parse_is_reported() {
-        let errors =
-            crate::generate(FILTERED, &Settings::new("t-client", "t.yaml").with_include_tag("pet")).unwrap_err();
-        assert!(
-            errors.iter().any(|d| d.is_error()
-                && d.pointer == "/paths"
-                && d.message.contains("`include_tags = \"pet\"` matches no operation")),
-            "{errors:?}"
-        );
-        let generated =
-            crate::generate(FILTERED, &Settings::new("t-client", "t.yaml").with_exclude_path("/nowhere")).unwrap();
-        assert!(
-            generated
-                .warnings
-                .iter()
-                .any(|d| d.is_warning() && d.message.contains("`exclude_paths = \"/nowhere\"` matches no operation")),
-            "{:?}",
-            generated.warnings
-        );
-        let errors =
-            crate::generate(FILTERED, &Settings::new("t-client", "t.yaml").with_include_path("/admin/*")).unwrap_err();
-        assert!(
-            errors.iter().any(|d| d.message.contains("`include_paths = \"/admin/*\"`")),
-            "`*` stays in a segment: {errors:?}"
-        );
-        let errors =
-            crate::generate(FILTERED, &Settings::new("t-client", "t.yaml").with_include_path("/pets/[")).unwrap_err();
-        assert!(errors[0].message.starts_with("invalid path glob `/pets/[` in the operation filter"), "{errors:?}");
-    }
-
-    #[test]
-    fn crate_names_derive_from_spec_file_names() {
-        assert_eq!(default_crate_name(Path::new("specs/Pet Store.v2.yaml")), "pet-store-v2-client");
-        assert_eq!(default_crate_name(Path::new("3d.json")), "api-3d-client");
-        assert_eq!(default_crate_name(Path::new("std.yaml")), "std-client");
-        assert_eq!(check_crate_name(&default_crate_name(Path::new("\u{e9}.yaml"))), Ok(()));
-    }
-
-    #[test]
-    fn crate_names_cargo_would_refuse_are_rejected_with_the_rule() {
-        for (name, rule) in [
-            ("my.api", "contains `.`"),
-            ("", "empty"),
-            ("3d-client", "start with a letter"),
-            ("-client", "start with a letter"),
-            ("fn", "keyword"),
-            ("self", "keyword"),
-            ("Self", "keyword"),
-            ("union", "keyword"),
-            ("std", "ships with Rust"),
-            ("proc-macro", "ships with Rust"),
-            ("caf\u{e9}", "contains `\u{e9}`"),
-            ("MyApi", "not snake case (upper-case letters, `_` or `-` twice in a row); use `my-api`"),
-            ("my__api", "not snake case"),
-            ("my--api", "not snake case"),
-            ("my-_api", "use `my-api`"),
-        ] {
-            let error = check_crate_name(name).unwrap_err();
-            assert!(error.contains(rule) && error.contains(&format!("`{name}`")), "{name}: {error}");
-        }
-        for name in ["okta-client", "_private", "a", "my_api2", "fn-client", "__api__"] {
-            assert_eq!(check_crate_name(name), Ok(()), "{name}");
-        }
     }
 }
 
@@ -811,5 +416,66 @@ impl PagingOverride {
     /// A `style` with nothing else set.
     pub fn style(style: impl Into<String>) -> Self {
         Self { style: style.into(), ..Self::default() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      tags: [pets]\n      security: [{apiToken: []}]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}\ncomponents:\n  securitySchemes:\n    apiToken: {type: apiKey, in: header, name: Authorization}\n  schemas:\n    Pet:\n      type: object\n      properties:\n        token: {type: string}\n";
+
+    fn file<'a>(generated: &'a crate::Generated, path: &str) -> &'a str {
+        generated.files.iter().find(|f| f.path == path).map(|f| f.contents.as_str()).unwrap_or_else(|| panic!("{path}"))
+    }
+
+    #[test]
+    fn each_builder_method_changes_the_generated_crate() {
+        let defaults = crate::generate(SPEC, &Settings::new("t-client", "t.yaml")).unwrap();
+        let settings = Settings::new("t-client", "t.yaml")
+            .with_crate_version("2.3.4")
+            .with_command("make client")
+            .with_api_key_prefix("apiToken", "SSWS")
+            .with_secret_property("TOKEN")
+            .with_standalone_workspace(true)
+            .with_tag_features(false)
+            .with_extra_file("examples/hello.rs", "fn main() {}\n");
+        let changed = crate::generate(SPEC, &settings).unwrap();
+
+        let (before, after) = (file(&defaults, "Cargo.toml"), file(&changed, "Cargo.toml"));
+        assert!(before.contains("version = \"0.1.0\"") && after.contains("version = \"2.3.4\""), "{after}");
+        assert!(!before.contains("[workspace]") && after.contains("\n[workspace]\n"), "{after}");
+        // Without tag features only the test double's `mock` feature is left.
+        assert!(before.contains("\nfull = [") && !after.contains("\nfull = ["), "{after}");
+        assert!(before.contains("\nmock = []\n") && after.contains("\n[features]\n# The test double"), "{after}");
+        assert!(file(&defaults, "src/lib.rs").starts_with("// Generated by `cargo xtask codegen` from t.yaml"));
+        assert!(file(&changed, "src/lib.rs").starts_with("// Generated by `make client` from t.yaml"));
+        assert!(!file(&defaults, "src/client.rs").contains("Some(\"SSWS\")"));
+        assert!(file(&changed, "src/client.rs").contains("Some(\"SSWS\")"));
+        assert!(!file(&defaults, "src/models/pets.rs").contains("[redacted]"));
+        assert!(file(&changed, "src/models/pets.rs").contains("[redacted]"), "a secret, in any case");
+        assert_eq!(file(&changed, "examples/hello.rs"), "// Generated by `make client` from t.yaml (OpenAPI 3.0.3). Do not edit: change the spec and regenerate.\nfn main() {}\n");
+        assert_eq!(changed.files.len(), defaults.files.len() + 1, "the extra file is the only new one");
+    }
+
+    #[test]
+    fn replacement_and_rename_pointers_may_percent_encode_and_a_malformed_one_is_refused() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Order:\n      type: object\n      properties:\n        total due: {type: string}\n        unit price: {type: string}\n";
+        let settings = Settings::new("t-client", "t.yaml")
+            .with_type_replacement(
+                "#/components/schemas/Order/properties/total%20due",
+                crate::TypeReplacement::new("std::net::IpAddr"),
+            )
+            .with_rename("#/components/schemas/Order/properties/unit%20price", "price");
+        let generated = crate::generate(spec, &settings).unwrap_or_else(|e| panic!("{e:?}"));
+        let code: String = generated.files.iter().map(|f| f.contents.as_str()).collect();
+        assert!(code.contains("pub total_due: Option<::std::net::IpAddr>"), "replaced: {code}");
+        assert!(code.contains("pub price: Option<String>"), "renamed");
+        let malformed = Settings::new("t-client", "t.yaml").with_rename("#components/schemas/Order", "Purchase");
+        let errors = crate::generate(spec, &malformed).unwrap_err();
+        assert!(
+            errors[0].message.starts_with("rename `#components/schemas/Order`: not a JSON pointer into the spec"),
+            "{errors:?}"
+        );
     }
 }

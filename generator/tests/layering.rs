@@ -16,6 +16,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+mod common {
+    pub mod source_files;
+}
+use common::source_files::rust_files;
+
 /// Each module, bottom to top, with the modules it may use.
 const LAYERS: &[(&str, &[&str])] = &[
     // Vocabulary shared by every stage; none uses another module.
@@ -28,7 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // Text utilities below the stages.
     ("format", &["diagnostics"]),
     ("markdown", &["format"]),
-    ("settings", &["naming"]),
+    ("settings", &["pointer", "naming"]),
     // Stage 1: text -> document.
     ("load", &["pointer", "diagnostics", "graph", "http", "naming"]),
     // The IR knows no stage.
@@ -68,21 +73,6 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 fn src_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
-        .map(|entry| entry.unwrap_or_else(|err| panic!("{}: {err}", dir.display())).path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// The module a file belongs to: its folder under `src/`, or its own name.

@@ -4,7 +4,7 @@
 //! is a setter on its request builder, so adding one breaks nobody.
 
 use super::{push, ty_name, Change, ChangeKind, Impact};
-use crate::ir::{Api, ApiModule, Operation, Success};
+use crate::ir::{Api, ApiModule, Operation, Paging, Success};
 use std::collections::BTreeMap;
 
 /// Security schemes: one `ClientBuilder` method each.
@@ -136,26 +136,7 @@ fn compare_operation(
         let reason = "required parameters (and a required body) are the method's arguments: every call must change";
         push(changes, tag, item(), ChangeKind::Changed, detail, Impact::Breaking, reason);
     }
-    let (old_setters, new_setters) = (setters(old, old_api), setters(new, new_api));
-    for (name, ty) in &new_setters {
-        let setter = format!("setter `{}::{name}`", new.builder_name);
-        match old_setters.get(name) {
-            None => {
-                let reason = "optional inputs are builder setters: a new one is left unset by existing code";
-                push(changes, tag, setter, ChangeKind::Added, format!("takes {ty}"), Impact::Addition, reason);
-            }
-            Some(old_ty) if old_ty != ty => {
-                let reason = "the setter takes another type: calls of it stop compiling";
-                push(changes, tag, setter, ChangeKind::Changed, format!("{old_ty} -> {ty}"), Impact::Breaking, reason);
-            }
-            Some(_) => {}
-        }
-    }
-    for name in old_setters.keys().filter(|name| !new_setters.contains_key(*name)) {
-        let setter = format!("setter `{}::{name}`", old.builder_name);
-        let reason = "the optional input is gone (or became an argument): calls of its setter stop compiling";
-        push(changes, tag, setter, ChangeKind::Removed, String::new(), Impact::Breaking, reason);
-    }
+    compare_setters(tag, (old_api, old), (new_api, new), changes);
     let (old_success, new_success) = (success_type(old, old_api), success_type(new, new_api));
     if old_success != new_success {
         let reason = "`send` returns another type: code using the result must change";
@@ -182,36 +163,7 @@ fn compare_operation(
             reason,
         );
     }
-    match (&old.paging, &new.paging) {
-        (None, Some(_)) => push(
-            changes,
-            tag,
-            item(),
-            ChangeKind::Changed,
-            "now pages".into(),
-            Impact::Addition,
-            "the builder gains a `stream` method; nothing else changes",
-        ),
-        (Some(_), None) => push(
-            changes,
-            tag,
-            item(),
-            ChangeKind::Changed,
-            "no longer pages".into(),
-            Impact::Breaking,
-            "the builder's `stream` method is gone",
-        ),
-        (Some(a), Some(b)) if a != b => push(
-            changes,
-            tag,
-            item(),
-            ChangeKind::Changed,
-            "pages differently".into(),
-            Impact::Compatible,
-            "`stream` keeps its signature; it finds pages another way",
-        ),
-        _ => {}
-    }
+    compare_paging(tag, item(), (&old.paging, &new.paging), changes);
     if old.http_method != new.http_method || old.path != new.path {
         let detail =
             format!("{} {} -> {} {}", old.http_method.as_upper(), old.path, new.http_method.as_upper(), new.path);
@@ -221,5 +173,73 @@ fn compare_operation(
     if !old.docs.deprecated && new.docs.deprecated {
         let reason = "the method is marked deprecated: calls still compile";
         push(changes, tag, item(), ChangeKind::Changed, "deprecated".into(), Impact::Compatible, reason);
+    }
+}
+
+/// The builder's setters (the optional inputs): added, retyped, removed.
+fn compare_setters(
+    tag: Option<&str>,
+    (old_api, old): (&Api, &Operation),
+    (new_api, new): (&Api, &Operation),
+    changes: &mut Vec<Change>,
+) {
+    let (old_setters, new_setters) = (setters(old, old_api), setters(new, new_api));
+    for (name, ty) in &new_setters {
+        let setter = format!("setter `{}::{name}`", new.builder_name);
+        match old_setters.get(name) {
+            None => {
+                let reason = "optional inputs are builder setters: a new one is left unset by existing code";
+                push(changes, tag, setter, ChangeKind::Added, format!("takes {ty}"), Impact::Addition, reason);
+            }
+            Some(old_ty) if old_ty != ty => {
+                let reason = "the setter takes another type: calls of it stop compiling";
+                push(changes, tag, setter, ChangeKind::Changed, format!("{old_ty} -> {ty}"), Impact::Breaking, reason);
+            }
+            Some(_) => {}
+        }
+    }
+    for name in old_setters.keys().filter(|name| !new_setters.contains_key(*name)) {
+        let setter = format!("setter `{}::{name}`", old.builder_name);
+        let reason = "the optional input is gone (or became an argument): calls of its setter stop compiling";
+        push(changes, tag, setter, ChangeKind::Removed, String::new(), Impact::Breaking, reason);
+    }
+}
+
+/// Whether the operation pages, and how.
+fn compare_paging(
+    tag: Option<&str>,
+    item: String,
+    paging: (&Option<Paging>, &Option<Paging>),
+    changes: &mut Vec<Change>,
+) {
+    match paging {
+        (None, Some(_)) => push(
+            changes,
+            tag,
+            item,
+            ChangeKind::Changed,
+            "now pages".into(),
+            Impact::Addition,
+            "the builder gains a `stream` method; nothing else changes",
+        ),
+        (Some(_), None) => push(
+            changes,
+            tag,
+            item,
+            ChangeKind::Changed,
+            "no longer pages".into(),
+            Impact::Breaking,
+            "the builder's `stream` method is gone",
+        ),
+        (Some(a), Some(b)) if a != b => push(
+            changes,
+            tag,
+            item,
+            ChangeKind::Changed,
+            "pages differently".into(),
+            Impact::Compatible,
+            "`stream` keeps its signature; it finds pages another way",
+        ),
+        _ => {}
     }
 }

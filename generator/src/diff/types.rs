@@ -65,38 +65,9 @@ fn compare_type(
             TypeKind::Struct { fields: old_fields, extra: old_extra, derive_default: old_default, .. },
             TypeKind::Struct { fields: new_fields, extra: new_extra, derive_default: new_default, .. },
         ) => {
-            compare_fields(tag, name, (old_api, old_fields), (new_api, new_fields), changes);
-            let (old_extra, new_extra) = (extra_field(old_extra, old_api), extra_field(new_extra, new_api));
-            if old_extra != new_extra {
-                let detail = format!(
-                    "`additional_properties`: {} -> {}",
-                    old_extra.as_deref().unwrap_or("none"),
-                    new_extra.as_deref().unwrap_or("none")
-                );
-                let reason = "the struct's `additional_properties` field appears, goes or changes type";
-                push(changes, tag, format!("type `{name}`"), ChangeKind::Changed, detail, Impact::Breaking, reason);
-            }
-            match (old_default, new_default) {
-                (true, false) => push(
-                    changes,
-                    tag,
-                    format!("type `{name}`"),
-                    ChangeKind::Changed,
-                    "no longer `Default`".into(),
-                    Impact::Breaking,
-                    "a field's type has no `Default` now: `..Default::default()` stops compiling",
-                ),
-                (false, true) => push(
-                    changes,
-                    tag,
-                    format!("type `{name}`"),
-                    ChangeKind::Changed,
-                    "now `Default`".into(),
-                    Impact::Addition,
-                    "the struct derives `Default` now",
-                ),
-                _ => {}
-            }
+            let old_struct = (old_api, old_fields.as_slice(), old_extra, *old_default);
+            let new_struct = (new_api, new_fields.as_slice(), new_extra, *new_default);
+            compare_struct(tag, name, old_struct, new_struct, changes);
         }
         (
             TypeKind::Enum { variants: old_variants, integer: old_int },
@@ -156,6 +127,52 @@ fn compare_type(
                 "another kind of type: code building or matching it stops compiling",
             );
         }
+    }
+}
+
+/// One side of a struct comparison: the API, the fields, what happens to
+/// unlisted properties, and whether it derives `Default`.
+type StructSide<'a> = (&'a Api, &'a [Field], &'a ExtraProperties, bool);
+
+/// A struct's fields, its `additional_properties` field and its `Default`.
+fn compare_struct(
+    tag: Option<&str>,
+    name: &str,
+    (old_api, old_fields, old_extra, old_default): StructSide,
+    (new_api, new_fields, new_extra, new_default): StructSide,
+    changes: &mut Vec<Change>,
+) {
+    compare_fields(tag, name, (old_api, old_fields), (new_api, new_fields), changes);
+    let (old_extra, new_extra) = (extra_field(old_extra, old_api), extra_field(new_extra, new_api));
+    if old_extra != new_extra {
+        let detail = format!(
+            "`additional_properties`: {} -> {}",
+            old_extra.as_deref().unwrap_or("none"),
+            new_extra.as_deref().unwrap_or("none")
+        );
+        let reason = "the struct's `additional_properties` field appears, goes or changes type";
+        push(changes, tag, format!("type `{name}`"), ChangeKind::Changed, detail, Impact::Breaking, reason);
+    }
+    match (old_default, new_default) {
+        (true, false) => push(
+            changes,
+            tag,
+            format!("type `{name}`"),
+            ChangeKind::Changed,
+            "no longer `Default`".into(),
+            Impact::Breaking,
+            "a field's type has no `Default` now: `..Default::default()` stops compiling",
+        ),
+        (false, true) => push(
+            changes,
+            tag,
+            format!("type `{name}`"),
+            ChangeKind::Changed,
+            "now `Default`".into(),
+            Impact::Addition,
+            "the struct derives `Default` now",
+        ),
+        _ => {}
     }
 }
 

@@ -9,7 +9,7 @@
 use crate::http::HttpMethod;
 use crate::pointer::JsonPointer;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// One operation of the document, as a selection rule sees it.
 #[derive(Debug)]
@@ -65,30 +65,20 @@ pub fn select_operations(raw: &mut Value, keep: Keep<'_>) {
 
 /// Drops the components nothing outside `components` reaches.
 fn prune_components(raw: &mut Value) {
-    let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
+    let no_cut = Cut::default();
     let mut pending = Vec::new();
     for (key, child) in raw.as_object().into_iter().flatten() {
         if key != "components" {
-            references(child, &mut pending);
+            references(child, &mut pending, &no_cut);
         }
     }
     // Security schemes and any section not pruned are roots too.
     for (section, entries) in raw.pointer("/components").and_then(Value::as_object).into_iter().flatten() {
         if !PRUNED_SECTIONS.contains(&section.as_str()) {
-            references(entries, &mut pending);
+            references(entries, &mut pending, &no_cut);
         }
     }
-    while let Some(target) = pending.pop() {
-        let Some(pointer) = JsonPointer::from_reference(&target) else { continue };
-        let mut tokens = pointer.tokens();
-        let (Some(root), Some(section), Some(name)) = (tokens.next(), tokens.next(), tokens.next()) else { continue };
-        if root != "components" || !reached.insert((section.clone(), name.clone())) {
-            continue;
-        }
-        if let Some(entry) = raw.get("components").and_then(|c| c.get(&section)).and_then(|s| s.get(&name)) {
-            references(entry, &mut pending);
-        }
-    }
+    let reached = reach(raw, pending, &no_cut);
     let Some(components) = raw.get_mut("components").and_then(Value::as_object_mut) else { return };
     for section in PRUNED_SECTIONS {
         if let Some(entries) = components.get_mut(section).and_then(Value::as_object_mut) {
@@ -105,34 +95,48 @@ pub fn orphaned_by_replacement(raw: &Value, replaced: &[String]) -> BTreeSet<Str
     if replaced.is_empty() {
         return BTreeSet::new();
     }
-    let mut cut = raw.clone();
+    let no_cut = Cut::default();
+    let mut cut = Cut::default();
     let mut from_replaced = Vec::new();
-    for pointer in replaced {
-        if let Some(node) = cut.pointer_mut(pointer) {
-            references(node, &mut from_replaced);
-            *node = Value::Null;
-        }
+    for node in replaced.iter().filter_map(|pointer| raw.pointer(pointer)) {
+        references(node, &mut from_replaced, &no_cut);
+        cut.0.insert(node as *const Value);
     }
-    let only_replaced = reached_schemas(&cut, from_replaced);
+    let schemas = |reached: BTreeSet<(String, String)>| -> BTreeSet<String> {
+        reached.into_iter().filter(|(section, _)| section == "schemas").map(|(_, name)| name).collect()
+    };
+    let only_replaced = schemas(reach(raw, from_replaced, &cut));
     let mut roots = Vec::new();
-    for (key, child) in cut.as_object().into_iter().flatten() {
+    for (key, child) in raw.as_object().into_iter().flatten() {
         if key != "components" {
-            references(child, &mut roots);
+            references(child, &mut roots, &cut);
         }
     }
-    for (section, entries) in cut.pointer("/components").and_then(Value::as_object).into_iter().flatten() {
+    for (section, entries) in raw.pointer("/components").and_then(Value::as_object).into_iter().flatten() {
         for (name, entry) in entries.as_object().into_iter().flatten() {
             if section != "schemas" || !only_replaced.contains(name) {
-                references(entry, &mut roots);
+                references(entry, &mut roots, &cut);
             }
         }
     }
-    let kept = reached_schemas(&cut, roots);
+    let kept = schemas(reach(raw, roots, &cut));
     only_replaced.difference(&kept).cloned().collect()
 }
 
-/// The component schemas the references `pending` reach, through any component.
-fn reached_schemas(raw: &Value, mut pending: Vec<String>) -> BTreeSet<String> {
+/// Nodes of the document a walk does not enter, known by address (the
+/// document is borrowed throughout, so no copy is needed to cut them out).
+#[derive(Default)]
+struct Cut(HashSet<*const Value>);
+
+impl Cut {
+    fn contains(&self, node: &Value) -> bool {
+        self.0.contains(&(node as *const Value))
+    }
+}
+
+/// The components, as `(section, name)`, that the references `pending`
+/// reach, through components of any section, entering no node of `cut`.
+fn reach(raw: &Value, mut pending: Vec<String>, cut: &Cut) -> BTreeSet<(String, String)> {
     let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
     while let Some(target) = pending.pop() {
         let Some(pointer) = JsonPointer::from_reference(&target) else { continue };
@@ -142,18 +146,21 @@ fn reached_schemas(raw: &Value, mut pending: Vec<String>) -> BTreeSet<String> {
             continue;
         }
         if let Some(entry) = raw.get("components").and_then(|c| c.get(&section)).and_then(|s| s.get(&name)) {
-            references(entry, &mut pending);
+            references(entry, &mut pending, cut);
         }
     }
-    reached.into_iter().filter(|(section, _)| section == "schemas").map(|(_, name)| name).collect()
+    reached
 }
 
-/// Every reference below `node`: `$ref` values and discriminator mapping
-/// targets (which name schemas without a `$ref`). Iterative, so a deep
-/// document costs no stack.
-fn references(node: &Value, out: &mut Vec<String>) {
+/// Every reference below `node` outside the nodes of `cut`: `$ref` values
+/// and discriminator mapping targets (which name schemas without a
+/// `$ref`). Iterative, so a deep document costs no stack.
+fn references(node: &Value, out: &mut Vec<String>, cut: &Cut) {
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
+        if cut.contains(node) {
+            continue;
+        }
         match node {
             Value::Object(map) => {
                 if let Some(Value::String(target)) = map.get("$ref") {
@@ -174,8 +181,33 @@ fn references(node: &Value, out: &mut Vec<String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::select_operations;
+    use super::{orphaned_by_replacement, select_operations};
     use serde_json::json;
+
+    #[test]
+    fn what_only_replaced_schemas_reach_is_orphaned_and_the_document_is_untouched() {
+        let raw = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Replaced"}}}}}}}},
+            "components": {
+                "schemas": {
+                    "Replaced": {"properties": {"o": {"$ref": "#/components/schemas/Only"}, "s": {"$ref": "#/components/schemas/Shared"}}},
+                    "Only": {"properties": {"d": {"$ref": "#/components/schemas/Deeper"}, "me": {"$ref": "#/components/schemas/Replaced"}}},
+                    "Deeper": {"type": "string"},
+                    "Shared": {"type": "string"},
+                    "User": {"properties": {"s": {"$ref": "#/components/schemas/Shared"}, "p": {"$ref": "#/components/schemas/ViaProperty"}}},
+                    "ViaProperty": {"type": "string"},
+                    "Unused": {"type": "string"},
+                },
+            }
+        });
+        let before = raw.clone();
+        let orphans = orphaned_by_replacement(&raw, &["/components/schemas/Replaced".to_string()]);
+        assert_eq!(orphans.into_iter().collect::<Vec<_>>(), ["Deeper", "Only"]);
+        // A replaced property: what only it reaches goes, the rest stays.
+        let orphans = orphaned_by_replacement(&raw, &["/components/schemas/User/properties/p".to_string()]);
+        assert_eq!(orphans.into_iter().collect::<Vec<_>>(), ["ViaProperty"]);
+        assert_eq!(raw, before);
+    }
 
     #[test]
     fn refused_operations_and_what_only_they_reach_are_removed() {

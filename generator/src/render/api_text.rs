@@ -19,7 +19,7 @@ use super::apis::{
 use super::docs::doc_text;
 use super::model_serde::tokens_text;
 use super::paging::{render_stream, stream_text};
-use super::reading::reading;
+use super::reading::{match_order, reading};
 use super::{ty_tokens, Piece, Scope};
 use crate::ir::{Api, BodyEncoding, BodyRead, Operation, ParamLocation, StatusMatch, Success};
 
@@ -333,9 +333,7 @@ fn decode_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<String
             lines.line(12, &format!("200..=299 => {},", read_text(read)));
         }
         Success::Several { enum_name, variants } => {
-            let mut ordered: Vec<_> = variants.iter().collect();
-            ordered.sort_by_key(|v| v.status);
-            for v in ordered {
+            for v in match_order(variants) {
                 let pattern = match v.status {
                     StatusMatch::Code(code) => code.to_string(),
                     StatusMatch::Range(first) => format!("{}..={}", first * 100, first * 100 + 99),

@@ -3,7 +3,7 @@
 
 use super::docs::{code, doc_attrs, inner_doc_attrs, lines_text, lines_to_attrs, DocBlock};
 use super::paging::render_stream;
-use super::reading::reading;
+use super::reading::{match_order, reading};
 use super::{ident, ty_tokens, Part, Piece, Scope};
 use crate::ir::{
     Api, ApiModule, BodyEncoding, BodyRead, Docs, Operation, Param, ParamLocation, Presence, QueryStyle, StatusMatch,
@@ -368,9 +368,7 @@ fn decode_arms(op: &Operation, api: &Api) -> TokenStream {
         }
         Success::Several { enum_name, variants } => {
             let enum_ident = ident(enum_name);
-            let mut ordered: Vec<_> = variants.iter().collect();
-            ordered.sort_by_key(|v| v.status);
-            let arms = ordered.iter().map(|v| {
+            let arms = match_order(variants).into_iter().map(|v| {
                 let pattern = status_pattern(v.status);
                 let variant = ident(&v.name);
                 match &v.read {

@@ -1,29 +1,15 @@
 //! The generated crate's Cargo.toml.
 //!
-//! `RUNTIME_DEPENDENCIES` must equal the `[dependencies]` of
-//! templates/Cargo.toml, where the runtime is compiled as it stands; a test
-//! in tests/ checks that they agree.
+//! Its `[dependencies]` are `naming::RUNTIME_DEPENDENCIES`, which must equal
+//! those of templates/Cargo.toml, where the runtime is compiled as it
+//! stands; a test in tests/ checks that they agree.
 
 use crate::ir::Api;
 use crate::settings::Settings;
 
-/// The runtime's dependencies, as TOML lines.
-pub const RUNTIME_DEPENDENCIES: &str = r#"backon = { version = "1", default-features = false, features = ["tokio-sleep"] }
-base64 = "0.23"
-bytes = "1"
-chrono = { version = "0.4", default-features = false, features = ["serde", "clock", "std"] }
-futures = { version = "0.3", default-features = false, features = ["std"] }
-httpdate = "1"
-parse_link_header = "0.4"
-percent-encoding = "2"
-reqwest = { version = "0.13", default-features = false, features = ["json", "form", "rustls", "multipart", "http2", "stream"] }
-secrecy = "0.10"
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-tokio = { version = "1", features = ["fs", "io-util", "sync", "time"] }
-tracing = "0.1"
-uuid = { version = "1", features = ["serde"] }
-"#;
+/// The runtime's dependencies, as TOML lines (kept in `naming`, where the
+/// settings also read which crates they are).
+pub use crate::naming::RUNTIME_DEPENDENCIES;
 
 /// Cargo.toml of the generated crate.
 pub fn manifest(settings: &Settings, api: &Api, header: &str) -> String {
@@ -95,16 +81,6 @@ fn description(title: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn the_crates_a_replacement_may_name_freely_are_the_runtime_dependencies() {
-        let names: Vec<String> = super::RUNTIME_DEPENDENCIES
-            .lines()
-            .filter_map(|line| line.split(" = ").next())
-            .map(|name| name.replace('-', "_"))
-            .collect();
-        assert_eq!(names, crate::naming::RUNTIME_CRATES);
-    }
-
     #[test]
     fn a_title_with_line_breaks_quotes_and_backslashes_gives_a_valid_manifest_line() {
         let title = "Odd \"text\" \\q\n[workspace]\r\u{7}\u{7f}\u{85} end";

@@ -3,7 +3,7 @@
 //! `Download` (every 2xx for a lone binary success; for a success enum, the
 //! statuses its binary variants stand for, so the others are read whole).
 
-use crate::ir::{BodyRead, Operation, StatusMatch, Success};
+use crate::ir::{BodyRead, Operation, StatusMatch, Success, SuccessVariant};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -23,6 +23,14 @@ enum Streamed {
     Only(Vec<(u16, u16)>),
 }
 
+/// The success variants in the order the generated `match` on the status
+/// tries them: codes before ranges.
+pub(super) fn match_order(variants: &[SuccessVariant]) -> Vec<&SuccessVariant> {
+    let mut ordered: Vec<_> = variants.iter().collect();
+    ordered.sort_by_key(|v| v.status);
+    ordered
+}
+
 /// How `op`'s call reads its success bodies.
 pub(super) fn reading(op: &Operation) -> Reading {
     let reads: Vec<&BodyRead> = match &op.success {
@@ -33,9 +41,7 @@ pub(super) fn reading(op: &Operation) -> Reading {
         Success::Single { read: BodyRead::Stream, .. } => Streamed::Every2xx,
         Success::Single { .. } => Streamed::None,
         Success::Several { variants, .. } => {
-            let mut ordered: Vec<_> = variants.iter().collect();
-            // The order `decode` matches them in: codes before ranges.
-            ordered.sort_by_key(|v| v.status);
+            let ordered = match_order(variants);
             let streams =
                 |code: u16| ordered.iter().find(|v| covers(v.status, code)).is_some_and(|v| v.read == BodyRead::Stream);
             let ranges = ranges((200..=299).filter(|code| streams(*code)));

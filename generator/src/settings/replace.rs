@@ -7,7 +7,8 @@
 //! printed again from what syn parsed; a dependency is one TOML entry,
 //! written again from what toml parsed.
 
-use crate::naming::RUNTIME_CRATES;
+use crate::naming::is_runtime_crate;
+use crate::pointer::JsonPointer;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,7 +150,7 @@ pub fn parse_dependency(line: &str) -> Result<(String, String), String> {
         return Err(format!("the dependency `{line}` must give a version string or an inline table"));
     }
     let code_name = name.replace('-', "_");
-    if RUNTIME_CRATES.contains(&code_name.as_str()) || BUILT_IN_ROOTS.contains(&code_name.as_str()) {
+    if is_runtime_crate(&code_name) || BUILT_IN_ROOTS.contains(&code_name.as_str()) {
         return Err(format!("`{name}` needs no dependency line: the generated crate already has it"));
     }
     Ok((code_name, format!("{name} = {value}")))
@@ -220,23 +221,40 @@ impl Replacements {
 
     /// Whether code may name `krate` (code name): a runtime dependency or one the settings add.
     pub fn knows_crate(&self, krate: &str) -> bool {
-        RUNTIME_CRATES.contains(&krate) || self.dependencies.contains_key(krate)
+        is_runtime_crate(krate) || self.dependencies.contains_key(krate)
     }
 }
 
 /// The JSON pointer (without `#`) a replacement's target names: `Money` is
-/// `/components/schemas/Money`, `#/a/b` is `/a/b`.
+/// `/components/schemas/Money`, `#/a/b` is `/a/b` (percent-decoded, as a
+/// `$ref` would be: `#/a/b%20c` is `/a/b c`).
 fn target_pointer(target: &str) -> Result<String, String> {
-    if let Some(pointer) = target.strip_prefix('#') {
-        if !pointer.starts_with('/') {
-            return Err("a JSON pointer target starts with `#/`".to_string());
-        }
-        return Ok(pointer.to_string());
+    if target.starts_with('#') {
+        return fragment_pointer(target)
+            .map(String::from)
+            .ok_or_else(|| "a JSON pointer target starts with `#/`".to_string());
     }
     if target.is_empty() {
         return Err("the target is empty".to_string());
     }
-    Ok(format!("/components/schemas/{}", target.replace('~', "~0").replace('/', "~1")))
+    Ok(JsonPointer::from_tokens(["components", "schemas", target]).as_str().to_string())
+}
+
+/// The JSON pointer (without `#`) a rename names: a reference's fragment
+/// (`#/components/schemas/User`, percent-decoded) or a bare pointer
+/// (`/components/schemas/User`).
+pub(super) fn rename_pointer(text: &str) -> Result<String, String> {
+    let parsed = if text.starts_with('#') { fragment_pointer(text) } else { JsonPointer::parse(text) };
+    match parsed {
+        Some(pointer) if !pointer.as_str().is_empty() => Ok(pointer.into()),
+        _ => Err("not a JSON pointer into the spec: write one like `#/components/schemas/User`".to_string()),
+    }
+}
+
+/// The pointer of a local reference (`#/a/b`), percent-decoded; `None`
+/// for anything else (`#a`, the whole document `#`).
+fn fragment_pointer(reference: &str) -> Option<JsonPointer> {
+    JsonPointer::from_reference(reference).filter(|pointer| !pointer.as_str().is_empty())
 }
 
 /// A target as the user would write it: `#/components/schemas/Money`.
@@ -246,7 +264,7 @@ pub fn display_target(pointer: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_dependency, parse_rust_type, Replacements, TypeReplacement};
+    use super::{parse_dependency, parse_rust_type, rename_pointer, Replacements, TypeReplacement};
     use std::collections::BTreeMap;
 
     #[test]
@@ -325,5 +343,29 @@ mod tests {
             Replacements::check(&BTreeMap::from([("#components".to_string(), TypeReplacement::new("String"))]), &[])
                 .unwrap_err();
         assert!(error.contains("starts with `#/`"), "{error}");
+    }
+
+    #[test]
+    fn targets_are_pointers_as_references_write_them() {
+        let targets = [
+            ("#/components/schemas/Order/properties/total%20due", "/components/schemas/Order/properties/total due"),
+            ("#/paths/~1orders~1%7Bid%7D/get", "/paths/~1orders~1{id}/get"),
+            ("a/b~c", "/components/schemas/a~1b~0c"),
+        ];
+        for (target, pointer) in targets {
+            let replacements = BTreeMap::from([(target.to_string(), TypeReplacement::new("String"))]);
+            let checked = Replacements::check(&replacements, &[]).unwrap();
+            assert_eq!(checked.by_target.keys().collect::<Vec<_>>(), [pointer], "{target}");
+        }
+        assert_eq!(rename_pointer("#/components/schemas/A%20B").unwrap(), "/components/schemas/A B");
+        assert_eq!(
+            rename_pointer("/components/schemas/A%20B").unwrap(),
+            "/components/schemas/A%20B",
+            "bare: as written"
+        );
+        for malformed in ["#components/schemas/User", "components/schemas/User", "#", "", "User"] {
+            let error = rename_pointer(malformed).unwrap_err();
+            assert!(error.contains("not a JSON pointer into the spec"), "{malformed}: {error}");
+        }
     }
 }

@@ -291,10 +291,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
 
+    print_report(&subjects, options.runs);
+    check_target(&subjects)
+}
+
+/// Each crate's medians, then ours/peer ratios for each peer.
+fn print_report(subjects: &[Subject], runs: usize) {
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     println!("machine: {cores} cores");
-    println!("{} run(s); medians, wall range when several; peak = largest single process (rustc)", options.runs);
-    for subject in &subjects {
+    println!("{} run(s); medians, wall range when several; peak = largest single process (rustc)", runs);
+    for subject in subjects {
         // The selection past `-p <package>` is the feature flags, if any.
         let flags: String = subject.selection[2..].iter().map(|flag| format!(" {flag}")).collect();
         let (role, features) = match &subject.source {
@@ -316,7 +322,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
             println!("  {name:<18}  {}", ratios(&ours.measures[figure], &peer.measures[figure]));
         }
     }
-    check_target(&subjects)
 }
 
 /// Fails when ours/peer of the target figure's CPU time is over the target

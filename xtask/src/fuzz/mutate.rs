@@ -177,31 +177,7 @@ pub fn mutate_tree(doc: &mut Value, rng: &mut Rng) {
         // A value of another type.
         1 => replace(doc, &target, odd_value(rng)),
         // A reference to any node: itself, its parent, the root, or nowhere.
-        2 => {
-            let to = match rng.u8(0..6) {
-                0 => target.clone(),
-                1 => split_last(&target).map(|(p, _)| p.to_string()).unwrap_or_default(),
-                2 => "/components/schemas/Nope".into(),
-                3 => String::new(),
-                _ => other.clone(),
-            };
-            let mut reference = Map::new();
-            reference.insert("$ref".into(), json!(format!("#{to}")));
-            match rng.u8(0..4) {
-                0 => {
-                    reference.insert("description".into(), json!("a sibling of $ref"));
-                }
-                1 => {
-                    reference.insert("nullable".into(), json!(true));
-                }
-                _ => {}
-            }
-            if rng.bool() {
-                replace(doc, &target, Value::Object(reference));
-            } else if let Some(Value::Object(map)) = doc.pointer_mut(&target) {
-                map.extend(reference);
-            }
-        }
+        2 => insert_reference(doc, &target, &other, rng),
         // Wrap in a composition.
         3 => {
             let keyword = pick(rng, &["allOf", "oneOf", "anyOf", "not", "items", "additionalProperties"]);
@@ -267,6 +243,35 @@ pub fn mutate_tree(doc: &mut Value, rng: &mut Rng) {
             Some(Value::Array(items)) => rng.shuffle(items),
             _ => {}
         },
+    }
+}
+
+/// Puts a `$ref` at `target` (replacing it, or merged into its object),
+/// with a sibling now and then: to itself, its parent, the root, nowhere,
+/// or `other`.
+fn insert_reference(doc: &mut Value, target: &str, other: &str, rng: &mut Rng) {
+    let to = match rng.u8(0..6) {
+        0 => target.to_string(),
+        1 => split_last(target).map(|(p, _)| p.to_string()).unwrap_or_default(),
+        2 => "/components/schemas/Nope".into(),
+        3 => String::new(),
+        _ => other.to_string(),
+    };
+    let mut reference = Map::new();
+    reference.insert("$ref".into(), json!(format!("#{to}")));
+    match rng.u8(0..4) {
+        0 => {
+            reference.insert("description".into(), json!("a sibling of $ref"));
+        }
+        1 => {
+            reference.insert("nullable".into(), json!(true));
+        }
+        _ => {}
+    }
+    if rng.bool() {
+        replace(doc, target, Value::Object(reference));
+    } else if let Some(Value::Object(map)) = doc.pointer_mut(target) {
+        map.extend(reference);
     }
 }
 
