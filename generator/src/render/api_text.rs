@@ -5,8 +5,10 @@
 //!
 //! Text is written only for layouts known for certain: every line within
 //! prettyplease's width ([`MARGIN`]; it breaks a longer line in ways of its
-//! own) and only the statement shapes below. Anything else (a long
-//! signature, a list parameter, a checked body, paging) is that member's
+//! own) and only the statement shapes below (paging and stream members and
+//! the success and event enums are written beside their tokens, in
+//! `paging.rs`, `streams.rs` and `apis.rs`). Anything else (a long
+//! signature, a list parameter, a checked body) is that member's
 //! tokens, formatted alone. The test at the bottom holds the two roads to
 //! the same bytes on every fixture and the real-world corpus.
 
