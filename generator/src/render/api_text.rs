@@ -5,19 +5,22 @@
 //!
 //! Text is written only for layouts known for certain: every line within
 //! prettyplease's width ([`MARGIN`]; it breaks a longer line in ways of its
-//! own) and only the statement shapes below. Anything else (a long
-//! signature, a list parameter, a checked body, paging) is that member's
+//! own) and only the statement shapes below (paging and stream members and
+//! the success and event enums are written beside their tokens, in
+//! `paging.rs`, `streams.rs` and `apis.rs`). Anything else (a long
+//! signature, a list parameter, a checked body) is that member's
 //! tokens, formatted alone. The test at the bottom holds the two roads to
 //! the same bytes on every fixture and the real-world corpus.
 
 use super::apis::{
     argument, builder_doc, builder_shape, builder_struct, checked_struct, decode_fn, idempotency_header,
     into_future_impl, operation_docs, param_shape, render_builder, render_method, render_request, render_setter,
-    send_fn, send_with_headers_fn, setter_docs, success_enum, with_options_fn, BuilderShape, ParamShape,
+    send_fn, send_with_headers_fn, setter_docs, success_enum, success_enum_text, with_options_fn, BuilderShape,
+    ParamShape,
 };
 use super::docs::doc_text;
 use super::model_serde::tokens_text;
-use super::paging::render_stream;
+use super::paging::{render_stream, stream_text};
 use super::reading::{match_order, reading};
 use super::{ty_tokens, Piece, Scope};
 use crate::ir::{Api, BodyEncoding, BodyRead, Operation, ParamLocation, StatusMatch, Success};
@@ -81,11 +84,11 @@ pub fn builder_pieces(op: &Operation, api_struct: &str, api: &Api) -> Vec<Piece>
     }
     let mut pieces = Vec::new();
     if matches!(op.success, Success::Several { .. }) {
-        pieces.push(Piece::Items(success_enum(op, api)));
+        pieces.push(text_or(success_enum_text(op, api), || Piece::Items(success_enum(op, api))));
     }
-    let event_enum = super::streams::render_event_enum(op, api);
-    if !event_enum.is_empty() {
-        pieces.push(Piece::Items(event_enum));
+    if op.streamed.as_ref().is_some_and(|s| s.by_event.is_some()) {
+        let tokens = || Piece::Items(super::streams::render_event_enum(op, api));
+        pieces.push(text_or(super::streams::event_enum_text(op, api), tokens));
     }
     let builder_struct = || Piece::Items(builder_struct(op, api_struct, &shape, api));
     pieces.push(text_or(struct_text(op, api_struct, &shape, api), builder_struct));
@@ -116,11 +119,11 @@ pub fn builder_pieces(op: &Operation, api_struct: &str, api: &Api) -> Vec<Piece>
     pieces.push(text_or(send_with_headers, || Piece::Members(send_with_headers_fn(&shape))));
     let stream = render_stream(op, &shape.error_ty, shape.fallible, api);
     if !stream.is_empty() {
-        pieces.push(Piece::Members(stream));
+        pieces.push(text_or(stream_text(op, &error, shape.fallible, api), || Piece::Members(stream)));
     }
-    let streamed = super::streams::render_streamed(op, &shape.error_ty, shape.fallible, api);
-    if !streamed.is_empty() {
-        pieces.push(Piece::Members(streamed));
+    if op.streamed.is_some() {
+        let tokens = || Piece::Members(super::streams::render_streamed(op, &shape.error_ty, shape.fallible, api));
+        pieces.push(text_or(super::streams::streamed_text(op, &error, shape.fallible, api), tokens));
     }
     pieces.push(Piece::Text("}\n".into()));
     pieces.push(text_or(into_future_text(&shape, &success, &error), || Piece::Items(into_future_impl(&shape))));
@@ -188,7 +191,7 @@ fn ty_text(ty: &crate::ir::Ty, api: &Api) -> String {
 }
 
 /// A string literal as quote writes it (and prettyplease copies it).
-fn literal(text: &str) -> String {
+pub(super) fn literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 

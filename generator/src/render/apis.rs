@@ -1,7 +1,7 @@
 //! IR operations -> `src/apis/<tag>.rs`: one struct per tag, one method per
 //! operation, and a request builder per operation.
 
-use super::docs::{code, doc_attrs, inner_doc_attrs, lines_to_attrs, DocBlock};
+use super::docs::{code, doc_attrs, inner_doc_attrs, lines_text, lines_to_attrs, DocBlock};
 use super::paging::render_stream;
 use super::reading::{match_order, reading};
 use super::{ident, ty_tokens, Part, Piece, Scope};
@@ -429,6 +429,37 @@ pub(super) fn success_enum(op: &Operation, api: &Api) -> TokenStream {
             #(#decls)*
         }
     }
+}
+
+/// [`success_enum`] as formatted text (see `api_text`); `None` where a line
+/// would pass the width or a doc would stay an attribute.
+pub(super) fn success_enum_text(op: &Operation, api: &Api) -> Option<String> {
+    let Success::Several { enum_name, variants } = &op.success else { return None };
+    let docs = format!("What a successful {} returns, by status.", code(&op.id));
+    let mut lines = super::api_text::Lines::new(lines_text(&[docs], "")?);
+    let download = variants.iter().any(|v| v.read == BodyRead::Stream);
+    lines.line(0, if download { "#[derive(Debug)]" } else { "#[derive(Debug, Clone, PartialEq)]" });
+    lines.line(0, &format!("pub enum {enum_name} {{"));
+    for v in variants {
+        let status = match v.status {
+            StatusMatch::Code(code) => format!("`{code}`"),
+            StatusMatch::Range(first) => format!("`{first}XX`"),
+        };
+        let what = v.description.as_deref().map(|d| format!(": {}", first_line(d))).unwrap_or_default();
+        lines.push_text(&lines_text(&[format!("{status}{what}")], "    ")?);
+        let held = match (&v.ty, &v.read) {
+            (Ty::Unit, _) => None,
+            (_, BodyRead::Stream) => Some(format!("crate::runtime::Download<{}>", ty_text(&op.error_ty, api))),
+            (ty, _) => Some(ty_text(ty, api)),
+        };
+        lines.line(4, &held.map_or_else(|| format!("{},", v.name), |ty| format!("{}({ty}),", v.name)));
+    }
+    lines.line(0, "}");
+    lines.finish()
+}
+
+fn ty_text(ty: &Ty, api: &Api) -> String {
+    super::model_serde::tokens_text(ty_tokens(ty, Scope::Apis, api))
 }
 
 /// Statements that put one parameter into `request`; `value` is a reference.

@@ -2,7 +2,9 @@
 //! runtime's generic paging, told by the IR's [`Paging`] where the items
 //! are and what asks for the next page.
 
-use super::docs::{code, lines_to_attrs};
+use super::api_text::{literal, Lines, MARGIN};
+use super::docs::{code, lines_text, lines_to_attrs};
+use super::model_serde::tokens_text;
 use super::{ty_tokens, Scope};
 use crate::ir::{Api, NextPage, Operation, Paging, Presence, Success, Ty, TypeKind};
 use proc_macro2::TokenStream;
@@ -166,4 +168,168 @@ pub(super) fn render_stream(op: &Operation, error_ty: &TokenStream, fallible: bo
             crate::runtime::collect_all(self.stream())
         }
     }
+}
+
+/// [`render_stream`] as formatted text: the bytes prettyplease makes of its
+/// tokens, `None` where a line would pass [`Lines`]' width (prettyplease
+/// breaks those its own way) or the builder has no paging members.
+pub(super) fn stream_text(op: &Operation, error: &str, fallible: bool, api: &Api) -> Option<String> {
+    let (Some(paging), Success::Single { ty: success, .. }, false) = (&op.paging, &op.success, fallible) else {
+        return None;
+    };
+    let access = items_access(success, paging.items_field(), api)?;
+    let item = tokens_text(ty_tokens(&access.item, Scope::Apis, api));
+    let body = tokens_text(ty_tokens(success, Scope::Apis, api));
+    let (_, how) = paging_tokens(paging);
+    let paging_lines = paging_text(paging);
+    let mut lines = Lines::new(lines_text(&[format!("Streams every item of every page, {how}.")], "    ")?);
+    lines.line(4, "#[inline]");
+    fn_signature(&mut lines, "pub fn stream", &["self"], &["crate::runtime::Pages", &item, error]);
+    let decode_items = if paging.items_field().is_some() { "Self::page_items" } else { "Self::decode" };
+    paginate_call(
+        &mut lines,
+        "paginate",
+        &[vec!["self.request()".into()], paging_lines.clone(), vec![decode_items.into()]],
+    );
+    lines.line(4, "}");
+    lines.push_text(&lines_text(
+        &[format!(
+            "Streams every page whole, with its status and headers, {how}. The first page is the request as set up here."
+        )],
+        "    ",
+    )?);
+    lines.line(4, "#[inline]");
+    let response = format!("crate::runtime::Response<{body}>");
+    fn_signature(&mut lines, "pub fn pages", &["self"], &["crate::runtime::Pages", &response, error]);
+    let count = tokens_text(access.count);
+    let closure = vec![
+        format!("|page: &{response}| {{"),
+        "    let page = page.body();".into(),
+        format!("    {count}"),
+        "}".into(),
+    ];
+    let decode = vec!["|raw| raw.decode_with_headers(Self::decode)".to_string()];
+    paginate_call(&mut lines, "paginate_pages", &[vec!["self.request()".into()], paging_lines, decode, closure]);
+    lines.line(4, "}");
+    if paging.items_field().is_some() {
+        lines.line(4, "/// Decodes one page and takes its items out of the body.");
+        lines.line(4, "#[inline]");
+        let result = ["Result", &format!("Vec<{item}>"), &format!("Error<{error}>")];
+        fn_signature(&mut lines, "fn page_items", &["raw: crate::runtime::RawResponse"], &result);
+        // A chain longer than the line is broken before `.map`: left to the formatter.
+        lines.line(8, &format!("Self::decode(raw).map(|page| {})", tokens_text(access.take)));
+        lines.line(4, "}");
+    }
+    lines.line(4, "/// Fetches every page and returns all the items.");
+    lines.line(4, "#[inline]");
+    let output = format!("Output = Result<Vec<{item}>, Error<{error}>>");
+    fn_signature(&mut lines, "pub fn collect_all", &["self"], &["impl std::future::Future", &output]);
+    lines.line(8, "crate::runtime::collect_all(self.stream())");
+    lines.line(4, "}");
+    lines.finish()
+}
+
+/// A method's signature at an `impl`'s indentation, laid out as
+/// prettyplease does: on one line if it fits; else one argument a line;
+/// then, if `) -> Type<..> {` still does not fit, one generic argument of
+/// the return type a line. `ret` is the return type's path and its generic
+/// arguments.
+pub(super) fn fn_signature(lines: &mut Lines, head: &str, args: &[&str], ret: &[&str]) {
+    let (path, generics) = ret.split_first().expect("a return type");
+    let ret_text = format!("{path}<{}>", generics.join(", "));
+    let one_line = format!("{head}({}) -> {ret_text} {{", args.join(", "));
+    if 4 + one_line.len() <= MARGIN {
+        return lines.line(4, &one_line);
+    }
+    lines.line(4, &format!("{head}("));
+    args.iter().for_each(|arg| lines.line(8, &format!("{arg},")));
+    let close = format!(") -> {ret_text} {{");
+    if 4 + close.len() <= MARGIN {
+        return lines.line(4, &close);
+    }
+    lines.line(4, &format!(") -> {path}<"));
+    generics.iter().for_each(|arg| lines.line(8, &format!("{arg},")));
+    lines.line(4, "> {");
+}
+
+/// `self.client.<method>(args)` as the body of a method: on one line if it
+/// fits; else broken before `.<method>`, the call on one line if it fits,
+/// else one argument a line. Each argument is its lines (a broken struct
+/// literal's lines, relative to the argument's first).
+fn paginate_call(lines: &mut Lines, method: &str, args: &[Vec<String>]) {
+    let flat = args.iter().all(|arg| arg.len() == 1);
+    let joined = args.iter().map(|arg| arg[0].as_str()).collect::<Vec<_>>().join(", ");
+    if flat && 8 + format!("self.client.{method}({joined})").len() <= MARGIN {
+        return lines.line(8, &format!("self.client.{method}({joined})"));
+    }
+    lines.line(8, "self.client");
+    if flat && 12 + format!(".{method}({joined})").len() <= MARGIN {
+        return lines.line(12, &format!(".{method}({joined})"));
+    }
+    lines.line(12, &format!(".{method}("));
+    for arg in args {
+        let (last, init) = arg.split_last().expect("an argument has a line");
+        init.iter().for_each(|line| lines.line(16, line));
+        lines.line(16, &format!("{last},"));
+    }
+    lines.line(12, ")");
+}
+
+/// The runtime `Paging` value as prettyplease lays it out as an argument:
+/// a path on one line, or a struct literal, which is always broken (its
+/// width is past prettyplease's 34-byte limit for struct literals).
+fn paging_text(paging: &Paging) -> Vec<String> {
+    match paging {
+        Paging::LinkHeader => vec!["crate::runtime::Paging::LinkHeader".into()],
+        Paging::Offset { offset_param, limit_param, default_limit } => vec![
+            "crate::runtime::Paging::Offset {".into(),
+            format!("    offset_param: {},", literal(offset_param)),
+            format!("    limit_param: {},", literal(limit_param)),
+            format!("    default_limit: {default_limit}u64,"),
+            "}".into(),
+        ],
+        Paging::Body { items, next, has_more } => {
+            let mut out = vec!["crate::runtime::Paging::Body(crate::runtime::BodyPaging {".to_string()];
+            out.push(format!("    items: {},", path_text(items.as_slice())));
+            let next = next_text(next);
+            let (last, init) = next.split_last().expect("a struct literal has lines");
+            let mut next_lines = init.iter();
+            out.extend(next_lines.next().map(|first| format!("    next: {first}")));
+            out.extend(next_lines.map(|line| format!("    {line}")));
+            out.push(format!("    {last},"));
+            let has_more = has_more.as_ref().map_or("None".to_string(), |field| format!("Some(&[{}])", literal(field)));
+            out.push(format!("    has_more: {has_more},"));
+            out.push("})".into());
+            out
+        }
+    }
+}
+
+/// The runtime `NextPage` value, a struct literal always broken.
+fn next_text(next: &NextPage) -> Vec<String> {
+    let (variant, fields) = match next {
+        NextPage::Cursor { field, param } => {
+            ("Cursor", vec![format!("field: {}", path_text(field)), format!("param: {}", literal(param))])
+        }
+        NextPage::LastItem { field, param } => {
+            ("LastItem", vec![format!("field: {}", literal(field)), format!("param: {}", literal(param))])
+        }
+        NextPage::Url { field } => ("Url", vec![format!("field: {}", path_text(field))]),
+        NextPage::PageNumber { param, first, total } => {
+            let total = total.as_ref().map_or("None".to_string(), |path| format!("Some({})", path_text(path)));
+            (
+                "PageNumber",
+                vec![format!("param: {}", literal(param)), format!("first: {first}u64"), format!("total: {total}")],
+            )
+        }
+    };
+    let mut out = vec![format!("crate::runtime::NextPage::{variant} {{")];
+    out.extend(fields.into_iter().map(|field| format!("    {field},")));
+    out.push("}".into());
+    out
+}
+
+/// [`path_tokens`] as text.
+fn path_text(path: &[String]) -> String {
+    format!("&[{}]", path.iter().map(|name| literal(name)).collect::<Vec<_>>().join(", "))
 }
