@@ -10,8 +10,8 @@
 //! - whether each ratio meets the target, [`TARGET_RATIO`] (4x),
 //! - peak memory (VmHWM) after parsing and after the whole run.
 //!
-//! The 4x target is not met yet (CPU ratio about 6x; wall 3.9-5.0x on two
-//! busy cores), so it is reported, not enforced. The check is a regression
+//! The 4x target is met in wall time (about 3.4x on two idle cores) but not
+//! yet in CPU time (about 4.4x), so it is reported, not enforced. The check is a regression
 //! guard: it fails (exit 1) when the CPU ratio exceeds [`CPU_RATIO_LIMIT`]
 //! or peak memory exceeds [`PEAK_LIMIT_MIB`]. It guards the CPU ratio, not
 //! the wall one, because CPU time does not depend on how many cores the
@@ -31,8 +31,9 @@ const DEFAULT_RUNS: usize = 7;
 /// (wall and CPU). Reported, not enforced, until the generator meets it.
 const TARGET_RATIO: f64 = 4.0;
 /// The regression guard: the whole run's CPU time over the parse's may not
-/// exceed this (about 6x today, with room for noise).
-const CPU_RATIO_LIMIT: f64 = 7.5;
+/// exceed this (about 4.4x today, with room for noise; 6.9x before the API,
+/// mock and model pieces were written as text).
+const CPU_RATIO_LIMIT: f64 = 5.5;
 /// Peak resident memory of the whole benchmark.
 const PEAK_LIMIT_MIB: f64 = 150.0;
 
