@@ -175,7 +175,7 @@ impl Lines {
     /// A line prettyplease is known to print whole however long it is
     /// (a string literal alone, or a type that fits but for the trailing
     /// comma the width does not count).
-    fn line_as_is(&mut self, indent: usize, code: &str) {
+    pub(super) fn line_as_is(&mut self, indent: usize, code: &str) {
         self.text.extend(std::iter::repeat_n(' ', indent));
         self.text.push_str(code);
         self.text.push('\n');
@@ -546,11 +546,16 @@ pub(super) mod tests {
     /// whether the builders are written as text or all formatted.
     fn assert_text_matches_formatter(spec: &Path) -> usize {
         let text = std::fs::read_to_string(spec).expect("the spec reads");
+        assert_spec_text_matches_formatter(&text, &spec.display().to_string())
+    }
+
+    /// [`assert_text_matches_formatter`] for a spec's text; `label` names it in a failure.
+    pub(in crate::render) fn assert_spec_text_matches_formatter(text: &str, label: &str) -> usize {
         let settings = crate::Settings::new("same-bytes", "spec.yaml");
         let mut formatted_settings = settings.clone();
         formatted_settings.format_everything = true;
         let (Ok(written), Ok(formatted)) =
-            (crate::generate(&text, &settings), crate::generate(&text, &formatted_settings))
+            (crate::generate(text, &settings), crate::generate(text, &formatted_settings))
         else {
             return 0;
         };
@@ -562,7 +567,7 @@ pub(super) mod tests {
                 let line = first.unwrap_or(0);
                 panic!(
                     "{}: {} differs at line {}:\n text:      {:?}\n formatter: {:?}",
-                    spec.display(),
+                    label,
                     ours.path,
                     line + 1,
                     ours.contents.lines().nth(line),
