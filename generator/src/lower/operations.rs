@@ -14,8 +14,10 @@ use indexmap::IndexMap;
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode};
 
 /// Resolves a parameter, request body or response that may be a reference
-/// ([`Document::follow`]); a chain that fails was reported by load, one
-/// that ends at another kind of object is reported here.
+/// ([`Document::follow`]). A broken chain stopped load; a reference that
+/// ends at another kind of object, or in a place the typed document does
+/// not hold (outside `components` and `paths`, such as `#/x-common/..`),
+/// is skipped here with a warning, never silently.
 fn resolve<'a, T: Referable>(
     document: Document<'a>,
     item: &'a ReferenceOr<T>,
@@ -24,9 +26,12 @@ fn resolve<'a, T: Referable>(
 ) -> Option<(String, &'a T)> {
     let found = document.follow(item, pointer);
     if let (None, ReferenceOr::Reference { reference }) = (&found, item) {
-        if document.target(reference).is_some() {
-            warnings.push(Diagnostic::lossy(pointer, format!("`{reference}` is not a {}; skipped", T::KIND)));
-        }
+        let message = if document.target(reference).is_some() {
+            format!("`{reference}` is not a {}; skipped", T::KIND)
+        } else {
+            format!("`{reference}` stands outside `components` and `paths`, where a {} is not read; skipped", T::KIND)
+        };
+        warnings.push(Diagnostic::lossy(pointer, message));
     }
     found
 }
@@ -43,6 +48,15 @@ pub struct OperationSite<'o> {
     pub path_params: &'o [ReferenceOr<Parameter>],
     /// JSON pointer of the operation.
     pub pointer: String,
+}
+
+/// Parameters declared at `at` (a path item or an operation), each with its pointer.
+fn with_pointers<'p>(
+    at: &str,
+    params: &'p [ReferenceOr<Parameter>],
+) -> impl Iterator<Item = (&'p ReferenceOr<Parameter>, String)> + 'p {
+    let parameters = pointer_join(at, "parameters");
+    params.iter().enumerate().map(move |(index, param)| (param, format!("{parameters}/{index}")))
 }
 
 /// Lowers one operation; `method_names` keeps method names unique across the API.
@@ -62,9 +76,10 @@ pub fn lower_operation(
 
     // Operation parameters override path-item ones with the same name and location.
     let mut by_key: IndexMap<(String, &'static str), Parameter> = IndexMap::new();
-    let all = site.path_params.iter().map(|p| (p, "parameters")).chain(op.parameters.iter().map(|p| (p, "op")));
-    for (index, (param, _)) in all.enumerate() {
-        let pointer = pointer_join(&site.pointer, &format!("parameters/{index}"));
+    // The path item's pointer is the operation's without its last token (the method, never escaped).
+    let path_item = site.pointer.rsplit_once('/').map_or("", |(path_item, _)| path_item);
+    let all = with_pointers(path_item, site.path_params).chain(with_pointers(&site.pointer, &op.parameters));
+    for (param, pointer) in all {
         if let Some((_, param)) = resolve(document, param, &pointer, warnings) {
             let param = param.clone();
             let key = (param.parameter_data_ref().name.clone(), location_key(&param));

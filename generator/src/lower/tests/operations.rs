@@ -25,6 +25,29 @@ paths:
 }
 
 #[test]
+fn a_parameter_referred_to_outside_components_is_skipped_with_a_warning_never_silently() {
+    let (api, warnings) = lower_spec(
+        "openapi: 3.0.3
+info: {title: T, version: '1'}
+x-common:
+  parameters:
+    Limit: {name: limit, in: query, schema: {type: integer}}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - $ref: '#/x-common/parameters/Limit'
+      responses: {'204': {description: ok}}
+",
+    );
+    assert!(operation(&api, "listPets").params.is_empty());
+    let warning = warnings.iter().find(|d| d.pointer == "/paths/~1pets/get/parameters/0");
+    let warning = warning.unwrap_or_else(|| panic!("{warnings:?}"));
+    assert!(warning.message.contains("`#/x-common/parameters/Limit` stands outside `components`"), "{warning:?}");
+}
+
+#[test]
 fn several_success_bodies_make_a_success_enum_and_one_type_does_not() {
     let (api, _) = lower_spec(
         "openapi: 3.0.3
