@@ -48,17 +48,31 @@ pub fn assemble(header: &str, parts: &[(String, String)], after_heading: &str) -
 /// becomes its escape: shown as text in a comment, and in a string literal
 /// the same character as before.
 pub fn escape_for_comments(code: String) -> String {
-    let rejected = |c: char| c == '\r' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if !code.contains(rejected) {
+    if !holds_rejected(&code) {
         return code;
     }
     code.chars().fold(String::with_capacity(code.len() + 16), |mut out, c| {
-        if rejected(c) {
+        if is_rejected_in_comments(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
         }
         out
+    })
+}
+
+fn is_rejected_in_comments(c: char) -> bool {
+    c == '\r' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `code` holds a character [`is_rejected_in_comments`], found
+/// byte-wise: every file passes here, and decoding each character of
+/// megabytes of code cost more than the rest of assembling them. UTF-8
+/// writes the bidirectional controls as `E2 80 AA..=AE` and `E2 81 A6..=A9`.
+fn holds_rejected(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    memchr::memchr2_iter(b'\r', 0xE2, bytes).any(|at| {
+        bytes[at] == b'\r' || matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xAA..=0xAE] | [0x81, 0xA6..=0xA9]))
     })
 }
 
@@ -84,8 +98,8 @@ fn block_docs_to_lines(code: &str) -> String {
     for line in code.lines() {
         let (indent, content) = match block_indent {
             Some(indent) => (indent, line),
-            None => match line.trim_start().strip_prefix("/**") {
-                Some(rest) => (&line[..line.len() - line.trim_start().len()], rest),
+            None => match trim_indent(line).strip_prefix("/**") {
+                Some(rest) => (&line[..line.len() - rest.len() - 3], rest),
                 None => {
                     out.push_str(line);
                     out.push('\n');
@@ -111,28 +125,63 @@ fn block_docs_to_lines(code: &str) -> String {
 /// Line-based is safe here: generated string literals never span lines.
 fn separate_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
-    let mut previous: Option<&str> = None;
+    let mut previous: Option<CodeLine<'_>> = None;
     for line in code.lines() {
-        if let Some(prev) = previous {
-            let indent = |l: &str| l.len() - l.trim_start().len();
-            let prev_trimmed = prev.trim();
-            let is_use = |l: &str| l.trim_start().starts_with("use ") || l.trim_start().starts_with("pub use ");
-            // Comment text (doc comments included) may end in `}` or `;` too.
-            let ends_item = !prev_trimmed.starts_with("//")
-                && (prev_trimmed == "}" || prev_trimmed.ends_with("{}") || prev_trimmed.ends_with(';'));
-            let starts_item =
-                ["///", "#[", "pub ", "pub(", "fn ", "impl", "async fn ", "const ", "struct ", "enum ", "type "]
-                    .iter()
-                    .any(|start| line.trim_start().starts_with(start));
-            if ends_item && starts_item && indent(prev) == indent(line) && !(is_use(prev) && is_use(line)) {
+        let current = CodeLine::new(line);
+        if let Some(prev) = &previous {
+            if prev.ends_item()
+                && current.starts_item()
+                && prev.indent == current.indent
+                && !(prev.is_use() && current.is_use())
+            {
                 out.push('\n');
             }
         }
         out.push_str(line);
         out.push('\n');
-        previous = Some(line);
+        previous = Some(current);
     }
     out
+}
+
+/// A line of formatted code: its indentation's width and what follows it.
+struct CodeLine<'a> {
+    indent: usize,
+    content: &'a str,
+}
+
+impl<'a> CodeLine<'a> {
+    fn new(line: &'a str) -> Self {
+        let content = trim_indent(line);
+        CodeLine { indent: line.len() - content.len(), content }
+    }
+
+    /// Comment text (doc comments included) may end in `}` or `;` too.
+    fn ends_item(&self) -> bool {
+        let content = self.content.trim_end();
+        !content.starts_with("//") && (content == "}" || content.ends_with("{}") || content.ends_with(';'))
+    }
+
+    fn starts_item(&self) -> bool {
+        ["///", "#[", "pub ", "pub(", "fn ", "impl", "async fn ", "const ", "struct ", "enum ", "type "]
+            .iter()
+            .any(|start| self.content.starts_with(start))
+    }
+
+    fn is_use(&self) -> bool {
+        self.content.starts_with("use ") || self.content.starts_with("pub use ")
+    }
+}
+
+/// `line.trim_start()`, with the common case (ASCII spaces, then a visible
+/// ASCII character) found byte-wise: this runs on every generated line.
+fn trim_indent(line: &str) -> &str {
+    let spaces = line.bytes().take_while(|&b| b == b' ').count();
+    let rest = &line[spaces..];
+    match rest.as_bytes().first() {
+        Some(b) if b.is_ascii_whitespace() || !b.is_ascii() => rest.trim_start(),
+        _ => rest,
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +197,22 @@ mod tests {
     fn carriage_returns_and_bidi_controls_are_escaped_in_comments_and_literals() {
         let code = "/// a\rb \u{202e}c\nconst S: &str = \"\u{2066}\";\n".to_string();
         assert_eq!(super::escape_for_comments(code), "/// a\\rb \\u{202e}c\nconst S: &str = \"\\u{2066}\";\n");
+        // The ends of both ranges are escaped; their neighbours (and other
+        // characters UTF-8 starts with the same byte, such as `’`) are not.
+        for rejected in ['\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}'] {
+            let escaped = rejected.escape_default().to_string();
+            assert_eq!(super::escape_for_comments(format!("a{rejected}")), format!("a{escaped}"));
+        }
+        for kept in ['\u{2029}', '\u{202f}', '\u{2019}', '\u{2065}', '\u{206a}'] {
+            assert_eq!(super::escape_for_comments(format!("a{kept}")), format!("a{kept}"));
+        }
+    }
+
+    #[test]
+    fn indentation_is_trimmed_as_trim_start_does_for_any_whitespace() {
+        for line in ["    fn f() {}", "", "   ", "x ", "  \u{3000}\tx", " \u{a0}y", "\u{e9}"] {
+            assert_eq!(super::trim_indent(line), line.trim_start(), "{line:?}");
+        }
     }
 
     #[test]

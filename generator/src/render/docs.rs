@@ -27,6 +27,7 @@
 use crate::ir::Docs;
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::borrow::Cow;
 
 /// A piece of an item's docs.
 pub enum DocBlock {
@@ -161,20 +162,26 @@ fn outer_text(lines: &[String], indent: &str) -> Option<String> {
             return None;
         }
         for line in lines {
-            text.push_str(indent);
-            text.push_str("///");
-            text.push_str(with_space(line).trim_end());
-            text.push('\n');
+            push_doc_line(&mut text, indent, line.trim_end());
         }
         return Some(text);
     }
     for line in lines {
-        text.push_str(indent);
-        text.push_str("///");
-        text.push_str(with_space(line).trim_end_matches(' '));
-        text.push('\n');
+        push_doc_line(&mut text, indent, line.trim_end_matches(' '));
     }
     Some(text)
+}
+
+/// `{indent}///`, then a space and `line` unless it is empty (as
+/// [`with_space`] writes it).
+fn push_doc_line(text: &mut String, indent: &str, line: &str) {
+    text.push_str(indent);
+    text.push_str("///");
+    if !line.is_empty() {
+        text.push(' ');
+        text.push_str(line);
+    }
+    text.push('\n');
 }
 
 /// `///` followed by a space, as people write it (and so no line can start
@@ -220,11 +227,12 @@ pub use crate::markdown::code;
 ///   hide our fence from the parser; its `<` at the start of a line becomes
 ///   `&lt;`.
 pub fn sanitize_markdown(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<String> = text
-        .split('\n')
-        .map(|line| line.replace('\t', "    ").chars().map(|c| if c.is_control() { ' ' } else { c }).collect())
-        .collect();
+    let text = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(visible_line).collect();
     let mut out: Vec<String> = Vec::new();
     let mut index = 0;
     while let Some(line) = lines.get(index) {
@@ -278,6 +286,16 @@ fn fence(rest: &str) -> Option<Fence<'_>> {
     let len = rest.chars().take_while(|c| *c == mark).count();
     let info = rest[len..].trim();
     (len >= 3 && !(mark == '`' && info.contains('`'))).then_some(Fence { mark, len, info })
+}
+
+/// A line with each tab as four spaces and each other control character as
+/// a space. Most lines hold none, and are kept as they are.
+fn visible_line(line: &str) -> Cow<'_, str> {
+    // Control characters are C0, DEL and C1 (U+0080..=U+009F, which UTF-8 starts with C2).
+    if !line.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        return Cow::Borrowed(line);
+    }
+    Cow::Owned(line.replace('\t', "    ").chars().map(|c| if c.is_control() { ' ' } else { c }).collect())
 }
 
 /// Our fence for a block holding `lines`: backticks, more than any line of
@@ -337,12 +355,17 @@ fn strip_prefix<'a>(line: &'a str, prefix: &str) -> &'a str {
 /// A line outside code blocks: at most 3 spaces of indentation, single
 /// spaces inside, and an HTML block start written as text.
 fn prose_line(line: &str) -> String {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
-    if words.is_empty() {
-        return String::new();
-    }
-    let mut text = format!("{}{}", " ".repeat(indent.min(3)), words.join(" "));
+    let mut text = if line.contains("  ") || line.ends_with(' ') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
+            return String::new();
+        }
+        format!("{}{}", " ".repeat(indent.min(3)), words.join(" "))
+    } else {
+        // Single spaces already, and at most one of indentation: most lines.
+        line.to_string()
+    };
     let content_start = text.len() - split_markers(&text).1.len();
     if starts_html_block(&text[content_start..]) {
         text.replace_range(content_start..content_start + 1, "&lt;");
@@ -430,6 +453,15 @@ mod tests {
     fn line_breaks_of_every_kind_split_lines_and_controls_become_spaces() {
         let text = format!("a\r```rust\r\n{PAYLOAD}\r\u{b}\u{c}```");
         assert_eq!(sanitize_markdown(&text), ["a", "", "```text", PAYLOAD, "```"]);
+    }
+
+    #[test]
+    fn controls_of_every_range_become_spaces_and_runs_of_spaces_one() {
+        // C0 and DEL, then C1 (U+0080..=U+009F); U+00A0 is not a control.
+        let text = "a\u{1}b\u{7f}c\u{80}d\u{85}e\u{9f}f\u{a0}g\th";
+        assert_eq!(sanitize_markdown(text), ["a b c d e f\u{a0}g h"]);
+        assert_eq!(sanitize_markdown(" a  b \n\u{7f}  x\n\u{85}"), [" a b", "   x"]);
+        assert_eq!(sanitize_markdown("c d \ne"), ["c d", "e"]);
     }
 
     #[test]
