@@ -107,9 +107,18 @@ pub fn unescape_pointer_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// Appends a token to a JSON pointer's escaped text.
+/// Appends a token to a JSON pointer's escaped text. Every node the
+/// stages visit gets a pointer, so this writes straight into one string.
 pub fn pointer_join(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_pointer_token(token))
+    let mut pointer = String::with_capacity(base.len() + 1 + token.len());
+    pointer.push_str(base);
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer_token(token));
+    } else {
+        pointer.push_str(token);
+    }
+    pointer
 }
 
 #[cfg(test)]
