@@ -10,13 +10,12 @@
 //! - whether each ratio meets the target, [`TARGET_RATIO`] (4x),
 //! - peak memory (VmHWM) after parsing and after the whole run.
 //!
-//! The 4x target is met in wall time (about 3.4x on two idle cores) but not
-//! yet in CPU time (about 4.4x), so it is reported, not enforced. The check is a regression
-//! guard: it fails (exit 1) when the CPU ratio exceeds [`CPU_RATIO_LIMIT`]
-//! or peak memory exceeds [`PEAK_LIMIT_MIB`]. It guards the CPU ratio, not
+//! The check fails (exit 1) when the CPU ratio exceeds [`TARGET_RATIO`] or
+//! peak memory exceeds [`PEAK_LIMIT_MIB`]. It enforces the CPU ratio, not
 //! the wall one, because CPU time does not depend on how many cores the
-//! machine has or how busy they are. The parse and the whole run take
-//! turns, run by run, so load from other processes falls on both alike;
+//! machine has or how busy they are (the wall ratio is printed beside it).
+//! The parse and the whole run take turns, run by run, so load from other
+//! processes falls on both alike;
 //! the figures are medians.
 //!
 //! Another spec can be given with `OPENAPI_BENCH_SPEC=path`, and the number
@@ -27,13 +26,11 @@ use std::time::{Duration, Instant};
 
 const DEFAULT_SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/okta-management.yaml");
 const DEFAULT_RUNS: usize = 7;
-/// The goal: the whole run takes at most this many times the parse alone
-/// (wall and CPU). Reported, not enforced, until the generator meets it.
+/// The whole run may take at most this many times the parse alone, in CPU
+/// time (about 3.4x on Okta today; 6.9x before the API, mock and model
+/// pieces were written as text, 4.7x before docs and file assembly skipped
+/// the lines needing no work).
 const TARGET_RATIO: f64 = 4.0;
-/// The regression guard: the whole run's CPU time over the parse's may not
-/// exceed this (about 4.4x today, with room for noise; 6.9x before the API,
-/// mock and model pieces were written as text).
-const CPU_RATIO_LIMIT: f64 = 5.5;
 /// Peak resident memory of the whole benchmark.
 const PEAK_LIMIT_MIB: f64 = 150.0;
 
@@ -49,15 +46,21 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-/// CPU time this process has used so far, all threads (Linux only; clock
-/// ticks, assumed 100 per second, the kernel's `USER_HZ` everywhere).
+/// CPU time this process has used so far, all threads, to the nanosecond
+/// (`/proc/self/stat` counts 10 ms ticks: coarse beside a 130 ms parse).
+#[cfg(unix)]
 fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
-    let utime: u64 = fields.nth(11)?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some(Duration::from_millis((utime + stime) * 10))
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a valid, writable timespec for the whole call.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut now) };
+    let seconds = u64::try_from(now.tv_sec).ok()?;
+    let nanos = u32::try_from(now.tv_nsec).ok()?;
+    (status == 0).then(|| Duration::new(seconds, nanos))
+}
+
+#[cfg(not(unix))]
+fn cpu_time() -> Option<Duration> {
+    None
 }
 
 fn sample<T>(f: &mut impl FnMut() -> T) -> Sample {
@@ -136,31 +139,29 @@ fn main() {
 
 /// Prints the ratios against the target and the guards; what fails the guards.
 fn check(parse: Sample, whole: Sample, peaks: Option<(f64, f64)>) -> Vec<String> {
-    let met = |ratio: f64| if ratio <= TARGET_RATIO { "met" } else { "NOT met yet" };
+    let met = |ratio: f64| if ratio <= TARGET_RATIO { "met" } else { "NOT met" };
     let wall_ratio = whole.wall.as_secs_f64() / parse.wall.as_secs_f64();
     println!(
-        "ratio whole / parse alone, wall:        {wall_ratio:>8.2}x  target <= {TARGET_RATIO}x: {}",
+        "ratio whole / parse alone, wall:        {wall_ratio:>8.2}x  target <= {TARGET_RATIO}x: {} (reported)",
         met(wall_ratio)
     );
     let mut failures = Vec::new();
     if parse.cpu > Duration::ZERO {
         let cpu_ratio = whole.cpu.as_secs_f64() / parse.cpu.as_secs_f64();
         println!(
-            "ratio whole / parse alone, CPU:         {cpu_ratio:>8.2}x  target <= {TARGET_RATIO}x: {}",
+            "ratio whole / parse alone, CPU:         {cpu_ratio:>8.2}x  target <= {TARGET_RATIO}x: {} (enforced)",
             met(cpu_ratio)
         );
-        println!(
-            "regression guard: CPU ratio {cpu_ratio:.2}x, fails above {CPU_RATIO_LIMIT}x (the target is not enforced)"
-        );
-        if cpu_ratio > CPU_RATIO_LIMIT {
+        if cpu_ratio > TARGET_RATIO {
             failures.push(format!(
-                "the whole run takes {cpu_ratio:.2}x the parse alone in CPU time (limit {CPU_RATIO_LIMIT}x)"
+                "the whole run takes {cpu_ratio:.2}x the parse alone in CPU time (limit {TARGET_RATIO}x)"
             ));
         }
     } else if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-        failures.push("CPU time is not measurable here (/proc/self/stat), so the CPU ratio cannot be checked".into());
+        failures
+            .push("CPU time is not measurable here (no process CPU clock), so the CPU ratio cannot be checked".into());
     } else {
-        println!("regression guard: CPU time is not measurable here (/proc/self/stat); the CPU ratio is not checked");
+        println!("CPU time is not measurable here (no process CPU clock); the CPU ratio is not checked");
     }
     if let Some((parse_peak, whole_peak)) = peaks {
         println!("peak memory: {parse_peak:.0} MiB after parsing, {whole_peak:.0} MiB after the whole run (fails above {PEAK_LIMIT_MIB} MiB)");
