@@ -112,13 +112,19 @@ pub fn unescape_pointer_token(token: &str) -> String {
 pub fn pointer_join(base: &str, token: &str) -> String {
     let mut pointer = String::with_capacity(base.len() + 1 + token.len());
     pointer.push_str(base);
+    push_token(&mut pointer, token);
+    pointer
+}
+
+/// Appends `/` and `token`, escaped, to a pointer's text; a token with no
+/// `~` or `/` (nearly all) is copied as it is.
+pub fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
     if token.contains(['~', '/']) {
         pointer.push_str(&escape_pointer_token(token));
     } else {
         pointer.push_str(token);
     }
-    pointer
 }
 
 #[cfg(test)]

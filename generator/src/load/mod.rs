@@ -24,7 +24,7 @@ use schema_check::check_schemas;
 pub use side_table::SideTable;
 pub use yaml::parse_yaml;
 
-use crate::diagnostics::{escape_pointer_token, pointer_join, Diagnostic};
+use crate::diagnostics::{pointer_join, Diagnostic};
 use crate::graph::strongly_connected;
 use crate::http::HttpMethod;
 use crate::pointer::JsonPointer;
@@ -460,12 +460,7 @@ fn collect_refs<'v>(node: &'v Value, path: &mut Vec<&'v str>, out: &mut Vec<(Str
 fn spell_pointer(path: &[&str], last: &str) -> String {
     let mut pointer = String::with_capacity(path.iter().map(|token| token.len() + 1).sum::<usize>() + last.len() + 1);
     for token in path.iter().chain(std::iter::once(&last)) {
-        pointer.push('/');
-        if token.contains(['~', '/']) {
-            pointer.push_str(&escape_pointer_token(token));
-        } else {
-            pointer.push_str(token);
-        }
+        crate::pointer::push_token(&mut pointer, token);
     }
     pointer
 }
