@@ -13,7 +13,7 @@
 //! real-world corpus, and across the widths where prettyplease's layout
 //! changes.
 
-use super::api_text::{join_text, text_or, Lines, MARGIN};
+use super::api_text::{join_text, literal, text_or, Lines, MARGIN};
 use super::docs::lines_text;
 use super::features::Gates;
 use super::mock::{
@@ -151,11 +151,6 @@ fn module_head_text(module: &ApiModule, gates: &Gates) -> Option<String> {
     cfg_line(&mut lines, 0, gates, module);
     lines.line(0, &format!("impl<'a> {mock_struct}<'a> {{"));
     lines.finish()
-}
-
-/// A string literal as quote writes it (and prettyplease copies it).
-fn literal(text: &str) -> String {
-    proc_macro2::Literal::string(text).to_string()
 }
 
 /// One operation's double, as `operation_tokens` formats.
