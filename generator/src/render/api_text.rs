@@ -186,7 +186,8 @@ impl Lines {
     }
 }
 
-fn ty_text(ty: &crate::ir::Ty, api: &Api) -> String {
+/// A type as the APIs' files spell it, as formatted text.
+pub(super) fn ty_text(ty: &crate::ir::Ty, api: &Api) -> String {
     tokens_text(ty_tokens(ty, Scope::Apis, api))
 }
 

@@ -2,7 +2,7 @@
 //! runtime's generic paging, told by the IR's [`Paging`] where the items
 //! are and what asks for the next page.
 
-use super::api_text::{literal, Lines, MARGIN};
+use super::api_text::{literal, ty_text, Lines, MARGIN};
 use super::docs::{code, lines_text, lines_to_attrs};
 use super::model_serde::tokens_text;
 use super::{ty_tokens, Scope};
@@ -178,8 +178,8 @@ pub(super) fn stream_text(op: &Operation, error: &str, fallible: bool, api: &Api
         return None;
     };
     let access = items_access(success, paging.items_field(), api)?;
-    let item = tokens_text(ty_tokens(&access.item, Scope::Apis, api));
-    let body = tokens_text(ty_tokens(success, Scope::Apis, api));
+    let item = ty_text(&access.item, api);
+    let body = ty_text(success, api);
     let (_, how) = paging_tokens(paging);
     let paging_lines = paging_text(paging);
     let mut lines = Lines::new(lines_text(&[format!("Streams every item of every page, {how}.")], "    ")?);

@@ -3,9 +3,8 @@
 //! which still reads the whole body (for an operation that also answers
 //! `application/json`, the JSON answer).
 
-use super::api_text::{literal, Lines, MARGIN};
+use super::api_text::{literal, ty_text, Lines, MARGIN};
 use super::docs::{code, lines_text, lines_to_attrs};
-use super::model_serde::tokens_text;
 use super::paging::fn_signature;
 use super::{ident, ty_tokens, Scope};
 use crate::ir::{Api, EventUnion, Framing, Operation};
@@ -135,7 +134,7 @@ fn event_enum(union: &EventUnion, operation: &str, api: &Api) -> TokenStream {
 /// line would pass the width, or for an operation without a streamed body.
 pub(super) fn streamed_text(op: &Operation, error: &str, fallible: bool, api: &Api) -> Option<String> {
     let streamed = op.streamed.as_ref()?;
-    let item = tokens_text(ty_tokens(&streamed.item, Scope::Apis, api));
+    let item = ty_text(&streamed.item, api);
     let request = if fallible { "self.request()" } else { "Ok(self.request())" };
     let until = "The stream ends when the server closes it or sends `[DONE]`; see [`crate::runtime::EventStream`] for reconnection and limits.";
     let (docs, name, stream_ty, call) = match (&streamed.framing, &streamed.by_event) {
@@ -196,7 +195,7 @@ pub(super) fn event_enum_text(op: &Operation, api: &Api) -> Option<String> {
             doc.extend(description.lines().map(str::to_owned));
         }
         lines.push_text(&lines_text(&doc, "    ")?);
-        lines.line(4, &format!("{}({}),", v.name, tokens_text(ty_tokens(&v.data, Scope::Apis, api))));
+        lines.line(4, &format!("{}({}),", v.name, ty_text(&v.data, api)));
     }
     lines.line(4, "/// An event the spec does not name (or one without a name), its `data` undecoded.");
     lines.line(4, &format!("{other} {{"));
@@ -239,6 +238,7 @@ pub(super) fn event_enum_text(op: &Operation, api: &Api) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::super::apis::success_enum_text;
+    use super::super::model_serde::tokens_text;
     use super::super::paging::stream_text;
     use super::*;
     use crate::ir::Success;
