@@ -3,7 +3,7 @@
 //! which still reads the whole body (for an operation that also answers
 //! `application/json`, the JSON answer).
 
-use super::api_text::{literal, ty_text, Lines, MARGIN};
+use super::api_text::{literal, ty_text, Lines, Tail, MARGIN};
 use super::docs::{code, lines_text, lines_to_attrs};
 use super::paging::fn_signature;
 use super::{ident, ty_tokens, Scope};
@@ -215,13 +215,8 @@ pub(super) fn event_enum_text(op: &Operation, api: &Api) -> Option<String> {
     fn_signature(&mut lines, "pub fn from_event", &["event: Option<&str>", "data: &str"], &ret);
     lines.line(8, "match event {");
     for v in &union.variants {
-        let arm = format!("Some({}) => serde_json::from_str(data).map(Self::{}),", literal(&v.event), v.name);
-        // prettyplease does not count an arm's comma in its width.
-        if 12 + arm.len() - 1 <= MARGIN {
-            lines.line_as_is(12, &arm);
-        } else {
-            lines.line(12, &arm);
-        }
+        let arm = format!("Some({}) => serde_json::from_str(data).map(Self::{})", literal(&v.event), v.name);
+        lines.line_then(12, &arm, Tail::UncountedComma);
     }
     lines.line(12, "_ => {");
     lines.line(16, &format!("Ok(Self::{other} {{"));
