@@ -406,7 +406,7 @@ fn decode_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<String
     lines.line(4, "#[inline]");
     let (success, error) = (tokens_text(shape.success_ty.clone()), tokens_text(shape.error_ty.clone()));
     let error = format!("Error<{error}>");
-    signature(&mut lines, "fn decode", "response: RawResponse", &format!("Result<{success}, {error}>"));
+    signature(&mut lines, "fn decode", &["response: RawResponse"], &format!("Result<{success}, {error}>"));
     lines.line(8, "match response.status().as_u16() {");
     match &op.success {
         Success::Single { read, ty } => {
@@ -471,16 +471,17 @@ fn checked_json_arm(lines: &mut Lines, ty: &str, read: &BodyRead, name: &str, fi
     lines.line(12, "}");
 }
 
-/// A method's signature with one argument, laid out as prettyplease does:
-/// on one line if it fits; else the argument on a line of its own, and the
-/// return type after `) -> ` as [`type_lines`] lays it out.
-fn signature(lines: &mut Lines, head: &str, arg: &str, ret: &str) {
-    let one_line = format!("{head}({arg}) -> {ret} {{");
+/// A method's signature at an `impl`'s indentation, laid out as
+/// prettyplease does: on one line if it fits; else one argument a line,
+/// and the return type after `) -> ` as [`type_lines`] lays it out (one
+/// generic argument a line where it does not fit).
+pub(super) fn signature(lines: &mut Lines, head: &str, args: &[&str], ret: &str) {
+    let one_line = format!("{head}({}) -> {ret} {{", args.join(", "));
     if 4 + one_line.len() <= MARGIN {
         return lines.line(4, &one_line);
     }
     lines.line(4, &format!("{head}("));
-    lines.line(8, &format!("{arg},"));
+    args.iter().for_each(|arg| lines.line(8, &format!("{arg},")));
     type_lines(lines, 4, ") -> ", ret, Tail::Counted(" {"));
 }
 
@@ -531,7 +532,7 @@ fn sender_text(doc: &str, name: &str, output: &str, request_arg: &str) -> Option
     let mut lines = Lines::default();
     lines.line(4, doc);
     lines.line(4, "#[inline]");
-    signature(&mut lines, &format!("pub fn {name}"), "self", &format!("futures::future::BoxFuture<'a, {output}>"));
+    signature(&mut lines, &format!("pub fn {name}"), &["self"], &format!("futures::future::BoxFuture<'a, {output}>"));
     lines.line(8, &format!("crate::runtime::{name}(self.client, {request_arg}, Self::decode)"));
     lines.line(4, "}");
     lines.finish()

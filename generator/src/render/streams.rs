@@ -3,9 +3,8 @@
 //! which still reads the whole body (for an operation that also answers
 //! `application/json`, the JSON answer).
 
-use super::api_text::{literal, ty_text, Lines, Tail, MARGIN};
+use super::api_text::{literal, signature, ty_text, Lines, Tail, MARGIN};
 use super::docs::{code, lines_text, lines_to_attrs};
-use super::paging::fn_signature;
 use super::{ident, ty_tokens, Scope};
 use crate::ir::{Api, EventUnion, Framing, Operation};
 use crate::naming::OTHER_EVENT_VARIANT;
@@ -141,25 +140,25 @@ pub(super) fn streamed_text(op: &Operation, error: &str, fallible: bool, api: &A
         (Framing::EventStream, Some(union)) => (
             ["Sends the request asking for `text/event-stream` and streams the server-sent events, each `data` decoded as the type its `event:` name selects.", until],
             "events",
-            ["crate::runtime::EventStream", &union.name, error],
+            format!("crate::runtime::EventStream<{}, {error}>", union.name),
             ["crate::runtime::EventStream::by_event(", "self.client", request, &format!("{}::from_event", union.name)].map(String::from).to_vec(),
         ),
         (Framing::EventStream, None) => (
             ["Sends the request asking for `text/event-stream` and streams the server-sent events, each `data` decoded.", until],
             "events",
-            ["crate::runtime::EventStream", &item, error],
+            format!("crate::runtime::EventStream<{item}, {error}>"),
             ["crate::runtime::EventStream::new(", "self.client", request].map(String::from).to_vec(),
         ),
         (Framing::JsonLines, _) => (
             ["Sends the request and streams the response's JSON items, one per line, each decoded.", "See [`crate::runtime::JsonLines`] for its limits."],
             "lines",
-            ["crate::runtime::JsonLines", &item, error],
+            format!("crate::runtime::JsonLines<{item}, {error}>"),
             ["crate::runtime::JsonLines::new(", "self.client", request].map(String::from).to_vec(),
         ),
     };
     let mut lines = Lines::new(lines_text(&[docs[0].to_string(), String::new(), docs[1].to_string()], "    ")?);
     lines.line(4, "#[inline]");
-    fn_signature(&mut lines, &format!("pub fn {name}"), &["self"], &stream_ty);
+    signature(&mut lines, &format!("pub fn {name}"), &["self"], &stream_ty);
     let (func, args) = call.split_first().expect("a call has a function");
     let one_line = format!("{func}{})", args.join(", "));
     if 8 + one_line.len() <= MARGIN {
@@ -211,8 +210,8 @@ pub(super) fn event_enum_text(op: &Operation, api: &Api) -> Option<String> {
         "    /// Decodes `data` as the type `event` selects; an event the spec does not name is never an error.\n",
     );
     lines.line(4, "#[inline]");
-    let ret = ["Result", "Self", "serde_json::Error"];
-    fn_signature(&mut lines, "pub fn from_event", &["event: Option<&str>", "data: &str"], &ret);
+    let ret = "Result<Self, serde_json::Error>";
+    signature(&mut lines, "pub fn from_event", &["event: Option<&str>", "data: &str"], ret);
     lines.line(8, "match event {");
     for v in &union.variants {
         let arm = format!("Some({}) => serde_json::from_str(data).map(Self::{})", literal(&v.event), v.name);
