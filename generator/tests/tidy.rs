@@ -1,7 +1,7 @@
 //! Size rules, a tidy check in the manner of rust-analyzer's: no file of
-//! `generator/src` (nor of `xtask/src`, which the same rules fit) over 800
-//! lines, and no function over 100. The runtime templates are not held to
-//! them yet: `attempts.rs`'s `run` (the attempt loop) is longer.
+//! `generator/src` (nor of `xtask/src` or `templates/src`, the runtime
+//! every generated crate carries, which the same rules fit) over 800
+//! lines, and no function over 100.
 //!
 //! Functions are found by a small lexer rather than by syn: syn gives line
 //! numbers only with proc-macro2's `span-locations`, which a dev-dependency
@@ -22,7 +22,7 @@ const MAX_FILE_LINES: usize = 800;
 const MAX_FUNCTION_LINES: usize = 100;
 
 /// The folders held to the rules, relative to the workspace root.
-const CHECKED_DIRS: &[&str] = &["generator/src", "xtask/src"];
+const CHECKED_DIRS: &[&str] = &["generator/src", "xtask/src", "templates/src"];
 
 #[derive(Debug, PartialEq)]
 enum Token {

@@ -249,13 +249,19 @@ async fn connect_errors_are_retried_even_for_post() {
     assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
 }
 
-#[tokio::test]
-async fn deadline_ends_a_call_to_a_server_that_never_answers_across_retries() {
+/// A server whose every GET answers only after 30 s, past any test's deadline.
+async fn server_that_never_answers() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn deadline_ends_a_call_to_a_server_that_never_answers_across_retries() {
+    let server = server_that_never_answers().await;
     // Without the deadline, 11 attempts of 100 ms each would be made.
     let client = common::builder(&server)
         .timeout(Duration::from_millis(100))
@@ -283,13 +289,35 @@ async fn deadline_ends_a_call_to_a_server_that_never_answers_across_retries() {
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
 }
 
+/// The deadline cutting an attempt mid-flight names the previous attempt's
+/// failure: the attempt loop carries it across the retry to that error.
+#[tokio::test]
+async fn a_deadline_that_cuts_a_retry_names_the_previous_attempts_error() {
+    let server = server_that_never_answers().await;
+    // The first attempt times out at 200 ms; the retry, 5 ms on, is cut by the deadline at 300 ms.
+    let client = common::builder(&server)
+        .timeout(Duration::from_millis(200))
+        .deadline(Duration::from_millis(300))
+        .retry_policy(common::fast_retries())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.execute::<()>(request(Method::GET)).await.unwrap_err();
+    let Error::Transport(e) = &err else { panic!("{err:?}") };
+    assert!(e.is_deadline(), "{err:?}");
+    // Only a machine so loaded that the first timeout fired past 295 ms makes one attempt.
+    assert!(e.attempts() == 2 || started.elapsed() > Duration::from_millis(400), "{err}");
+    if e.attempts() == 2 {
+        assert_eq!(
+            err.to_string(),
+            "thing: deadline of 300 ms exceeded after 2 attempts (last error: timed out after 200 ms)"
+        );
+    }
+}
+
 #[tokio::test]
 async fn deadline_without_an_attempt_timeout_cuts_the_first_attempt() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
-        .mount(&server)
-        .await;
+    let server = server_that_never_answers().await;
     let client = common::builder(&server).deadline(Duration::from_millis(200)).build().unwrap();
     let err = client.execute::<()>(request(Method::GET)).await.unwrap_err();
     assert_eq!(err.to_string(), "thing: deadline of 200 ms exceeded after 1 attempt");

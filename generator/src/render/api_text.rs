@@ -173,12 +173,32 @@ impl Lines {
     }
 
     /// A line prettyplease is known to print whole however long it is
-    /// (a string literal alone, or a type that fits but for the trailing
-    /// comma the width does not count).
+    /// (a string literal or a path alone).
     pub(super) fn line_as_is(&mut self, indent: usize, code: &str) {
         self.text.extend(std::iter::repeat_n(' ', indent));
         self.text.push_str(code);
         self.text.push('\n');
+    }
+
+    /// `code` then `tail`, checked against the width as prettyplease
+    /// checks it ([`Lines::fits`]).
+    pub(super) fn line_then(&mut self, indent: usize, code: &str, tail: Tail<'_>) {
+        self.too_long |= !Lines::fits(indent, code, tail);
+        self.text.extend(std::iter::repeat_n(' ', indent));
+        self.text.push_str(code);
+        self.text.push_str(tail.text());
+        self.text.push('\n');
+    }
+
+    /// Whether `code` then `tail` at `indent` is within prettyplease's
+    /// width, which does not count the comma it adds after a broken list's
+    /// last element or a match arm: such a line may run one byte past.
+    pub(super) fn fits(indent: usize, code: &str, tail: Tail<'_>) -> bool {
+        let counted = match tail {
+            Tail::Counted(text) => text.len(),
+            Tail::UncountedComma => 0,
+        };
+        indent + code.len() + counted <= MARGIN
     }
 
     pub(super) fn finish(self) -> Option<String> {
@@ -186,7 +206,27 @@ impl Lines {
     }
 }
 
-fn ty_text(ty: &crate::ir::Ty, api: &Api) -> String {
+/// What ends a line after its code, as [`Lines::fits`] measures it.
+#[derive(Clone, Copy)]
+pub(super) enum Tail<'a> {
+    /// Text the width counts: ` {`, `;`, a comma between a list's elements.
+    Counted(&'a str),
+    /// The comma prettyplease adds after a broken list's last element, or
+    /// after a match arm, which the width does not count.
+    UncountedComma,
+}
+
+impl<'a> Tail<'a> {
+    fn text(self) -> &'a str {
+        match self {
+            Tail::Counted(text) => text,
+            Tail::UncountedComma => ",",
+        }
+    }
+}
+
+/// A type as the APIs' files spell it, as formatted text.
+pub(super) fn ty_text(ty: &crate::ir::Ty, api: &Api) -> String {
     tokens_text(ty_tokens(ty, Scope::Apis, api))
 }
 
@@ -366,7 +406,7 @@ fn decode_text(op: &Operation, api: &Api, shape: &BuilderShape) -> Option<String
     lines.line(4, "#[inline]");
     let (success, error) = (tokens_text(shape.success_ty.clone()), tokens_text(shape.error_ty.clone()));
     let error = format!("Error<{error}>");
-    signature(&mut lines, "fn decode", "response: RawResponse", &format!("Result<{success}, {error}>"));
+    signature(&mut lines, "fn decode", &["response: RawResponse"], &format!("Result<{success}, {error}>"));
     lines.line(8, "match response.status().as_u16() {");
     match &op.success {
         Success::Single { read, ty } => {
@@ -431,41 +471,40 @@ fn checked_json_arm(lines: &mut Lines, ty: &str, read: &BodyRead, name: &str, fi
     lines.line(12, "}");
 }
 
-/// A method's signature with one argument, laid out as prettyplease does:
-/// on one line if it fits; else the argument on a line of its own, and the
-/// return type after `) -> ` as [`type_lines`] lays it out.
-fn signature(lines: &mut Lines, head: &str, arg: &str, ret: &str) {
-    let one_line = format!("{head}({arg}) -> {ret} {{");
+/// A method's signature at an `impl`'s indentation, laid out as
+/// prettyplease does: on one line if it fits; else one argument a line,
+/// and the return type after `) -> ` as [`type_lines`] lays it out (one
+/// generic argument a line where it does not fit).
+pub(super) fn signature(lines: &mut Lines, head: &str, args: &[&str], ret: &str) {
+    let one_line = format!("{head}({}) -> {ret} {{", args.join(", "));
     if 4 + one_line.len() <= MARGIN {
         return lines.line(4, &one_line);
     }
     lines.line(4, &format!("{head}("));
-    lines.line(8, &format!("{arg},"));
-    type_lines(lines, 4, ") -> ", ret, (" {", 2));
+    args.iter().for_each(|arg| lines.line(8, &format!("{arg},")));
+    type_lines(lines, 4, ") -> ", ret, Tail::Counted(" {"));
 }
 
-/// A type after `prefix` at `indent`, then `suffix.0`, as prettyplease
-/// lays out generic arguments: on one line when it fits with the `suffix.1`
-/// bytes the width counts after it; else `Head<`, each argument on a line
-/// of its own one indent deeper (laid out the same way, followed by `,`,
-/// which the width counts for all but the last), and `>` with the suffix.
-fn type_lines(lines: &mut Lines, indent: usize, prefix: &str, ty: &str, (suffix, counted): (&str, usize)) {
+/// A type after `prefix` at `indent`, then `tail`, as prettyplease lays
+/// out generic arguments: on one line when it fits ([`Lines::fits`]); else
+/// `Head<`, each argument on a line of its own one indent deeper (laid out
+/// the same way, followed by a comma, which the width counts for all but
+/// the last), and `>` with the tail.
+fn type_lines(lines: &mut Lines, indent: usize, prefix: &str, ty: &str, tail: Tail<'_>) {
     let generic = ty.strip_suffix('>').and_then(|open| open.split_once('<'));
+    let whole = format!("{prefix}{ty}");
     match generic {
-        Some((head, args)) if indent + prefix.len() + ty.len() + counted > MARGIN => {
+        Some((head, args)) if !Lines::fits(indent, &whole, tail) => {
             lines.line(indent, &format!("{prefix}{head}<"));
             let args = generic_arguments(args);
             for (i, arg) in args.iter().enumerate() {
-                type_lines(lines, indent + 4, "", arg, (",", usize::from(i + 1 < args.len())));
+                let comma = if i + 1 < args.len() { Tail::Counted(",") } else { Tail::UncountedComma };
+                type_lines(lines, indent + 4, "", arg, comma);
             }
-            lines.line(indent, &format!(">{suffix}"));
+            lines.line_then(indent, ">", tail);
         }
-        // The width does not count a trailing comma: such a line may be one over.
-        _ if indent + prefix.len() + ty.len() + counted <= MARGIN => {
-            lines.line_as_is(indent, &format!("{prefix}{ty}{suffix}"))
-        }
-        // Too long, with nothing to break: the text is refused.
-        _ => lines.line(indent, &format!("{prefix}{ty}{suffix}")),
+        // Too long with nothing to break refuses the text.
+        _ => lines.line_then(indent, &whole, tail),
     }
 }
 
@@ -493,7 +532,7 @@ fn sender_text(doc: &str, name: &str, output: &str, request_arg: &str) -> Option
     let mut lines = Lines::default();
     lines.line(4, doc);
     lines.line(4, "#[inline]");
-    signature(&mut lines, &format!("pub fn {name}"), "self", &format!("futures::future::BoxFuture<'a, {output}>"));
+    signature(&mut lines, &format!("pub fn {name}"), &["self"], &format!("futures::future::BoxFuture<'a, {output}>"));
     lines.line(8, &format!("crate::runtime::{name}(self.client, {request_arg}, Self::decode)"));
     lines.line(4, "}");
     lines.finish()
@@ -509,7 +548,7 @@ fn into_future_text(shape: &BuilderShape, success: &str, error: &str) -> Option<
         lines.line(0, "impl<'a> std::future::IntoFuture");
         lines.line(0, &format!("for {}<'a> {{", shape.builder));
     }
-    type_lines(&mut lines, 4, "type Output = ", &format!("Result<{success}, Error<{error}>>"), (";", 1));
+    type_lines(&mut lines, 4, "type Output = ", &format!("Result<{success}, Error<{error}>>"), Tail::Counted(";"));
     lines.line(4, "type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;");
     lines.line(4, "#[inline]");
     lines.line(4, "fn into_future(self) -> Self::IntoFuture {");
@@ -624,6 +663,26 @@ pub(super) mod tests {
         }
         let left = api_members_left_to_the_formatter(&okta);
         assert!(left.len() <= OKTA_TOKEN_MEMBERS, "{} left to the formatter on Okta: {left:#?}", left.len());
+    }
+
+    /// A line may run one byte past the width for a comma prettyplease adds
+    /// (a broken list's last, a match arm's), and no further; a comma
+    /// between elements, or any other tail, counts.
+    #[test]
+    fn an_added_comma_is_not_counted_in_the_width() {
+        use super::{Lines, Tail, MARGIN};
+        let at_width = "x".repeat(MARGIN - 4);
+        assert!(Lines::fits(4, &at_width, Tail::UncountedComma));
+        assert!(!Lines::fits(4, &at_width, Tail::Counted(",")));
+        assert!(!Lines::fits(4, &format!("{at_width}x"), Tail::UncountedComma));
+        assert!(!Lines::fits(4, &at_width, Tail::Counted(" {")));
+        assert!(Lines::fits(4, &at_width[1..], Tail::Counted(",")));
+        let mut lines = Lines::default();
+        lines.line_then(4, &at_width, Tail::UncountedComma);
+        assert_eq!(lines.finish(), Some(format!("    {at_width},\n")));
+        let mut lines = Lines::default();
+        lines.line_then(4, &at_width, Tail::Counted(","));
+        assert_eq!(lines.finish(), None);
     }
 
     #[test]

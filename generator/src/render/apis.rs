@@ -1,6 +1,7 @@
 //! IR operations -> `src/apis/<tag>.rs`: one struct per tag, one method per
 //! operation, and a request builder per operation.
 
+use super::api_text::ty_text;
 use super::docs::{code, doc_attrs, inner_doc_attrs, lines_text, lines_to_attrs, DocBlock};
 use super::paging::render_stream;
 use super::reading::{match_order, reading};
@@ -456,10 +457,6 @@ pub(super) fn success_enum_text(op: &Operation, api: &Api) -> Option<String> {
     }
     lines.line(0, "}");
     lines.finish()
-}
-
-fn ty_text(ty: &Ty, api: &Api) -> String {
-    super::model_serde::tokens_text(ty_tokens(ty, Scope::Apis, api))
 }
 
 /// Statements that put one parameter into `request`; `value` is a reference.

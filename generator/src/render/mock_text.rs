@@ -13,7 +13,7 @@
 //! real-world corpus, and across the widths where prettyplease's layout
 //! changes.
 
-use super::api_text::{join_text, text_or, Lines, MARGIN};
+use super::api_text::{join_text, literal, signature, text_or, Lines, MARGIN};
 use super::docs::lines_text;
 use super::features::Gates;
 use super::mock::{
@@ -102,7 +102,7 @@ fn accessor_text(module: &ApiModule, gates: &Gates) -> Option<String> {
     let mock_struct = mock_struct_name(module);
     let mut lines = Lines::new(lines_text(&accessor_docs(module), "    ")?);
     cfg_line(&mut lines, 4, gates, module);
-    signature(&mut lines, &format!("pub fn {}", module.accessor), (&mock_struct, &["'_"]));
+    signature(&mut lines, &format!("pub fn {}", module.accessor), &["&self"], &format!("{mock_struct}<'_>"));
     if mock_struct.len() <= ONE_LINE_LITERAL_NAME {
         lines.line(8, &format!("{mock_struct} {{ server: &self.server }}"));
     } else {
@@ -153,11 +153,6 @@ fn module_head_text(module: &ApiModule, gates: &Gates) -> Option<String> {
     lines.finish()
 }
 
-/// A string literal as quote writes it (and prettyplease copies it).
-fn literal(text: &str) -> String {
-    proc_macro2::Literal::string(text).to_string()
-}
-
 /// One operation's double, as `operation_tokens` formats.
 pub fn operation_text(double: &OperationDouble) -> Option<String> {
     let mut lines = Lines::new(lines_text(&double.docs, "    ")?);
@@ -166,8 +161,8 @@ pub fn operation_text(double: &OperationDouble) -> Option<String> {
         tokens_text(double.error.clone()),
         tokens_text(double.request_body.clone()),
     );
-    let operation = ("crate::runtime::MockOperation", &["'a", &success, &error, &body][..]);
-    signature(&mut lines, &format!("pub fn {}", double.method), operation);
+    let operation = format!("crate::runtime::MockOperation<'a, {success}, {error}, {body}>");
+    signature(&mut lines, &format!("pub fn {}", double.method), &["&self"], &operation);
     lines.line(8, "const SPEC: crate::runtime::MockSpec = crate::runtime::MockSpec {");
     // A field holding a string literal stays on one line however long: nothing in it can break.
     lines.push_text(&format!("            operation_id: {},\n", literal(&double.id)));
@@ -195,27 +190,6 @@ pub fn operation_text(double: &OperationDouble) -> Option<String> {
     lines.line(8, "crate::runtime::MockOperation::new(self.server, &SPEC)");
     lines.line(4, "}");
     lines.finish()
-}
-
-/// A method's signature, `head(&self) -> generic<args..> {` at an `impl`'s
-/// indentation, laid out as prettyplease does: on one line if it fits;
-/// else `&self` on a line of its own; then, if the return type still does
-/// not fit, each of its generic arguments too.
-fn signature(lines: &mut Lines, head: &str, (generic, args): (&str, &[&str])) {
-    let ret = format!("{generic}<{}>", args.join(", "));
-    let one_line = format!("{head}(&self) -> {ret} {{");
-    if 4 + one_line.len() <= MARGIN {
-        return lines.line(4, &one_line);
-    }
-    lines.line(4, &format!("{head}("));
-    lines.line(8, "&self,");
-    let close = format!(") -> {ret} {{");
-    if 4 + close.len() <= MARGIN {
-        return lines.line(4, &close);
-    }
-    lines.line(4, &format!(") -> {generic}<"));
-    args.iter().for_each(|arg| lines.line(8, &format!("{arg},")));
-    lines.line(4, "> {");
 }
 
 #[cfg(test)]

@@ -141,14 +141,12 @@ fn import_text(group_names: &[&str]) -> Option<String> {
     let joined = group_names.join(", ");
     let one_line = format!("use crate::runtime::{{{joined}}};");
     // Only `IMPORTABLE`'s sets ever reach here; a test holds every one of them to the formatter.
-    if one_line.len() <= IMPORT_LINE_KEPT {
+    // prettyplease keeps a `use` line whole up to its width.
+    if one_line.len() <= super::api_text::MARGIN {
         return Some(one_line + "\n");
     }
     within_margin(format!("    {joined},")).map(|names| format!("use crate::runtime::{{\n{names}}};\n"))
 }
-
-/// The longest `use` line prettyplease keeps whole (its width).
-const IMPORT_LINE_KEPT: usize = 89;
 
 /// The groups of runtime names a file imports, each behind its `#[cfg]`
 /// (none for the group compiled with the whole file), in a fixed order.
@@ -607,7 +605,10 @@ mod tests {
                     assert_eq!(text, formatted, "{names:?}");
                     written += 1;
                 }
-                None => assert!(names.join(", ").len() + 5 > 89, "{names:?} left to the formatter:\n{formatted}"),
+                None => assert!(
+                    names.join(", ").len() + 5 > super::super::api_text::MARGIN,
+                    "{names:?} left to the formatter:\n{formatted}"
+                ),
             }
         }
         assert!(written > 200, "{written} sets written as text");

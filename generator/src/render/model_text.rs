@@ -13,7 +13,7 @@
 //! same bytes on every fixture and the real-world corpus
 //! (`Settings::format_everything` takes the token road everywhere).
 
-use super::api_text::Lines;
+use super::api_text::{literal, Lines};
 use super::docs::{code, doc_text, lines_text, markdown_lines, DocBlock};
 use super::model_serde::tokens_text;
 use super::{ty_tokens, Scope};
@@ -95,11 +95,6 @@ fn gate_line(lines: &mut Lines, gate: Option<&str>) {
     if let Some(gate) = gate {
         lines.line(0, gate);
     }
-}
-
-/// A string literal as quote writes it (and prettyplease copies it).
-fn literal(text: &str) -> String {
-    proc_macro2::Literal::string(text).to_string()
 }
 
 /// An open string enum's declarations as `models::render_string_enum`'s

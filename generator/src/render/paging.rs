@@ -2,7 +2,7 @@
 //! runtime's generic paging, told by the IR's [`Paging`] where the items
 //! are and what asks for the next page.
 
-use super::api_text::{literal, Lines, MARGIN};
+use super::api_text::{literal, signature, ty_text, Lines, MARGIN};
 use super::docs::{code, lines_text, lines_to_attrs};
 use super::model_serde::tokens_text;
 use super::{ty_tokens, Scope};
@@ -178,13 +178,13 @@ pub(super) fn stream_text(op: &Operation, error: &str, fallible: bool, api: &Api
         return None;
     };
     let access = items_access(success, paging.items_field(), api)?;
-    let item = tokens_text(ty_tokens(&access.item, Scope::Apis, api));
-    let body = tokens_text(ty_tokens(success, Scope::Apis, api));
+    let item = ty_text(&access.item, api);
+    let body = ty_text(success, api);
     let (_, how) = paging_tokens(paging);
     let paging_lines = paging_text(paging);
     let mut lines = Lines::new(lines_text(&[format!("Streams every item of every page, {how}.")], "    ")?);
     lines.line(4, "#[inline]");
-    fn_signature(&mut lines, "pub fn stream", &["self"], &["crate::runtime::Pages", &item, error]);
+    signature(&mut lines, "pub fn stream", &["self"], &format!("crate::runtime::Pages<{item}, {error}>"));
     let decode_items = if paging.items_field().is_some() { "Self::page_items" } else { "Self::decode" };
     paginate_call(
         &mut lines,
@@ -200,7 +200,7 @@ pub(super) fn stream_text(op: &Operation, error: &str, fallible: bool, api: &Api
     )?);
     lines.line(4, "#[inline]");
     let response = format!("crate::runtime::Response<{body}>");
-    fn_signature(&mut lines, "pub fn pages", &["self"], &["crate::runtime::Pages", &response, error]);
+    signature(&mut lines, "pub fn pages", &["self"], &format!("crate::runtime::Pages<{response}, {error}>"));
     let count = tokens_text(access.count);
     let closure = vec![
         format!("|page: &{response}| {{"),
@@ -214,42 +214,19 @@ pub(super) fn stream_text(op: &Operation, error: &str, fallible: bool, api: &Api
     if paging.items_field().is_some() {
         lines.line(4, "/// Decodes one page and takes its items out of the body.");
         lines.line(4, "#[inline]");
-        let result = ["Result", &format!("Vec<{item}>"), &format!("Error<{error}>")];
-        fn_signature(&mut lines, "fn page_items", &["raw: crate::runtime::RawResponse"], &result);
+        let result = format!("Result<Vec<{item}>, Error<{error}>>");
+        signature(&mut lines, "fn page_items", &["raw: crate::runtime::RawResponse"], &result);
         // A chain longer than the line is broken before `.map`: left to the formatter.
         lines.line(8, &format!("Self::decode(raw).map(|page| {})", tokens_text(access.take)));
         lines.line(4, "}");
     }
     lines.line(4, "/// Fetches every page and returns all the items.");
     lines.line(4, "#[inline]");
-    let output = format!("Output = Result<Vec<{item}>, Error<{error}>>");
-    fn_signature(&mut lines, "pub fn collect_all", &["self"], &["impl std::future::Future", &output]);
+    let output = format!("impl std::future::Future<Output = Result<Vec<{item}>, Error<{error}>>>");
+    signature(&mut lines, "pub fn collect_all", &["self"], &output);
     lines.line(8, "crate::runtime::collect_all(self.stream())");
     lines.line(4, "}");
     lines.finish()
-}
-
-/// A method's signature at an `impl`'s indentation, laid out as
-/// prettyplease does: on one line if it fits; else one argument a line;
-/// then, if `) -> Type<..> {` still does not fit, one generic argument of
-/// the return type a line. `ret` is the return type's path and its generic
-/// arguments.
-pub(super) fn fn_signature(lines: &mut Lines, head: &str, args: &[&str], ret: &[&str]) {
-    let (path, generics) = ret.split_first().expect("a return type");
-    let ret_text = format!("{path}<{}>", generics.join(", "));
-    let one_line = format!("{head}({}) -> {ret_text} {{", args.join(", "));
-    if 4 + one_line.len() <= MARGIN {
-        return lines.line(4, &one_line);
-    }
-    lines.line(4, &format!("{head}("));
-    args.iter().for_each(|arg| lines.line(8, &format!("{arg},")));
-    let close = format!(") -> {ret_text} {{");
-    if 4 + close.len() <= MARGIN {
-        return lines.line(4, &close);
-    }
-    lines.line(4, &format!(") -> {path}<"));
-    generics.iter().for_each(|arg| lines.line(8, &format!("{arg},")));
-    lines.line(4, "> {");
 }
 
 /// `self.client.<method>(args)` as the body of a method: on one line if it

@@ -3,10 +3,8 @@
 //! which still reads the whole body (for an operation that also answers
 //! `application/json`, the JSON answer).
 
-use super::api_text::{literal, Lines, MARGIN};
+use super::api_text::{literal, signature, ty_text, Lines, Tail, MARGIN};
 use super::docs::{code, lines_text, lines_to_attrs};
-use super::model_serde::tokens_text;
-use super::paging::fn_signature;
 use super::{ident, ty_tokens, Scope};
 use crate::ir::{Api, EventUnion, Framing, Operation};
 use crate::naming::OTHER_EVENT_VARIANT;
@@ -135,32 +133,32 @@ fn event_enum(union: &EventUnion, operation: &str, api: &Api) -> TokenStream {
 /// line would pass the width, or for an operation without a streamed body.
 pub(super) fn streamed_text(op: &Operation, error: &str, fallible: bool, api: &Api) -> Option<String> {
     let streamed = op.streamed.as_ref()?;
-    let item = tokens_text(ty_tokens(&streamed.item, Scope::Apis, api));
+    let item = ty_text(&streamed.item, api);
     let request = if fallible { "self.request()" } else { "Ok(self.request())" };
     let until = "The stream ends when the server closes it or sends `[DONE]`; see [`crate::runtime::EventStream`] for reconnection and limits.";
     let (docs, name, stream_ty, call) = match (&streamed.framing, &streamed.by_event) {
         (Framing::EventStream, Some(union)) => (
             ["Sends the request asking for `text/event-stream` and streams the server-sent events, each `data` decoded as the type its `event:` name selects.", until],
             "events",
-            ["crate::runtime::EventStream", &union.name, error],
+            format!("crate::runtime::EventStream<{}, {error}>", union.name),
             ["crate::runtime::EventStream::by_event(", "self.client", request, &format!("{}::from_event", union.name)].map(String::from).to_vec(),
         ),
         (Framing::EventStream, None) => (
             ["Sends the request asking for `text/event-stream` and streams the server-sent events, each `data` decoded.", until],
             "events",
-            ["crate::runtime::EventStream", &item, error],
+            format!("crate::runtime::EventStream<{item}, {error}>"),
             ["crate::runtime::EventStream::new(", "self.client", request].map(String::from).to_vec(),
         ),
         (Framing::JsonLines, _) => (
             ["Sends the request and streams the response's JSON items, one per line, each decoded.", "See [`crate::runtime::JsonLines`] for its limits."],
             "lines",
-            ["crate::runtime::JsonLines", &item, error],
+            format!("crate::runtime::JsonLines<{item}, {error}>"),
             ["crate::runtime::JsonLines::new(", "self.client", request].map(String::from).to_vec(),
         ),
     };
     let mut lines = Lines::new(lines_text(&[docs[0].to_string(), String::new(), docs[1].to_string()], "    ")?);
     lines.line(4, "#[inline]");
-    fn_signature(&mut lines, &format!("pub fn {name}"), &["self"], &stream_ty);
+    signature(&mut lines, &format!("pub fn {name}"), &["self"], &stream_ty);
     let (func, args) = call.split_first().expect("a call has a function");
     let one_line = format!("{func}{})", args.join(", "));
     if 8 + one_line.len() <= MARGIN {
@@ -196,7 +194,7 @@ pub(super) fn event_enum_text(op: &Operation, api: &Api) -> Option<String> {
             doc.extend(description.lines().map(str::to_owned));
         }
         lines.push_text(&lines_text(&doc, "    ")?);
-        lines.line(4, &format!("{}({}),", v.name, tokens_text(ty_tokens(&v.data, Scope::Apis, api))));
+        lines.line(4, &format!("{}({}),", v.name, ty_text(&v.data, api)));
     }
     lines.line(4, "/// An event the spec does not name (or one without a name), its `data` undecoded.");
     lines.line(4, &format!("{other} {{"));
@@ -212,17 +210,12 @@ pub(super) fn event_enum_text(op: &Operation, api: &Api) -> Option<String> {
         "    /// Decodes `data` as the type `event` selects; an event the spec does not name is never an error.\n",
     );
     lines.line(4, "#[inline]");
-    let ret = ["Result", "Self", "serde_json::Error"];
-    fn_signature(&mut lines, "pub fn from_event", &["event: Option<&str>", "data: &str"], &ret);
+    let ret = "Result<Self, serde_json::Error>";
+    signature(&mut lines, "pub fn from_event", &["event: Option<&str>", "data: &str"], ret);
     lines.line(8, "match event {");
     for v in &union.variants {
-        let arm = format!("Some({}) => serde_json::from_str(data).map(Self::{}),", literal(&v.event), v.name);
-        // prettyplease does not count an arm's comma in its width.
-        if 12 + arm.len() - 1 <= MARGIN {
-            lines.line_as_is(12, &arm);
-        } else {
-            lines.line(12, &arm);
-        }
+        let arm = format!("Some({}) => serde_json::from_str(data).map(Self::{})", literal(&v.event), v.name);
+        lines.line_then(12, &arm, Tail::UncountedComma);
     }
     lines.line(12, "_ => {");
     lines.line(16, &format!("Ok(Self::{other} {{"));
@@ -239,6 +232,7 @@ pub(super) fn event_enum_text(op: &Operation, api: &Api) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::super::apis::success_enum_text;
+    use super::super::model_serde::tokens_text;
     use super::super::paging::stream_text;
     use super::*;
     use crate::ir::Success;

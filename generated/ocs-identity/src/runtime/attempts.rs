@@ -131,82 +131,26 @@ impl Client {
         loop {
             attempt = attempt.saturating_add(1);
             span.record("attempt", attempt);
-            let limits = Limits { deadline: deadline.map(|d| d.at), silence: self.inner.silence };
-            let progress = Progress::start();
-            let sent = std::pin::pin!(self.send_following_redirects(req, &url, alternative, attempt, &progress));
-            let (result, used_tokens) = match watchdog::within(limits, &progress, sent).await {
-                Ok(outcome) => {
-                    let (result, used_tokens) = outcome?;
-                    // Its URL, which may carry an API key, goes before anything logs it.
-                    (result.map_err(|err| Failure::Reqwest(err.without_url())), used_tokens)
-                }
-                Err(Expiry::Silence(silence)) => (Err(Failure::Silent(silence)), UsedTokens::new()),
-                Err(Expiry::Deadline) => {
-                    let limit = deadline.map(|d| d.limit);
-                    return Err(self.transport_error(req, &url, last_error, attempt, limit));
-                }
-            };
-            let outcome = match &result {
-                Ok(raw) => Outcome::Response {
-                    status: raw.status(),
-                    headers: raw.headers(),
-                    used_tokens: !used_tokens.is_empty(),
-                },
-                Err(Failure::Reqwest(err)) => Outcome::Transport { connect: err.is_connect() },
-                Err(Failure::Silent(_)) => Outcome::Transport { connect: false },
-            };
+            let (result, used_tokens) =
+                attempt_once(self, req, &url, alternative, attempt, deadline, &mut last_error).await?;
             let decision = decide(
                 policy,
-                &Attempt { outcome, retries, reauthenticated, idempotent },
+                &Attempt { outcome: outcome_of(&result, &used_tokens), retries, reauthenticated, idempotent },
                 SystemTime::now(),
                 deadline.map(Deadline::time_left),
                 || backoff.get_or_insert_with(|| policy.backoff()).next_delay(),
             );
-            // A stream or a file handle went with this attempt: it cannot be sent again.
-            let decision = match decision {
-                Decision::RetryAfter(_) | Decision::Reauthenticate if !req.body.is_replayable() => {
-                    tracing::debug!(attempt, "the request body was a stream, sent once; not retrying");
-                    Decision::Return(Stop::Final)
-                }
-                decision => decision,
-            };
-            let delay = match (decision, result) {
+            let delay = match (replayable(decision, req, attempt), result) {
                 (Decision::Reauthenticate, _) => {
-                    // The token may have been revoked: ask for a new one, once,
-                    // within the call's deadline.
                     reauthenticated = true;
-                    tracing::debug!(attempt, "401 with a refreshable token; refetching the token");
-                    let refresh = refresh_tokens(&self.inner, req, attempt, &used_tokens);
-                    match deadline {
-                        None => refresh.await?,
-                        Some(d) => match tokio::time::timeout_at(d.at, refresh).await {
-                            Ok(refreshed) => refreshed?,
-                            Err(_) => return Err(self.transport_error(req, &url, last_error, attempt, Some(d.limit))),
-                        },
-                    }
+                    reauthenticate(self, req, &url, attempt, &used_tokens, deadline, &mut last_error).await?;
                     continue;
                 }
-                (Decision::RetryAfter(delay), Ok(raw)) => {
-                    let status = raw.status().as_u16();
-                    tracing::debug!(attempt, status, delay_ms = millis(delay), "retrying request");
-                    delay
-                }
-                (Decision::RetryAfter(delay), Err(failure)) => {
-                    match &failure {
-                        Failure::Reqwest(err) => tracing::debug!(
-                            attempt,
-                            error = %err,
-                            delay_ms = millis(delay),
-                            "retrying request after transport error"
-                        ),
-                        Failure::Silent(silence) => tracing::debug!(
-                            attempt,
-                            silence_ms = millis(*silence),
-                            delay_ms = millis(delay),
-                            "retrying request after the server went silent"
-                        ),
+                (Decision::RetryAfter(delay), result) => {
+                    log_retrying(attempt, &result, delay);
+                    if let Err(failure) = result {
+                        last_error = Some(failure);
                     }
-                    last_error = Some(failure);
                     delay
                 }
                 (Decision::Return(stop), Ok(raw)) => {
@@ -222,5 +166,107 @@ impl Client {
             retries = retries.saturating_add(1);
             tokio::time::sleep(delay).await;
         }
+    }
+}
+
+// The loop's parts below are functions, not `Client` methods: every
+// `Client` method's name is one a tag's accessor may not take
+// (`naming::CLIENT_METHODS`).
+
+/// One attempt, redirects followed, within the deadline and the silence
+/// limit: the response or why there is none, and the tokens it used.
+/// Past the deadline, the call's error (with `last_error`, the previous
+/// attempt's failure).
+async fn attempt_once(
+    client: &Client,
+    req: &Request,
+    url: &Url,
+    alternative: &[&'static str],
+    attempt: u32,
+    deadline: Option<Deadline>,
+    last_error: &mut Option<Failure>,
+) -> Result<(Result<RawResponse, Failure>, UsedTokens), Error<Infallible>> {
+    let limits = Limits { deadline: deadline.map(|d| d.at), silence: client.inner.silence };
+    let progress = Progress::start();
+    let sent = std::pin::pin!(client.send_following_redirects(req, url, alternative, attempt, &progress));
+    match watchdog::within(limits, &progress, sent).await {
+        Ok(outcome) => {
+            let (result, used_tokens) = outcome?;
+            // Its URL, which may carry an API key, goes before anything logs it.
+            Ok((result.map_err(|err| Failure::Reqwest(err.without_url())), used_tokens))
+        }
+        Err(Expiry::Silence(silence)) => Ok((Err(Failure::Silent(silence)), UsedTokens::new())),
+        Err(Expiry::Deadline) => {
+            let limit = deadline.map(|d| d.limit);
+            Err(client.transport_error(req, url, last_error.take(), attempt, limit))
+        }
+    }
+}
+
+/// After a 401 with a refreshable token (which may have been revoked):
+/// asks for new tokens, once, within the call's deadline; past it, the
+/// call's error.
+async fn reauthenticate(
+    client: &Client,
+    req: &Request,
+    url: &Url,
+    attempt: u32,
+    used_tokens: &UsedTokens,
+    deadline: Option<Deadline>,
+    last_error: &mut Option<Failure>,
+) -> Result<(), Error<Infallible>> {
+    tracing::debug!(attempt, "401 with a refreshable token; refetching the token");
+    let refresh = refresh_tokens(&client.inner, req, attempt, used_tokens);
+    match deadline {
+        None => refresh.await,
+        Some(d) => match tokio::time::timeout_at(d.at, refresh).await {
+            Ok(refreshed) => refreshed,
+            Err(_) => Err(client.transport_error(req, url, last_error.take(), attempt, Some(d.limit))),
+        },
+    }
+}
+
+/// What the retry decision sees of an attempt's result.
+fn outcome_of<'a>(result: &'a Result<RawResponse, Failure>, used_tokens: &UsedTokens) -> Outcome<'a> {
+    match result {
+        Ok(raw) => {
+            Outcome::Response { status: raw.status(), headers: raw.headers(), used_tokens: !used_tokens.is_empty() }
+        }
+        Err(Failure::Reqwest(err)) => Outcome::Transport { connect: err.is_connect() },
+        Err(Failure::Silent(_)) => Outcome::Transport { connect: false },
+    }
+}
+
+/// `decision`, unless it would send the request again and its body (a
+/// stream or a file handle) went with this attempt: then the call returns.
+fn replayable(decision: Decision, req: &Request, attempt: u32) -> Decision {
+    match decision {
+        Decision::RetryAfter(_) | Decision::Reauthenticate if !req.body.is_replayable() => {
+            tracing::debug!(attempt, "the request body was a stream, sent once; not retrying");
+            Decision::Return(Stop::Final)
+        }
+        decision => decision,
+    }
+}
+
+/// Says why the request is sent again, after `delay`.
+fn log_retrying(attempt: u32, result: &Result<RawResponse, Failure>, delay: Duration) {
+    match result {
+        Ok(raw) => {
+            let status = raw.status().as_u16();
+            tracing::debug!(attempt, status, delay_ms = millis(delay), "retrying request");
+        }
+        Err(Failure::Reqwest(err)) => tracing::debug!(
+            attempt,
+            error = %err,
+            delay_ms = millis(delay),
+            "retrying request after transport error"
+        ),
+        Err(Failure::Silent(silence)) => tracing::debug!(
+            attempt,
+            silence_ms = millis(*silence),
+            delay_ms = millis(delay),
+            "retrying request after the server went silent"
+        ),
     }
 }
