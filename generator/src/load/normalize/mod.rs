@@ -42,6 +42,7 @@ mod defs;
 mod json;
 mod keywords;
 mod numbers;
+mod order;
 mod refs;
 mod rewrites;
 mod types;
@@ -52,7 +53,6 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::Diagnostic;
-use crate::pointer::JsonPointer;
 use defs::HoistedDef;
 
 /// What [`normalize`] did to a document.
@@ -82,36 +82,14 @@ pub fn normalize(doc: &mut Value) -> Normalized {
     let Some(root) = doc.as_object_mut() else {
         return Normalized { original_version, warnings: Vec::new() };
     };
-    let mut normalizer = Normalizer::new(is_v31, root.clone());
+    let declared_order = order::DeclaredOrder::of(root);
+    let mut normalizer = Normalizer::new(is_v31, root);
     normalizer.document(root, &original_version);
-    let Normalizer { mut warnings, original, .. } = normalizer;
+    let mut warnings = normalizer.warnings;
     // Rewrites run in a fixed order, some before others (nested schemas
     // before the schema holding them): report in document order instead.
-    warnings.sort_by_cached_key(|warning| document_position(&original, &warning.pointer));
+    warnings.sort_by_cached_key(|warning| declared_order.position(&warning.pointer));
     Normalized { original_version, warnings }
-}
-
-/// Where `pointer` lies in `doc`: the index of each token among its siblings.
-/// Sorting by it puts pointers in document order, a node before its children.
-fn document_position(doc: &Map<String, Value>, pointer: &str) -> Vec<usize> {
-    let mut position = Vec::new();
-    let mut children = Some(doc);
-    let mut items: Option<&Vec<Value>> = None;
-    for token in JsonPointer::parse(pointer).unwrap_or_default().tokens() {
-        let (index, next) = if let Some(map) = children {
-            let index = map.keys().position(|key| *key == token);
-            (index, map.get(&token))
-        } else if let Some(list) = items {
-            let index = token.parse::<usize>().ok().filter(|index| *index < list.len());
-            (index, index.and_then(|index| list.get(index)))
-        } else {
-            (None, None)
-        };
-        position.push(index.unwrap_or(usize::MAX));
-        children = next.and_then(Value::as_object);
-        items = next.and_then(Value::as_array);
-    }
-    position
 }
 
 /// The two OpenAPI versions this stage understands.
@@ -147,17 +125,16 @@ struct Normalizer {
     path_item_components: Map<String, Value>,
     /// How often each component path item has been inlined so far.
     path_item_uses: std::collections::BTreeMap<String, usize>,
-    /// The document as it was declared, before any rewrite (one copy, for
-    /// both uses): its component schemas tell which `$ref` siblings repeat
-    /// the target, and its order sorts the warnings.
-    original: Map<String, Value>,
+    /// `components.schemas` as the document declared them, before any
+    /// rewrite: they tell which `$ref` siblings repeat their target.
+    declared_schemas: Map<String, Value>,
 }
 
 impl Normalizer {
     /// Collects what the walk needs to know about the whole document up
-    /// front, from a copy of it as declared.
-    fn new(is_v31: bool, original: Map<String, Value>) -> Self {
-        let components = original.get("components");
+    /// front, before it rewrites anything.
+    fn new(is_v31: bool, root: &Map<String, Value>) -> Self {
+        let components = root.get("components");
         let schemas = components.and_then(|c| c.get("schemas"));
         let schema_names =
             schemas.and_then(Value::as_object).into_iter().flatten().map(|(name, _)| name.clone()).collect();
@@ -182,13 +159,13 @@ impl Normalizer {
             mutual_tls_schemes,
             path_item_components: Map::new(),
             path_item_uses: std::collections::BTreeMap::new(),
-            original,
+            declared_schemas: schemas.and_then(Value::as_object).cloned().unwrap_or_default(),
         }
     }
 
     /// `components.schemas` as the document declared them.
-    fn component_schemas(&self) -> Option<&Map<String, Value>> {
-        self.original.get("components").and_then(|c| c.get("schemas")).and_then(Value::as_object)
+    fn component_schemas(&self) -> &Map<String, Value> {
+        &self.declared_schemas
     }
 
     /// Reports a rewrite that loses something the document says (a
