@@ -413,7 +413,9 @@ fn report_long_chains(too_long: Vec<(&String, refs::RefError)>, diagnostics: &mu
 fn collect_refs<'v>(node: &'v Value, path: &mut Vec<&'v str>, out: &mut Vec<(String, String)>) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get("$ref") {
+            // A scan, not a lookup: most objects are small, and hashing
+            // `$ref` for each of them cost more than comparing their keys.
+            if let Some((_, Value::String(target))) = map.iter().find(|(key, _)| *key == "$ref") {
                 out.push((spell_pointer(path, "$ref"), target.clone()));
             }
             for (key, child) in map {

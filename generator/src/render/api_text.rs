@@ -230,8 +230,17 @@ pub(super) fn ty_text(ty: &crate::ir::Ty, api: &Api) -> String {
     tokens_text(ty_tokens(ty, Scope::Apis, api))
 }
 
-/// A string literal as quote writes it (and prettyplease copies it).
+/// A string literal as quote writes it (and prettyplease copies it). Text of
+/// printable ASCII other than a quote or a backslash (most text) needs no
+/// escape; the rest goes through proc_macro2, whose escapes these must be.
 pub(super) fn literal(text: &str) -> String {
+    if text.bytes().all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\') {
+        let mut quoted = String::with_capacity(text.len() + 2);
+        quoted.push('"');
+        quoted.push_str(text);
+        quoted.push('"');
+        return quoted;
+    }
     proc_macro2::Literal::string(text).to_string()
 }
 
@@ -649,6 +658,15 @@ pub(super) mod tests {
     /// `request`, `decode`, `send`, `send_with_headers` and `IntoFuture` to
     /// the text road on the fixtures and on Okta, so a feature whose
     /// layout text does not know fails here rather than slowing every run.
+    #[test]
+    fn literals_are_spelled_as_proc_macro2_spells_them() {
+        let mut texts: Vec<String> = (0u8..=127).map(|b| format!("a{}b", char::from(b))).collect();
+        texts.extend(["", "plain text", "é \u{202e} \u{0} 7", "\u{0}7", "it's \"quoted\" \\"].map(String::from));
+        for text in texts {
+            assert_eq!(super::literal(&text), proc_macro2::Literal::string(&text).to_string(), "{text:?}");
+        }
+    }
+
     #[test]
     fn builder_members_take_the_text_road() {
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/specs");
