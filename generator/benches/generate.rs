@@ -1,22 +1,23 @@
 //! `cargo bench -p openapi-rs-generator`: times the generator on the official
 //! Okta management spec (732 operations, 1541 schemas) and prints
-//! - the machine's core count (the whole run spreads rendering over the
-//!   cores; parsing is one thread),
 //! - parse alone (YAML text -> typed `openapiv3::OpenAPI`),
 //! - load (parse + normalisation + reference checks),
 //! - the whole run (load + lower + render + format),
-//! - the ratio of the whole run to parse alone, in wall time and in CPU
-//!   time (all threads: what the run would take on one core),
-//! - whether each ratio meets the target, [`TARGET_RATIO`] (4x),
-//! - peak memory (VmHWM) after parsing and after the whole run.
+//!
+//! each twice: on all the machine's cores (the whole run spreads rendering
+//! over them; parsing is one thread), then with the process pinned to one
+//! core. Then the ratio of the whole run to parse alone: in wall time on all
+//! cores, and in CPU time on one core, each against [`TARGET_RATIO`] (4x);
+//! and peak memory (VmHWM) after parsing and after the whole run.
 //!
 //! The check fails (exit 1) when the CPU ratio exceeds [`TARGET_RATIO`] or
 //! peak memory exceeds [`PEAK_LIMIT_MIB`]. It enforces the CPU ratio, not
-//! the wall one, because CPU time does not depend on how many cores the
-//! machine has or how busy they are (the wall ratio is printed beside it).
-//! The parse and the whole run take turns, run by run, so load from other
-//! processes falls on both alike;
-//! the figures are medians.
+//! the wall one: CPU time on one core is the work done, whatever the number
+//! of cores and their load. (On several cores, threads sharing a core's
+//! caches slow each other, which counts as CPU time and varies from run to
+//! run: 3.5x to 3.9x where one core gives 3.4x to 3.5x.) The parse and the
+//! whole run take turns, run by run, so load from other processes falls on
+//! both alike; the figures are medians.
 //!
 //! Another spec can be given with `OPENAPI_BENCH_SPEC=path`, and the number
 //! of runs with `OPENAPI_BENCH_RUNS=n` (1 to profile under callgrind). When
@@ -27,7 +28,7 @@ use std::time::{Duration, Instant};
 const DEFAULT_SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/okta-management.yaml");
 const DEFAULT_RUNS: usize = 7;
 /// The whole run may take at most this many times the parse alone, in CPU
-/// time (about 3.4x on Okta today; 6.9x before the API, mock and model
+/// time on one core (about 3.5x on Okta today; 6.9x before the API, mock and model
 /// pieces were written as text, 4.7x before docs and file assembly skipped
 /// the lines needing no work).
 const TARGET_RATIO: f64 = 4.0;
@@ -117,39 +118,86 @@ fn main() {
     let mut whole = || {
         std::hint::black_box(generator::generate(&text, &settings).expect("the spec generates"));
     };
-    let [parse, load, whole] = take_turns(runs, [&mut parse, &mut load, &mut whole]);
+    let all_cores = take_turns(runs, [&mut parse, &mut load, &mut whole]);
+    // CPU time is measured again on one core: two threads sharing a core
+    // (or its caches) slow each other down, which counts as CPU time but is
+    // no work, and varies run by run. On one core, CPU time is the work.
+    let one_core = pin_to_one_core().then(|| take_turns(runs, [&mut parse, &mut load, &mut whole]));
     let whole_peak = peak_memory_mib();
     let generated = generator::generate(&text, &settings).expect("the spec generates");
     let bytes: usize = generated.files.iter().map(|f| f.contents.len()).sum();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("spec: {path} ({} KiB)", text.len() / 1024);
-    println!("cores: {cores} (the whole run renders on all of them; parsing uses one)");
     println!("median of {runs} runs each, taking turns; wall and CPU time (all threads)");
-    let line = |name: &str, s: Sample| println!("{name:<38} {:>8.1} ms wall {:>8.1} ms CPU", ms(s.wall), ms(s.cpu));
-    line("parse alone (serde_yaml -> openapiv3):", parse);
-    line("load (parse + normalise + checks):", load);
-    line("whole run (load+lower+render+format):", whole);
+    print_samples(
+        &format!("on all {cores} cores (the whole run renders on all of them; parsing uses one):"),
+        all_cores,
+    );
+    if let Some(one_core) = one_core {
+        print_samples("on one core (the process pinned to it):", one_core);
+    } else {
+        println!("(this system cannot pin the process to one core: CPU time is taken on all cores)");
+    }
     println!("output: {} files, {} KiB, {} warnings", generated.files.len(), bytes / 1024, generated.warnings.len());
-    let failures = check(parse, whole, parse_peak.zip(whole_peak));
+    let [parse, _, whole] = all_cores;
+    let [parse_cpu, _, whole_cpu] = one_core.unwrap_or(all_cores);
+    let failures = check((parse, whole), (parse_cpu, whole_cpu), parse_peak.zip(whole_peak));
     if !failures.is_empty() {
         eprintln!("error: the generator benchmark failed: {}", failures.join("; "));
         std::process::exit(1);
     }
 }
 
-/// Prints the ratios against the target and the guards; what fails the guards.
-fn check(parse: Sample, whole: Sample, peaks: Option<(f64, f64)>) -> Vec<String> {
+fn print_samples(heading: &str, [parse, load, whole]: [Sample; 3]) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("{heading}");
+    let line = |name: &str, s: Sample| println!("  {name:<38} {:>8.1} ms wall {:>8.1} ms CPU", ms(s.wall), ms(s.cpu));
+    line("parse alone (serde_yaml -> openapiv3):", parse);
+    line("load (parse + normalise + checks):", load);
+    line("whole run (load+lower+render+format):", whole);
+}
+
+/// Pins this thread, and the threads it starts from now on, to the first
+/// core it may run on; the generator then sees one core and renders on
+/// one thread. Whether that worked.
+#[cfg(target_os = "linux")]
+fn pin_to_one_core() -> bool {
+    let size = std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: both sets are plain bit sets, zeroed and then written only by
+    // the calls below, which are given their exact size.
+    unsafe {
+        let mut allowed: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, size, &mut allowed) != 0 {
+            return false;
+        }
+        let Some(cpu) = (0..libc::CPU_SETSIZE as usize).find(|&cpu| libc::CPU_ISSET(cpu, &allowed)) else {
+            return false;
+        };
+        let mut one: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut one);
+        libc::sched_setaffinity(0, size, &one) == 0
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pin_to_one_core() -> bool {
+    false
+}
+
+/// Prints the ratios against the target; what fails the checks. The wall
+/// ratio is taken on all cores, the CPU ratio on one when it could be.
+fn check(wall: (Sample, Sample), cpu: (Sample, Sample), peaks: Option<(f64, f64)>) -> Vec<String> {
     let met = |ratio: f64| if ratio <= TARGET_RATIO { "met" } else { "NOT met" };
-    let wall_ratio = whole.wall.as_secs_f64() / parse.wall.as_secs_f64();
+    let wall_ratio = wall.1.wall.as_secs_f64() / wall.0.wall.as_secs_f64();
     println!(
-        "ratio whole / parse alone, wall:        {wall_ratio:>8.2}x  target <= {TARGET_RATIO}x: {} (reported)",
+        "ratio whole / parse alone, wall, all cores: {wall_ratio:>6.2}x  target <= {TARGET_RATIO}x: {} (reported)",
         met(wall_ratio)
     );
     let mut failures = Vec::new();
+    let (parse, whole) = cpu;
     if parse.cpu > Duration::ZERO {
         let cpu_ratio = whole.cpu.as_secs_f64() / parse.cpu.as_secs_f64();
         println!(
-            "ratio whole / parse alone, CPU:         {cpu_ratio:>8.2}x  target <= {TARGET_RATIO}x: {} (enforced)",
+            "ratio whole / parse alone, CPU:             {cpu_ratio:>6.2}x  target <= {TARGET_RATIO}x: {} (enforced)",
             met(cpu_ratio)
         );
         if cpu_ratio > TARGET_RATIO {
