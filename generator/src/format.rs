@@ -62,7 +62,13 @@ pub fn escape_for_comments(code: String) -> String {
 }
 
 fn is_rejected_in_comments(c: char) -> bool {
-    c == '\r' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c == '\r' || is_bidi_control(c)
+}
+
+/// The bidirectional embedding, override and isolate controls, which rustc
+/// rejects in comments (and [`holds_rejected`] finds by their UTF-8 bytes).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether `code` holds a character [`is_rejected_in_comments`], found
@@ -82,7 +88,7 @@ fn holds_rejected(code: &str) -> bool {
 pub fn single_line(text: &str) -> String {
     text.chars()
         .flat_map(|c| {
-            let escape = c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            let escape = c.is_control() || is_bidi_control(c);
             let (escaped, plain) = if escape { (Some(c.escape_default()), None) } else { (None, Some(c)) };
             escaped.into_iter().flatten().chain(plain)
         })

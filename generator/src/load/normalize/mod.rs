@@ -163,11 +163,6 @@ impl Normalizer {
         }
     }
 
-    /// `components.schemas` as the document declared them.
-    fn component_schemas(&self) -> &Map<String, Value> {
-        &self.declared_schemas
-    }
-
     /// Reports a rewrite that loses something the document says (a
     /// constraint, a value, an annotation): a warning.
     fn lossy(&mut self, pointer: impl Into<String>, message: impl Into<String>) {

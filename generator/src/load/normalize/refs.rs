@@ -22,7 +22,7 @@ impl Normalizer {
         }
         let target = JsonPointer::from_reference(&reference)
             .and_then(|target| target.component_name("/components/schemas"))
-            .and_then(|name| self.component_schemas().get(&name))
+            .and_then(|name| self.declared_schemas.get(&name))
             .and_then(Value::as_object);
         let redundant: Vec<String> = map
             .iter()
